@@ -1,0 +1,30 @@
+// Manage project API keys: `create [name]` prints a new key once; `revoke <id>`; `list` (never shows keys).
+import { apiKeysRepo } from '../storage/repos/api-keys.ts';
+import { createApiKey } from '../src/auth/api-keys.ts';
+import { systemClock } from '../src/deps.ts';
+import { configOrExit, openMigrated } from './_context.ts';
+
+const [command, arg] = process.argv.slice(2);
+const config = configOrExit();
+const storage = await openMigrated(config);
+const repo = apiKeysRepo(storage.db);
+try {
+  if (command === 'create') {
+    const { id, key } = await createApiKey(repo, systemClock, arg ?? 'created by script');
+    console.log(JSON.stringify({ id, key }));
+  } else if (command === 'revoke' && arg) {
+    if (!(await repo.revoke(arg, systemClock.now()))) {
+      console.error(`no active key with id ${arg}`);
+      process.exitCode = 1;
+    } else console.log(JSON.stringify({ id: arg, revoked: true }));
+  } else if (command === 'list') {
+    for (const k of await repo.list()) {
+      console.log(JSON.stringify({ id: k.id, name: k.name, hint: `••••${k.key_hint}`, created_at: new Date(k.created_at).toISOString(), revoked: k.revoked_at !== null }));
+    }
+  } else {
+    console.error('usage: npm run api-keys -- create [name] | revoke <id> | list');
+    process.exitCode = 2;
+  }
+} finally {
+  await storage.close();
+}

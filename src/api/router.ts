@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { apiKeyAuth } from '../http/api-key-auth.ts';
+import type { AppEnv } from '../http/env.ts';
+import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
+
+/**
+ * The REST API, mounted under both `/api/v3` and `/api/v3.1` (Composio's two generations share
+ * handlers). Every route here needs a project API key.
+ */
+export function apiRouter(deps: Deps) {
+  const api = new Hono<AppEnv>();
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE');
+      },
+    }),
+  );
+  api.use('*', apiKeyAuth(apiKeysRepo(deps.db)));
+  return api;
+}

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { healthRoutes } from './api/health.ts';
+import { apiRouter } from './api/router.ts';
+import type { Deps } from './deps.ts';
+import { accessLog } from './http/access-log.ts';
+import type { AppEnv } from './http/env.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { requestId } from './http/request-id.ts';
+
+export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
+
+/** The whole HTTP surface of one process: health, the REST API under both generations, later MCP and Connect pages. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.use('*', accessLog(deps.log));
+  app.use('*', secureHeaders());
+  app.route('/', healthRoutes(deps));
+  const api = apiRouter(deps);
+  for (const prefix of API_PREFIXES) app.route(prefix, api);
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.log));
+  return app;
+}

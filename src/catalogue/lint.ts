@@ -1,0 +1,88 @@
+import type { ToolkitFile } from './schema.ts';
+
+/**
+ * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
+ * path parameters the input schema does not declare, placeholders that name no field. Each problem is
+ * returned as `{ path, message }`, with `path` pointing into the file.
+ */
+export interface LintProblem {
+  path: string;
+  message: string;
+}
+
+const PATH_PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+
+/** Credential names each mode fills in itself; connection fields and scheme fields are added per toolkit. */
+const BUILT_IN_CREDENTIALS: Record<string, string[]> = {
+  OAUTH2: ['access_token'],
+  OAUTH1: ['oauth_token'],
+};
+
+export function pathParameters(path: string): string[] {
+  const withoutTemplates = path.replace(TEMPLATE, '');
+  return [...withoutTemplates.matchAll(PATH_PARAM)].map((m) => m[1]!);
+}
+
+export function templateNames(text: string): string[] {
+  return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
+}
+
+export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
+  const problems: LintProblem[] = [];
+  const prefix = `${toolkit.slug.toUpperCase()}_`;
+  const connectionNames = (toolkit.connection_fields ?? []).map((f) => f.name);
+  const seen = new Set<string>();
+
+  toolkit.auth_schemes.forEach((scheme, i) => {
+    const known = new Set([...connectionNames, ...(BUILT_IN_CREDENTIALS[scheme.mode] ?? [])]);
+    if ('fields' in scheme) for (const f of scheme.fields) known.add(f.name);
+    if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) known.add(f);
+    const texts: Array<[string, string]> = [];
+    if ('inject' in scheme) {
+      for (const [k, v] of Object.entries(scheme.inject.headers ?? {})) texts.push([`inject.headers.${k}`, v]);
+      for (const [k, v] of Object.entries(scheme.inject.query ?? {})) texts.push([`inject.query.${k}`, v]);
+      if (scheme.inject.basic) {
+        texts.push(['inject.basic.username', scheme.inject.basic.username]);
+        texts.push(['inject.basic.password', scheme.inject.basic.password]);
+      }
+    }
+    for (const [where, text] of texts) {
+      for (const name of templateNames(text)) {
+        if (!known.has(name)) {
+          problems.push({ path: `auth_schemes[${i}].${where}`, message: `placeholder {{${name}}} names no field of this scheme or connection` });
+        }
+      }
+    }
+  });
+
+  for (const name of templateNames(toolkit.base_url)) {
+    const fromToken = toolkit.auth_schemes.some((s) => s.mode === 'OAUTH2' && (s.token_response_fields ?? []).includes(name));
+    if (!connectionNames.includes(name) && !fromToken) {
+      problems.push({ path: 'base_url', message: `placeholder {{${name}}} names no connection field` });
+    }
+  }
+
+  toolkit.tools.forEach((tool, i) => {
+    const at = `tools[${i}]`;
+    if (!tool.slug.startsWith(prefix)) problems.push({ path: `${at}.slug`, message: `tool slug must start with ${prefix}` });
+    if (seen.has(tool.slug)) problems.push({ path: `${at}.slug`, message: `duplicate tool slug ${tool.slug}` });
+    seen.add(tool.slug);
+    const properties = Object.keys(tool.input_parameters.properties ?? {});
+    const required = (tool.input_parameters as { required?: unknown }).required;
+    const requiredList = Array.isArray(required) ? (required as string[]) : [];
+    for (const param of pathParameters(tool.request.path)) {
+      if (!properties.includes(param)) problems.push({ path: `${at}.request.path`, message: `path parameter {${param}} is not in input_parameters.properties` });
+      else if (!requiredList.includes(param)) problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required` });
+    }
+    for (const name of requiredList) {
+      if (!properties.includes(name)) problems.push({ path: `${at}.input_parameters.required`, message: `required parameter ${name} is not in properties` });
+    }
+    for (const list of ['query', 'body_params'] as const) {
+      for (const name of tool.request[list] ?? []) {
+        if (!properties.includes(name)) problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
+      }
+    }
+  });
+  return problems;
+}

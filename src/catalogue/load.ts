@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ZodError } from 'zod';
+import { compileInputValidator } from './input-validator.ts';
+import { lintToolkit } from './lint.ts';
+import { Catalogue, type LoadedToolkit } from './catalogue.ts';
+import { toolkitSchema } from './schema.ts';
+
+/** A toolkit file that cannot be used. Start-up stops with this message: the file, the path in it, what is wrong. */
+export class CatalogueError extends Error {
+  override name = 'CatalogueError';
+}
+
+function formatZodPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(root)';
+}
+
+function describeZodError(error: ZodError): string[] {
+  return error.issues.map((issue) => `${formatZodPath(issue.path)}: ${issue.message}`);
+}
+
+function listToolkitFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new CatalogueError(`toolkit folder ${dir} is not a directory`);
+    entries = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof CatalogueError) throw error;
+    throw new CatalogueError(`toolkit folder ${dir} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return entries.filter((name) => name.endsWith('.json') && !name.startsWith('_')).sort().map((name) => join(dir, name));
+}
+
+export function loadToolkitFile(file: string): LoadedToolkit {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CatalogueError(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = toolkitSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new CatalogueError(`${file}: invalid toolkit\n  ${describeZodError(parsed.error).join('\n  ')}`);
+  }
+  const problems = lintToolkit(parsed.data).map((p) => `${p.path}: ${p.message}`);
+  const validators = new Map<string, ReturnType<typeof compileInputValidator>>();
+  parsed.data.tools.forEach((tool, i) => {
+    try {
+      validators.set(tool.slug, compileInputValidator(tool.input_parameters));
+    } catch (error) {
+      problems.push(`tools[${i}].input_parameters: not a valid JSON Schema: ${(error as Error).message}`);
+    }
+  });
+  if (problems.length > 0) throw new CatalogueError(`${file}: invalid toolkit\n  ${problems.join('\n  ')}`);
+  return { definition: parsed.data, file, validators };
+}
+
+/** Loads every `*.json` toolkit file of the given folders, in order; a later folder may not redefine a slug. */
+export function loadCatalogue(dirs: string[]): Catalogue {
+  const toolkits: LoadedToolkit[] = [];
+  const owner = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const file of listToolkitFiles(dir)) {
+      const toolkit = loadToolkitFile(file);
+      const slugs = [toolkit.definition.slug, ...toolkit.definition.tools.map((t) => t.slug)];
+      for (const slug of slugs) {
+        const previous = owner.get(slug);
+        if (previous) throw new CatalogueError(`${file}: ${slug} is already defined in ${previous}`);
+        owner.set(slug, file);
+      }
+      toolkits.push(toolkit);
+    }
+  }
+  return new Catalogue(toolkits);
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The toolkit file format (`tools/<slug>.json`). This schema is the single source: it types the code
+ * (`z.infer`), validates every file at start-up, and generates `tools/_schema.json` for editors.
+ * Unknown keys are rejected everywhere so that a typo fails loudly instead of being ignored.
+ */
+
+const TEMPLATE_HINT = '`{{name}}` placeholders take connection fields and credential fields';
+
+export const HINT_TAGS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+
+const fieldSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'field names are snake_case'),
+    display_name: z.string().min(1),
+    description: z.string().optional(),
+    type: z.enum(['string', 'url']).default('string'),
+    secret: z.boolean().default(false),
+    required: z.boolean().default(true),
+    default: z.string().optional(),
+    pattern: z.string().optional().describe('a regular expression the value must match, checked on the Connect page'),
+  })
+  .strict();
+
+const injectSchema = z
+  .object({
+    headers: z.record(z.string(), z.string()).optional().describe(TEMPLATE_HINT),
+    query: z.record(z.string(), z.string()).optional().describe(TEMPLATE_HINT),
+    basic: z
+      .object({ username: z.string(), password: z.string() })
+      .strict()
+      .optional()
+      .describe('HTTP Basic: the engine sends `Authorization: Basic base64(username:password)` after filling placeholders'),
+  })
+  .strict();
+
+const identitySchema = z
+  .object({
+    method: z.enum(['GET', 'POST']).default('GET'),
+    path: z.string().startsWith('/'),
+    field: z.string().min(1).describe('dot path into the JSON response, e.g. `login` or `user.email`'),
+    base_url: z.string().optional().describe('when the identity endpoint lives outside the toolkit base_url'),
+  })
+  .strict()
+  .describe('how to name a connected account (the GitHub login, the Gmail address) after it connects');
+
+const oauth2Schema = z
+  .object({
+    mode: z.literal('OAUTH2'),
+    authorization_url: z.string(),
+    token_url: z.string(),
+    revocation_url: z.string().optional(),
+    default_scopes: z.array(z.string()).default([]),
+    scope_separator: z.string().default(' '),
+    pkce: z.boolean().default(true),
+    token_endpoint_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
+    authorization_params: z.record(z.string(), z.string()).optional(),
+    token_params: z.record(z.string(), z.string()).optional(),
+    token_response_fields: z
+      .array(z.string())
+      .optional()
+      .describe('non-secret fields of the token response kept as connection data (Salesforce `instance_url`)'),
+    access_token_path: z
+      .string()
+      .optional()
+      .describe('dot path of the access token in the token response when it is not `access_token` (Slack user tokens)'),
+    inject: injectSchema,
+    identity: identitySchema.optional(),
+  })
+  .strict();
+
+const oauth1Schema = z
+  .object({
+    mode: z.literal('OAUTH1'),
+    request_token_url: z.string(),
+    authorization_url: z.string(),
+    access_token_url: z.string(),
+    signature_method: z.literal('HMAC-SHA1').default('HMAC-SHA1'),
+    authorization_params: z.record(z.string(), z.string()).optional(),
+    identity: identitySchema.optional(),
+  })
+  .strict();
+
+const credentialSchemeShape = {
+  fields: z.array(fieldSchema).min(1),
+  inject: injectSchema,
+  identity: identitySchema.optional(),
+};
+
+const apiKeySchema = z.object({ mode: z.literal('API_KEY'), ...credentialSchemeShape }).strict();
+const bearerSchema = z.object({ mode: z.literal('BEARER_TOKEN'), ...credentialSchemeShape }).strict();
+const basicSchema = z.object({ mode: z.literal('BASIC'), ...credentialSchemeShape }).strict();
+const noAuthSchema = z.object({ mode: z.literal('NO_AUTH') }).strict();
+
+export const authSchemeSchema = z.discriminatedUnion('mode', [
+  oauth2Schema,
+  oauth1Schema,
+  apiKeySchema,
+  bearerSchema,
+  basicSchema,
+  noAuthSchema,
+]);
+
+const jsonSchemaObject = z
+  .object({ type: z.literal('object'), properties: z.record(z.string(), z.unknown()).default({}) })
+  .passthrough()
+  .describe('a JSON Schema (draft-07) object; checked again by ajv at load');
+
+const requestSchema = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    path: z.string().startsWith('/').describe('`{param}` takes a tool argument; `{{field}}` a connection field'),
+    query: z.array(z.string()).optional().describe('arguments sent in the query string (default for GET/DELETE: all non-path ones)'),
+    body: z.enum(['json', 'form', 'none']).optional().describe('default: json for POST/PUT/PATCH, none for GET/DELETE'),
+    body_params: z.array(z.string()).optional().describe('arguments sent in the body (default: all non-path, non-query ones)'),
+    headers: z.record(z.string(), z.string()).optional().describe('extra headers; `{param}` takes a tool argument'),
+  })
+  .strict();
+
+export const toolSchema = z
+  .object({
+    slug: z.string().regex(/^[A-Z0-9]+(_[A-Z0-9]+)+$/, 'tool slugs are UPPER_SNAKE_CASE, prefixed by the toolkit'),
+    name: z.string().min(1),
+    description: z.string().min(20, 'write a description a model can choose the tool by'),
+    tags: z.array(z.string()).default([]),
+    scopes: z.array(z.string()).optional(),
+    input_parameters: jsonSchemaObject,
+    output_parameters: z.record(z.string(), z.unknown()).optional(),
+    request: requestSchema,
+  })
+  .strict();
+
+export const toolkitSchema = z
+  .object({
+    $schema: z.string().optional(),
+    slug: z.string().regex(/^[a-z0-9_]+$/, 'toolkit slugs are lower_snake_case'),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    logo: z.string().optional(),
+    categories: z.array(z.string()).optional(),
+    docs_url: z.string().optional(),
+    base_url: z.string().describe(TEMPLATE_HINT),
+    headers: z.record(z.string(), z.string()).optional().describe('headers every request of this toolkit carries'),
+    connection_fields: z.array(fieldSchema).optional(),
+    auth_schemes: z.array(authSchemeSchema).min(1),
+    tools: z.array(toolSchema).min(1),
+  })
+  .strict();
+
+export type ToolkitFile = z.infer<typeof toolkitSchema>;
+export type ToolDefinition = z.infer<typeof toolSchema>;
+export type AuthScheme = z.infer<typeof authSchemeSchema>;
+export type AuthMode = AuthScheme['mode'];
+export type FieldDefinition = z.infer<typeof fieldSchema>;
+export type InjectRule = z.infer<typeof injectSchema>;

@@ -1,0 +1,133 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { KeyRingError, parseKeyRing, type VaultKey } from './vault/key-ring.ts';
+
+/**
+ * The one configuration schema. Nothing else in latchkey reads `process.env`: the composition root
+ * calls `parseConfig()` and passes the result down. Every variable is optional; a bad value stops
+ * start-up with a message that names every bad variable (and never echoes a secret's value).
+ */
+
+export interface OAuthApp {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databasePath: string;
+  /** null: no key given, use (or create) the key file in the data directory. */
+  encryptionKeys: VaultKey[] | null;
+  apiKey: string | null;
+  toolkitsDirs: string[];
+  oauthApps: Record<string, OAuthApp>;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+  /** Development and tests only: lets OAuth and tool calls reach http:// servers on loopback. */
+  allowInsecureLoopback: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s ? s : undefined));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: optionalString.default('127.0.0.1'),
+  LATCHKEY_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LATCHKEY_DATA_DIR: optionalString.default('./.latchkey'),
+  LATCHKEY_DATABASE_URL: optionalString,
+  LATCHKEY_ENCRYPTION_KEY: optionalString,
+  LATCHKEY_API_KEY: optionalString.pipe(
+    z.string().regex(/^ak_[A-Za-z0-9_-]{16,}$/, 'must be ak_ followed by at least 16 letters, digits, _ or -').optional(),
+  ),
+  LATCHKEY_TOOLKITS_DIR: optionalString,
+  LATCHKEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LATCHKEY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  LATCHKEY_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+});
+
+const OAUTH_VAR = /^LATCHKEY_OAUTH_([A-Z0-9_]+?)_CLIENT_(ID|SECRET)$/;
+
+function collectOAuthApps(env: Record<string, string | undefined>, problems: string[]): Record<string, OAuthApp> {
+  const partial = new Map<string, { id?: string; secret?: string }>();
+  for (const [name, value] of Object.entries(env)) {
+    const match = OAUTH_VAR.exec(name);
+    if (!match || value === undefined || value.trim() === '') continue;
+    const slug = match[1]!.toLowerCase();
+    const entry = partial.get(slug) ?? {};
+    if (match[2] === 'ID') entry.id = value.trim();
+    else entry.secret = value.trim();
+    partial.set(slug, entry);
+  }
+  const apps: Record<string, OAuthApp> = {};
+  for (const [slug, { id, secret }] of partial) {
+    const upper = slug.toUpperCase();
+    if (!id) problems.push(`LATCHKEY_OAUTH_${upper}_CLIENT_ID: missing (LATCHKEY_OAUTH_${upper}_CLIENT_SECRET is set)`);
+    else if (!secret) problems.push(`LATCHKEY_OAUTH_${upper}_CLIENT_SECRET: missing (LATCHKEY_OAUTH_${upper}_CLIENT_ID is set)`);
+    else apps[slug] = { clientId: id, clientSecret: secret };
+  }
+  return apps;
+}
+
+function databasePathFrom(url: string | undefined, dataDir: string, problems: string[]): string {
+  if (!url) return join(dataDir, 'latchkey.db');
+  if (/^postgres(ql)?:/i.test(url)) {
+    problems.push('LATCHKEY_DATABASE_URL: PostgreSQL is not supported yet; use a SQLite path (file:/path/to/latchkey.db)');
+    return '';
+  }
+  const path = url.replace(/^(file|sqlite):(\/\/)?/i, '');
+  if (!path) problems.push('LATCHKEY_DATABASE_URL: names no file');
+  return isAbsolute(path) ? path : resolve(path);
+}
+
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const oauthApps = collectOAuthApps(env, problems);
+  let encryptionKeys: VaultKey[] | null = null;
+  const keyText = env.LATCHKEY_ENCRYPTION_KEY?.trim();
+  if (keyText) {
+    try {
+      encryptionKeys = parseKeyRing(keyText);
+    } catch (error) {
+      if (!(error instanceof KeyRingError)) throw error;
+      problems.push(`LATCHKEY_ENCRYPTION_KEY: ${error.message}`);
+    }
+  }
+  const databasePath = parsed.success ? databasePathFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems) : '';
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.LATCHKEY_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: resolve(e.LATCHKEY_DATA_DIR),
+    databasePath,
+    encryptionKeys,
+    apiKey: e.LATCHKEY_API_KEY ?? null,
+    toolkitsDirs: (e.LATCHKEY_TOOLKITS_DIR ?? '').split(':').filter(Boolean).map((d) => resolve(d)),
+    oauthApps,
+    logLevel: e.LATCHKEY_LOG_LEVEL,
+    maxBodyBytes: e.LATCHKEY_MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
+    allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The one error table. Every failure a client can see has a code here; REST answers Composio's
+ * envelope `{"error": {message, code, slug, status, request_id, suggested_fix, errors}}` and MCP tools
+ * answer a result with `isError`. Messages must never carry a secret: they reach clients and models.
+ */
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, code: 10400, slug: 'HTTP_BadRequest', message: 'The request is invalid.' },
+  INVALID_JSON: {
+    status: 400,
+    code: 10401,
+    slug: 'HTTP_InvalidJson',
+    message: 'The request body is not valid JSON.',
+    suggestedFix: 'Send a JSON body with Content-Type: application/json.',
+  },
+  VALIDATION_FAILED: {
+    status: 400,
+    code: 10402,
+    slug: 'HTTP_ValidationFailed',
+    message: 'The request failed validation.',
+    suggestedFix: 'Fix the fields listed in `errors`.',
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    code: 10410,
+    slug: 'APIKey_Missing',
+    message: 'No API key was sent.',
+    suggestedFix: 'Send the project API key in the x-api-key header.',
+  },
+  INVALID_API_KEY: {
+    status: 401,
+    code: 10411,
+    slug: 'APIKey_Invalid',
+    message: 'The API key is not valid or was revoked.',
+    suggestedFix: 'Check the x-api-key header; create a key with `npm run api-keys -- create`.',
+  },
+  FORBIDDEN: { status: 403, code: 10403, slug: 'HTTP_Forbidden', message: 'This credential may not do that.' },
+  NOT_FOUND: { status: 404, code: 10404, slug: 'HTTP_NotFound', message: 'No such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, code: 10405, slug: 'HTTP_MethodNotAllowed', message: 'Method not allowed.' },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    code: 10413,
+    slug: 'HTTP_PayloadTooLarge',
+    message: 'The request body is too large.',
+    suggestedFix: 'Send a smaller body (the limit is LATCHKEY_MAX_BODY_BYTES).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    code: 10415,
+    slug: 'HTTP_UnsupportedMediaType',
+    message: 'The request body must be JSON.',
+    suggestedFix: 'Send Content-Type: application/json.',
+  },
+  INTERNAL: { status: 500, code: 10500, slug: 'HTTP_InternalServerError', message: 'Something went wrong on our side.' },
+  UNAVAILABLE: { status: 503, code: 10503, slug: 'HTTP_ServiceUnavailable', message: 'The server is shutting down.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export interface ErrorSpec {
+  status: number;
+  code: number;
+  slug: string;
+  message: string;
+  suggestedFix?: string;
+}
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ErrorEnvelope {
+  error: {
+    message: string;
+    code: number;
+    slug: string;
+    status: number;
+    request_id: string;
+    suggested_fix: string;
+    errors: FieldError[];
+  };
+}
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly spec: ErrorSpec;
+  readonly errors: FieldError[];
+
+  constructor(
+    readonly code: ErrorCode,
+    options: { message?: string; errors?: FieldError[]; cause?: unknown } = {},
+  ) {
+    super(options.message ?? ERRORS[code].message, { cause: options.cause });
+    this.spec = ERRORS[code];
+    this.errors = options.errors ?? [];
+  }
+
+  get status(): number {
+    return this.spec.status;
+  }
+
+  /** The wire body. `cause` is never serialised: it may hold upstream bodies with tokens in them. */
+  toEnvelope(requestId: string): ErrorEnvelope {
+    return {
+      error: {
+        message: this.message,
+        code: this.spec.code,
+        slug: this.spec.slug,
+        status: this.spec.status,
+        request_id: requestId,
+        suggested_fix: this.spec.suggestedFix ?? '',
+        errors: this.errors,
+      },
+    };
+  }
+}

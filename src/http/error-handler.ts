@@ -1,0 +1,34 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError, type ErrorCode } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { AppEnv } from './env.ts';
+
+function respond(c: Context<AppEnv>, error: AppError) {
+  return c.json(error.toEnvelope(c.get('requestId') ?? 'unknown'), error.status as 400);
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * Every error leaves in the envelope. Unknown errors become a generic 500 and are logged by name and
+ * stack only, never with their `cause` (oauth4webapi puts whole token responses there).
+ */
+export function errorHandler(log: Logger): ErrorHandler<AppEnv> {
+  return (err, c) => {
+    if (err instanceof AppError) return respond(c, err);
+    if (err instanceof HTTPException && STATUS_CODES[err.status]) return respond(c, new AppError(STATUS_CODES[err.status]!));
+    log.error({ request_id: c.get('requestId'), err: { name: err.name, stack: err.stack } }, 'unhandled error');
+    return respond(c, new AppError('INTERNAL'));
+  };
+}
+
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) => respond(c, new AppError('NOT_FOUND', { message: `No route for ${c.req.method} ${c.req.path}.` }));

@@ -1,0 +1,52 @@
+import { buildDeps } from './bootstrap.ts';
+import { ConfigError, parseConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { startServer } from './server.ts';
+import { CatalogueError } from './catalogue/load.ts';
+
+/** The composition root: configuration → dependencies → HTTP server, and a graceful stop on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`latchkey cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  let built;
+  try {
+    built = await buildDeps(config, log);
+  } catch (error) {
+    if (error instanceof CatalogueError) {
+      console.error(`latchkey cannot start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (built.createdApiKey) {
+    // Printed once, outside the structured log, because it is a secret: only its hash is stored.
+    process.stderr.write(
+      `\n  A project API key was created. It is shown only this once:\n\n    ${built.createdApiKey}\n\n` +
+        `  Send it as the x-api-key header. Set LATCHKEY_API_KEY to choose your own.\n\n`,
+    );
+  }
+  const server = await startServer(built);
+  log.info({ url: server.url, public_url: config.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount }, 'latchkey listening');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.shutdown().then(
+        () => process.exit(0),
+        (error: Error) => {
+          log.error({ err: { name: error.name, stack: error.stack } }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+await main();

@@ -1,0 +1,45 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Built } from './bootstrap.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** graceful: stop accepting, let in-flight requests finish (up to the timeout), then close the database */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(built: Built): Promise<RunningServer> {
+  const { deps, storage } = built;
+  const app = createApp(deps);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopping: Promise<void> | null = null;
+
+  const shutdown = () => {
+    stopping ??= (async () => {
+      deps.lifecycle.draining = true;
+      deps.log.info('shutting down: finishing in-flight requests');
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          deps.log.warn('shutdown timeout reached: closing remaining connections');
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }, deps.config.shutdownTimeoutMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        // Idle keep-alive sockets would hold close() open until they time out.
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      await storage.close();
+      deps.log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { url: `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${port}`, port, shutdown };
+}

@@ -1,0 +1,110 @@
+/**
+ * Row types of every table: the one declaration queries are typed against. Times are integer
+ * milliseconds since the epoch (UTC); JSON columns hold text; `*_sealed` columns hold vault ciphertext.
+ */
+
+export interface InstallationTable {
+  id: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  /** the last 4 characters, to tell keys apart in listings without showing them */
+  key_hint: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuthConfigsTable {
+  id: string;
+  toolkit_slug: string;
+  name: string;
+  type: 'default' | 'custom';
+  auth_scheme: string;
+  is_composio_managed: number;
+  status: 'ENABLED' | 'DISABLED';
+  /** non-secret settings: client_id, scopes, redirect URI override, tool access config (JSON) */
+  settings: string;
+  /** secret settings (client_secret and friends), sealed with AAD `auth_configs.credentials_sealed:<id>` */
+  credentials_sealed: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConnectedAccountsTable {
+  id: string;
+  user_id: string;
+  toolkit_slug: string;
+  auth_config_id: string;
+  auth_scheme: string;
+  status: string;
+  status_reason: string | null;
+  alias: string | null;
+  is_disabled: number;
+  /** non-secret connection fields (subdomain, instance_url, identity...) as JSON */
+  connection_data: string;
+  /** tokens and keys, sealed with AAD `connected_accounts.credentials_sealed:<id>` */
+  credentials_sealed: string | null;
+  /** when the access token expires (null: unknown or never) */
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConnectLinksTable {
+  id: string;
+  token_hash: string;
+  /** the link token itself, so the API can show the link again while the account is INITIATED */
+  token_sealed: string;
+  connected_account_id: string;
+  user_id: string;
+  auth_config_id: string;
+  callback_url: string | null;
+  /** OAuth state and PKCE verifier, sealed; state is also looked up by hash */
+  state_hash: string | null;
+  flow_sealed: string | null;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  config: string;
+  config_version: number;
+  mcp_token_hash: string;
+  mcp_token_sealed: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  installation: InstallationTable;
+  api_keys: ApiKeysTable;
+  auth_configs: AuthConfigsTable;
+  connected_accounts: ConnectedAccountsTable;
+  connect_links: ConnectLinksTable;
+  sessions: SessionsTable;
+  kysely_migration: { name: string; timestamp: string };
+}
+
+/** Every column that holds vault ciphertext. Key rotation walks exactly these; a new sealed column must be listed here. */
+export const SEALED_COLUMNS = [
+  { table: 'auth_configs', column: 'credentials_sealed' },
+  { table: 'connected_accounts', column: 'credentials_sealed' },
+  { table: 'connect_links', column: 'token_sealed' },
+  { table: 'connect_links', column: 'flow_sealed' },
+  { table: 'sessions', column: 'mcp_token_sealed' },
+] as const;
+
+export type SealedColumn = (typeof SEALED_COLUMNS)[number];
+
+/** The associated data a sealed value is bound to: its table, column and row id. */
+export function sealedAad(column: SealedColumn, rowId: string): string {
+  return `${column.table}.${column.column}:${rowId}`;
+}

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+
+export interface SpawnedServer {
+  child: ChildProcess;
+  url: string;
+  stdout: string[];
+  stderr: string[];
+  /** resolves with the exit code */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `src/main.ts` as its own process (as `npm start` does), with only the given environment
+ * plus PATH/HOME, and waits for its "listening" log line.
+ */
+export function spawnServer(cwd: string, env: Record<string, string>, script = 'src/main.ts'): Promise<SpawnedServer> {
+  const child = spawn(TSX, [`${ROOT}${script}`], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr.join('')}`)), 20_000);
+    child.stderr!.on('data', (d) => stderr.push(String(d)));
+    child.stdout!.on('data', (d) => {
+      for (const line of String(d).split('\n').filter(Boolean)) {
+        stdout.push(line);
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'latchkey listening') {
+            clearTimeout(timer);
+            resolve({ child, url: entry.url, stdout, stderr, exited });
+          }
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${stderr.join('')}`));
+    });
+  });
+}
+
+/** Runs `src/main.ts` expecting it to fail; returns its exit code and stderr. */
+export async function runToExit(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(TSX, [`${ROOT}src/main.ts`], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stderr };
+}

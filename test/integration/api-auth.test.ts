@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
+import { createApiKey } from '../../src/auth/api-keys.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+function expectEnvelope(body: any, status: number, slug: string) {
+  expect(body.error).toMatchObject({ status, slug });
+  expect(typeof body.error.message).toBe('string');
+  expect(typeof body.error.code).toBe('number');
+  expect(body.error.request_id).toMatch(/\S/);
+  expect(body.error).toHaveProperty('suggested_fix');
+}
+
+describe('REST authentication and the error envelope', () => {
+  it('answers 401 in the envelope without x-api-key, on both API generations', async () => {
+    for (const prefix of ['/api/v3', '/api/v3.1']) {
+      const res = await t.app.request(`${prefix}/toolkits`);
+      expect(res.status).toBe(401);
+      expectEnvelope(await res.json(), 401, 'APIKey_Missing');
+    }
+  });
+
+  it('answers 401 for a wrong key and for a revoked key', async () => {
+    const wrong = await t.app.request('/api/v3/toolkits', { headers: { 'x-api-key': 'ak_notarealkey0000000000' } });
+    expect(wrong.status).toBe(401);
+    expectEnvelope(await wrong.json(), 401, 'APIKey_Invalid');
+
+    const repo = apiKeysRepo(t.deps.db);
+    const { id, key } = await createApiKey(repo, t.deps.clock, 'to revoke');
+    expect((await t.app.request('/api/v3/nothing-here', { headers: { 'x-api-key': key } })).status).toBe(404);
+    await repo.revoke(id, Date.now());
+    const revoked = await t.app.request('/api/v3/nothing-here', { headers: { 'x-api-key': key } });
+    expect(revoked.status).toBe(401);
+    expectEnvelope(await revoked.json(), 401, 'APIKey_Invalid');
+  });
+
+  it('lets a valid key through to the route (404 in the envelope for an unknown one)', async () => {
+    const res = await t.call('/api/v3.1/no/such/route');
+    expect(res.status).toBe(404);
+    expectEnvelope(await res.json(), 404, 'HTTP_NotFound');
+  });
+
+  it('echoes a request id, or keeps a well-formed one from the client', async () => {
+    const res = await t.call('/api/v3/nope', { headers: { 'x-request-id': 'trace-123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    expect((await res.json()).error.request_id).toBe('trace-123');
+    const minted = await t.call('/api/v3/nope', { headers: { 'x-request-id': '<script>' } });
+    expect(minted.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('refuses an oversized body with 413, before reading it', async () => {
+    const big = JSON.stringify({ arguments: { blob: 'x'.repeat(2 * 1024 * 1024) } });
+    const res = await t.call('/api/v3/tools/execute/HACKERNEWS_GET_ITEM', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    expectEnvelope(await res.json(), 413, 'HTTP_PayloadTooLarge');
+  });
+
+  it('serves /health without a key, reporting readiness', async () => {
+    const res = await t.app.request('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
+    t.deps.lifecycle.draining = true;
+    const draining = await t.app.request('/health');
+    t.deps.lifecycle.draining = false;
+    expect(draining.status).toBe(503);
+  });
+
+  it('never writes the API key into the logs', () => {
+    expect(t.logs.length).toBeGreaterThan(0);
+    expect(t.logs.join('\n')).not.toContain(t.apiKey);
+  });
+});

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.ts';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has a default for everything', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', publicUrl: 'http://localhost:8787', encryptionKeys: null, apiKey: null });
+    expect(config.databasePath).toMatch(/\.latchkey\/latchkey\.db$/);
+  });
+
+  it('names every bad variable at once', () => {
+    const found = problems({
+      PORT: 'eighty',
+      LATCHKEY_PUBLIC_URL: 'not a url',
+      LATCHKEY_API_KEY: 'short',
+      LATCHKEY_LOG_LEVEL: 'loud',
+      LATCHKEY_OAUTH_GITHUB_CLIENT_ID: 'id-only',
+      LATCHKEY_ENCRYPTION_KEY: randomBytes(31).toString('base64'),
+    });
+    const named = found.map((p) => p.split(':')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining(['PORT', 'LATCHKEY_PUBLIC_URL', 'LATCHKEY_API_KEY', 'LATCHKEY_LOG_LEVEL', 'LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET', 'LATCHKEY_ENCRYPTION_KEY']),
+    );
+    expect(found.find((p) => p.startsWith('LATCHKEY_ENCRYPTION_KEY'))).toMatch(/31 bytes.*exactly 32/);
+  });
+
+  it('never echoes a secret value in a problem', () => {
+    const key = randomBytes(20).toString('base64');
+    const apiKey = 'ak_bad key with spaces';
+    const found = problems({ LATCHKEY_ENCRYPTION_KEY: key, LATCHKEY_API_KEY: apiKey }).join('\n');
+    expect(found).not.toContain(key);
+    expect(found).not.toContain(apiKey);
+  });
+
+  it('collects operator OAuth apps by toolkit slug and splits toolkit folders', () => {
+    const config = parseConfig({
+      LATCHKEY_OAUTH_GITHUB_CLIENT_ID: 'gh-id',
+      LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET: 'gh-secret',
+      LATCHKEY_OAUTH_GOOGLE_CALENDAR_CLIENT_ID: 'gc-id',
+      LATCHKEY_OAUTH_GOOGLE_CALENDAR_CLIENT_SECRET: 'gc-secret',
+      LATCHKEY_TOOLKITS_DIR: '/a:/b',
+    });
+    expect(config.oauthApps).toEqual({ github: { clientId: 'gh-id', clientSecret: 'gh-secret' }, google_calendar: { clientId: 'gc-id', clientSecret: 'gc-secret' } });
+    expect(config.toolkitsDirs).toEqual(['/a', '/b']);
+  });
+
+  it('accepts SQLite URLs and refuses PostgreSQL for now with a clear message', () => {
+    expect(parseConfig({ LATCHKEY_DATABASE_URL: 'file:/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
+    expect(problems({ LATCHKEY_DATABASE_URL: 'postgres://u@h/db' })[0]).toMatch(/^LATCHKEY_DATABASE_URL: PostgreSQL is not supported yet/);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Files run in parallel across the 2 cores; each test builds its own data directory and ports.
+    pool: 'forks',
+  },
+});
