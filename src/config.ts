@@ -27,6 +27,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  toolTimeoutMs: number;
+  maxResponseBytes: number;
   /** Development and tests only: lets OAuth and tool calls reach http:// servers on loopback. */
   allowInsecureLoopback: boolean;
 }
@@ -58,6 +60,8 @@ const envSchema = z.object({
   LATCHKEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LATCHKEY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  LATCHKEY_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  LATCHKEY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
@@ -128,6 +132,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     logLevel: e.LATCHKEY_LOG_LEVEL,
     maxBodyBytes: e.LATCHKEY_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
+    toolTimeoutMs: e.LATCHKEY_TOOL_TIMEOUT_MS,
+    maxResponseBytes: e.LATCHKEY_MAX_RESPONSE_BYTES,
     allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
   };
 }

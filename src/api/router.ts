@@ -4,6 +4,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { apiKeyAuth } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/env.ts';
+import { toolkitRoutes } from './toolkits.ts';
+import { toolRoutes } from './tools.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 
 /**
@@ -22,5 +24,7 @@ export function apiRouter(deps: Deps) {
     }),
   );
   api.use('*', apiKeyAuth(apiKeysRepo(deps.db)));
+  api.route('/', toolkitRoutes(deps));
+  api.route('/', toolRoutes(deps));
   return api;
 }

@@ -10,7 +10,7 @@ export interface LintProblem {
   message: string;
 }
 
-const PATH_PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const PATH_PARAM = /\{\+?([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 
 /** Credential names each mode fills in itself; connection fields and scheme fields are added per toolkit. */

@@ -143,6 +143,13 @@ export const toolkitSchema = z
     base_url: z.string().describe(TEMPLATE_HINT),
     headers: z.record(z.string(), z.string()).optional().describe('headers every request of this toolkit carries'),
     connection_fields: z.array(fieldSchema).optional(),
+    response: z
+      .object({
+        success_field: z.string().describe('a boolean field that is false when the call failed although the status is 2xx (Slack `ok`)'),
+        error_field: z.string().optional().describe('the field that then names the error'),
+      })
+      .strict()
+      .optional(),
     auth_schemes: z.array(authSchemeSchema).min(1),
     tools: z.array(toolSchema).min(1),
   })

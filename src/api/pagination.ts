@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+
+/** Composio's page shape: `{items, next_cursor, total_pages, current_page, total_items}`. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+  total_pages: number;
+  current_page: number;
+  total_items: number;
+}
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().max(200).optional(),
+};
+
+/** An opaque cursor: base64url of the offset, so clients pass it back and never build one. */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
+    if (typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+  } catch {
+    // falls through to the error
+  }
+  throw new AppError('INVALID_CURSOR');
+}
+
+/** Pages an in-memory list (the catalogue); storage-backed lists page in SQL with the same cursor. */
+export function pageOf<T>(all: T[], options: { limit?: number; cursor?: string }, defaultLimit = 20): Page<T> {
+  const limit = options.limit ?? defaultLimit;
+  const offset = decodeCursor(options.cursor);
+  const items = all.slice(offset, offset + limit);
+  const next = offset + limit < all.length ? encodeCursor(offset + limit) : null;
+  return {
+    items,
+    next_cursor: next,
+    total_pages: Math.max(1, Math.ceil(all.length / limit)),
+    current_page: Math.floor(offset / limit) + 1,
+    total_items: all.length,
+  };
+}

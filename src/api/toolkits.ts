@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import type { AppEnv } from '../http/env.ts';
+import { commaList, validate } from '../http/read-json.ts';
+import { pageOf, pageQuery } from './pagination.ts';
+import { toolkitDetail, toolkitListItem } from './wire/catalogue.ts';
+
+const listQuery = z.object({
+  ...pageQuery,
+  search: z.string().max(200).optional(),
+  category: z.string().max(100).optional(),
+  managed_by: z.enum(['composio', 'all', 'project']).optional(),
+  sort_by: z.enum(['usage', 'alphabetically']).optional(),
+  toolkit_slugs: z.string().max(2000).optional(),
+});
+
+export function toolkitRoutes(deps: Deps) {
+  const apps = deps.config.oauthApps;
+  return new Hono<AppEnv>()
+    .get('/toolkits', (c) => {
+      const q = validate(listQuery, c.req.query(), 'query');
+      const slugs = commaList(q.toolkit_slugs)?.map((s) => s.toLowerCase());
+      const search = q.search?.toLowerCase();
+      let toolkits = deps.catalogue.toolkits.filter(
+        (t) =>
+          (!slugs || slugs.includes(t.slug)) &&
+          (!search || `${t.slug} ${t.name} ${t.description}`.toLowerCase().includes(search)) &&
+          (!q.category || (t.categories ?? []).some((cat) => cat.toLowerCase() === q.category!.toLowerCase())),
+      );
+      if (q.sort_by === 'alphabetically') toolkits = [...toolkits].sort((a, b) => a.name.localeCompare(b.name));
+      const page = pageOf(toolkits, q, 50);
+      return c.json({ ...page, items: page.items.map((t) => toolkitListItem(t, apps)) });
+    })
+    .get('/toolkits/:slug', (c) => {
+      const toolkit = deps.catalogue.toolkit(c.req.param('slug'));
+      if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `No toolkit named ${c.req.param('slug')}.` });
+      return c.json(toolkitDetail(toolkit, apps));
+    });
+}

@@ -1,0 +1,83 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { searchTools } from '../catalogue/search.ts';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
+import { commaList, readJson, validate } from '../http/read-json.ts';
+import { executeToolRequest, findTool, proxyRequest } from '../services/tool-execution.ts';
+import { pageOf, pageQuery } from './pagination.ts';
+import { toolWire } from './wire/catalogue.ts';
+
+const listQuery = z.object({
+  ...pageQuery,
+  toolkit_slug: z.string().max(2000).optional(),
+  tool_slugs: z.string().max(20_000).optional(),
+  search: z.string().max(500).optional(),
+  query: z.string().max(500).optional(),
+  tags: z.string().max(1000).optional(),
+  scopes: z.string().max(2000).optional(),
+  important: z.string().optional(),
+  toolkit_versions: z.unknown().optional(),
+});
+
+/** The SDK sends more than we use (version, text, custom_auth_params, allow_tracing …): unknown keys pass. */
+const executeBody = z
+  .object({
+    user_id: z.string().min(1).max(256).optional(),
+    entity_id: z.string().min(1).max(256).optional(),
+    connected_account_id: z.string().min(1).max(256).optional(),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    version: z.string().max(64).optional(),
+  })
+  .passthrough();
+
+const proxyBody = z
+  .object({
+    endpoint: z.string().min(1).max(4096),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    body: z.unknown().optional(),
+    connected_account_id: z.string().min(1).max(256),
+    parameters: z
+      .array(z.object({ name: z.string().min(1).max(256), type: z.enum(['header', 'query']), value: z.union([z.string(), z.number(), z.boolean()]) }))
+      .max(100)
+      .optional(),
+  })
+  .passthrough();
+
+export function toolRoutes(deps: Deps) {
+  return new Hono<AppEnv>()
+    .get('/tools', (c) => {
+      const q = validate(listQuery, c.req.query(), 'query');
+      const toolkits = commaList(q.toolkit_slug)?.map((s) => s.toLowerCase());
+      const slugs = commaList(q.tool_slugs)?.map((s) => s.toUpperCase());
+      const tags = commaList(q.tags);
+      const scopes = commaList(q.scopes);
+      let candidates = deps.catalogue.toolkits
+        .filter((t) => !toolkits || toolkits.includes(t.slug))
+        .flatMap((toolkit) => toolkit.tools.map((tool) => ({ toolkit, tool })))
+        .filter(({ tool }) => (!slugs || slugs.includes(tool.slug)) && (!tags || tags.some((t) => tool.tags.includes(t))))
+        .filter(({ tool }) => !scopes || (tool.scopes ?? []).some((s) => scopes.includes(s)));
+      const search = q.search ?? q.query;
+      if (search) candidates = searchTools(candidates, search);
+      const page = pageOf(candidates, q, 20);
+      return c.json({ ...page, items: page.items.map(({ toolkit, tool }) => toolWire(toolkit, tool)) });
+    })
+    .post('/tools/execute/proxy', async (c) => {
+      const body = await readJson(c, proxyBody);
+      return c.json(await proxyRequest(deps, body.connected_account_id, body));
+    })
+    .post('/tools/execute/:slug', async (c) => {
+      const body = await readJson(c, executeBody);
+      const result = await executeToolRequest(deps, {
+        toolSlug: c.req.param('slug'),
+        userId: body.user_id ?? body.entity_id,
+        connectedAccountId: body.connected_account_id,
+        arguments: body.arguments ?? {},
+      });
+      return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: null });
+    })
+    .get('/tools/:slug', (c) => {
+      const { toolkit, tool } = findTool(deps, c.req.param('slug'));
+      return c.json(toolWire(toolkit, tool));
+    });
+}

@@ -1,0 +1,133 @@
+import type { AuthScheme, FieldDefinition, ToolDefinition, ToolkitFile } from '../../catalogue/schema.ts';
+import { CATALOGUE_VERSION } from '../../catalogue/version.ts';
+
+/** Catalogue → Composio wire shapes, in one place. */
+
+const OAUTH_MODES = new Set(['OAUTH2', 'OAUTH1']);
+
+export function isNoAuth(toolkit: ToolkitFile): boolean {
+  return toolkit.auth_schemes.every((s) => s.mode === 'NO_AUTH');
+}
+
+/**
+ * Schemes an auth config can be created for without the app's own credentials: OAuth ones where the
+ * operator configured a default app (LATCHKEY_OAUTH_<SLUG>_…), and every scheme whose secret comes from
+ * the user (API key, token, basic).
+ */
+export function managedSchemes(toolkit: ToolkitFile, operatorApps: Record<string, unknown>): string[] {
+  return toolkit.auth_schemes
+    .filter((s) => s.mode !== 'NO_AUTH' && (!OAUTH_MODES.has(s.mode) || operatorApps[toolkit.slug] !== undefined))
+    .map((s) => s.mode);
+}
+
+function wireField(field: FieldDefinition) {
+  return {
+    name: field.name,
+    displayName: field.display_name,
+    type: 'string',
+    description: field.description ?? field.display_name,
+    required: field.required,
+    default: field.default ?? null,
+    is_secret: field.secret,
+  };
+}
+
+function split(fields: FieldDefinition[]) {
+  return { required: fields.filter((f) => f.required).map(wireField), optional: fields.filter((f) => !f.required).map(wireField) };
+}
+
+const appField = (name: string, displayName: string, secret: boolean, required = true): FieldDefinition => ({
+  name,
+  display_name: displayName,
+  type: 'string',
+  secret,
+  required,
+});
+
+function authConfigCreationFields(scheme: AuthScheme): FieldDefinition[] {
+  if (scheme.mode === 'OAUTH2') {
+    return [
+      appField('client_id', 'Client ID', false),
+      appField('client_secret', 'Client secret', true),
+      { ...appField('scopes', 'Scopes', false, false), default: scheme.default_scopes.join(scheme.scope_separator) },
+      appField('oauth_redirect_uri', 'Redirect URI override', false, false),
+    ];
+  }
+  if (scheme.mode === 'OAUTH1') return [appField('client_id', 'Consumer key', false), appField('client_secret', 'Consumer secret', true)];
+  return [];
+}
+
+export function authConfigDetails(toolkit: ToolkitFile) {
+  const connection = toolkit.connection_fields ?? [];
+  return toolkit.auth_schemes.map((scheme) => ({
+    mode: scheme.mode,
+    name: scheme.mode,
+    fields: {
+      auth_config_creation: split(authConfigCreationFields(scheme)),
+      connected_account_initiation: split([...connection, ...('fields' in scheme ? scheme.fields : [])]),
+    },
+    proxy: { base_url: toolkit.base_url },
+  }));
+}
+
+function meta(toolkit: ToolkitFile) {
+  return {
+    description: toolkit.description,
+    logo: toolkit.logo ?? null,
+    app_url: toolkit.docs_url ?? null,
+    categories: (toolkit.categories ?? []).map((c) => ({ id: c.toLowerCase().replace(/\W+/g, '-'), name: c })),
+    tools_count: toolkit.tools.length,
+    triggers_count: 0,
+    available_versions: [CATALOGUE_VERSION],
+  };
+}
+
+export function toolkitListItem(toolkit: ToolkitFile, operatorApps: Record<string, unknown>) {
+  return {
+    name: toolkit.name,
+    slug: toolkit.slug,
+    auth_schemes: toolkit.auth_schemes.map((s) => s.mode),
+    composio_managed_auth_schemes: managedSchemes(toolkit, operatorApps),
+    is_local_toolkit: false,
+    no_auth: isNoAuth(toolkit),
+    meta: meta(toolkit),
+  };
+}
+
+export function toolkitDetail(toolkit: ToolkitFile, operatorApps: Record<string, unknown>) {
+  return {
+    ...toolkitListItem(toolkit, operatorApps),
+    base_url: toolkit.base_url,
+    connection_fields: (toolkit.connection_fields ?? []).map(wireField),
+    auth_config_details: authConfigDetails(toolkit),
+  };
+}
+
+const DEFAULT_OUTPUT = {
+  type: 'object',
+  properties: {
+    data: { type: 'object', description: "The upstream API's answer" },
+    error: { type: ['string', 'null'], description: 'What went wrong, or null' },
+    successful: { type: 'boolean', description: 'Whether the call succeeded' },
+  },
+  required: ['data', 'successful'],
+};
+
+export function toolWire(toolkit: ToolkitFile, tool: ToolDefinition) {
+  return {
+    slug: tool.slug,
+    name: tool.name,
+    description: tool.description,
+    human_description: tool.description,
+    toolkit: { slug: toolkit.slug, name: toolkit.name, logo: toolkit.logo ?? null },
+    input_parameters: tool.input_parameters,
+    output_parameters: tool.output_parameters ?? DEFAULT_OUTPUT,
+    no_auth: isNoAuth(toolkit),
+    available_versions: [CATALOGUE_VERSION],
+    version: CATALOGUE_VERSION,
+    scopes: tool.scopes ?? [],
+    tags: tool.tags,
+    is_deprecated: false,
+    deprecated: { version: CATALOGUE_VERSION, available_versions: [CATALOGUE_VERSION], displayName: tool.name, is_deprecated: false, toolkit: { logo: toolkit.logo ?? null } },
+  };
+}

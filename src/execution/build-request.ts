@@ -1,0 +1,95 @@
+import { pathParameters } from '../catalogue/lint.ts';
+import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
+import type { ToolConnection } from './connection.ts';
+import { injectCredential, templateValues } from './inject-auth.ts';
+import { fillBaseUrl, fillTemplate, TemplateError } from './templates.ts';
+
+export interface PreparedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+type Args = Record<string, unknown>;
+
+const ARG_IN_HEADER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function scalar(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Arrays become repeated keys (`labelIds=A&labelIds=B`), as Google, GitHub and most REST APIs read them. */
+function appendParams(params: URLSearchParams, name: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) for (const item of value) params.append(name, scalar(item));
+  else params.append(name, scalar(value));
+}
+
+function encodePathValue(name: string, value: unknown, reserved: boolean): string {
+  const text = scalar(value);
+  if (!reserved) return encodeURIComponent(text);
+  // `{+path}` keeps its slashes (a file path in a repository) but may not climb out of the endpoint.
+  const segments = text.split('/');
+  if (segments.some((s) => s === '..' || s === '.')) throw new TemplateError(`${name} may not contain . or .. segments`);
+  return segments.map(encodeURIComponent).join('/');
+}
+
+function fillPath(template: string, args: Args, values: Record<string, string>): string {
+  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m) => encodeURIComponent(fillTemplate(m, values)));
+  return withFields.replace(/\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, plus: string, name: string) => encodePathValue(name, args[name], plus === '+'));
+}
+
+/** Which arguments go where: the path, declared headers, the query string, the body. */
+export function routeArguments(tool: ToolDefinition) {
+  const { request } = tool;
+  const inPath = new Set(pathParameters(request.path));
+  const inHeaders = new Set(Object.values(request.headers ?? {}).flatMap((v) => [...v.matchAll(ARG_IN_HEADER)].map((m) => m[1]!)));
+  const bodyMode = request.body ?? (request.method === 'GET' || request.method === 'DELETE' ? 'none' : 'json');
+  const rest = Object.keys(tool.input_parameters.properties ?? {}).filter((n) => !inPath.has(n) && !inHeaders.has(n));
+  const query = request.query ?? (bodyMode === 'none' ? rest : []);
+  const body = bodyMode === 'none' ? [] : (request.body_params ?? rest.filter((n) => !query.includes(n)));
+  return { inPath, inHeaders, query, body, bodyMode };
+}
+
+/**
+ * Builds the upstream request for one tool call: base URL and path filled, arguments routed, the
+ * toolkit's headers set, and the connection's credential injected as its scheme says (signed, for OAuth1).
+ * Arguments must already be validated against the tool's input schema.
+ */
+export function buildToolRequest(
+  toolkit: ToolkitFile,
+  tool: ToolDefinition,
+  args: Args,
+  connection: ToolConnection,
+  options: { allowHttpLoopback: boolean },
+): PreparedRequest {
+  const values = templateValues(connection);
+  const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
+  const routes = routeArguments(tool);
+  const url = new URL(base.href.replace(/\/+$/, '') + fillPath(tool.request.path, args, values));
+  for (const name of routes.query) appendParams(url.searchParams, name, args[name]);
+
+  const headers: Record<string, string> = { Accept: 'application/json', ...toolkit.headers };
+  for (const [name, template] of Object.entries(tool.request.headers ?? {})) {
+    headers[name] = template.replace(ARG_IN_HEADER, (_, arg: string) => scalar(args[arg] ?? ''));
+  }
+  const request: PreparedRequest = { method: tool.request.method, url, headers };
+
+  const bodyArgs = routes.body.filter((n) => args[n] !== undefined);
+  let form: Record<string, string | string[]> | undefined;
+  if (routes.bodyMode === 'json' && bodyArgs.length > 0) {
+    request.body = JSON.stringify(Object.fromEntries(bodyArgs.map((n) => [n, args[n]])));
+    headers['Content-Type'] = 'application/json';
+  } else if (routes.bodyMode === 'form' && bodyArgs.length > 0) {
+    const params = new URLSearchParams();
+    for (const n of bodyArgs) appendParams(params, n, args[n]);
+    request.body = params.toString();
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    form = {};
+    for (const [k, v] of params) form[k] = form[k] === undefined ? v : ([] as string[]).concat(form[k]!, v);
+  }
+
+  injectCredential(toolkit, connection, request, form);
+  return request;
+}

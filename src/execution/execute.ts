@@ -1,0 +1,134 @@
+import type { CatalogueTool } from '../catalogue/catalogue.ts';
+import { describeInputErrors } from '../catalogue/input-validator.ts';
+import type { FieldError } from '../errors.ts';
+import { maskSecret } from '../ids.ts';
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import { buildToolRequest, type PreparedRequest } from './build-request.ts';
+import { buildProxyRequest, type ProxyInput } from './proxy.ts';
+import { secretValues, type ToolConnection } from './connection.ts';
+import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
+import { TemplateError } from './templates.ts';
+
+/** Composio's execution envelope, plus what the refresh logic needs to know about the upstream's answer. */
+export interface ToolResult {
+  data: Record<string, unknown>;
+  error: string | null;
+  successful: boolean;
+  upstreamStatus?: number;
+  /** the upstream refused the credential (401): the caller may refresh and retry once */
+  upstreamUnauthorized?: boolean;
+}
+
+export class ToolInputError extends Error {
+  override name = 'ToolInputError';
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+export interface ExecutionOptions extends SendLimits {
+  fetch: typeof fetch;
+  allowHttpLoopback: boolean;
+}
+
+/** Validates (and fills defaults into a copy of) the arguments; a bad argument names its field. */
+export function prepareArguments(entry: CatalogueTool, args: unknown): Record<string, unknown> {
+  const copy = structuredClone(args ?? {}) as Record<string, unknown>;
+  if (typeof copy !== 'object' || Array.isArray(copy)) throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
+  if (!entry.validate(copy)) {
+    const messages = describeInputErrors(entry.validate.errors);
+    const errors = messages.map((m) => {
+      const [field, ...rest] = m.split(': ');
+      return { field: `arguments.${field}`, message: rest.join(': ') };
+    });
+    throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${messages.join('; ')}`, errors);
+  }
+  return copy;
+}
+
+const EXCERPT = 500;
+
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
+  return out;
+}
+
+function parseBody(response: UpstreamResponse): unknown {
+  if (response.text === '') return null;
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    return undefined;
+  }
+}
+
+function asData(parsed: unknown, text: string): Record<string, unknown> {
+  if (parsed === undefined) return { text };
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  return { result: parsed };
+}
+
+function toResult(toolkit: ToolkitFile, response: UpstreamResponse, secrets: string[]): ToolResult {
+  const text = scrub(response.text, secrets);
+  const parsed = parseBody({ ...response, text });
+  if (response.status >= 200 && response.status < 300) {
+    const data = asData(parsed, text);
+    const flag = toolkit.response;
+    if (flag && data[flag.success_field] === false) {
+      const reason = flag.error_field ? String(data[flag.error_field] ?? 'unknown error') : 'unknown error';
+      return { data, error: `${toolkit.name} reported an error: ${reason}`, successful: false, upstreamStatus: response.status };
+    }
+    return { data, error: null, successful: true, upstreamStatus: response.status };
+  }
+  const excerpt = text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
+  return {
+    data: { status_code: response.status, body: parsed === undefined ? excerpt : parsed },
+    error: `${toolkit.name} answered HTTP ${response.status}: ${excerpt || '(empty body)'}`,
+    successful: false,
+    upstreamStatus: response.status,
+    upstreamUnauthorized: response.status === 401,
+  };
+}
+
+/**
+ * Runs one tool as one HTTP call with the connection's credential injected. Every failure of the
+ * upstream (timeout, refusal, 5xx, oversized answer, foreign redirect) comes back as a result with
+ * `successful: false`, never as an exception; only bad arguments throw (ToolInputError).
+ */
+export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+  const args = prepareArguments(entry, rawArgs);
+  const secrets = secretValues(connection);
+  let request;
+  try {
+    request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);
+  } catch (error) {
+    if (error instanceof TemplateError) return { data: {}, error: `Cannot build the request for ${entry.tool.slug}: ${error.message}`, successful: false };
+    throw error;
+  }
+  return send(entry.toolkit, request, secrets, options);
+}
+
+async function send(toolkit: ToolkitFile, request: PreparedRequest, secrets: string[], options: ExecutionOptions): Promise<ToolResult> {
+  try {
+    return toResult(toolkit, await sendUpstream(options.fetch, request, options), secrets);
+  } catch (error) {
+    if (error instanceof UpstreamFailure) return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };
+    throw error;
+  }
+}
+
+/** A raw call to the toolkit's API (`/tools/execute/proxy`), answered in the same envelope as a tool. */
+export async function executeProxy(toolkit: ToolkitFile, input: ProxyInput, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+  let request;
+  try {
+    request = buildProxyRequest(toolkit, connection, input, options);
+  } catch (error) {
+    if (error instanceof TemplateError) return { data: {}, error: `Cannot build the proxy request: ${error.message}`, successful: false };
+    throw error;
+  }
+  return send(toolkit, request, secretValues(connection), options);
+}
