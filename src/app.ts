@@ -16,6 +16,11 @@ export function createApp(deps: Deps) {
   app.use('*', requestId());
   app.use('*', accessLog(deps.log));
   app.use('*', secureHeaders());
+  app.use('*', async (c, next) => {
+    await next();
+    // while draining, close each connection after its answer so keep-alive sockets do not hold shutdown open
+    if (deps.lifecycle.draining) c.header('Connection', 'close');
+  });
   app.route('/', healthRoutes(deps));
   const api = apiRouter(deps);
   for (const prefix of API_PREFIXES) app.route(prefix, api);

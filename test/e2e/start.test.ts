@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { runToExit, spawnServer } from '../helpers/spawn-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -35,6 +36,34 @@ describe('starting with zero setup', () => {
     expect((await fetch(`${again.url}/api/v3/none`, { headers: { 'x-api-key': printed! } })).status).toBe(404);
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
+  });
+
+  it('finishes an in-flight request on SIGTERM before exiting', async () => {
+    const upstream = await startFakeUpstream();
+    upstream.on('/slow', (_req, res) => void setTimeout(() => res.end('{"done":true}'), 1500));
+    const toolkits = `${dir.path}/slow-toolkits`;
+    mkdirSync(toolkits);
+    writeFileSync(
+      `${toolkits}/slowapi.json`,
+      JSON.stringify({
+        slug: 'slowapi',
+        name: 'Slow API',
+        description: 'answers slowly',
+        base_url: upstream.url,
+        auth_schemes: [{ mode: 'NO_AUTH' }],
+        tools: [{ slug: 'SLOWAPI_WAIT', name: 'wait', description: 'Waits a while and answers, for the shutdown test.', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/slow' } }],
+      }),
+    );
+    const apiKey = `ak_${randomBytes(16).toString('hex')}`;
+    const server = await spawnServer(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/d3`, LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_API_KEY: apiKey });
+    const inFlight = fetch(`${server.url}/api/v3/tools/execute/SLOWAPI_WAIT`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: '{}' });
+    await new Promise((r) => setTimeout(r, 400));
+    server.child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ successful: true, data: { done: true } });
+    expect(await server.exited).toBe(0);
+    await upstream.close();
   });
 
   it('refuses to start with a bad configuration, naming every bad variable', async () => {
