@@ -31,6 +31,7 @@ export interface Config {
   maxResponseBytes: number;
   /** Development and tests only: lets OAuth and tool calls reach http:// servers on loopback. */
   allowInsecureLoopback: boolean;
+  branding: { appTitle: string; logoUrl: string | null };
 }
 
 export class ConfigError extends Error {
@@ -60,6 +61,8 @@ const envSchema = z.object({
   LATCHKEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LATCHKEY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  LATCHKEY_APP_TITLE: optionalString.pipe(z.string().max(80).optional()),
+  LATCHKEY_LOGO_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LATCHKEY_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   LATCHKEY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
@@ -135,5 +138,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     toolTimeoutMs: e.LATCHKEY_TOOL_TIMEOUT_MS,
     maxResponseBytes: e.LATCHKEY_MAX_RESPONSE_BYTES,
     allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
+    branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
   };
 }

@@ -45,3 +45,14 @@ export function pageOf<T>(all: T[], options: { limit?: number; cursor?: string }
     total_items: all.length,
   };
 }
+
+/** A page built from a storage query that already applied `offset`/`limit` and counted the total. */
+export function pageFromQuery<T>(items: T[], total: number, offset: number, limit: number): Page<T> {
+  return {
+    items,
+    next_cursor: offset + items.length < total ? encodeCursor(offset + limit) : null,
+    total_pages: Math.max(1, Math.ceil(total / limit)),
+    current_page: Math.floor(offset / limit) + 1,
+    total_items: total,
+  };
+}

@@ -6,6 +6,8 @@ import { apiKeyAuth } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/env.ts';
 import { toolkitRoutes } from './toolkits.ts';
 import { toolRoutes } from './tools.ts';
+import { authConfigRoutes } from './auth-configs.ts';
+import { connectedAccountRoutes } from './connected-accounts.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 
 /**
@@ -26,5 +28,7 @@ export function apiRouter(deps: Deps) {
   api.use('*', apiKeyAuth(apiKeysRepo(deps.db)));
   api.route('/', toolkitRoutes(deps));
   api.route('/', toolRoutes(deps));
+  api.route('/', authConfigRoutes(deps));
+  api.route('/', connectedAccountRoutes(deps));
   return api;
 }

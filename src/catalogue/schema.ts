@@ -48,6 +48,7 @@ const identitySchema = z
 const oauth2Schema = z
   .object({
     mode: z.literal('OAUTH2'),
+    issuer: z.string().optional().describe('the `iss` the provider sends in its authorization response (RFC 9207); default: the origin of authorization_url'),
     authorization_url: z.string(),
     token_url: z.string(),
     revocation_url: z.string().optional(),

@@ -3,7 +3,7 @@
  * (access_token, api_key) filled into base URLs, auth URLs and injected headers or query values.
  */
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
-const HOST_SAFE = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+export const HOST_SAFE = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
 export class TemplateError extends Error {
   override name = 'TemplateError';

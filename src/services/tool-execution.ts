@@ -6,6 +6,9 @@ import { NO_AUTH_CONNECTION, type ToolConnection } from '../execution/connection
 import { executeProxy, executeTool, prepareArguments, ToolInputError, type ExecutionOptions, type ToolResult } from '../execution/execute.ts';
 import type { ProxyInput } from '../execution/proxy.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { toolConnection } from './connected-accounts.ts';
 
 /**
  * Tool calls use https, or plain http only to loopback (an operator's API on the same machine):
@@ -28,19 +31,41 @@ export interface ExecuteRequest {
   arguments?: unknown;
 }
 
+export interface ResolvedConnection {
+  account: ConnectedAccountRow | null;
+  connection: ToolConnection;
+}
+
 /**
- * Which connection a call runs with. NO_AUTH toolkits need none. Connected accounts arrive with
- * issue #4; until then every other toolkit answers a clear "no connected account".
+ * The account a call runs as. The identity comes from the caller's credentials (the API key's
+ * `user_id`, later the session), never from tool arguments. A named account must belong to that user,
+ * be ACTIVE and enabled, and be of the tool's toolkit; otherwise the user's most recent ACTIVE one.
  */
-async function resolveConnection(deps: Deps, entry: CatalogueTool, request: ExecuteRequest): Promise<ToolConnection> {
-  if (isNoAuth(entry.toolkit)) return NO_AUTH_CONNECTION;
-  void deps;
+export async function resolveAccount(deps: Deps, toolkit: ToolkitFile, request: { userId?: string; connectedAccountId?: string; authConfigId?: string }): Promise<ResolvedConnection> {
+  if (isNoAuth(toolkit)) return { account: null, connection: NO_AUTH_CONNECTION };
+  let account: ConnectedAccountRow | undefined;
   if (request.connectedAccountId) {
-    throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${request.connectedAccountId} was not found.` });
+    account = await connectedAccountsRepo(deps.db).findById(request.connectedAccountId);
+    if (!account || (request.userId !== undefined && account.user_id !== request.userId)) {
+      throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${request.connectedAccountId} was not found.` });
+    }
+    if (account.toolkit_slug !== toolkit.slug) {
+      throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `Connected account ${account.id} is a ${account.toolkit_slug} account, not ${toolkit.slug}.` });
+    }
+    if (account.status !== 'ACTIVE' || account.is_disabled === 1) {
+      throw new AppError('NO_CONNECTED_ACCOUNT', { message: `Connected account ${account.id} is ${account.is_disabled ? 'disabled' : account.status}; it cannot be used until it is reconnected or enabled.` });
+    }
+  } else if (request.userId !== undefined) {
+    account = await connectedAccountsRepo(deps.db).findActiveForUser(request.userId, toolkit.slug, request.authConfigId);
   }
-  throw new AppError('NO_CONNECTED_ACCOUNT', {
-    message: `User ${JSON.stringify(request.userId ?? '')} has no active ${entry.toolkit.name} account; connect one, then retry.`,
-  });
+  if (!account) {
+    throw new AppError('NO_CONNECTED_ACCOUNT', {
+      message: `User ${JSON.stringify(request.userId ?? '')} has no active ${toolkit.name} account; connect one, then retry.`,
+    });
+  }
+  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+  if (!config || config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `The auth config of ${account.id} is disabled.` });
+  return { account, connection: toolConnection(deps, account, config, toolkit) };
 }
 
 function argumentsError(error: ToolInputError): AppError {
@@ -52,7 +77,7 @@ export async function executeToolRequest(deps: Deps, request: ExecuteRequest): P
   try {
     // validate first: a bad argument is the caller's to fix whether or not an account exists
     const args = prepareArguments(entry, request.arguments);
-    const connection = await resolveConnection(deps, entry, request);
+    const { connection } = await resolveAccount(deps, entry.toolkit, request);
     return await executeTool(entry, args, connection, executionOptions(deps));
   } catch (error) {
     if (error instanceof ToolInputError) throw argumentsError(error);
@@ -60,16 +85,12 @@ export async function executeToolRequest(deps: Deps, request: ExecuteRequest): P
   }
 }
 
-/**
- * `POST /tools/execute/proxy`: a raw call with an account's credential. Connected accounts arrive with
- * issue #4; until then no account can be found.
- */
+/** `POST /tools/execute/proxy`: a raw call to the account's toolkit API with its credential. */
 export async function proxyRequest(deps: Deps, connectedAccountId: string, input: ProxyInput): Promise<ToolResult> {
-  const connection = await findConnection(deps, connectedAccountId);
-  return executeProxy(connection.toolkit, input, connection.connection, executionOptions(deps));
-}
-
-async function findConnection(deps: Deps, connectedAccountId: string): Promise<{ toolkit: ToolkitFile; connection: ToolConnection }> {
-  void deps;
-  throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${connectedAccountId} was not found.` });
+  const account = await connectedAccountsRepo(deps.db).findById(connectedAccountId);
+  if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${connectedAccountId} was not found.` });
+  const toolkit = deps.catalogue.toolkit(account.toolkit_slug);
+  if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND');
+  const { connection } = await resolveAccount(deps, toolkit, { connectedAccountId });
+  return executeProxy(toolkit, input, connection, executionOptions(deps));
 }

@@ -1,0 +1,112 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
+import { commaList, readJson, validate } from '../http/read-json.ts';
+import { createAuthConfig, deleteAuthConfig, getAuthConfig, setAuthConfigStatus, updateAuthConfig } from '../services/auth-configs.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
+import { authConfigWire } from './wire/accounts.ts';
+
+const toolAccess = z
+  .object({ tools_for_connected_account_creation: z.array(z.string()).max(500).optional(), tools_available_for_execution: z.array(z.string()).max(500).optional() })
+  .passthrough()
+  .optional();
+
+const createBody = z.object({
+  toolkit: z.object({ slug: z.string().min(1).max(100) }),
+  auth_config: z
+    .object({
+      type: z.enum(['use_composio_managed_auth', 'use_custom_auth']).default('use_composio_managed_auth'),
+      authScheme: z.string().max(50).optional(),
+      auth_scheme: z.string().max(50).optional(),
+      name: z.string().max(200).optional(),
+      credentials: z.record(z.string(), z.unknown()).optional(),
+      tool_access_config: toolAccess,
+      is_enabled_for_tool_router: z.boolean().optional(),
+    })
+    .passthrough()
+    .optional(),
+});
+
+const updateBody = z
+  .object({
+    type: z.enum(['custom', 'default']).optional(),
+    name: z.string().max(200).optional(),
+    credentials: z.record(z.string(), z.unknown()).optional(),
+    scopes: z.union([z.string(), z.array(z.string())]).optional(),
+    tool_access_config: toolAccess,
+    is_enabled_for_tool_router: z.boolean().optional(),
+  })
+  .passthrough();
+
+const listQuery = z.object({
+  ...pageQuery,
+  toolkit_slug: z.string().max(2000).optional(),
+  is_composio_managed: z.enum(['true', 'false']).optional(),
+  search: z.string().max(200).optional(),
+  show_disabled: z.enum(['true', 'false']).optional(),
+});
+
+export function authConfigRoutes(deps: Deps) {
+  const repo = authConfigsRepo(deps.db);
+  const wire = async (id: string) => {
+    const row = await getAuthConfig(deps, id);
+    const counts = await repo.countConnections([row.id]);
+    return authConfigWire(deps, row, deps.catalogue.toolkit(row.toolkit_slug), counts.get(row.id) ?? 0);
+  };
+  return new Hono<AppEnv>()
+    .post('/auth_configs', async (c) => {
+      const body = await readJson(c, createBody);
+      const input = body.auth_config;
+      const row = await createAuthConfig(deps, {
+        toolkitSlug: body.toolkit.slug,
+        type: input?.type ?? 'use_composio_managed_auth',
+        authScheme: input?.authScheme ?? input?.auth_scheme,
+        name: input?.name,
+        credentials: input?.credentials,
+        toolAccessConfig: input?.tool_access_config,
+        isEnabledForToolRouter: input?.is_enabled_for_tool_router,
+      });
+      return c.json(
+        { toolkit: { slug: row.toolkit_slug }, auth_config: { id: row.id, auth_scheme: row.auth_scheme, is_composio_managed: row.is_composio_managed === 1, restrict_to_following_tools: [] } },
+        201,
+      );
+    })
+    .get('/auth_configs', async (c) => {
+      const q = validate(listQuery, c.req.query(), 'query');
+      const limit = q.limit ?? 20;
+      const offset = decodeCursor(q.cursor);
+      const { rows, total } = await repo.list({
+        toolkitSlugs: commaList(q.toolkit_slug)?.map((s) => s.toLowerCase()),
+        isComposioManaged: q.is_composio_managed === undefined ? undefined : q.is_composio_managed === 'true',
+        search: q.search,
+        showDisabled: q.show_disabled === 'true',
+        offset,
+        limit,
+      });
+      const counts = await repo.countConnections(rows.map((r) => r.id));
+      const items = rows.map((r) => authConfigWire(deps, r, deps.catalogue.toolkit(r.toolkit_slug), counts.get(r.id) ?? 0));
+      return c.json(pageFromQuery(items, total, offset, limit));
+    })
+    .get('/auth_configs/:id', async (c) => c.json(await wire(c.req.param('id'))))
+    .patch('/auth_configs/:id/:status{ENABLED|DISABLED|enabled|disabled}', async (c) => {
+      await setAuthConfigStatus(deps, c.req.param('id'), c.req.param('status').toUpperCase() as 'ENABLED' | 'DISABLED');
+      return c.json({ success: true });
+    })
+    .patch('/auth_configs/:id', async (c) => {
+      const body = await readJson(c, updateBody);
+      await updateAuthConfig(deps, c.req.param('id'), {
+        name: body.name,
+        credentials: body.credentials,
+        scopes: body.scopes,
+        toolAccessConfig: body.tool_access_config,
+        isEnabledForToolRouter: body.is_enabled_for_tool_router,
+      });
+      return c.json(await wire(c.req.param('id')));
+    })
+    .delete('/auth_configs/:id', async (c) => {
+      await deleteAuthConfig(deps, c.req.param('id'));
+      return c.json({ success: true });
+    });
+}

@@ -1,0 +1,146 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
+import { commaList, readJson, validate } from '../http/read-json.ts';
+import { expireAbandonedAccounts } from '../services/account-state.ts';
+import {
+  createLink,
+  deleteAccount,
+  getAccount,
+  initiateConnection,
+  reconnectAccount,
+  revokeAccount,
+  setAccountEnabled,
+} from '../services/connected-accounts.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
+import { connectedAccountWire } from './wire/accounts.ts';
+
+const userId = z.string().min(1).max(256);
+const connectionData = z.record(z.string(), z.union([z.string().max(2048), z.number(), z.boolean()]).transform(String)).optional();
+
+const linkBody = z.object({
+  auth_config_id: z.string().min(1).max(100),
+  user_id: userId,
+  callback_url: z.string().max(2048).optional(),
+  alias: z.string().max(200).optional(),
+  connection_data: connectionData,
+});
+
+const initiateBody = z.object({
+  auth_config: z.object({ id: z.string().min(1).max(100) }),
+  connection: z
+    .object({
+      user_id: userId.optional(),
+      entity_id: userId.optional(),
+      callback_url: z.string().max(2048).optional(),
+      redirect_uri: z.string().max(2048).optional(),
+      alias: z.string().max(200).optional(),
+      state: z.object({ authScheme: z.string().max(50).optional(), val: z.record(z.string(), z.unknown()).optional() }).passthrough().optional(),
+      data: z.record(z.string(), z.unknown()).optional(),
+    })
+    .passthrough(),
+  validate_credentials: z.boolean().optional(),
+});
+
+const listQuery = z.object({
+  ...pageQuery,
+  user_ids: z.string().max(20_000).optional(),
+  auth_config_ids: z.string().max(20_000).optional(),
+  statuses: z.string().max(500).optional(),
+  toolkit_slugs: z.string().max(2000).optional(),
+  connected_account_ids: z.string().max(20_000).optional(),
+  order_by: z.enum(['created_at', 'updated_at']).optional(),
+  order_direction: z.enum(['asc', 'desc']).optional(),
+  account_type: z.string().optional(),
+});
+
+const STATUSES = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
+
+export function connectedAccountRoutes(deps: Deps) {
+  const accounts = connectedAccountsRepo(deps.db);
+  const configs = authConfigsRepo(deps.db);
+  const wire = async (row: ConnectedAccountRow, redirectUrl?: string | null) =>
+    connectedAccountWire(deps, row, await configs.findById(row.auth_config_id), { redirectUrl });
+
+  return new Hono<AppEnv>()
+    .post('/connected_accounts/link', async (c) => {
+      const body = await readJson(c, linkBody);
+      const link = await createLink(deps, {
+        authConfigId: body.auth_config_id,
+        userId: body.user_id,
+        callbackUrl: body.callback_url,
+        alias: body.alias,
+        connectionData: body.connection_data,
+      });
+      return c.json(
+        { link_token: link.linkToken, redirect_url: link.redirectUrl, expires_at: new Date(link.expiresAt).toISOString(), connected_account_id: link.account.id },
+        201,
+      );
+    })
+    .post('/connected_accounts', async (c) => {
+      const body = await readJson(c, initiateBody);
+      const connection = body.connection;
+      const { account, redirectUrl } = await initiateConnection(deps, {
+        authConfigId: body.auth_config.id,
+        userId: validate(userId, connection.user_id ?? connection.entity_id, 'connection.user_id'),
+        callbackUrl: connection.callback_url ?? connection.redirect_uri,
+        alias: connection.alias,
+        credentials: connection.state?.val ?? connection.data,
+        validateCredentials: body.validate_credentials,
+      });
+      return c.json(
+        {
+          id: account.id,
+          connectionData: { authScheme: account.auth_scheme, val: { status: account.status, ...(redirectUrl ? { redirectUrl } : {}) } },
+          status: account.status,
+          redirect_url: redirectUrl,
+          redirect_uri: redirectUrl,
+        },
+        201,
+      );
+    })
+    .get('/connected_accounts', async (c) => {
+      const q = validate(listQuery, c.req.query(), 'query');
+      await expireAbandonedAccounts(deps);
+      const statuses = commaList(q.statuses)?.map((s) => s.toUpperCase());
+      const unknown = statuses?.filter((s) => !STATUSES.includes(s));
+      if (unknown && unknown.length > 0) validate(z.enum(STATUSES as [string, ...string[]]), unknown[0], 'statuses');
+      const limit = q.limit ?? 20;
+      const offset = decodeCursor(q.cursor);
+      const { rows, total } = await accounts.list({
+        userIds: commaList(q.user_ids),
+        authConfigIds: commaList(q.auth_config_ids),
+        statuses,
+        toolkitSlugs: commaList(q.toolkit_slugs)?.map((s) => s.toLowerCase()),
+        ids: commaList(q.connected_account_ids),
+        orderBy: q.order_by ?? 'created_at',
+        direction: q.order_direction ?? 'desc',
+        offset,
+        limit,
+      });
+      const items = await Promise.all(rows.map((r) => wire(r)));
+      return c.json(pageFromQuery(items, total, offset, limit));
+    })
+    .get('/connected_accounts/:id', async (c) => c.json(await wire(await getAccount(deps, c.req.param('id')))))
+    .delete('/connected_accounts/:id', async (c) => {
+      await deleteAccount(deps, c.req.param('id'));
+      return c.json({ success: true });
+    })
+    .patch('/connected_accounts/:id/status', async (c) => {
+      const body = await readJson(c, z.object({ enabled: z.boolean() }));
+      await setAccountEnabled(deps, c.req.param('id'), body.enabled);
+      return c.json({ success: true });
+    })
+    .post('/connected_accounts/:id/refresh', async (c) => {
+      const body = await readJson(c, z.object({ redirect_url: z.string().max(2048).optional(), validate_credentials: z.boolean().optional() }).passthrough());
+      const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url ?? c.req.query('redirect_url'));
+      return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });
+    })
+    .post('/connected_accounts/:id/revoke', async (c) => {
+      const { revokedTokens, account } = await revokeAccount(deps, c.req.param('id'));
+      return c.json({ revoked_tokens: revokedTokens, connected_account: { id: account.id, status: account.status } });
+    });
+}

@@ -1,0 +1,80 @@
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { FieldDefinition } from '../catalogue/schema.ts';
+import type { Config } from '../config.ts';
+
+/**
+ * The hosted Connect pages: plain server-rendered HTML through hono's `html` template, which escapes
+ * every interpolated value (toolkit names, field labels, error text) so nothing a toolkit file or a
+ * user typed can inject markup.
+ */
+type Body = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const STYLE = raw(`
+  body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;background:#f6f7f9;color:#1d2330;margin:0}
+  main{max-width:420px;margin:8vh auto;background:#fff;border-radius:12px;padding:32px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
+  h1{font-size:1.3rem;margin:0 0 8px} p{line-height:1.5} .brand{display:flex;gap:10px;align-items:center;margin-bottom:20px;color:#5b6474}
+  .brand img{height:28px} label{display:block;margin:14px 0 4px;font-weight:600} input{width:100%;box-sizing:border-box;padding:9px;border:1px solid #c9ced6;border-radius:6px;font-size:1rem}
+  button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:#2f5bea;color:#fff;font-size:1rem;cursor:pointer}
+  .hint{color:#5b6474;font-size:.85rem;margin-top:4px} .error{background:#fdecec;color:#8a1c1c;padding:10px;border-radius:6px}
+`);
+
+export function page(branding: Config['branding'], title: string, body: Body) {
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="referrer" content="no-referrer" />
+    <title>${title} · ${branding.appTitle}</title>
+    <style>${STYLE}</style>
+  </head>
+  <body>
+    <main>
+      <div class="brand">${branding.logoUrl ? html`<img src="${branding.logoUrl}" alt="" />` : ''}<span>${branding.appTitle}</span></div>
+      ${body}
+    </main>
+  </body>
+</html>`;
+}
+
+export function messagePage(branding: Config['branding'], title: string, message: string) {
+  return page(branding, title, html`<h1>${title}</h1><p>${message}</p>`);
+}
+
+export function successPage(branding: Config['branding'], toolkitName: string) {
+  return messagePage(branding, `${toolkitName} is connected`, 'You can close this window and return to the chat: your assistant can now use it.');
+}
+
+export interface FormField {
+  field: FieldDefinition;
+  value?: string;
+}
+
+export function credentialsForm(
+  branding: Config['branding'],
+  options: { toolkitName: string; action: string; csrfToken: string; fields: FormField[]; error?: string; intro: string },
+) {
+  return page(
+    branding,
+    `Connect ${options.toolkitName}`,
+    html`<h1>Connect ${options.toolkitName}</h1>
+      <p>${options.intro}</p>
+      ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
+      <form method="post" action="${options.action}" autocomplete="off">
+        <input type="hidden" name="csrf_token" value="${options.csrfToken}" />
+        ${options.fields.map(
+          ({ field, value }) => html`<label for="f_${field.name}">${field.display_name}</label>
+            <input
+              id="f_${field.name}"
+              name="${field.name}"
+              type="${field.secret ? 'password' : 'text'}"
+              ${field.required ? 'required' : ''}
+              value="${field.secret ? '' : (value ?? field.default ?? '')}"
+            />
+            ${field.description ? html`<div class="hint">${field.description}</div>` : ''}`,
+        )}
+        <button type="submit">Connect</button>
+      </form>`,
+  );
+}

@@ -1,0 +1,110 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import type { AppEnv } from '../http/env.ts';
+import { beginOAuth2, completeOAuth2, completeWithForm, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
+import { credentialsForm, messagePage, successPage } from './pages.ts';
+
+const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
+  unknown: [404, 'Link not found', 'This connect link does not exist. Ask your assistant for a new one.'],
+  expired: [410, 'Link expired', 'This connect link has expired (links last 10 minutes). Ask your assistant for a new one.'],
+  used: [410, 'Link already used', 'This connect link was already used. Ask your assistant for a new one if you still need to connect.'],
+  not_pending: [410, 'Link no longer valid', 'This connection is no longer waiting to be completed. Ask your assistant for a new link.'],
+};
+
+const CALLBACK_PROBLEMS = {
+  unknown_state: [400, 'Unknown sign-in', 'This sign-in response does not belong to any pending connection. Start again from a new link.'],
+  used_state: [400, 'Sign-in already completed', 'This sign-in response was already used. Start again from a new link if you need to.'],
+  expired: [410, 'Link expired', 'The connect link expired before the sign-in finished. Ask your assistant for a new one.'],
+  other_browser: [400, 'Different browser', 'This sign-in was started in another browser. Open the connect link again in this one.'],
+} as const;
+
+const flowCookie = (linkId: string) => `lk_flow_${linkId}`;
+
+/**
+ * The browser-facing routes: the hosted Connect page and the OAuth callback. No API key here: a link
+ * token (and, for the callback, the state plus a cookie from the same browser) is the authority.
+ */
+export function connectRouter(deps: Deps) {
+  const router = new Hono<AppEnv>();
+  const branding = deps.config.branding;
+  const secure = deps.config.publicUrl.startsWith('https:');
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+
+  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>) => c.html(body, status as 200);
+  const finish = (c: Context<AppEnv>, outcome: FlowOutcome) => {
+    if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
+    if (outcome.status === 'success') return render(c, 200, successPage(branding, outcome.toolkit.name));
+    return render(c, 400, messagePage(branding, 'Connection failed', `${outcome.toolkit.name} was not connected: ${outcome.reason}`));
+  };
+
+  const showForm = (c: Context<AppEnv>, open: OpenLink, status: number, error?: string) => {
+    const csrfToken = randomBytes(24).toString('base64url');
+    setCookie(c, 'lk_csrf', csrfToken, { path: `/link/${c.req.param('token')}`, httpOnly: true, sameSite: 'Strict', secure, maxAge: 900 });
+    const scheme = open.toolkit.auth_schemes.find((s) => s.mode === open.account.auth_scheme);
+    const oauth = open.account.auth_scheme === 'OAUTH2';
+    const fields = [...(oauth ? missingConnectionFields(open) : (open.toolkit.connection_fields ?? [])), ...(!oauth && scheme && 'fields' in scheme ? scheme.fields : [])];
+    const intro = oauth
+      ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
+      : `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`;
+    return render(c, status, credentialsForm(branding, { toolkitName: open.toolkit.name, action: `/link/${c.req.param('token')}`, csrfToken, fields: fields.map((field) => ({ field })), error, intro }));
+  };
+
+  const redirectToProvider = async (c: Context<AppEnv>, open: OpenLink) => {
+    const { url, browserNonce } = await beginOAuth2(deps, open);
+    setCookie(c, flowCookie(open.link.id), browserNonce, { path: '/api/v3/toolkits/auth/callback', httpOnly: true, sameSite: 'Lax', secure, maxAge: 900 });
+    return c.redirect(url.href, 302);
+  };
+
+  router.get('/link/:token', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const open = await openLink(deps, c.req.param('token'));
+    if (typeof open === 'string') return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
+    if (open.account.auth_scheme === 'OAUTH2') {
+      if (missingConnectionFields(open).length > 0) return showForm(c, open, 200);
+      return redirectToProvider(c, open);
+    }
+    if (open.account.auth_scheme === 'OAUTH1') {
+      return render(c, 501, messagePage(branding, 'Not available yet', `Connecting ${open.toolkit.name} (OAuth 1.0a) through a link is not supported by this server yet.`));
+    }
+    return showForm(c, open, 200);
+  });
+
+  router.post(
+    '/link/:token',
+    csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }),
+    async (c) => {
+      c.header('Cache-Control', 'no-store');
+      const open = await openLink(deps, c.req.param('token'));
+      if (typeof open === 'string') return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
+      const form = Object.fromEntries(Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const cookie = getCookie(c, 'lk_csrf');
+      const given = form.csrf_token ?? '';
+      if (!cookie || cookie.length !== given.length || !timingSafeEqual(Buffer.from(cookie), Buffer.from(given))) {
+        return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
+      }
+      try {
+        if (open.account.auth_scheme === 'OAUTH2') return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
+        return finish(c, await completeWithForm(deps, open, form));
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'VALIDATION_FAILED') return showForm(c, open, 400, error.message);
+        throw error;
+      }
+    },
+  );
+
+  router.get('/api/v3/toolkits/auth/callback', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const outcome = await completeOAuth2(deps, new URL(c.req.url), (linkId) => getCookie(c, flowCookie(linkId)));
+    if (typeof outcome === 'string') {
+      const [status, title, message] = CALLBACK_PROBLEMS[outcome];
+      return render(c, status, messagePage(branding, title, message));
+    }
+    return finish(c, outcome);
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { PreparedRequest } from '../execution/build-request.ts';
+import type { ToolConnection } from '../execution/connection.ts';
+import { injectCredential, schemeFor, templateValues } from '../execution/inject-auth.ts';
+import { sendUpstream } from '../execution/send.ts';
+import { fillBaseUrl } from '../execution/templates.ts';
+
+function pick(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+}
+
+export type IdentityResult = { ok: true; identity: string | undefined } | { ok: false; status?: number };
+
+/**
+ * Asks the provider who the connected account is (the GitHub login, the Gmail address), with the
+ * account's own credential, so a user with two accounts can tell them apart. Also the credential check
+ * for `validate_credentials`: a refusal means the key is wrong.
+ */
+export async function fetchIdentity(deps: Deps, toolkit: ToolkitFile, connection: ToolConnection): Promise<IdentityResult> {
+  const scheme = schemeFor(toolkit, connection.mode);
+  const identity = scheme && 'identity' in scheme ? scheme.identity : undefined;
+  if (!identity) return { ok: true, identity: undefined };
+  try {
+    const base = fillBaseUrl(identity.base_url ?? toolkit.base_url, templateValues(connection), true);
+    const request: PreparedRequest = {
+      method: identity.method,
+      url: new URL(base.href.replace(/\/+$/, '') + identity.path),
+      headers: { Accept: 'application/json', ...toolkit.headers },
+    };
+    injectCredential(toolkit, connection, request);
+    const response = await sendUpstream(deps.fetch, request, { timeoutMs: Math.min(deps.config.toolTimeoutMs, 10_000), maxResponseBytes: 256 * 1024 });
+    if (response.status < 200 || response.status >= 300) return { ok: false, status: response.status };
+    const value = pick(JSON.parse(response.text), identity.field);
+    return { ok: true, identity: value === undefined || value === null ? undefined : String(value).slice(0, 256) };
+  } catch {
+    return { ok: false };
+  }
+}

@@ -1,0 +1,37 @@
+import type { Deps } from '../deps.ts';
+import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+
+/** How a connected account's two halves are stored: secrets sealed, connection fields in clear JSON. */
+const CREDENTIALS_COLUMN = SEALED_COLUMNS[1];
+
+export type Credentials = Record<string, string>;
+
+export const STATUS_REASONS = {
+  INITIATION_EXPIRED: 'Connection initiation did not complete within 10 minutes',
+  CALLBACK_FAILED: 'OAuth callback failed during token exchange',
+  USER_UPDATED: 'Connection status updated by user',
+  AUTH_CONFIG_DISABLED: 'Auth config is disabled',
+  REVOKED_BY_USER: 'Revoked via user-initiated revoke endpoint',
+  REVOKED_ON_DELETE: 'Revoked as part of connection delete',
+} as const;
+
+export const LINK_TTL_MS = 10 * 60_000;
+
+export function sealCredentials(deps: Deps, accountId: string, credentials: Credentials): string {
+  return deps.vault.sealJson(credentials, sealedAad(CREDENTIALS_COLUMN, accountId));
+}
+
+export function credentialsOf(deps: Deps, row: ConnectedAccountRow): Credentials {
+  return row.credentials_sealed ? deps.vault.openJson<Credentials>(row.credentials_sealed, sealedAad(CREDENTIALS_COLUMN, row.id)) : {};
+}
+
+export function connectionDataOf(row: ConnectedAccountRow): Record<string, string> {
+  return JSON.parse(row.connection_data) as Record<string, string>;
+}
+
+/** INITIATED accounts older than the link lifetime turn EXPIRED; run before reads so nobody sees a stale status. */
+export async function expireAbandonedAccounts(deps: Deps): Promise<void> {
+  const now = deps.clock.now();
+  await connectedAccountsRepo(deps.db).expireAbandoned(now - LINK_TTL_MS, now, STATUS_REASONS.INITIATION_EXPIRED);
+}

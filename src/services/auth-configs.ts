@@ -1,0 +1,213 @@
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { OAuth2Client } from '../oauth/client.ts';
+import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { oauth2Scheme } from './oauth-endpoints.ts';
+
+const CREDENTIALS_COLUMN = SEALED_COLUMNS[0];
+
+/** Non-secret settings of an auth config, kept as JSON beside the sealed secrets. */
+export interface AuthConfigSettings {
+  client_id?: string;
+  scopes?: string[];
+  oauth_redirect_uri?: string;
+  tool_access_config?: { tools_for_connected_account_creation?: string[]; tools_available_for_execution?: string[] };
+  is_enabled_for_tool_router?: boolean;
+}
+
+export interface AuthConfigSecrets {
+  client_secret?: string;
+}
+
+export interface AuthConfigInput {
+  toolkitSlug: string;
+  type: 'use_composio_managed_auth' | 'use_custom_auth';
+  authScheme?: string;
+  name?: string;
+  credentials?: Record<string, unknown>;
+  toolAccessConfig?: AuthConfigSettings['tool_access_config'];
+  isEnabledForToolRouter?: boolean;
+}
+
+const OAUTH_MODES = new Set(['OAUTH2', 'OAUTH1']);
+
+export function settingsOf(row: AuthConfigRow): AuthConfigSettings {
+  return JSON.parse(row.settings) as AuthConfigSettings;
+}
+
+export function secretsOf(deps: Deps, row: AuthConfigRow): AuthConfigSecrets {
+  return row.credentials_sealed ? deps.vault.openJson<AuthConfigSecrets>(row.credentials_sealed, sealedAad(CREDENTIALS_COLUMN, row.id)) : {};
+}
+
+export function toolkitOf(deps: Deps, slug: string): ToolkitFile {
+  const toolkit = deps.catalogue.toolkit(slug);
+  if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `No toolkit named ${slug}.` });
+  return toolkit;
+}
+
+function parseScopes(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(String).filter(Boolean);
+  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+  throw new AppError('VALIDATION_FAILED', { message: 'credentials.scopes must be a string or an array of strings', errors: [{ field: 'credentials.scopes', message: 'must be a string or an array' }] });
+}
+
+function optionalString(credentials: Record<string, unknown>, name: string): string | undefined {
+  const value = credentials[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 4096) {
+    throw new AppError('VALIDATION_FAILED', { message: `credentials.${name} must be a string`, errors: [{ field: `credentials.${name}`, message: 'must be a string' }] });
+  }
+  return value;
+}
+
+function chooseScheme(toolkit: ToolkitFile, requested: string | undefined, type: AuthConfigInput['type'], deps: Deps): string {
+  const modes = toolkit.auth_schemes.map((s) => s.mode);
+  if (requested) {
+    if (!modes.includes(requested as never)) {
+      throw new AppError('VALIDATION_FAILED', { message: `Toolkit ${toolkit.slug} supports ${modes.join(', ')}, not ${requested}.`, errors: [{ field: 'auth_config.authScheme', message: `must be one of ${modes.join(', ')}` }] });
+    }
+    return requested;
+  }
+  // managed: the first scheme this server can serve without the app's own credentials
+  if (type === 'use_composio_managed_auth') {
+    const served = modes.find((m) => !OAUTH_MODES.has(m) || deps.config.oauthApps[toolkit.slug]);
+    if (served) return served;
+  }
+  return modes[0]!;
+}
+
+function operatorAppError(toolkit: ToolkitFile): AppError {
+  const upper = toolkit.slug.toUpperCase();
+  return new AppError('OPERATOR_APP_MISSING', {
+    message: `This server has no OAuth app for ${toolkit.name}: set LATCHKEY_OAUTH_${upper}_CLIENT_ID and LATCHKEY_OAUTH_${upper}_CLIENT_SECRET, or create a use_custom_auth config with your own client_id and client_secret.`,
+  });
+}
+
+export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Promise<AuthConfigRow> {
+  const toolkit = toolkitOf(deps, input.toolkitSlug);
+  const scheme = chooseScheme(toolkit, input.authScheme, input.type, deps);
+  const credentials = input.credentials ?? {};
+  const managed = input.type === 'use_composio_managed_auth';
+  const settings: AuthConfigSettings = {
+    scopes: parseScopes(credentials.scopes),
+    tool_access_config: input.toolAccessConfig,
+    is_enabled_for_tool_router: input.isEnabledForToolRouter,
+  };
+  const secrets: AuthConfigSecrets = {};
+  if (OAUTH_MODES.has(scheme)) {
+    if (managed) {
+      if (!deps.config.oauthApps[toolkit.slug]) throw operatorAppError(toolkit);
+    } else {
+      settings.client_id = optionalString(credentials, 'client_id');
+      secrets.client_secret = optionalString(credentials, 'client_secret');
+      settings.oauth_redirect_uri = optionalString(credentials, 'oauth_redirect_uri');
+      const missing = ['client_id', 'client_secret'].filter((k) => !credentials[k]);
+      if (missing.length > 0) {
+        throw new AppError('VALIDATION_FAILED', {
+          message: `A custom ${scheme} auth config needs ${missing.join(' and ')}.`,
+          errors: missing.map((k) => ({ field: `auth_config.credentials.${k}`, message: 'is required' })),
+        });
+      }
+    }
+  }
+  const now = deps.clock.now();
+  const id = newId('ac');
+  const row: AuthConfigRow = {
+    id,
+    toolkit_slug: toolkit.slug,
+    name: input.name?.slice(0, 200) || `${toolkit.name} ${managed ? 'managed' : 'custom'} auth`,
+    type: managed ? 'default' : 'custom',
+    auth_scheme: scheme,
+    is_composio_managed: managed ? 1 : 0,
+    status: 'ENABLED',
+    settings: JSON.stringify(settings),
+    credentials_sealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
+    created_at: now,
+    updated_at: now,
+  };
+  await authConfigsRepo(deps.db).insert(row);
+  return row;
+}
+
+export async function getAuthConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
+  const row = await authConfigsRepo(deps.db).findById(id);
+  if (!row) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Auth config ${id} was not found.` });
+  return row;
+}
+
+export interface AuthConfigPatch {
+  name?: string;
+  credentials?: Record<string, unknown>;
+  scopes?: unknown;
+  toolAccessConfig?: AuthConfigSettings['tool_access_config'];
+  isEnabledForToolRouter?: boolean;
+}
+
+/** PATCH semantics: omitted fields stay; `credentials` merge into what is stored. */
+export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfigPatch): Promise<AuthConfigRow> {
+  const row = await getAuthConfig(deps, id);
+  const settings = settingsOf(row);
+  const secrets = secretsOf(deps, row);
+  const credentials = patch.credentials ?? {};
+  if (credentials.client_id !== undefined) settings.client_id = optionalString(credentials, 'client_id');
+  if (credentials.client_secret !== undefined) secrets.client_secret = optionalString(credentials, 'client_secret');
+  if (credentials.oauth_redirect_uri !== undefined) settings.oauth_redirect_uri = optionalString(credentials, 'oauth_redirect_uri');
+  const scopes = parseScopes(credentials.scopes ?? patch.scopes);
+  if (scopes) settings.scopes = scopes;
+  if (patch.toolAccessConfig) settings.tool_access_config = { ...settings.tool_access_config, ...patch.toolAccessConfig };
+  if (patch.isEnabledForToolRouter !== undefined) settings.is_enabled_for_tool_router = patch.isEnabledForToolRouter;
+  const changes = {
+    name: patch.name?.slice(0, 200) ?? row.name,
+    settings: JSON.stringify(settings),
+    credentials_sealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
+    updated_at: deps.clock.now(),
+  };
+  await authConfigsRepo(deps.db).update(id, changes);
+  return { ...row, ...changes };
+}
+
+export async function setAuthConfigStatus(deps: Deps, id: string, status: 'ENABLED' | 'DISABLED'): Promise<void> {
+  await getAuthConfig(deps, id);
+  await authConfigsRepo(deps.db).update(id, { status, updated_at: deps.clock.now() });
+}
+
+/** Deleting a config deletes the accounts connected through it: they cannot work without it. */
+export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
+  await getAuthConfig(deps, id);
+  await deps.db.transaction().execute(async (trx) => {
+    const accounts = connectedAccountsRepo(trx);
+    const { rows } = await accounts.list({ authConfigIds: [id], orderBy: 'created_at', direction: 'asc', offset: 0, limit: 1_000_000 });
+    for (const account of rows) await accounts.delete(account.id);
+    await authConfigsRepo(trx).delete(id);
+  });
+}
+
+/**
+ * The auth config a toolkit uses when none is named: the oldest enabled one, else a managed one made
+ * now from the operator's app (or, with no app configured, an error naming the variables to set).
+ */
+export async function ensureDefaultAuthConfig(deps: Deps, toolkitSlug: string): Promise<AuthConfigRow> {
+  const toolkit = toolkitOf(deps, toolkitSlug);
+  const existing = await authConfigsRepo(deps.db).findDefaultForToolkit(toolkit.slug);
+  if (existing) return existing;
+  return createAuthConfig(deps, { toolkitSlug: toolkit.slug, type: 'use_composio_managed_auth' });
+}
+
+/** The OAuth client an auth config acts as: the operator's app for managed configs, the app's own otherwise. */
+export function oauthClientFor(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile): OAuth2Client & { scopes: string[]; redirectUri?: string } {
+  const settings = settingsOf(row);
+  const scheme = oauth2Scheme(toolkit);
+  const tokenEndpointAuth = scheme?.token_endpoint_auth ?? 'client_secret_post';
+  const scopes = settings.scopes ?? scheme?.default_scopes ?? [];
+  if (row.is_composio_managed) {
+    const app = deps.config.oauthApps[toolkit.slug];
+    if (!app) throw operatorAppError(toolkit);
+    return { clientId: app.clientId, clientSecret: app.clientSecret, tokenEndpointAuth, scopes };
+  }
+  return { clientId: settings.client_id ?? '', clientSecret: secretsOf(deps, row).client_secret ?? '', tokenEndpointAuth, scopes, redirectUri: settings.oauth_redirect_uri };
+}

@@ -1,0 +1,300 @@
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import type { ToolConnection } from '../execution/connection.ts';
+import { HOST_SAFE } from '../execution/templates.ts';
+import { hashSecret, newId, newSecret } from '../ids.ts';
+import { revokeToken } from '../oauth/client.ts';
+import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
+import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
+import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { fetchIdentity } from './account-identity.ts';
+import { connectionDataOf, credentialsOf, expireAbandonedAccounts, LINK_TTL_MS, sealCredentials, STATUS_REASONS, type Credentials } from './account-state.ts';
+import { getAuthConfig, oauthClientFor, toolkitOf } from './auth-configs.ts';
+import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
+
+const LINK_TOKEN_COLUMN = SEALED_COLUMNS[2];
+const REDIRECT_MODES = new Set(['OAUTH2', 'OAUTH1']);
+
+export interface LinkRequest {
+  authConfigId: string;
+  userId: string;
+  callbackUrl?: string;
+  alias?: string;
+  connectionData?: Record<string, string>;
+}
+
+export interface CreatedLink {
+  account: ConnectedAccountRow;
+  linkToken: string;
+  redirectUrl: string;
+  expiresAt: number;
+}
+
+function linkUrl(deps: Deps, token: string): string {
+  return `${deps.config.publicUrl}/link/${token}`;
+}
+
+async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
+  const config = await getAuthConfig(deps, id);
+  if (config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `Auth config ${id} is disabled.` });
+  return config;
+}
+
+/**
+ * Connection fields (a subdomain, a site) are checked when given: known names only, and values that
+ * cannot steer a request to another host (they end up in URLs).
+ */
+export function validateConnectionData(toolkit: ToolkitFile, data: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const fields = toolkit.connection_fields ?? [];
+  for (const [name, value] of Object.entries(data ?? {})) {
+    const field = fields.find((f) => f.name === name);
+    if (!field) continue;
+    const text = String(value ?? '').trim();
+    if (text === '') continue;
+    const valid = field.type === 'url' ? /^https:\/\/[^\s/?#@]+\/?$/.test(text) : HOST_SAFE.test(text);
+    if (!valid || (field.pattern && !new RegExp(field.pattern).test(text))) {
+      throw new AppError('VALIDATION_FAILED', { message: `${field.display_name} is not valid.`, errors: [{ field: `connection_data.${name}`, message: 'is not a valid value' }] });
+    }
+    out[name] = text;
+  }
+  return out;
+}
+
+/** A new single-use link for an account, replacing any earlier one; the account goes (back) to INITIATED. */
+export async function issueLink(deps: Deps, account: ConnectedAccountRow, callbackUrl: string | undefined): Promise<CreatedLink> {
+  const now = deps.clock.now();
+  const token = newSecret('ln');
+  const id = newId('lnk');
+  const expiresAt = now + LINK_TTL_MS;
+  await connectLinksRepo(deps.db).insert({
+    id,
+    token_hash: hashSecret(token),
+    token_sealed: deps.vault.seal(token, sealedAad(LINK_TOKEN_COLUMN, id)),
+    connected_account_id: account.id,
+    user_id: account.user_id,
+    auth_config_id: account.auth_config_id,
+    callback_url: callbackUrl ?? null,
+    state_hash: null,
+    flow_sealed: null,
+    expires_at: expiresAt,
+    used_at: null,
+    created_at: now,
+  });
+  return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt };
+}
+
+function checkCallbackUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError('VALIDATION_FAILED', { message: 'callback_url is not a URL.', errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }] });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new AppError('VALIDATION_FAILED', { message: 'callback_url must be http(s).', errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }] });
+  }
+  return parsed.href;
+}
+
+/** A new INITIATED account for a user, through an enabled auth config. */
+async function insertInitiatedAccount(deps: Deps, config: AuthConfigRow, toolkit: ToolkitFile, request: LinkRequest, connectionData: Record<string, string>): Promise<ConnectedAccountRow> {
+  const now = deps.clock.now();
+  const account: ConnectedAccountRow = {
+    id: newId('ca'),
+    user_id: request.userId,
+    toolkit_slug: toolkit.slug,
+    auth_config_id: config.id,
+    auth_scheme: config.auth_scheme,
+    status: 'INITIATED',
+    status_reason: null,
+    alias: request.alias?.slice(0, 200) ?? null,
+    is_disabled: 0,
+    connection_data: JSON.stringify(connectionData),
+    credentials_sealed: null,
+    expires_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await connectedAccountsRepo(deps.db).insert(account);
+  return account;
+}
+
+export async function createLink(deps: Deps, request: LinkRequest): Promise<CreatedLink> {
+  const config = await enabledConfig(deps, request.authConfigId);
+  const toolkit = toolkitOf(deps, config.toolkit_slug);
+  const callbackUrl = checkCallbackUrl(request.callbackUrl);
+  const account = await insertInitiatedAccount(deps, config, toolkit, request, validateConnectionData(toolkit, request.connectionData));
+  return issueLink(deps, account, callbackUrl);
+}
+
+/** Checks the secret fields a scheme asks for; returns only the scheme's own fields. */
+export function validateCredentialFields(toolkit: ToolkitFile, mode: string, given: Record<string, unknown>): Credentials {
+  const scheme = toolkit.auth_schemes.find((s) => s.mode === mode);
+  if (!scheme || !('fields' in scheme)) return {};
+  const out: Credentials = {};
+  const errors = [];
+  for (const field of scheme.fields) {
+    const value = given[field.name];
+    const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+    if (text === '') {
+      if (field.required) errors.push({ field: field.name, message: `${field.display_name} is required` });
+      continue;
+    }
+    if (text.length > 8192 || (field.pattern && !new RegExp(field.pattern).test(text))) {
+      errors.push({ field: field.name, message: `${field.display_name} is not in the expected format` });
+      continue;
+    }
+    out[field.name] = text;
+  }
+  if (errors.length > 0) throw new AppError('VALIDATION_FAILED', { message: errors.map((e) => e.message).join('; '), errors });
+  return out;
+}
+
+/** The engine's view of an account: its opened secrets and connection fields (and OAuth1 consumer). */
+export function toolConnection(deps: Deps, account: ConnectedAccountRow, config: AuthConfigRow, toolkit: ToolkitFile): ToolConnection {
+  const connection: ToolConnection = {
+    mode: account.auth_scheme as ToolConnection['mode'],
+    credentials: credentialsOf(deps, account),
+    connectionData: connectionDataOf(account),
+  };
+  if (account.auth_scheme === 'OAUTH1') {
+    const client = oauthClientFor(deps, config, toolkit);
+    connection.consumer = { key: client.clientId, secret: client.clientSecret };
+  }
+  return connection;
+}
+
+/**
+ * Makes an account ACTIVE with new credentials (only from INITIATED, so a late callback cannot
+ * resurrect a deleted, revoked or expired link), then names it with the provider's identity.
+ */
+export async function activateAccount(
+  deps: Deps,
+  account: ConnectedAccountRow,
+  credentials: Credentials,
+  connectionData: Record<string, string>,
+  expiresAt: number | null,
+): Promise<ConnectedAccountRow> {
+  const now = deps.clock.now();
+  const changes = {
+    status: 'ACTIVE',
+    status_reason: null,
+    is_disabled: 0,
+    credentials_sealed: sealCredentials(deps, account.id, credentials),
+    connection_data: JSON.stringify(connectionData),
+    expires_at: expiresAt,
+    updated_at: now,
+  };
+  if (!(await connectedAccountsRepo(deps.db).updateIfStatus(account.id, 'INITIATED', changes))) {
+    throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This connection is no longer waiting to be completed.' });
+  }
+  const active = { ...account, ...changes };
+  const toolkit = toolkitOf(deps, account.toolkit_slug);
+  const config = await getAuthConfig(deps, account.auth_config_id);
+  const who = await fetchIdentity(deps, toolkit, toolConnection(deps, active, config, toolkit));
+  if (who.ok && who.identity) {
+    active.connection_data = JSON.stringify({ ...connectionData, identity: who.identity });
+    await connectedAccountsRepo(deps.db).update(account.id, { connection_data: active.connection_data });
+  }
+  return active;
+}
+
+export async function failAccount(deps: Deps, accountId: string, reason: string): Promise<void> {
+  await connectedAccountsRepo(deps.db).updateIfStatus(accountId, 'INITIATED', { status: 'FAILED', status_reason: reason.slice(0, 500), updated_at: deps.clock.now() });
+}
+
+export interface InitiateRequest extends LinkRequest {
+  /** credentials given by the app for API key, bearer and basic schemes (`connection.state.val`) */
+  credentials?: Record<string, unknown>;
+  validateCredentials?: boolean;
+}
+
+/**
+ * `POST /connected_accounts`: OAuth schemes start a link (INITIATED + redirect); credentials given by
+ * the app make the account ACTIVE at once, optionally checked against the provider first.
+ */
+export async function initiateConnection(deps: Deps, request: InitiateRequest): Promise<{ account: ConnectedAccountRow; redirectUrl: string | null }> {
+  const config = await enabledConfig(deps, request.authConfigId);
+  const toolkit = toolkitOf(deps, config.toolkit_slug);
+  const hasCredentials = request.credentials && Object.keys(request.credentials).length > 0;
+  if (REDIRECT_MODES.has(config.auth_scheme) || (!hasCredentials && config.auth_scheme !== 'NO_AUTH')) {
+    const link = await createLink(deps, request);
+    return { account: link.account, redirectUrl: link.redirectUrl };
+  }
+  const { credentials: given = {}, ...rest } = request;
+  const connectionData = validateConnectionData(toolkit, { ...rest.connectionData, ...given });
+  const credentials = validateCredentialFields(toolkit, config.auth_scheme, given);
+  if (request.validateCredentials) {
+    const probe = await fetchIdentity(deps, toolkit, { mode: config.auth_scheme as ToolConnection['mode'], credentials, connectionData });
+    if (!probe.ok) throw new AppError('CREDENTIALS_REJECTED', { message: `${toolkit.name} refused these credentials${probe.status ? ` (HTTP ${probe.status})` : ''}.` });
+  }
+  const initiated = await insertInitiatedAccount(deps, config, toolkit, rest, connectionData);
+  return { account: await activateAccount(deps, initiated, credentials, connectionData, null), redirectUrl: null };
+}
+
+export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccountRow> {
+  await expireAbandonedAccounts(deps);
+  const row = await connectedAccountsRepo(deps.db).findById(id);
+  if (!row) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${id} was not found.` });
+  return row;
+}
+
+export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean): Promise<void> {
+  const account = await getAccount(deps, id);
+  const changes: Partial<ConnectedAccountRow> = { is_disabled: enabled ? 0 : 1, updated_at: deps.clock.now() };
+  if (!enabled && account.status === 'ACTIVE') Object.assign(changes, { status: 'INACTIVE', status_reason: STATUS_REASONS.USER_UPDATED });
+  if (enabled && account.status === 'INACTIVE') Object.assign(changes, { status: 'ACTIVE', status_reason: null });
+  await connectedAccountsRepo(deps.db).update(id, changes);
+}
+
+/** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
+async function revokeAtProvider(deps: Deps, account: ConnectedAccountRow): Promise<string[]> {
+  const toolkit = toolkitOf(deps, account.toolkit_slug);
+  const scheme = oauth2Scheme(toolkit);
+  const credentials = credentialsOf(deps, account);
+  if (account.auth_scheme !== 'OAUTH2' || !scheme?.revocation_url) return [];
+  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+  if (!config) return [];
+  const endpoints = oauth2Endpoints(deps, scheme, connectionDataOf(account));
+  const client = oauthClientFor(deps, config, toolkit);
+  const revoked: string[] = [];
+  for (const kind of ['refresh_token', 'access_token'] as const) {
+    const token = credentials[kind];
+    if (!token) continue;
+    try {
+      await revokeToken(endpoints, client, token, oauthCallOptions(deps));
+      revoked.push(kind);
+    } catch (error) {
+      deps.log.warn({ connected_account_id: account.id, error: (error as Error).name }, 'revocation at the provider failed');
+    }
+  }
+  return revoked;
+}
+
+export async function deleteAccount(deps: Deps, id: string): Promise<void> {
+  const account = await getAccount(deps, id);
+  await revokeAtProvider(deps, account);
+  await connectedAccountsRepo(deps.db).delete(id);
+}
+
+export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccountRow }> {
+  const account = await getAccount(deps, id);
+  if (!account.credentials_sealed) throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
+  const revoked = account.auth_scheme === 'OAUTH2' ? await revokeAtProvider(deps, account) : [];
+  const changes = { status: 'REVOKED', status_reason: STATUS_REASONS.REVOKED_BY_USER, credentials_sealed: null, expires_at: null, updated_at: deps.clock.now() };
+  await connectedAccountsRepo(deps.db).update(id, changes);
+  return { revokedTokens: revoked.length > 0 ? revoked : ['credential'], account: { ...account, ...changes } };
+}
+
+/** The deprecated `refresh`: a new link for the account (reconnect), as Composio's SDK expects. */
+export async function reconnectAccount(deps: Deps, id: string, callbackUrl: string | undefined): Promise<CreatedLink> {
+  const account = await getAccount(deps, id);
+  const now = deps.clock.now();
+  await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', status_reason: null, updated_at: now });
+  return issueLink(deps, { ...account, status: 'INITIATED', updated_at: now }, checkCallbackUrl(callbackUrl));
+}
+

@@ -1,0 +1,72 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { AuthConfigsTable, Database } from '../schema.ts';
+
+export type AuthConfigRow = AuthConfigsTable;
+
+export interface AuthConfigFilter {
+  toolkitSlugs?: string[];
+  isComposioManaged?: boolean;
+  search?: string;
+  showDisabled?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export function authConfigsRepo(db: Kysely<Database>) {
+  return {
+    async insert(row: AuthConfigRow): Promise<void> {
+      await db.insertInto('auth_configs').values(row).execute();
+    },
+
+    async findById(id: string): Promise<AuthConfigRow | undefined> {
+      return db.selectFrom('auth_configs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** The oldest enabled config for a toolkit: what a session or tool call uses when none is named. */
+    async findDefaultForToolkit(toolkitSlug: string): Promise<AuthConfigRow | undefined> {
+      return db
+        .selectFrom('auth_configs')
+        .selectAll()
+        .where('toolkit_slug', '=', toolkitSlug)
+        .where('status', '=', 'ENABLED')
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    async list(filter: AuthConfigFilter): Promise<{ rows: AuthConfigRow[]; total: number }> {
+      let query = db.selectFrom('auth_configs');
+      if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
+      if (filter.isComposioManaged !== undefined) query = query.where('is_composio_managed', '=', filter.isComposioManaged ? 1 : 0);
+      if (!filter.showDisabled) query = query.where('status', '=', 'ENABLED');
+      if (filter.search) query = query.where('name', 'like', `%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+      return { rows, total: Number(total.n) };
+    },
+
+    async update(id: string, changes: Updateable<AuthConfigsTable>): Promise<boolean> {
+      const result = await db.updateTable('auth_configs').set(changes).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('auth_configs').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async countConnections(ids: string[]): Promise<Map<string, number>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('connected_accounts')
+        .select(['auth_config_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('auth_config_id', 'in', ids)
+        .groupBy('auth_config_id')
+        .execute();
+      return new Map(rows.map((r) => [r.auth_config_id, Number(r.n)]));
+    },
+  };
+}
+
+export type AuthConfigsRepo = ReturnType<typeof authConfigsRepo>;

@@ -1,0 +1,51 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { ConnectLinksTable, Database } from '../schema.ts';
+
+export type ConnectLinkRow = ConnectLinksTable;
+
+export function connectLinksRepo(db: Kysely<Database>) {
+  return {
+    async insert(row: ConnectLinkRow): Promise<void> {
+      await db.insertInto('connect_links').values(row).execute();
+    },
+
+    async findByTokenHash(tokenHash: string): Promise<ConnectLinkRow | undefined> {
+      return db.selectFrom('connect_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    },
+
+    async findLatestForAccount(accountId: string): Promise<ConnectLinkRow | undefined> {
+      return db.selectFrom('connect_links').selectAll().where('connected_account_id', '=', accountId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    },
+
+    async update(id: string, changes: Updateable<ConnectLinksTable>): Promise<void> {
+      await db.updateTable('connect_links').set(changes).where('id', '=', id).execute();
+    },
+
+    /**
+     * Atomically takes the link that owns an OAuth state: under any race exactly one callback gets the
+     * row; a replayed state gets nothing (and `findByStateHash` then tells it was used).
+     */
+    async consumeByStateHash(stateHash: string, now: number): Promise<ConnectLinkRow | undefined> {
+      return db
+        .updateTable('connect_links')
+        .set({ used_at: now })
+        .where('state_hash', '=', stateHash)
+        .where('used_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    async findByStateHash(stateHash: string): Promise<ConnectLinkRow | undefined> {
+      return db.selectFrom('connect_links').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
+    },
+
+    /** Marks a link used if it was not; false when another request got there first. */
+    async consume(id: string, now: number): Promise<boolean> {
+      const result = await db.updateTable('connect_links').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+  };
+}
+
+export type ConnectLinksRepo = ReturnType<typeof connectLinksRepo>;

@@ -1,0 +1,82 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { ConnectedAccountsTable, Database } from '../schema.ts';
+
+export type ConnectedAccountRow = ConnectedAccountsTable;
+
+export interface ConnectedAccountFilter {
+  userIds?: string[];
+  authConfigIds?: string[];
+  statuses?: string[];
+  toolkitSlugs?: string[];
+  ids?: string[];
+  orderBy: 'created_at' | 'updated_at';
+  direction: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export function connectedAccountsRepo(db: Kysely<Database>) {
+  return {
+    async insert(row: ConnectedAccountRow): Promise<void> {
+      await db.insertInto('connected_accounts').values(row).execute();
+    },
+
+    async findById(id: string): Promise<ConnectedAccountRow | undefined> {
+      return db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** The account a call by user id uses: the most recently updated ACTIVE, enabled one for the toolkit. */
+    async findActiveForUser(userId: string, toolkitSlug: string, authConfigId?: string): Promise<ConnectedAccountRow | undefined> {
+      let query = db
+        .selectFrom('connected_accounts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('toolkit_slug', '=', toolkitSlug)
+        .where('status', '=', 'ACTIVE')
+        .where('is_disabled', '=', 0);
+      if (authConfigId) query = query.where('auth_config_id', '=', authConfigId);
+      return query.orderBy('updated_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
+    },
+
+    async list(filter: ConnectedAccountFilter): Promise<{ rows: ConnectedAccountRow[]; total: number }> {
+      let query = db.selectFrom('connected_accounts');
+      if (filter.userIds) query = query.where('user_id', 'in', filter.userIds);
+      if (filter.authConfigIds) query = query.where('auth_config_id', 'in', filter.authConfigIds);
+      if (filter.statuses) query = query.where('status', 'in', filter.statuses);
+      if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
+      if (filter.ids) query = query.where('id', 'in', filter.ids);
+      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const rows = await query.selectAll().orderBy(filter.orderBy, filter.direction).orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+      return { rows, total: Number(total.n) };
+    },
+
+    async update(id: string, changes: Updateable<ConnectedAccountsTable>): Promise<boolean> {
+      const result = await db.updateTable('connected_accounts').set(changes).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /** Conditional update: only when the row is still in `fromStatus` (a callback racing an expiry, say). */
+    async updateIfStatus(id: string, fromStatus: string, changes: Updateable<ConnectedAccountsTable>): Promise<boolean> {
+      const result = await db.updateTable('connected_accounts').set(changes).where('id', '=', id).where('status', '=', fromStatus).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('connected_accounts').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    /** INITIATED accounts not completed in time become EXPIRED (Composio's documented 10-minute rule). */
+    async expireAbandoned(olderThan: number, now: number, reason: string): Promise<number> {
+      const result = await db
+        .updateTable('connected_accounts')
+        .set({ status: 'EXPIRED', status_reason: reason, updated_at: now })
+        .where('status', '=', 'INITIATED')
+        .where('updated_at', '<', olderThan)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}
+
+export type ConnectedAccountsRepo = ReturnType<typeof connectedAccountsRepo>;
