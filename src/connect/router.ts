@@ -42,7 +42,9 @@ export function connectRouter(deps: Deps) {
   };
 
   const showForm = (c: Context<AppEnv>, open: OpenLink, status: number, error?: string) => {
-    const csrfToken = randomBytes(24).toString('base64url');
+    // keep the token a browser already has, so a re-shown form (or a second tab) still submits
+    const existing = getCookie(c, 'lk_csrf');
+    const csrfToken = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
     setCookie(c, 'lk_csrf', csrfToken, { path: `/link/${c.req.param('token')}`, httpOnly: true, sameSite: 'Strict', secure, maxAge: 900 });
     const scheme = open.toolkit.auth_schemes.find((s) => s.mode === open.account.auth_scheme);
     const oauth = open.account.auth_scheme === 'OAUTH2';
