@@ -5,7 +5,7 @@ import { csrf } from 'hono/csrf';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { beginOAuth2, completeOAuth2, completeWithForm, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
+import { beginOAuth1, beginOAuth2, completeCallback, completeWithForm, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
 import { credentialsForm, messagePage, successPage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
@@ -22,6 +22,7 @@ const CALLBACK_PROBLEMS = {
   other_browser: [400, 'Different browser', 'This sign-in was started in another browser. Open the connect link again in this one.'],
 } as const;
 
+const REDIRECT_MODES = new Set(['OAUTH2', 'OAUTH1']);
 const flowCookie = (linkId: string) => `lk_flow_${linkId}`;
 
 /**
@@ -47,7 +48,7 @@ export function connectRouter(deps: Deps) {
     const csrfToken = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
     setCookie(c, 'lk_csrf', csrfToken, { path: `/link/${c.req.param('token')}`, httpOnly: true, sameSite: 'Strict', secure, maxAge: 900 });
     const scheme = open.toolkit.auth_schemes.find((s) => s.mode === open.account.auth_scheme);
-    const oauth = open.account.auth_scheme === 'OAUTH2';
+    const oauth = REDIRECT_MODES.has(open.account.auth_scheme);
     const fields = [...(oauth ? missingConnectionFields(open) : (open.toolkit.connection_fields ?? [])), ...(!oauth && scheme && 'fields' in scheme ? scheme.fields : [])];
     const intro = oauth
       ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
@@ -56,7 +57,7 @@ export function connectRouter(deps: Deps) {
   };
 
   const redirectToProvider = async (c: Context<AppEnv>, open: OpenLink) => {
-    const { url, browserNonce } = await beginOAuth2(deps, open);
+    const { url, browserNonce } = open.account.auth_scheme === 'OAUTH1' ? await beginOAuth1(deps, open) : await beginOAuth2(deps, open);
     setCookie(c, flowCookie(open.link.id), browserNonce, { path: '/api/v3/toolkits/auth/callback', httpOnly: true, sameSite: 'Lax', secure, maxAge: 900 });
     return c.redirect(url.href, 302);
   };
@@ -65,12 +66,14 @@ export function connectRouter(deps: Deps) {
     c.header('Cache-Control', 'no-store');
     const open = await openLink(deps, c.req.param('token'));
     if (typeof open === 'string') return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
-    if (open.account.auth_scheme === 'OAUTH2') {
+    if (REDIRECT_MODES.has(open.account.auth_scheme)) {
       if (missingConnectionFields(open).length > 0) return showForm(c, open, 200);
-      return redirectToProvider(c, open);
-    }
-    if (open.account.auth_scheme === 'OAUTH1') {
-      return render(c, 501, messagePage(branding, 'Not available yet', `Connecting ${open.toolkit.name} (OAuth 1.0a) through a link is not supported by this server yet.`));
+      try {
+        return await redirectToProvider(c, open);
+      } catch (error) {
+        if (error instanceof AppError) return render(c, 502, messagePage(branding, 'Sign-in could not start', error.message));
+        throw error;
+      }
     }
     return showForm(c, open, 200);
   });
@@ -89,7 +92,7 @@ export function connectRouter(deps: Deps) {
         return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
       }
       try {
-        if (open.account.auth_scheme === 'OAUTH2') return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
+        if (REDIRECT_MODES.has(open.account.auth_scheme)) return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
         return finish(c, await completeWithForm(deps, open, form));
       } catch (error) {
         if (error instanceof AppError && error.code === 'VALIDATION_FAILED') return showForm(c, open, 400, error.message);
@@ -100,7 +103,7 @@ export function connectRouter(deps: Deps) {
 
   router.get('/api/v3/toolkits/auth/callback', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const outcome = await completeOAuth2(deps, new URL(c.req.url), (linkId) => getCookie(c, flowCookie(linkId)));
+    const outcome = await completeCallback(deps, new URL(c.req.url), (linkId) => getCookie(c, flowCookie(linkId)));
     if (typeof outcome === 'string') {
       const [status, title, message] = CALLBACK_PROBLEMS[outcome];
       return render(c, status, messagePage(branding, title, message));

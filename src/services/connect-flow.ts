@@ -3,7 +3,9 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, newSecret } from '../ids.ts';
+import { fillBaseUrl } from '../execution/templates.ts';
 import { exchangeCode, OAuthFlowError, startAuthorization } from '../oauth/client.ts';
+import { accessToken, requestToken } from '../oauth/oauth1-flow.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
@@ -11,7 +13,7 @@ import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { connectionDataOf, STATUS_REASONS } from './account-state.ts';
 import { oauthClientFor, toolkitOf } from './auth-configs.ts';
 import { activateAccount, failAccount, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
-import { callbackUrl, oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
+import { callbackUrl, oauth1Scheme, oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
 
 /**
  * The hosted Connect Link flow: a link token opens a page; OAuth goes to the provider with PKCE S256
@@ -31,11 +33,9 @@ export interface OpenLink {
   toolkit: ToolkitFile;
 }
 
-interface OAuthFlowState {
-  code_verifier: string | null;
-  redirect_uri: string;
-  browser_hash: string;
-}
+type FlowState =
+  | { kind: 'oauth2'; code_verifier: string | null; redirect_uri: string; browser_hash: string }
+  | { kind: 'oauth1'; request_token_secret: string; browser_hash: string };
 
 export type FlowOutcome =
   | { status: 'success'; account: ConnectedAccountRow; toolkit: ToolkitFile; redirectTo: string | null }
@@ -96,7 +96,7 @@ export async function beginOAuth2(deps: Deps, open: OpenLink): Promise<{ url: UR
     extraParams: scheme.authorization_params,
   });
   const browserNonce = newSecret('lkb');
-  const flow: OAuthFlowState = { code_verifier: start.codeVerifier, redirect_uri: redirectUri, browser_hash: hashSecret(browserNonce) };
+  const flow: FlowState = { kind: 'oauth2', code_verifier: start.codeVerifier, redirect_uri: redirectUri, browser_hash: hashSecret(browserNonce) };
   await connectLinksRepo(deps.db).update(open.link.id, {
     state_hash: hashSecret(start.state),
     flow_sealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
@@ -112,20 +112,26 @@ function sameSecret(a: string, b: string): boolean {
 
 export type CallbackProblem = 'unknown_state' | 'used_state' | 'expired' | 'other_browser';
 
+interface TakenLink {
+  link: ConnectLinkRow;
+  account: ConnectedAccountRow;
+  config: AuthConfigRow;
+  toolkit: ToolkitFile;
+  flow: FlowState;
+}
+
 /**
- * The provider's return: find the link by state, check the browser, take the link (exactly once),
- * exchange the code, activate or fail the account. Refusals that cannot be tied to a live link come
- * back as a CallbackProblem and change nothing.
+ * Finds the link a callback belongs to by the hash of its state (OAuth2 `state`, OAuth1 request
+ * token), checks it was started in this browser, and takes it exactly once.
  */
-export async function completeOAuth2(deps: Deps, callback: URL, browserNonceFor: (linkId: string) => string | undefined): Promise<FlowOutcome | CallbackProblem> {
-  const state = callback.searchParams.get('state');
-  if (!state || state.length > 512) return 'unknown_state';
-  const stateHash = hashSecret(state);
+async function takeLink(deps: Deps, stateValue: string | null, browserNonceFor: (linkId: string) => string | undefined): Promise<TakenLink | CallbackProblem> {
+  if (!stateValue || stateValue.length > 512) return 'unknown_state';
+  const stateHash = hashSecret(stateValue);
   const links = connectLinksRepo(deps.db);
   const found = await links.findByStateHash(stateHash);
-  if (!found) return 'unknown_state';
+  if (!found || !found.flow_sealed) return 'unknown_state';
   if (found.used_at !== null) return 'used_state';
-  const flow = deps.vault.openJson<OAuthFlowState>(found.flow_sealed!, sealedAad(FLOW_COLUMN, found.id));
+  const flow = deps.vault.openJson<FlowState>(found.flow_sealed, sealedAad(FLOW_COLUMN, found.id));
   const nonce = browserNonceFor(found.id);
   if (!nonce || !sameSecret(hashSecret(nonce), flow.browser_hash)) return 'other_browser';
   const link = await links.consumeByStateHash(stateHash, deps.clock.now());
@@ -133,42 +139,104 @@ export async function completeOAuth2(deps: Deps, callback: URL, browserNonceFor:
   const account = await connectedAccountsRepo(deps.db).findById(link.connected_account_id);
   const config = account && (await authConfigsRepo(deps.db).findById(account.auth_config_id));
   if (!account || !config || account.status !== 'INITIATED') return 'used_state';
-  const toolkit = toolkitOf(deps, account.toolkit_slug);
   if (link.expires_at <= deps.clock.now()) return 'expired';
+  return { link, account, config, toolkit: toolkitOf(deps, account.toolkit_slug), flow };
+}
 
-  const scheme = oauth2Scheme(toolkit)!;
-  const connectionData = connectionDataOf(account);
-  try {
-    const tokens = await exchangeCode(
-      oauth2Endpoints(deps, scheme, connectionData),
-      oauthClientFor(deps, config, toolkit),
-      { callbackUrl: callback, expectedState: state, codeVerifier: flow.code_verifier, redirectUri: flow.redirect_uri, tokenParams: scheme.token_params },
-      oauthCallOptions(deps),
-    );
-    const credentials: Record<string, string> = { access_token: tokens.access_token, token_type: tokens.token_type };
-    if (tokens.refresh_token) credentials.refresh_token = tokens.refresh_token;
-    if (tokens.scope) credentials.scope = tokens.scope;
-    if (tokens.id_token) credentials.id_token = tokens.id_token;
-    for (const name of scheme.token_response_fields ?? []) {
-      const value = tokens.extra[name];
-      if (typeof value === 'string') connectionData[name] = value;
-    }
-    const expiresAt = tokens.expires_in !== undefined ? deps.clock.now() + tokens.expires_in * 1000 : null;
-    const active = await activateAccount(deps, account, credentials, connectionData, expiresAt);
-    return { status: 'success', account: active, toolkit, redirectTo: appCallbackUrl(link, 'success') };
-  } catch (error) {
-    const reason =
-      error instanceof OAuthFlowError
-        ? error.error === 'access_denied'
-          ? `The user denied access (access_denied${error.description ? `: ${error.description}` : ''})`
-          : `${STATUS_REASONS.CALLBACK_FAILED}: ${error.message}`
-        : error instanceof AppError
-          ? error.message
-          : STATUS_REASONS.CALLBACK_FAILED;
-    if (!(error instanceof OAuthFlowError) && !(error instanceof AppError)) deps.log.error({ err: { name: (error as Error).name, stack: (error as Error).stack } }, 'oauth callback failed');
-    await failAccount(deps, account.id, reason);
-    return { status: 'failed', account: { ...account, status: 'FAILED', status_reason: reason }, toolkit, redirectTo: appCallbackUrl(link, 'failed'), reason };
+async function failed(deps: Deps, taken: TakenLink, error: unknown): Promise<FlowOutcome> {
+  const reason =
+    error instanceof OAuthFlowError
+      ? error.error === 'access_denied'
+        ? `The user denied access (access_denied${error.description ? `: ${error.description}` : ''})`
+        : `${STATUS_REASONS.CALLBACK_FAILED}: ${error.message}`
+      : error instanceof AppError
+        ? error.message
+        : STATUS_REASONS.CALLBACK_FAILED;
+  if (!(error instanceof OAuthFlowError) && !(error instanceof AppError)) {
+    deps.log.error({ err: { name: (error as Error).name, stack: (error as Error).stack } }, 'connect callback failed');
   }
+  await failAccount(deps, taken.account.id, reason);
+  return { status: 'failed', account: { ...taken.account, status: 'FAILED', status_reason: reason }, toolkit: taken.toolkit, redirectTo: appCallbackUrl(taken.link, 'failed'), reason };
+}
+
+/** The provider's return, OAuth2 (`state`, `code`) or OAuth 1.0a (`oauth_token`, `oauth_verifier`). */
+export async function completeCallback(deps: Deps, callback: URL, browserNonceFor: (linkId: string) => string | undefined): Promise<FlowOutcome | CallbackProblem> {
+  const oauth1Token = callback.searchParams.get('oauth_token');
+  const state = callback.searchParams.get('state') ?? (oauth1Token && !callback.searchParams.has('code') ? oauth1Token : null);
+  const taken = await takeLink(deps, state, browserNonceFor);
+  if (typeof taken === 'string') return taken;
+  try {
+    const active = taken.flow.kind === 'oauth2' ? await finishOAuth2(deps, taken, callback, state!) : await finishOAuth1(deps, taken, callback);
+    return { status: 'success', account: active, toolkit: taken.toolkit, redirectTo: appCallbackUrl(taken.link, 'success') };
+  } catch (error) {
+    return failed(deps, taken, error);
+  }
+}
+
+async function finishOAuth2(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectedAccountRow> {
+  const flow = taken.flow as Extract<FlowState, { kind: 'oauth2' }>;
+  const scheme = oauth2Scheme(taken.toolkit)!;
+  const connectionData = connectionDataOf(taken.account);
+  const tokens = await exchangeCode(
+    oauth2Endpoints(deps, scheme, connectionData),
+    oauthClientFor(deps, taken.config, taken.toolkit),
+    { callbackUrl: callback, expectedState: state, codeVerifier: flow.code_verifier, redirectUri: flow.redirect_uri, tokenParams: scheme.token_params },
+    oauthCallOptions(deps),
+  );
+  const credentials: Record<string, string> = { access_token: tokens.access_token, token_type: tokens.token_type };
+  if (tokens.refresh_token) credentials.refresh_token = tokens.refresh_token;
+  if (tokens.scope) credentials.scope = tokens.scope;
+  if (tokens.id_token) credentials.id_token = tokens.id_token;
+  for (const name of scheme.token_response_fields ?? []) {
+    const value = tokens.extra[name];
+    if (typeof value === 'string') connectionData[name] = value;
+  }
+  const expiresAt = tokens.expires_in !== undefined ? deps.clock.now() + tokens.expires_in * 1000 : null;
+  return activateAccount(deps, taken.account, credentials, connectionData, expiresAt);
+}
+
+async function finishOAuth1(deps: Deps, taken: TakenLink, callback: URL): Promise<ConnectedAccountRow> {
+  const flow = taken.flow as Extract<FlowState, { kind: 'oauth1' }>;
+  const scheme = oauth1Scheme(taken.toolkit)!;
+  const verifier = callback.searchParams.get('oauth_verifier');
+  if (!verifier) throw new OAuthFlowError(callback.searchParams.get('denied') ? 'access_denied' : 'invalid_request', 'the provider sent no oauth_verifier');
+  const connectionData = connectionDataOf(taken.account);
+  const client = oauthClientFor(deps, taken.config, taken.toolkit);
+  const tokens = await accessToken(
+    deps.fetch,
+    fillBaseUrl(scheme.access_token_url, connectionData, deps.config.allowInsecureLoopback).href,
+    { key: client.clientId, secret: client.clientSecret },
+    { token: callback.searchParams.get('oauth_token')!, secret: flow.request_token_secret },
+    verifier,
+  );
+  for (const [k, v] of Object.entries(tokens.extra)) if (/^[a-z_]{1,40}$/.test(k) && v.length < 200) connectionData[k] = v;
+  return activateAccount(deps, taken.account, { oauth_token: tokens.oauth_token, oauth_token_secret: tokens.oauth_token_secret }, connectionData, null);
+}
+
+/** Starts OAuth 1.0a: a request token carrying our callback; its hash is the link's state. */
+export async function beginOAuth1(deps: Deps, open: OpenLink): Promise<{ url: URL; browserNonce: string }> {
+  const scheme = oauth1Scheme(open.toolkit);
+  if (!scheme) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not an OAuth 1.0a connection.' });
+  const client = oauthClientFor(deps, open.config, open.toolkit);
+  const data = connectionDataOf(open.account);
+  const allow = deps.config.allowInsecureLoopback;
+  let tokens;
+  try {
+    tokens = await requestToken(deps.fetch, fillBaseUrl(scheme.request_token_url, data, allow).href, { key: client.clientId, secret: client.clientSecret }, client.redirectUri ?? callbackUrl(deps));
+  } catch (error) {
+    if (error instanceof OAuthFlowError) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `${open.toolkit.name} refused to start the sign-in: ${error.message}` });
+    throw error;
+  }
+  const browserNonce = newSecret('lkb');
+  const flow: FlowState = { kind: 'oauth1', request_token_secret: tokens.oauth_token_secret, browser_hash: hashSecret(browserNonce) };
+  await connectLinksRepo(deps.db).update(open.link.id, {
+    state_hash: hashSecret(tokens.oauth_token),
+    flow_sealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
+  });
+  const url = fillBaseUrl(scheme.authorization_url, data, allow);
+  url.searchParams.set('oauth_token', tokens.oauth_token);
+  for (const [k, v] of Object.entries(scheme.authorization_params ?? {})) url.searchParams.set(k, v);
+  return { url, browserNonce };
 }
 
 /** A credentials form (API key, bearer token, basic) submitted: validate, take the link once, activate. */

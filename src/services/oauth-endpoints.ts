@@ -6,6 +6,12 @@ import type { OAuth2Endpoints, OAuthCallOptions } from '../oauth/client.ts';
 
 type OAuth2Scheme = Extract<ToolkitFile['auth_schemes'][number], { mode: 'OAUTH2' }>;
 
+type OAuth1Scheme = Extract<ToolkitFile['auth_schemes'][number], { mode: 'OAUTH1' }>;
+
+export function oauth1Scheme(toolkit: ToolkitFile): OAuth1Scheme | undefined {
+  return toolkit.auth_schemes.find((s): s is OAuth1Scheme => s.mode === 'OAUTH1');
+}
+
 export function oauth2Scheme(toolkit: ToolkitFile): OAuth2Scheme | undefined {
   return toolkit.auth_schemes.find((s): s is OAuth2Scheme => s.mode === 'OAUTH2');
 }
