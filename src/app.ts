@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { healthRoutes } from './api/health.ts';
 import { apiRouter } from './api/router.ts';
 import { connectRouter } from './connect/router.ts';
+import { mcpRoutes } from './mcp/route.ts';
 import type { Deps } from './deps.ts';
 import { accessLog } from './http/access-log.ts';
 import type { AppEnv } from './http/env.ts';
@@ -25,6 +26,7 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key
   app.route('/', connectRouter(deps));
+  app.route('/', mcpRoutes(deps));
   const api = apiRouter(deps);
   for (const prefix of API_PREFIXES) app.route(prefix, api);
   app.notFound(notFoundHandler);

@@ -83,6 +83,14 @@ export interface SessionsTable {
   updated_at: number;
 }
 
+export interface McpClientsTable {
+  id: string;
+  session_id: string;
+  url_elicitation: number;
+  client_name: string | null;
+  created_at: number;
+}
+
 export interface Database {
   installation: InstallationTable;
   api_keys: ApiKeysTable;
@@ -90,6 +98,7 @@ export interface Database {
   connected_accounts: ConnectedAccountsTable;
   connect_links: ConnectLinksTable;
   sessions: SessionsTable;
+  mcp_clients: McpClientsTable;
   kysely_migration: { name: string; timestamp: string };
 }
 

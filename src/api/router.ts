@@ -8,6 +8,7 @@ import { toolkitRoutes } from './toolkits.ts';
 import { toolRoutes } from './tools.ts';
 import { authConfigRoutes } from './auth-configs.ts';
 import { connectedAccountRoutes } from './connected-accounts.ts';
+import { sessionRoutes } from './sessions.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 
 /**
@@ -30,5 +31,6 @@ export function apiRouter(deps: Deps) {
   api.route('/', toolRoutes(deps));
   api.route('/', authConfigRoutes(deps));
   api.route('/', connectedAccountRoutes(deps));
+  api.route('/', sessionRoutes(deps));
   return api;
 }

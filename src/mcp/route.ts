@@ -1,0 +1,101 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticateApiKey } from '../auth/api-keys.ts';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
+import { newId } from '../ids.ts';
+import { getSession, loadSession, sessionByToken, type Session } from '../services/sessions.ts';
+import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
+import { mcpClientsRepo } from '../../storage/repos/mcp-clients.ts';
+import { buildSessionServer } from './server.ts';
+import { AppError } from '../errors.ts';
+
+const jsonRpcError = (c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status as 400, headers);
+
+/**
+ * `/tool_router/{session_id}/mcp`, streamable HTTP, stateless. Accepted credentials: the project's
+ * `x-api-key` (as Composio's SDK sends it) for any session, or the session's own token
+ * (`x-session-token`, or `Authorization: Bearer`) for this session only.
+ */
+export function mcpRoutes(deps: Deps) {
+  const keys = apiKeysRepo(deps.db);
+  const clients = mcpClientsRepo(deps.db);
+
+  async function authorize(c: Context<AppEnv>): Promise<Session | Response> {
+    const id = c.req.param('id') ?? '';
+    const apiKey = c.req.header('x-api-key');
+    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const token = c.req.header('x-session-token') ?? (bearer?.startsWith('lks_') ? bearer : undefined);
+    if (apiKey) {
+      if (!(await authenticateApiKey(keys, apiKey))) return jsonRpcError(c, 401, -32001, 'Invalid API key');
+      try {
+        return await getSession(deps, id);
+      } catch (error) {
+        if (error instanceof AppError) return jsonRpcError(c, 404, -32001, 'Session not found');
+        throw error;
+      }
+    }
+    if (token) {
+      const row = await sessionByToken(deps, token);
+      // a valid token for another session opens nothing here
+      if (!row) return jsonRpcError(c, 401, -32001, 'Invalid session token', { 'WWW-Authenticate': 'Bearer' });
+      if (row.id !== id) return jsonRpcError(c, 403, -32001, 'This token belongs to another session');
+      return loadSession(row);
+    }
+    return jsonRpcError(c, 401, -32001, 'Send x-api-key or the session token (x-session-token)', { 'WWW-Authenticate': 'Bearer' });
+  }
+
+  return new Hono<AppEnv>()
+    .get('/tool_router/:id/mcp', (c) => jsonRpcError(c, 405, -32000, 'Method not allowed: this endpoint is stateless, POST only', { Allow: 'POST, DELETE' }))
+    .delete('/tool_router/:id/mcp', async (c) => {
+      const session = await authorize(c);
+      if (session instanceof Response) return session;
+      const clientId = c.req.header('mcp-session-id');
+      if (clientId) await clients.delete(clientId, session.row.id);
+      return c.body(null, 200);
+    })
+    .post(
+      '/tool_router/:id/mcp',
+      bodyLimit({
+        maxSize: deps.config.maxBodyBytes,
+        onError: (c) => jsonRpcError(c, 413, -32600, 'Request body too large'),
+      }),
+      async (c) => {
+      const session = await authorize(c);
+      if (session instanceof Response) return session;
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        return jsonRpcError(c, 400, -32700, 'Parse error: the body is not JSON');
+      }
+      const message = body as { method?: string; params?: { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } } };
+      let clientId = c.req.header('mcp-session-id');
+      let urlElicitation = false;
+      if (message?.method === 'initialize') {
+        clientId = newId('mcs');
+        urlElicitation = message.params?.capabilities?.elicitation?.url !== undefined;
+        await clients.insert({
+          id: clientId,
+          session_id: session.row.id,
+          url_elicitation: urlElicitation ? 1 : 0,
+          client_name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
+          created_at: deps.clock.now(),
+        });
+      } else if (clientId) {
+        urlElicitation = (await clients.find(clientId, session.row.id))?.url_elicitation === 1;
+      }
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const server = buildSessionServer(deps, session, { urlElicitation });
+      await server.connect(transport);
+      const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
+      if (message?.method !== 'initialize' || !clientId) return response;
+      // remember this client across stateless requests: the SDK client echoes mcp-session-id
+      const headers = new Headers(response.headers);
+      headers.set('mcp-session-id', clientId);
+      return new Response(response.body, { status: response.status, headers });
+      },
+    );
+}

@@ -1,0 +1,76 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, UrlElicitationRequiredError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolDefinition } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { ToolInputError, type ToolResult } from '../execution/execute.ts';
+import { metaToolSlugs, sessionTools, type Session } from '../services/sessions.ts';
+import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
+import { META_DEFINITIONS, runMetaTool } from './meta-tools.ts';
+
+export interface McpClientInfo {
+  /** the client declared URL elicitation: a Connect Link can go to it as an elicitation */
+  urlElicitation: boolean;
+}
+
+const INSTRUCTIONS =
+  'Tools here act for one user with their own connected accounts. When a tool answers that a toolkit is not connected, show the user the link it gives, wait for them to connect, then call the tool again.';
+
+function hints(tool: ToolDefinition) {
+  const has = (tag: string) => tool.tags.includes(tag);
+  return { title: tool.name, readOnlyHint: has('readOnlyHint'), destructiveHint: has('destructiveHint'), idempotentHint: has('idempotentHint'), openWorldHint: has('openWorldHint') || true };
+}
+
+export function listSessionTools(deps: Deps, session: Session): Tool[] {
+  const meta = metaToolSlugs(session.config).map((name) => {
+    const def = META_DEFINITIONS[name]!;
+    return { name, description: def.description, inputSchema: def.inputSchema as Tool['inputSchema'], annotations: def.annotations };
+  });
+  const direct = sessionTools(deps, session.config).map(({ tool }) => ({
+    name: tool.slug,
+    description: tool.description,
+    inputSchema: tool.input_parameters as Tool['inputSchema'],
+    annotations: hints(tool),
+  }));
+  return [...meta, ...direct];
+}
+
+function asToolResult(result: ToolResult): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify({ data: result.data, error: result.error, successful: result.successful }) }], isError: !result.successful };
+}
+
+function errorResult(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+/** Calls one tool of the session; every failure is a tool result the model can read, never a crash. */
+export async function callSessionTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>, client: McpClientInfo): Promise<CallToolResult> {
+  try {
+    if (metaToolSlugs(session.config).includes(name)) return asToolResult(await runMetaTool(deps, session, name, args));
+    const { account, ...toolArgs } = args;
+    const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined);
+    if (outcome.kind === 'not_connected' && outcome.redirectUrl && client.urlElicitation) {
+      throw new UrlElicitationRequiredError([
+        { mode: 'url', message: `Connect your ${outcome.toolkit.name} account to continue.`, url: outcome.redirectUrl, elicitationId: outcome.connectedAccountId ?? outcome.toolkit.slug },
+      ]);
+    }
+    return asToolResult(outcomeEnvelope(outcome));
+  } catch (error) {
+    if (error instanceof UrlElicitationRequiredError) throw error;
+    if (error instanceof ToolInputError || error instanceof AppError) return errorResult(error.message);
+    deps.log.error({ session_id: session.row.id, tool: name, err: { name: (error as Error).name, stack: (error as Error).stack } }, 'tool call failed');
+    return errorResult('The tool failed inside latchkey; the error was logged.');
+  }
+}
+
+/**
+ * One MCP server per request: sessions live in the database, so any process can answer any session
+ * (no sticky routing, no in-memory session state). The low-level Server takes the catalogue's JSON
+ * Schemas as they are.
+ */
+export function buildSessionServer(deps: Deps, session: Session, client: McpClientInfo): Server {
+  const server = new Server({ name: 'latchkey', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listSessionTools(deps, session) }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => callSessionTool(deps, session, request.params.name, request.params.arguments ?? {}, client));
+  return server;
+}

@@ -1,0 +1,78 @@
+import { isNoAuth } from '../api/wire/catalogue.ts';
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import type { SessionConfig } from '../sessions/config.ts';
+import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { connectionDataOf } from './account-state.ts';
+import { ensureDefaultAuthConfig, getAuthConfig } from './auth-configs.ts';
+import { createLink, type CreatedLink } from './connected-accounts.ts';
+import { resolveAccount, type ResolvedConnection } from './tool-execution.ts';
+
+/**
+ * Accounts as a session sees them. The user is the session's; pinned accounts and auth config
+ * overrides narrow which of that user's accounts a call may use. Nothing here takes a user id from a
+ * tool argument.
+ */
+
+/** The session user's usable (ACTIVE, enabled) accounts of a toolkit, honouring pins and overrides. */
+export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow[]> {
+  const pinned = config.connectedAccounts[toolkit.slug];
+  const { rows } = await connectedAccountsRepo(deps.db).list({
+    userIds: [config.userId],
+    toolkitSlugs: [toolkit.slug],
+    statuses: ['ACTIVE'],
+    ids: pinned,
+    authConfigIds: config.authConfigs[toolkit.slug] ? [config.authConfigs[toolkit.slug]!] : undefined,
+    orderBy: 'updated_at',
+    direction: 'desc',
+    offset: 0,
+    limit: 50,
+  });
+  return rows.filter((r) => r.is_disabled === 0);
+}
+
+export type SessionConnection = ResolvedConnection | { notConnected: true; toolkit: ToolkitFile } | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };
+
+/**
+ * Which connection a session call runs with. `account` (an id or alias) picks one of the user's own
+ * usable accounts; otherwise the newest usable one, unless multi-account mode demands a choice.
+ */
+export async function resolveSessionConnection(deps: Deps, config: SessionConfig, toolkit: ToolkitFile, account?: string): Promise<SessionConnection> {
+  if (isNoAuth(toolkit)) return resolveAccount(deps, toolkit, { userId: config.userId });
+  const usable = await usableAccounts(deps, config, toolkit);
+  if (account) {
+    const chosen = usable.find((a) => a.id === account || a.alias === account || connectionDataOf(a).identity === account);
+    if (!chosen) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `No usable ${toolkit.name} account "${account}" for this user.` });
+    return resolveAccount(deps, toolkit, { userId: config.userId, connectedAccountId: chosen.id });
+  }
+  if (usable.length === 0) return { notConnected: true, toolkit };
+  if (usable.length > 1 && config.multiAccount.enabled && config.multiAccount.requireExplicitSelection) return { chooseAccount: usable, toolkit };
+  return resolveAccount(deps, toolkit, { userId: config.userId, connectedAccountId: usable[0]!.id });
+}
+
+/** A Connect Link for the session user and a toolkit, through the session's auth config override or the default one. */
+export async function authorizeToolkit(deps: Deps, config: SessionConfig, toolkit: ToolkitFile, options: { callbackUrl?: string | null; alias?: string } = {}): Promise<CreatedLink> {
+  if (isNoAuth(toolkit)) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `${toolkit.name} needs no connection.` });
+  const override = config.authConfigs[toolkit.slug];
+  const authConfig = override ? await getAuthConfig(deps, override) : await ensureDefaultAuthConfig(deps, toolkit.slug);
+  return createLink(deps, {
+    authConfigId: authConfig.id,
+    userId: config.userId,
+    callbackUrl: options.callbackUrl ?? config.manageConnections.callbackUrl ?? undefined,
+    alias: options.alias,
+  });
+}
+
+/** The newest account of any status, for connection status reports (INITIATED, FAILED …). */
+export async function latestAccount(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow | undefined> {
+  const { rows } = await connectedAccountsRepo(deps.db).list({
+    userIds: [config.userId],
+    toolkitSlugs: [toolkit.slug],
+    orderBy: 'updated_at',
+    direction: 'desc',
+    offset: 0,
+    limit: 1,
+  });
+  return rows[0];
+}

@@ -1,0 +1,161 @@
+import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { hashSecret, newId, newSecret } from '../ids.ts';
+import { defaultSessionConfig, parseSessionConfig, sessionConfigToWire, type SessionConfig, type SessionConfigWire } from '../sessions/config.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sessionsRepo, type SessionRow } from '../../storage/repos/sessions.ts';
+import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+
+const TOKEN_COLUMN = SEALED_COLUMNS[4];
+
+export interface Session {
+  row: SessionRow;
+  config: SessionConfig;
+}
+
+export const META_TOOLS = {
+  SEARCH: 'COMPOSIO_SEARCH_TOOLS',
+  SCHEMAS: 'COMPOSIO_GET_TOOL_SCHEMAS',
+  MULTI_EXECUTE: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+  MANAGE: 'COMPOSIO_MANAGE_CONNECTIONS',
+  WAIT: 'COMPOSIO_WAIT_FOR_CONNECTIONS',
+} as const;
+
+function invalid(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
+}
+
+/** Everything a session names must exist, and accounts must be the session user's own. */
+async function validateConfig(deps: Deps, config: SessionConfig): Promise<void> {
+  for (const slug of [...(config.toolkits.enabled ?? []), ...(config.toolkits.disabled ?? [])]) {
+    if (!deps.catalogue.toolkit(slug)) throw invalid('toolkits', `unknown toolkit ${slug}`);
+  }
+  for (const [toolkit, sel] of Object.entries(config.tools)) {
+    for (const slug of [...(sel.enabled ?? []), ...(sel.disabled ?? [])]) {
+      const entry = deps.catalogue.tool(slug);
+      if (!entry || entry.toolkit.slug !== toolkit) throw invalid(`tools.${toolkit}`, `unknown tool ${slug}`);
+    }
+  }
+  for (const [toolkit, id] of Object.entries(config.authConfigs)) {
+    const row = await authConfigsRepo(deps.db).findById(id);
+    if (!row || row.toolkit_slug !== toolkit) throw invalid(`auth_configs.${toolkit}`, `auth config ${id} is not a ${toolkit} auth config`);
+  }
+  for (const [toolkit, ids] of Object.entries(config.connectedAccounts)) {
+    if (ids.length > 1 && !config.multiAccount.enabled) throw invalid(`connected_accounts.${toolkit}`, 'more than one account needs multi_account.enable');
+    for (const id of ids) {
+      const row = await connectedAccountsRepo(deps.db).findById(id);
+      // another user's account is reported exactly like a missing one
+      if (!row || row.user_id !== config.userId || row.toolkit_slug !== toolkit) throw invalid(`connected_accounts.${toolkit}`, `connected account ${id} was not found for this user and toolkit`);
+    }
+  }
+}
+
+export async function createSession(deps: Deps, userId: string, wire: SessionConfigWire): Promise<{ session: Session; token: string }> {
+  const config = parseSessionConfig(wire, defaultSessionConfig(userId));
+  await validateConfig(deps, config);
+  const now = deps.clock.now();
+  const id = newId('trs');
+  const token = newSecret('lks');
+  const row: SessionRow = {
+    id,
+    user_id: userId,
+    config: JSON.stringify(config),
+    config_version: 1,
+    mcp_token_hash: hashSecret(token),
+    mcp_token_sealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)),
+    created_at: now,
+    updated_at: now,
+  };
+  await sessionsRepo(deps.db).insert(row);
+  return { session: { row, config }, token };
+}
+
+export function loadSession(row: SessionRow): Session {
+  return { row, config: JSON.parse(row.config) as SessionConfig };
+}
+
+export async function getSession(deps: Deps, id: string): Promise<Session> {
+  const row = await sessionsRepo(deps.db).findById(id);
+  if (!row) throw new AppError('SESSION_NOT_FOUND', { message: `Session ${id} was not found.` });
+  return loadSession(row);
+}
+
+export async function updateSession(deps: Deps, id: string, wire: SessionConfigWire, expectedVersion?: number): Promise<Session> {
+  const current = await getSession(deps, id);
+  if (expectedVersion !== undefined && expectedVersion !== current.row.config_version) {
+    throw new AppError('SESSION_CONFIG_CONFLICT', { message: `Session ${id} is at config_version ${current.row.config_version}, not ${expectedVersion}.` });
+  }
+  const config = parseSessionConfig(wire, current.config);
+  await validateConfig(deps, config);
+  const changes = { config: JSON.stringify(config), config_version: current.row.config_version + 1, updated_at: deps.clock.now() };
+  if (!(await sessionsRepo(deps.db).updateIfVersion(id, current.row.config_version, changes))) {
+    throw new AppError('SESSION_CONFIG_CONFLICT', { message: `Session ${id} was changed by another request; read it again and retry.` });
+  }
+  return { row: { ...current.row, ...changes }, config };
+}
+
+export async function deleteSession(deps: Deps, id: string): Promise<void> {
+  if (!(await sessionsRepo(deps.db).delete(id))) throw new AppError('SESSION_NOT_FOUND', { message: `Session ${id} was not found.` });
+}
+
+export function sessionToken(deps: Deps, row: SessionRow): string {
+  return deps.vault.open(row.mcp_token_sealed, sealedAad(TOKEN_COLUMN, row.id));
+}
+
+export async function sessionByToken(deps: Deps, token: string): Promise<SessionRow | undefined> {
+  if (!/^lks_[A-Za-z0-9]{20,64}$/.test(token)) return undefined;
+  return sessionsRepo(deps.db).findByTokenHash(hashSecret(token));
+}
+
+export function mcpUrl(deps: Deps, sessionId: string): string {
+  return `${deps.config.publicUrl}/tool_router/${sessionId}/mcp`;
+}
+
+/** The toolkits a session may use: the enabled list, or every toolkit but the disabled ones. */
+export function sessionToolkits(deps: Deps, config: SessionConfig): ToolkitFile[] {
+  const { enabled, disabled } = config.toolkits;
+  return deps.catalogue.toolkits.filter((t) => (enabled ? enabled.includes(t.slug) : true) && !(disabled ?? []).includes(t.slug));
+}
+
+function tagAllowed(tool: ToolDefinition, tags: { enabled?: string[]; disabled?: string[] } | undefined): boolean {
+  if (!tags) return true;
+  if (tags.enabled && tags.enabled.length > 0 && !tags.enabled.some((t) => tool.tags.includes(t))) return false;
+  return !(tags.disabled ?? []).some((t) => tool.tags.includes(t));
+}
+
+/** The toolkit tools a session exposes, after its toolkit, tool and tag filters. */
+export function sessionTools(deps: Deps, config: SessionConfig): Array<{ toolkit: ToolkitFile; tool: ToolDefinition }> {
+  const out: Array<{ toolkit: ToolkitFile; tool: ToolDefinition }> = [];
+  for (const toolkit of sessionToolkits(deps, config)) {
+    const filter = config.tools[toolkit.slug];
+    for (const tool of toolkit.tools) {
+      if (filter?.enabled && !filter.enabled.includes(tool.slug)) continue;
+      if (filter?.disabled?.includes(tool.slug)) continue;
+      if (!tagAllowed(tool, config.tags) || !tagAllowed(tool, filter?.tags)) continue;
+      out.push({ toolkit, tool });
+    }
+  }
+  return out;
+}
+
+export function metaToolSlugs(config: SessionConfig): string[] {
+  const slugs: string[] = [];
+  if (config.searchEnabled) slugs.push(META_TOOLS.SEARCH);
+  slugs.push(META_TOOLS.SCHEMAS);
+  if (config.multiExecuteEnabled) slugs.push(META_TOOLS.MULTI_EXECUTE);
+  if (config.manageConnections.enabled) slugs.push(META_TOOLS.MANAGE);
+  if (config.manageConnections.enabled && config.manageConnections.waitForConnections) slugs.push(META_TOOLS.WAIT);
+  return slugs;
+}
+
+export function sessionWire(deps: Deps, session: Session, token: string) {
+  return {
+    session_id: session.row.id,
+    mcp: { type: 'http' as const, url: mcpUrl(deps, session.row.id), headers: { 'x-session-token': token } },
+    tool_router_tools: metaToolSlugs(session.config),
+    config: sessionConfigToWire(session.config),
+    config_version: session.row.config_version,
+  };
+}

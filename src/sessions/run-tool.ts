@@ -1,0 +1,96 @@
+import type { CatalogueTool } from '../catalogue/catalogue.ts';
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { executeTool, prepareArguments, type ToolResult } from '../execution/execute.ts';
+import { connectionDataOf, expireAbandonedAccounts } from '../services/account-state.ts';
+import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
+import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { authorizeToolkit, latestAccount, resolveSessionConnection } from '../services/session-accounts.ts';
+import { sessionTools, type Session } from '../services/sessions.ts';
+import { executionOptions } from '../services/tool-execution.ts';
+
+export type SessionToolOutcome =
+  | { kind: 'result'; result: ToolResult }
+  | { kind: 'not_connected'; toolkit: ToolkitFile; redirectUrl: string | null; connectedAccountId: string | null; message: string }
+  | { kind: 'choose_account'; toolkit: ToolkitFile; accounts: Array<{ id: string; alias: string | null; identity: string | null }>; message: string };
+
+export function sessionTool(deps: Deps, session: Session, slug: string): CatalogueTool {
+  const entry = deps.catalogue.tool(slug);
+  if (!entry || !sessionTools(deps, session.config).some(({ tool }) => tool.slug === entry.tool.slug)) {
+    throw new AppError('TOOL_NOT_FOUND', { message: `${slug} is not a tool of this session.` });
+  }
+  return entry;
+}
+
+/**
+ * A Connect Link for the session user: the pending one if a recent call already made it (so a model
+ * that retries does not pile up links), else a new one.
+ */
+export async function pendingOrNewLink(deps: Deps, session: Session, toolkit: ToolkitFile, callbackUrl?: string | null) {
+  await expireAbandonedAccounts(deps);
+  const latest = await latestAccount(deps, session.config, toolkit);
+  if (latest?.status === 'INITIATED') {
+    const open = await connectLinksRepo(deps.db).findOpenForAccount(latest.id, deps.clock.now());
+    if (open && (callbackUrl ?? null) === (open.callback_url ?? session.config.manageConnections.callbackUrl ?? null)) {
+      const token = deps.vault.open(open.token_sealed, sealedAad(SEALED_COLUMNS[2], open.id));
+      return { connectedAccountId: latest.id, redirectUrl: `${deps.config.publicUrl}/link/${token}` };
+    }
+  }
+  const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl });
+  return { connectedAccountId: link.account.id, redirectUrl: link.redirectUrl };
+}
+
+/**
+ * Runs one toolkit tool as the session's user. An unconnected toolkit is not an error to hide: the
+ * outcome carries a Connect Link (when the session manages connections) for the model to show.
+ */
+export async function runSessionTool(deps: Deps, session: Session, slug: string, rawArgs: unknown, account?: string): Promise<SessionToolOutcome> {
+  const entry = sessionTool(deps, session, slug);
+  const args = prepareArguments(entry, rawArgs);
+  const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
+  const name = entry.toolkit.name;
+  if ('notConnected' in resolved) {
+    if (!session.config.manageConnections.enabled) {
+      return {
+        kind: 'not_connected',
+        toolkit: entry.toolkit,
+        redirectUrl: null,
+        connectedAccountId: null,
+        message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
+      };
+    }
+    const link = await pendingOrNewLink(deps, session, entry.toolkit);
+    return {
+      kind: 'not_connected',
+      toolkit: entry.toolkit,
+      ...link,
+      message:
+        `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
+        `Once they say they are done, call ${entry.tool.slug} again with the same arguments.`,
+    };
+  }
+  if ('chooseAccount' in resolved) {
+    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: connectionDataOf(a).identity ?? null }));
+    return {
+      kind: 'choose_account',
+      toolkit: entry.toolkit,
+      accounts,
+      message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${entry.tool.slug} again with "account" set to its id or alias.`,
+    };
+  }
+  return { kind: 'result', result: await executeTool(entry, args, resolved.connection, executionOptions(deps)) };
+}
+
+/** The outcome as Composio's envelope `{data, error, successful}`. */
+export function outcomeEnvelope(outcome: SessionToolOutcome): ToolResult {
+  if (outcome.kind === 'result') return outcome.result;
+  if (outcome.kind === 'not_connected') {
+    return {
+      data: { toolkit: outcome.toolkit.slug, connected: false, redirect_url: outcome.redirectUrl, connected_account_id: outcome.connectedAccountId, instruction: outcome.message },
+      error: outcome.message,
+      successful: false,
+    };
+  }
+  return { data: { toolkit: outcome.toolkit.slug, accounts: outcome.accounts, instruction: outcome.message }, error: outcome.message, successful: false };
+}

@@ -1,0 +1,31 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, SessionsTable } from '../schema.ts';
+
+export type SessionRow = SessionsTable;
+
+export function sessionsRepo(db: Kysely<Database>) {
+  return {
+    async insert(row: SessionRow): Promise<void> {
+      await db.insertInto('sessions').values(row).execute();
+    },
+
+    async findById(id: string): Promise<SessionRow | undefined> {
+      return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
+      return db.selectFrom('sessions').selectAll().where('mcp_token_hash', '=', tokenHash).executeTakeFirst();
+    },
+
+    /** Optimistic concurrency: the update lands only if the version is still the one read. */
+    async updateIfVersion(id: string, version: number, changes: Updateable<SessionsTable>): Promise<boolean> {
+      const result = await db.updateTable('sessions').set(changes).where('id', '=', id).where('config_version', '=', version).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
+import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+
+let as: TestAuthServer;
+let api: FakeUpstream;
+let app: LiveApp;
+let authConfigId: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
+  api = await startFakeUpstream();
+  serveTestApis(api, as, new Set(['key-alpha-123456']));
+  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)] });
+  const created = await app.api('/api/v3.1/auth_configs', {
+    body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+  });
+  authConfigId = created.body.auth_config.id;
+});
+afterAll(async () => {
+  await app.close();
+  await api.close();
+  await as.close();
+});
+
+async function createSession(userId: string, extra: Record<string, unknown> = {}) {
+  const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, ...extra } });
+  expect(res.status).toBe(201);
+  return res.body as { session_id: string; mcp: { type: string; url: string; headers: Record<string, string> }; tool_router_tools: string[]; config: any; config_version: number };
+}
+
+async function connect(url: string, headers: Record<string, string>, capabilities: Record<string, unknown> = {}) {
+  const client = new Client({ name: 'latchkey-test', version: '1.0.0' }, { capabilities });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  return client;
+}
+
+const text = (result: any) => JSON.parse(result.content[0].text);
+
+describe('a session and its MCP endpoint', () => {
+  it('creates a session with an MCP URL on this origin and a session token', async () => {
+    const session = await createSession('uma');
+    expect(session.session_id).toMatch(/^trs_/);
+    expect(session.mcp).toMatchObject({ type: 'http', url: `${app.url}/tool_router/${session.session_id}/mcp` });
+    expect(session.mcp.headers['x-session-token']).toMatch(/^lks_/);
+    expect(session.tool_router_tools).toEqual(['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MULTI_EXECUTE_TOOL', 'COMPOSIO_MANAGE_CONNECTIONS']);
+    expect(session.config).toMatchObject({ user_id: 'uma', toolkits: { enabled: ['testoauth', 'testkey', 'hackernews'] }, manage_connections: { enabled: true } });
+  });
+
+  it('lists meta tools and the enabled toolkits’ tools with schemas and hints, over the official SDK client', async () => {
+    const session = await createSession('uma');
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toContain('COMPOSIO_SEARCH_TOOLS');
+    expect(names).toContain('TESTOAUTH_GET_ME');
+    expect(names).toContain('HACKERNEWS_GET_ITEM');
+    expect(names).not.toContain('GITHUB_GET_THE_AUTHENTICATED_USER');
+    const me = tools.find((t) => t.name === 'TESTOAUTH_GET_ME')!;
+    expect(me.inputSchema).toMatchObject({ type: 'object' });
+    expect(me.annotations).toMatchObject({ readOnlyHint: true });
+    await client.close();
+  });
+
+  it('answers an unconnected toolkit with a Connect Link, and the same call succeeds after the user connects', async () => {
+    as.decide.account = 'vera';
+    const session = await createSession('vera', { auth_configs: { testoauth: authConfigId } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const first = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} });
+    expect(first.isError).toBe(true);
+    const envelope = text(first);
+    expect(envelope.data.redirect_url).toMatch(new RegExp(`^${app.url}/link/ln_`));
+    expect(envelope.error).toMatch(/not connected.*Show the user this link/s);
+    // a retry before connecting shows the same link rather than a new one
+    const again = text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }));
+    expect(again.data.redirect_url).toBe(envelope.data.redirect_url);
+
+    await new FetchBrowser().follow(envelope.data.redirect_url);
+    const second = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} });
+    expect(second.isError).toBe(false);
+    expect(text(second)).toMatchObject({ successful: true, data: { login: 'vera' } });
+    await client.close();
+  });
+
+  it('runs tools in parallel with COMPOSIO_MULTI_EXECUTE_TOOL and finds them with COMPOSIO_SEARCH_TOOLS', async () => {
+    const session = await createSession('vera');
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const found = text(await client.callTool({ name: 'COMPOSIO_SEARCH_TOOLS', arguments: { queries: [{ use_case: 'who am I signed in as on test oauth' }] } }));
+    expect(found.data.results[0].primary_tool_slugs).toContain('TESTOAUTH_GET_ME');
+    expect(found.data.toolkit_connection_statuses.find((s: any) => s.toolkit === 'testoauth').has_active_connection).toBe(true);
+    const multi = text(
+      await client.callTool({
+        name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+        arguments: { tools: [{ tool_slug: 'TESTOAUTH_GET_ME', arguments: {} }, { tool_slug: 'TESTKEY_WHOAMI', arguments: {} }], sync_response_to_workbench: false },
+      }),
+    );
+    expect(multi.data.total_count).toBe(2);
+    expect(multi.data.results[0].response).toMatchObject({ successful: true, data: { login: 'vera' } });
+    expect(multi.data.results[1].response.data.redirect_url).toMatch(/\/link\/ln_/);
+    expect(multi.error).toBe('1 out of 2 tools failed');
+    const schemas = text(await client.callTool({ name: 'COMPOSIO_GET_TOOL_SCHEMAS', arguments: { tool_slugs: ['TESTKEY_WHOAMI', 'NOPE'] } }));
+    expect(Object.keys(schemas.data.tool_schemas)).toEqual(['TESTKEY_WHOAMI']);
+    expect(schemas.data.not_found).toEqual(['NOPE']);
+    await client.close();
+  });
+
+  it('hands the link to a client that declares URL elicitation as an MCP URL elicitation', async () => {
+    const session = await createSession('wanda');
+    const client = await connect(session.mcp.url, session.mcp.headers, { elicitation: { url: {} } });
+    const error = await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} }).catch((e) => e);
+    expect(error.code).toBe(-32042);
+    expect(error.data.elicitations[0]).toMatchObject({ mode: 'url' });
+    expect(error.data.elicitations[0].url).toMatch(/\/link\/ln_/);
+    await client.close();
+  });
+
+  it('with manage_connections off, says the toolkit is not connected and offers no link', async () => {
+    const session = await createSession('xena', { manage_connections: { enable: false } });
+    expect(session.tool_router_tools).not.toContain('COMPOSIO_MANAGE_CONNECTIONS');
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).not.toContain('COMPOSIO_MANAGE_CONNECTIONS');
+    const result = text(await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} }));
+    expect(result.data.redirect_url).toBeNull();
+    expect(result.error).toMatch(/not connected/);
+    expect(JSON.stringify(result)).not.toMatch(/\/link\//);
+    await client.close();
+  });
+
+  it("opens only its own session with a session token, and accepts the project key for any", async () => {
+    const a = await createSession('yuri');
+    const b = await createSession('zoe');
+    const crossed = await fetch(b.mcp.url, {
+      method: 'POST',
+      headers: { ...a.mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect([401, 403]).toContain(crossed.status);
+    const none = await fetch(a.mcp.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(none.status).toBe(401);
+    const forged = await fetch(a.mcp.url, { method: 'POST', headers: { 'x-session-token': 'lks_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'content-type': 'application/json' }, body: '{}' });
+    expect(forged.status).toBe(401);
+    const byKey = await connect(b.mcp.url, { 'x-api-key': app.apiKey });
+    expect((await byKey.listTools()).tools.length).toBeGreaterThan(3);
+    await byKey.close();
+    const bearer = await connect(a.mcp.url, { authorization: `Bearer ${a.mcp.headers['x-session-token']}` });
+    expect((await bearer.listTools()).tools.length).toBeGreaterThan(3);
+    await bearer.close();
+    expect((await fetch(a.mcp.url, { headers: a.mcp.headers })).status).toBe(405);
+  });
+
+  it('never runs as another user: tool arguments cannot pick an account, a pinned account must be the user’s own', async () => {
+    // vera connected testoauth above; zack has nothing
+    const vera = await app.api('/api/v3.1/connected_accounts?user_ids=vera&statuses=ACTIVE&toolkit_slugs=testoauth');
+    const veraAccount = vera.body.items[0].id;
+    const pinned = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'zack', connected_accounts: { testoauth: veraAccount } } });
+    expect(pinned.status).toBe(400);
+    const session = await createSession('zack');
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const raw = (r: any) => r.content[0].text as string;
+    const byAccount = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: { account: veraAccount } });
+    expect(byAccount.isError).toBe(true);
+    expect(raw(byAccount)).toMatch(/No usable Test OAuth account/);
+    const byUserArg = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: { user_id: 'vera', connected_account_id: veraAccount } });
+    expect(byUserArg.isError).toBe(true);
+    expect(raw(byUserArg)).not.toContain('"login":"vera"');
+    const plain = text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }));
+    expect(plain.data.connected).toBe(false);
+    const multi = text(
+      await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTOAUTH_GET_ME', arguments: {}, account: veraAccount }], sync_response_to_workbench: false } }),
+    );
+    expect(multi.data.results[0].error).toMatch(/No usable Test OAuth account/);
+    await client.close();
+  });
+
+  it('never uses a disabled or EXPIRED account', async () => {
+    const vera = await app.api('/api/v3.1/connected_accounts?user_ids=vera&statuses=ACTIVE&toolkit_slugs=testoauth');
+    const id = vera.body.items[0].id;
+    const session = await createSession('vera');
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    await app.api(`/api/v3.1/connected_accounts/${id}/status`, { method: 'PATCH', body: { enabled: false } });
+    const whileDisabled = text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }));
+    expect(whileDisabled.successful).toBe(false);
+    expect(whileDisabled.data.connected).toBe(false);
+    await app.api(`/api/v3.1/connected_accounts/${id}/status`, { method: 'PATCH', body: { enabled: true } });
+    await app.deps.db.updateTable('connected_accounts').set({ status: 'EXPIRED' }).where('id', '=', id).execute();
+    const whileExpired = text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }));
+    expect(whileExpired.data.connected).toBe(false);
+    await app.deps.db.updateTable('connected_accounts').set({ status: 'ACTIVE' }).where('id', '=', id).execute();
+    expect(text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })).successful).toBe(true);
+    await client.close();
+  });
+});
