@@ -1,3 +1,4 @@
+import { newId } from '../ids.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { isNoAuth, toolWire } from './wire/catalogue.ts';
@@ -23,16 +24,16 @@ const META_TOOL_WIRE = (name: string) => ({
   slug: name,
   name,
   description: META_DEFINITIONS[name]!.description,
-  toolkit: { slug: 'composio', name: 'Composio', logo: null },
+  toolkit: { slug: 'composio', name: 'Composio', logo: '' },
   input_parameters: META_DEFINITIONS[name]!.inputSchema,
-  output_parameters: {},
+  output_parameters: { type: 'object', properties: {} },
   no_auth: true,
   available_versions: ['00000000_00'],
   version: '00000000_00',
   scopes: [],
   tags: Object.keys(META_DEFINITIONS[name]!.annotations),
   is_deprecated: false,
-  deprecated: { version: '00000000_00', available_versions: ['00000000_00'], displayName: name, is_deprecated: false, toolkit: { logo: null } },
+  deprecated: { version: '00000000_00', available_versions: ['00000000_00'], displayName: name, is_deprecated: false, toolkit: { logo: '' } },
 });
 
 /** Tool-call failures the caller must fix answer as 4xx; everything upstream is in the envelope. */
@@ -87,7 +88,7 @@ export function sessionRoutes(deps: Deps) {
           enabled: true,
           is_no_auth: isNoAuth(toolkit),
           composio_managed_auth_schemes: toolkit.auth_schemes.map((s) => s.mode).filter((m) => m !== 'NO_AUTH' && (!m.startsWith('OAUTH') || deps.config.oauthApps[toolkit.slug])),
-          meta: { logo: toolkit.logo ?? null, description: toolkit.description },
+          meta: { logo: toolkit.logo ?? '', description: toolkit.description },
           connected_account: account
             ? { id: account.id, user_id: account.user_id, status: account.status, created_at: new Date(account.created_at).toISOString(), auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false } }
             : null,
@@ -110,10 +111,10 @@ export function sessionRoutes(deps: Deps) {
       try {
         if (metaToolSlugs(session.config).includes(body.tool_slug)) {
           const result = await runMetaTool(deps, session, body.tool_slug, body.arguments ?? {});
-          return c.json({ data: result.data, error: result.error, log_id: null });
+          return c.json({ data: result.data, error: result.error, log_id: newId('log') });
         }
         const result = outcomeEnvelope(await runSessionTool(deps, session, body.tool_slug, body.arguments ?? {}, body.account));
-        return c.json({ data: result.data, error: result.error, log_id: null });
+        return c.json({ data: result.data, error: result.error, log_id: newId('log') });
       } catch (error) {
         return inputError(error);
       }
@@ -124,7 +125,7 @@ export function sessionRoutes(deps: Deps) {
       if (!metaToolSlugs(session.config).includes(body.slug)) throw new AppError('TOOL_NOT_FOUND', { message: `${body.slug} is not a meta tool of this session.` });
       try {
         const result = await runMetaTool(deps, session, body.slug, body.arguments ?? {});
-        return c.json({ data: result.data, error: result.error, log_id: null });
+        return c.json({ data: result.data, error: result.error, log_id: newId('log') });
       } catch (error) {
         return inputError(error);
       }

@@ -1,3 +1,4 @@
+import { newId } from '../ids.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { searchTools } from '../catalogue/search.ts';
@@ -74,7 +75,7 @@ export function toolRoutes(deps: Deps) {
         connectedAccountId: body.connected_account_id,
         arguments: body.arguments ?? {},
       });
-      return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: null });
+      return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: newId('log') });
     })
     .get('/tools/:slug', (c) => {
       const { toolkit, tool } = findTool(deps, c.req.param('slug'));

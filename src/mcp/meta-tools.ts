@@ -1,3 +1,4 @@
+import { newId } from '../ids.ts';
 import { searchTools } from '../catalogue/search.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -216,7 +217,7 @@ async function multiExecute(deps: Deps, session: Session, args: Record<string, u
     (tools as Array<{ tool_slug: string; arguments?: unknown; account?: string }>).map(async (call, index) => {
       try {
         const response = outcomeEnvelope(await runSessionTool(deps, session, call.tool_slug, call.arguments ?? {}, call.account));
-        return { index, tool_slug: call.tool_slug, response: { ...response, log_id: null }, error: response.error };
+        return { index, tool_slug: call.tool_slug, response: { ...response, log_id: newId('log') }, error: response.error };
       } catch (error) {
         if (error instanceof ToolInputError || error instanceof AppError) return { index, tool_slug: call.tool_slug, response: null, error: error.message };
         throw error;

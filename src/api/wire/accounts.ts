@@ -19,7 +19,7 @@ export function authConfigWire(deps: Deps, row: AuthConfigRow, toolkit: ToolkitF
     id: row.id,
     uuid: row.id,
     type: row.type,
-    toolkit: { slug: row.toolkit_slug, logo: toolkit?.logo ?? null },
+    toolkit: { slug: row.toolkit_slug, logo: toolkit?.logo ?? '' },
     name: row.name,
     auth_scheme: row.auth_scheme,
     is_composio_managed: row.is_composio_managed === 1,

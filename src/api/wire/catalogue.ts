@@ -73,7 +73,7 @@ export function authConfigDetails(toolkit: ToolkitFile) {
 function meta(toolkit: ToolkitFile) {
   return {
     description: toolkit.description,
-    logo: toolkit.logo ?? null,
+    logo: toolkit.logo ?? '',
     app_url: toolkit.docs_url ?? null,
     categories: (toolkit.categories ?? []).map((c) => ({ id: c.toLowerCase().replace(/\W+/g, '-'), name: c })),
     tools_count: toolkit.tools.length,
@@ -119,7 +119,7 @@ export function toolWire(toolkit: ToolkitFile, tool: ToolDefinition) {
     name: tool.name,
     description: tool.description,
     human_description: tool.description,
-    toolkit: { slug: toolkit.slug, name: toolkit.name, logo: toolkit.logo ?? null },
+    toolkit: { slug: toolkit.slug, name: toolkit.name, logo: toolkit.logo ?? '' },
     input_parameters: tool.input_parameters,
     output_parameters: tool.output_parameters ?? DEFAULT_OUTPUT,
     no_auth: isNoAuth(toolkit),
@@ -128,6 +128,6 @@ export function toolWire(toolkit: ToolkitFile, tool: ToolDefinition) {
     scopes: tool.scopes ?? [],
     tags: tool.tags,
     is_deprecated: false,
-    deprecated: { version: CATALOGUE_VERSION, available_versions: [CATALOGUE_VERSION], displayName: tool.name, is_deprecated: false, toolkit: { logo: toolkit.logo ?? null } },
+    deprecated: { version: CATALOGUE_VERSION, available_versions: [CATALOGUE_VERSION], displayName: tool.name, is_deprecated: false, toolkit: { logo: toolkit.logo ?? '' } },
   };
 }

@@ -1,0 +1,72 @@
+import { Composio } from '@composio/core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
+import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+
+let as: TestAuthServer;
+let api: FakeUpstream;
+let app: LiveApp;
+let composio: Composio;
+
+beforeAll(async () => {
+  const port = await freePort();
+  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
+  api = await startFakeUpstream();
+  serveTestApis(api, as, new Set());
+  // the operator's default OAuth app for the toolkit: sessions create their auth config from it
+  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api)], env: { LATCHKEY_OAUTH_TESTOAUTH_CLIENT_ID: as.clientId, LATCHKEY_OAUTH_TESTOAUTH_CLIENT_SECRET: as.clientSecret } });
+  composio = new Composio({ apiKey: app.apiKey, baseURL: app.url, allowTracking: false, disableVersionCheck: true });
+});
+afterAll(async () => {
+  await app.close();
+  await api.close();
+  await as.close();
+});
+
+describe("@composio/core's session API against latchkey, unchanged", () => {
+  it('create → mcp → tools → toolkits → authorize + waitForConnection → execute', async () => {
+    as.decide.account = 'sdk-sam';
+    const session = await composio.create('sdk-sam', { toolkits: ['testoauth', 'hackernews'], manageConnections: { callbackUrl: 'https://app.example.com/back' }, mcp: true });
+    expect(session.sessionId).toMatch(/^trs_/);
+    expect(session.mcp.url).toBe(`${app.url}/tool_router/${session.sessionId}/mcp`);
+    expect(session.mcp.headers).toMatchObject({ 'x-api-key': app.apiKey });
+
+    // the MCP URL and headers the SDK hands an agent work as they are
+    const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('TESTOAUTH_GET_ME');
+    await client.close();
+
+    const tools = (await session.tools()) as Array<{ function: { name: string } }>;
+    const names = tools.map((t) => t.function.name);
+    expect(names).toContain('COMPOSIO_SEARCH_TOOLS');
+    expect(names).toContain('TESTOAUTH_GET_ME');
+
+    const before = await session.toolkits();
+    const item = before.items.find((t) => t.slug === 'testoauth')!;
+    expect(item.connection?.isActive ?? false).toBe(false);
+    expect(before.items.find((t) => t.slug === 'hackernews')!.isNoAuth).toBe(true);
+
+    const request = await session.authorize('testoauth');
+    expect(request.redirectUrl).toMatch(/\/link\/ln_/);
+    const waiting = request.waitForConnection(20_000);
+    setTimeout(() => void new FetchBrowser().follow(request.redirectUrl!), 1100);
+    const account = await waiting;
+    expect(account.status).toBe('ACTIVE');
+
+    const after = await session.toolkits();
+    expect(after.items.find((t) => t.slug === 'testoauth')!.connection?.isActive).toBe(true);
+
+    const result = await session.execute('TESTOAUTH_GET_ME', {});
+    expect(result.error).toBeNull();
+    expect(result.data).toMatchObject({ login: 'sdk-sam' });
+
+    const reopened = await composio.use(session.sessionId);
+    expect(reopened.sessionId).toBe(session.sessionId);
+  });
+});
