@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 
 const slugList = z.array(z.string().min(1).max(200)).max(500);
-const enableDisable = z.union([slugList, z.object({ enable: slugList.optional(), disable: slugList.optional() }).passthrough()]);
+// strict: `{enabled: [...]}` (a common slip) must fail loudly, as it does at Composio, not enable everything
+const enableDisable = z.union([slugList, z.object({ enable: slugList.optional(), disable: slugList.optional() }).strict()]);
 
 export const sessionConfigWire = z
   .object({

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+
+let app: LiveApp;
+let api: FakeUpstream;
+
+beforeAll(async () => {
+  api = await startFakeUpstream();
+  app = await startLiveApp();
+});
+afterAll(async () => {
+  await app.close();
+  await api.close();
+});
+
+const create = (body: Record<string, unknown>, prefix = '/api/v3.1') => app.api(`${prefix}/tool_router/session`, { body });
+
+describe('sessions over REST', () => {
+  it('validates what a session names, with a 400 that says which field', async () => {
+    expect((await create({})).status).toBe(400);
+    const badToolkit = await create({ user_id: 'u', toolkits: ['nope'] });
+    expect(badToolkit.status).toBe(400);
+    expect(badToolkit.body.error.errors[0].field).toBe('toolkits');
+    const badTool = await create({ user_id: 'u', tools: { github: ['SLACK_SEND_MESSAGE'] } });
+    expect(badTool.status).toBe(400);
+    const badConfig = await create({ user_id: 'u', auth_configs: { github: 'ac_missing' } });
+    expect(badConfig.status).toBe(400);
+    const wrongKey = await create({ user_id: 'u', toolkits: { enabled: ['github'] } });
+    expect(wrongKey.status).toBe(400);
+    expect(wrongKey.body.error.errors[0].field).toMatch(/^toolkits/);
+  });
+
+  it('gets, patches with config_version, lists tools and toolkits, and deletes', async () => {
+    const created = await create({ user_id: 'pat', toolkits: { enable: ['github', 'hackernews'] }, tags: ['readOnlyHint'] });
+    const id = created.body.session_id;
+    const got = await app.api(`/api/v3.1/tool_router/session/${id}`);
+    expect(got.body).toMatchObject({ session_id: id, config_version: 1, config: { user_id: 'pat', toolkits: { enabled: ['github', 'hackernews'] }, tags: { enabled: ['readOnlyHint'] } } });
+    expect(got.body.mcp.headers['x-session-token']).toBe(created.body.mcp.headers['x-session-token']);
+
+    const tools = await app.api(`/api/v3.1/tool_router/session/${id}/tools`);
+    const slugs = tools.body.items.map((t: any) => t.slug);
+    expect(slugs).toContain('COMPOSIO_SEARCH_TOOLS');
+    expect(slugs).toContain('GITHUB_GET_THE_AUTHENTICATED_USER');
+    expect(slugs).not.toContain('GITHUB_CREATE_AN_ISSUE');
+    expect(tools.body.items.find((t: any) => t.slug === 'COMPOSIO_SEARCH_TOOLS').toolkit.slug).toBe('composio');
+
+    const toolkits = await app.api(`/api/v3.1/tool_router/session/${id}/toolkits`);
+    expect(toolkits.body.items.map((t: any) => t.slug).sort()).toEqual(['github', 'hackernews']);
+    expect(toolkits.body.items.find((t: any) => t.slug === 'github')).toMatchObject({ is_no_auth: false, connected_account: null });
+
+    const patched = await app.api(`/api/v3.1/tool_router/session/${id}`, { method: 'PATCH', body: { tags: null, expected_config_version: 1 } });
+    expect(patched.body.config_version).toBe(2);
+    expect(patched.body.config.toolkits).toEqual({ enabled: ['github', 'hackernews'] });
+    const stale = await app.api(`/api/v3.1/tool_router/session/${id}`, { method: 'PATCH', body: { tags: ['readOnlyHint'], expected_config_version: 1 } });
+    expect(stale.status).toBe(409);
+    const tools2 = await app.api(`/api/v3.1/tool_router/session/${id}/tools`);
+    expect(tools2.body.items.map((t: any) => t.slug)).toContain('GITHUB_CREATE_AN_ISSUE');
+
+    expect((await app.api(`/api/v3.1/tool_router/session/${id}`, { method: 'DELETE' })).body).toEqual({ session_id: id, deleted: true });
+    expect((await app.api(`/api/v3.1/tool_router/session/${id}`)).status).toBe(404);
+    const mcp = await fetch(created.body.mcp.url, { method: 'POST', headers: { ...created.body.mcp.headers, 'content-type': 'application/json' }, body: '{}' });
+    expect(mcp.status).toBe(401);
+  });
+
+  it('authorizes a toolkit (201 link), executes tools and meta tools, and searches', async () => {
+    const created = await create({ user_id: 'quinn', toolkits: ['sendgrid', 'hackernews'] });
+    const id = created.body.session_id;
+    const link = await app.api(`/api/v3.1/tool_router/session/${id}/link`, { body: { toolkit: 'sendgrid', callback_url: 'https://app.example.com/x' } });
+    expect(link.status).toBe(201);
+    expect(link.body).toMatchObject({ link_token: expect.stringMatching(/^ln_/), connected_account_id: expect.stringMatching(/^ca_/) });
+    expect((await app.api(`/api/v3.1/tool_router/session/${id}/link`, { body: { toolkit: 'github' } })).status).toBe(404);
+
+    const notConnected = await app.api(`/api/v3.1/tool_router/session/${id}/execute`, { body: { tool_slug: 'SENDGRID_GET_USER_PROFILE', arguments: {} } });
+    expect(notConnected.status).toBe(200);
+    expect(notConnected.body.error).toMatch(/not connected/);
+    expect(notConnected.body.data.redirect_url).toMatch(/\/link\/ln_/);
+    expect(typeof notConnected.body.log_id).toBe('string');
+
+    const badArgs = await app.api(`/api/v3.1/tool_router/session/${id}/execute`, { body: { tool_slug: 'HACKERNEWS_GET_ITEM', arguments: { id: 'x' } } });
+    expect(badArgs.status).toBe(400);
+    expect(badArgs.body.error.errors[0].field).toBe('arguments.id');
+    const outside = await app.api(`/api/v3.1/tool_router/session/${id}/execute`, { body: { tool_slug: 'GITHUB_GET_THE_AUTHENTICATED_USER', arguments: {} } });
+    expect(outside.status).toBe(404);
+
+    const manage = await app.api(`/api/v3/tool_router/session/${id}/execute_meta`, { body: { slug: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['sendgrid'] } } });
+    expect(manage.body.data.results.sendgrid).toMatchObject({ status: 'initiated' });
+    const viaExecute = await app.api(`/api/v3.1/tool_router/session/${id}/execute`, { body: { tool_slug: 'COMPOSIO_GET_TOOL_SCHEMAS', arguments: { tool_slugs: ['HACKERNEWS_GET_ITEM'] } } });
+    expect(Object.keys(viaExecute.body.data.tool_schemas)).toEqual(['HACKERNEWS_GET_ITEM']);
+
+    const search = await app.api(`/api/v3.1/tool_router/session/${id}/search`, { body: { queries: [{ use_case: 'top stories on hacker news' }] } });
+    expect(search.body.results[0].primary_tool_slugs[0]).toMatch(/^HACKERNEWS_/);
+    expect(search.body.toolkit_connection_statuses.find((s: any) => s.toolkit === 'hackernews').has_active_connection).toBe(true);
+  });
+
+  it('accepts the older generation: /api/v3 paths, the labs path and single-id connected_accounts', async () => {
+    const config = await app.api('/api/v3/auth_configs', { body: { toolkit: { slug: 'sendgrid' } } });
+    const account = await app.api('/api/v3/connected_accounts', {
+      body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: 'rory', state: { authScheme: 'API_KEY', val: { api_key: 'SG.rrrrrrrrrrrrrrrr' } } } },
+    });
+    expect(account.body.status).toBe('ACTIVE');
+    const session = await create({ user_id: 'rory', connected_accounts: { sendgrid: account.body.id } }, '/api/v3');
+    expect(session.status).toBe(201);
+    expect(session.body.config.connected_accounts).toEqual({ sendgrid: [account.body.id] });
+    const labs = await app.api('/api/v3/labs/tool_router/session', { body: { user_id: 'rory' } });
+    expect(labs.status).toBe(201);
+  });
+});
