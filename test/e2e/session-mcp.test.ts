@@ -196,4 +196,35 @@ describe('a session and its MCP endpoint', () => {
     expect(text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })).successful).toBe(true);
     await client.close();
   });
+
+  it('in multi-account mode asks which account to use, and runs with the one named (by alias)', async () => {
+    const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
+    for (const alias of ['work', 'home']) {
+      const res = await app.api('/api/v3.1/connected_accounts', {
+        body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: 'multi', alias, state: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: alias } } } },
+      });
+      expect(res.body.status).toBe('ACTIVE');
+    }
+    const session = await createSession('multi', { multi_account: { enable: true } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const ask = text(await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} }));
+    expect(ask.successful).toBe(false);
+    expect(ask.data.accounts.map((a: any) => a.alias).sort()).toEqual(['home', 'work']);
+    const chosen = text(await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: { account: 'work' } }));
+    expect(chosen).toMatchObject({ successful: true, data: { account: { region: 'work' } } });
+    await client.close();
+  });
+
+  it('offers COMPOSIO_WAIT_FOR_CONNECTIONS when enabled, and it returns once the user connects', async () => {
+    as.decide.account = 'walt';
+    const session = await createSession('walt', { manage_connections: { enable: true, enable_wait_for_connections: true } });
+    expect(session.tool_router_tools).toContain('COMPOSIO_WAIT_FOR_CONNECTIONS');
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['testoauth'] } }));
+    const url = manage.data.results.testoauth.redirect_url;
+    setTimeout(() => void new FetchBrowser().follow(url), 1200);
+    const waited = text(await client.callTool({ name: 'COMPOSIO_WAIT_FOR_CONNECTIONS', arguments: { toolkits: ['testoauth'], timeout_seconds: 20 } }));
+    expect(waited.data.results.testoauth).toMatchObject({ status: 'ACTIVE', has_active_connection: true });
+    await client.close();
+  });
 });
