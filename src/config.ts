@@ -28,6 +28,8 @@ export interface Config {
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
   toolTimeoutMs: number;
+  refresh: { marginMs: number; intervalMs: number; idleMs: number };
+  webhookIntervalMs: number;
   maxResponseBytes: number;
   /** Development and tests only: lets OAuth and tool calls reach http:// servers on loopback. */
   allowInsecureLoopback: boolean;
@@ -63,6 +65,10 @@ const envSchema = z.object({
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LATCHKEY_APP_TITLE: optionalString.pipe(z.string().max(80).optional()),
   LATCHKEY_LOGO_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LATCHKEY_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  LATCHKEY_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  LATCHKEY_REFRESH_IDLE_MS: z.coerce.number().int().min(60_000).max(30 * 86_400_000).default(86_400_000),
+  LATCHKEY_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   LATCHKEY_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   LATCHKEY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
@@ -136,6 +142,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     maxBodyBytes: e.LATCHKEY_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
     toolTimeoutMs: e.LATCHKEY_TOOL_TIMEOUT_MS,
+    webhookIntervalMs: e.LATCHKEY_WEBHOOK_INTERVAL_MS,
+    refresh: { marginMs: e.LATCHKEY_REFRESH_MARGIN_MS, intervalMs: e.LATCHKEY_REFRESH_INTERVAL_MS, idleMs: e.LATCHKEY_REFRESH_IDLE_MS },
     maxResponseBytes: e.LATCHKEY_MAX_RESPONSE_BYTES,
     allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },

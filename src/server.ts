@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { startBackground } from './background.ts';
 import type { Built } from './bootstrap.ts';
 
 export interface RunningServer {
@@ -17,6 +18,7 @@ export async function startServer(built: Built): Promise<RunningServer> {
     const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  const background = startBackground(deps);
   let stopping: Promise<void> | null = null;
 
   const shutdown = () => {
@@ -36,6 +38,7 @@ export async function startServer(built: Built): Promise<RunningServer> {
         // Idle keep-alive sockets would hold close() open until they time out.
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      await background.stop();
       await storage.close();
       deps.log.info('stopped');
     })();

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of every table: the one declaration queries are typed against. Times are integer
  * milliseconds since the epoch (UTC); JSON columns hold text; `*_sealed` columns hold vault ciphertext.
@@ -53,6 +55,17 @@ export interface ConnectedAccountsTable {
   expires_at: number | null;
   created_at: number;
   updated_at: number;
+  /** consecutive failed refreshes, since when, and when the next try is allowed (cooldown) */
+  refresh_failures: number;
+  refresh_failing_since: number | null;
+  next_refresh_at: number | null;
+  last_refreshed_at: number | null;
+}
+
+export interface RefreshLeasesTable {
+  account_id: string;
+  holder: string;
+  expires_at: number;
 }
 
 export interface ConnectLinksTable {
@@ -91,6 +104,32 @@ export interface McpClientsTable {
   created_at: number;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: string;
+  webhook_url: string;
+  /** the signing secret, sealed with AAD `webhook_subscriptions.secret_sealed:<id>` */
+  secret_sealed: string;
+  enabled_events: string;
+  version: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookOutboxTable {
+  seq: Generated<number>;
+  event_id: string;
+  subscription_id: string;
+  event_type: string;
+  account_id: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  delivered_at: number | null;
+  last_status: number | null;
+  created_at: number;
+}
+
 export interface Database {
   installation: InstallationTable;
   api_keys: ApiKeysTable;
@@ -99,6 +138,9 @@ export interface Database {
   connect_links: ConnectLinksTable;
   sessions: SessionsTable;
   mcp_clients: McpClientsTable;
+  refresh_leases: RefreshLeasesTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_outbox: WebhookOutboxTable;
   kysely_migration: { name: string; timestamp: string };
 }
 
@@ -109,6 +151,7 @@ export const SEALED_COLUMNS = [
   { table: 'connect_links', column: 'token_sealed' },
   { table: 'connect_links', column: 'flow_sealed' },
   { table: 'sessions', column: 'mcp_token_sealed' },
+  { table: 'webhook_subscriptions', column: 'secret_sealed' },
 ] as const;
 
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];

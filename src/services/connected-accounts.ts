@@ -9,6 +9,7 @@ import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-co
 import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
 import { connectionDataOf, credentialsOf, expireAbandonedAccounts, LINK_TTL_MS, sealCredentials, STATUS_REASONS, type Credentials } from './account-state.ts';
 import { getAuthConfig, oauthClientFor, toolkitOf } from './auth-configs.ts';
@@ -118,6 +119,10 @@ async function insertInitiatedAccount(deps: Deps, config: AuthConfigRow, toolkit
     expires_at: null,
     created_at: now,
     updated_at: now,
+    refresh_failures: 0,
+    refresh_failing_since: null,
+    next_refresh_at: null,
+    last_refreshed_at: null,
   };
   await connectedAccountsRepo(deps.db).insert(account);
   return account;
@@ -188,8 +193,13 @@ export async function activateAccount(
     connection_data: JSON.stringify(connectionData),
     expires_at: expiresAt,
     updated_at: now,
+    refresh_failures: 0,
+    refresh_failing_since: null,
+    next_refresh_at: null,
+    last_refreshed_at: now,
   };
-  if (!(await connectedAccountsRepo(deps.db).updateIfStatus(account.id, 'INITIATED', changes))) {
+  const changed = await emitAccountEvent(deps, 'composio.connected_account.active', account.id, (trx) => connectedAccountsRepo(trx).updateIfStatus(account.id, 'INITIATED', changes));
+  if (!changed) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This connection is no longer waiting to be completed.' });
   }
   const active = { ...account, ...changes };
@@ -204,7 +214,9 @@ export async function activateAccount(
 }
 
 export async function failAccount(deps: Deps, accountId: string, reason: string): Promise<void> {
-  await connectedAccountsRepo(deps.db).updateIfStatus(accountId, 'INITIATED', { status: 'FAILED', status_reason: reason.slice(0, 500), updated_at: deps.clock.now() });
+  await emitAccountEvent(deps, 'composio.connected_account.failed', accountId, (trx) =>
+    connectedAccountsRepo(trx).updateIfStatus(accountId, 'INITIATED', { status: 'FAILED', status_reason: reason.slice(0, 500), updated_at: deps.clock.now() }),
+  );
 }
 
 export interface InitiateRequest extends LinkRequest {

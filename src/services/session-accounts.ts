@@ -48,7 +48,13 @@ export async function resolveSessionConnection(deps: Deps, config: SessionConfig
   }
   if (usable.length === 0) return { notConnected: true, toolkit };
   if (usable.length > 1 && config.multiAccount.enabled && config.multiAccount.requireExplicitSelection) return { chooseAccount: usable, toolkit };
-  return resolveAccount(deps, toolkit, { userId: config.userId, connectedAccountId: usable[0]!.id });
+  try {
+    return await resolveAccount(deps, toolkit, { userId: config.userId, connectedAccountId: usable[0]!.id });
+  } catch (error) {
+    // the account expired while refreshing on use: the agent gets a reconnect link, not an error
+    if (error instanceof AppError && error.code === 'NO_CONNECTED_ACCOUNT') return { notConnected: true, toolkit };
+    throw error;
+  }
 }
 
 /** A Connect Link for the session user and a toolkit, through the session's auth config override or the default one. */

@@ -9,6 +9,7 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { toolConnection } from './connected-accounts.ts';
+import { needsRefresh, refreshAccount } from '../refresh/refresh-account.ts';
 
 /**
  * Tool calls use https, or plain http only to loopback (an operator's API on the same machine):
@@ -63,9 +64,31 @@ export async function resolveAccount(deps: Deps, toolkit: ToolkitFile, request: 
       message: `User ${JSON.stringify(request.userId ?? '')} has no active ${toolkit.name} account; connect one, then retry.`,
     });
   }
+  if (needsRefresh(deps, account)) {
+    // refresh on use: the call waits for fresh tokens rather than failing upstream
+    await refreshAccount(deps, account.id);
+    account = await connectedAccountsRepo(deps.db).findById(account.id);
+    if (!account || account.status !== 'ACTIVE') {
+      throw new AppError('NO_CONNECTED_ACCOUNT', { message: `The ${toolkit.name} connection expired and could not be refreshed; the user must reconnect.` });
+    }
+  }
   const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
   if (!config || config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `The auth config of ${account.id} is disabled.` });
   return { account, connection: toolConnection(deps, account, config, toolkit) };
+}
+
+/**
+ * Runs a tool; when the upstream refuses an OAuth2 token (401), refreshes once and retries once, so a
+ * token revoked or rotated early does not fail the call.
+ */
+export async function executeWithRefresh(deps: Deps, entry: CatalogueTool, args: Record<string, unknown>, resolved: ResolvedConnection): Promise<ToolResult> {
+  const first = await executeTool(entry, args, resolved.connection, executionOptions(deps));
+  const account = resolved.account;
+  if (!first.upstreamUnauthorized || !account || account.auth_scheme !== 'OAUTH2') return first;
+  const outcome = await refreshAccount(deps, account.id, { force: true });
+  if (outcome !== 'refreshed' && outcome !== 'fresh') return first;
+  const again = await resolveAccount(deps, entry.toolkit, { userId: account.user_id, connectedAccountId: account.id });
+  return executeTool(entry, args, again.connection, executionOptions(deps));
 }
 
 function argumentsError(error: ToolInputError): AppError {
@@ -77,8 +100,7 @@ export async function executeToolRequest(deps: Deps, request: ExecuteRequest): P
   try {
     // validate first: a bad argument is the caller's to fix whether or not an account exists
     const args = prepareArguments(entry, request.arguments);
-    const { connection } = await resolveAccount(deps, entry.toolkit, request);
-    return await executeTool(entry, args, connection, executionOptions(deps));
+    return await executeWithRefresh(deps, entry, args, await resolveAccount(deps, entry.toolkit, request));
   } catch (error) {
     if (error instanceof ToolInputError) throw argumentsError(error);
     throw error;

@@ -2,13 +2,14 @@ import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { executeTool, prepareArguments, type ToolResult } from '../execution/execute.ts';
+import { prepareArguments, type ToolResult } from '../execution/execute.ts';
 import { connectionDataOf, expireAbandonedAccounts } from '../services/account-state.ts';
 import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { authorizeToolkit, latestAccount, resolveSessionConnection } from '../services/session-accounts.ts';
+import { reconnectAccount } from '../services/connected-accounts.ts';
 import { sessionTools, type Session } from '../services/sessions.ts';
-import { executionOptions } from '../services/tool-execution.ts';
+import { executeWithRefresh } from '../services/tool-execution.ts';
 
 export type SessionToolOutcome =
   | { kind: 'result'; result: ToolResult }
@@ -30,6 +31,11 @@ export function sessionTool(deps: Deps, session: Session, slug: string): Catalog
 export async function pendingOrNewLink(deps: Deps, session: Session, toolkit: ToolkitFile, callbackUrl?: string | null) {
   await expireAbandonedAccounts(deps);
   const latest = await latestAccount(deps, session.config, toolkit);
+  if (latest?.status === 'EXPIRED') {
+    // reconnect: the same account id comes back to ACTIVE once the user signs in again
+    const link = await reconnectAccount(deps, latest.id, callbackUrl ?? session.config.manageConnections.callbackUrl ?? undefined);
+    return { connectedAccountId: latest.id, redirectUrl: link.redirectUrl };
+  }
   if (latest?.status === 'INITIATED') {
     const open = await connectLinksRepo(deps.db).findOpenForAccount(latest.id, deps.clock.now());
     if (open && (callbackUrl ?? null) === (open.callback_url ?? session.config.manageConnections.callbackUrl ?? null)) {
@@ -79,7 +85,7 @@ export async function runSessionTool(deps: Deps, session: Session, slug: string,
       message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${entry.tool.slug} again with "account" set to its id or alias.`,
     };
   }
-  return { kind: 'result', result: await executeTool(entry, args, resolved.connection, executionOptions(deps)) };
+  return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
 }
 
 /** The outcome as Composio's envelope `{data, error, successful}`. */

@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-22-initial.ts';
 import * as mcpClients from './2026-11-23-mcp-clients.ts';
+import * as refresh from './2026-11-24-refresh.ts';
+import * as webhooks from './2026-11-25-webhooks.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
 const migrations: Record<string, Migration> = {
   '2026-11-22-initial': initial,
   '2026-11-23-mcp-clients': mcpClients,
+  '2026-11-24-refresh': refresh,
+  '2026-11-25-webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

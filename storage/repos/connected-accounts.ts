@@ -61,6 +61,17 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return Number(result.numUpdatedRows) > 0;
     },
 
+    /** ACTIVE → EXPIRED with a reason; false when the account was not ACTIVE any more. */
+    async expire(id: string, reason: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('connected_accounts')
+        .set({ status: 'EXPIRED', status_reason: reason, next_refresh_at: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('connected_accounts').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

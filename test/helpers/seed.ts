@@ -45,6 +45,10 @@ export async function seedSealedRows(db: Kysely<Database>, vault: Vault, n: stri
       expires_at: null,
       created_at: now,
       updated_at: now,
+      refresh_failures: 0,
+      refresh_failing_since: null,
+      next_refresh_at: null,
+      last_refreshed_at: null,
     })
     .execute();
   const ln = `lnk_seed${n}`;

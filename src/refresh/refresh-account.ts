@@ -1,0 +1,154 @@
+import type { Deps } from '../deps.ts';
+import { newId } from '../ids.ts';
+import { OAuthFlowError, refreshTokens } from '../oauth/client.ts';
+import { connectionDataOf, credentialsOf, sealCredentials } from '../services/account-state.ts';
+import { oauthClientFor, toolkitOf } from '../services/auth-configs.ts';
+import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from '../services/oauth-endpoints.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { refreshRepo } from '../../storage/repos/refresh.ts';
+import { emitAccountEvent } from '../webhooks/events.ts';
+
+/**
+ * Refreshing one account's OAuth2 tokens, safely under concurrency:
+ * 1. single-flight inside the process (callers of one account share one promise);
+ * 2. a lease row in the database, so two processes never refresh one account at once;
+ * 3. after taking the lease, the row is read again: if another process already refreshed, done;
+ * 4. the new tokens (a rotated refresh token included) are stored and the lease released in one transaction.
+ * A transient failure backs off without marking the account; `invalid_grant` (or failing for too long)
+ * turns it EXPIRED with Composio's status_reason and an event.
+ */
+
+export const PROCESS_ID = newId('proc');
+const LEASE_TTL_MS = 60_000;
+const COOLDOWN_BASE_MS = 30_000;
+const COOLDOWN_MAX_MS = 3_600_000;
+const GIVE_UP_AFTER_FAILURES = 10;
+const GIVE_UP_AFTER_MS = 86_400_000;
+
+export const REFRESH_REASONS = {
+  PERMANENT: 'Permanent auth error during token refresh',
+  MAX_FAILURES: 'Max auth failures reached',
+  NO_REFRESH_TOKEN: 'OAuth access token expired and no refresh token was granted',
+} as const;
+
+export type RefreshOutcome = 'refreshed' | 'fresh' | 'expired' | 'backoff' | 'not_refreshable';
+
+const inFlight = new Map<string, Promise<RefreshOutcome>>();
+
+export function needsRefresh(deps: Deps, account: ConnectedAccountRow): boolean {
+  return account.auth_scheme === 'OAUTH2' && account.status === 'ACTIVE' && account.expires_at !== null && account.expires_at - deps.config.refresh.marginMs <= deps.clock.now();
+}
+
+export function refreshAccount(deps: Deps, accountId: string, options: { force?: boolean } = {}): Promise<RefreshOutcome> {
+  const running = inFlight.get(accountId);
+  if (running) return running;
+  const work = refreshUnderLease(deps, accountId, options.force ?? false).finally(() => inFlight.delete(accountId));
+  inFlight.set(accountId, work);
+  return work;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function refreshUnderLease(deps: Deps, accountId: string, force: boolean): Promise<RefreshOutcome> {
+  const leases = refreshRepo(deps.db);
+  const accounts = connectedAccountsRepo(deps.db);
+  const before = await accounts.findById(accountId);
+  if (!before) return 'not_refreshable';
+  const deadline = Date.now() + LEASE_TTL_MS;
+  while (!(await leases.acquireLease(accountId, PROCESS_ID, deps.clock.now(), LEASE_TTL_MS))) {
+    // another process is refreshing: wait for it, then use what it stored
+    if (Date.now() > deadline) return 'backoff';
+    await sleep(50 + Math.random() * 50);
+    const now = await accounts.findById(accountId);
+    if (!now || now.credentials_sealed !== before.credentials_sealed || now.status !== 'ACTIVE') return 'fresh';
+  }
+  try {
+    const account = await accounts.findById(accountId);
+    if (!account || account.status !== 'ACTIVE' || account.auth_scheme !== 'OAUTH2') {
+      await leases.releaseLease(accountId, PROCESS_ID);
+      return 'not_refreshable';
+    }
+    // re-read after the lease: another process may have refreshed while we waited
+    if (account.credentials_sealed !== before.credentials_sealed || (!force && !needsRefresh(deps, account) && !isIdleDue(deps, account))) {
+      await leases.releaseLease(accountId, PROCESS_ID);
+      return 'fresh';
+    }
+    if (!force && account.next_refresh_at !== null && account.next_refresh_at > deps.clock.now()) {
+      await leases.releaseLease(accountId, PROCESS_ID);
+      return 'backoff';
+    }
+    return await refreshNow(deps, account);
+  } catch (error) {
+    await leases.releaseLease(accountId, PROCESS_ID).catch(() => undefined);
+    throw error;
+  }
+}
+
+function isIdleDue(deps: Deps, account: ConnectedAccountRow): boolean {
+  return (account.last_refreshed_at ?? account.updated_at) <= deps.clock.now() - deps.config.refresh.idleMs;
+}
+
+async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<RefreshOutcome> {
+  const leases = refreshRepo(deps.db);
+  const credentials = credentialsOf(deps, account);
+  const toolkit = toolkitOf(deps, account.toolkit_slug);
+  const scheme = oauth2Scheme(toolkit);
+  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+  const now = deps.clock.now();
+  if (!credentials.refresh_token || !scheme || !config) {
+    await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN);
+    return 'expired';
+  }
+  try {
+    const tokens = await refreshTokens(oauth2Endpoints(deps, scheme, connectionDataOf(account)), oauthClientFor(deps, config, toolkit), credentials.refresh_token, oauthCallOptions(deps), scheme.token_params);
+    const next: Record<string, string> = { ...credentials, access_token: tokens.access_token, token_type: tokens.token_type };
+    if (tokens.refresh_token) next.refresh_token = tokens.refresh_token; // rotated: stored with the new access token, atomically
+    if (tokens.scope) next.scope = tokens.scope;
+    const expiresAt = expiryOf(tokens.expires_in, tokens.extra.expires_at, deps.clock.now());
+    await leases.finish(account.id, PROCESS_ID, {
+      credentials_sealed: sealCredentials(deps, account.id, next),
+      expires_at: expiresAt,
+      refresh_failures: 0,
+      refresh_failing_since: null,
+      next_refresh_at: null,
+      last_refreshed_at: deps.clock.now(),
+      updated_at: deps.clock.now(),
+    });
+    deps.log.info({ connected_account_id: account.id, rotated: Boolean(tokens.refresh_token) }, 'tokens refreshed');
+    return 'refreshed';
+  } catch (error) {
+    const failure = error instanceof OAuthFlowError ? error : new OAuthFlowError('server_error', 'unexpected refresh failure');
+    if (failure.isPermanent) {
+      deps.log.warn({ connected_account_id: account.id, oauth_error: failure.error }, 'refresh refused: account expired');
+      await expire(deps, account, `${REFRESH_REASONS.PERMANENT} (${failure.error})`);
+      return 'expired';
+    }
+    const failures = account.refresh_failures + 1;
+    const since = account.refresh_failing_since ?? now;
+    if (failures >= GIVE_UP_AFTER_FAILURES && now - since >= GIVE_UP_AFTER_MS) {
+      await expire(deps, account, REFRESH_REASONS.MAX_FAILURES);
+      return 'expired';
+    }
+    const cooldown = Math.min(COOLDOWN_BASE_MS * 2 ** (failures - 1), COOLDOWN_MAX_MS);
+    deps.log.warn({ connected_account_id: account.id, oauth_error: failure.error, failures, retry_in_ms: cooldown }, 'refresh failed: will retry');
+    await leases.finish(account.id, PROCESS_ID, { refresh_failures: failures, refresh_failing_since: since, next_refresh_at: now + cooldown });
+    return 'backoff';
+  }
+}
+
+/** `expires_in` (seconds), or an absolute `expires_at` (seconds or ms), or neither (unknown: null). */
+export function expiryOf(expiresIn: number | undefined, expiresAt: unknown, now: number): number | null {
+  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0) return now + expiresIn * 1000;
+  const absolute = typeof expiresAt === 'string' ? Number(expiresAt) || Date.parse(expiresAt) : typeof expiresAt === 'number' ? expiresAt : NaN;
+  if (Number.isFinite(absolute) && absolute > 0) return absolute < 1e12 ? absolute * 1000 : absolute;
+  return null;
+}
+
+async function expire(deps: Deps, account: ConnectedAccountRow, reason: string): Promise<void> {
+  await emitAccountEvent(deps, 'composio.connected_account.expired', account.id, async (trx) => {
+    const expired = await connectedAccountsRepo(trx).expire(account.id, reason, deps.clock.now());
+    await refreshRepo(trx).releaseLease(account.id, PROCESS_ID);
+    return expired;
+  });
+}

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { connectedAccountWire } from '../api/wire/accounts.ts';
+import type { Deps } from '../deps.ts';
+import { newId } from '../ids.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
+import type { Database } from '../../storage/schema.ts';
+
+export const EVENT_TYPES = {
+  'composio.connected_account.expired': 'A connected account can no longer be refreshed; the user must reconnect.',
+  'composio.connected_account.active': 'A connected account became ACTIVE (connected or reconnected).',
+  'composio.connected_account.failed': 'A connection attempt failed (denied consent, failed token exchange).',
+} as const;
+
+export type EventType = keyof typeof EVENT_TYPES;
+
+/**
+ * Changes an account and records the event about it in one transaction: the change and its event are
+ * committed together or not at all, so a crash can lose neither. `change` returns whether it changed
+ * anything; only then is an event written (one outbox row per subscription that wants it).
+ */
+export async function emitAccountEvent(deps: Deps, type: EventType, accountId: string, change: (trx: Kysely<Database>) => Promise<boolean>): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await change(trx))) return false;
+    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) => (JSON.parse(s.enabled_events) as string[]).includes(type));
+    if (subscriptions.length === 0) return true;
+    const account = await connectedAccountsRepo(trx).findById(accountId);
+    if (!account) return true;
+    const config = await authConfigsRepo(trx).findById(account.auth_config_id);
+    const eventId = newId('msg');
+    const now = deps.clock.now();
+    const payload = JSON.stringify({
+      id: eventId,
+      timestamp: new Date(now).toISOString(),
+      type,
+      data: connectedAccountWire(deps, account, config),
+      metadata: { project_id: deps.installationId, org_id: deps.installationId },
+    });
+    await outboxRepo(trx).insert(
+      subscriptions.map((s) => ({
+        event_id: eventId,
+        subscription_id: s.id,
+        event_type: type,
+        account_id: accountId,
+        payload,
+        attempts: 0,
+        next_attempt_at: now,
+        claimed_until: null,
+        delivered_at: null,
+        last_status: null,
+        created_at: now,
+      })),
+    );
+    return true;
+  });
+}

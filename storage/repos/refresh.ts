@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { ConnectedAccountsTable, Database } from '../schema.ts';
+
+/** The SQL of the token lifecycle: leases across processes, and the scheduler's page of due accounts. */
+export function refreshRepo(db: Kysely<Database>) {
+  return {
+    /**
+     * Takes the refresh lease of an account unless another holder's lease is still live. One statement,
+     * so under any number of processes exactly one holds it.
+     */
+    async acquireLease(accountId: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+      const result = await db
+        .insertInto('refresh_leases')
+        .values({ account_id: accountId, holder, expires_at: now + ttlMs })
+        .onConflict((oc) =>
+          oc
+            .column('account_id')
+            .doUpdateSet({ holder, expires_at: now + ttlMs })
+            .where((eb) => eb.or([eb('refresh_leases.expires_at', '<=', now), eb('refresh_leases.holder', '=', holder)])),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async releaseLease(accountId: string, holder: string, trx: Kysely<Database> = db): Promise<void> {
+      await trx.deleteFrom('refresh_leases').where('account_id', '=', accountId).where('holder', '=', holder).execute();
+    },
+
+    /** Stores the outcome of a refresh and gives the lease back, in one transaction. */
+    async finish(accountId: string, holder: string, changes: Partial<ConnectedAccountsTable>): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('connected_accounts').set(changes).where('id', '=', accountId).execute();
+        await trx.deleteFrom('refresh_leases').where('account_id', '=', accountId).where('holder', '=', holder).execute();
+      });
+    },
+
+    /**
+     * A page of ACTIVE OAuth2 accounts that need a refresh: expiring within the margin, or idle so long
+     * the provider might drop the refresh token; never one in its cooldown.
+     */
+    async listDue(now: number, expiringBefore: number, idleBefore: number, afterId: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('connected_accounts')
+        .select('id')
+        .where('status', '=', 'ACTIVE')
+        .where('auth_scheme', '=', 'OAUTH2')
+        .where('is_disabled', '=', 0)
+        .where((eb) => eb.or([eb('next_refresh_at', 'is', null), eb('next_refresh_at', '<=', now)]))
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('expires_at', 'is not', null), eb('expires_at', '<=', expiringBefore)]),
+            eb(eb.fn.coalesce('last_refreshed_at', 'updated_at'), '<=', idleBefore),
+          ]),
+        )
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}
