@@ -9,6 +9,7 @@ import { toolRoutes } from './tools.ts';
 import { authConfigRoutes } from './auth-configs.ts';
 import { connectedAccountRoutes } from './connected-accounts.ts';
 import { sessionRoutes } from './sessions.ts';
+import { webhookRoutes } from './webhooks.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 
 /**
@@ -32,5 +33,6 @@ export function apiRouter(deps: Deps) {
   api.route('/', authConfigRoutes(deps));
   api.route('/', connectedAccountRoutes(deps));
   api.route('/', sessionRoutes(deps));
+  api.route('/', webhookRoutes(deps));
   return api;
 }
