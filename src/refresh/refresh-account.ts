@@ -20,7 +20,8 @@ import { emitAccountEvent } from '../webhooks/events.ts';
  */
 
 export const PROCESS_ID = newId('proc');
-const LEASE_TTL_MS = 60_000;
+// longer than a token request may take (15 s), short enough that a crashed holder blocks its accounts briefly
+const LEASE_TTL_MS = 20_000;
 const COOLDOWN_BASE_MS = 30_000;
 const COOLDOWN_MAX_MS = 3_600_000;
 const GIVE_UP_AFTER_FAILURES = 10;

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
+/**
+ * `node --import <tsx loader> file.ts`: one process, so a signal (SIGKILL included) reaches the server
+ * itself; the `tsx` CLI would run it as a child that outlives a killed parent.
+ */
+const NODE_ARGS = ['--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href];
 
 export interface SpawnedServer {
   child: ChildProcess;
@@ -18,7 +22,7 @@ export interface SpawnedServer {
  * plus PATH/HOME, and waits for its "listening" log line.
  */
 export function spawnServer(cwd: string, env: Record<string, string>, script = 'src/main.ts'): Promise<SpawnedServer> {
-  const child = spawn(TSX, [`${ROOT}${script}`], {
+  const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +56,7 @@ export function spawnServer(cwd: string, env: Record<string, string>, script = '
 
 /** Runs `src/main.ts` expecting it to fail; returns its exit code and stderr. */
 export async function runToExit(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(TSX, [`${ROOT}src/main.ts`], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}src/main.ts`], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '../../storage/db.ts';
+import { outboxRepo } from '../../storage/repos/webhooks.ts';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { freePort } from '../helpers/live-app.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
+import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+
+const ACCOUNTS = 6;
+const dir = makeTempDir();
+let as: TestAuthServer;
+let api: FakeUpstream;
+let port: number;
+let env: Record<string, string>;
+const delivered = new Map<string, Set<string>>();
+const apiKey = `ak_${randomBytes(16).toString('hex')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let restarted: SpawnedServer | undefined;
+
+beforeAll(async () => {
+  port = await freePort();
+  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`], accessTokenTtl: 4 });
+  api = await startFakeUpstream();
+  serveTestApis(api, as, new Set());
+  // a slow receiver, so deliveries are in flight when the process dies
+  api.on('/hooks', (req, res) => {
+    setTimeout(() => {
+      const body = JSON.parse(req.body) as { type: string; data: { id: string } };
+      const seen = delivered.get(body.data.id) ?? new Set<string>();
+      seen.add(body.type);
+      delivered.set(body.data.id, seen);
+      res.writeHead(200);
+      res.end();
+    }, 150);
+  });
+  mkdirSync(`${dir.path}/toolkits`);
+  writeFileSync(`${dir.path}/toolkits/testoauth.json`, JSON.stringify(oauthToolkit(as, api)));
+  env = {
+    PORT: String(port),
+    LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LATCHKEY_DATA_DIR: `${dir.path}/data`,
+    LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LATCHKEY_API_KEY: apiKey,
+    LATCHKEY_TOOLKITS_DIR: `${dir.path}/toolkits`,
+    LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
+    LATCHKEY_REFRESH_MARGIN_MS: '1500',
+    LATCHKEY_REFRESH_INTERVAL_MS: '100',
+    LATCHKEY_WEBHOOK_INTERVAL_MS: '50',
+  };
+}, 60_000);
+afterAll(async () => {
+  restarted?.child.kill('SIGTERM');
+  await restarted?.exited;
+  await api.close();
+  await as.close();
+  dir.cleanup();
+});
+
+const call = async (server: SpawnedServer, path: string, body?: unknown) => {
+  const res = await fetch(`${server.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as any;
+};
+
+describe('a process killed (SIGKILL) during refreshes, deliveries and tool calls', () => {
+  it('loses no working tokens and no events: after restart every account works and every event arrives', async () => {
+    const first = await spawnServer(dir.path, env);
+    await call(first, '/api/v3.1/webhook_subscriptions', { webhook_url: `${api.url}/hooks`, enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'] });
+    const config = await call(first, '/api/v3.1/auth_configs', {
+      toolkit: { slug: 'testoauth' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    });
+    const accounts: string[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      as.decide.account = `crash-${i}`;
+      const link = await call(first, '/api/v3.1/connected_accounts/link', { auth_config_id: config.auth_config.id, user_id: `crash-${i}` });
+      await new FetchBrowser().follow(link.redirect_url);
+      accounts.push(link.connected_account_id);
+    }
+    // load until a random moment past the first round of refreshes, then kill without warning
+    const killAt = Date.now() + 3000 + Math.random() * 2000;
+    const load = (async () => {
+      while (Date.now() < killAt) {
+        await call(first, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: `crash-${Math.floor(Math.random() * ACCOUNTS)}`, arguments: {} }).catch(() => undefined);
+      }
+    })();
+    await sleep(killAt - Date.now());
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await load;
+    expect(as.tokenCalls.filter((c) => c.grant_type === 'refresh_token').length).toBeGreaterThan(0);
+
+    restarted = await spawnServer(dir.path, env);
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const result = await call(restarted, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: `crash-${i}`, arguments: {} });
+      expect(result, `crash-${i}`).toMatchObject({ successful: true, data: { login: `crash-${i}` } });
+    }
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !accounts.every((id) => delivered.get(id)?.has('composio.connected_account.active'))) await sleep(100);
+    for (const id of accounts) expect(delivered.get(id)?.has('composio.connected_account.active'), id).toBe(true);
+    const storage = openStorage(`${dir.path}/data/latchkey.db`);
+    try {
+      while (Date.now() < deadline && (await outboxRepo(storage.db).pendingCount()) > 0) await sleep(100);
+      expect(await outboxRepo(storage.db).pendingCount()).toBe(0);
+      const statuses = await storage.db.selectFrom('connected_accounts').select('status').execute();
+      expect(statuses.map((s) => s.status)).toEqual(Array(ACCOUNTS).fill('ACTIVE'));
+    } finally {
+      await storage.close();
+    }
+    expect(as.tokenCalls.filter((c) => c.grant_type.endsWith(':error'))).toEqual([]);
+  }, 90_000);
+});
