@@ -8,7 +8,10 @@ import { ToolInputError } from '../execution/execute.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
 import { runMetaTool, META_DEFINITIONS } from '../mcp/meta-tools.ts';
-import { authorizeToolkit, latestAccount, usableAccounts } from '../services/session-accounts.ts';
+import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccounts } from '../services/session-accounts.ts';
+import { executeProxy } from '../execution/execute.ts';
+import { executionOptions } from '../services/tool-execution.ts';
+import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, metaToolSlugs, sessionToken, sessionToolkits, sessionTools, sessionWire, updateSession } from '../services/sessions.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
@@ -18,6 +21,15 @@ const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments:
 const executeMetaBody = z.object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() }).passthrough();
 const linkBody = z.object({ toolkit: z.string().min(1).max(100), callback_url: z.string().max(2048).optional(), alias: z.string().max(200).optional() }).passthrough();
 const toolkitsQuery = z.object({ ...pageQuery, toolkits: z.string().max(2000).optional(), is_connected: z.enum(['true', 'false']).optional(), search: z.string().max(200).optional() });
+const proxyExecuteBody = z
+  .object({
+    toolkit_slug: z.string().min(1).max(100),
+    endpoint: z.string().min(1).max(4096),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    body: z.unknown().optional(),
+    parameters: z.array(z.object({ name: z.string().min(1).max(256), type: z.enum(['header', 'query']), value: z.union([z.string(), z.number(), z.boolean()]) })).max(100).optional(),
+  })
+  .passthrough();
 const searchBody = z.object({ queries: z.array(z.object({ use_case: z.string().min(1).max(1024), known_fields: z.string().max(2000).optional() }).passthrough()).min(1).max(10) }).passthrough();
 
 const META_TOOL_WIRE = (name: string) => ({
@@ -129,6 +141,15 @@ export function sessionRoutes(deps: Deps) {
       } catch (error) {
         return inputError(error);
       }
+    })
+    .post('/tool_router/session/:id/proxy_execute', async (c) => {
+      const session = await getSession(deps, c.req.param('id'));
+      const body = await readJson(c, proxyExecuteBody);
+      const toolkit = sessionToolkits(deps, session.config).find((t) => t.slug === body.toolkit_slug.toLowerCase());
+      if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `${body.toolkit_slug} is not a toolkit of this session.` });
+      const resolved = await resolveSessionConnection(deps, session.config, toolkit);
+      if (!('connection' in resolved)) throw new AppError('NO_CONNECTED_ACCOUNT', { message: `${toolkit.name} is not connected for this user (or needs an explicit account).` });
+      return c.json(proxyWire(await executeProxy(toolkit, body, resolved.connection, executionOptions(deps))));
     })
     .post('/tool_router/session/:id/search', async (c) => {
       const session = await getSession(deps, c.req.param('id'));

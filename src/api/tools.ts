@@ -5,6 +5,7 @@ import { searchTools } from '../catalogue/search.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
+import type { ToolResult } from '../execution/execute.ts';
 import { executeToolRequest, findTool, proxyRequest } from '../services/tool-execution.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 import { toolWire } from './wire/catalogue.ts';
@@ -45,6 +46,12 @@ const proxyBody = z
   })
   .passthrough();
 
+/** Composio's proxy answer: the upstream body and status, as they came (credentials masked). */
+export function proxyWire(result: ToolResult) {
+  const data = result.successful ? result.data : ((result.data as { body?: unknown }).body ?? result.data);
+  return { data, status: result.upstreamStatus ?? 502, headers: {}, error: result.error };
+}
+
 export function toolRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/tools', (c) => {
@@ -65,7 +72,7 @@ export function toolRoutes(deps: Deps) {
     })
     .post('/tools/execute/proxy', async (c) => {
       const body = await readJson(c, proxyBody);
-      return c.json(await proxyRequest(deps, body.connected_account_id, body));
+      return c.json(proxyWire(await proxyRequest(deps, body.connected_account_id, body)));
     })
     .post('/tools/execute/:slug', async (c) => {
       const body = await readJson(c, executeBody);

@@ -30,7 +30,7 @@ export function authConfigWire(deps: Deps, row: AuthConfigRow, toolkit: ToolkitF
       ...(settings.oauth_redirect_uri ? { oauth_redirect_uri: settings.oauth_redirect_uri } : {}),
     },
     status: row.status,
-    created_by: null,
+    created_by: '',
     created_at: iso(row.created_at),
     last_updated_at: iso(row.updated_at),
     no_of_connections: connections,
