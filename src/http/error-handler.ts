@@ -5,7 +5,9 @@ import type { Logger } from '../log.ts';
 import type { AppEnv } from './env.ts';
 
 function respond(c: Context<AppEnv>, error: AppError) {
-  return c.json(error.toEnvelope(c.get('requestId') ?? 'unknown'), error.status as 400);
+  // Composio's client retries 409s unless told not to; a conflict here needs the caller to re-read
+  const headers: Record<string, string> = error.status === 409 ? { 'x-should-retry': 'false' } : {};
+  return c.json(error.toEnvelope(c.get('requestId') ?? 'unknown'), error.status as 400, headers);
 }
 
 const STATUS_CODES: Record<number, ErrorCode> = {

@@ -54,6 +54,8 @@ describe('sessions over REST', () => {
     expect(patched.body.config.toolkits).toEqual({ enabled: ['github', 'hackernews'] });
     const stale = await app.api(`/api/v3.1/tool_router/session/${id}`, { method: 'PATCH', body: { tags: ['readOnlyHint'], expected_config_version: 1 } });
     expect(stale.status).toBe(409);
+    const raw = await fetch(`${app.url}/api/v3.1/tool_router/session/${id}`, { method: 'PATCH', headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ expected_config_version: 1 }) });
+    expect(raw.headers.get('x-should-retry')).toBe('false');
     const tools2 = await app.api(`/api/v3.1/tool_router/session/${id}/tools`);
     expect(tools2.body.items.map((t: any) => t.slug)).toContain('GITHUB_CREATE_AN_ISSUE');
 
