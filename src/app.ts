@@ -22,6 +22,11 @@ export function createApp(deps: Deps) {
     await next();
     // while draining, close each connection after its answer so keep-alive sockets do not hold shutdown open
     if (deps.lifecycle.draining) c.header('Connection', 'close');
+    // An answer given before the body was read (401, 415, 404) would leave the body on the socket and
+    // the connection closed under a client about to reuse it; read it away when it is within the limit.
+    const raw = c.req.raw;
+    const length = Number(raw.headers.get('content-length') ?? 'NaN');
+    if (raw.body && !raw.bodyUsed && length <= deps.config.maxBodyBytes) await raw.arrayBuffer().catch(() => undefined);
   });
   app.route('/', healthRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key
