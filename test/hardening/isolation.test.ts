@@ -1,0 +1,157 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { apiKeyToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
+
+/**
+ * Many users, each with an account and a session, doing random operations through their own session
+ * credentials; every attempt to reach another user's account, session or link is refused, and every
+ * successful call returns the caller's own data. Seeded and bounded.
+ */
+const USERS = 8;
+const ROUNDS = 160;
+let app: LiveApp;
+let api: FakeUpstream;
+let as: TestAuthServer;
+interface Tenant {
+  user: string;
+  key: string;
+  account: string;
+  session: string;
+  mcpUrl: string;
+  token: string;
+  client: Client;
+  linkUrl?: string;
+  /** someone else completed this user's pending link (possible for whoever holds the link URL) */
+  linkCompletedBy?: string;
+}
+const tenants: Tenant[] = [];
+
+let seed = 7;
+const random = () => {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
+const other = (t: Tenant) => tenants.filter((x) => x !== t)[Math.floor(random() * (tenants.length - 1))]!;
+const text = (r: any) => r.content[0].text as string;
+
+beforeAll(async () => {
+  api = await startFakeUpstream();
+  as = await startAuthServer({ redirectUris: ['http://127.0.0.1:1/cb'] });
+  const keys = new Set(Array.from({ length: USERS }, (_, i) => `key-tenant-${i}-000000`));
+  serveTestApis(api, as, keys);
+  app = await startLiveApp({ toolkits: [apiKeyToolkit(api)], env: { LATCHKEY_LOG_LEVEL: 'warn' } });
+  const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
+  for (let i = 0; i < USERS; i++) {
+    const user = `tenant-${i}`;
+    const key = `key-tenant-${i}-000000`;
+    const account = await app.api('/api/v3.1/connected_accounts', {
+      body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: user, state: { authScheme: 'API_KEY', val: { api_key: key, region: user } } } },
+    });
+    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: user, toolkits: ['testkey'] } });
+    const client = new Client({ name: user, version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }));
+    const link = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/link`, { body: { toolkit: 'testkey' } });
+    tenants.push({ user, key, account: account.body.id, session: session.body.session_id, mcpUrl: session.body.mcp.url, token: session.body.mcp.headers['x-session-token'], client, linkUrl: link.body.redirect_url });
+  }
+}, 60_000);
+afterAll(async () => {
+  for (const t of tenants) await t.client.close();
+  await app.close();
+  await api.close();
+  await as.close();
+});
+
+describe('isolation between users', () => {
+  it('refuses every cross-user attempt and answers every own call with own data', async () => {
+    const breaches: string[] = [];
+    const counts = { own: 0, refused: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const me = tenants[Math.floor(random() * tenants.length)]!;
+      const them = other(me);
+      switch (Math.floor(random() * 6)) {
+        case 0: {
+          // my own call: my data, never theirs
+          const result = JSON.parse(text(await me.client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} })));
+          // my call runs with my own accounts: the one I connected, or the one added through my own link
+          const allowed = [me.user, me.linkCompletedBy ? `via-link-of-${me.user}` : undefined];
+          if (!allowed.includes(result.data?.account?.region)) breaches.push(`${me.user} got ${JSON.stringify(result).slice(0, 120)}`);
+          counts.own += 1;
+          break;
+        }
+        case 1: {
+          // naming their account in a tool argument
+          const result = await me.client.callTool({ name: 'TESTKEY_WHOAMI', arguments: { account: them.account } });
+          if (!result.isError || text(result).includes(them.user)) breaches.push(`${me.user} used ${them.user}'s account by argument`);
+          counts.refused += 1;
+          break;
+        }
+        case 2: {
+          // my session token on their session's MCP URL
+          const res = await fetch(them.mcpUrl, {
+            method: 'POST',
+            headers: { 'x-session-token': me.token, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'TESTKEY_WHOAMI', arguments: {} } }),
+          });
+          if (res.status !== 401 && res.status !== 403) breaches.push(`${me.user}'s token opened ${them.user}'s session (${res.status})`);
+          await res.body?.cancel();
+          counts.refused += 1;
+          break;
+        }
+        case 3: {
+          // their account through multi-execute
+          const result = JSON.parse(
+            text(await me.client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {}, account: them.account }], sync_response_to_workbench: false } })),
+          );
+          if (result.data.results[0].response?.successful || JSON.stringify(result).includes(`"region":"${them.user}"`)) breaches.push(`${me.user} reached ${them.user} via multi-execute`);
+          counts.refused += 1;
+          break;
+        }
+        case 4: {
+          // a user_id argument does not change who the call runs as
+          const result = await me.client.callTool({ name: 'TESTKEY_WHOAMI', arguments: { user_id: them.user } });
+          if (text(result).includes(`"region":"${them.user}"`)) breaches.push(`${me.user} ran as ${them.user} via user_id`);
+          counts.refused += 1;
+          break;
+        }
+        default: {
+          // their pending Connect Link, submitted in my browser, can only ever complete *their* account
+          if (!them.linkUrl) break;
+          const mineBefore = (await app.api(`/api/v3.1/connected_accounts?user_ids=${me.user}`)).body.total_items;
+          const b = new FetchBrowser();
+          const page = await (await b.request(them.linkUrl)).text();
+          const csrf = page.match(/name="csrf_token" value="([^"]+)"/)?.[1];
+          if (csrf) {
+            await b.request(them.linkUrl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(them.linkUrl).origin },
+              body: new URLSearchParams({ csrf_token: csrf, region: `via-link-of-${them.user}`, api_key: me.key }),
+            });
+            them.linkUrl = undefined;
+            them.linkCompletedBy = me.user;
+          }
+          const mineAfter = (await app.api(`/api/v3.1/connected_accounts?user_ids=${me.user}`)).body.total_items;
+          if (mineAfter !== mineBefore) breaches.push(`${me.user} gained an account through ${them.user}'s link`);
+          const linked = await app.api(`/api/v3.1/connected_accounts?user_ids=${them.user}&statuses=ACTIVE`);
+          const created = linked.body.items.filter((i: any) => i.state.val.region === `via-link-of-${them.user}`);
+          if (created.some((i: any) => i.user_id !== them.user)) breaches.push(`${them.user}'s link created an account for someone else`);
+          counts.refused += 1;
+        }
+      }
+    }
+    expect(breaches).toEqual([]);
+    expect(counts.own).toBeGreaterThan(10);
+    expect(counts.refused).toBeGreaterThan(50);
+    // a completed foreign link created an account only for its own user
+    const all = await app.api('/api/v3.1/connected_accounts?limit=200&statuses=ACTIVE');
+    for (const item of all.body.items) expect(item.user_id).toMatch(/^tenant-\d$/);
+    for (const t of tenants) {
+      const theirs = await app.api(`/api/v3.1/connected_accounts?user_ids=${t.user}&statuses=ACTIVE`);
+      expect(theirs.body.items.every((i: any) => i.user_id === t.user)).toBe(true);
+    }
+  }, 120_000);
+});
