@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
+import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { webhookReceiver } from '../fixtures/webhook-receiver.ts';
+
+/**
+ * After a full run of the product (OAuth and API-key connections, refreshes, sessions, MCP calls,
+ * webhooks, failures), no token, key or client secret appears in plain text in the database, its WAL,
+ * the logs, or any API answer (beyond the values an endpoint exists to hand out once).
+ */
+let as: TestAuthServer;
+let api: FakeUpstream;
+let app: LiveApp;
+const responses: string[] = [];
+const API_KEY_CREDENTIAL = 'key-alpha-123456';
+
+beforeAll(async () => {
+  const port = await freePort();
+  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`], accessTokenTtl: 2 });
+  api = await startFakeUpstream();
+  serveTestApis(api, as, new Set([API_KEY_CREDENTIAL]));
+  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)], env: { LATCHKEY_REFRESH_MARGIN_MS: '800', LATCHKEY_REFRESH_INTERVAL_MS: '200', LATCHKEY_WEBHOOK_INTERVAL_MS: '100', LATCHKEY_LOG_LEVEL: 'debug' } });
+});
+afterAll(async () => {
+  await app.close();
+  await api.close();
+  await as.close();
+});
+
+async function call(path: string, body?: unknown, method?: string) {
+  const res = await app.api(path, { body, method });
+  responses.push(JSON.stringify(res.body));
+  return res;
+}
+
+describe('secrets after a full run', () => {
+  it('never appear in plain text in the database, the WAL, the logs or API answers', async () => {
+    const receiver = webhookReceiver(api);
+    const sub = await call('/api/v3.1/webhook_subscriptions', { webhook_url: receiver.url, enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'] });
+    const webhookSecret = sub.body.secret as string;
+    const oauthConfig = await call('/api/v3.1/auth_configs', { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } });
+    const keyConfig = await call('/api/v3.1/auth_configs', { toolkit: { slug: 'testkey' } });
+    await call('/api/v3.1/connected_accounts', { auth_config: { id: keyConfig.body.auth_config.id }, connection: { user_id: 'sam', state: { authScheme: 'API_KEY', val: { api_key: API_KEY_CREDENTIAL, region: 'eu' } } } });
+    as.decide.account = 'sam';
+    const link = await call('/api/v3.1/connected_accounts/link', { auth_config_id: oauthConfig.body.auth_config.id, user_id: 'sam' });
+    await new FetchBrowser().follow(link.body.redirect_url);
+    const session = await call('/api/v3.1/tool_router/session', { user_id: 'sam', toolkits: ['testoauth', 'testkey'] });
+    const sessionToken = session.body.mcp.headers['x-session-token'] as string;
+    const client = new Client({ name: 'scan', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }));
+    // calls across several token expiries, through REST and MCP
+    const seenAccessTokens = new Set<string>();
+    const seenRefreshTokens = new Set<string>();
+    const accountId = link.body.connected_account_id as string;
+    for (let i = 0; i < 10; i++) {
+      responses.push(JSON.stringify(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })));
+      responses.push(JSON.stringify(await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} })));
+      await call('/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: 'sam', arguments: {} });
+      const row = await app.deps.db.selectFrom('connected_accounts').selectAll().where('id', '=', accountId).executeTakeFirstOrThrow();
+      const creds = app.deps.vault.openJson<Record<string, string>>(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], accountId));
+      seenAccessTokens.add(creds.access_token!);
+      seenRefreshTokens.add(creds.refresh_token!);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    await client.close();
+    expect(seenRefreshTokens.size).toBeGreaterThan(1);
+    await call(`/api/v3.1/connected_accounts/${accountId}`);
+    await call('/api/v3.1/connected_accounts?user_ids=sam');
+    await call(`/api/v3.1/auth_configs/${oauthConfig.body.auth_config.id}`);
+    await call(`/api/v3.1/webhook_subscriptions/${sub.body.id}`);
+    await call('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { user_id: 'nobody', arguments: {} });
+
+    const stored = [...seenAccessTokens, ...seenRefreshTokens, as.clientSecret, API_KEY_CREDENTIAL, app.apiKey, webhookSecret, sessionToken, link.body.link_token];
+    const db = app.deps.config.databasePath;
+    const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+    for (const secret of stored) {
+      for (const file of files) expect(file.includes(Buffer.from(secret)), `${secret.slice(0, 6)}… in the database files`).toBe(false);
+      expect(app.logs.join('\n').includes(secret), `${secret.slice(0, 6)}… in the logs`).toBe(false);
+    }
+    // handed out once by design: the webhook secret (on create), the session token (session answers), the link token (link answers)
+    const neverInAnswers = [...seenAccessTokens, ...seenRefreshTokens, as.clientSecret, API_KEY_CREDENTIAL, app.apiKey];
+    const answers = responses.join('\n');
+    for (const secret of neverInAnswers) expect(answers.includes(secret), `${secret.slice(0, 6)}… in an API answer`).toBe(false);
+    // and the scan is a real scan: non-secret values are there to find
+    expect(files.some((f) => f.includes(Buffer.from(as.clientId)))).toBe(true);
+    expect(answers).toContain('"login":"sam"');
+  }, 60_000);
+});
