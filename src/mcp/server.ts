@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, UrlElicitationRequiredError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -68,8 +69,12 @@ export async function callSessionTool(deps: Deps, session: Session, name: string
  * (no sticky routing, no in-memory session state). The low-level Server takes the catalogue's JSON
  * Schemas as they are.
  */
+// The SDK builds an ajv instance per Server unless given one; one per process is enough (it validates
+// only elicitation schemas, which latchkey never sends) and saves most of a request's CPU.
+const sharedValidator = new AjvJsonSchemaValidator();
+
 export function buildSessionServer(deps: Deps, session: Session, client: McpClientInfo): Server {
-  const server = new Server({ name: 'latchkey', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server({ name: 'latchkey', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listSessionTools(deps, session) }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => callSessionTool(deps, session, request.params.name, request.params.arguments ?? {}, client));
   return server;

@@ -17,19 +17,7 @@ import { resolveAccount, type ResolvedConnection } from './tool-execution.ts';
 
 /** The session user's usable (ACTIVE, enabled) accounts of a toolkit, honouring pins and overrides. */
 export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow[]> {
-  const pinned = config.connectedAccounts[toolkit.slug];
-  const { rows } = await connectedAccountsRepo(deps.db).list({
-    userIds: [config.userId],
-    toolkitSlugs: [toolkit.slug],
-    statuses: ['ACTIVE'],
-    ids: pinned,
-    authConfigIds: config.authConfigs[toolkit.slug] ? [config.authConfigs[toolkit.slug]!] : undefined,
-    orderBy: 'updated_at',
-    direction: 'desc',
-    offset: 0,
-    limit: 50,
-  });
-  return rows.filter((r) => r.is_disabled === 0);
+  return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, { ids: config.connectedAccounts[toolkit.slug], authConfigId: config.authConfigs[toolkit.slug] });
 }
 
 export type SessionConnection = ResolvedConnection | { notConnected: true; toolkit: ToolkitFile } | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };

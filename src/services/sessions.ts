@@ -125,8 +125,20 @@ function tagAllowed(tool: ToolDefinition, tags: { enabled?: string[]; disabled?:
   return !(tags.disabled ?? []).some((t) => tool.tags.includes(t));
 }
 
+type SessionToolList = Array<{ toolkit: ToolkitFile; tool: ToolDefinition }>;
+/** The filtered list depends only on the (immutable) catalogue and the config: computed once per loaded config. */
+const toolListCache = new WeakMap<SessionConfig, SessionToolList>();
+
 /** The toolkit tools a session exposes, after its toolkit, tool and tag filters. */
-export function sessionTools(deps: Deps, config: SessionConfig): Array<{ toolkit: ToolkitFile; tool: ToolDefinition }> {
+export function sessionTools(deps: Deps, config: SessionConfig): SessionToolList {
+  const cached = toolListCache.get(config);
+  if (cached) return cached;
+  const list = computeSessionTools(deps, config);
+  toolListCache.set(config, list);
+  return list;
+}
+
+function computeSessionTools(deps: Deps, config: SessionConfig): SessionToolList {
   const out: Array<{ toolkit: ToolkitFile; tool: ToolDefinition }> = [];
   for (const toolkit of sessionToolkits(deps, config)) {
     const filter = config.tools[toolkit.slug];

@@ -18,7 +18,7 @@ export type SessionToolOutcome =
 
 export function sessionTool(deps: Deps, session: Session, slug: string): CatalogueTool {
   const entry = deps.catalogue.tool(slug);
-  if (!entry || !sessionTools(deps, session.config).some(({ tool }) => tool.slug === entry.tool.slug)) {
+  if (!entry || !sessionTools(deps, session.config).some(({ tool }) => tool === entry.tool)) {
     throw new AppError('TOOL_NOT_FOUND', { message: `${slug} is not a tool of this session.` });
   }
   return entry;

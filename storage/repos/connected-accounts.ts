@@ -21,6 +21,13 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       await db.insertInto('connected_accounts').values(row).execute();
     },
 
+    /** Many rows in one transaction, in chunks (seeding benchmarks, imports). */
+    async insertMany(rows: ConnectedAccountRow[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('connected_accounts').values(rows.slice(i, i + 500)).execute();
+      });
+    },
+
     async findById(id: string): Promise<ConnectedAccountRow | undefined> {
       return db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst();
     },
@@ -36,6 +43,20 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
         .where('is_disabled', '=', 0);
       if (authConfigId) query = query.where('auth_config_id', '=', authConfigId);
       return query.orderBy('updated_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
+    },
+
+    /** A user's ACTIVE, enabled accounts of a toolkit, newest first (the hot path of every session call: no count). */
+    async listUsable(userId: string, toolkitSlug: string, options: { ids?: string[]; authConfigId?: string } = {}): Promise<ConnectedAccountRow[]> {
+      let query = db
+        .selectFrom('connected_accounts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('toolkit_slug', '=', toolkitSlug)
+        .where('status', '=', 'ACTIVE')
+        .where('is_disabled', '=', 0);
+      if (options.ids) query = query.where('id', 'in', options.ids);
+      if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
+      return query.orderBy('updated_at', 'desc').orderBy('id').limit(50).execute();
     },
 
     async list(filter: ConnectedAccountFilter): Promise<{ rows: ConnectedAccountRow[]; total: number }> {

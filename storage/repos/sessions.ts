@@ -9,6 +9,12 @@ export function sessionsRepo(db: Kysely<Database>) {
       await db.insertInto('sessions').values(row).execute();
     },
 
+    async insertMany(rows: SessionRow[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('sessions').values(rows.slice(i, i + 500)).execute();
+      });
+    },
+
     async findById(id: string): Promise<SessionRow | undefined> {
       return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     },

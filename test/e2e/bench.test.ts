@@ -1,0 +1,23 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/spawn-server.ts';
+
+const run = promisify(execFile);
+
+describe('npm run bench', () => {
+  it('runs end to end (quick sizes) and prints every figure with its baseline', async () => {
+    const { stdout } = await run(process.execPath, ['--import', `${ROOT}node_modules/tsx/dist/loader.mjs`, `${ROOT}scripts/bench.ts`], {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_QUICK: '1' },
+      timeout: 240_000,
+      maxBuffer: 4 * 1024 * 1024,
+    });
+    for (const heading of ['## Tool call', '## Throughput', '## Sessions', '## Memory and storage', '## Lookup growth', '## Refresh throughput']) expect(stdout).toContain(heading);
+    expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
+    expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \| \d+ \|/);
+    const refresh = stdout.match(/\| (\d+) \| (\d+) \| [\d.]+ \| \d+ \| (\d+) \|/);
+    expect(refresh?.[1]).toBe(refresh?.[2]);
+    expect(refresh?.[3]).toBe('0');
+  }, 300_000);
+});
