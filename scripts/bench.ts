@@ -59,8 +59,10 @@ const mcpUrl: string = session.body.mcp.url;
 const mcpHeaders: Record<string, string> = session.body.mcp.headers;
 const thin = await startThinProxy(`${upstream.url}/item`);
 
-// the raw client: one JSON-RPC POST per call, so the client's own cost does not hide the server's
-const rawCall = (url: string, headers: Record<string, string>, name: string) => async () => {
+// the raw client: one JSON-RPC POST per call, so the client's own cost does not hide the server's.
+// One retry on a reset: seeding a million rows blocks the loop long enough for keep-alive sockets to lapse.
+const withRetry = (fn: () => Promise<void>) => () => fn().catch(() => fn());
+const rawCall = (url: string, headers: Record<string, string>, name: string) => withRetry(async () => {
   const res = await fetch(url, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -68,7 +70,7 @@ const rawCall = (url: string, headers: Record<string, string>, name: string) => 
   });
   const body = await res.text();
   if (!body.includes('benchmark item')) throw new Error(`unexpected answer: ${body.slice(0, 200)}`);
-};
+});
 const direct = async () => {
   const res = await fetch(`${upstream.url}/item`, { headers: { authorization: 'Bearer bench-token' } });
   await res.text();

@@ -3,6 +3,7 @@ import * as initial from './2026-11-22-initial.ts';
 import * as mcpClients from './2026-11-23-mcp-clients.ts';
 import * as refresh from './2026-11-24-refresh.ts';
 import * as webhooks from './2026-11-25-webhooks.ts';
+import * as accountLookupIndex from './2026-11-26-account-lookup-index.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-23-mcp-clients': mcpClients,
   '2026-11-24-refresh': refresh,
   '2026-11-25-webhooks': webhooks,
+  '2026-11-26-account-lookup-index': accountLookupIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
