@@ -57,7 +57,8 @@ export async function resolveAccount(deps: Deps, toolkit: ToolkitFile, request: 
       throw new AppError('NO_CONNECTED_ACCOUNT', { message: `Connected account ${account.id} is ${account.is_disabled ? 'disabled' : account.status}; it cannot be used until it is reconnected or enabled.` });
     }
   } else if (request.userId !== undefined) {
-    account = await connectedAccountsRepo(deps.db).findActiveForUser(request.userId, toolkit.slug, request.authConfigId);
+    // the user's most recently updated ACTIVE, enabled account of the toolkit
+    [account] = await connectedAccountsRepo(deps.db).listUsable(request.userId, toolkit.slug, { authConfigId: request.authConfigId });
   }
   if (!account) {
     throw new AppError('NO_CONNECTED_ACCOUNT', {

@@ -32,19 +32,6 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
-    /** The account a call by user id uses: the most recently updated ACTIVE, enabled one for the toolkit. */
-    async findActiveForUser(userId: string, toolkitSlug: string, authConfigId?: string): Promise<ConnectedAccountRow | undefined> {
-      let query = db
-        .selectFrom('connected_accounts')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('toolkit_slug', '=', toolkitSlug)
-        .where('status', '=', 'ACTIVE')
-        .where('is_disabled', '=', 0);
-      if (authConfigId) query = query.where('auth_config_id', '=', authConfigId);
-      return query.orderBy('updated_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
-    },
-
     /** A user's ACTIVE, enabled accounts of a toolkit, newest first (the hot path of every session call: no count). */
     async listUsable(userId: string, toolkitSlug: string, options: { ids?: string[]; authConfigId?: string } = {}): Promise<ConnectedAccountRow[]> {
       let query = db
