@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../storage/repos/connected-accounts.ts';
+import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../storage/repos/connected-accounts.ts';
 import { sessionsRepo } from '../storage/repos/sessions.ts';
 import { hashSecret, newId, newSecret } from '../src/ids.ts';
 import { refreshDue } from '../src/refresh/scheduler.ts';
@@ -244,10 +244,7 @@ async function seedAccounts(count: number, offset: number) {
         expires_at: null,
         created_at: now,
         updated_at: now,
-        refresh_failures: 0,
-        refresh_failing_since: null,
-        next_refresh_at: null,
-        last_refreshed_at: null,
+        ...cleanRefreshState(null),
       };
     });
     await repo.insertMany(rows);

@@ -5,7 +5,7 @@ import { connectionDataOf, credentialsOf, sealCredentials } from '../services/ac
 import { oauthClientFor, toolkitOf } from '../services/auth-configs.ts';
 import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from '../services/oauth-endpoints.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { refreshRepo } from '../../storage/repos/refresh.ts';
 import { emitAccountEvent } from '../webhooks/events.ts';
 
@@ -110,10 +110,7 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
     await leases.finish(account.id, PROCESS_ID, {
       credentials_sealed: sealCredentials(deps, account.id, next),
       expires_at: expiresAt,
-      refresh_failures: 0,
-      refresh_failing_since: null,
-      next_refresh_at: null,
-      last_refreshed_at: deps.clock.now(),
+      ...cleanRefreshState(deps.clock.now()),
       updated_at: deps.clock.now(),
     });
     deps.log.info({ connected_account_id: account.id, rotated: Boolean(tokens.refresh_token) }, 'tokens refreshed');

@@ -7,7 +7,7 @@ import { hashSecret, newId, newSecret } from '../ids.ts';
 import { revokeToken } from '../oauth/client.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
@@ -119,10 +119,7 @@ async function insertInitiatedAccount(deps: Deps, config: AuthConfigRow, toolkit
     expires_at: null,
     created_at: now,
     updated_at: now,
-    refresh_failures: 0,
-    refresh_failing_since: null,
-    next_refresh_at: null,
-    last_refreshed_at: null,
+    ...cleanRefreshState(null),
   };
   await connectedAccountsRepo(deps.db).insert(account);
   return account;
@@ -193,10 +190,7 @@ export async function activateAccount(
     connection_data: JSON.stringify(connectionData),
     expires_at: expiresAt,
     updated_at: now,
-    refresh_failures: 0,
-    refresh_failing_since: null,
-    next_refresh_at: null,
-    last_refreshed_at: now,
+    ...cleanRefreshState(now),
   };
   const changed = await emitAccountEvent(deps, 'composio.connected_account.active', account.id, (trx) => connectedAccountsRepo(trx).updateIfStatus(account.id, 'INITIATED', changes));
   if (!changed) {

@@ -7,7 +7,7 @@ import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/r
 import { connectionDataOf } from './account-state.ts';
 import { ensureDefaultAuthConfig, getAuthConfig } from './auth-configs.ts';
 import { createLink, type CreatedLink } from './connected-accounts.ts';
-import { resolveAccount, type ResolvedConnection } from './tool-execution.ts';
+import { connectionFor, resolveAccount, type ResolvedConnection } from './tool-execution.ts';
 
 /**
  * Accounts as a session sees them. The user is the session's; pinned accounts and auth config
@@ -32,12 +32,13 @@ export async function resolveSessionConnection(deps: Deps, config: SessionConfig
   if (account) {
     const chosen = usable.find((a) => a.id === account || a.alias === account || connectionDataOf(a).identity === account);
     if (!chosen) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `No usable ${toolkit.name} account "${account}" for this user.` });
-    return resolveAccount(deps, toolkit, { userId: config.userId, connectedAccountId: chosen.id });
+    // the rows just read are the user's own, ACTIVE and enabled: no second read by id
+    return connectionFor(deps, toolkit, chosen);
   }
   if (usable.length === 0) return { notConnected: true, toolkit };
   if (usable.length > 1 && config.multiAccount.enabled && config.multiAccount.requireExplicitSelection) return { chooseAccount: usable, toolkit };
   try {
-    return await resolveAccount(deps, toolkit, { userId: config.userId, connectedAccountId: usable[0]!.id });
+    return await connectionFor(deps, toolkit, usable[0]!);
   } catch (error) {
     // the account expired while refreshing on use: the agent gets a reconnect link, not an error
     if (error instanceof AppError && error.code === 'NO_CONNECTED_ACCOUNT') return { notConnected: true, toolkit };

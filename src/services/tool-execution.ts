@@ -65,6 +65,15 @@ export async function resolveAccount(deps: Deps, toolkit: ToolkitFile, request: 
       message: `User ${JSON.stringify(request.userId ?? '')} has no active ${toolkit.name} account; connect one, then retry.`,
     });
   }
+  return connectionFor(deps, toolkit, account);
+}
+
+/**
+ * The connection of an account already known to be the caller's, ACTIVE and enabled: refreshed first
+ * when its token is about to expire, refused when its auth config is disabled.
+ */
+export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: ConnectedAccountRow): Promise<ResolvedConnection> {
+  let account: ConnectedAccountRow | undefined = usable;
   if (needsRefresh(deps, account)) {
     // refresh on use: the call waits for fresh tokens rather than failing upstream
     await refreshAccount(deps, account.id);

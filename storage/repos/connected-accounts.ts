@@ -3,6 +3,11 @@ import type { ConnectedAccountsTable, Database } from '../schema.ts';
 
 export type ConnectedAccountRow = ConnectedAccountsTable;
 
+/** The refresh bookkeeping of an account that has never failed a refresh (new, or just refreshed). */
+export function cleanRefreshState(lastRefreshedAt: number | null) {
+  return { refresh_failures: 0, refresh_failing_since: null, next_refresh_at: null, last_refreshed_at: lastRefreshedAt };
+}
+
 export interface ConnectedAccountFilter {
   userIds?: string[];
   authConfigIds?: string[];

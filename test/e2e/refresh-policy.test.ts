@@ -6,6 +6,7 @@ import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
 import { webhookReceiver } from '../fixtures/webhook-receiver.ts';
+import { until } from '../helpers/wait.ts';
 
 /**
  * Refresh policy with the real authorization server behind a switchable gateway: the gateway passes
@@ -133,9 +134,8 @@ describe('refresh policy', () => {
       outage.on = false;
     }
     expect(await row(id)).toMatchObject({ status: 'EXPIRED', status_reason: REFRESH_REASONS.MAX_FAILURES });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !receiver.state.received.some((r) => r.accountId === id)) await new Promise((r) => setTimeout(r, 100));
-    expect(receiver.state.received.find((r) => r.accountId === id)?.type).toBe('composio.connected_account.expired');
+    const hook = await until('the expired event', async () => receiver.state.received.find((r) => r.accountId === id), 10_000);
+    expect(hook.type).toBe('composio.connected_account.expired');
   });
 
   it('announces a failed connection (denied consent)', async () => {
@@ -143,9 +143,8 @@ describe('refresh policy', () => {
     const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: authConfigId, user_id: 'sol' } });
     await new FetchBrowser().follow(link.body.redirect_url);
     as.decide.next = 'approve';
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !receiver.state.received.some((r) => r.accountId === link.body.connected_account_id)) await new Promise((r) => setTimeout(r, 100));
-    expect(receiver.state.received.find((r) => r.accountId === link.body.connected_account_id)?.type).toBe('composio.connected_account.failed');
+    const hook = await until('the failed event', async () => receiver.state.received.find((r) => r.accountId === link.body.connected_account_id), 10_000);
+    expect(hook.type).toBe('composio.connected_account.failed');
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort } from '../helpers/live-app.ts';
-import { spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
+import { callServer, spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
@@ -48,14 +48,7 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-const call = async (server: SpawnedServer, path: string, body?: unknown) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as any;
-};
+const call = (server: SpawnedServer, path: string, body?: unknown) => callServer(server, apiKey, path, body);
 
 describe('two latchkey processes on one database', () => {
   it('refresh each account exactly once per expiry: no refresh token is ever presented twice', async () => {

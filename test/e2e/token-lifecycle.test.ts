@@ -7,6 +7,7 @@ import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
 import { webhookReceiver } from '../fixtures/webhook-receiver.ts';
+import { until } from '../helpers/wait.ts';
 
 let as: TestAuthServer;
 let api: FakeUpstream;
@@ -16,15 +17,6 @@ let secret: string;
 let authConfigId: string;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 beforeAll(async () => {
   const port = await freePort();

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { buildDeps, type Built } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { captureLogs } from './logs.ts';
 import { makeTempDir } from './temp-dir.ts';
 
 /** A clock tests can move forward. */
@@ -58,13 +58,7 @@ export async function startLiveApp(options: { port?: number; toolkits?: object[]
     LATCHKEY_LOG_LEVEL: 'info',
     ...options.env,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const { lines: logs, sink } = captureLogs();
   const clock = new TestClock();
   const built = await buildDeps(config, createLogger(config.logLevel, sink), { clock });
   const server: RunningServer = await startServer(built);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { cleanRefreshState } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Vault } from '../../src/vault/vault.ts';
 
@@ -45,10 +46,7 @@ export async function seedSealedRows(db: Kysely<Database>, vault: Vault, n: stri
       expires_at: null,
       created_at: now,
       updated_at: now,
-      refresh_failures: 0,
-      refresh_failing_since: null,
-      next_refresh_at: null,
-      last_refreshed_at: null,
+      ...cleanRefreshState(null),
     })
     .execute();
   const ln = `lnk_seed${n}`;

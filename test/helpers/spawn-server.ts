@@ -54,6 +54,16 @@ export function spawnServer(cwd: string, env: Record<string, string>, script = '
   });
 }
 
+/** A REST call to a spawned server with a project key; GET without a body, POST with one. */
+export async function callServer(server: SpawnedServer, apiKey: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.json();
+}
+
 /** Runs `src/main.ts` expecting it to fail; returns its exit code and stderr. */
 export async function runToExit(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}src/main.ts`], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

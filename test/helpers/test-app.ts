@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.ts';
 import { buildDeps, type Built } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/deps.ts';
 import { createLogger } from '../../src/log.ts';
+import { captureLogs } from './logs.ts';
 import { makeTempDir } from './temp-dir.ts';
 
 export interface TestApp extends Built {
@@ -32,13 +32,7 @@ export async function createTestApp(options: { env?: Record<string, string>; clo
     LATCHKEY_LOG_LEVEL: 'debug',
     ...options.env,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const { lines: logs, sink } = captureLogs();
   const built = await buildDeps(config, createLogger(config.logLevel, sink), { clock: options.clock, fetch: options.fetch });
   const app = createApp(built.deps);
   return {
