@@ -24,9 +24,11 @@ export function createApp(deps: Deps) {
     if (deps.lifecycle.draining) c.header('Connection', 'close');
     // An answer given before the body was read (401, 415, 404) would leave the body on the socket and
     // the connection closed under a client about to reuse it; read it away when it is within the limit.
+    // (bodyUsed and the header first: asking for `body` makes node-server build a whole web Request)
     const raw = c.req.raw;
+    if (raw.bodyUsed) return;
     const length = Number(raw.headers.get('content-length') ?? 'NaN');
-    if (raw.body && !raw.bodyUsed && length <= deps.config.maxBodyBytes) await raw.arrayBuffer().catch(() => undefined);
+    if (length > 0 && length <= deps.config.maxBodyBytes && raw.body) await raw.arrayBuffer().catch(() => undefined);
   });
   app.route('/', healthRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key

@@ -6,6 +6,8 @@ import { migrateToLatest, openStorage, type Storage } from '../storage/db.ts';
 import { bootstrapApiKey } from './auth/api-keys.ts';
 import { loadCatalogue } from './catalogue/load.ts';
 import type { Config } from './config.ts';
+import { fetchExchange } from './execution/exchange.ts';
+import { nodeExchange } from './execution/node-exchange.ts';
 import { systemClock, type Clock, type Deps } from './deps.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './log.ts';
@@ -53,6 +55,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
       vault,
       clock,
       fetch: overrides.fetch ?? globalThis.fetch,
+      // a test's fetch (routing provider hosts to a stand-in) applies to tool calls too
+      exchange: overrides.fetch ? fetchExchange(overrides.fetch) : nodeExchange(),
       catalogue,
       log,
       installationId,

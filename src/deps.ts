@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Catalogue } from './catalogue/catalogue.ts';
 import type { Config } from './config.ts';
+import type { Exchange } from './execution/exchange.ts';
 import type { Logger } from './log.ts';
 import type { Vault } from './vault/vault.ts';
 
@@ -17,7 +18,10 @@ export interface Deps {
   db: Kysely<Database>;
   vault: Vault;
   clock: Clock;
+  /** OAuth endpoints, webhooks */
   fetch: typeof fetch;
+  /** third-party API calls: tools, proxy, identity */
+  exchange: Exchange;
   catalogue: Catalogue;
   log: Logger;
   installationId: string;

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { apiKeyAuth } from '../http/api-key-auth.ts';
+import { limitBody } from '../http/body-limit.ts';
 import type { AppEnv } from '../http/env.ts';
 import { toolkitRoutes } from './toolkits.ts';
 import { toolRoutes } from './tools.ts';
@@ -20,11 +20,8 @@ export function apiRouter(deps: Deps) {
   const api = new Hono<AppEnv>();
   api.use(
     '*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE');
-      },
+    limitBody(deps.config.maxBodyBytes, () => {
+      throw new AppError('PAYLOAD_TOO_LARGE');
     }),
   );
   api.use('*', apiKeyAuth(apiKeysRepo(deps.db)));

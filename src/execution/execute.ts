@@ -6,6 +6,7 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import { buildToolRequest, type PreparedRequest } from './build-request.ts';
 import { buildProxyRequest, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
+import type { Exchange } from './exchange.ts';
 import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
 import { TemplateError } from './templates.ts';
 
@@ -30,7 +31,7 @@ export class ToolInputError extends Error {
 }
 
 export interface ExecutionOptions extends SendLimits {
-  fetch: typeof fetch;
+  exchange: Exchange;
   allowHttpLoopback: boolean;
 }
 
@@ -114,7 +115,7 @@ export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connec
 
 async function send(toolkit: ToolkitFile, request: PreparedRequest, secrets: string[], options: ExecutionOptions): Promise<ToolResult> {
   try {
-    return toResult(toolkit, await sendUpstream(options.fetch, request, options), secrets);
+    return toResult(toolkit, await sendUpstream(options.exchange, request, options), secrets);
   } catch (error) {
     if (error instanceof UpstreamFailure) return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };
     throw error;

@@ -1,8 +1,8 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
+import { limitBody } from '../http/body-limit.ts';
 import type { AppEnv } from '../http/env.ts';
 import { newId } from '../ids.ts';
 import { getSession, loadSession, sessionByToken, type Session } from '../services/sessions.ts';
@@ -58,10 +58,7 @@ export function mcpRoutes(deps: Deps) {
     })
     .post(
       '/tool_router/:id/mcp',
-      bodyLimit({
-        maxSize: deps.config.maxBodyBytes,
-        onError: (c) => jsonRpcError(c, 413, -32600, 'Request body too large'),
-      }),
+      limitBody(deps.config.maxBodyBytes, (c) => jsonRpcError(c, 413, -32600, 'Request body too large')),
       async (c) => {
       const session = await authorize(c);
       if (session instanceof Response) return session;

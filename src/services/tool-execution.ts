@@ -16,7 +16,7 @@ import { needsRefresh, refreshAccount } from '../refresh/refresh-account.ts';
  * nothing crosses a network in clear.
  */
 export function executionOptions(deps: Deps): ExecutionOptions {
-  return { fetch: deps.fetch, timeoutMs: deps.config.toolTimeoutMs, maxResponseBytes: deps.config.maxResponseBytes, allowHttpLoopback: true };
+  return { exchange: deps.exchange, timeoutMs: deps.config.toolTimeoutMs, maxResponseBytes: deps.config.maxResponseBytes, allowHttpLoopback: true };
 }
 
 export function findTool(deps: Deps, slug: string): CatalogueTool {

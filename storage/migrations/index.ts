@@ -4,6 +4,7 @@ import * as mcpClients from './2026-11-23-mcp-clients.ts';
 import * as refresh from './2026-11-24-refresh.ts';
 import * as webhooks from './2026-11-25-webhooks.ts';
 import * as accountLookupIndex from './2026-11-26-account-lookup-index.ts';
+import * as accountLookupOrder from './2026-11-27-account-lookup-order.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24-refresh': refresh,
   '2026-11-25-webhooks': webhooks,
   '2026-11-26-account-lookup-index': accountLookupIndex,
+  '2026-11-27-account-lookup-order': accountLookupOrder,
 };
 
 export const migrationProvider: MigrationProvider = {

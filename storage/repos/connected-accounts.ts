@@ -48,7 +48,8 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
         .where('is_disabled', '=', 0);
       if (options.ids) query = query.where('id', 'in', options.ids);
       if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
-      return query.orderBy('updated_at', 'desc').orderBy('id').limit(50).execute();
+      // newest first; the index (user, toolkit, status, updated_at, id) gives this order without a sort
+      return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50).execute();
     },
 
     async list(filter: ConnectedAccountFilter): Promise<{ rows: ConnectedAccountRow[]; total: number }> {

@@ -15,7 +15,8 @@ describe('npm run bench', () => {
     });
     for (const heading of ['## Tool call', '## Throughput', '## Sessions', '## Memory and storage', '## Lookup growth', '## Refresh throughput']) expect(stdout).toContain(heading);
     expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
-    expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \| \d+ \|/);
+    expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \([\d.]+ ms\) \| \d+ \([\d.]+ ms\) \|/);
+    expect(stdout).not.toMatch(/logged \d+ errors/);
     const refresh = stdout.match(/\| (\d+) \| (\d+) \| [\d.]+ \| \d+ \| (\d+) \|/);
     expect(refresh?.[1]).toBe(refresh?.[2]);
     expect(refresh?.[3]).toBe('0');

@@ -3,6 +3,7 @@ import { BUILT_IN_TOOLKITS_DIR } from '../../src/bootstrap.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import type { AuthScheme, ToolDefinition, ToolkitFile } from '../../src/catalogue/schema.ts';
 import type { ToolConnection } from '../../src/execution/connection.ts';
+import { fetchExchange } from '../../src/execution/exchange.ts';
 import { executeTool } from '../../src/execution/execute.ts';
 import { redirectingFetch, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { sampleObject } from '../helpers/sample-arguments.ts';
@@ -112,7 +113,7 @@ describe('the built-in catalogue', () => {
           const args = sampleObject(tool.input_parameters);
           expect(entry.validate(structuredClone(args)), `${tool.slug} sample arguments: ${JSON.stringify(entry.validate.errors)}`).toBe(true);
           const before = upstream.requests.length;
-          const result = await executeTool(entry, args, connection, { fetch: redirectingFetch(upstream), timeoutMs: 5000, maxResponseBytes: 1 << 20, allowHttpLoopback: false });
+          const result = await executeTool(entry, args, connection, { exchange: fetchExchange(redirectingFetch(upstream)), timeoutMs: 5000, maxResponseBytes: 1 << 20, allowHttpLoopback: false });
           expect(result.error, tool.slug).toBeNull();
           expect(result.successful).toBe(true);
           expect(upstream.requests.length).toBe(before + 1);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeProxy, executeTool } from '../../src/execution/execute.ts';
+import { nodeExchange } from '../../src/execution/node-exchange.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -167,7 +168,7 @@ describe('running tools over REST', () => {
 
   it('flags an upstream 401 so the caller can refresh and retry', async () => {
     const entry = t.deps.catalogue.tool('LOCALAPI_DENIED')!;
-    const result = await executeTool(entry, {}, { mode: 'NO_AUTH', credentials: {}, connectionData: {} }, { fetch, timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, { mode: 'NO_AUTH', credentials: {}, connectionData: {} }, { exchange: nodeExchange(), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
     expect(result).toMatchObject({ successful: false, upstreamStatus: 401, upstreamUnauthorized: true });
   });
 
@@ -196,7 +197,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
       res.end(JSON.stringify({ you_sent: req.headers.authorization }));
     });
     const entry = { ...t.deps.catalogue.tool('GITHUB_GET_THE_AUTHENTICATED_USER')!, toolkit: { ...toolkit(), base_url: echo.url } };
-    const result = await executeTool(entry, {}, connection, { fetch, timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, connection, { exchange: nodeExchange(), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
     await echo.close();
     expect(result.successful).toBe(true);
     expect(JSON.stringify(result)).not.toContain('ghp_supersecretvalue123');
@@ -206,7 +207,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
   it('proxies a raw call with the credential injected, only to the toolkit origin', async () => {
     const api = await startFakeUpstream();
     const kit = { ...toolkit(), base_url: api.url };
-    const options = { fetch, timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
+    const options = { exchange: nodeExchange(), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
     const ok = await executeProxy(kit, { endpoint: '/repos/o/r/issues', method: 'POST', body: { title: 'x' }, parameters: [{ name: 'per_page', type: 'query', value: 5 }] }, connection, options);
     expect(ok.successful).toBe(true);
     const received = api.requests[0]!;

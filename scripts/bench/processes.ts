@@ -1,0 +1,62 @@
+// The processes a benchmark measures: each server runs in its own Node process, apart from the load
+// client, so a figure is the server's cost and not the client's or the other servers' contention.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../../test/helpers/spawn-server.ts';
+
+const TSX_LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface BenchProcess {
+  url: string;
+  pid: number;
+  /** resident memory in bytes, read from /proc */
+  rss(): number;
+  /** CPU seconds used so far (user + system), read from /proc */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <script>` with the tsx loader and the given environment (PORT included), writes its
+ * stdout to `logFile` (a server logs every request; a pipe read by the bench would add the bench's own
+ * work to every call), and waits until `probeUrl` answers anything.
+ */
+export async function startProcess(script: string, env: Record<string, string>, options: { logFile: string; probeUrl: string; url: string; nodeArgs?: string[] }): Promise<BenchProcess> {
+  const log = openSync(options.logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX_LOADER, `${ROOT}${script}`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', log, 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += String(d); if (process.env.ECHO_STDERR) process.stderr.write(d); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`${script} did not answer at ${options.probeUrl}:\n${stderr}`);
+    try {
+      await (await fetch(options.probeUrl)).arrayBuffer();
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const pid = child.pid!;
+  return {
+    url: options.url,
+    pid,
+    rss: () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)![1]) * 1024,
+    cpuSeconds: () => {
+      // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStorage, migrateToLatest } from '../../storage/db.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+const dir = makeTempDir();
+afterAll(() => dir.cleanup());
+
+describe('storage', () => {
+  it('writes whole-number LIMIT and OFFSET into the SQL and keeps everything else a bound parameter', async () => {
+    const storage = openStorage(`${dir.path}/a.db`);
+    await migrateToLatest(storage.db);
+    const query = storage.db.selectFrom('sessions').select('id').where('user_id', '=', "x' or 1=1 --").orderBy('id').limit(50).offset(100);
+    const compiled = query.compile();
+    expect(compiled.sql).toMatch(/limit 50 offset 100$/);
+    expect(compiled.parameters).toEqual(["x' or 1=1 --"]);
+    // anything but a safe whole number stays a parameter
+    expect(storage.db.selectFrom('sessions').select('id').limit(2.5).compile().parameters).toEqual([2.5]);
+    await storage.close();
+  });
+
+  it('pages with inlined limits exactly as with bound ones, and reuses prepared statements safely', async () => {
+    const storage = openStorage(`${dir.path}/b.db`);
+    await migrateToLatest(storage.db);
+    const rows = Array.from({ length: 25 }, (_, i) => ({ id: `k${String(i).padStart(2, '0')}`, created_at: i }));
+    await storage.db.insertInto('installation').values(rows).execute();
+    const page = (limit: number, offset: number) => storage.db.selectFrom('installation').select('id').orderBy('id').limit(limit).offset(offset).execute();
+    for (let round = 0; round < 2; round++) {
+      expect((await page(10, 0)).map((r) => r.id)).toEqual(rows.slice(0, 10).map((r) => r.id));
+      expect((await page(10, 20)).map((r) => r.id)).toEqual(rows.slice(20).map((r) => r.id));
+    }
+    await storage.close();
+  });
+});
