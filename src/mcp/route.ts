@@ -70,19 +70,21 @@ export function mcpRoutes(deps: Deps) {
       }
       const message = body as { method?: string; params?: { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } } };
       let clientId = c.req.header('mcp-session-id');
-      let urlElicitation = false;
+      let urlElicitation: () => Promise<boolean> = async () => false;
       if (message?.method === 'initialize') {
         clientId = newId('mcs');
-        urlElicitation = message.params?.capabilities?.elicitation?.url !== undefined;
+        const declared = message.params?.capabilities?.elicitation?.url !== undefined;
+        urlElicitation = async () => declared;
         await clients.insert({
           id: clientId,
           session_id: session.row.id,
-          url_elicitation: urlElicitation ? 1 : 0,
+          url_elicitation: declared ? 1 : 0,
           client_name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
           created_at: deps.clock.now(),
         });
       } else if (clientId) {
-        urlElicitation = (await clients.find(clientId, session.row.id))?.url_elicitation === 1;
+        const known = clientId;
+        urlElicitation = async () => (await clients.find(known, session.row.id))?.url_elicitation === 1;
       }
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       const server = buildSessionServer(deps, session, { urlElicitation });

@@ -10,8 +10,11 @@ import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { META_DEFINITIONS, runMetaTool } from './meta-tools.ts';
 
 export interface McpClientInfo {
-  /** the client declared URL elicitation: a Connect Link can go to it as an elicitation */
-  urlElicitation: boolean;
+  /**
+   * the client declared URL elicitation: a Connect Link can go to it as an elicitation. Asked only
+   * when there is a link to give, so an ordinary call does not pay for looking the client up.
+   */
+  urlElicitation(): Promise<boolean>;
 }
 
 const INSTRUCTIONS =
@@ -50,7 +53,7 @@ export async function callSessionTool(deps: Deps, session: Session, name: string
     if (metaToolSlugs(session.config).includes(name)) return asToolResult(await runMetaTool(deps, session, name, args));
     const { account, ...toolArgs } = args;
     const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined);
-    if (outcome.kind === 'not_connected' && outcome.redirectUrl && client.urlElicitation) {
+    if (outcome.kind === 'not_connected' && outcome.redirectUrl && (await client.urlElicitation())) {
       throw new UrlElicitationRequiredError([
         { mode: 'url', message: `Connect your ${outcome.toolkit.name} account to continue.`, url: outcome.redirectUrl, elicitationId: outcome.connectedAccountId ?? outcome.toolkit.slug },
       ]);

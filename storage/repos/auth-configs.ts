@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import { prepared } from '../prepared.ts';
 import type { AuthConfigsTable, Database } from '../schema.ts';
 
 export type AuthConfigRow = AuthConfigsTable;
@@ -18,8 +19,10 @@ export function authConfigsRepo(db: Kysely<Database>) {
       await db.insertInto('auth_configs').values(row).execute();
     },
 
+    /** every tool call: prepared once per process */
     async findById(id: string): Promise<AuthConfigRow | undefined> {
-      return db.selectFrom('auth_configs').selectAll().where('id', '=', id).executeTakeFirst();
+      const query = prepared(db, 'auth_configs.byId', (configId: string) => db.selectFrom('auth_configs').selectAll().where('id', '=', configId));
+      return (await query(id))[0];
     },
 
     /** The oldest enabled config for a toolkit: what a session or tool call uses when none is named. */

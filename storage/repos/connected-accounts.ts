@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import { prepared } from '../prepared.ts';
 import type { ConnectedAccountsTable, Database } from '../schema.ts';
 
 export type ConnectedAccountRow = ConnectedAccountsTable;
@@ -39,17 +40,16 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
 
     /** A user's ACTIVE, enabled accounts of a toolkit, newest first (the hot path of every session call: no count). */
     async listUsable(userId: string, toolkitSlug: string, options: { ids?: string[]; authConfigId?: string } = {}): Promise<ConnectedAccountRow[]> {
-      let query = db
-        .selectFrom('connected_accounts')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('toolkit_slug', '=', toolkitSlug)
-        .where('status', '=', 'ACTIVE')
-        .where('is_disabled', '=', 0);
+      // newest first; the index (user, toolkit, status, updated_at, id) gives this order without a sort
+      const usable = (user: string, toolkit: string) =>
+        db.selectFrom('connected_accounts').selectAll().where('user_id', '=', user).where('toolkit_slug', '=', toolkit).where('status', '=', 'ACTIVE').where('is_disabled', '=', 0);
+      const newestFirst = <Q extends ReturnType<typeof usable>>(query: Q) => query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50);
+      // the common case (every tool call of a session without pinned accounts) is prepared once per process
+      if (!options.ids && !options.authConfigId) return prepared(db, 'connected_accounts.usable', (user: string, toolkit: string) => newestFirst(usable(user, toolkit)))(userId, toolkitSlug);
+      let query = usable(userId, toolkitSlug);
       if (options.ids) query = query.where('id', 'in', options.ids);
       if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
-      // newest first; the index (user, toolkit, status, updated_at, id) gives this order without a sort
-      return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50).execute();
+      return newestFirst(query).execute();
     },
 
     async list(filter: ConnectedAccountFilter): Promise<{ rows: ConnectedAccountRow[]; total: number }> {

@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import { prepared } from '../prepared.ts';
 import type { Database, SessionsTable } from '../schema.ts';
 
 export type SessionRow = SessionsTable;
@@ -19,8 +20,10 @@ export function sessionsRepo(db: Kysely<Database>) {
       return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /** every MCP request: prepared once per process */
     async findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
-      return db.selectFrom('sessions').selectAll().where('mcp_token_hash', '=', tokenHash).executeTakeFirst();
+      const query = prepared(db, 'sessions.byTokenHash', (hash: string) => db.selectFrom('sessions').selectAll().where('mcp_token_hash', '=', hash));
+      return (await query(tokenHash))[0];
     },
 
     /** Optimistic concurrency: the update lands only if the version is still the one read. */

@@ -63,8 +63,8 @@ afterAll(async () => {
 
 const call = (server: SpawnedServer, path: string, body?: unknown) => callServer(server, apiKey, path, body);
 
-describe('a process killed (SIGKILL) during refreshes, deliveries and tool calls', () => {
-  it('loses no working tokens and no events: after restart every account works and every event arrives', async () => {
+describe('a process killed (SIGKILL) during connects, refreshes, deliveries and tool calls', () => {
+  it('loses no working tokens, no finished connect and no events: after restart every account works and every event arrives', async () => {
     const first = await spawnServer(dir.path, env);
     await call(first, '/api/v3.1/webhook_subscriptions', { webhook_url: `${api.url}/hooks`, enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'] });
     const config = await call(first, '/api/v3.1/auth_configs', {
@@ -85,10 +85,28 @@ describe('a process killed (SIGKILL) during refreshes, deliveries and tool calls
         await call(first, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: `crash-${Math.floor(Math.random() * ACCOUNTS)}`, arguments: {} }).catch(() => undefined);
       }
     })();
+    // and users connecting, one after another, until the kill cuts one of them short
+    const finished: Array<{ id: string; user: string }> = [];
+    const started: Array<{ id: string; user: string }> = [];
+    const connects = (async () => {
+      for (let n = 0; Date.now() < killAt + 1000; n++) {
+        const user = `late-${n}`;
+        try {
+          as.decide.account = user;
+          const link = await call(first, '/api/v3.1/connected_accounts/link', { auth_config_id: config.auth_config.id, user_id: user });
+          started.push({ id: link.connected_account_id, user });
+          await new FetchBrowser().follow(link.redirect_url);
+          finished.push({ id: link.connected_account_id, user });
+        } catch {
+          return; // the server is gone
+        }
+      }
+    })();
     await sleep(killAt - Date.now());
     first.child.kill('SIGKILL');
     await first.exited;
-    await load;
+    await Promise.all([load, connects]);
+    expect(finished.length).toBeGreaterThan(0);
     expect(as.tokenCalls.filter((c) => c.grant_type === 'refresh_token').length).toBeGreaterThan(0);
 
     restarted = await spawnServer(dir.path, env);
@@ -96,15 +114,29 @@ describe('a process killed (SIGKILL) during refreshes, deliveries and tool calls
       const result = await call(restarted, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: `crash-${i}`, arguments: {} });
       expect(result, `crash-${i}`).toMatchObject({ successful: true, data: { login: `crash-${i}` } });
     }
+    // every ACTIVE account, old or connected during the load, works after the restart
+    for (const { user } of finished) {
+      const result = await call(restarted, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: user, arguments: {} });
+      expect(result, user).toMatchObject({ successful: true, data: { login: user } });
+    }
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !accounts.every((id) => delivered.get(id)?.has('composio.connected_account.active'))) await sleep(100);
-    for (const id of accounts) expect(delivered.get(id)?.has('composio.connected_account.active'), id).toBe(true);
+    const mustArrive = [...accounts, ...finished.map((f) => f.id)];
+    while (Date.now() < deadline && !mustArrive.every((id) => delivered.get(id)?.has('composio.connected_account.active'))) await sleep(100);
+    for (const id of mustArrive) expect(delivered.get(id)?.has('composio.connected_account.active'), id).toBe(true);
     const storage = openStorage(`${dir.path}/data/latchkey.db`);
     try {
       while (Date.now() < deadline && (await outboxRepo(storage.db).pendingCount()) > 0) await sleep(100);
       expect(await outboxRepo(storage.db).pendingCount()).toBe(0);
-      const statuses = await storage.db.selectFrom('connected_accounts').select('status').execute();
-      expect(statuses.map((s) => s.status)).toEqual(Array(ACCOUNTS).fill('ACTIVE'));
+      expect(storage.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(storage.sqlite.pragma('foreign_key_check')).toEqual([]);
+      const rows = await storage.db.selectFrom('connected_accounts').select(['id', 'user_id', 'status', 'credentials_sealed']).execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const id of accounts) expect(byId.get(id)?.status, id).toBe('ACTIVE');
+      // a connect the browser saw finish is ACTIVE; one cut short is still INITIATED (its user can
+      // start again) or, if the callback committed just before the kill, ACTIVE; never anything else
+      for (const { id } of finished) expect(byId.get(id)?.status, id).toBe('ACTIVE');
+      for (const { id } of started) expect(['ACTIVE', 'INITIATED'], id).toContain(byId.get(id)?.status);
+      for (const row of rows) if (row.status === 'ACTIVE') expect(row.credentials_sealed, row.id).toBeTruthy();
     } finally {
       await storage.close();
     }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStorage, migrateToLatest } from '../../storage/db.ts';
+import { prepared } from '../../storage/prepared.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const dir = makeTempDir();
@@ -28,6 +29,27 @@ describe('storage', () => {
       expect((await page(10, 0)).map((r) => r.id)).toEqual(rows.slice(0, 10).map((r) => r.id));
       expect((await page(10, 20)).map((r) => r.id)).toEqual(rows.slice(20).map((r) => r.id));
     }
+    await storage.close();
+  });
+});
+
+describe('prepared queries', () => {
+  it('compile once and run with each call’s own values, constants kept', async () => {
+    const storage = openStorage(`${dir.path}/c.db`);
+    await migrateToLatest(storage.db);
+    await storage.db.insertInto('installation').values([{ id: 'a', created_at: 1 }, { id: 'b', created_at: 2 }, { id: 'c', created_at: 3 }]).execute();
+    const newerThan = (db: typeof storage.db) => prepared(db, 'test.newerThan', (after: number, except: string) => db.selectFrom('installation').select('id').where('created_at', '>', after).where('id', '!=', except).where('id', '!=', 'zz').orderBy('id'));
+    expect((await newerThan(storage.db)(1, 'c')).map((r) => r.id)).toEqual(['b']);
+    expect((await newerThan(storage.db)(0, 'b')).map((r) => r.id)).toEqual(['a', 'c']);
+    // a hostile value is a value, not SQL
+    expect(await newerThan(storage.db)(0, "a' or '1'='1")).toHaveLength(3);
+    await storage.close();
+  });
+
+  it('refuses a query whose argument does not become a parameter', async () => {
+    const storage = openStorage(`${dir.path}/d.db`);
+    await migrateToLatest(storage.db);
+    expect(() => prepared(storage.db, 'test.unused', (_unused: string) => storage.db.selectFrom('installation').select('id'))).toThrow(/argument 0 is not a parameter/);
     await storage.close();
   });
 });

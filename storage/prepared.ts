@@ -1,0 +1,42 @@
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+type Values = readonly unknown[];
+
+interface Template<R> {
+  query: CompiledQuery<R>;
+  /** for each parameter of the compiled SQL: the argument it comes from, or -1 for a constant */
+  sources: number[];
+}
+
+// Distinct strings no caller passes as a value: where each lands in the compiled parameters tells which
+// parameter carries which argument.
+const SENTINEL = '\u0000latchkey-argument-';
+const sentinel = (i: number) => `${SENTINEL}${i}\u0000`;
+
+const templates = new WeakMap<Kysely<Database>, Map<string, Template<unknown>>>();
+
+/**
+ * A query built and compiled by Kysely once per process, then run with new argument values: the SQL
+ * text is the same each time (so the driver's statement cache hits too), and the per-call cost of
+ * building and compiling the query tree is gone. For the hot path only (a tool call's lookups); the
+ * query's shape must not depend on the argument values, which must all be scalars.
+ */
+export function prepared<A extends Values, R>(db: Kysely<Database>, name: string, build: (...args: A) => Compilable<R>): (...args: A) => Promise<R[]> {
+  let byName = templates.get(db);
+  if (!byName) templates.set(db, (byName = new Map()));
+  let template = byName.get(name) as Template<R> | undefined;
+  if (!template) {
+    const query = build(...(Array.from({ length: build.length }, (_, i) => sentinel(i)) as unknown as A)).compile();
+    const sources = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(SENTINEL) ? Number(p.slice(SENTINEL.length, -1)) : -1));
+    for (let i = 0; i < build.length; i++) if (!sources.includes(i)) throw new Error(`prepared query ${name}: argument ${i} is not a parameter`);
+    template = { query, sources };
+    byName.set(name, template as Template<unknown>);
+  }
+  const { query, sources } = template;
+  return async (...args) => {
+    const parameters = sources.map((source, i) => (source === -1 ? query.parameters[i] : args[source]));
+    const result = await db.executeQuery<R>({ ...query, parameters });
+    return result.rows;
+  };
+}
