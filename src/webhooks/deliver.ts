@@ -4,7 +4,8 @@ import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
 import { signWebhook } from './sign.ts';
 
 const SECRET_COLUMN = SEALED_COLUMNS[5];
-const CLAIM_MS = 30_000;
+/** how long a delivery stays claimed: past it (its process died mid-send) another pass sends it again */
+export const DELIVERY_CLAIM_MS = 30_000;
 const TIMEOUT_MS = 10_000;
 const BACKOFF_MAX_MS = 10 * 60_000;
 
@@ -57,7 +58,7 @@ export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
   const outbox = outboxRepo(deps.db);
   const due = await outbox.listDue(deps.clock.now(), limit);
   const claimed: OutboxRow[] = [];
-  for (const row of due) if (await outbox.claim(row.seq, deps.clock.now(), CLAIM_MS)) claimed.push(row);
+  for (const row of due) if (await outbox.claim(row.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(row);
   // per account in order: deliveries for one (subscription, account) pair never run side by side
   const byKey = new Map<string, OutboxRow[]>();
   for (const row of claimed) {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../storage/db.ts';
 import { outboxRepo } from '../../storage/repos/webhooks.ts';
+import { DELIVERY_CLAIM_MS } from '../../src/webhooks/deliver.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort } from '../helpers/live-app.ts';
@@ -104,25 +105,40 @@ describe('a process killed (SIGKILL) during connects, refreshes, deliveries and 
     })();
     await sleep(killAt - Date.now());
     first.child.kill('SIGKILL');
+    const killedAt = Date.now();
     await first.exited;
     await Promise.all([load, connects]);
     expect(finished.length).toBeGreaterThan(0);
     expect(as.tokenCalls.filter((c) => c.grant_type === 'refresh_token').length).toBeGreaterThan(0);
 
+    // A refresh the authorization server answered as the process died: its rotated token died with the
+    // process, and the server then refuses the old one as reused and revokes the grant. No client of a
+    // rotating server can avoid that; such an account must end EXPIRED, with its event, never look usable.
+    const lostInKill = new Set<string>();
+    const rotationLostInKill = (user: string) => {
+      const refreshes = as.tokenCalls.filter((c) => c.account === user && c.grant_type.startsWith('refresh_token'));
+      const answered = refreshes.filter((c) => c.grant_type === 'refresh_token' && Math.abs(c.at - killedAt) < 1000);
+      return answered.some((a) => refreshes.some((c) => c.grant_type === 'refresh_token:error' && c.at > killedAt && c.refresh_token === a.refresh_token));
+    };
+
     restarted = await spawnServer(dir.path, env);
-    for (let i = 0; i < ACCOUNTS; i++) {
-      const result = await call(restarted, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: `crash-${i}`, arguments: {} });
-      expect(result, `crash-${i}`).toMatchObject({ successful: true, data: { login: `crash-${i}` } });
-    }
     // every ACTIVE account, old or connected during the load, works after the restart
-    for (const { user } of finished) {
+    const users = [...accounts.map((id, i) => ({ id, user: `crash-${i}` })), ...finished];
+    for (const { id, user } of users) {
       const result = await call(restarted, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: user, arguments: {} });
+      if (!result.successful && rotationLostInKill(user)) {
+        lostInKill.add(id);
+        expect(result.error, user).toMatchObject({ slug: 'ConnectedAccount_NoActiveConnection' });
+        continue;
+      }
       expect(result, user).toMatchObject({ successful: true, data: { login: user } });
     }
-    const deadline = Date.now() + 15_000;
-    const mustArrive = [...accounts, ...finished.map((f) => f.id)];
-    while (Date.now() < deadline && !mustArrive.every((id) => delivered.get(id)?.has('composio.connected_account.active'))) await sleep(100);
-    for (const id of mustArrive) expect(delivered.get(id)?.has('composio.connected_account.active'), id).toBe(true);
+    expect(lostInKill.size, 'a lost rotation is rare: one refresh in flight at the kill').toBeLessThanOrEqual(2);
+    // deliveries the dead process had claimed are sent again once their claim lapses
+    const deadline = killedAt + DELIVERY_CLAIM_MS + 15_000;
+    const arrived = (id: string) => delivered.get(id)?.has('composio.connected_account.active') && (!lostInKill.has(id) || delivered.get(id)?.has('composio.connected_account.expired'));
+    while (Date.now() < deadline && !users.every(({ id }) => arrived(id))) await sleep(100);
+    for (const { id } of users) expect(arrived(id), id).toBe(true);
     const storage = openStorage(`${dir.path}/data/latchkey.db`);
     try {
       while (Date.now() < deadline && (await outboxRepo(storage.db).pendingCount()) > 0) await sleep(100);
@@ -131,15 +147,16 @@ describe('a process killed (SIGKILL) during connects, refreshes, deliveries and 
       expect(storage.sqlite.pragma('foreign_key_check')).toEqual([]);
       const rows = await storage.db.selectFrom('connected_accounts').select(['id', 'user_id', 'status', 'credentials_sealed']).execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const id of accounts) expect(byId.get(id)?.status, id).toBe('ACTIVE');
       // a connect the browser saw finish is ACTIVE; one cut short is still INITIATED (its user can
       // start again) or, if the callback committed just before the kill, ACTIVE; never anything else
-      for (const { id } of finished) expect(byId.get(id)?.status, id).toBe('ACTIVE');
+      for (const { id } of users) expect(byId.get(id)?.status, id).toBe(lostInKill.has(id) ? 'EXPIRED' : 'ACTIVE');
       for (const { id } of started) expect(['ACTIVE', 'INITIATED'], id).toContain(byId.get(id)?.status);
       for (const row of rows) if (row.status === 'ACTIVE') expect(row.credentials_sealed, row.id).toBeTruthy();
     } finally {
       await storage.close();
     }
-    expect(as.tokenCalls.filter((c) => c.grant_type.endsWith(':error'))).toEqual([]);
-  }, 90_000);
+    // the only refusals are the re-presented tokens of rotations lost in the kill
+    const lostUsers = new Set(users.filter(({ id }) => lostInKill.has(id)).map(({ user }) => user));
+    expect(as.tokenCalls.filter((c) => c.grant_type.endsWith(':error') && !lostUsers.has(c.account ?? ''))).toEqual([]);
+  }, 120_000);
 });
