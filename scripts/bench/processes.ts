@@ -1,7 +1,7 @@
 // The processes a benchmark measures: each server runs in its own Node process, apart from the load
 // client, so a figure is the server's cost and not the client's or the other servers' contention.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../../test/helpers/spawn-server.ts';
 
@@ -15,6 +15,8 @@ export interface BenchProcess {
   rss(): number;
   /** CPU seconds used so far (user + system), read from /proc */
   cpuSeconds(): number;
+  /** heap in use and resident memory after a full garbage collection (only with `heapProbe`) */
+  retained(): Promise<{ heapUsed: number; rss: number }>;
   stop(): Promise<void>;
 }
 
@@ -23,11 +25,17 @@ export interface BenchProcess {
  * stdout to `logFile` (a server logs every request; a pipe read by the bench would add the bench's own
  * work to every call), and waits until `probeUrl` answers anything.
  */
-export async function startProcess(script: string, env: Record<string, string>, options: { logFile: string; probeUrl: string; url: string; nodeArgs?: string[] }): Promise<BenchProcess> {
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  options: { logFile: string; probeUrl: string; url: string; nodeArgs?: string[]; heapProbe?: boolean },
+): Promise<BenchProcess> {
   const log = openSync(options.logFile, 'a');
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX_LOADER, `${ROOT}${script}`], {
+  const heapFile = `${options.logFile}.heap.json`;
+  const probe = options.heapProbe ? ['--expose-gc', '--import', TSX_LOADER, '--import', pathToFileURL(`${ROOT}scripts/bench/heap-probe.ts`).href] : ['--import', TSX_LOADER];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...probe, `${ROOT}${script}`], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, NODE_ENV: 'production', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, NODE_ENV: 'production', ...env, ...(options.heapProbe ? { BENCH_HEAP_FILE: heapFile } : {}) },
     stdio: ['ignore', log, 'pipe'],
   });
   let stderr = '';
@@ -53,6 +61,17 @@ export async function startProcess(script: string, env: Record<string, string>, 
       // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    },
+    retained: async () => {
+      if (!options.heapProbe) throw new Error(`${script} was started without heapProbe`);
+      rmSync(heapFile, { force: true });
+      child.kill('SIGUSR2');
+      for (const deadline = Date.now() + 10_000; !existsSync(heapFile); ) {
+        if (Date.now() > deadline) throw new Error(`${script} did not answer SIGUSR2 with its memory`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const usage = JSON.parse(readFileSync(heapFile, 'utf8')) as NodeJS.MemoryUsage;
+      return { heapUsed: usage.heapUsed, rss: usage.rss };
     },
     stop: async () => {
       child.kill('SIGTERM');

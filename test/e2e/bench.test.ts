@@ -13,10 +13,16 @@ describe('npm run bench', () => {
       timeout: 240_000,
       maxBuffer: 4 * 1024 * 1024,
     });
-    for (const heading of ['## Tool call', '## Throughput', '## Sessions', '## Memory and storage', '## Lookup growth', '## Refresh throughput']) expect(stdout).toContain(heading);
+    for (const heading of ['## Tool call', '## Throughput', '## Sessions', '## Memory', '## Growth', '## Refresh throughput']) expect(stdout).toContain(heading);
     expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
     expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \([\d.]+ ms\) \| \d+ \([\d.]+ ms\) \|/);
     expect(stdout).not.toMatch(/logged \d+ errors/);
+    // memory after a full GC, and three growth levels, each 10x the accounts of the one before
+    expect(stdout).toMatch(/\| sessions, each used once over MCP \| [\d,]+ \| -?[\d.]+ MB \| [\d.]+ MB \|/);
+    const levels = [...stdout.matchAll(/^\| ([\d,]+) \| ([\d,]+) \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+ \| [\d.]+ MB \| [\d.]+ MB \|$/gm)].map((m) => Number(m[1]!.replaceAll(',', '')));
+    expect(levels).toHaveLength(3);
+    expect(levels[1]! / levels[0]!).toBeGreaterThan(9.9);
+    expect(levels[2]! / levels[1]!).toBeGreaterThan(9.9);
     const refresh = stdout.match(/\| (\d+) \| (\d+) \| [\d.]+ \| \d+ \| (\d+) \|/);
     expect(refresh?.[1]).toBe(refresh?.[2]);
     expect(refresh?.[3]).toBe('0');
