@@ -5,6 +5,7 @@
 // script runs uses it).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { buildDeps } from '../src/bootstrap.ts';
@@ -105,15 +106,26 @@ const sdkClient = async (url: string, headers: Record<string, string>) => {
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   return client;
 };
-/** calls per second, and the server process's CPU milliseconds per call */
+/**
+ * Calls per second, and CPU milliseconds per call of the server, the upstream and this process (the
+ * client): on a machine of few cores their sum bounds the rate.
+ */
 const load = async (concurrency: number, call: () => Promise<void>, server?: BenchProcess) => {
   const cpu0 = server?.cpuSeconds() ?? 0;
+  const upstream0 = upstream.cpuSeconds();
+  const client0 = process.cpuUsage();
   let calls = 0;
   const rate = await throughput(concurrency, WINDOW_MS, async () => {
     await call();
     calls += 1;
   });
-  return { rate, cpuMs: server ? ((server.cpuSeconds() - cpu0) * 1000) / calls : NaN };
+  const client = process.cpuUsage(client0);
+  return {
+    rate,
+    cpuMs: server ? ((server.cpuSeconds() - cpu0) * 1000) / calls : 0,
+    upstreamMs: ((upstream.cpuSeconds() - upstream0) * 1000) / calls,
+    clientMs: (client.user + client.system) / 1000 / calls,
+  };
 };
 
 out(`# latchkey benchmarks (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${QUICK ? 'quick' : 'full'} run)`);
@@ -139,15 +151,27 @@ await thinSdk.close();
 await lkSdk.close();
 out('');
 out('## Throughput (calls per second, raw client; server CPU per call in parentheses)');
+const budget: string[] = [];
 out(`| concurrent clients | direct | thin proxy | latchkey | latchkey / direct | latchkey / thin |`);
 out(`|---|---|---|---|---|---|`);
+const CORES = availableParallelism();
 for (const c of [1, 16, 128]) {
   const d = await load(c, direct);
   const t = await load(c, thinRaw, thin);
   const l = await load(c, latchkeyRaw, latchkey);
   out(`| ${c} | ${fmt(d.rate, 0)} | ${fmt(t.rate, 0)} (${fmt(t.cpuMs, 3)} ms) | ${fmt(l.rate, 0)} (${fmt(l.cpuMs, 3)} ms) | ${fmt((l.rate / d.rate) * 100, 0)}% | ${fmt((l.rate / t.rate) * 100, 0)}% |`);
+  if (c !== 16) continue;
+  // where the time goes at 16 clients: every process's CPU per call, and the rate the cores allow
+  const total = (x: typeof d) => x.clientMs + x.cpuMs + x.upstreamMs;
+  const bound = (x: typeof d) => fmt((CORES * 1000) / total(x), 0);
+  budget.push(
+    `CPU per call at 16 clients (ms; client + server + upstream): direct ${fmt(d.clientMs, 3)} + 0 + ${fmt(d.upstreamMs, 3)}, ` +
+      `thin proxy ${fmt(t.clientMs, 3)} + ${fmt(t.cpuMs, 3)} + ${fmt(t.upstreamMs, 3)}, latchkey ${fmt(l.clientMs, 3)} + ${fmt(l.cpuMs, 3)} + ${fmt(l.upstreamMs, 3)}. ` +
+      `${CORES} cores allow at most ${bound(d)}, ${bound(t)} and ${bound(l)} calls per second; 55% of the direct rate would need ` +
+      `a whole MCP call (client included) in ${fmt(total(d) / 0.55, 3)} ms of CPU, and the raw client alone spends ${fmt(l.clientMs, 3)} ms.`,
+  );
 }
-
+for (const line of budget) out(`\n${line}`);
 out('');
 out('## Sessions');
 let made = 0;

@@ -17,6 +17,7 @@ describe('npm run bench', () => {
     expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
     expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \([\d.]+ ms\) \| \d+ \([\d.]+ ms\) \|/);
     expect(stdout).not.toMatch(/logged \d+ errors/);
+    expect(stdout).toMatch(/CPU per call at 16 clients .* latchkey [\d.]+ \+ [\d.]+ \+ [\d.]+\. \d+ cores allow at most \d+, \d+ and \d+ calls per second/);
     // memory after a full GC, and three growth levels, each 10x the accounts of the one before
     expect(stdout).toMatch(/\| sessions, each used once over MCP \| [\d,]+ \| -?[\d.]+ MB \| [\d.]+ MB \|/);
     const levels = [...stdout.matchAll(/^\| ([\d,]+) \| ([\d,]+) \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+ \| [\d.]+ MB \| [\d.]+ MB \|$/gm)].map((m) => Number(m[1]!.replaceAll(',', '')));
