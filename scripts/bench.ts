@@ -164,11 +164,13 @@ for (const c of [1, 16, 128]) {
   // where the time goes at 16 clients: every process's CPU per call, and the rate the cores allow
   const total = (x: typeof d) => x.clientMs + x.cpuMs + x.upstreamMs;
   const bound = (x: typeof d) => fmt((CORES * 1000) / total(x), 0);
+  const needed = (CORES * 1000) / (0.55 * d.rate);
   budget.push(
     `CPU per call at 16 clients (ms; client + server + upstream): direct ${fmt(d.clientMs, 3)} + 0 + ${fmt(d.upstreamMs, 3)}, ` +
       `thin proxy ${fmt(t.clientMs, 3)} + ${fmt(t.cpuMs, 3)} + ${fmt(t.upstreamMs, 3)}, latchkey ${fmt(l.clientMs, 3)} + ${fmt(l.cpuMs, 3)} + ${fmt(l.upstreamMs, 3)}. ` +
-      `${CORES} cores allow at most ${bound(d)}, ${bound(t)} and ${bound(l)} calls per second; 55% of the direct rate would need ` +
-      `a whole MCP call (client included) in ${fmt(total(d) / 0.55, 3)} ms of CPU, and the raw client alone spends ${fmt(l.clientMs, 3)} ms.`,
+      `${CORES} cores allow at most ${bound(d)}, ${bound(t)} and ${bound(l)} calls per second. 55% of the direct rate (${fmt(0.55 * d.rate, 0)} calls/s) ` +
+      `needs client, server and upstream together within ${fmt(needed, 3)} ms of CPU per call: with this client and upstream that leaves ` +
+      `${fmt(needed - l.clientMs - l.upstreamMs, 3)} ms for the MCP server, whose thinnest SDK form spends ${fmt(t.cpuMs, 3)} ms.`,
   );
 }
 for (const line of budget) out(`\n${line}`);
