@@ -19,6 +19,12 @@ const REDACT = [
   '*.secret',
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Lines go straight to stdout with write(2), as Node's own stdout does for files and pipes on Linux.
+ * pino's default stream writes through libuv's thread pool instead: a thread hand-off and an extra
+ * event-loop wake-up per line (seen with strace), and every tool call logs one. A stalled log reader
+ * then slows the server rather than growing its memory without bound.
+ */
+export function createLogger(level: string, destination: DestinationStream = pino.destination({ dest: 1, sync: true })): Logger {
   return pino({ level, base: { service: 'latchkey' }, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
 }

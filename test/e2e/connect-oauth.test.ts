@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
@@ -172,7 +173,8 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
     expect((await app.api(`/api/v3.1/connected_accounts/${link.connected_account_id}`)).status).toBe(404);
   });
 
-  it('keeps secrets out of the logs', () => {
+  it('keeps secrets out of the logs', async () => {
+    await accessLogsWritten();
     const logs = app.logs.join('\n');
     expect(logs).not.toContain(app.apiKey);
     expect(logs).not.toContain(as.clientSecret);

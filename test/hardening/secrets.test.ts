@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
@@ -77,6 +78,7 @@ describe('secrets after a full run', () => {
     await call(`/api/v3.1/webhook_subscriptions/${sub.body.id}`);
     await call('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { user_id: 'nobody', arguments: {} });
 
+    await accessLogsWritten();
     const stored = [...seenAccessTokens, ...seenRefreshTokens, as.clientSecret, API_KEY_CREDENTIAL, app.apiKey, webhookSecret, sessionToken, link.body.link_token];
     const db = app.deps.config.databasePath;
     const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));

@@ -11,3 +11,6 @@ export function captureLogs(): { lines: string[]; sink: Writable } {
   });
   return { lines, sink };
 }
+
+/** The access log line of a request is written in the event-loop turn after its answer: wait for it. */
+export const accessLogsWritten = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { accessLogsWritten } from '../helpers/logs.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -71,7 +72,8 @@ describe('REST authentication and the error envelope', () => {
     expect(draining.status).toBe(503);
   });
 
-  it('never writes the API key into the logs', () => {
+  it('never writes the API key into the logs', async () => {
+    await accessLogsWritten();
     expect(t.logs.length).toBeGreaterThan(0);
     expect(t.logs.join('\n')).not.toContain(t.apiKey);
   });
