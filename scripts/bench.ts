@@ -15,6 +15,7 @@ import { refreshDue } from '../src/refresh/scheduler.ts';
 import { FetchBrowser } from '../test/helpers/browser-fetch.ts';
 import { startFakeUpstream } from '../test/helpers/fake-upstream.ts';
 import { freePort } from '../test/helpers/live-app.ts';
+import { serverEnv } from '../test/helpers/spawn-server.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { startAuthServer } from '../test/fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../test/fixtures/toolkits.ts';
@@ -51,20 +52,14 @@ const benchToolkit = {
 mkdirSync(`${dir.path}/toolkits`);
 for (const toolkit of [benchToolkit, oauthToolkit(as, oauthApi)]) writeFileSync(`${dir.path}/toolkits/${toolkit.slug}.json`, JSON.stringify(toolkit));
 const apiKey = `ak_bench${randomBytes(16).toString('hex')}`;
-const env = {
+const env = serverEnv(dir.path, port, apiKey, {
   PORT: String(port),
   HOST: '127.0.0.1',
-  LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${port}`,
-  LATCHKEY_DATA_DIR: `${dir.path}/data`,
-  LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  LATCHKEY_API_KEY: apiKey,
-  LATCHKEY_TOOLKITS_DIR: `${dir.path}/toolkits`,
-  LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
   // production logging (one line per request, to a file); the loops are driven by the bench below
   LATCHKEY_LOG_LEVEL: 'info',
   LATCHKEY_REFRESH_INTERVAL_MS: '0',
   LATCHKEY_WEBHOOK_INTERVAL_MS: '0',
-};
+});
 const latchkey = await startProcess('src/main.ts', env, { logFile: `${dir.path}/latchkey.log`, probeUrl: `http://127.0.0.1:${port}/health`, url: `http://127.0.0.1:${port}`, heapProbe: true });
 // the bench's own handle on the same database: seeding and the refresh pass
 const { deps, storage } = await buildDeps(parseConfig(env), createLogger('silent'));

@@ -7,7 +7,7 @@ import { DELIVERY_CLAIM_MS } from '../../src/webhooks/deliver.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort } from '../helpers/live-app.ts';
-import { callServer, spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
+import { callServer, serverEnv, spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
@@ -41,18 +41,12 @@ beforeAll(async () => {
   });
   mkdirSync(`${dir.path}/toolkits`);
   writeFileSync(`${dir.path}/toolkits/testoauth.json`, JSON.stringify(oauthToolkit(as, api)));
-  env = {
+  env = serverEnv(dir.path, port, apiKey, {
     PORT: String(port),
-    LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LATCHKEY_DATA_DIR: `${dir.path}/data`,
-    LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LATCHKEY_API_KEY: apiKey,
-    LATCHKEY_TOOLKITS_DIR: `${dir.path}/toolkits`,
-    LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
     LATCHKEY_REFRESH_MARGIN_MS: '1500',
     LATCHKEY_REFRESH_INTERVAL_MS: '100',
     LATCHKEY_WEBHOOK_INTERVAL_MS: '50',
-  };
+  });
 }, 60_000);
 afterAll(async () => {
   restarted?.child.kill('SIGTERM');

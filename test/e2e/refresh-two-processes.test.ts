@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort } from '../helpers/live-app.ts';
-import { callServer, spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
+import { callServer, serverEnv, spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
@@ -24,17 +24,11 @@ beforeAll(async () => {
   serveTestApis(api, as, new Set());
   mkdirSync(`${dir.path}/toolkits`);
   writeFileSync(`${dir.path}/toolkits/testoauth.json`, JSON.stringify(oauthToolkit(as, api)));
-  const env = {
-    LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LATCHKEY_DATA_DIR: `${dir.path}/data`,
-    LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LATCHKEY_API_KEY: apiKey,
-    LATCHKEY_TOOLKITS_DIR: `${dir.path}/toolkits`,
-    LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
+  const env = serverEnv(dir.path, port, apiKey, {
     LATCHKEY_REFRESH_MARGIN_MS: '1500',
     LATCHKEY_REFRESH_INTERVAL_MS: '100',
     LATCHKEY_LOG_LEVEL: 'info',
-  };
+  });
   servers.push(await spawnServer(dir.path, { ...env, PORT: String(port) }));
   servers.push(await spawnServer(dir.path, { ...env, PORT: '0' }));
 }, 60_000);

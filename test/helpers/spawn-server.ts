@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -7,6 +8,22 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * itself; the `tsx` CLI would run it as a child that outlives a killed parent.
  */
 const NODE_ARGS = ['--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href];
+
+/**
+ * What a latchkey process on loopback needs: its public URL, a fresh encryption key, the project key,
+ * and data and toolkits under `dir`. PORT is the caller's (processes sharing a database differ in it).
+ */
+export function serverEnv(dir: string, publicPort: number, apiKey: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${publicPort}`,
+    LATCHKEY_DATA_DIR: `${dir}/data`,
+    LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LATCHKEY_API_KEY: apiKey,
+    LATCHKEY_TOOLKITS_DIR: `${dir}/toolkits`,
+    LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
+    ...extra,
+  };
+}
 
 export interface SpawnedServer {
   child: ChildProcess;
