@@ -222,7 +222,7 @@ out(`| stored | count | heap kept (after a full GC) | database bytes |`);
 out(`|---|---|---|---|`);
 out(`| sessions, each used once over MCP | ${sessionCount.toLocaleString('en-US')} | ${mb(m1.heapUsed - m0.heapUsed)} | ${mb(db1 - db0)} |`);
 out(`| connected accounts, called through | ${accountLevels[1]!.toLocaleString('en-US')} | ${mb(m2.heapUsed - m1.heapUsed)} | ${mb(db2 - db1)} |`);
-out(`Process after both: heap ${mb(m2.heapUsed)}, resident ${mb(m2.rss)} (${mb(m0.rss)} before). Sessions and accounts live in the database; the process keeps no per-session state.`);
+out(`Process after both: heap ${mb(m2.heapUsed)}, resident ${mb(m2.rss)} (${mb(m0.rss)} before). Sessions and accounts live in the database; the process keeps only the parsed configs of the last 1,000 sessions used.`);
 
 out('');
 out('## Growth: the same figures at 10x the accounts, then 10x the accounts and sessions');

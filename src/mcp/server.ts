@@ -25,7 +25,18 @@ function hints(tool: ToolDefinition) {
   return { title: tool.name, readOnlyHint: has('readOnlyHint'), destructiveHint: has('destructiveHint'), idempotentHint: has('idempotentHint'), openWorldHint: has('openWorldHint') || true };
 }
 
+// like the tool list it comes from, the same for every request of a session config (see loadSession)
+const listedTools = new WeakMap<Session['config'], Tool[]>();
+
 export function listSessionTools(deps: Deps, session: Session): Tool[] {
+  const listed = listedTools.get(session.config);
+  if (listed) return listed;
+  const tools = buildToolList(deps, session);
+  listedTools.set(session.config, tools);
+  return tools;
+}
+
+function buildToolList(deps: Deps, session: Session): Tool[] {
   const meta = metaToolSlugs(session.config).map((name) => {
     const def = META_DEFINITIONS[name]!;
     return { name, description: def.description, inputSchema: def.inputSchema as Tool['inputSchema'], annotations: def.annotations };

@@ -72,8 +72,30 @@ export async function createSession(deps: Deps, userId: string, wire: SessionCon
   return { session: { row, config }, token };
 }
 
+// Parsed configs of recently used sessions. The row is still read on every call (a deleted session
+// stops working at once, on every process); only parsing it again is saved, and with it the session's
+// tool list (sessionTools), which is cached per config object. An entry is used only while the stored
+// text is the same; it is frozen, since every request of the session shares it.
+const PARSED_CONFIGS_KEPT = 1000;
+const parsedConfigs = new Map<string, { text: string; config: SessionConfig }>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 export function loadSession(row: SessionRow): Session {
-  return { row, config: JSON.parse(row.config) as SessionConfig };
+  const kept = parsedConfigs.get(row.id);
+  if (kept && kept.text === row.config) return { row, config: kept.config };
+  const config = deepFreeze(JSON.parse(row.config) as SessionConfig);
+  parsedConfigs.delete(row.id);
+  parsedConfigs.set(row.id, { text: row.config, config });
+  // Maps iterate in insertion order: the first key is the one parsed longest ago
+  if (parsedConfigs.size > PARSED_CONFIGS_KEPT) parsedConfigs.delete(parsedConfigs.keys().next().value!);
+  return { row, config };
 }
 
 export async function getSession(deps: Deps, id: string): Promise<Session> {
