@@ -5,7 +5,7 @@ import type { ToolDefinition } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
-import { metaToolSlugs, sessionTools, type Session } from '../services/sessions.ts';
+import { derivedFromConfig, metaToolSlugs, sessionTools, type Session } from '../services/sessions.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { META_DEFINITIONS, runMetaTool } from './meta-tools.ts';
 
@@ -25,29 +25,23 @@ function hints(tool: ToolDefinition) {
   return { title: tool.name, readOnlyHint: has('readOnlyHint'), destructiveHint: has('destructiveHint'), idempotentHint: has('idempotentHint'), openWorldHint: has('openWorldHint') || true };
 }
 
-// like the tool list it comes from, the same for every request of a session config (see loadSession)
-const listedTools = new WeakMap<Session['config'], Tool[]>();
-
-export function listSessionTools(deps: Deps, session: Session): Tool[] {
-  const listed = listedTools.get(session.config);
-  if (listed) return listed;
-  const tools = buildToolList(deps, session);
-  listedTools.set(session.config, tools);
-  return tools;
-}
-
-function buildToolList(deps: Deps, session: Session): Tool[] {
-  const meta = metaToolSlugs(session.config).map((name) => {
+// the tools/list answer, like the tool list it is made from, once per session config
+const toolListOf = derivedFromConfig((deps, config): Tool[] => {
+  const meta = metaToolSlugs(config).map((name) => {
     const def = META_DEFINITIONS[name]!;
     return { name, description: def.description, inputSchema: def.inputSchema as Tool['inputSchema'], annotations: def.annotations };
   });
-  const direct = sessionTools(deps, session.config).map(({ tool }) => ({
+  const direct = sessionTools(deps, config).map(({ tool }) => ({
     name: tool.slug,
     description: tool.description,
     inputSchema: tool.input_parameters as Tool['inputSchema'],
     annotations: hints(tool),
   }));
   return [...meta, ...direct];
+});
+
+export function listSessionTools(deps: Deps, session: Session): Tool[] {
+  return toolListOf(deps, session.config);
 }
 
 function asToolResult(result: ToolResult): CallToolResult {

@@ -148,17 +148,24 @@ function tagAllowed(tool: ToolDefinition, tags: { enabled?: string[]; disabled?:
 }
 
 type SessionToolList = Array<{ toolkit: ToolkitFile; tool: ToolDefinition }>;
-/** The filtered list depends only on the (immutable) catalogue and the config: computed once per loaded config. */
-const toolListCache = new WeakMap<SessionConfig, SessionToolList>();
+
+/**
+ * A value that depends only on the (immutable) catalogue and a session config, computed once per pair:
+ * loadSession hands every request of a session the same config object.
+ */
+export function derivedFromConfig<T>(compute: (deps: Deps, config: SessionConfig) => T): (deps: Deps, config: SessionConfig) => T {
+  const byCatalogue = new WeakMap<Deps['catalogue'], WeakMap<SessionConfig, T>>();
+  return (deps, config) => {
+    let byConfig = byCatalogue.get(deps.catalogue);
+    if (!byConfig) byCatalogue.set(deps.catalogue, (byConfig = new WeakMap()));
+    let value = byConfig.get(config);
+    if (value === undefined) byConfig.set(config, (value = compute(deps, config)));
+    return value;
+  };
+}
 
 /** The toolkit tools a session exposes, after its toolkit, tool and tag filters. */
-export function sessionTools(deps: Deps, config: SessionConfig): SessionToolList {
-  const cached = toolListCache.get(config);
-  if (cached) return cached;
-  const list = computeSessionTools(deps, config);
-  toolListCache.set(config, list);
-  return list;
-}
+export const sessionTools = derivedFromConfig(computeSessionTools);
 
 function computeSessionTools(deps: Deps, config: SessionConfig): SessionToolList {
   const out: Array<{ toolkit: ToolkitFile; tool: ToolDefinition }> = [];
