@@ -11,8 +11,6 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 export interface BenchProcess {
   url: string;
   pid: number;
-  /** resident memory in bytes, read from /proc */
-  rss(): number;
   /** CPU seconds used so far (user + system), read from /proc */
   cpuSeconds(): number;
   /** heap in use and resident memory after a full garbage collection (only with `heapProbe`) */
@@ -56,7 +54,6 @@ export async function startProcess(
   return {
     url: options.url,
     pid,
-    rss: () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)![1]) * 1024,
     cpuSeconds: () => {
       // fields after the command name (which may hold spaces): utime and stime are the 12th and 13th
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
