@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError } from '../execution/execute.ts';
 import type { AppEnv } from '../http/env.ts';
-import { commaList, readJson, validate } from '../http/read-json.ts';
+import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
 import { runMetaTool, META_DEFINITIONS } from '../mcp/meta-tools.ts';
 import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccounts } from '../services/session-accounts.ts';
 import { executeProxy } from '../execution/execute.ts';
@@ -17,7 +17,7 @@ import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 
-const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: z.string().max(200).optional() }).passthrough();
+const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) }).passthrough();
 const executeMetaBody = z.object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() }).passthrough();
 const linkBody = z.object({ toolkit: z.string().min(1).max(100), callback_url: z.string().max(2048).optional(), alias: z.string().max(200).optional() }).passthrough();
 const toolkitsQuery = z.object({ ...pageQuery, toolkits: z.string().max(2000).optional(), is_connected: z.enum(['true', 'false']).optional(), search: z.string().max(200).optional() });

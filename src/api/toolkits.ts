@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, validate } from '../http/read-json.ts';
 import { pageOf, pageQuery } from './pagination.ts';
-import { toolkitDetail, toolkitListItem } from './wire/catalogue.ts';
+import { categoryId, toolkitCategories, toolkitDetail, toolkitListItem } from './wire/catalogue.ts';
 
 const listQuery = z.object({
   ...pageQuery,
@@ -27,11 +27,16 @@ export function toolkitRoutes(deps: Deps) {
         (t) =>
           (!slugs || slugs.includes(t.slug)) &&
           (!search || `${t.slug} ${t.name} ${t.description}`.toLowerCase().includes(search)) &&
-          (!q.category || (t.categories ?? []).some((cat) => cat.toLowerCase() === q.category!.toLowerCase())),
+          (!q.category || (t.categories ?? []).some((cat) => [cat.toLowerCase(), categoryId(cat)].includes(q.category!.toLowerCase()))),
       );
       if (q.sort_by === 'alphabetically') toolkits = [...toolkits].sort((a, b) => a.name.localeCompare(b.name));
       const page = pageOf(toolkits, q, 50);
       return c.json({ ...page, items: page.items.map((t) => toolkitListItem(t, apps)) });
+    })
+    // before /toolkits/:slug, which would take "categories" for a toolkit's name
+    .get('/toolkits/categories', (c) => {
+      const q = validate(z.object(pageQuery), c.req.query(), 'query');
+      return c.json(pageOf(toolkitCategories(deps.catalogue.toolkits), q, 50));
     })
     .get('/toolkits/:slug', (c) => {
       const toolkit = deps.catalogue.toolkit(c.req.param('slug'));

@@ -1,0 +1,80 @@
+// @ts-nocheck -- drives both published SDKs; the 0.8 one is installed under an alias without types
+import { Composio } from '@composio/core';
+import { Composio as ComposioV08 } from 'composio-core-v08';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCompatStack, type CompatStack } from './stack.ts';
+
+/**
+ * What Composio's own example programs call, beyond the flows of composio-core.test.ts: each of these
+ * failed against latchkey until it answered as Composio does (issue 13). Both API generations: 0.21
+ * speaks /api/v3.1, 0.8 speaks /api/v3.
+ */
+let stack: CompatStack;
+let sdks: Array<{ name: string; composio: Composio }>;
+let user = 0;
+
+beforeAll(async () => {
+  stack = await startCompatStack();
+  const options = { apiKey: stack.app.apiKey, baseURL: stack.app.url, allowTracking: false, disableVersionCheck: true };
+  sdks = [
+    { name: '0.21 (v3.1)', composio: new Composio(options) },
+    { name: '0.8 (v3)', composio: new ComposioV08(options) },
+  ];
+});
+afterAll(() => stack.close());
+
+/** A user with an ACTIVE testkey account. */
+async function connectedUser(composio: Composio): Promise<string> {
+  const userId = `example-user-${++user}`;
+  const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
+  const account = await composio.connectedAccounts.initiate(userId, config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'eu' } } });
+  expect(account.status).toBe('ACTIVE');
+  return userId;
+}
+
+describe("Composio's example programs against latchkey", () => {
+  it('tools.get(user, {tools}) sends limit=9999 and gets its tools (latchkey pages at most 1,000, as Composio)', async () => {
+    for (const { name, composio } of sdks) {
+      const tools = await composio.tools.get('any-user', { tools: ['TESTKEY_WHOAMI', 'GITHUB_GET_THE_AUTHENTICATED_USER'] });
+      expect(tools.map((t) => t.function.name).sort(), name).toEqual(['GITHUB_GET_THE_AUTHENTICATED_USER', 'TESTKEY_WHOAMI']);
+    }
+  });
+
+  it('tools.execute with connectedAccountId "" (what a provider sends when none is chosen) runs as the user', async () => {
+    for (const { name, composio } of sdks) {
+      const userId = await connectedUser(composio);
+      const result = await composio.tools.execute('TESTKEY_WHOAMI', { userId, connectedAccountId: '', arguments: {}, dangerouslySkipVersionCheck: true });
+      expect(result, name).toMatchObject({ successful: true, data: { account: { region: 'eu' } } });
+    }
+  });
+
+  it("toolkits.get decodes a toolkit's and the list's meta: categories as {slug, name}, createdAt, updatedAt", async () => {
+    for (const { name, composio } of sdks) {
+      const one = await composio.toolkits.get('github');
+      expect(one.meta.categories, name).toEqual([
+        { slug: 'developer-tools', name: 'developer tools' },
+        { slug: 'version-control', name: 'version control' },
+      ]);
+      expect(Date.parse(one.meta.createdAt), name).toBeGreaterThan(0);
+      expect(Date.parse(one.meta.updatedAt), name).toBeGreaterThan(0);
+      const listed = (await composio.toolkits.get({})).find((t) => t.slug === 'github');
+      expect(listed.meta.categories, name).toEqual(one.meta.categories);
+      expect(listed.meta.createdAt, name).toBe(one.meta.createdAt);
+      // stable: the catalogue's date, not the time of the request
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await composio.toolkits.get('github')).meta.updatedAt, name).toBe(one.meta.updatedAt);
+    }
+  });
+
+  it('toolkits.listCategories and tools.getToolsEnum', async () => {
+    for (const { name, composio } of sdks) {
+      const categories = await composio.toolkits.listCategories();
+      expect(categories.items, name).toContainEqual({ id: 'developer-tools', name: 'developer tools' });
+      expect(new Set(categories.items.map((c) => c.id)).size, name).toBe(categories.items.length);
+      const github = await composio.toolkits.get({ category: 'developer-tools' });
+      expect(github.map((t) => t.slug), name).toContain('github');
+      const slugs = await composio.tools.getToolsEnum();
+      expect(slugs, name).toEqual(expect.arrayContaining(['TESTKEY_WHOAMI', 'GITHUB_GET_THE_AUTHENTICATED_USER']));
+    }
+  });
+});
