@@ -1,5 +1,5 @@
 import { newId } from '../ids.ts';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isNoAuth, toolWire } from './wire/catalogue.ts';
 import type { Deps } from '../deps.ts';
@@ -48,6 +48,9 @@ const META_TOOL_WIRE = (name: string) => ({
   deprecated: { version: '00000000_00', available_versions: ['00000000_00'], displayName: name, is_deprecated: false, toolkit: { logo: '' } },
 });
 
+/** The origin this request was sent to (from its Host header), for the session's MCP URL. */
+const requestOrigin = (c: Context) => new URL(c.req.url).origin;
+
 /** Tool-call failures the caller must fix answer as 4xx; everything upstream is in the envelope. */
 function inputError(error: unknown): never {
   if (error instanceof ToolInputError) throw new AppError('TOOL_ARGUMENTS_INVALID', { message: error.message, errors: error.errors });
@@ -59,21 +62,21 @@ export function sessionRoutes(deps: Deps) {
     .post('/tool_router/session', async (c) => {
       const body = await readJson(c, createSessionBody);
       const { session, token } = await createSession(deps, body.user_id, body);
-      return c.json(sessionWire(deps, session, token), 201);
+      return c.json(sessionWire(deps, session, token, requestOrigin(c)), 201);
     })
     .post('/labs/tool_router/session', async (c) => {
       const body = await readJson(c, createSessionBody);
       const { session, token } = await createSession(deps, body.user_id, body);
-      return c.json(sessionWire(deps, session, token), 201);
+      return c.json(sessionWire(deps, session, token, requestOrigin(c)), 201);
     })
     .get('/tool_router/session/:id', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
-      return c.json(sessionWire(deps, session, sessionToken(deps, session.row)));
+      return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));
     })
     .patch('/tool_router/session/:id', async (c) => {
       const body = await readJson(c, updateSessionBody);
       const session = await updateSession(deps, c.req.param('id'), body, body.expected_config_version);
-      return c.json(sessionWire(deps, session, sessionToken(deps, session.row)));
+      return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));
     })
     .delete('/tool_router/session/:id', async (c) => {
       await deleteSession(deps, c.req.param('id'));
