@@ -66,6 +66,12 @@ describe("Composio's example programs against latchkey", () => {
     }
   });
 
+  it('toolkits.getMany (0.21 only)', async () => {
+    const many = await sdks[0]!.composio.toolkits.getMany(['github', 'GMAIL'], { sortBy: 'alphabetically' });
+    expect(many.map((t) => t.slug)).toEqual(['github', 'gmail']);
+    expect(many[0].meta.categories).toContainEqual({ slug: 'developer-tools', name: 'developer tools' });
+  });
+
   it('toolkits.listCategories and tools.getToolsEnum', async () => {
     for (const { name, composio } of sdks) {
       const categories = await composio.toolkits.listCategories();

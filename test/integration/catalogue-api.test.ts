@@ -80,7 +80,7 @@ describe('toolkits and tools over REST', () => {
     expect((await t.call('/api/v3.1/tools/NOPE')).status).toBe(404);
   });
 
-  it('serves /toolkits/categories and /tools/enum in Composio\'s shapes, on both API generations', async () => {
+  it('serves /toolkits/categories, POST /toolkits/multi and /tools/enum in Composio\'s shapes, on both API generations', async () => {
     for (const prefix of ['/api/v3', '/api/v3.1']) {
       const categories = await json(`${prefix}/toolkits/categories`);
       expect(categories.status, prefix).toBe(200);
@@ -90,6 +90,12 @@ describe('toolkits and tools over REST', () => {
       expect(categories.body.total_items).toBe(names.size);
       const byCategory = await json(`${prefix}/toolkits?category=developer-tools`);
       expect(byCategory.body.items.map((i: any) => i.slug)).toContain('github');
+
+      const multi = await t.call(`${prefix}/toolkits/multi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ toolkits: ['slack', 'GITHUB'], limit: 1 }) });
+      const multiPage = (await multi.json()) as any;
+      expect(multiPage).toMatchObject({ total_items: 2, total_pages: 2 });
+      expect(multiPage.items.map((i: any) => i.slug)).toEqual(['github']);
+      expect((await t.call(`${prefix}/toolkits/multi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"toolkits":[]}' })).status).toBe(400);
 
       const slugs = await json(`${prefix}/tools/enum`);
       expect(slugs.status, prefix).toBe(200);
