@@ -48,6 +48,20 @@ describe("Composio's example programs against latchkey", () => {
     }
   });
 
+  it("connectedAccounts.get and list decode an INITIATED OAuth account's state, which carries its Connect Link", async () => {
+    for (const { name, composio } of sdks) {
+      const userId = `example-pending-${++user}`;
+      const config = await composio.authConfigs.create('testoauth', { type: 'use_composio_managed_auth' });
+      const request = await composio.connectedAccounts.initiate(userId, config.id, { callbackUrl: 'https://app.example.com/back' });
+      expect(request.redirectUrl, name).toMatch(/\/link\/ln_/);
+      const account = await composio.connectedAccounts.get(request.id);
+      expect(account.status, name).toBe('INITIATED');
+      expect(account.state, name).toEqual({ authScheme: 'OAUTH2', val: expect.objectContaining({ status: 'INITIATED', redirectUrl: request.redirectUrl }) });
+      const listed = await composio.connectedAccounts.list({ userIds: [userId] });
+      expect(listed.items.map((i) => i.state?.val.redirectUrl), name).toEqual([request.redirectUrl]);
+    }
+  });
+
   it("toolkits.get decodes a toolkit's and the list's meta: categories as {slug, name}, createdAt, updatedAt", async () => {
     for (const { name, composio } of sdks) {
       const one = await composio.toolkits.get('github');
