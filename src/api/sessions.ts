@@ -14,6 +14,7 @@ import { executionOptions } from '../services/tool-execution.ts';
 import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, metaToolSlugs, sessionToken, sessionToolkits, sessionTools, sessionWire, updateSession } from '../services/sessions.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
+import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 
@@ -58,17 +59,15 @@ function inputError(error: unknown): never {
 }
 
 export function sessionRoutes(deps: Deps) {
+  const create = async (c: Context<AppEnv>) => {
+    const body = await readJson(c, createSessionBody);
+    const experimental = customToolsAnswer(deps, validate(customToolsWire, body.experimental ?? {}, 'experimental'));
+    const { session, token } = await createSession(deps, body.user_id, body);
+    return c.json({ ...sessionWire(deps, session, token, requestOrigin(c)), ...(experimental ? { experimental } : {}) }, 201);
+  };
   return new Hono<AppEnv>()
-    .post('/tool_router/session', async (c) => {
-      const body = await readJson(c, createSessionBody);
-      const { session, token } = await createSession(deps, body.user_id, body);
-      return c.json(sessionWire(deps, session, token, requestOrigin(c)), 201);
-    })
-    .post('/labs/tool_router/session', async (c) => {
-      const body = await readJson(c, createSessionBody);
-      const { session, token } = await createSession(deps, body.user_id, body);
-      return c.json(sessionWire(deps, session, token, requestOrigin(c)), 201);
-    })
+    .post('/tool_router/session', create)
+    .post('/labs/tool_router/session', create)
     .get('/tool_router/session/:id', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));

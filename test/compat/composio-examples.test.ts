@@ -1,7 +1,8 @@
 // @ts-nocheck -- drives both published SDKs; the 0.8 one is installed under an alias without types
-import { Composio } from '@composio/core';
+import { Composio, experimental_createTool, experimental_createToolkit } from '@composio/core';
 import { Composio as ComposioV08 } from 'composio-core-v08';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startCompatStack, type CompatStack } from './stack.ts';
 
 /**
@@ -96,5 +97,35 @@ describe("Composio's example programs against latchkey", () => {
       const slugs = await composio.tools.getToolsEnum();
       expect(slugs, name).toEqual(expect.arrayContaining(['TESTKEY_WHOAMI', 'GITHUB_GET_THE_AUTHENTICATED_USER']));
     }
+  });
+
+  it('custom tools (0.21): the create answer names each LOCAL_ slug, so session.execute runs the local function', async () => {
+    const composio = sdks[0]!.composio;
+    const lookup = experimental_createTool('LOOKUP_THING', {
+      name: 'Lookup',
+      description: 'Looks a thing up in the app',
+      inputParams: z.object({ q: z.string() }),
+      execute: async (input: { q: string }) => ({ found: input.q }),
+    });
+    const whoami = experimental_createTool('WHOAMI_TWICE', {
+      name: 'Who am I, twice',
+      description: 'Extends the testkey toolkit',
+      extendsToolkit: 'testkey',
+      inputParams: z.object({}),
+      execute: async () => ({ twice: true }),
+    });
+    const crm = experimental_createToolkit('CRM', {
+      name: 'CRM',
+      description: 'The app’s own CRM',
+      tools: [experimental_createTool('FIND_CUSTOMER', { name: 'Find customer', description: 'Finds a customer', inputParams: z.object({ name: z.string() }), execute: async (input: { name: string }) => ({ id: `cust-${input.name}` }) })],
+    });
+    const session = await composio.create('custom-carl', { toolkits: ['testkey'], experimental: { customTools: [lookup, whoami], customToolkits: [crm] } });
+    expect(session.customTools().map((t) => t.slug).sort()).toEqual(['LOCAL_CRM_FIND_CUSTOMER', 'LOCAL_LOOKUP_THING', 'LOCAL_TESTKEY_WHOAMI_TWICE']);
+    expect((await session.execute('LOCAL_LOOKUP_THING', { q: 'x' })).data).toEqual({ found: 'x' });
+    expect((await session.execute('LOCAL_CRM_FIND_CUSTOMER', { name: 'ada' })).data).toEqual({ id: 'cust-ada' });
+
+    const unknownToolkit = experimental_createTool('NOPE', { name: 'Nope', description: 'Extends nothing real', extendsToolkit: 'nosuchkit', inputParams: z.object({}), execute: async () => ({}) });
+    const refused = await composio.create('custom-carl', { experimental: { customTools: [unknownToolkit] } }).catch((e: Error) => e);
+    expect(String((refused as Error).cause ?? refused)).toMatch(/400.*unknown toolkit nosuchkit/);
   });
 });
