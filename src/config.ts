@@ -17,6 +17,12 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /**
+   * false: LATCHKEY_PUBLIC_URL was not set and publicUrl is the default. Then an MCP URL is built on the
+   * loopback origin a request came in on (mcpUrl in services/sessions.ts), so `localhost` and `127.0.0.1` clients both
+   * get one on their own API origin.
+   */
+  publicUrlExplicit: boolean;
   dataDir: string;
   databasePath: string;
   /** null: no key given, use (or create) the key file in the data directory. */
@@ -132,6 +138,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     port: e.PORT,
     host: e.HOST,
     publicUrl: (e.LATCHKEY_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlExplicit: e.LATCHKEY_PUBLIC_URL !== undefined,
     dataDir: resolve(e.LATCHKEY_DATA_DIR),
     databasePath,
     encryptionKeys,

@@ -10,8 +10,19 @@ export interface Page<T> {
   total_items: number;
 }
 
+/**
+ * The largest page. Composio answers a larger `limit` with a page of this size rather than an error, and
+ * its SDK relies on that: `tools.get(user, {tools: [...]})` always sends `limit=9999`.
+ */
+export const MAX_PAGE_SIZE = 1000;
+
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .transform((n) => (n === undefined ? undefined : Math.min(n, MAX_PAGE_SIZE))),
   cursor: z.string().max(200).optional(),
 };
 

@@ -1,12 +1,12 @@
 import { newId } from '../ids.ts';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isNoAuth, toolWire } from './wire/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError } from '../execution/execute.ts';
 import type { AppEnv } from '../http/env.ts';
-import { commaList, readJson, validate } from '../http/read-json.ts';
+import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
 import { runMetaTool, META_DEFINITIONS } from '../mcp/meta-tools.ts';
 import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccounts } from '../services/session-accounts.ts';
 import { executeProxy } from '../execution/execute.ts';
@@ -14,10 +14,11 @@ import { executionOptions } from '../services/tool-execution.ts';
 import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, metaToolSlugs, sessionToken, sessionToolkits, sessionTools, sessionWire, updateSession } from '../services/sessions.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
+import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 
-const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: z.string().max(200).optional() }).passthrough();
+const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) }).passthrough();
 const executeMetaBody = z.object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() }).passthrough();
 const linkBody = z.object({ toolkit: z.string().min(1).max(100), callback_url: z.string().max(2048).optional(), alias: z.string().max(200).optional() }).passthrough();
 const toolkitsQuery = z.object({ ...pageQuery, toolkits: z.string().max(2000).optional(), is_connected: z.enum(['true', 'false']).optional(), search: z.string().max(200).optional() });
@@ -48,6 +49,9 @@ const META_TOOL_WIRE = (name: string) => ({
   deprecated: { version: '00000000_00', available_versions: ['00000000_00'], displayName: name, is_deprecated: false, toolkit: { logo: '' } },
 });
 
+/** The origin this request was sent to (from its Host header), for the session's MCP URL. */
+const requestOrigin = (c: Context) => new URL(c.req.url).origin;
+
 /** Tool-call failures the caller must fix answer as 4xx; everything upstream is in the envelope. */
 function inputError(error: unknown): never {
   if (error instanceof ToolInputError) throw new AppError('TOOL_ARGUMENTS_INVALID', { message: error.message, errors: error.errors });
@@ -55,25 +59,23 @@ function inputError(error: unknown): never {
 }
 
 export function sessionRoutes(deps: Deps) {
+  const create = async (c: Context<AppEnv>) => {
+    const body = await readJson(c, createSessionBody);
+    const experimental = customToolsAnswer(deps, validate(customToolsWire, body.experimental ?? {}, 'experimental'));
+    const { session, token } = await createSession(deps, body.user_id, body);
+    return c.json({ ...sessionWire(deps, session, token, requestOrigin(c)), ...(experimental ? { experimental } : {}) }, 201);
+  };
   return new Hono<AppEnv>()
-    .post('/tool_router/session', async (c) => {
-      const body = await readJson(c, createSessionBody);
-      const { session, token } = await createSession(deps, body.user_id, body);
-      return c.json(sessionWire(deps, session, token), 201);
-    })
-    .post('/labs/tool_router/session', async (c) => {
-      const body = await readJson(c, createSessionBody);
-      const { session, token } = await createSession(deps, body.user_id, body);
-      return c.json(sessionWire(deps, session, token), 201);
-    })
+    .post('/tool_router/session', create)
+    .post('/labs/tool_router/session', create)
     .get('/tool_router/session/:id', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
-      return c.json(sessionWire(deps, session, sessionToken(deps, session.row)));
+      return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));
     })
     .patch('/tool_router/session/:id', async (c) => {
       const body = await readJson(c, updateSessionBody);
       const session = await updateSession(deps, c.req.param('id'), body, body.expected_config_version);
-      return c.json(sessionWire(deps, session, sessionToken(deps, session.row)));
+      return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));
     })
     .delete('/tool_router/session/:id', async (c) => {
       await deleteSession(deps, c.req.param('id'));

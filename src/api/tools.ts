@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { searchTools } from '../catalogue/search.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
-import { commaList, readJson, validate } from '../http/read-json.ts';
+import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
 import type { ToolResult } from '../execution/execute.ts';
 import { executeToolRequest, findTool, proxyRequest } from '../services/tool-execution.ts';
 import { pageOf, pageQuery } from './pagination.ts';
@@ -25,9 +25,9 @@ const listQuery = z.object({
 /** The SDK sends more than we use (version, text, custom_auth_params, allow_tracing …): unknown keys pass. */
 const executeBody = z
   .object({
-    user_id: z.string().min(1).max(256).optional(),
-    entity_id: z.string().min(1).max(256).optional(),
-    connected_account_id: z.string().min(1).max(256).optional(),
+    user_id: optionalId(),
+    entity_id: optionalId(),
+    connected_account_id: optionalId(),
     arguments: z.record(z.string(), z.unknown()).optional(),
     version: z.string().max(64).optional(),
   })
@@ -84,6 +84,8 @@ export function toolRoutes(deps: Deps) {
       });
       return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: newId('log') });
     })
+    // Composio's answer is a bare array of every tool slug (its CLI's list); before /tools/:slug
+    .get('/tools/enum', (c) => c.json(deps.catalogue.toolkits.flatMap((t) => t.tools.map((tool) => tool.slug))))
     .get('/tools/:slug', (c) => {
       const { toolkit, tool } = findTool(deps, c.req.param('slug'));
       return c.json(toolWire(toolkit, tool));

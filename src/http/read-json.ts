@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, type FieldError } from '../errors.ts';
 
 function fieldErrors(error: z.ZodError): FieldError[] {
@@ -41,4 +41,13 @@ export function commaList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((s) => s.trim()).filter(Boolean);
   return items.length > 0 ? items : undefined;
+}
+
+/**
+ * An optional id in a request body. Composio's SDKs send `""` for "none chosen" (a provider's
+ * `executeToolCall` passes `connected_account_id: ""` when the app picked no account), and Composio
+ * treats it as absent; so does latchkey.
+ */
+export function optionalId(max = 256) {
+  return z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).max(max).optional());
 }

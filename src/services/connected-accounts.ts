@@ -37,6 +37,17 @@ function linkUrl(deps: Deps, token: string): string {
   return `${deps.config.publicUrl}/link/${token}`;
 }
 
+/**
+ * The Connect Link an INITIATED account waits on, while it can still be opened. Composio reports it as
+ * `state.val.redirectUrl`, and both SDK generations' state schemas require it of an INITIATED OAuth
+ * account (without it they drop the account's whole `state`).
+ */
+export async function pendingLinkUrl(deps: Deps, account: ConnectedAccountRow): Promise<string | null> {
+  if (account.status !== 'INITIATED') return null;
+  const open = await connectLinksRepo(deps.db).findOpenForAccount(account.id, deps.clock.now(), 0);
+  return open ? linkUrl(deps, deps.vault.open(open.token_sealed, sealedAad(LINK_TOKEN_COLUMN, open.id))) : null;
+}
+
 async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
   const config = await getAuthConfig(deps, id);
   if (config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `Auth config ${id} is disabled.` });

@@ -1,6 +1,7 @@
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { isLoopbackHost } from '../execution/templates.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { defaultSessionConfig, parseSessionConfig, sessionConfigToWire, type SessionConfig, type SessionConfigWire } from '../sessions/config.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
@@ -131,8 +132,22 @@ export async function sessionByToken(deps: Deps, token: string): Promise<Session
   return sessionsRepo(deps.db).findByTokenHash(hashSecret(token));
 }
 
-export function mcpUrl(deps: Deps, sessionId: string): string {
-  return `${deps.config.publicUrl}/tool_router/${sessionId}/mcp`;
+/**
+ * The MCP URL of a session answer. Composio's SDK puts its API key into `session.mcp.headers` only when
+ * this URL has exactly the origin of the base URL it called (@composio/core lib/toolRouterMcp.ts), and
+ * `http://localhost:8787` and `http://127.0.0.1:8787` are different origins. So when the operator set no
+ * LATCHKEY_PUBLIC_URL and the request came in on a loopback origin, the URL is built on that origin: a
+ * client on this machine gets it on the origin it uses, whichever name it uses. A non-loopback origin
+ * (a Host header anyone can send) never goes into an answer, and Connect Links and OAuth redirect URIs
+ * always use the public URL, so what the operator registers with a provider never changes.
+ */
+export function mcpUrl(deps: Deps, sessionId: string, requestOrigin?: string): string {
+  let base = deps.config.publicUrl;
+  if (!deps.config.publicUrlExplicit && requestOrigin && URL.canParse(requestOrigin)) {
+    const origin = new URL(requestOrigin);
+    if (origin.protocol === 'http:' && isLoopbackHost(origin.hostname)) base = origin.origin;
+  }
+  return `${base}/tool_router/${sessionId}/mcp`;
 }
 
 /** The toolkits a session may use: the enabled list, or every toolkit but the disabled ones. */
@@ -191,10 +206,10 @@ export function metaToolSlugs(config: SessionConfig): string[] {
   return slugs;
 }
 
-export function sessionWire(deps: Deps, session: Session, token: string) {
+export function sessionWire(deps: Deps, session: Session, token: string, requestOrigin?: string) {
   return {
     session_id: session.row.id,
-    mcp: { type: 'http' as const, url: mcpUrl(deps, session.row.id), headers: { 'x-session-token': token } },
+    mcp: { type: 'http' as const, url: mcpUrl(deps, session.row.id, requestOrigin), headers: { 'x-session-token': token } },
     tool_router_tools: metaToolSlugs(session.config),
     config: sessionConfigToWire(session.config),
     config_version: session.row.config_version,

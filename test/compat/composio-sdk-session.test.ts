@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Composio } from '@composio/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -68,5 +69,42 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
 
     const reopened = await composio.use(session.sessionId);
     expect(reopened.sessionId).toBe(session.sessionId);
+  });
+});
+
+describe('the default configuration (no LATCHKEY_PUBLIC_URL), with the SDK on either loopback name', () => {
+  it('gives the SDK an MCP URL on the origin it called, so it attaches its key, and the MCP client connects with it', async () => {
+    const plain = await startLiveApp({ env: { LATCHKEY_PUBLIC_URL: '' } });
+    try {
+      const port = new URL(plain.url).port;
+      expect(plain.deps.config.publicUrl).toBe(`http://localhost:${port}`);
+      for (const baseURL of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+        const sdk = new Composio({ apiKey: plain.apiKey, baseURL, allowTracking: false, disableVersionCheck: true });
+        // mcp: true makes the SDK throw rather than warn when the origins differ
+        const session = await sdk.create('default-dana', { toolkits: ['hackernews'], mcp: true });
+        expect(session.mcp.url).toBe(`${baseURL}/tool_router/${session.sessionId}/mcp`);
+        expect(session.mcp.headers).toMatchObject({ 'x-api-key': plain.apiKey });
+        const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
+        expect((await client.listTools()).tools.map((t) => t.name)).toContain('HACKERNEWS_GET_ITEM');
+        await client.close();
+        expect(((await sdk.use(session.sessionId)) as unknown as { mcp: { url: string } }).mcp.url, baseURL).toBe(session.mcp.url);
+        // Connect Links (and OAuth redirect URIs) stay on the public URL, whatever name the caller used
+        const config = await sdk.authConfigs.create('sendgrid', { type: 'use_composio_managed_auth' });
+        const link = await sdk.connectedAccounts.link('default-dana', config.id, { allowMultiple: true });
+        expect(link.redirectUrl).toMatch(new RegExp(`^http://localhost:${port}/link/ln_`));
+      }
+      // a Host header that is not loopback never reaches an answer
+      const forged = await new Promise<any>((resolve, reject) => {
+        const req = request(`${plain.url}/api/v3.1/tool_router/session`, { method: 'POST', headers: { host: 'evil.example', 'x-api-key': plain.apiKey, 'content-type': 'application/json' } }, (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk)).on('end', () => resolve(JSON.parse(text)));
+        });
+        req.on('error', reject).end(JSON.stringify({ user_id: 'u' }));
+      });
+      expect(forged.mcp.url).toMatch(new RegExp(`^http://localhost:${port}/tool_router/trs_`));
+    } finally {
+      await plain.close();
+    }
   });
 });

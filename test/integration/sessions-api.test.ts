@@ -95,6 +95,17 @@ describe('sessions over REST', () => {
     expect(search.body.toolkit_connection_statuses.find((s: any) => s.toolkit === 'hackernews').has_active_connection).toBe(true);
   });
 
+  it('builds MCP URLs on LATCHKEY_PUBLIC_URL when it is set, whatever loopback name the request used', async () => {
+    const viaLocalhost = await fetch(`${app.url.replace('127.0.0.1', 'localhost')}/api/v3.1/tool_router/session`, {
+      method: 'POST',
+      headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 'named' }),
+    });
+    const body = (await viaLocalhost.json()) as any;
+    expect(body.mcp.url).toBe(`${app.deps.config.publicUrl}/tool_router/${body.session_id}/mcp`);
+    expect(app.deps.config.publicUrl).toBe(app.url);
+  });
+
   it('accepts the older generation: /api/v3 paths, the labs path and single-id connected_accounts', async () => {
     const config = await app.api('/api/v3/auth_configs', { body: { toolkit: { slug: 'sendgrid' } } });
     const account = await app.api('/api/v3/connected_accounts', {

@@ -102,6 +102,10 @@ describe('running tools over REST', () => {
       const body = (await res.json()) as any;
       expect(body).toMatchObject({ successful: true, error: null, data: { ok: true, id: 42, query: 'expand=true' } });
     }
+    // what a provider's executeToolCall sends when the app chose no account: "" counts as absent
+    const unchosen = await execute('LOCALAPI_GET_ITEM', { user_id: 'u1', connected_account_id: '', entity_id: '', arguments: { id: 7 } });
+    expect(unchosen.status).toBe(200);
+    expect(((await unchosen.json()) as any).data).toMatchObject({ ok: true, id: 7 });
     const created = (await (await execute('LOCALAPI_CREATE_ITEM', { arguments: { title: 'hello', labels: ['a', 'b'] } })).json()) as any;
     expect(created.successful).toBe(true);
     const last = upstream.requests.at(-1)!;

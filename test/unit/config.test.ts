@@ -15,7 +15,8 @@ function problems(env: Record<string, string>): string[] {
 describe('configuration', () => {
   it('has a default for everything', () => {
     const config = parseConfig({});
-    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', publicUrl: 'http://localhost:8787', encryptionKeys: null, apiKey: null });
+    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', publicUrl: 'http://localhost:8787', publicUrlExplicit: false, encryptionKeys: null, apiKey: null });
+    expect(parseConfig({ LATCHKEY_PUBLIC_URL: 'https://keys.example.com/' })).toMatchObject({ publicUrl: 'https://keys.example.com', publicUrlExplicit: true });
     expect(config.databasePath).toMatch(/\.latchkey\/latchkey\.db$/);
   });
 

@@ -70,14 +70,39 @@ export function authConfigDetails(toolkit: ToolkitFile) {
   }));
 }
 
-function meta(toolkit: ToolkitFile) {
+/** A category's id (Composio's `id`, or `slug` on a single toolkit): its name, lower-case, words joined by dashes. */
+export function categoryId(name: string): string {
+  return name.toLowerCase().replace(/\W+/g, '-');
+}
+
+/** Every category of the catalogue once, by name: `GET /toolkits/categories`. */
+export function toolkitCategories(toolkits: ToolkitFile[]): Array<{ id: string; name: string }> {
+  const byId = new Map<string, string>();
+  for (const name of toolkits.flatMap((t) => t.categories ?? [])) if (!byId.has(categoryId(name))) byId.set(categoryId(name), name);
+  return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Composio's toolkit timestamps. The catalogue changes only with a release, which its version names
+ * (`20261122_00`), so that day stands for both: stable across requests and restarts.
+ */
+const CATALOGUE_DATE = new Date(`${CATALOGUE_VERSION.slice(0, 4)}-${CATALOGUE_VERSION.slice(4, 6)}-${CATALOGUE_VERSION.slice(6, 8)}T00:00:00Z`).toISOString();
+
+/**
+ * `meta` as both API generations declare it. The list names a category `{id, name}`, the single
+ * toolkit `{slug, name}` (the SDK maps each to `{slug, name}` and fails on the other shape).
+ */
+function meta(toolkit: ToolkitFile, categoryKey: 'id' | 'slug') {
   return {
     description: toolkit.description,
     logo: toolkit.logo ?? '',
     app_url: toolkit.docs_url ?? null,
-    categories: (toolkit.categories ?? []).map((c) => ({ id: c.toLowerCase().replace(/\W+/g, '-'), name: c })),
+    categories: (toolkit.categories ?? []).map((name) => ({ [categoryKey]: categoryId(name), name })),
     tools_count: toolkit.tools.length,
     triggers_count: 0,
+    created_at: CATALOGUE_DATE,
+    updated_at: CATALOGUE_DATE,
+    version: CATALOGUE_VERSION,
     available_versions: [CATALOGUE_VERSION],
   };
 }
@@ -86,17 +111,26 @@ export function toolkitListItem(toolkit: ToolkitFile, operatorApps: Record<strin
   return {
     name: toolkit.name,
     slug: toolkit.slug,
+    type: 'native' as const,
     auth_schemes: toolkit.auth_schemes.map((s) => s.mode),
     composio_managed_auth_schemes: managedSchemes(toolkit, operatorApps),
     is_local_toolkit: false,
     no_auth: isNoAuth(toolkit),
-    meta: meta(toolkit),
+    deprecated: { toolkitId: toolkit.slug },
+    meta: meta(toolkit, 'id'),
   };
 }
 
 export function toolkitDetail(toolkit: ToolkitFile, operatorApps: Record<string, unknown>) {
+  const managed = new Set(managedSchemes(toolkit, operatorApps));
   return {
     ...toolkitListItem(toolkit, operatorApps),
+    meta: meta(toolkit, 'slug'),
+    enabled: true,
+    composio_managed_auth: toolkit.auth_schemes
+      .filter((s) => managed.has(s.mode))
+      .map((s) => ({ mode: s.mode, scopes: { available: 'default_scopes' in s ? s.default_scopes : [] } })),
+    deprecated: { toolkitId: toolkit.slug, rawProxyInfoByAuthSchemes: [] },
     base_url: toolkit.base_url,
     connection_fields: (toolkit.connection_fields ?? []).map(wireField),
     auth_config_details: authConfigDetails(toolkit),
