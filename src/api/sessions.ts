@@ -114,7 +114,8 @@ export function sessionRoutes(deps: Deps) {
       const body = await readJson(c, linkBody);
       const toolkit = sessionToolkits(deps, session.config).find((t) => t.slug === body.toolkit.toLowerCase());
       if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `${body.toolkit} is not a toolkit of this session.` });
-      const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl: body.callback_url, alias: body.alias });
+      // session.authorize is the app's explicit (re-)initiation: an EXPIRED account goes back to INITIATED
+      const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl: body.callback_url, alias: body.alias, reinitiate: true });
       return c.json({ link_token: link.linkToken, redirect_url: link.redirectUrl, connected_account_id: link.account.id }, 201);
     })
     .post('/tool_router/session/:id/execute', async (c) => {

@@ -5,9 +5,9 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
 import { connectionDataOf } from '../services/account-state.ts';
-import { usableAccounts } from '../services/session-accounts.ts';
+import { authorizeToolkit, usableAccounts } from '../services/session-accounts.ts';
 import { META_TOOLS, sessionToolkits, sessionTools, type Session } from '../services/sessions.ts';
-import { outcomeEnvelope, pendingOrNewLink, runSessionTool } from '../sessions/run-tool.ts';
+import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 
 /**
  * Composio's meta tools, with the documented input and output shapes. Each returns the envelope
@@ -250,13 +250,13 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
       };
       continue;
     }
-    const link = await pendingOrNewLink(deps, session, toolkit);
+    const link = await authorizeToolkit(deps, session.config, toolkit);
     initiated += 1;
     results[toolkit.slug] = {
       toolkit: toolkit.slug,
       status: 'initiated',
       has_active_connection: false,
-      connected_account_id: link.connectedAccountId,
+      connected_account_id: link.account.id,
       redirect_url: link.redirectUrl,
       instruction: `Show the user this link to connect ${toolkit.name}: ${link.redirectUrl}`,
       was_reinitiated: status.has_active_connection,

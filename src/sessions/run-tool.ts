@@ -3,11 +3,8 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
-import { connectionDataOf, expireAbandonedAccounts } from '../services/account-state.ts';
-import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
-import { authorizeToolkit, latestAccount, resolveSessionConnection } from '../services/session-accounts.ts';
-import { reconnectAccount } from '../services/connected-accounts.ts';
+import { connectionDataOf } from '../services/account-state.ts';
+import { authorizeToolkit, resolveSessionConnection } from '../services/session-accounts.ts';
 import { sessionTools, type Session } from '../services/sessions.ts';
 import { executeWithRefresh } from '../services/tool-execution.ts';
 
@@ -22,29 +19,6 @@ export function sessionTool(deps: Deps, session: Session, slug: string): Catalog
     throw new AppError('TOOL_NOT_FOUND', { message: `${slug} is not a tool of this session.` });
   }
   return entry;
-}
-
-/**
- * A Connect Link for the session user: the pending one if a recent call already made it (so a model
- * that retries does not pile up links), else a new one.
- */
-export async function pendingOrNewLink(deps: Deps, session: Session, toolkit: ToolkitFile, callbackUrl?: string | null) {
-  await expireAbandonedAccounts(deps);
-  const latest = await latestAccount(deps, session.config, toolkit);
-  if (latest?.status === 'EXPIRED') {
-    // reconnect: the same account id comes back to ACTIVE once the user signs in again
-    const link = await reconnectAccount(deps, latest.id, callbackUrl ?? session.config.manageConnections.callbackUrl ?? undefined);
-    return { connectedAccountId: latest.id, redirectUrl: link.redirectUrl };
-  }
-  if (latest?.status === 'INITIATED') {
-    const open = await connectLinksRepo(deps.db).findOpenForAccount(latest.id, deps.clock.now());
-    if (open && (callbackUrl ?? null) === (open.callback_url ?? session.config.manageConnections.callbackUrl ?? null)) {
-      const token = deps.vault.open(open.token_sealed, sealedAad(SEALED_COLUMNS[2], open.id));
-      return { connectedAccountId: latest.id, redirectUrl: `${deps.config.publicUrl}/link/${token}` };
-    }
-  }
-  const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl });
-  return { connectedAccountId: link.account.id, redirectUrl: link.redirectUrl };
 }
 
 /**
@@ -66,11 +40,12 @@ export async function runSessionTool(deps: Deps, session: Session, slug: string,
         message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
       };
     }
-    const link = await pendingOrNewLink(deps, session, entry.toolkit);
+    const link = await authorizeToolkit(deps, session.config, entry.toolkit);
     return {
       kind: 'not_connected',
       toolkit: entry.toolkit,
-      ...link,
+      connectedAccountId: link.account.id,
+      redirectUrl: link.redirectUrl,
       message:
         `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
         `Once they say they are done, call ${entry.tool.slug} again with the same arguments.`,

@@ -66,6 +66,15 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
     expect(result.error).toBeNull();
     expect(result.data).toMatchObject({ login: 'sdk-sam' });
 
+    // an EXPIRED account: session.authorize re-initiates the same account, and waitForConnection sees it through
+    await app.deps.db.updateTable('connected_accounts').set({ status: 'EXPIRED', status_reason: 'Permanent auth error during token refresh' }).where('id', '=', account.id).execute();
+    const again = await session.authorize('testoauth');
+    expect(again.id).toBe(account.id);
+    expect((await composio.connectedAccounts.get(account.id)).status).toBe('INITIATED');
+    const rewaiting = again.waitForConnection(20_000);
+    setTimeout(() => void new FetchBrowser().follow(again.redirectUrl!), 1100);
+    expect((await rewaiting).status).toBe('ACTIVE');
+
     const reopened = await composio.use(session.sessionId);
     expect(reopened.sessionId).toBe(session.sessionId);
   });

@@ -88,6 +88,24 @@ describe('a session and its MCP endpoint', () => {
     await client.close();
   });
 
+  it('hands out one pending account per user and toolkit: concurrent calls, MANAGE_CONNECTIONS and session.authorize re-use it', async () => {
+    const session = await createSession('pia', { auth_configs: { testoauth: authConfigId } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const [a, b] = await Promise.all([client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }), client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })]);
+    const id = text(a).data.connected_account_id;
+    expect(text(b).data.connected_account_id).toBe(id);
+    const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['testoauth'] } }));
+    expect(manage.data.results.testoauth.connected_account_id).toBe(id);
+    const authorize = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'testoauth' } });
+    expect(authorize.body.connected_account_id).toBe(id);
+    const rows = await app.api('/api/v3.1/connected_accounts?user_ids=pia');
+    expect(rows.body.items.map((r: any) => [r.id, r.status])).toEqual([[id, 'INITIATED']]);
+    // an alias asks for another account
+    const other = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'testoauth', alias: 'second' } });
+    expect(other.body.connected_account_id).not.toBe(id);
+    await client.close();
+  });
+
   it('runs tools in parallel with COMPOSIO_MULTI_EXECUTE_TOOL and finds them with COMPOSIO_SEARCH_TOOLS', async () => {
     const session = await createSession('vera');
     const client = await connect(session.mcp.url, session.mcp.headers);

@@ -100,14 +100,23 @@ describe('the token lifecycle against a real OAuth server (2 s access tokens, ro
     expect(mine).toEqual(['composio.connected_account.active', 'composio.connected_account.expired']);
   });
 
-  it('reconnects the same account id through a new link', async () => {
+  it('keeps the account EXPIRED, with its reason, while the agent holds a reconnect link; completing it brings the same id back', async () => {
     const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'lena', toolkits: ['testoauth'], auth_configs: { testoauth: authConfigId } } });
-    const run = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
+    const execute = () => app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
+    const run = await execute();
     expect(run.body.data.connected_account_id).toBe(accountId);
+    expect(run.body.data.redirect_url).toMatch(/\/link\/ln_/);
+    // the app still sees the account as EXPIRED, with the reason, after the agent got its link
+    const listed = await app.api(`/api/v3.1/connected_accounts?user_ids=lena&statuses=EXPIRED`);
+    expect(listed.body.items.map((a: any) => a.id)).toEqual([accountId]);
+    expect(listed.body.items[0].status_reason).toMatch(/^Permanent auth error during token refresh \(invalid_grant\)/);
+    // a retry gets the same link, and no new account appears
+    expect((await execute()).body.data.redirect_url).toBe(run.body.data.redirect_url);
+    expect((await app.api(`/api/v3.1/connected_accounts?user_ids=lena`)).body.items.map((a: any) => a.id)).toEqual([accountId]);
     as.decide.account = 'lena';
     await new FetchBrowser().follow(run.body.data.redirect_url);
-    expect((await app.api(`/api/v3.1/connected_accounts/${accountId}`)).body.status).toBe('ACTIVE');
-    const again = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
+    expect((await app.api(`/api/v3.1/connected_accounts/${accountId}`)).body).toMatchObject({ status: 'ACTIVE', status_reason: null });
+    const again = await execute();
     expect(again.body).toMatchObject({ error: null, data: { login: 'lena' } });
   });
 
