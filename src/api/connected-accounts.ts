@@ -9,6 +9,7 @@ import {
   deleteAccount,
   getAccount,
   initiateConnection,
+  pendingRedirectUrl,
   reconnectAccount,
   revokeAccount,
   setAccountEnabled,
@@ -62,8 +63,8 @@ const STATUSES = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'I
 export function connectedAccountRoutes(deps: Deps) {
   const accounts = connectedAccountsRepo(deps.db);
   const configs = authConfigsRepo(deps.db);
-  const wire = async (row: ConnectedAccountRow, redirectUrl?: string | null) =>
-    connectedAccountWire(deps, row, await configs.findById(row.auth_config_id), { redirectUrl });
+  const wire = async (row: ConnectedAccountRow) =>
+    connectedAccountWire(deps, row, await configs.findById(row.auth_config_id), { redirectUrl: await pendingRedirectUrl(deps, row) });
 
   return new Hono<AppEnv>()
     .post('/connected_accounts/link', async (c) => {

@@ -259,6 +259,16 @@ export async function initiateConnection(deps: Deps, request: InitiateRequest): 
   return { account: await activateAccount(deps, initiated, credentials, connectionData, null), redirectUrl: null };
 }
 
+/**
+ * The link an INITIATED account waits on, as Composio shows it in `state.val.redirectUrl` (its SDK's
+ * schema for an initiated OAuth connection requires it); null for any other status.
+ */
+export async function pendingRedirectUrl(deps: Deps, account: ConnectedAccountRow): Promise<string | null> {
+  if (account.status !== 'INITIATED') return null;
+  const link = await connectLinksRepo(deps.db).findLatestForAccount(account.id);
+  return link ? storedLink(deps, account, link).redirectUrl : null;
+}
+
 export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccountRow> {
   await expireAbandonedAccounts(deps);
   const row = await connectedAccountsRepo(deps.db).findById(id);
