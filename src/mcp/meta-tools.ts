@@ -5,9 +5,9 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
 import { connectionDataOf } from '../services/account-state.ts';
-import { authorizeToolkit, usableAccounts } from '../services/session-accounts.ts';
+import { usableAccounts } from '../services/session-accounts.ts';
 import { META_TOOLS, sessionToolkits, sessionTools, type Session } from '../services/sessions.ts';
-import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
+import { offerLink, outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 
 /**
  * Composio's meta tools, with the documented input and output shapes. Each returns the envelope
@@ -237,6 +237,8 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
   const results: Record<string, unknown> = {};
   let active = 0;
   let initiated = 0;
+  let failed = 0;
+  // each toolkit answers for itself: one that cannot be connected does not lose the others' links
   for (const toolkit of toolkits) {
     const status = await connectionStatus(deps, session, toolkit);
     if (status.has_active_connection && args.reinitiate_all !== true) {
@@ -250,7 +252,13 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
       };
       continue;
     }
-    const link = await authorizeToolkit(deps, session.config, toolkit);
+    const offer = await offerLink(deps, session, toolkit);
+    if ('problem' in offer) {
+      failed += 1;
+      results[toolkit.slug] = { toolkit: toolkit.slug, status: 'failed', has_active_connection: false, error_message: offer.problem };
+      continue;
+    }
+    const { link } = offer;
     initiated += 1;
     results[toolkit.slug] = {
       toolkit: toolkit.slug,
@@ -263,9 +271,14 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
     };
   }
   return ok({
-    message: initiated > 0 ? 'Show each redirect_url to the user; retry the task once they have connected.' : 'All toolkits are connected.',
+    message: [
+      initiated > 0 ? 'Show each redirect_url to the user; retry the task once they have connected.' : failed === 0 ? 'All toolkits are connected.' : '',
+      failed > 0 ? 'Some toolkits cannot be connected: see error_message.' : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     results,
-    summary: { total_toolkits: toolkits.length, active_connections: active, initiated_connections: initiated, failed_connections: 0 },
+    summary: { total_toolkits: toolkits.length, active_connections: active, initiated_connections: initiated, failed_connections: failed },
     session: { id: session.row.id, instructions: '' },
   });
 }

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
 import { connectionDataOf } from '../services/account-state.ts';
 import { authorizeToolkit, resolveSessionConnection } from '../services/session-accounts.ts';
+import type { CreatedLink } from '../services/connected-accounts.ts';
 import { sessionTools, type Session } from '../services/sessions.ts';
 import { executeWithRefresh } from '../services/tool-execution.ts';
 
@@ -19,6 +20,21 @@ export function sessionTool(deps: Deps, session: Session, slug: string): Catalog
     throw new AppError('TOOL_NOT_FOUND', { message: `${slug} is not a tool of this session.` });
   }
   return entry;
+}
+
+/**
+ * A Connect Link for the session user, or, when none can be made (the toolkit has no usable auth
+ * config: no operator OAuth app, a disabled or deleted override), words meant for the model and the
+ * user. The operator's fix (which setting to set) goes to the log; the REST routes answer it as is.
+ */
+export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFile): Promise<{ link: CreatedLink } | { problem: string }> {
+  try {
+    return { link: await authorizeToolkit(deps, session.config, toolkit) };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    deps.log.warn({ session_id: session.row.id, toolkit: toolkit.slug, code: error.code, fix: error.message }, 'no Connect Link could be made for a session');
+    return { problem: `${toolkit.name} cannot be connected yet: this app is not set up for ${toolkit.name}. Tell the user that ${toolkit.name} is not available for now.` };
+  }
 }
 
 /**
@@ -40,7 +56,9 @@ export async function runSessionTool(deps: Deps, session: Session, slug: string,
         message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
       };
     }
-    const link = await authorizeToolkit(deps, session.config, entry.toolkit);
+    const offer = await offerLink(deps, session, entry.toolkit);
+    if ('problem' in offer) return { kind: 'not_connected', toolkit: entry.toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
+    const { link } = offer;
     return {
       kind: 'not_connected',
       toolkit: entry.toolkit,

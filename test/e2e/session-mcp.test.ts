@@ -106,6 +106,24 @@ describe('a session and its MCP endpoint', () => {
     await client.close();
   });
 
+  it('answers COMPOSIO_MANAGE_CONNECTIONS per toolkit when one has no usable auth config: links for the others, user words for it, the fix in the log', async () => {
+    const session = await createSession('quin', { toolkits: { enable: ['testkey', 'gmail'] } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['gmail', 'testkey'] } }));
+    expect(manage.data.results.testkey).toMatchObject({ status: 'initiated', redirect_url: expect.stringMatching(/\/link\/ln_/) });
+    expect(manage.data.results.gmail).toMatchObject({ status: 'failed', has_active_connection: false, error_message: expect.stringMatching(/Gmail/) });
+    expect(manage.data.summary).toMatchObject({ total_toolkits: 2, initiated_connections: 1, failed_connections: 1 });
+    // a direct call gets the same words; the operator's fix is in the log and the REST answer, never shown to the model
+    const direct = await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'GMAIL_GET_PROFILE', arguments: {} }], sync_response_to_workbench: false } });
+    expect(text(direct).data.results[0].response.data).toMatchObject({ connected: false, redirect_url: null });
+    expect(JSON.stringify([manage, text(direct)])).not.toMatch(/LATCHKEY_|client_id/);
+    expect(app.logs.some((l) => l.includes('LATCHKEY_OAUTH_GMAIL_CLIENT_ID'))).toBe(true);
+    const rest = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'gmail' } });
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.message).toMatch(/LATCHKEY_OAUTH_GMAIL_CLIENT_ID/);
+    await client.close();
+  });
+
   it('runs tools in parallel with COMPOSIO_MULTI_EXECUTE_TOOL and finds them with COMPOSIO_SEARCH_TOOLS', async () => {
     const session = await createSession('vera');
     const client = await connect(session.mcp.url, session.mcp.headers);
