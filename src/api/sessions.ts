@@ -12,7 +12,7 @@ import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccoun
 import { executeProxy } from '../execution/execute.ts';
 import { executionOptions } from '../services/tool-execution.ts';
 import { proxyWire } from './tools.ts';
-import { createSession, deleteSession, getSession, metaToolSlugs, sessionToken, sessionToolkits, sessionTools, sessionWire, updateSession } from '../services/sessions.ts';
+import { createSession, deleteSession, getSession, metaToolSlugs, preloadedTools, sessionToken, sessionToolkits, sessionWire, updateSession } from '../services/sessions.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { pageOf, pageQuery } from './pagination.ts';
@@ -82,7 +82,8 @@ export function sessionRoutes(deps: Deps) {
     .get('/tool_router/session/:id/tools', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const q = validate(z.object(pageQuery), c.req.query(), 'query');
-      const items = [...metaToolSlugs(session.config).map(META_TOOL_WIRE), ...sessionTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
+      // as tools/list: the meta tools and the preloaded tools (Composio's session.tools())
+      const items = [...metaToolSlugs(session.config).map(META_TOOL_WIRE), ...preloadedTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
       return c.json(pageOf(items, q, 1000));
     })
     .get('/tool_router/session/:id/toolkits', async (c) => {

@@ -178,7 +178,7 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
     results,
     tool_schemas: schemas,
     toolkit_connection_statuses: statuses,
-    next_steps_guidance: ['Call the primary tools with COMPOSIO_MULTI_EXECUTE_TOOL (or directly) using the input schemas above.'],
+    next_steps_guidance: [`Call the primary tools with ${META_TOOLS.MULTI_EXECUTE} using the input schemas above.`],
     session: { id: session.row.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
     time_info: { current_time_utc: now.toISOString(), current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000), message: 'Current UTC time' },
   });

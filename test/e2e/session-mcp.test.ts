@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function createSession(userId: string, extra: Record<string, unknown> = {}) {
-  const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, ...extra } });
+  // the toolkit tools these tests call directly are preloaded (by default a session lists the meta tools only)
+  const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, preload: { tools: 'all' }, ...extra } });
   expect(res.status).toBe(201);
   return res.body as { session_id: string; mcp: { type: string; url: string; headers: Record<string, string> }; tool_router_tools: string[]; config: any; config_version: number };
 }
@@ -66,6 +67,37 @@ describe('a session and its MCP endpoint', () => {
     expect(me.inputSchema).toMatchObject({ type: 'object' });
     expect(me.annotations).toMatchObject({ readOnlyHint: true });
     await client.close();
+  });
+
+  it('lists only the meta tools by default; preloaded tools beside them; a tool not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL', async () => {
+    const plain = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma' } });
+    expect(plain.body.config).toMatchObject({ preload: { tools: [] }, search: { enable: true }, execute: { enable_multi_execute: true } });
+    const client = await connect(plain.body.mcp.url, plain.body.mcp.headers);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(plain.body.tool_router_tools);
+    const direct = await client.callTool({ name: 'HACKERNEWS_GET_ITEM', arguments: { id: 1 } });
+    expect(direct.isError).toBe(true);
+    expect((direct.content as any)[0].text).toMatch(/not loaded in this session: run it with COMPOSIO_MULTI_EXECUTE_TOOL/);
+    const multi = text(await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {} }], sync_response_to_workbench: false } }));
+    expect(multi.data.results[0].response.data.redirect_url).toMatch(/\/link\/ln_/);
+    await client.close();
+
+    const some = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', preload: { tools: ['hackernews_get_item'] } } });
+    expect(some.body.config.preload).toEqual({ tools: ['HACKERNEWS_GET_ITEM'] });
+    expect(some.body.warnings).toBeUndefined();
+    const listed = await connect(some.body.mcp.url, some.body.mcp.headers);
+    expect((await listed.listTools()).tools.map((t) => t.name)).toEqual([...some.body.tool_router_tools, 'HACKERNEWS_GET_ITEM']);
+    await listed.close();
+    const sessionTools = await app.api(`/api/v3.1/tool_router/session/${some.body.session_id}/tools`);
+    expect(sessionTools.body.items.map((t: any) => t.slug)).toEqual([...some.body.tool_router_tools, 'HACKERNEWS_GET_ITEM']);
+
+    const noFilter = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', preload: { tools: 'all' } } });
+    expect(noFilter.status).toBe(400);
+    expect(noFilter.body.error.errors[0]).toMatchObject({ field: 'preload.tools', message: expect.stringMatching(/toolkit filter/) });
+    const unknown = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', toolkits: ['hackernews'], preload: { tools: ['TESTKEY_WHOAMI'] } } });
+    expect(unknown.status).toBe(400);
+    const many = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', toolkits: ['github', 'gmail'], preload: { tools: 'all' } } });
+    expect(many.status).toBe(201);
+    expect(many.body.warnings).toEqual([{ code: 'PRELOAD_TOOLS_HIGH_CONTEXT_USAGE', message: expect.stringMatching(/tools are preloaded/) }]);
   });
 
   it('answers an unconnected toolkit with a Connect Link, and the same call succeeds after the user connects', async () => {
