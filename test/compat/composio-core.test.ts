@@ -147,6 +147,7 @@ describe('sessions', () => {
       authConfigs: { testkey: config.id },
       connectedAccounts: { testkey: account.id },
       manageConnections: { callbackUrl: 'https://app.example.com/done' },
+      preload: { tools: ['TESTKEY_WHOAMI', 'TESTOAUTH_GET_ME'] },
       mcp: true,
     });
     expect(session.mcp.url).toBe(`${stack.app.url}/tool_router/${session.sessionId}/mcp`);
