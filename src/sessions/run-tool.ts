@@ -22,6 +22,9 @@ export function sessionTool(deps: Deps, session: Session, slug: string): Catalog
   return entry;
 }
 
+/** The failures that mean "this toolkit has no auth config a link could go through": the operator's to fix. */
+const NO_USABLE_AUTH_CONFIG = new Set<string>(['OPERATOR_APP_MISSING', 'AUTH_CONFIG_DISABLED', 'AUTH_CONFIG_NOT_FOUND']);
+
 /**
  * A Connect Link for the session user, or, when none can be made (the toolkit has no usable auth
  * config: no operator OAuth app, a disabled or deleted override), words meant for the model and the
@@ -31,7 +34,7 @@ export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFi
   try {
     return { link: await authorizeToolkit(deps, session.config, toolkit) };
   } catch (error) {
-    if (!(error instanceof AppError)) throw error;
+    if (!(error instanceof AppError) || !NO_USABLE_AUTH_CONFIG.has(error.code)) throw error;
     deps.log.warn({ session_id: session.row.id, toolkit: toolkit.slug, code: error.code, fix: error.message }, 'no Connect Link could be made for a session');
     return { problem: `${toolkit.name} cannot be connected yet: this app is not set up for ${toolkit.name}. Tell the user that ${toolkit.name} is not available for now.` };
   }
