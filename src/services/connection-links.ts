@@ -14,6 +14,8 @@ export interface UserLinkRequest {
   authConfig: AuthConfigRow;
   /** re-use only accounts of this auth config (a session's override); otherwise any of the toolkit */
   onlyAuthConfigId?: string;
+  /** re-use only these accounts (a session's pinned accounts of the toolkit) */
+  onlyAccountIds?: string[];
   callbackUrl?: string | null;
   alias?: string;
   /** the caller asked for another account (an alias, multi-account): never re-use a pending one */
@@ -49,7 +51,7 @@ export async function linkForUser(deps: Deps, request: UserLinkRequest): Promise
     const accounts = connectedAccountsRepo(trx);
     const pending = request.newAccount
       ? undefined
-      : await accounts.findPending(request.userId, request.toolkit.slug, { authConfigId: request.onlyAuthConfigId, initiatedSince: now - LINK_TTL_MS });
+      : await accounts.findPending(request.userId, request.toolkit.slug, { authConfigId: request.onlyAuthConfigId, ids: request.onlyAccountIds, initiatedSince: now - LINK_TTL_MS });
     if (!pending) {
       const account = await insertInitiatedAccount(deps, request.authConfig, request.toolkit, request, {}, trx);
       return issueLink(deps, account, callbackUrl, trx);

@@ -66,6 +66,7 @@ export async function authorizeToolkit(
     toolkit,
     authConfig,
     onlyAuthConfigId: override,
+    onlyAccountIds: config.connectedAccounts[toolkit.slug],
     callbackUrl: options.callbackUrl ?? config.manageConnections.callbackUrl,
     alias: options.alias,
     newAccount: options.alias !== undefined,

@@ -66,12 +66,14 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
 
     /**
      * The user's connection of a toolkit that waits to be completed: the newest INITIATED account
-     * started since `initiatedSince`, else the newest EXPIRED one (a reconnect). Optionally of one auth config.
+     * started since `initiatedSince`, else the newest EXPIRED one (a reconnect). Optionally of one auth
+     * config, or among given accounts (a session's pinned ones).
      */
-    async findPending(userId: string, toolkitSlug: string, options: { authConfigId?: string; initiatedSince: number }): Promise<ConnectedAccountRow | undefined> {
+    async findPending(userId: string, toolkitSlug: string, options: { authConfigId?: string; ids?: string[]; initiatedSince: number }): Promise<ConnectedAccountRow | undefined> {
       const newest = (status: string) => {
         let query = db.selectFrom('connected_accounts').selectAll().where('user_id', '=', userId).where('toolkit_slug', '=', toolkitSlug).where('status', '=', status);
         if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
+        if (options.ids) query = query.where('id', 'in', options.ids);
         if (status === 'INITIATED') query = query.where('updated_at', '>=', options.initiatedSince);
         return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
       };
