@@ -76,7 +76,8 @@ const api = async (path: string, body?: unknown) => {
 };
 const benchConfig = await api('/api/v3.1/auth_configs', { toolkit: { slug: 'benchapi' } });
 await api('/api/v3.1/connected_accounts', { auth_config: { id: benchConfig.auth_config.id }, connection: { user_id: 'bench', state: { authScheme: 'BEARER_TOKEN', val: { token: 'bench-token' } } } });
-const session = await api('/api/v3.1/tool_router/session', { user_id: 'bench', toolkits: ['benchapi'] });
+// the tool is preloaded so the load clients call it directly (a default session lists the meta tools only)
+const session = await api('/api/v3.1/tool_router/session', { user_id: 'bench', toolkits: ['benchapi'], preload: { tools: 'all' } });
 const mcpUrl: string = session.mcp.url;
 const mcpHeaders: Record<string, string> = session.mcp.headers;
 
@@ -180,6 +181,32 @@ out(`| operation | per second (16 concurrent) | median ms |`);
 out(`|---|---|---|`);
 out(`| create a session (REST) | ${fmt((await load(16, createSession)).rate, 0)} | ${fmt((await latency(Math.min(N, 300), createSession)).median)} |`);
 out(`| MCP tools/list | ${fmt((await load(16, latchkeyList)).rate, 0)} | ${fmt((await latency(N, latchkeyList)).median)} |`);
+
+
+// What an agent reads before it starts: the tools/list answer, by session kind
+const listAnswer = async (body: Record<string, unknown>) => {
+  const made = await api('/api/v3.1/tool_router/session', { user_id: 'bench-size', ...body });
+  const res = await fetch(made.mcp.url, {
+    method: 'POST',
+    headers: { ...made.mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+  });
+  const text = await res.text();
+  return { tools: (JSON.parse(text) as { result: { tools: unknown[] } }).result.tools.length, bytes: Buffer.byteLength(text) };
+};
+const everyToolkit = deps.catalogue.toolkits.map((t) => t.slug);
+out('');
+out('## tools/list answer (what an agent reads before it starts; tokens estimated as bytes / 4)');
+out(`| session | tools | bytes | ~tokens |`);
+out(`|---|---|---|---|`);
+for (const [label, body] of [
+  ['default (no toolkit filter): meta tools only', {}],
+  ['toolkits [github], preload all', { toolkits: ['github'], preload: { tools: 'all' } }],
+  [`every toolkit (${everyToolkit.length}), preload all`, { toolkits: everyToolkit, preload: { tools: 'all' } }],
+] as const) {
+  const size = await listAnswer(body);
+  out(`| ${label} | ${size.tools} | ${size.bytes} | ${fmt(size.bytes / 4, 0)} |`);
+}
 
 out('');
 out('## Memory (latchkey process)');

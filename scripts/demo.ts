@@ -42,7 +42,8 @@ const base = `http://127.0.0.1:${server.port}`;
 const created = await fetch(`${base}/api/v3.1/tool_router/session`, {
   method: 'POST',
   headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-  body: JSON.stringify({ user_id: 'demo-user', toolkits: ['testoauth', 'hackernews'] }),
+  // the demo's tools are preloaded so the inspector can call them directly (by default only the meta tools are listed)
+  body: JSON.stringify({ user_id: 'demo-user', toolkits: ['testoauth', 'hackernews'], preload: { tools: 'all' } }),
 });
 const session = (await created.json()) as { session_id: string; mcp: { url: string; headers: Record<string, string> } };
 const token = session.mcp.headers['x-session-token'];

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, SqliteQueryCompiler, type LimitNode, type OffsetNode, type OperationNode } from 'kysely';
+import { Kysely, Migrator, sql, SqliteDialect, SqliteQueryCompiler, type LimitNode, type OffsetNode, type OperationNode } from 'kysely';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -85,6 +85,27 @@ function withStatementCache(sqlite: BetterSqlite3.Database) {
       return statement;
     },
   };
+}
+
+/**
+ * A transaction that takes SQLite's write lock as it begins (BEGIN IMMEDIATE), for work that reads and
+ * then inserts what it did not find. With a plain BEGIN, two processes can both read "nothing there";
+ * the second to write then fails (SQLITE_BUSY) instead of waiting. IMMEDIATE makes the second wait
+ * (busy_timeout) and then read the first one's row. Inside one process, Kysely's single-connection
+ * mutex already runs such transactions one at a time.
+ */
+export async function writeTransaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await work(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {

@@ -9,7 +9,7 @@ import {
   deleteAccount,
   getAccount,
   initiateConnection,
-  pendingLinkUrl,
+  pendingRedirectUrl,
   reconnectAccount,
   revokeAccount,
   setAccountEnabled,
@@ -64,7 +64,7 @@ export function connectedAccountRoutes(deps: Deps) {
   const accounts = connectedAccountsRepo(deps.db);
   const configs = authConfigsRepo(deps.db);
   const wire = async (row: ConnectedAccountRow) =>
-    connectedAccountWire(deps, row, await configs.findById(row.auth_config_id), { redirectUrl: await pendingLinkUrl(deps, row) });
+    connectedAccountWire(deps, row, await configs.findById(row.auth_config_id), { redirectUrl: await pendingRedirectUrl(deps, row) });
 
   return new Hono<AppEnv>()
     .post('/connected_accounts/link', async (c) => {

@@ -12,7 +12,7 @@ import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccoun
 import { executeProxy } from '../execution/execute.ts';
 import { executionOptions } from '../services/tool-execution.ts';
 import { proxyWire } from './tools.ts';
-import { createSession, deleteSession, getSession, metaToolSlugs, sessionToken, sessionToolkits, sessionTools, sessionWire, updateSession } from '../services/sessions.ts';
+import { createSession, deleteSession, getSession, metaToolSlugs, preloadedTools, sessionToken, sessionToolkits, sessionWire, updateSession } from '../services/sessions.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
@@ -84,7 +84,8 @@ export function sessionRoutes(deps: Deps) {
     .get('/tool_router/session/:id/tools', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const q = validate(z.object(pageQuery), c.req.query(), 'query');
-      const items = [...metaToolSlugs(session.config).map(META_TOOL_WIRE), ...sessionTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
+      // as tools/list: the meta tools and the preloaded tools (Composio's session.tools())
+      const items = [...metaToolSlugs(session.config).map(META_TOOL_WIRE), ...preloadedTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
       return c.json(pageOf(items, q, 1000));
     })
     .get('/tool_router/session/:id/toolkits', async (c) => {
@@ -116,7 +117,8 @@ export function sessionRoutes(deps: Deps) {
       const body = await readJson(c, linkBody);
       const toolkit = sessionToolkits(deps, session.config).find((t) => t.slug === body.toolkit.toLowerCase());
       if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `${body.toolkit} is not a toolkit of this session.` });
-      const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl: body.callback_url, alias: body.alias });
+      // session.authorize is the app's explicit (re-)initiation: an EXPIRED account goes back to INITIATED
+      const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl: body.callback_url, alias: body.alias, reinitiate: true });
       return c.json({ link_token: link.linkToken, redirect_url: link.redirectUrl, connected_account_id: link.account.id }, 201);
     })
     .post('/tool_router/session/:id/execute', async (c) => {

@@ -7,7 +7,7 @@ import { ToolInputError, type ToolResult } from '../execution/execute.ts';
 import { connectionDataOf } from '../services/account-state.ts';
 import { usableAccounts } from '../services/session-accounts.ts';
 import { META_TOOLS, sessionToolkits, sessionTools, type Session } from '../services/sessions.ts';
-import { outcomeEnvelope, pendingOrNewLink, runSessionTool } from '../sessions/run-tool.ts';
+import { offerLink, outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 
 /**
  * Composio's meta tools, with the documented input and output shapes. Each returns the envelope
@@ -178,7 +178,7 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
     results,
     tool_schemas: schemas,
     toolkit_connection_statuses: statuses,
-    next_steps_guidance: ['Call the primary tools with COMPOSIO_MULTI_EXECUTE_TOOL (or directly) using the input schemas above.'],
+    next_steps_guidance: [`Call the primary tools with ${META_TOOLS.MULTI_EXECUTE} using the input schemas above.`],
     session: { id: session.row.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
     time_info: { current_time_utc: now.toISOString(), current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000), message: 'Current UTC time' },
   });
@@ -237,6 +237,8 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
   const results: Record<string, unknown> = {};
   let active = 0;
   let initiated = 0;
+  let failed = 0;
+  // each toolkit answers for itself: one that cannot be connected does not lose the others' links
   for (const toolkit of toolkits) {
     const status = await connectionStatus(deps, session, toolkit);
     if (status.has_active_connection && args.reinitiate_all !== true) {
@@ -250,22 +252,33 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
       };
       continue;
     }
-    const link = await pendingOrNewLink(deps, session, toolkit);
+    const offer = await offerLink(deps, session, toolkit);
+    if ('problem' in offer) {
+      failed += 1;
+      results[toolkit.slug] = { toolkit: toolkit.slug, status: 'failed', has_active_connection: false, error_message: offer.problem };
+      continue;
+    }
+    const { link } = offer;
     initiated += 1;
     results[toolkit.slug] = {
       toolkit: toolkit.slug,
       status: 'initiated',
       has_active_connection: false,
-      connected_account_id: link.connectedAccountId,
+      connected_account_id: link.account.id,
       redirect_url: link.redirectUrl,
       instruction: `Show the user this link to connect ${toolkit.name}: ${link.redirectUrl}`,
       was_reinitiated: status.has_active_connection,
     };
   }
   return ok({
-    message: initiated > 0 ? 'Show each redirect_url to the user; retry the task once they have connected.' : 'All toolkits are connected.',
+    message: [
+      initiated > 0 ? 'Show each redirect_url to the user; retry the task once they have connected.' : failed === 0 ? 'All toolkits are connected.' : '',
+      failed > 0 ? 'Some toolkits cannot be connected: see error_message.' : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     results,
-    summary: { total_toolkits: toolkits.length, active_connections: active, initiated_connections: initiated, failed_connections: 0 },
+    summary: { total_toolkits: toolkits.length, active_connections: active, initiated_connections: initiated, failed_connections: failed },
     session: { id: session.row.id, instructions: '' },
   });
 }

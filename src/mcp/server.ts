@@ -5,8 +5,8 @@ import type { ToolDefinition } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
-import { derivedFromConfig, metaToolSlugs, sessionTools, type Session } from '../services/sessions.ts';
-import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
+import { derivedFromConfig, META_TOOLS, metaToolSlugs, preloadedSlugs, preloadedTools, type Session } from '../services/sessions.ts';
+import { outcomeEnvelope, runSessionTool, sessionTool } from '../sessions/run-tool.ts';
 import { META_DEFINITIONS, runMetaTool } from './meta-tools.ts';
 
 export interface McpClientInfo {
@@ -31,7 +31,7 @@ const toolListOf = derivedFromConfig((deps, config): Tool[] => {
     const def = META_DEFINITIONS[name]!;
     return { name, description: def.description, inputSchema: def.inputSchema as Tool['inputSchema'], annotations: def.annotations };
   });
-  const direct = sessionTools(deps, config).map(({ tool }) => ({
+  const direct = preloadedTools(deps, config).map(({ tool }) => ({
     name: tool.slug,
     description: tool.description,
     inputSchema: tool.input_parameters as Tool['inputSchema'],
@@ -56,6 +56,13 @@ function errorResult(message: string): CallToolResult {
 export async function callSessionTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>, client: McpClientInfo): Promise<CallToolResult> {
   try {
     if (metaToolSlugs(session.config).includes(name)) return asToolResult(await runMetaTool(deps, session, name, args));
+    // Only listed tools are called directly (MCP tools/call names a tool from tools/list); a tool of
+    // the session that was not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL, as at Composio.
+    if (!preloadedSlugs(deps, session.config).has(name)) {
+      const entry = sessionTool(deps, session, name);
+      const how = session.config.multiExecuteEnabled ? `: run it with ${META_TOOLS.MULTI_EXECUTE}` : ' (preload it in the session to call it directly)';
+      return errorResult(`${entry.tool.slug} is not loaded in this session${how}.`);
+    }
     const { account, ...toolArgs } = args;
     const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined);
     if (outcome.kind === 'not_connected' && outcome.redirectUrl && (await client.urlElicitation())) {

@@ -18,6 +18,14 @@ export const STATUS_REASONS = {
 
 export const LINK_TTL_MS = 10 * 60_000;
 
+/**
+ * The statuses a live Connect Link may complete its account from: INITIATED (a new connection or an
+ * explicit re-initiation), and EXPIRED (a reconnect link handed to the agent leaves the account
+ * EXPIRED, with its reason, until the user completes it). REVOKED, FAILED, INACTIVE never come back
+ * through an old link; the link itself is single-use and expires after LINK_TTL_MS.
+ */
+export const LINKABLE_STATUSES: readonly string[] = ['INITIATED', 'EXPIRED'];
+
 export function sealCredentials(deps: Deps, accountId: string, credentials: Credentials): string {
   return deps.vault.sealJson(credentials, sealedAad(CREDENTIALS_COLUMN, accountId));
 }

@@ -10,7 +10,7 @@ import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-co
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
-import { connectionDataOf, STATUS_REASONS } from './account-state.ts';
+import { connectionDataOf, LINKABLE_STATUSES, STATUS_REASONS } from './account-state.ts';
 import { oauthClientFor, toolkitOf } from './auth-configs.ts';
 import { activateAccount, failAccount, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
 import { callbackUrl, oauth1Scheme, oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
@@ -48,7 +48,7 @@ export async function openLink(deps: Deps, token: string): Promise<OpenLink | Li
   if (link.used_at !== null) return 'used';
   if (link.expires_at <= deps.clock.now()) return 'expired';
   const account = await connectedAccountsRepo(deps.db).findById(link.connected_account_id);
-  if (!account || account.status !== 'INITIATED') return 'not_pending';
+  if (!account || !LINKABLE_STATUSES.includes(account.status)) return 'not_pending';
   const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
   if (!config || config.status !== 'ENABLED') return 'not_pending';
   return { link, account, config, toolkit: toolkitOf(deps, account.toolkit_slug) };
@@ -138,7 +138,7 @@ async function takeLink(deps: Deps, stateValue: string | null, browserNonceFor: 
   if (!link) return 'used_state';
   const account = await connectedAccountsRepo(deps.db).findById(link.connected_account_id);
   const config = account && (await authConfigsRepo(deps.db).findById(account.auth_config_id));
-  if (!account || !config || account.status !== 'INITIATED') return 'used_state';
+  if (!account || !config || !LINKABLE_STATUSES.includes(account.status)) return 'used_state';
   if (link.expires_at <= deps.clock.now()) return 'expired';
   return { link, account, config, toolkit: toolkitOf(deps, account.toolkit_slug), flow };
 }

@@ -6,12 +6,13 @@ import { HOST_SAFE } from '../execution/templates.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { revokeToken } from '../oauth/client.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
-import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
+import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
+import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
-import { connectionDataOf, credentialsOf, expireAbandonedAccounts, LINK_TTL_MS, sealCredentials, STATUS_REASONS, type Credentials } from './account-state.ts';
+import { connectionDataOf, credentialsOf, expireAbandonedAccounts, LINK_TTL_MS, LINKABLE_STATUSES, sealCredentials, STATUS_REASONS, type Credentials } from './account-state.ts';
 import { getAuthConfig, oauthClientFor, toolkitOf } from './auth-configs.ts';
 import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
 
@@ -37,18 +38,13 @@ function linkUrl(deps: Deps, token: string): string {
   return `${deps.config.publicUrl}/link/${token}`;
 }
 
-/**
- * The Connect Link an INITIATED account waits on, while it can still be opened. Composio reports it as
- * `state.val.redirectUrl`, and both SDK generations' state schemas require it of an INITIATED OAuth
- * account (without it they drop the account's whole `state`).
- */
-export async function pendingLinkUrl(deps: Deps, account: ConnectedAccountRow): Promise<string | null> {
-  if (account.status !== 'INITIATED') return null;
-  const open = await connectLinksRepo(deps.db).findOpenForAccount(account.id, deps.clock.now(), 0);
-  return open ? linkUrl(deps, deps.vault.open(open.token_sealed, sealedAad(LINK_TOKEN_COLUMN, open.id))) : null;
+/** A stored link shown again: its token is kept sealed beside the hash for this. */
+export function storedLink(deps: Deps, account: ConnectedAccountRow, link: ConnectLinkRow): CreatedLink {
+  const token = deps.vault.open(link.token_sealed, sealedAad(LINK_TOKEN_COLUMN, link.id));
+  return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt: link.expires_at };
 }
 
-async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
+export async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
   const config = await getAuthConfig(deps, id);
   if (config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `Auth config ${id} is disabled.` });
   return config;
@@ -75,13 +71,13 @@ export function validateConnectionData(toolkit: ToolkitFile, data: Record<string
   return out;
 }
 
-/** A new single-use link for an account, replacing any earlier one; the account goes (back) to INITIATED. */
-export async function issueLink(deps: Deps, account: ConnectedAccountRow, callbackUrl: string | undefined): Promise<CreatedLink> {
+/** A new single-use link for an account; it does not change the account's status. */
+export async function issueLink(deps: Deps, account: ConnectedAccountRow, callbackUrl: string | undefined, db: Kysely<Database> = deps.db): Promise<CreatedLink> {
   const now = deps.clock.now();
   const token = newSecret('ln');
   const id = newId('lnk');
   const expiresAt = now + LINK_TTL_MS;
-  await connectLinksRepo(deps.db).insert({
+  await connectLinksRepo(db).insert({
     id,
     token_hash: hashSecret(token),
     token_sealed: deps.vault.seal(token, sealedAad(LINK_TOKEN_COLUMN, id)),
@@ -98,7 +94,7 @@ export async function issueLink(deps: Deps, account: ConnectedAccountRow, callba
   return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt };
 }
 
-function checkCallbackUrl(url: string | undefined): string | undefined {
+export function checkCallbackUrl(url: string | undefined): string | undefined {
   if (url === undefined || url === '') return undefined;
   let parsed: URL;
   try {
@@ -113,7 +109,14 @@ function checkCallbackUrl(url: string | undefined): string | undefined {
 }
 
 /** A new INITIATED account for a user, through an enabled auth config. */
-async function insertInitiatedAccount(deps: Deps, config: AuthConfigRow, toolkit: ToolkitFile, request: LinkRequest, connectionData: Record<string, string>): Promise<ConnectedAccountRow> {
+export async function insertInitiatedAccount(
+  deps: Deps,
+  config: AuthConfigRow,
+  toolkit: ToolkitFile,
+  request: Pick<LinkRequest, 'userId' | 'alias'>,
+  connectionData: Record<string, string>,
+  db: Kysely<Database> = deps.db,
+): Promise<ConnectedAccountRow> {
   const now = deps.clock.now();
   const account: ConnectedAccountRow = {
     id: newId('ca'),
@@ -132,7 +135,7 @@ async function insertInitiatedAccount(deps: Deps, config: AuthConfigRow, toolkit
     updated_at: now,
     ...cleanRefreshState(null),
   };
-  await connectedAccountsRepo(deps.db).insert(account);
+  await connectedAccountsRepo(db).insert(account);
   return account;
 }
 
@@ -182,8 +185,9 @@ export function toolConnection(deps: Deps, account: ConnectedAccountRow, config:
 }
 
 /**
- * Makes an account ACTIVE with new credentials (only from INITIATED, so a late callback cannot
- * resurrect a deleted, revoked or expired link), then names it with the provider's identity.
+ * Makes an account ACTIVE with new credentials, only from the status the caller read (INITIATED, or
+ * EXPIRED for a reconnect), so a callback racing a revoke or a delete cannot resurrect the account;
+ * then names it with the provider's identity.
  */
 export async function activateAccount(
   deps: Deps,
@@ -203,7 +207,9 @@ export async function activateAccount(
     updated_at: now,
     ...cleanRefreshState(now),
   };
-  const changed = await emitAccountEvent(deps, 'composio.connected_account.active', account.id, (trx) => connectedAccountsRepo(trx).updateIfStatus(account.id, 'INITIATED', changes));
+  const changed =
+    LINKABLE_STATUSES.includes(account.status) &&
+    (await emitAccountEvent(deps, 'composio.connected_account.active', account.id, (trx) => connectedAccountsRepo(trx).updateIfStatus(account.id, account.status, changes)));
   if (!changed) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This connection is no longer waiting to be completed.' });
   }
@@ -251,6 +257,16 @@ export async function initiateConnection(deps: Deps, request: InitiateRequest): 
   }
   const initiated = await insertInitiatedAccount(deps, config, toolkit, rest, connectionData);
   return { account: await activateAccount(deps, initiated, credentials, connectionData, null), redirectUrl: null };
+}
+
+/**
+ * The link an INITIATED account waits on, as Composio shows it in `state.val.redirectUrl` (its SDK's
+ * schema for an initiated OAuth connection requires it); null for any other status.
+ */
+export async function pendingRedirectUrl(deps: Deps, account: ConnectedAccountRow): Promise<string | null> {
+  if (account.status !== 'INITIATED') return null;
+  const link = await connectLinksRepo(deps.db).findLatestForAccount(account.id);
+  return link ? storedLink(deps, account, link).redirectUrl : null;
 }
 
 export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccountRow> {

@@ -5,8 +5,9 @@ import { AppError } from '../errors.ts';
 import type { SessionConfig } from '../sessions/config.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { connectionDataOf } from './account-state.ts';
-import { ensureDefaultAuthConfig, getAuthConfig } from './auth-configs.ts';
-import { createLink, type CreatedLink } from './connected-accounts.ts';
+import { ensureDefaultAuthConfig } from './auth-configs.ts';
+import { enabledConfig, type CreatedLink } from './connected-accounts.ts';
+import { linkForUser } from './connection-links.ts';
 import { connectionFor, resolveAccount, type ResolvedConnection } from './tool-execution.ts';
 
 /**
@@ -46,16 +47,30 @@ export async function resolveSessionConnection(deps: Deps, config: SessionConfig
   }
 }
 
-/** A Connect Link for the session user and a toolkit, through the session's auth config override or the default one. */
-export async function authorizeToolkit(deps: Deps, config: SessionConfig, toolkit: ToolkitFile, options: { callbackUrl?: string | null; alias?: string } = {}): Promise<CreatedLink> {
+/**
+ * A Connect Link for the session user and a toolkit, through the session's auth config override or the
+ * default one; the user's pending connection is re-used (linkForUser). `reinitiate` is the app's
+ * explicit session.authorize; an alias asks for another account.
+ */
+export async function authorizeToolkit(
+  deps: Deps,
+  config: SessionConfig,
+  toolkit: ToolkitFile,
+  options: { callbackUrl?: string | null; alias?: string; reinitiate?: boolean } = {},
+): Promise<CreatedLink> {
   if (isNoAuth(toolkit)) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `${toolkit.name} needs no connection.` });
   const override = config.authConfigs[toolkit.slug];
-  const authConfig = override ? await getAuthConfig(deps, override) : await ensureDefaultAuthConfig(deps, toolkit.slug);
-  return createLink(deps, {
-    authConfigId: authConfig.id,
+  const authConfig = await enabledConfig(deps, override ?? (await ensureDefaultAuthConfig(deps, toolkit.slug)).id);
+  return linkForUser(deps, {
     userId: config.userId,
-    callbackUrl: options.callbackUrl ?? config.manageConnections.callbackUrl ?? undefined,
+    toolkit,
+    authConfig,
+    onlyAuthConfigId: override,
+    onlyAccountIds: config.connectedAccounts[toolkit.slug],
+    callbackUrl: options.callbackUrl ?? config.manageConnections.callbackUrl,
     alias: options.alias,
+    newAccount: options.alias !== undefined,
+    reinitiate: options.reinitiate,
   });
 }
 

@@ -39,6 +39,14 @@ async function validateConfig(deps: Deps, config: SessionConfig): Promise<void> 
       if (!entry || entry.toolkit.slug !== toolkit) throw invalid(`tools.${toolkit}`, `unknown tool ${slug}`);
     }
   }
+  if (config.preload === 'all' && !config.toolkits.enabled?.length) {
+    throw invalid('preload.tools', '"all" needs a toolkit filter (toolkits: [...]); without one it would load every tool of the catalogue');
+  }
+  if (Array.isArray(config.preload)) {
+    const allowed = new Set(sessionTools(deps, config).map((e) => e.tool.slug));
+    const unknown = config.preload.find((slug) => !allowed.has(slug));
+    if (unknown) throw invalid('preload.tools', `${unknown} is not a tool of this session (check its toolkit, tool and tag filters)`);
+  }
   for (const [toolkit, id] of Object.entries(config.authConfigs)) {
     const row = await authConfigsRepo(deps.db).findById(id);
     if (!row || row.toolkit_slug !== toolkit) throw invalid(`auth_configs.${toolkit}`, `auth config ${id} is not a ${toolkit} auth config`);
@@ -196,6 +204,33 @@ function computeSessionTools(deps: Deps, config: SessionConfig): SessionToolList
   return out;
 }
 
+/**
+ * The toolkit tools a session lists directly (tools/list, session.tools()): only those preloaded. The
+ * rest stay reachable through the meta tools (COMPOSIO_SEARCH_TOOLS finds them,
+ * COMPOSIO_MULTI_EXECUTE_TOOL runs them), so an agent does not pay for the whole catalogue up front.
+ */
+export const preloadedTools = derivedFromConfig((deps, config): SessionToolList => {
+  const preload = config.preload ?? [];
+  const all = sessionTools(deps, config);
+  return preload === 'all' ? all : all.filter(({ tool }) => preload.includes(tool.slug));
+});
+
+export const preloadedSlugs = derivedFromConfig((deps, config) => new Set(preloadedTools(deps, config).map(({ tool }) => tool.slug)));
+
+/** Composio's advice: "generally fewer than 20" preloaded tools; more get its warning. */
+const PRELOAD_ADVISED_MAX = 20;
+
+function sessionWarnings(deps: Deps, config: SessionConfig) {
+  const count = preloadedTools(deps, config).length;
+  if (count <= PRELOAD_ADVISED_MAX) return [];
+  return [
+    {
+      code: 'PRELOAD_TOOLS_HIGH_CONTEXT_USAGE',
+      message: `${count} tools are preloaded; each one's schema is sent to the model before it starts, which uses a large share of its context. Preload fewer than ${PRELOAD_ADVISED_MAX} and let the agent find the rest with ${META_TOOLS.SEARCH}.`,
+    },
+  ];
+}
+
 export function metaToolSlugs(config: SessionConfig): string[] {
   const slugs: string[] = [];
   if (config.searchEnabled) slugs.push(META_TOOLS.SEARCH);
@@ -207,11 +242,13 @@ export function metaToolSlugs(config: SessionConfig): string[] {
 }
 
 export function sessionWire(deps: Deps, session: Session, token: string, requestOrigin?: string) {
+  const warnings = sessionWarnings(deps, session.config);
   return {
     session_id: session.row.id,
     mcp: { type: 'http' as const, url: mcpUrl(deps, session.row.id, requestOrigin), headers: { 'x-session-token': token } },
     tool_router_tools: metaToolSlugs(session.config),
     config: sessionConfigToWire(session.config),
     config_version: session.row.config_version,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

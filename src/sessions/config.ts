@@ -71,6 +71,12 @@ export interface SessionConfig {
   multiAccount: { enabled: boolean; maxAccountsPerToolkit: number; requireExplicitSelection: boolean };
   searchEnabled: boolean;
   multiExecuteEnabled: boolean;
+  /**
+   * toolkit tools exposed directly (tools/list, session.tools()) beside the meta tools: none by
+   * default, as at Composio, a list of slugs, or 'all' the session's filters allow. Configs stored
+   * before this field existed read as none.
+   */
+  preload?: string[] | 'all';
 }
 
 function selection(value: z.infer<typeof enableDisable> | null | undefined, lower: boolean): Selection {
@@ -115,6 +121,10 @@ export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig)
   }
   if (wire.search !== undefined) next.searchEnabled = wire.search?.enable ?? true;
   if (wire.execute !== undefined) next.multiExecuteEnabled = wire.execute?.enable_multi_execute ?? true;
+  if (wire.preload !== undefined) {
+    const tools = wire.preload?.tools;
+    next.preload = tools === 'all' ? 'all' : (tools ?? []).map((slug) => slug.toUpperCase());
+  }
   return next;
 }
 
@@ -135,6 +145,7 @@ export function defaultSessionConfig(userId: string): SessionConfig {
     multiAccount: { enabled: false, maxAccountsPerToolkit: 5, requireExplicitSelection: false },
     searchEnabled: true,
     multiExecuteEnabled: true,
+    preload: [],
   };
 }
 
@@ -157,7 +168,7 @@ export function sessionConfigToWire(config: SessionConfig) {
     tags: { enabled: config.tags.enabled ?? [], disabled: config.tags.disabled ?? [] },
     workbench: { enable: false, proxy_execution_enabled: false },
     multi_account: { enable: config.multiAccount.enabled, max_accounts_per_toolkit: config.multiAccount.maxAccountsPerToolkit, require_explicit_selection: config.multiAccount.requireExplicitSelection },
-    preload: { tools: [] as string[] },
+    preload: { tools: config.preload ?? [] },
     search: { enable: config.searchEnabled },
     execute: { enable_multi_execute: config.multiExecuteEnabled },
   };

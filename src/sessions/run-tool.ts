@@ -3,11 +3,9 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
-import { connectionDataOf, expireAbandonedAccounts } from '../services/account-state.ts';
-import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
-import { authorizeToolkit, latestAccount, resolveSessionConnection } from '../services/session-accounts.ts';
-import { reconnectAccount } from '../services/connected-accounts.ts';
+import { connectionDataOf } from '../services/account-state.ts';
+import { authorizeToolkit, resolveSessionConnection } from '../services/session-accounts.ts';
+import type { CreatedLink } from '../services/connected-accounts.ts';
 import { sessionTools, type Session } from '../services/sessions.ts';
 import { executeWithRefresh } from '../services/tool-execution.ts';
 
@@ -24,27 +22,22 @@ export function sessionTool(deps: Deps, session: Session, slug: string): Catalog
   return entry;
 }
 
+/** The failures that mean "this toolkit has no auth config a link could go through": the operator's to fix. */
+const NO_USABLE_AUTH_CONFIG = new Set<string>(['OPERATOR_APP_MISSING', 'AUTH_CONFIG_DISABLED', 'AUTH_CONFIG_NOT_FOUND']);
+
 /**
- * A Connect Link for the session user: the pending one if a recent call already made it (so a model
- * that retries does not pile up links), else a new one.
+ * A Connect Link for the session user, or, when none can be made (the toolkit has no usable auth
+ * config: no operator OAuth app, a disabled or deleted override), words meant for the model and the
+ * user. The operator's fix (which setting to set) goes to the log; the REST routes answer it as is.
  */
-export async function pendingOrNewLink(deps: Deps, session: Session, toolkit: ToolkitFile, callbackUrl?: string | null) {
-  await expireAbandonedAccounts(deps);
-  const latest = await latestAccount(deps, session.config, toolkit);
-  if (latest?.status === 'EXPIRED') {
-    // reconnect: the same account id comes back to ACTIVE once the user signs in again
-    const link = await reconnectAccount(deps, latest.id, callbackUrl ?? session.config.manageConnections.callbackUrl ?? undefined);
-    return { connectedAccountId: latest.id, redirectUrl: link.redirectUrl };
+export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFile): Promise<{ link: CreatedLink } | { problem: string }> {
+  try {
+    return { link: await authorizeToolkit(deps, session.config, toolkit) };
+  } catch (error) {
+    if (!(error instanceof AppError) || !NO_USABLE_AUTH_CONFIG.has(error.code)) throw error;
+    deps.log.warn({ session_id: session.row.id, toolkit: toolkit.slug, code: error.code, fix: error.message }, 'no Connect Link could be made for a session');
+    return { problem: `${toolkit.name} cannot be connected yet: this app is not set up for ${toolkit.name}. Tell the user that ${toolkit.name} is not available for now.` };
   }
-  if (latest?.status === 'INITIATED') {
-    const open = await connectLinksRepo(deps.db).findOpenForAccount(latest.id, deps.clock.now());
-    if (open && (callbackUrl ?? null) === (open.callback_url ?? session.config.manageConnections.callbackUrl ?? null)) {
-      const token = deps.vault.open(open.token_sealed, sealedAad(SEALED_COLUMNS[2], open.id));
-      return { connectedAccountId: latest.id, redirectUrl: `${deps.config.publicUrl}/link/${token}` };
-    }
-  }
-  const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl });
-  return { connectedAccountId: link.account.id, redirectUrl: link.redirectUrl };
 }
 
 /**
@@ -66,11 +59,14 @@ export async function runSessionTool(deps: Deps, session: Session, slug: string,
         message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
       };
     }
-    const link = await pendingOrNewLink(deps, session, entry.toolkit);
+    const offer = await offerLink(deps, session, entry.toolkit);
+    if ('problem' in offer) return { kind: 'not_connected', toolkit: entry.toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
+    const { link } = offer;
     return {
       kind: 'not_connected',
       toolkit: entry.toolkit,
-      ...link,
+      connectedAccountId: link.account.id,
+      redirectUrl: link.redirectUrl,
       message:
         `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
         `Once they say they are done, call ${entry.tool.slug} again with the same arguments.`,

@@ -13,17 +13,14 @@ export function connectLinksRepo(db: Kysely<Database>) {
       return db.selectFrom('connect_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     },
 
-    /**
-     * The newest link of an account that can still be opened for at least `marginMs`, to show the same
-     * link again rather than mint another.
-     */
-    async findOpenForAccount(accountId: string, now: number, marginMs = 60_000): Promise<ConnectLinkRow | undefined> {
+    /** The newest link of an account that can still be opened, to show the same link again rather than mint another. */
+    async findOpenForAccount(accountId: string, now: number): Promise<ConnectLinkRow | undefined> {
       return db
         .selectFrom('connect_links')
         .selectAll()
         .where('connected_account_id', '=', accountId)
         .where('used_at', 'is', null)
-        .where('expires_at', '>', now + marginMs)
+        .where('expires_at', '>', now + 60_000)
         .orderBy('created_at', 'desc')
         .limit(1)
         .executeTakeFirst();

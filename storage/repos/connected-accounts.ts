@@ -64,6 +64,22 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return { rows, total: Number(total.n) };
     },
 
+    /**
+     * The user's connection of a toolkit that waits to be completed: the newest INITIATED account
+     * started since `initiatedSince`, else the newest EXPIRED one (a reconnect). Optionally of one auth
+     * config, or among given accounts (a session's pinned ones).
+     */
+    async findPending(userId: string, toolkitSlug: string, options: { authConfigId?: string; ids?: string[]; initiatedSince: number }): Promise<ConnectedAccountRow | undefined> {
+      const newest = (status: string) => {
+        let query = db.selectFrom('connected_accounts').selectAll().where('user_id', '=', userId).where('toolkit_slug', '=', toolkitSlug).where('status', '=', status);
+        if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
+        if (options.ids) query = query.where('id', 'in', options.ids);
+        if (status === 'INITIATED') query = query.where('updated_at', '>=', options.initiatedSince);
+        return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      };
+      return (await newest('INITIATED')) ?? (await newest('EXPIRED'));
+    },
+
     async update(id: string, changes: Updateable<ConnectedAccountsTable>): Promise<boolean> {
       const result = await db.updateTable('connected_accounts').set(changes).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;

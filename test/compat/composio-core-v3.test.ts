@@ -28,7 +28,7 @@ describe('@composio/core 0.8 (API v3) against latchkey', () => {
     const executed = await composio.tools.execute('TESTKEY_WHOAMI', { userId: 'ola', arguments: {}, dangerouslySkipVersionCheck: true });
     expect(executed).toMatchObject({ successful: true, data: { account: { region: 'us' } } });
 
-    const session = await composio.create('ola', { toolkits: ['testkey', 'testoauth'], connectedAccounts: { testkey: account.id } });
+    const session = await composio.create('ola', { toolkits: ['testkey', 'testoauth'], connectedAccounts: { testkey: account.id }, preload: { tools: ['TESTKEY_WHOAMI'] } });
     expect(session.sessionId).toMatch(/^trs_/);
     const names = (await session.tools()).map((t) => t.function?.name ?? t.name);
     expect(names).toEqual(expect.arrayContaining(['COMPOSIO_SEARCH_TOOLS', 'TESTKEY_WHOAMI']));

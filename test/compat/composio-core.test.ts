@@ -1,4 +1,4 @@
-import { Composio, ConnectionRequestTimeoutError } from '@composio/core';
+import { Composio, ConnectionRequestTimeoutError, logger } from '@composio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startCompatStack, type CompatStack } from './stack.ts';
@@ -42,6 +42,25 @@ describe('authConfigs', () => {
     expect((await composio.authConfigs.get(custom.id)).status).toBe('ENABLED');
     await composio.authConfigs.delete(custom.id);
     await expect(composio.authConfigs.get(custom.id)).rejects.toThrow();
+  });
+});
+
+describe('an OAuth2 connection still INITIATED', () => {
+  it('lists and reads with state.val.redirectUrl, as the SDK schema requires, and the SDK logs no warning', async () => {
+    const warnings: string[] = [];
+    logger.configure({ sink: { ...console, warn: (...args: unknown[]) => void warnings.push(args.map(String).join(" ")) } });
+    try {
+      const config = await composio.authConfigs.create('testoauth', { type: 'use_composio_managed_auth' });
+      const request = await composio.connectedAccounts.link('ines', config.id);
+      const listed = await composio.connectedAccounts.list({ userIds: ['ines'] });
+      expect(listed.items.map((a) => a.id)).toEqual([request.id]);
+      expect(listed.items[0]!.state).toMatchObject({ authScheme: 'OAUTH2', val: { status: 'INITIATED', redirectUrl: request.redirectUrl } });
+      const one = await composio.connectedAccounts.get(request.id);
+      expect(one.state).toMatchObject({ val: { status: 'INITIATED', redirectUrl: request.redirectUrl } });
+      expect(warnings).toEqual([]);
+    } finally {
+      logger.configure({ sink: console });
+    }
   });
 });
 
@@ -128,6 +147,7 @@ describe('sessions', () => {
       authConfigs: { testkey: config.id },
       connectedAccounts: { testkey: account.id },
       manageConnections: { callbackUrl: 'https://app.example.com/done' },
+      preload: { tools: ['TESTKEY_WHOAMI', 'TESTOAUTH_GET_ME'] },
       mcp: true,
     });
     expect(session.mcp.url).toBe(`${stack.app.url}/tool_router/${session.sessionId}/mcp`);

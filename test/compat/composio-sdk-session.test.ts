@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { Composio } from '@composio/core';
+import { Composio, SessionPreset } from '@composio/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,12 @@ afterAll(async () => {
 describe("@composio/core's session API against latchkey, unchanged", () => {
   it('create → mcp → tools → toolkits → authorize + waitForConnection → execute', async () => {
     as.decide.account = 'sdk-sam';
-    const session = await composio.create('sdk-sam', { toolkits: ['testoauth', 'hackernews'], manageConnections: { callbackUrl: 'https://app.example.com/back' }, mcp: true });
+    const session = await composio.create('sdk-sam', {
+      toolkits: ['testoauth', 'hackernews'],
+      manageConnections: { callbackUrl: 'https://app.example.com/back' },
+      preload: { tools: ['TESTOAUTH_GET_ME'] },
+      mcp: true,
+    });
     expect(session.sessionId).toMatch(/^trs_/);
     expect(session.mcp.url).toBe(`${app.url}/tool_router/${session.sessionId}/mcp`);
     expect(session.mcp.headers).toMatchObject({ 'x-api-key': app.apiKey });
@@ -67,8 +72,36 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
     expect(result.error).toBeNull();
     expect(result.data).toMatchObject({ login: 'sdk-sam' });
 
+    // an EXPIRED account: session.authorize re-initiates the same account, and waitForConnection sees it through
+    await app.deps.db.updateTable('connected_accounts').set({ status: 'EXPIRED', status_reason: 'Permanent auth error during token refresh' }).where('id', '=', account.id).execute();
+    const again = await session.authorize('testoauth');
+    expect(again.id).toBe(account.id);
+    expect((await composio.connectedAccounts.get(account.id)).status).toBe('INITIATED');
+    const rewaiting = again.waitForConnection(20_000);
+    setTimeout(() => void new FetchBrowser().follow(again.redirectUrl!), 1100);
+    expect((await rewaiting).status).toBe('ACTIVE');
+
     const reopened = await composio.use(session.sessionId);
     expect(reopened.sessionId).toBe(session.sessionId);
+  });
+
+  it('sessionPreset direct_tools: every tool the filters allow, listed directly, with the meta tools off; the default lists the meta tools only', async () => {
+    const direct = await composio.create('sdk-dora', { toolkits: ['hackernews'], sessionPreset: SessionPreset.DIRECT_TOOLS, mcp: true });
+    const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(direct.mcp.url), { requestInit: { headers: direct.mcp.headers as Record<string, string> } }));
+    const hackernews = app.deps.catalogue.toolkit('hackernews')!.tools.map((t) => t.slug);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['COMPOSIO_GET_TOOL_SCHEMAS', ...hackernews]);
+    await client.close();
+    const tools = (await direct.tools()) as Array<{ function: { name: string } }>;
+    expect(tools.map((t) => t.function.name)).toEqual(['COMPOSIO_GET_TOOL_SCHEMAS', ...hackernews]);
+    const got = await app.api(`/api/v3.1/tool_router/session/${direct.sessionId}`);
+    expect(got.body.config).toMatchObject({ preload: { tools: 'all' }, search: { enable: false }, execute: { enable_multi_execute: false }, manage_connections: { enabled: false } });
+
+    const plain = await composio.create('sdk-dora', { toolkits: ['hackernews'] });
+    const plainTools = (await plain.tools()) as Array<{ function: { name: string } }>;
+    expect(plainTools.map((t) => t.function.name)).toEqual(['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MULTI_EXECUTE_TOOL', 'COMPOSIO_MANAGE_CONNECTIONS']);
+    // "all" needs a toolkit filter: the SDK's error carries the server's 400
+    await expect(composio.create('sdk-dora', { sessionPreset: SessionPreset.DIRECT_TOOLS })).rejects.toThrow(/toolkit filter/);
   });
 });
 
@@ -86,7 +119,7 @@ describe('the default configuration (no LATCHKEY_PUBLIC_URL), with the SDK on ei
         expect(session.mcp.headers).toMatchObject({ 'x-api-key': plain.apiKey });
         const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
         await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
-        expect((await client.listTools()).tools.map((t) => t.name)).toContain('HACKERNEWS_GET_ITEM');
+        expect((await client.listTools()).tools.map((t) => t.name)).toContain('COMPOSIO_SEARCH_TOOLS');
         await client.close();
         expect(((await sdk.use(session.sessionId)) as unknown as { mcp: { url: string } }).mcp.url, baseURL).toBe(session.mcp.url);
         // Connect Links (and OAuth redirect URIs) stay on the public URL, whatever name the caller used

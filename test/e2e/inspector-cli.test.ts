@@ -27,7 +27,7 @@ async function inspector(url: string, token: string, ...args: string[]) {
 
 describe('the MCP inspector CLI against a session', () => {
   it('lists and calls tools', async () => {
-    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'ivy', toolkits: ['hackernews', 'github'] } });
+    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'ivy', toolkits: ['hackernews', 'github'], preload: { tools: ['GITHUB_GET_THE_AUTHENTICATED_USER'] } } });
     const { url, headers } = session.body.mcp;
     const listed = await inspector(url, headers['x-session-token'], '--method', 'tools/list');
     const names = listed.tools.map((t: { name: string }) => t.name);

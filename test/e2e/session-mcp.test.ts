@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function createSession(userId: string, extra: Record<string, unknown> = {}) {
-  const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, ...extra } });
+  // the toolkit tools these tests call directly are preloaded (by default a session lists the meta tools only)
+  const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, preload: { tools: 'all' }, ...extra } });
   expect(res.status).toBe(201);
   return res.body as { session_id: string; mcp: { type: string; url: string; headers: Record<string, string> }; tool_router_tools: string[]; config: any; config_version: number };
 }
@@ -68,6 +69,37 @@ describe('a session and its MCP endpoint', () => {
     await client.close();
   });
 
+  it('lists only the meta tools by default; preloaded tools beside them; a tool not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL', async () => {
+    const plain = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma' } });
+    expect(plain.body.config).toMatchObject({ preload: { tools: [] }, search: { enable: true }, execute: { enable_multi_execute: true } });
+    const client = await connect(plain.body.mcp.url, plain.body.mcp.headers);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(plain.body.tool_router_tools);
+    const direct = await client.callTool({ name: 'HACKERNEWS_GET_ITEM', arguments: { id: 1 } });
+    expect(direct.isError).toBe(true);
+    expect((direct.content as any)[0].text).toMatch(/not loaded in this session: run it with COMPOSIO_MULTI_EXECUTE_TOOL/);
+    const multi = text(await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {} }], sync_response_to_workbench: false } }));
+    expect(multi.data.results[0].response.data.redirect_url).toMatch(/\/link\/ln_/);
+    await client.close();
+
+    const some = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', preload: { tools: ['hackernews_get_item'] } } });
+    expect(some.body.config.preload).toEqual({ tools: ['HACKERNEWS_GET_ITEM'] });
+    expect(some.body.warnings).toBeUndefined();
+    const listed = await connect(some.body.mcp.url, some.body.mcp.headers);
+    expect((await listed.listTools()).tools.map((t) => t.name)).toEqual([...some.body.tool_router_tools, 'HACKERNEWS_GET_ITEM']);
+    await listed.close();
+    const sessionTools = await app.api(`/api/v3.1/tool_router/session/${some.body.session_id}/tools`);
+    expect(sessionTools.body.items.map((t: any) => t.slug)).toEqual([...some.body.tool_router_tools, 'HACKERNEWS_GET_ITEM']);
+
+    const noFilter = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', preload: { tools: 'all' } } });
+    expect(noFilter.status).toBe(400);
+    expect(noFilter.body.error.errors[0]).toMatchObject({ field: 'preload.tools', message: expect.stringMatching(/toolkit filter/) });
+    const unknown = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', toolkits: ['hackernews'], preload: { tools: ['TESTKEY_WHOAMI'] } } });
+    expect(unknown.status).toBe(400);
+    const many = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', toolkits: ['github', 'gmail'], preload: { tools: 'all' } } });
+    expect(many.status).toBe(201);
+    expect(many.body.warnings).toEqual([{ code: 'PRELOAD_TOOLS_HIGH_CONTEXT_USAGE', message: expect.stringMatching(/tools are preloaded/) }]);
+  });
+
   it('answers an unconnected toolkit with a Connect Link, and the same call succeeds after the user connects', async () => {
     as.decide.account = 'vera';
     const session = await createSession('vera', { auth_configs: { testoauth: authConfigId } });
@@ -85,6 +117,42 @@ describe('a session and its MCP endpoint', () => {
     const second = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} });
     expect(second.isError).toBe(false);
     expect(text(second)).toMatchObject({ successful: true, data: { login: 'vera' } });
+    await client.close();
+  });
+
+  it('hands out one pending account per user and toolkit: concurrent calls, MANAGE_CONNECTIONS and session.authorize re-use it', async () => {
+    const session = await createSession('pia', { auth_configs: { testoauth: authConfigId } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const [a, b] = await Promise.all([client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }), client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })]);
+    const id = text(a).data.connected_account_id;
+    expect(text(b).data.connected_account_id).toBe(id);
+    const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['testoauth'] } }));
+    expect(manage.data.results.testoauth.connected_account_id).toBe(id);
+    const authorize = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'testoauth' } });
+    expect(authorize.body.connected_account_id).toBe(id);
+    const rows = await app.api('/api/v3.1/connected_accounts?user_ids=pia');
+    expect(rows.body.items.map((r: any) => [r.id, r.status])).toEqual([[id, 'INITIATED']]);
+    // an alias asks for another account
+    const other = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'testoauth', alias: 'second' } });
+    expect(other.body.connected_account_id).not.toBe(id);
+    await client.close();
+  });
+
+  it('answers COMPOSIO_MANAGE_CONNECTIONS per toolkit when one has no usable auth config: links for the others, user words for it, the fix in the log', async () => {
+    const session = await createSession('quin', { toolkits: { enable: ['testkey', 'gmail'] } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['gmail', 'testkey'] } }));
+    expect(manage.data.results.testkey).toMatchObject({ status: 'initiated', redirect_url: expect.stringMatching(/\/link\/ln_/) });
+    expect(manage.data.results.gmail).toMatchObject({ status: 'failed', has_active_connection: false, error_message: expect.stringMatching(/Gmail/) });
+    expect(manage.data.summary).toMatchObject({ total_toolkits: 2, initiated_connections: 1, failed_connections: 1 });
+    // a direct call gets the same words; the operator's fix is in the log and the REST answer, never shown to the model
+    const direct = await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'GMAIL_GET_PROFILE', arguments: {} }], sync_response_to_workbench: false } });
+    expect(text(direct).data.results[0].response.data).toMatchObject({ connected: false, redirect_url: null });
+    expect(JSON.stringify([manage, text(direct)])).not.toMatch(/LATCHKEY_|client_id/);
+    expect(app.logs.some((l) => l.includes('LATCHKEY_OAUTH_GMAIL_CLIENT_ID'))).toBe(true);
+    const rest = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'gmail' } });
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.message).toMatch(/LATCHKEY_OAUTH_GMAIL_CLIENT_ID/);
     await client.close();
   });
 

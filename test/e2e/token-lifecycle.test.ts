@@ -100,15 +100,31 @@ describe('the token lifecycle against a real OAuth server (2 s access tokens, ro
     expect(mine).toEqual(['composio.connected_account.active', 'composio.connected_account.expired']);
   });
 
-  it('reconnects the same account id through a new link', async () => {
-    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'lena', toolkits: ['testoauth'], auth_configs: { testoauth: authConfigId } } });
-    const run = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
-    expect(run.body.data.connected_account_id).toBe(accountId);
-    as.decide.account = 'lena';
+  it('keeps the account EXPIRED, with its reason, while the agent holds a reconnect link; completing it brings the same id back', async () => {
+    const id = await connect('kira');
+    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'kira', toolkits: ['testoauth'], auth_configs: { testoauth: authConfigId } } });
+    const execute = () => app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
+    expect((await execute()).body).toMatchObject({ error: null, data: { login: 'kira' } });
+    // the provider revokes the grant; the agent keeps calling until a call meets the dead grant
+    await as.revokeGrantOf(await refreshTokenOf(id));
+    const run = await until('a reconnect link', async () => {
+      const answer = await execute();
+      return answer.body.data?.connected === false && answer;
+    });
+    expect(run.body.data.connected_account_id).toBe(id);
+    expect(run.body.data.redirect_url).toMatch(/\/link\/ln_/);
+    // the app still sees the account as EXPIRED, with the reason, after the agent got its link
+    const listed = await app.api(`/api/v3.1/connected_accounts?user_ids=kira&statuses=EXPIRED`);
+    expect(listed.body.items.map((a: any) => a.id)).toEqual([id]);
+    expect(listed.body.items[0].status_reason).toMatch(/^Permanent auth error during token refresh \(invalid_grant\)/);
+    await until('expired webhook', async () => receiver.state.received.some((r) => r.type === 'composio.connected_account.expired' && r.accountId === id));
+    // a retry gets the same link, and no new account appears
+    expect((await execute()).body.data.redirect_url).toBe(run.body.data.redirect_url);
+    expect((await app.api(`/api/v3.1/connected_accounts?user_ids=kira`)).body.items.map((a: any) => [a.id, a.status])).toEqual([[id, 'EXPIRED']]);
+    as.decide.account = 'kira';
     await new FetchBrowser().follow(run.body.data.redirect_url);
-    expect((await app.api(`/api/v3.1/connected_accounts/${accountId}`)).body.status).toBe('ACTIVE');
-    const again = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
-    expect(again.body).toMatchObject({ error: null, data: { login: 'lena' } });
+    expect((await app.api(`/api/v3.1/connected_accounts/${id}`)).body).toMatchObject({ status: 'ACTIVE', status_reason: null });
+    expect((await execute()).body).toMatchObject({ error: null, data: { login: 'kira' } });
   });
 
   it('delivers every event to a receiver that was down, once it is back, in order per account', async () => {

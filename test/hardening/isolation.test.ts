@@ -52,7 +52,7 @@ beforeAll(async () => {
     const account = await app.api('/api/v3.1/connected_accounts', {
       body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: user, state: { authScheme: 'API_KEY', val: { api_key: key, region: user } } } },
     });
-    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: user, toolkits: ['testkey'] } });
+    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: user, toolkits: ['testkey'], preload: { tools: 'all' } } });
     const client = new Client({ name: user, version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }));
     const link = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/link`, { body: { toolkit: 'testkey' } });

@@ -32,7 +32,7 @@ describe('sessions over REST', () => {
   });
 
   it('gets, patches with config_version, lists tools and toolkits, and deletes', async () => {
-    const created = await create({ user_id: 'pat', toolkits: { enable: ['github', 'hackernews'] }, tags: ['readOnlyHint'] });
+    const created = await create({ user_id: 'pat', toolkits: { enable: ['github', 'hackernews'] }, tags: ['readOnlyHint'], preload: { tools: 'all' } });
     const id = created.body.session_id;
     const got = await app.api(`/api/v3.1/tool_router/session/${id}`);
     expect(got.body).toMatchObject({ session_id: id, config_version: 1, config: { user_id: 'pat', toolkits: { enabled: ['github', 'hackernews'] }, tags: { enabled: ['readOnlyHint'] } } });
