@@ -26,18 +26,52 @@ function appendParams(params: URLSearchParams, name: string, value: unknown): vo
   else params.append(name, scalar(value));
 }
 
+/** A path argument latchkey will not put in a URL; the caller's to fix (a 400, nothing sent). */
+export class PathArgumentError extends TemplateError {
+  override name = 'PathArgumentError';
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// RFC 3986 5.2.4 removes `.` and `..` segments, and WHATWG URL also reads `%2e` as a dot: a value that
+// fills a segment must never be one, or `{"id": ".."}` on `/items/{id}/detail` would reach `/detail`.
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+function checkSegment(name: string, encoded: string): string {
+  if (encoded === '') throw new PathArgumentError(name, `${name} may not be empty: it fills a segment of the request path`);
+  if (DOT_SEGMENT.test(encoded)) throw new PathArgumentError(name, `${name} may not be . or ..: it fills a segment of the request path`);
+  return encoded;
+}
+
 function encodePathValue(name: string, value: unknown, reserved: boolean): string {
   const text = scalar(value);
-  if (!reserved) return encodeURIComponent(text);
+  if (!reserved) return checkSegment(name, encodeURIComponent(text));
   // `{+path}` keeps its slashes (a file path in a repository) but may not climb out of the endpoint.
-  const segments = text.split('/');
-  if (segments.some((s) => s === '..' || s === '.')) throw new TemplateError(`${name} may not contain . or .. segments`);
-  return segments.map(encodeURIComponent).join('/');
+  return text
+    .split('/')
+    .map((segment) => checkSegment(name, encodeURIComponent(segment)))
+    .join('/');
 }
 
 function fillPath(template: string, args: Args, values: Record<string, string>): string {
-  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m) => encodeURIComponent(fillTemplate(m, values)));
+  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m, name: string) => checkSegment(name, encodeURIComponent(fillTemplate(m, values))));
   return withFields.replace(/\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, plus: string, name: string) => encodePathValue(name, args[name], plus === '+'));
+}
+
+/**
+ * Defence in depth: the URL parser must keep the path exactly as the encoded segments spell it (no
+ * segment removed or merged), or the request would reach another endpoint than the tool's.
+ */
+function parsePreservingPath(base: URL, path: string): URL {
+  const joined = base.href.replace(/\/+$/, '') + path;
+  const url = new URL(joined);
+  const expected = joined.slice(base.origin.length).replace(/[?#].*$/s, '');
+  if (url.pathname !== expected) throw new TemplateError('the request path would not reach the tool\'s endpoint');
+  return url;
 }
 
 /** Which arguments go where: the path, declared headers, the query string, the body. */
@@ -67,7 +101,7 @@ export function buildToolRequest(
   const values = templateValues(connection);
   const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
   const routes = routeArguments(tool);
-  const url = new URL(base.href.replace(/\/+$/, '') + fillPath(tool.request.path, args, values));
+  const url = parsePreservingPath(base, fillPath(tool.request.path, args, values));
   for (const name of routes.query) appendParams(url.searchParams, name, args[name]);
 
   const headers: Record<string, string> = { Accept: 'application/json', ...toolkit.headers };

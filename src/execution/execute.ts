@@ -3,7 +3,7 @@ import { describeInputErrors } from '../catalogue/input-validator.ts';
 import type { FieldError } from '../errors.ts';
 import { maskSecret } from '../ids.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
-import { buildToolRequest, type PreparedRequest } from './build-request.ts';
+import { buildToolRequest, PathArgumentError, type PreparedRequest } from './build-request.ts';
 import { buildProxyRequest, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
 import type { Exchange } from './exchange.ts';
@@ -107,6 +107,7 @@ export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connec
   try {
     request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);
   } catch (error) {
+    if (error instanceof PathArgumentError) throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${error.message}`, [{ field: `arguments.${error.argument}`, message: error.message }]);
     if (error instanceof TemplateError) return { data: {}, error: `Cannot build the request for ${entry.tool.slug}: ${error.message}`, successful: false };
     throw error;
   }

@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_TOOLKITS_DIR } from '../../src/bootstrap.ts';
+import { loadCatalogue } from '../../src/catalogue/load.ts';
+import { pathParameters } from '../../src/catalogue/lint.ts';
+import type { AuthScheme, ToolkitFile } from '../../src/catalogue/schema.ts';
+import type { ToolConnection } from '../../src/execution/connection.ts';
+import { fetchExchange } from '../../src/execution/exchange.ts';
+import { executeTool, ToolInputError } from '../../src/execution/execute.ts';
+import { redirectingFetch, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { sampleObject } from '../helpers/sample-arguments.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/**
+ * Injection through the values latchkey puts into upstream requests: tool arguments in path segments,
+ * credentials echoed back in another encoding, connection values and subscriber URLs that name
+ * private addresses.
+ */
+const catalogue = loadCatalogue([BUILT_IN_TOOLKITS_DIR]);
+let upstream: FakeUpstream;
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+});
+afterAll(() => upstream.close());
+
+const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+
+function connectionFor(toolkit: ToolkitFile, scheme: AuthScheme, secret = 's3cret'): ToolConnection {
+  const connectionData: Record<string, string> = {};
+  for (const f of toolkit.connection_fields ?? []) connectionData[f.name] = 'acme';
+  if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) connectionData[f] = `https://${toolkit.slug}-instance.example.com`;
+  const credentials: Record<string, string> = {};
+  if (scheme.mode === 'OAUTH2') credentials.access_token = `at-${toolkit.slug}-${secret}`;
+  if (scheme.mode === 'OAUTH1') Object.assign(credentials, { oauth_token: `tok-${toolkit.slug}-${secret}`, oauth_token_secret: `toksec-${toolkit.slug}-${secret}` });
+  if ('fields' in scheme) for (const f of scheme.fields) credentials[f.name] = `${f.name}-${toolkit.slug}-${secret}`;
+  return {
+    mode: scheme.mode,
+    credentials,
+    connectionData,
+    consumer: scheme.mode === 'OAUTH1' ? { key: `ck-${toolkit.slug}`, secret: `cs-${toolkit.slug}-${secret}` } : undefined,
+  };
+}
+
+const options = () => ({ exchange: fetchExchange(redirectingFetch(upstream)), timeoutMs: 5000, maxResponseBytes: 1 << 20, allowHttpLoopback: false });
+
+describe('dot segments in path parameters', () => {
+  const values = ['.', '..', '%2e%2e', '%2E.', '.%2e', ''];
+
+  it('every path parameter of the built-in catalogue keeps its value inside its own segment, or the call is refused with nothing sent', async () => {
+    let checked = 0;
+    for (const toolkit of catalogue.toolkits) {
+      const scheme = toolkit.auth_schemes[0]!;
+      const connection = connectionFor(toolkit, scheme);
+      const filled = { ...connection.connectionData, ...connection.credentials };
+      for (const tool of toolkit.tools) {
+        const entry = catalogue.tool(tool.slug)!;
+        for (const param of pathParameters(tool.request.path)) {
+          const args = sampleObject(tool.input_parameters);
+          // the path the tool must reach, with this parameter's segment marked
+          const marked = `${new URL(toolkit.base_url.replace(TEMPLATE, (_, n: string) => filled[n]!)).pathname.replace(/\/$/, '')}${tool.request.path
+            .replace(TEMPLATE, (_, n: string) => filled[n]!)
+            .replace(/\{(\+?)(\w+)\}/g, (_, _plus: string, n: string) => (n === param ? '\u0000' : String(args[n]).split('/').map(encodeURIComponent).join('/')))}`;
+          for (const value of values) {
+            const before = upstream.requests.length;
+            let refused = false;
+            try {
+              const result = await executeTool(entry, { ...args, [param]: value }, connection, options());
+              expect(result.successful, `${tool.slug} ${param}=${JSON.stringify(value)}: ${result.error}`).toBe(true);
+            } catch (error) {
+              expect(error, `${tool.slug} ${param}=${JSON.stringify(value)}`).toBeInstanceOf(ToolInputError);
+              refused = true;
+            }
+            if (refused) {
+              expect(upstream.requests.length, `${tool.slug} ${param}=${JSON.stringify(value)} sent nothing`).toBe(before);
+              continue;
+            }
+            expect(value === '.' || value === '..' || value === '', `${tool.slug} ${param}=${JSON.stringify(value)} must be refused`).toBe(false);
+            const received = new URL(upstream.requests.at(-1)!.url, 'http://x').pathname;
+            expect(received, `${tool.slug} ${param}=${JSON.stringify(value)}`).toBe(marked.replace('\u0000', encodeURIComponent(value)));
+            checked += 1;
+          }
+        }
+      }
+    }
+    // the encoded dots of a string parameter arrive as literal text inside their segment
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  describe('over REST', () => {
+    const dir = makeTempDir();
+    let t: TestApp;
+    beforeAll(async () => {
+      const toolkits = `${dir.path}/toolkits`;
+      mkdirSync(toolkits);
+      writeFileSync(
+        `${toolkits}/items.json`,
+        JSON.stringify({
+          slug: 'items',
+          name: 'Items',
+          description: 'An API on loopback',
+          base_url: `${upstream.url}/v1`,
+          auth_schemes: [{ mode: 'NO_AUTH' }],
+          tools: [
+            {
+              slug: 'ITEMS_DELETE_DETAIL',
+              name: 'delete detail',
+              description: 'Deletes the detail of one item, for the dot-segment tests.',
+              tags: ['destructiveHint'],
+              input_parameters: { type: 'object', properties: { id: { type: 'string', description: 'id' } }, required: ['id'] },
+              request: { method: 'DELETE', path: '/items/{id}/detail' },
+            },
+          ],
+        }),
+      );
+      t = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' } });
+    });
+    afterAll(async () => {
+      await t.close();
+      dir.cleanup();
+    });
+
+    it('answers 400 naming the argument for . and .., and sends nothing', async () => {
+      for (const id of ['..', '.', '']) {
+        const before = upstream.requests.length;
+        const res = await t.call('/api/v3.1/tools/execute/ITEMS_DELETE_DETAIL', { method: 'POST', body: JSON.stringify({ arguments: { id } }), headers: { 'content-type': 'application/json' } });
+        expect(res.status, id).toBe(400);
+        const body = (await res.json()) as any;
+        expect(body.error.slug).toBe('Tool_InvalidArguments');
+        expect(body.error.errors).toEqual([expect.objectContaining({ field: 'arguments.id' })]);
+        expect(upstream.requests.length).toBe(before);
+      }
+      const ok = await t.call('/api/v3.1/tools/execute/ITEMS_DELETE_DETAIL', { method: 'POST', body: JSON.stringify({ arguments: { id: '%2e%2e' } }), headers: { 'content-type': 'application/json' } });
+      expect(ok.status).toBe(200);
+      expect(upstream.requests.at(-1)!.url).toBe('/v1/items/%252e%252e/detail');
+    });
+  });
+});
