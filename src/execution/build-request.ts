@@ -9,6 +9,8 @@ export interface PreparedRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /** every credential value put on the request, in the form it was put there (see `masking.ts`) */
+  injected?: string[];
 }
 
 type Args = Record<string, unknown>;

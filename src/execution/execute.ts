@@ -1,11 +1,11 @@
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import { describeInputErrors } from '../catalogue/input-validator.ts';
 import type { FieldError } from '../errors.ts';
-import { maskSecret } from '../ids.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import { buildToolRequest, PathArgumentError, type PreparedRequest } from './build-request.ts';
 import { buildProxyRequest, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
+import { maskList, scrub } from './masking.ts';
 import type { Exchange } from './exchange.ts';
 import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
 import { TemplateError } from './templates.ts';
@@ -52,12 +52,6 @@ export function prepareArguments(entry: CatalogueTool, args: unknown): Record<st
 
 const EXCERPT = 500;
 
-function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
-  return out;
-}
-
 function parseBody(response: UpstreamResponse): unknown {
   if (response.text === '') return null;
   try {
@@ -102,7 +96,6 @@ function toResult(toolkit: ToolkitFile, response: UpstreamResponse, secrets: str
  */
 export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
   const args = prepareArguments(entry, rawArgs);
-  const secrets = secretValues(connection);
   let request;
   try {
     request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);
@@ -111,12 +104,14 @@ export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connec
     if (error instanceof TemplateError) return { data: {}, error: `Cannot build the request for ${entry.tool.slug}: ${error.message}`, successful: false };
     throw error;
   }
-  return send(entry.toolkit, request, secrets, options);
+  return send(entry.toolkit, request, connection, options);
 }
 
-async function send(toolkit: ToolkitFile, request: PreparedRequest, secrets: string[], options: ExecutionOptions): Promise<ToolResult> {
+async function send(toolkit: ToolkitFile, request: PreparedRequest, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
   try {
-    return toResult(toolkit, await sendUpstream(options.exchange, request, options), secrets);
+    const response = await sendUpstream(options.exchange, request, options);
+    // what was injected is known now; its encodings are derived once per call, and only when answered
+    return toResult(toolkit, response, maskList([...secretValues(connection), ...(request.injected ?? [])]));
   } catch (error) {
     if (error instanceof UpstreamFailure) return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };
     throw error;
@@ -132,5 +127,5 @@ export async function executeProxy(toolkit: ToolkitFile, input: ProxyInput, conn
     if (error instanceof TemplateError) return { data: {}, error: `Cannot build the proxy request: ${error.message}`, successful: false };
     throw error;
   }
-  return send(toolkit, request, secretValues(connection), options);
+  return send(toolkit, request, connection, options);
 }

@@ -136,3 +136,54 @@ describe('dot segments in path parameters', () => {
     });
   });
 });
+
+describe('credentials echoed back by the upstream', () => {
+  let echo: FakeUpstream;
+  beforeAll(async () => {
+    echo = await startFakeUpstream();
+    // an upstream that quotes the request back in the forms real APIs do: JSON, raw URL, ASCII-escaped JSON, decoded query
+    echo.on('/', (req, res) => {
+      const url = new URL(req.url, 'http://x');
+      const quoted = { headers: req.headers, url: req.url, query: Object.fromEntries(url.searchParams), body: req.body };
+      const ascii = JSON.stringify(quoted).replaceAll('/', '\\/');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"echo":${JSON.stringify(quoted)},"php":${ascii},"raw_url":${JSON.stringify(req.url)},"raw_body":${JSON.stringify(req.body)}}`);
+    });
+  });
+  afterAll(() => echo.close());
+
+  const leaves = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(leaves) : [];
+  const forms = (v: string) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), JSON.stringify(v).slice(1, -1)];
+
+  it('no injected value reaches the caller in any encoding, under every auth scheme of the catalogue', async () => {
+    let schemes = 0;
+    for (const toolkit of catalogue.toolkits) {
+      const tool = toolkit.tools.find((t) => t.request.method === 'GET') ?? toolkit.tools[0]!;
+      const entry = { ...catalogue.tool(tool.slug)!, toolkit: { ...toolkit, response: undefined } };
+      for (const scheme of toolkit.auth_schemes) {
+        if (scheme.mode === 'NO_AUTH') continue;
+        const connection = connectionFor(toolkit, scheme, 's3/cr+t "x&y=z%');
+        const before = echo.requests.length;
+        const result = await executeTool(entry, sampleObject(tool.input_parameters), connection, { ...options(), exchange: fetchExchange(redirectingFetch(echo)) });
+        expect(result.successful, `${tool.slug} ${scheme.mode}: ${result.error}`).toBe(true);
+        const sent = echo.requests[before]!;
+        // what was on the wire: the credentials, the Basic user-pass and its base64, the OAuth1 signature and token
+        const secrets = [...Object.values(connection.credentials), ...(connection.consumer ? [connection.consumer.secret] : [])];
+        const authorization = String(sent.headers.authorization ?? '');
+        if (authorization.startsWith('Basic ')) secrets.push(authorization.slice(6), Buffer.from(authorization.slice(6), 'base64').toString('utf8'));
+        for (const m of authorization.matchAll(/oauth_(?:signature|token)="([^"]+)"/g)) secrets.push(decodeURIComponent(m[1]!));
+        expect(JSON.stringify(sent).includes(encodeURIComponent('s3/cr+t')) || JSON.stringify(sent).includes('s3/cr+t') || authorization.startsWith('Basic ') || authorization.startsWith('OAuth '), `${tool.slug} ${scheme.mode} sent its credential`).toBe(true);
+        const seen = [...leaves(result.data), result.error ?? ''];
+        for (const secret of secrets) {
+          for (const form of forms(secret)) {
+            const leak = seen.find((text) => text.includes(form));
+            expect(leak, `${tool.slug} ${scheme.mode}: ${form} echoed`).toBeUndefined();
+          }
+        }
+        schemes += 1;
+      }
+    }
+    expect(schemes).toBeGreaterThanOrEqual(15);
+  });
+});
