@@ -35,8 +35,26 @@ export interface ExecutionOptions extends SendLimits {
   allowHttpLoopback: boolean;
 }
 
+/** Deeper than any real API's arguments; the copy, the validator and JSON.stringify all recurse. */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max`, walked without recursion so any depth is safe to ask about. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Validates (and fills defaults into a copy of) the arguments; a bad argument names its field. */
 export function prepareArguments(entry: CatalogueTool, args: unknown): Record<string, unknown> {
+  if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
+    throw new ToolInputError(`arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, [{ field: 'arguments', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` }]);
+  }
   const copy = structuredClone(args ?? {}) as Record<string, unknown>;
   if (typeof copy !== 'object' || Array.isArray(copy)) throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
   if (!entry.validate(copy)) {
@@ -120,6 +138,9 @@ async function send(toolkit: ToolkitFile, request: PreparedRequest, connection: 
 
 /** A raw call to the toolkit's API (`/tools/execute/proxy`), answered in the same envelope as a tool. */
 export async function executeProxy(toolkit: ToolkitFile, input: ProxyInput, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+  if (nestsDeeperThan(input.body, MAX_ARGUMENT_DEPTH)) {
+    throw new ToolInputError(`body nests deeper than ${MAX_ARGUMENT_DEPTH} levels`, [{ field: 'body', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` }]);
+  }
   let request;
   try {
     request = buildProxyRequest(toolkit, connection, input, options);

@@ -14,11 +14,10 @@ export function templateValues(connection: ToolConnection): Record<string, strin
   return { ...connection.connectionData, ...connection.credentials };
 }
 
-/** Fills a template and records, as injected, the whole value and every credential that went into it. */
+/** Fills a template and records, as injected, every credential that went into it. */
 function fillInjected(template: string, connection: ToolConnection, values: Record<string, string>, injected: string[]): string {
   const filled = fillTemplate(template, values);
-  const credentials = templateNames(template).filter((name) => name in connection.credentials);
-  if (credentials.length > 0) injected.push(filled, ...credentials.map((name) => values[name]!));
+  for (const name of templateNames(template)) if (name in connection.credentials) injected.push(values[name]!);
   return filled;
 }
 
@@ -44,7 +43,7 @@ export function injectCredential(toolkit: ToolkitFile, connection: ToolConnectio
       { consumerKey: connection.consumer.key, consumerSecret: connection.consumer.secret, token: values.oauth_token ?? '', tokenSecret: values.oauth_token_secret ?? '' },
     );
     request.headers.Authorization = header;
-    injected.push(header, ...oauth1Params(header));
+    injected.push(...oauth1Params(header));
     return;
   }
   if (!('inject' in scheme)) return;
@@ -56,6 +55,6 @@ export function injectCredential(toolkit: ToolkitFile, connection: ToolConnectio
     const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
     request.headers.Authorization = `Basic ${encoded}`;
     // RFC 7617 2: the user-pass is sent base64-encoded; an echo shows that form, not the password
-    injected.push(`${user}:${password}`, encoded, request.headers.Authorization);
+    injected.push(`${user}:${password}`, encoded);
   }
 }

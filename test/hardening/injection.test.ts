@@ -187,3 +187,43 @@ describe('credentials echoed back by the upstream', () => {
     expect(schemes).toBeGreaterThanOrEqual(15);
   });
 });
+
+describe('deeply nested tool arguments', () => {
+  let t: TestApp;
+  let session: { session_id: string; mcp: { url: string; headers: Record<string, string> } };
+  beforeAll(async () => {
+    t = await createTestApp({ fetch: redirectingFetch(upstream) });
+    const res = await t.call('/api/v3.1/tool_router/session', { method: 'POST', body: JSON.stringify({ user_id: 'deep', toolkits: ['hackernews'] }), headers: { 'content-type': 'application/json' } });
+    session = (await res.json()) as typeof session;
+  });
+  afterAll(() => t.close());
+
+  // built as text: the test's own JSON.stringify would overflow on it
+  const nested = (depth: number) => `{"username":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+  for (const depth of [10_000, 100_000]) {
+    it(`answers 400 (and a tool error over MCP) at depth ${depth}, over REST, session execute and MCP tools/call`, async () => {
+      const before = upstream.requests.length;
+      const rest = await t.call('/api/v3.1/tools/execute/HACKERNEWS_GET_USER', { method: 'POST', body: `{"arguments":${nested(depth)}}`, headers: { 'content-type': 'application/json' } });
+      expect(rest.status).toBe(400);
+      expect(((await rest.json()) as any).error.slug).toBe('Tool_InvalidArguments');
+      const viaSession = await t.call(`/api/v3.1/tool_router/session/${session.session_id}/execute`, {
+        method: 'POST',
+        body: `{"tool_slug":"HACKERNEWS_GET_USER","arguments":${nested(depth)}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(viaSession.status).toBe(400);
+      expect(((await viaSession.json()) as any).error.slug).toBe('Tool_InvalidArguments');
+      const mcp = await t.app.request(new URL(session.mcp.url).pathname, {
+        method: 'POST',
+        body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"HACKERNEWS_GET_USER","arguments":${nested(depth)}}}`,
+        headers: { ...session.mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      });
+      expect(mcp.status).toBe(200);
+      const answer = (await mcp.json()) as any;
+      expect(answer.result?.isError ?? answer.error !== undefined, JSON.stringify(answer).slice(0, 300)).toBe(true);
+      expect(JSON.stringify(answer)).toMatch(/nest/);
+      expect(upstream.requests.length).toBe(before);
+    });
+  }
+});
