@@ -38,6 +38,12 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     const known = new Set([...connectionNames, ...(BUILT_IN_CREDENTIALS[scheme.mode] ?? [])]);
     if ('fields' in scheme) for (const f of scheme.fields) known.add(f.name);
     if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) known.add(f);
+    if (scheme.mode === 'OAUTH2' || scheme.mode === 'OAUTH1') {
+      for (const f of scheme.token_response_fields ?? []) {
+        // a provider's answer must never overwrite what the user or operator set
+        if (connectionNames.includes(f) || f === 'identity') problems.push({ path: `auth_schemes[${i}].token_response_fields`, message: `${f} is a connection field; a token response may not set it` });
+      }
+    }
     const texts: Array<[string, string]> = [];
     if ('inject' in scheme) {
       for (const [k, v] of Object.entries(scheme.inject.headers ?? {})) texts.push([`inject.headers.${k}`, v]);

@@ -7,6 +7,9 @@ import type { AuthScheme, ToolkitFile } from '../../src/catalogue/schema.ts';
 import type { ToolConnection } from '../../src/execution/connection.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { executeTool, ToolInputError } from '../../src/execution/execute.ts';
+import { oauth1Toolkit, startOAuth1Server, type OAuth1Server } from '../fixtures/oauth1-server.ts';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { redirectingFetch, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { sampleObject } from '../helpers/sample-arguments.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -226,4 +229,39 @@ describe('deeply nested tool arguments', () => {
       expect(upstream.requests.length).toBe(before);
     });
   }
+});
+
+describe('an OAuth 1.0a token response', () => {
+  let provider: OAuth1Server;
+  let app: LiveApp;
+  beforeAll(async () => {
+    provider = await startOAuth1Server({ accessTokenExtra: `member_id=m-1&long_id=${'x'.repeat(600)}&note=a%0Ab&team=evil&instance_url=https%3A%2F%2Fevil.example&status=REVOKED` });
+    const kit = oauth1Toolkit(provider);
+    app = await startLiveApp({
+      toolkits: [
+        {
+          ...kit,
+          connection_fields: [{ name: 'team', display_name: 'Team', required: false }],
+          auth_schemes: [{ ...kit.auth_schemes[0], token_response_fields: ['member_id', 'long_id', 'note'] }],
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await provider.close();
+  });
+
+  it('sets only the declared fields, as short single-line strings, and never a connection field', async () => {
+    const config = await app.api('/api/v3.1/auth_configs', {
+      body: { toolkit: { slug: 'testoauthone' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: provider.consumer.key, client_secret: provider.consumer.secret } } },
+    });
+    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config.body.auth_config.id, user_id: 'tess', callback_url: 'https://app.example.com/cb', connection_data: { team: 'acme' } } });
+    const { leftTo } = await new FetchBrowser().follow(link.body.redirect_url);
+    expect(new URL(leftTo!).searchParams.get('status')).toBe('success');
+    const account = await app.api(`/api/v3.1/connected_accounts/${link.body.connected_account_id}`);
+    expect(account.body.status).toBe('ACTIVE');
+    expect(account.body.state.val).toMatchObject({ team: 'acme', member_id: 'm-1', status: 'ACTIVE' });
+    for (const name of ['long_id', 'note', 'instance_url', 'username']) expect(account.body.state.val, name).not.toHaveProperty(name);
+  });
 });
