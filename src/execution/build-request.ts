@@ -2,7 +2,7 @@ import { pathParameters } from '../catalogue/lint.ts';
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { ToolConnection } from './connection.ts';
 import { injectCredential, templateValues } from './inject-auth.ts';
-import { fillBaseUrl, fillTemplate, TemplateError } from './templates.ts';
+import { fillBaseUrl, fillTemplate, segmentProblem, TemplateError } from './templates.ts';
 
 export interface PreparedRequest {
   method: string;
@@ -39,13 +39,10 @@ export class PathArgumentError extends TemplateError {
   }
 }
 
-// RFC 3986 5.2.4 removes `.` and `..` segments, and WHATWG URL also reads `%2e` as a dot: a value that
-// fills a segment must never be one, or `{"id": ".."}` on `/items/{id}/detail` would reach `/detail`.
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-
+// `{"id": ".."}` on `/items/{id}/detail` would otherwise reach `/detail`
 function checkSegment(name: string, encoded: string): string {
-  if (encoded === '') throw new PathArgumentError(name, `${name} may not be empty: it fills a segment of the request path`);
-  if (DOT_SEGMENT.test(encoded)) throw new PathArgumentError(name, `${name} may not be . or ..: it fills a segment of the request path`);
+  const problem = segmentProblem(encoded);
+  if (problem) throw new PathArgumentError(name, `${name} ${problem}`);
   return encoded;
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolkitFile } from '../../src/catalogue/schema.ts';
+import { lintToolkit } from '../../src/catalogue/lint.ts';
+import { toolkitSchema, type ToolkitFile } from '../../src/catalogue/schema.ts';
+import { tokenResponseData } from '../../src/oauth/token-fields.ts';
 import { buildToolRequest } from '../../src/execution/build-request.ts';
 import { executeProxy, MAX_ARGUMENT_DEPTH, nestsDeeperThan, ToolInputError } from '../../src/execution/execute.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { maskList, scrub } from '../../src/execution/masking.ts';
-import { TemplateError } from '../../src/execution/templates.ts';
+import { fillBaseUrl, TemplateError } from '../../src/execution/templates.ts';
 
 const toolkit = (path: string, extra: Partial<ToolkitFile> = {}) =>
   ({
@@ -62,5 +64,84 @@ describe('argument depth', () => {
       allowHttpLoopback: false,
     });
     await expect(run).rejects.toBeInstanceOf(ToolInputError);
+  });
+});
+
+describe('placeholders in toolkit URLs', () => {
+  const file = (extra: Record<string, unknown>, scheme: Record<string, unknown> = { mode: 'NO_AUTH' }) =>
+    toolkitSchema.parse({
+      slug: 'kit',
+      name: 'Kit',
+      description: 'kit',
+      base_url: 'https://api.example.com',
+      connection_fields: [{ name: 'host', display_name: 'Host' }],
+      auth_schemes: [scheme],
+      tools: [{ slug: 'KIT_X', name: 'x', description: 'a tool of the lint tests, long enough', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/x' } }],
+      ...extra,
+    });
+  const oauth2 = (urls: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    mode: 'OAUTH2',
+    authorization_url: 'https://login.example.com/authorize',
+    token_url: 'https://login.example.com/token',
+    inject: { headers: { Authorization: 'Bearer {{access_token}}' } },
+    ...urls,
+    ...extra,
+  });
+  const messages = (kit: ToolkitFile) => lintToolkit(kit).map((p) => `${p.path}: ${p.message}`);
+
+  it('refuses a whole host, a label without a fixed domain, a partial label, the query, and a user-chosen origin', () => {
+    for (const base_url of ['http://{{host}}/api', 'https://{{host}}', 'https://{{host}}.com/api', 'https://x{{host}}.example.com', 'https://api.example.com/v1?h={{host}}', '{{host}}/api', 'https://api.example.com:{{host}}/']) {
+      expect(messages(file({ base_url })).filter((m) => m.startsWith('base_url:')), base_url).not.toEqual([]);
+    }
+  });
+
+  it('refuses the same in OAuth URLs, so no user input chooses where a token request goes', () => {
+    for (const urls of [{ token_url: 'https://{{host}}/oauth/token' }, { authorization_url: '{{host}}/authorize' }, { revocation_url: 'http://{{host}}/revoke' }]) {
+      const problems = messages(file({}, oauth2(urls)));
+      expect(problems.some((m) => m.startsWith(`auth_schemes[0].${Object.keys(urls)[0]}`)), JSON.stringify(urls)).toBe(true);
+    }
+    const oauth1 = { mode: 'OAUTH1', request_token_url: 'https://{{host}}/rt', authorization_url: 'https://api.example.com/a', access_token_url: 'https://api.example.com/at' };
+    expect(messages(file({}, oauth1)).some((m) => m.startsWith('auth_schemes[0].request_token_url'))).toBe(true);
+  });
+
+  it('accepts a tenant label of a fixed domain, a path segment, and an origin the token response sets', () => {
+    expect(messages(file({ base_url: 'https://{{host}}.zendesk.com/api/v2' }, oauth2({ token_url: 'https://{{host}}.zendesk.com/oauth/tokens' })))).toEqual([]);
+    expect(messages(file({ base_url: 'https://api.example.com/{{host}}/v1' }))).toEqual([]);
+    expect(messages(file({ base_url: '{{instance_url}}/services', connection_fields: [] }, oauth2({}, { token_response_fields: ['instance_url'] })))).toEqual([]);
+  });
+
+  it('refuses token_response_fields that name a connection field', () => {
+    expect(messages(file({}, oauth2({}, { token_response_fields: ['host'] })))).toEqual([expect.stringMatching(/^auth_schemes\[0\]\.token_response_fields: host is a connection field/)]);
+  });
+
+  it('fills a label with one label only, and a segment with one segment only', () => {
+    for (const host of ['acme.evil.com', 'evil.com#', 'a_b']) expect(() => fillBaseUrl('https://{{host}}.zendesk.com', { host }, false), host).toThrow(TemplateError);
+    for (const host of ['..', '.', 'a/b/..']) {
+      const url = (() => {
+        try {
+          return fillBaseUrl('https://api.example.com/{{host}}/v1', { host }, false).pathname;
+        } catch (error) {
+          expect(error).toBeInstanceOf(TemplateError);
+          return 'refused';
+        }
+      })();
+      expect(['refused', `/${encodeURIComponent(host)}/v1`]).toContain(url);
+    }
+    expect(() => fillBaseUrl('http://{{host}}/api', { host: 'evil.com' }, false)).toThrow(/no connection value may go/);
+    expect(() => fillBaseUrl('{{instance_url}}/x', { instance_url: 'not a url' }, false)).toThrow(TemplateError);
+  });
+});
+
+describe('token response fields', () => {
+  it('keeps declared, short, single-line strings, never a protected name', () => {
+    const kept = tokenResponseData(['member_id', 'team', 'long', 'nl', 'num', 'absent'], new Set(['team']), {
+      member_id: 'm-1',
+      team: 'evil',
+      long: 'x'.repeat(600),
+      nl: 'a\nb',
+      num: 7,
+      other: 'x',
+    });
+    expect(kept).toEqual({ member_id: 'm-1' });
   });
 });
