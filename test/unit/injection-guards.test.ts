@@ -96,7 +96,8 @@ describe('placeholders in toolkit URLs', () => {
   });
 
   it('refuses the same in OAuth URLs, so no user input chooses where a token request goes', () => {
-    for (const urls of [{ token_url: 'https://{{host}}/oauth/token' }, { authorization_url: '{{host}}/authorize' }, { revocation_url: 'http://{{host}}/revoke' }]) {
+    const cases: Array<Record<string, string>> = [{ token_url: 'https://{{host}}/oauth/token' }, { authorization_url: '{{host}}/authorize' }, { revocation_url: 'http://{{host}}/revoke' }];
+    for (const urls of cases) {
       const problems = messages(file({}, oauth2(urls)));
       expect(problems.some((m) => m.startsWith(`auth_schemes[0].${Object.keys(urls)[0]}`)), JSON.stringify(urls)).toBe(true);
     }
