@@ -78,6 +78,21 @@ export function hostRefusal(hostname: string, policy: AddressPolicy): string | n
   return null;
 }
 
+/** The setting to name when a URL is refused, so an operator knows what allows it. */
+export const PRIVATE_NETWORK_HINT = 'set LATCHKEY_ALLOW_PRIVATE_NETWORK=true to allow private and loopback addresses';
+
+/** Why a caller-given URL's host is refused, or null; a URL that does not parse is not this check's to refuse. */
+export function urlRefusal(url: string, policy: AddressPolicy): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const refused = hostRefusal(parsed.hostname, policy);
+  return refused && `points at ${refused}; ${PRIVATE_NETWORK_HINT}`;
+}
+
 export const ADDRESS_REFUSED = 'ERR_LATCHKEY_ADDRESS_REFUSED';
 
 /**

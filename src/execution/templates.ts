@@ -90,5 +90,6 @@ export function isLoopbackHost(hostname: string): boolean {
 export function assertSafeScheme(url: URL, allowHttpLoopback: boolean): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && allowHttpLoopback && isLoopbackHost(url.hostname)) return;
-  throw new TemplateError(`refusing to send credentials to ${url.protocol}//${url.host}: only https (or http on loopback) is allowed`);
+  const allowedBy = url.protocol === 'http:' && isLoopbackHost(url.hostname) ? '; set LATCHKEY_ALLOW_INSECURE_LOOPBACK=true to allow http on loopback' : '';
+  throw new TemplateError(`refusing to send credentials to ${url.protocol}//${url.host}: only https is allowed${allowedBy}`);
 }

@@ -3,6 +3,7 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, newSecret } from '../ids.ts';
+import { addressPolicy } from '../execution/address-policy.ts';
 import { fillBaseUrl } from '../execution/templates.ts';
 import { exchangeCode, OAuthFlowError, startAuthorization } from '../oauth/client.ts';
 import { accessToken, requestToken } from '../oauth/oauth1-flow.ts';
@@ -72,7 +73,7 @@ export function missingConnectionFields(open: OpenLink) {
 
 /** Stores connection fields typed on the page (OAuth toolkits that need a subdomain before redirecting). */
 export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<OpenLink> {
-  const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form) };
+  const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !data[f.name]);
   if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
   await connectedAccountsRepo(deps.db).update(open.account.id, { connection_data: JSON.stringify(data) });
@@ -245,7 +246,7 @@ export async function beginOAuth1(deps: Deps, open: OpenLink): Promise<{ url: UR
 
 /** A credentials form (API key, bearer token, basic) submitted: validate, take the link once, activate. */
 export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<FlowOutcome> {
-  const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form) };
+  const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !connectionData[f.name]);
   if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
   const credentials = validateCredentialFields(open.toolkit, open.account.auth_scheme, form);

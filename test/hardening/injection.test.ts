@@ -6,7 +6,13 @@ import { pathParameters } from '../../src/catalogue/lint.ts';
 import type { AuthScheme, ToolkitFile } from '../../src/catalogue/schema.ts';
 import type { ToolConnection } from '../../src/execution/connection.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
+import { ADDRESS_REFUSED, guardedLookup, STRICT_POLICY } from '../../src/execution/address-policy.ts';
 import { executeTool, ToolInputError } from '../../src/execution/execute.ts';
+import { UpstreamFailure } from '../../src/execution/exchange.ts';
+import { nodeExchange } from '../../src/execution/node-exchange.ts';
+import { deliverDue } from '../../src/webhooks/deliver.ts';
+import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
+import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { oauth1Toolkit, startOAuth1Server, type OAuth1Server } from '../fixtures/oauth1-server.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -263,5 +269,128 @@ describe('an OAuth 1.0a token response', () => {
     expect(account.body.status).toBe('ACTIVE');
     expect(account.body.state.val).toMatchObject({ team: 'acme', member_id: 'm-1', status: 'ACTIVE' });
     for (const name of ['long_id', 'note', 'instance_url', 'username']) expect(account.body.state.val, name).not.toHaveProperty(name);
+  });
+});
+
+describe('private, loopback and link-local addresses', () => {
+  const inward = [
+    'http://127.0.0.1:9/h',
+    'http://127.1.2.3/h',
+    'http://localhost:9/h',
+    'http://hooks.localhost/h',
+    'http://[::1]/h',
+    'http://[::ffff:127.0.0.1]/h',
+    'http://2130706433/h',
+    'http://0.0.0.0/h',
+    'http://10.1.2.3/h',
+    'http://172.16.0.1/h',
+    'http://192.168.1.1/h',
+    'http://100.64.0.1/h',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[fe80::1]/h',
+    'http://[fd00::1]/h',
+  ];
+  const dir = makeTempDir();
+  let strict: TestApp;
+  let open: TestApp;
+  const json = (app: TestApp, path: string, body: unknown, method = 'POST') => app.call(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+  beforeAll(async () => {
+    const toolkits = `${dir.path}/toolkits`;
+    mkdirSync(toolkits);
+    writeFileSync(
+      `${toolkits}/urlkit.json`,
+      JSON.stringify({
+        slug: 'urlkit',
+        name: 'URL kit',
+        description: 'A toolkit with a URL-type connection field',
+        base_url: 'https://api.example.com',
+        connection_fields: [{ name: 'callback', display_name: 'Callback URL', type: 'url', required: false }],
+        auth_schemes: [{ mode: 'API_KEY', fields: [{ name: 'api_key', display_name: 'Key', secret: true }], inject: { headers: { 'X-Key': '{{api_key}}', 'X-Callback': '{{callback}}' } } }],
+        tools: [{ slug: 'URLKIT_X', name: 'x', description: 'A tool of the URL-field tests, long enough.', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/x' } }],
+      }),
+    );
+    strict = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits } });
+    open = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' } });
+  });
+  afterAll(async () => {
+    await strict.close();
+    await open.close();
+    dir.cleanup();
+  });
+
+  it('refuses them as webhook URLs (create and update), naming the setting that allows them', async () => {
+    const created = await json(strict, '/api/v3.1/webhook_subscriptions', { webhook_url: 'https://hooks.example.com/in', enabled_events: ['composio.connected_account.active'] });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as any).id;
+    for (const url of inward) {
+      const res = await json(strict, '/api/v3.1/webhook_subscriptions', { webhook_url: url, enabled_events: ['composio.connected_account.active'] });
+      expect(res.status, url).toBe(400);
+      const body = (await res.json()) as any;
+      expect(body.error.message).toContain('LATCHKEY_ALLOW_PRIVATE_NETWORK');
+      expect(body.error.errors[0].field).toBe('webhook_url');
+      expect((await json(strict, `/api/v3.1/webhook_subscriptions/${id}`, { webhook_url: url }, 'PATCH')).status, url).toBe(400);
+    }
+    expect((await json(open, '/api/v3.1/webhook_subscriptions', { webhook_url: 'http://10.1.2.3/h', enabled_events: ['composio.connected_account.active'] })).status).toBe(201);
+  });
+
+  it('refuses them in URL-type connection fields', async () => {
+    const config = ((await (await json(strict, '/api/v3.1/auth_configs', { toolkit: { slug: 'urlkit' } })).json()) as any).auth_config.id;
+    for (const url of inward.map((u) => `https://${new URL(u).host}/`)) {
+      const res = await json(strict, '/api/v3.1/connected_accounts/link', { auth_config_id: config, user_id: 'u', connection_data: { callback: url } });
+      expect(res.status, url).toBe(400);
+      expect(((await res.json()) as any).error.errors[0].field).toBe('connection_data.callback');
+    }
+    const fine = await json(strict, '/api/v3.1/connected_accounts/link', { auth_config_id: config, user_id: 'u', connection_data: { callback: 'https://hooks.example.com/' } });
+    expect(fine.status).toBe(201);
+  });
+});
+
+describe('names that resolve to a private address, at connect time', () => {
+  let receiver: FakeUpstream;
+  let port: string;
+  beforeAll(async () => {
+    receiver = await startFakeUpstream();
+    port = new URL(receiver.url).port;
+  });
+  afterAll(() => receiver.close());
+  const limits = () => ({ deadline: Date.now() + 2000, timeoutMs: 2000, maxResponseBytes: 4096 });
+
+  it('the lookup hook refuses a name that resolves to 127.0.0.1', async () => {
+    const answer = await new Promise<{ code?: string }>((resolve) => guardedLookup(STRICT_POLICY)('localhost', {}, (error) => resolve({ code: (error as NodeJS.ErrnoException | null)?.code })));
+    expect(answer.code).toBe(ADDRESS_REFUSED);
+    const allowed = await new Promise<string>((resolve) => guardedLookup({ allowPrivate: false, allowLoopback: true })('localhost', {}, (_e, address) => resolve(String(address))));
+    expect(allowed).toBe('127.0.0.1');
+  });
+
+  it('tool calls: refused as a closed port is, with nothing sent', async () => {
+    const exchange = nodeExchange(STRICT_POLICY);
+    const request = (host: string) => ({ method: 'GET', url: new URL(`http://${host}/x`), headers: {} });
+    const before = receiver.requests.length;
+    const viaName = await exchange(request(`localhost:${port}`), limits()).then(() => null, (e: UpstreamFailure) => e);
+    const viaLiteral = await exchange(request(`127.0.0.1:${port}`), limits()).then(() => null, (e: UpstreamFailure) => e);
+    const closed = await nodeExchange({ allowPrivate: false, allowLoopback: true })(request('127.0.0.1:9'), limits()).then(() => null, (e: UpstreamFailure) => e);
+    expect(receiver.requests.length).toBe(before);
+    for (const failure of [viaName, viaLiteral, closed]) expect(failure).toBeInstanceOf(UpstreamFailure);
+    // the message a caller sees does not tell a refused address or an open port from a closed one
+    expect(viaName!.message.replace(`localhost:${port}`, 'H')).toBe(closed!.message.replace('127.0.0.1:9', 'H'));
+    expect(viaLiteral!.message.replace(`127.0.0.1:${port}`, 'H')).toBe(closed!.message.replace('127.0.0.1:9', 'H'));
+  });
+
+  it('webhook deliveries: a stored URL whose name now resolves to loopback is not delivered to', async () => {
+    const t = await createTestApp();
+    try {
+      const now = Date.now();
+      await webhookSubscriptionsRepo(t.deps.db).insert({ id: 'ws_dns', webhook_url: `http://localhost:${port}/hook`, secret_sealed: t.deps.vault.seal('whsec_x', sealedAad(SEALED_COLUMNS[5], 'ws_dns')), enabled_events: '["composio.connected_account.active"]', version: 'V3', created_at: now, updated_at: now });
+      await outboxRepo(t.deps.db).insert([{ subscription_id: 'ws_dns', event_id: 'evt_dns', account_id: 'ca_x', event_type: 'composio.connected_account.active', payload: '{}', attempts: 0, next_attempt_at: 0, claimed_until: null, delivered_at: null, last_status: null, created_at: now }]);
+      const before = receiver.requests.length;
+      expect(await deliverDue(t.deps)).toBe(1);
+      expect(receiver.requests.length).toBe(before);
+      const row = await t.deps.db.selectFrom('webhook_outbox').selectAll().where('event_id', '=', 'evt_dns').executeTakeFirstOrThrow();
+      expect(row.delivered_at).toBeNull();
+      expect(row.attempts).toBe(1);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lintToolkit } from '../../src/catalogue/lint.ts';
+import { parseConfig } from '../../src/config.ts';
+import { addressPolicy, addressRefusal, hostRefusal, STRICT_POLICY, urlRefusal } from '../../src/execution/address-policy.ts';
 import { toolkitSchema, type ToolkitFile } from '../../src/catalogue/schema.ts';
 import { tokenResponseData } from '../../src/oauth/token-fields.ts';
 import { buildToolRequest } from '../../src/execution/build-request.ts';
@@ -144,5 +146,36 @@ describe('token response fields', () => {
       other: 'x',
     });
     expect(kept).toEqual({ member_id: 'm-1' });
+  });
+});
+
+describe('address policy', () => {
+  it('refuses non-public addresses by default, loopback alone with allowLoopback, all with allowPrivate', () => {
+    const inward = ['127.0.0.1', '::1', '::ffff:127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '::', 'fe80::1', 'fd12::1', '224.0.0.1', '255.255.255.255'];
+    for (const address of inward) expect(addressRefusal(address, STRICT_POLICY), address).not.toBeNull();
+    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1']) expect(addressRefusal(address, STRICT_POLICY), address).toBeNull();
+    const loopback = { allowPrivate: false, allowLoopback: true };
+    expect(addressRefusal('127.0.0.1', loopback)).toBeNull();
+    expect(addressRefusal('10.0.0.1', loopback)).not.toBeNull();
+    for (const address of inward) expect(addressRefusal(address, { allowPrivate: true, allowLoopback: true }), address).toBeNull();
+  });
+
+  it('reads URL hosts as the URL parser does, and names the setting', () => {
+    for (const url of ['http://2130706433/', 'http://0x7f.1/', 'https://[::ffff:a9fe:a9fe]/', 'http://LOCALHOST./', 'https://a.b.localhost/']) {
+      expect(urlRefusal(url, STRICT_POLICY), url).toMatch(/LATCHKEY_ALLOW_PRIVATE_NETWORK/);
+    }
+    expect(urlRefusal('https://hooks.example.com/in', STRICT_POLICY)).toBeNull();
+    expect(hostRefusal('example.com', STRICT_POLICY)).toBeNull();
+  });
+
+  it('is read from the configuration: loopback follows either setting', () => {
+    expect(addressPolicy(parseConfig({}))).toEqual(STRICT_POLICY);
+    expect(addressPolicy(parseConfig({ LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' }))).toEqual({ allowPrivate: false, allowLoopback: true });
+    expect(addressPolicy(parseConfig({ LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' }))).toEqual({ allowPrivate: true, allowLoopback: true });
+  });
+
+  it('names the setting that allows http on loopback', () => {
+    expect(() => fillBaseUrl('http://127.0.0.1:9/x', {}, false)).toThrow(/LATCHKEY_ALLOW_INSECURE_LOOPBACK=true/);
+    expect(() => fillBaseUrl('http://api.example.com/x', {}, true)).not.toThrow(/LATCHKEY_ALLOW_INSECURE_LOOPBACK/);
   });
 });
