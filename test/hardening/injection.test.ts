@@ -375,6 +375,10 @@ describe('names that resolve to a private address, at connect time', () => {
     // the message a caller sees does not tell a refused address or an open port from a closed one
     expect(viaName!.message.replace(`localhost:${port}`, 'H')).toBe(closed!.message.replace('127.0.0.1:9', 'H'));
     expect(viaLiteral!.message.replace(`127.0.0.1:${port}`, 'H')).toBe(closed!.message.replace('127.0.0.1:9', 'H'));
+    // allowed, the same name resolves and connects as usual
+    const allowed = await nodeExchange({ allowPrivate: false, allowLoopback: true })(request(`localhost:${port}`), limits());
+    expect(allowed.status).toBe(200);
+    expect(receiver.requests.length).toBe(before + 1);
   });
 
   it('webhook deliveries: a stored URL whose name now resolves to loopback is not delivered to', async () => {
