@@ -72,10 +72,15 @@ export function addressRefusal(address: string, policy: AddressPolicy): string |
  * loopback). Other names are checked when they resolve (`guardedLookup`).
  */
 export function hostRefusal(hostname: string, policy: AddressPolicy): string | null {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
-  if (isIP(host)) return addressRefusal(host, policy);
+  const host = hostname.replace(/\.$/, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return policy.allowLoopback ? null : 'a loopback address';
-  return null;
+  return ipLiteralRefusal(host, policy);
+}
+
+/** For an IP literal host (`[::1]` as URL.hostname writes it), which a connection reaches without any lookup. */
+export function ipLiteralRefusal(hostname: string, policy: AddressPolicy): string | null {
+  const address = hostname.replace(/^\[|\]$/g, '');
+  return isIP(address) ? addressRefusal(address, policy) : null;
 }
 
 /** The setting to name when a URL is refused, so an operator knows what allows it. */

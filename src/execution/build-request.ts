@@ -57,19 +57,27 @@ function encodePathValue(name: string, value: unknown, reserved: boolean): strin
 }
 
 function fillPath(template: string, args: Args, values: Record<string, string>): string {
-  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m, name: string) => checkSegment(name, encodeURIComponent(fillTemplate(m, values))));
+  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m, name: string) => {
+    const encoded = encodeURIComponent(fillTemplate(m, values));
+    // a connection value, not the caller's argument: the call fails as a result, not a 400
+    const problem = segmentProblem(encoded);
+    if (problem) throw new TemplateError(`the connection's ${name} ${problem}`);
+    return encoded;
+  });
   return withFields.replace(/\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, plus: string, name: string) => encodePathValue(name, args[name], plus === '+'));
 }
 
 /**
- * Defence in depth: the URL parser must keep the path exactly as the encoded segments spell it (no
- * segment removed or merged), or the request would reach another endpoint than the tool's.
+ * Defence in depth: the URL parser must keep every segment the encoded values fill (none resolved
+ * away), or the request would reach another endpoint than the tool's.
  */
 function parsePreservingPath(base: URL, path: string): URL {
   const joined = base.href.replace(/\/+$/, '') + path;
   const url = new URL(joined);
+  // counted rather than compared: the parser may percent-encode a character of the template, but only
+  // resolving a dot segment changes how many segments there are
   const expected = joined.slice(base.origin.length).replace(/[?#].*$/s, '');
-  if (url.pathname !== expected) throw new TemplateError('the request path would not reach the tool\'s endpoint');
+  if (url.pathname.split('/').length !== expected.split('/').length) throw new TemplateError("the request path would not reach the tool's endpoint");
   return url;
 }
 

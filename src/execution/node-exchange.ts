@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { PreparedRequest } from './build-request.ts';
-import { guardedLookup, hostRefusal, type AddressPolicy } from './address-policy.ts';
+import { guardedLookup, ipLiteralRefusal, type AddressPolicy } from './address-policy.ts';
 import { timedOut, tooLarge, unreachable, UpstreamFailure, type Exchange, type ExchangeLimits, type ExchangeResponse } from './exchange.ts';
 
 // Idle sockets are dropped after 4 s, before the 5 s that Node servers (and many others) keep them:
@@ -90,7 +90,7 @@ export function nodeExchange(policy: AddressPolicy): Exchange {
       };
 
       // an IP literal is connected to without a lookup, so it is checked here
-      if (hostRefusal(request.url.hostname, policy)) return fail(unreachable(host));
+      if (ipLiteralRefusal(request.url.hostname, policy)) return fail(unreachable(host));
       try {
         req = (secure ? httpsRequest : httpRequest)(request.url, { method: request.method, headers, agent: secure ? agents.https : agents.http }, onResponse);
       } catch (error) {

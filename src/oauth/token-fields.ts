@@ -11,7 +11,6 @@ export function tokenResponseData(declared: readonly string[], protectedNames: R
   for (const name of declared) {
     if (protectedNames.has(name) || !Object.hasOwn(response, name)) continue;
     const value = response[name];
-    // eslint-disable-next-line no-control-regex
     if (typeof value !== 'string' || value === '' || value.length > MAX_TOKEN_FIELD_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) continue;
     kept[name] = value;
   }

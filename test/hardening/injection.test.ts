@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_TOOLKITS_DIR } from '../../src/bootstrap.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import { pathParameters } from '../../src/catalogue/lint.ts';
-import type { AuthScheme, ToolkitFile } from '../../src/catalogue/schema.ts';
-import type { ToolConnection } from '../../src/execution/connection.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { ADDRESS_REFUSED, guardedLookup, STRICT_POLICY } from '../../src/execution/address-policy.ts';
 import { executeTool, ToolInputError } from '../../src/execution/execute.ts';
@@ -16,6 +14,7 @@ import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { oauth1Toolkit, startOAuth1Server, type OAuth1Server } from '../fixtures/oauth1-server.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { catalogueConnection } from '../helpers/catalogue-connection.ts';
 import { redirectingFetch, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { sampleObject } from '../helpers/sample-arguments.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -27,28 +26,18 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
  * private addresses.
  */
 const catalogue = loadCatalogue([BUILT_IN_TOOLKITS_DIR]);
+const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+// the stand-in for every provider: it records what reached it
 let upstream: FakeUpstream;
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-});
+beforeAll(async () => void (upstream = await startFakeUpstream()));
 afterAll(() => upstream.close());
 
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
-
-function connectionFor(toolkit: ToolkitFile, scheme: AuthScheme, secret = 's3cret'): ToolConnection {
-  const connectionData: Record<string, string> = {};
-  for (const f of toolkit.connection_fields ?? []) connectionData[f.name] = 'acme';
-  if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) connectionData[f] = `https://${toolkit.slug}-instance.example.com`;
-  const credentials: Record<string, string> = {};
-  if (scheme.mode === 'OAUTH2') credentials.access_token = `at-${toolkit.slug}-${secret}`;
-  if (scheme.mode === 'OAUTH1') Object.assign(credentials, { oauth_token: `tok-${toolkit.slug}-${secret}`, oauth_token_secret: `toksec-${toolkit.slug}-${secret}` });
-  if ('fields' in scheme) for (const f of scheme.fields) credentials[f.name] = `${f.name}-${toolkit.slug}-${secret}`;
-  return {
-    mode: scheme.mode,
-    credentials,
-    connectionData,
-    consumer: scheme.mode === 'OAUTH1' ? { key: `ck-${toolkit.slug}`, secret: `cs-${toolkit.slug}-${secret}` } : undefined,
-  };
+/** An in-process app with one operator toolkit written to its own folder. */
+async function appWithToolkit(dir: string, toolkit: { slug: string; [key: string]: unknown }, env: Record<string, string> = {}): Promise<TestApp> {
+  const toolkits = `${dir}/toolkits-${Object.keys(env).join('-')}`;
+  mkdirSync(toolkits, { recursive: true });
+  writeFileSync(`${toolkits}/${toolkit.slug}.json`, JSON.stringify(toolkit));
+  return createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, ...env } });
 }
 
 const options = () => ({ exchange: fetchExchange(redirectingFetch(upstream)), timeoutMs: 5000, maxResponseBytes: 1 << 20, allowHttpLoopback: false });
@@ -60,7 +49,7 @@ describe('dot segments in path parameters', () => {
     let checked = 0;
     for (const toolkit of catalogue.toolkits) {
       const scheme = toolkit.auth_schemes[0]!;
-      const connection = connectionFor(toolkit, scheme);
+      const connection = catalogueConnection(toolkit, scheme);
       const filled = { ...connection.connectionData, ...connection.credentials };
       for (const tool of toolkit.tools) {
         const entry = catalogue.tool(tool.slug)!;
@@ -100,11 +89,9 @@ describe('dot segments in path parameters', () => {
     const dir = makeTempDir();
     let t: TestApp;
     beforeAll(async () => {
-      const toolkits = `${dir.path}/toolkits`;
-      mkdirSync(toolkits);
-      writeFileSync(
-        `${toolkits}/items.json`,
-        JSON.stringify({
+      t = await appWithToolkit(
+        dir.path,
+        {
           slug: 'items',
           name: 'Items',
           description: 'An API on loopback',
@@ -120,9 +107,9 @@ describe('dot segments in path parameters', () => {
               request: { method: 'DELETE', path: '/items/{id}/detail' },
             },
           ],
-        }),
+        },
+        { LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' },
       );
-      t = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' } });
     });
     afterAll(async () => {
       await t.close();
@@ -172,7 +159,7 @@ describe('credentials echoed back by the upstream', () => {
       const entry = { ...catalogue.tool(tool.slug)!, toolkit: { ...toolkit, response: undefined } };
       for (const scheme of toolkit.auth_schemes) {
         if (scheme.mode === 'NO_AUTH') continue;
-        const connection = connectionFor(toolkit, scheme, 's3/cr+t "x&y=z%');
+        const connection = catalogueConnection(toolkit, scheme, '-s3/cr+t "x&y=z%');
         const before = echo.requests.length;
         const result = await executeTool(entry, sampleObject(tool.input_parameters), connection, { ...options(), exchange: fetchExchange(redirectingFetch(echo)) });
         expect(result.successful, `${tool.slug} ${scheme.mode}: ${result.error}`).toBe(true);
@@ -296,11 +283,7 @@ describe('private, loopback and link-local addresses', () => {
   const json = (app: TestApp, path: string, body: unknown, method = 'POST') => app.call(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
   beforeAll(async () => {
-    const toolkits = `${dir.path}/toolkits`;
-    mkdirSync(toolkits);
-    writeFileSync(
-      `${toolkits}/urlkit.json`,
-      JSON.stringify({
+    const urlkit = {
         slug: 'urlkit',
         name: 'URL kit',
         description: 'A toolkit with a URL-type connection field',
@@ -308,10 +291,9 @@ describe('private, loopback and link-local addresses', () => {
         connection_fields: [{ name: 'callback', display_name: 'Callback URL', type: 'url', required: false }],
         auth_schemes: [{ mode: 'API_KEY', fields: [{ name: 'api_key', display_name: 'Key', secret: true }], inject: { headers: { 'X-Key': '{{api_key}}', 'X-Callback': '{{callback}}' } } }],
         tools: [{ slug: 'URLKIT_X', name: 'x', description: 'A tool of the URL-field tests, long enough.', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/x' } }],
-      }),
-    );
-    strict = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits } });
-    open = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' } });
+      };
+    strict = await appWithToolkit(dir.path, urlkit);
+    open = await appWithToolkit(dir.path, urlkit, { LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' });
   });
   afterAll(async () => {
     await strict.close();
