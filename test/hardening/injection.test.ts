@@ -189,7 +189,7 @@ describe('deeply nested tool arguments', () => {
   let session: { session_id: string; mcp: { url: string; headers: Record<string, string> } };
   beforeAll(async () => {
     t = await createTestApp({ fetch: redirectingFetch(upstream) });
-    const res = await t.call('/api/v3.1/tool_router/session', { method: 'POST', body: JSON.stringify({ user_id: 'deep', toolkits: ['hackernews'] }), headers: { 'content-type': 'application/json' } });
+    const res = await t.call('/api/v3.1/tool_router/session', { method: 'POST', body: JSON.stringify({ user_id: 'deep', toolkits: ['hackernews'], preload: { tools: ['HACKERNEWS_GET_USER'] } }), headers: { 'content-type': 'application/json' } });
     session = (await res.json()) as typeof session;
   });
   afterAll(() => t.close());
