@@ -39,6 +39,12 @@ export interface Config {
   maxResponseBytes: number;
   /** Development and tests only: lets OAuth and tool calls reach http:// servers on loopback. */
   allowInsecureLoopback: boolean;
+  /**
+   * Lets tool calls, webhook deliveries and caller-given URLs reach private, link-local and loopback
+   * addresses (an operator's internal API). Off, only public addresses are allowed, plus loopback
+   * when allowInsecureLoopback is on.
+   */
+  allowPrivateNetwork: boolean;
   branding: { appTitle: string; logoUrl: string | null };
 }
 
@@ -54,6 +60,8 @@ const optionalString = z
   .transform((s) => s.trim())
   .optional()
   .transform((s) => (s ? s : undefined));
+
+const flag = z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -77,7 +85,8 @@ const envSchema = z.object({
   LATCHKEY_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   LATCHKEY_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   LATCHKEY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
-  LATCHKEY_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  LATCHKEY_ALLOW_INSECURE_LOOPBACK: flag,
+  LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
 });
 
 const OAUTH_VAR = /^LATCHKEY_OAUTH_([A-Z0-9_]+?)_CLIENT_(ID|SECRET)$/;
@@ -153,6 +162,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     refresh: { marginMs: e.LATCHKEY_REFRESH_MARGIN_MS, intervalMs: e.LATCHKEY_REFRESH_INTERVAL_MS, idleMs: e.LATCHKEY_REFRESH_IDLE_MS },
     maxResponseBytes: e.LATCHKEY_MAX_RESPONSE_BYTES,
     allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
+    allowPrivateNetwork: e.LATCHKEY_ALLOW_PRIVATE_NETWORK,
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
   };
 }

@@ -153,7 +153,11 @@ export function sessionRoutes(deps: Deps) {
       if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `${body.toolkit_slug} is not a toolkit of this session.` });
       const resolved = await resolveSessionConnection(deps, session.config, toolkit);
       if (!('connection' in resolved)) throw new AppError('NO_CONNECTED_ACCOUNT', { message: `${toolkit.name} is not connected for this user (or needs an explicit account).` });
-      return c.json(proxyWire(await executeProxy(toolkit, body, resolved.connection, executionOptions(deps))));
+      try {
+        return c.json(proxyWire(await executeProxy(toolkit, body, resolved.connection, executionOptions(deps))));
+      } catch (error) {
+        return inputError(error);
+      }
     })
     .post('/tool_router/session/:id/search', async (c) => {
       const session = await getSession(deps, c.req.param('id'));

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { readJson } from '../http/read-json.ts';
 import { maskSecret, newId } from '../ids.ts';
+import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { EVENT_TYPES } from '../webhooks/events.ts';
 import { webhookSubscriptionsRepo, type WebhookSubscriptionRow } from '../../storage/repos/webhooks.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
@@ -31,6 +32,12 @@ function wire(deps: Deps, row: WebhookSubscriptionRow, showSecret: boolean) {
   };
 }
 
+/** Deliveries go where the URL says: not to an internal address unless the operator allows it. */
+function checkAddress(deps: Deps, url: string | undefined): void {
+  const refused = url === undefined ? null : urlRefusal(url, addressPolicy(deps.config));
+  if (refused) throw new AppError('VALIDATION_FAILED', { message: `webhook_url ${refused}.`, errors: [{ field: 'webhook_url', message: refused }] });
+}
+
 export function webhookRoutes(deps: Deps) {
   const repo = webhookSubscriptionsRepo(deps.db);
   const find = async (id: string) => {
@@ -45,6 +52,7 @@ export function webhookRoutes(deps: Deps) {
     )
     .post('/webhook_subscriptions', async (c) => {
       const body = await readJson(c, createBody);
+      checkAddress(deps, body.webhook_url);
       const now = deps.clock.now();
       const id = newId('ws');
       const row: WebhookSubscriptionRow = {
@@ -67,6 +75,7 @@ export function webhookRoutes(deps: Deps) {
     .patch('/webhook_subscriptions/:id', async (c) => {
       const row = await find(c.req.param('id'));
       const body = await readJson(c, updateBody);
+      checkAddress(deps, body.webhook_url);
       const changes = {
         webhook_url: body.webhook_url ?? row.webhook_url,
         enabled_events: body.enabled_events ? JSON.stringify(body.enabled_events) : row.enabled_events,

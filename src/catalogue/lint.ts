@@ -1,4 +1,5 @@
 import type { ToolkitFile } from './schema.ts';
+import { urlPlaceholders } from './url-placeholders.ts';
 
 /**
  * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
@@ -28,16 +29,54 @@ export function templateNames(text: string): string[] {
   return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
 }
 
+/** Every URL of a toolkit file that takes placeholders, with its path in the file. */
+function toolkitUrls(toolkit: ToolkitFile): Array<[string, string]> {
+  const urls: Array<[string, string]> = [['base_url', toolkit.base_url]];
+  toolkit.auth_schemes.forEach((scheme, i) => {
+    const at = `auth_schemes[${i}]`;
+    if ('identity' in scheme && scheme.identity?.base_url) urls.push([`${at}.identity.base_url`, scheme.identity.base_url]);
+    if (scheme.mode === 'OAUTH2') {
+      urls.push([`${at}.authorization_url`, scheme.authorization_url], [`${at}.token_url`, scheme.token_url]);
+      if (scheme.revocation_url) urls.push([`${at}.revocation_url`, scheme.revocation_url]);
+    }
+    if (scheme.mode === 'OAUTH1') urls.push([`${at}.request_token_url`, scheme.request_token_url], [`${at}.authorization_url`, scheme.authorization_url], [`${at}.access_token_url`, scheme.access_token_url]);
+  });
+  return urls;
+}
+
+/**
+ * A placeholder in a URL may only stand where its value cannot choose the host (see
+ * `url-placeholders.ts`); a whole origin only for a field the token response sets, never one the user types.
+ */
+function lintUrlPlaceholders(path: string, url: string, tokenFields: Set<string>, userFields: Set<string>): LintProblem[] {
+  const problems: LintProblem[] = [];
+  for (const place of urlPlaceholders(url)) {
+    if (place.role === null) problems.push({ path, message: `placeholder {{${place.name}}} ${place.problem}` });
+    else if (place.role === 'origin' && (!tokenFields.has(place.name) || userFields.has(place.name))) {
+      problems.push({ path, message: `placeholder {{${place.name}}} is a whole origin: only a token_response_fields value (set by the provider) may be one, never a value the user enters` });
+    }
+  }
+  return problems;
+}
+
 export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
   const problems: LintProblem[] = [];
   const prefix = `${toolkit.slug.toUpperCase()}_`;
   const connectionNames = (toolkit.connection_fields ?? []).map((f) => f.name);
   const seen = new Set<string>();
+  const tokenFields = new Set(toolkit.auth_schemes.flatMap((s) => (s.mode === 'OAUTH2' || s.mode === 'OAUTH1' ? (s.token_response_fields ?? []) : [])));
+  const userFields = new Set([...connectionNames, ...toolkit.auth_schemes.flatMap((s) => ('fields' in s ? s.fields.map((f) => f.name) : []))]);
 
   toolkit.auth_schemes.forEach((scheme, i) => {
     const known = new Set([...connectionNames, ...(BUILT_IN_CREDENTIALS[scheme.mode] ?? [])]);
     if ('fields' in scheme) for (const f of scheme.fields) known.add(f.name);
     if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) known.add(f);
+    if (scheme.mode === 'OAUTH2' || scheme.mode === 'OAUTH1') {
+      for (const f of scheme.token_response_fields ?? []) {
+        // a provider's answer must never overwrite what the user or operator set
+        if (connectionNames.includes(f) || f === 'identity') problems.push({ path: `auth_schemes[${i}].token_response_fields`, message: `${f} is a connection field; a token response may not set it` });
+      }
+    }
     const texts: Array<[string, string]> = [];
     if ('inject' in scheme) {
       for (const [k, v] of Object.entries(scheme.inject.headers ?? {})) texts.push([`inject.headers.${k}`, v]);
@@ -57,11 +96,11 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
   });
 
   for (const name of templateNames(toolkit.base_url)) {
-    const fromToken = toolkit.auth_schemes.some((s) => s.mode === 'OAUTH2' && (s.token_response_fields ?? []).includes(name));
-    if (!connectionNames.includes(name) && !fromToken) {
+    if (!connectionNames.includes(name) && !tokenFields.has(name)) {
       problems.push({ path: 'base_url', message: `placeholder {{${name}}} names no connection field` });
     }
   }
+  for (const [path, url] of toolkitUrls(toolkit)) problems.push(...lintUrlPlaceholders(path, url, tokenFields, userFields));
 
   toolkit.tools.forEach((tool, i) => {
     const at = `tools[${i}]`;

@@ -45,6 +45,11 @@ const identitySchema = z
   .strict()
   .describe('how to name a connected account (the GitHub login, the Gmail address) after it connects');
 
+const tokenResponseFields = z
+  .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'field names are snake_case'))
+  .optional()
+  .describe('non-secret fields of the token response kept as connection data (Salesforce `instance_url`); no other field of the response is kept');
+
 const oauth2Schema = z
   .object({
     mode: z.literal('OAUTH2'),
@@ -58,10 +63,7 @@ const oauth2Schema = z
     token_endpoint_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
     authorization_params: z.record(z.string(), z.string()).optional(),
     token_params: z.record(z.string(), z.string()).optional(),
-    token_response_fields: z
-      .array(z.string())
-      .optional()
-      .describe('non-secret fields of the token response kept as connection data (Salesforce `instance_url`)'),
+    token_response_fields: tokenResponseFields,
     access_token_path: z
       .string()
       .optional()
@@ -78,6 +80,7 @@ const oauth1Schema = z
     authorization_url: z.string(),
     access_token_url: z.string(),
     signature_method: z.literal('HMAC-SHA1').default('HMAC-SHA1'),
+    token_response_fields: tokenResponseFields,
     authorization_params: z.record(z.string(), z.string()).optional(),
     identity: identitySchema.optional(),
   })

@@ -2,13 +2,15 @@ import { pathParameters } from '../catalogue/lint.ts';
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { ToolConnection } from './connection.ts';
 import { injectCredential, templateValues } from './inject-auth.ts';
-import { fillBaseUrl, fillTemplate, TemplateError } from './templates.ts';
+import { fillBaseUrl, fillTemplate, segmentProblem, TemplateError } from './templates.ts';
 
 export interface PreparedRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /** every credential value put on the request, in the form it was put there (see `masking.ts`) */
+  injected?: string[];
 }
 
 type Args = Record<string, unknown>;
@@ -26,18 +28,57 @@ function appendParams(params: URLSearchParams, name: string, value: unknown): vo
   else params.append(name, scalar(value));
 }
 
+/** A path argument latchkey will not put in a URL; the caller's to fix (a 400, nothing sent). */
+export class PathArgumentError extends TemplateError {
+  override name = 'PathArgumentError';
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// `{"id": ".."}` on `/items/{id}/detail` would otherwise reach `/detail`
+function checkSegment(name: string, encoded: string): string {
+  const problem = segmentProblem(encoded);
+  if (problem) throw new PathArgumentError(name, `${name} ${problem}`);
+  return encoded;
+}
+
 function encodePathValue(name: string, value: unknown, reserved: boolean): string {
   const text = scalar(value);
-  if (!reserved) return encodeURIComponent(text);
+  if (!reserved) return checkSegment(name, encodeURIComponent(text));
   // `{+path}` keeps its slashes (a file path in a repository) but may not climb out of the endpoint.
-  const segments = text.split('/');
-  if (segments.some((s) => s === '..' || s === '.')) throw new TemplateError(`${name} may not contain . or .. segments`);
-  return segments.map(encodeURIComponent).join('/');
+  return text
+    .split('/')
+    .map((segment) => checkSegment(name, encodeURIComponent(segment)))
+    .join('/');
 }
 
 function fillPath(template: string, args: Args, values: Record<string, string>): string {
-  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m) => encodeURIComponent(fillTemplate(m, values)));
+  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m, name: string) => {
+    const encoded = encodeURIComponent(fillTemplate(m, values));
+    // a connection value, not the caller's argument: the call fails as a result, not a 400
+    const problem = segmentProblem(encoded);
+    if (problem) throw new TemplateError(`the connection's ${name} ${problem}`);
+    return encoded;
+  });
   return withFields.replace(/\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, plus: string, name: string) => encodePathValue(name, args[name], plus === '+'));
+}
+
+/**
+ * Defence in depth: the URL parser must keep every segment the encoded values fill (none resolved
+ * away), or the request would reach another endpoint than the tool's.
+ */
+function parsePreservingPath(base: URL, path: string): URL {
+  const joined = base.href.replace(/\/+$/, '') + path;
+  const url = new URL(joined);
+  // counted rather than compared: the parser may percent-encode a character of the template, but only
+  // resolving a dot segment changes how many segments there are
+  const expected = joined.slice(base.origin.length).replace(/[?#].*$/s, '');
+  if (url.pathname.split('/').length !== expected.split('/').length) throw new TemplateError("the request path would not reach the tool's endpoint");
+  return url;
 }
 
 /** Which arguments go where: the path, declared headers, the query string, the body. */
@@ -67,7 +108,7 @@ export function buildToolRequest(
   const values = templateValues(connection);
   const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
   const routes = routeArguments(tool);
-  const url = new URL(base.href.replace(/\/+$/, '') + fillPath(tool.request.path, args, values));
+  const url = parsePreservingPath(base, fillPath(tool.request.path, args, values));
   for (const name of routes.query) appendParams(url.searchParams, name, args[name]);
 
   const headers: Record<string, string> = { Accept: 'application/json', ...toolkit.headers };

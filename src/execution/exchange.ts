@@ -39,6 +39,9 @@ export type Exchange = (request: PreparedRequest, limits: ExchangeLimits) => Pro
 export const timedOut = (ms: number, reading = false) =>
   new UpstreamFailure('timeout', reading ? `the upstream did not finish answering within ${ms} ms` : `the upstream did not answer within ${ms} ms`);
 
+/** Refused, unreachable or broken off: one message, so a caller cannot tell an open port from a closed one. */
+export const unreachable = (host: string) => new UpstreamFailure('network', `could not get an answer from ${host}`);
+
 export const tooLarge = (maxBytes: number, declared?: number) =>
   new UpstreamFailure('too_large', declared === undefined ? `the upstream answer exceeds the ${maxBytes}-byte limit` : `the upstream answer (${declared} bytes) exceeds the ${maxBytes}-byte limit`);
 
@@ -73,8 +76,7 @@ export function fetchExchange(fetchImpl: typeof fetch): Exchange {
       response = await fetchImpl(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal });
     } catch (error) {
       if (signal.aborted) throw timedOut(limits.timeoutMs);
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new UpstreamFailure('network', `could not reach ${request.url.host}${cause ? ` (${cause})` : ''}`);
+      throw unreachable(request.url.host);
     }
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
@@ -87,7 +89,7 @@ export function fetchExchange(fetchImpl: typeof fetch): Exchange {
     } catch (error) {
       if (error instanceof UpstreamFailure) throw error;
       if (signal.aborted) throw timedOut(limits.timeoutMs, true);
-      throw new UpstreamFailure('network', `the connection to ${request.url.host} broke while reading the answer`);
+      throw unreachable(request.url.host);
     }
   };
 }

@@ -1,11 +1,11 @@
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import { describeInputErrors } from '../catalogue/input-validator.ts';
 import type { FieldError } from '../errors.ts';
-import { maskSecret } from '../ids.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
-import { buildToolRequest, type PreparedRequest } from './build-request.ts';
+import { buildToolRequest, PathArgumentError, type PreparedRequest } from './build-request.ts';
 import { buildProxyRequest, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
+import { maskList, scrub } from './masking.ts';
 import type { Exchange } from './exchange.ts';
 import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
 import { TemplateError } from './templates.ts';
@@ -35,8 +35,26 @@ export interface ExecutionOptions extends SendLimits {
   allowHttpLoopback: boolean;
 }
 
+/** Deeper than any real API's arguments; the copy, the validator and JSON.stringify all recurse. */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max`, walked without recursion so any depth is safe to ask about. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Validates (and fills defaults into a copy of) the arguments; a bad argument names its field. */
 export function prepareArguments(entry: CatalogueTool, args: unknown): Record<string, unknown> {
+  if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
+    throw new ToolInputError(`arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, [{ field: 'arguments', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` }]);
+  }
   const copy = structuredClone(args ?? {}) as Record<string, unknown>;
   if (typeof copy !== 'object' || Array.isArray(copy)) throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
   if (!entry.validate(copy)) {
@@ -51,12 +69,6 @@ export function prepareArguments(entry: CatalogueTool, args: unknown): Record<st
 }
 
 const EXCERPT = 500;
-
-function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
-  return out;
-}
 
 function parseBody(response: UpstreamResponse): unknown {
   if (response.text === '') return null;
@@ -102,20 +114,22 @@ function toResult(toolkit: ToolkitFile, response: UpstreamResponse, secrets: str
  */
 export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
   const args = prepareArguments(entry, rawArgs);
-  const secrets = secretValues(connection);
   let request;
   try {
     request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);
   } catch (error) {
+    if (error instanceof PathArgumentError) throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${error.message}`, [{ field: `arguments.${error.argument}`, message: error.message }]);
     if (error instanceof TemplateError) return { data: {}, error: `Cannot build the request for ${entry.tool.slug}: ${error.message}`, successful: false };
     throw error;
   }
-  return send(entry.toolkit, request, secrets, options);
+  return send(entry.toolkit, request, connection, options);
 }
 
-async function send(toolkit: ToolkitFile, request: PreparedRequest, secrets: string[], options: ExecutionOptions): Promise<ToolResult> {
+async function send(toolkit: ToolkitFile, request: PreparedRequest, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
   try {
-    return toResult(toolkit, await sendUpstream(options.exchange, request, options), secrets);
+    const response = await sendUpstream(options.exchange, request, options);
+    // what was injected is known now; its encodings are derived once per call, and only when answered
+    return toResult(toolkit, response, maskList([...secretValues(connection), ...(request.injected ?? [])]));
   } catch (error) {
     if (error instanceof UpstreamFailure) return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };
     throw error;
@@ -124,6 +138,9 @@ async function send(toolkit: ToolkitFile, request: PreparedRequest, secrets: str
 
 /** A raw call to the toolkit's API (`/tools/execute/proxy`), answered in the same envelope as a tool. */
 export async function executeProxy(toolkit: ToolkitFile, input: ProxyInput, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+  if (nestsDeeperThan(input.body, MAX_ARGUMENT_DEPTH)) {
+    throw new ToolInputError(`body nests deeper than ${MAX_ARGUMENT_DEPTH} levels`, [{ field: 'body', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` }]);
+  }
   let request;
   try {
     request = buildProxyRequest(toolkit, connection, input, options);
@@ -131,5 +148,5 @@ export async function executeProxy(toolkit: ToolkitFile, input: ProxyInput, conn
     if (error instanceof TemplateError) return { data: {}, error: `Cannot build the proxy request: ${error.message}`, successful: false };
     throw error;
   }
-  return send(toolkit, request, secretValues(connection), options);
+  return send(toolkit, request, connection, options);
 }

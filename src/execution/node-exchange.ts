@@ -3,7 +3,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { PreparedRequest } from './build-request.ts';
-import { timedOut, tooLarge, UpstreamFailure, type Exchange, type ExchangeLimits, type ExchangeResponse } from './exchange.ts';
+import { guardedLookup, ipLiteralRefusal, type AddressPolicy } from './address-policy.ts';
+import { timedOut, tooLarge, unreachable, UpstreamFailure, type Exchange, type ExchangeLimits, type ExchangeResponse } from './exchange.ts';
 
 // Idle sockets are dropped after 4 s, before the 5 s that Node servers (and many others) keep them:
 // reusing a socket the server is closing is the classic keep-alive reset.
@@ -31,8 +32,10 @@ function decoded(response: IncomingMessage): Readable {
  * CPU per call (measured by `npm run bench`), and every tool call makes one. Compressed answers are
  * decompressed, and the size limit applies to what comes out, so a small gzip bomb is still refused.
  */
-export function nodeExchange(): Exchange {
-  const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT_OPTIONS) };
+export function nodeExchange(policy: AddressPolicy): Exchange {
+  // every connection resolves through the policy, so a public name cannot lead to a private address
+  const options = { ...AGENT_OPTIONS, lookup: guardedLookup(policy) };
+  const agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
 
   function once(request: PreparedRequest, limits: ExchangeLimits, retried = false): Promise<ExchangeResponse> {
     return new Promise((resolve, reject) => {
@@ -53,7 +56,8 @@ export function nodeExchange(): Exchange {
         req?.destroy();
         reject(error);
       };
-      const broke = () => fail(new UpstreamFailure('network', `the connection to ${host} broke while reading the answer`));
+      // one message for refused, unreachable and broken-off alike: a caller must not learn which ports are open
+      const broke = () => fail(unreachable(host));
       const timer = setTimeout(() => fail(timedOut(limits.timeoutMs, answered)), Math.max(0, limits.deadline - Date.now()));
 
       const onResponse = (response: IncomingMessage) => {
@@ -85,6 +89,8 @@ export function nodeExchange(): Exchange {
         response.on('aborted', broke);
       };
 
+      // an IP literal is connected to without a lookup, so it is checked here
+      if (ipLiteralRefusal(request.url.hostname, policy)) return fail(unreachable(host));
       try {
         req = (secure ? httpsRequest : httpRequest)(request.url, { method: request.method, headers, agent: secure ? agents.https : agents.http }, onResponse);
       } catch (error) {
@@ -101,7 +107,7 @@ export function nodeExchange(): Exchange {
           once(request, limits, true).then(resolve, reject);
           return;
         }
-        fail(new UpstreamFailure('network', `could not reach ${host}${error.code ? ` (${error.code})` : ''}`));
+        fail(unreachable(host));
       });
       sent.end(request.body);
     });

@@ -1,3 +1,5 @@
+import { urlPlaceholders } from '../catalogue/url-placeholders.ts';
+
 /**
  * `{{name}}` placeholders: connection fields (subdomain, site, instance_url) and credential fields
  * (access_token, api_key) filled into base URLs, auth URLs and injected headers or query values.
@@ -17,24 +19,56 @@ export function fillTemplate(text: string, values: Record<string, string | undef
   });
 }
 
+// RFC 1035 2.3.1: one label, so a value cannot add labels of its own (`evil.com#` or `a.b`)
+const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+// RFC 3986 5.2.4 removes `.` and `..` segments, and WHATWG URL also reads `%2e` as a dot
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/** Why an encoded value cannot be one path segment (empty or a dot segment), or null when it can. */
+export function segmentProblem(encoded: string): string | null {
+  if (encoded === '') return 'may not be empty: it fills a segment of the request path';
+  if (DOT_SEGMENT.test(encoded)) return 'may not be . or ..: it fills a segment of the request path';
+  return null;
+}
+
+function bareOrigin(name: string, value: string): string {
+  let origin: URL;
+  try {
+    origin = new URL(value);
+  } catch {
+    throw new TemplateError(`${name} must be an https origin`);
+  }
+  if (!/^https?:$/.test(origin.protocol) || origin.username || origin.password || (origin.pathname !== '/' && origin.pathname !== '') || origin.search || origin.hash) {
+    throw new TemplateError(`${name} must be a bare origin`);
+  }
+  return origin.origin;
+}
+
 /**
- * Base URLs take stricter values: a placeholder at the very start may be a whole https origin (Salesforce's
- * `instance_url`); anywhere else it must be a plain host label (`acme` in `acme.zendesk.com`), so no value
- * can move the request to another host or smuggle in a path, query or userinfo.
+ * Toolkit URLs (base, identity and OAuth URLs) take stricter values, by where the placeholder stands
+ * (`catalogue/url-placeholders.ts`, which the lint enforces on every file): a whole origin from the
+ * token response, one host label in front of a fixed domain, or one path segment. No value can move
+ * the request to another host or smuggle in a path, query or userinfo.
  */
 export function fillBaseUrl(template: string, values: Record<string, string | undefined>, allowHttpLoopback: boolean): URL {
+  const places = new Map(urlPlaceholders(template).map((p) => [p.offset, p]));
   const filled = template.replace(TEMPLATE, (_match, name: string, offset: number) => {
     const value = values[name];
     if (value === undefined || value === '') throw new TemplateError(`the connection has no value for ${name}`);
-    if (offset === 0 && /^https?:\/\//i.test(value)) {
-      const origin = new URL(value);
-      if (origin.username || origin.password || (origin.pathname !== '/' && origin.pathname !== '') || origin.search || origin.hash) {
-        throw new TemplateError(`${name} must be a bare origin`);
+    switch (places.get(offset)?.role) {
+      case 'origin':
+        return bareOrigin(name, value);
+      case 'label':
+        if (!DNS_LABEL.test(value)) throw new TemplateError(`${name} must be one host name label (letters, digits and dashes, no dots)`);
+        return value;
+      case 'segment': {
+        const problem = segmentProblem(encodeURIComponent(value));
+        if (problem) throw new TemplateError(`${name} ${problem}`);
+        return encodeURIComponent(value);
       }
-      return origin.origin;
+      default:
+        throw new TemplateError(`the toolkit URL puts {{${name}}} where no connection value may go`);
     }
-    if (!HOST_SAFE.test(value)) throw new TemplateError(`${name} must be a host name label (letters, digits, dots and dashes)`);
-    return value;
   });
   let url: URL;
   try {
@@ -56,5 +90,6 @@ export function isLoopbackHost(hostname: string): boolean {
 export function assertSafeScheme(url: URL, allowHttpLoopback: boolean): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && allowHttpLoopback && isLoopbackHost(url.hostname)) return;
-  throw new TemplateError(`refusing to send credentials to ${url.protocol}//${url.host}: only https (or http on loopback) is allowed`);
+  const allowedBy = url.protocol === 'http:' && isLoopbackHost(url.hostname) ? '; set LATCHKEY_ALLOW_INSECURE_LOOPBACK=true to allow http on loopback' : '';
+  throw new TemplateError(`refusing to send credentials to ${url.protocol}//${url.host}: only https is allowed${allowedBy}`);
 }

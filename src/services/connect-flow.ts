@@ -3,9 +3,11 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, newSecret } from '../ids.ts';
+import { addressPolicy } from '../execution/address-policy.ts';
 import { fillBaseUrl } from '../execution/templates.ts';
 import { exchangeCode, OAuthFlowError, startAuthorization } from '../oauth/client.ts';
 import { accessToken, requestToken } from '../oauth/oauth1-flow.ts';
+import { tokenResponseData } from '../oauth/token-fields.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
@@ -71,7 +73,7 @@ export function missingConnectionFields(open: OpenLink) {
 
 /** Stores connection fields typed on the page (OAuth toolkits that need a subdomain before redirecting). */
 export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<OpenLink> {
-  const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form) };
+  const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !data[f.name]);
   if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
   await connectedAccountsRepo(deps.db).update(open.account.id, { connection_data: JSON.stringify(data) });
@@ -187,12 +189,15 @@ async function finishOAuth2(deps: Deps, taken: TakenLink, callback: URL, state: 
   if (tokens.refresh_token) credentials.refresh_token = tokens.refresh_token;
   if (tokens.scope) credentials.scope = tokens.scope;
   if (tokens.id_token) credentials.id_token = tokens.id_token;
-  for (const name of scheme.token_response_fields ?? []) {
-    const value = tokens.extra[name];
-    if (typeof value === 'string') connectionData[name] = value;
-  }
+  Object.assign(connectionData, fromTokenResponse(taken.toolkit, scheme.token_response_fields, tokens.extra));
   const expiresAt = tokens.expires_in !== undefined ? deps.clock.now() + tokens.expires_in * 1000 : null;
   return activateAccount(deps, taken.account, credentials, connectionData, expiresAt);
+}
+
+/** What a token response may add to the connection: its declared fields, never a user's or operator's field. */
+function fromTokenResponse(toolkit: ToolkitFile, declared: string[] | undefined, response: Record<string, unknown>): Record<string, string> {
+  const protectedNames = new Set(['identity', ...(toolkit.connection_fields ?? []).map((f) => f.name)]);
+  return tokenResponseData(declared ?? [], protectedNames, response);
 }
 
 async function finishOAuth1(deps: Deps, taken: TakenLink, callback: URL): Promise<ConnectedAccountRow> {
@@ -209,7 +214,7 @@ async function finishOAuth1(deps: Deps, taken: TakenLink, callback: URL): Promis
     { token: callback.searchParams.get('oauth_token')!, secret: flow.request_token_secret },
     verifier,
   );
-  for (const [k, v] of Object.entries(tokens.extra)) if (/^[a-z_]{1,40}$/.test(k) && v.length < 200) connectionData[k] = v;
+  Object.assign(connectionData, fromTokenResponse(taken.toolkit, scheme.token_response_fields, tokens.extra));
   return activateAccount(deps, taken.account, { oauth_token: tokens.oauth_token, oauth_token_secret: tokens.oauth_token_secret }, connectionData, null);
 }
 
@@ -241,7 +246,7 @@ export async function beginOAuth1(deps: Deps, open: OpenLink): Promise<{ url: UR
 
 /** A credentials form (API key, bearer token, basic) submitted: validate, take the link once, activate. */
 export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<FlowOutcome> {
-  const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form) };
+  const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !connectionData[f.name]);
   if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
   const credentials = validateCredentialFields(open.toolkit, open.account.auth_scheme, form);

@@ -2,6 +2,7 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
+import { addressPolicy, urlRefusal, type AddressPolicy } from '../execution/address-policy.ts';
 import { HOST_SAFE } from '../execution/templates.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { revokeToken } from '../oauth/client.ts';
@@ -54,7 +55,7 @@ export async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigR
  * Connection fields (a subdomain, a site) are checked when given: known names only, and values that
  * cannot steer a request to another host (they end up in URLs).
  */
-export function validateConnectionData(toolkit: ToolkitFile, data: Record<string, unknown> | undefined): Record<string, string> {
+export function validateConnectionData(toolkit: ToolkitFile, data: Record<string, unknown> | undefined, policy: AddressPolicy): Record<string, string> {
   const out: Record<string, string> = {};
   const fields = toolkit.connection_fields ?? [];
   for (const [name, value] of Object.entries(data ?? {})) {
@@ -66,6 +67,8 @@ export function validateConnectionData(toolkit: ToolkitFile, data: Record<string
     if (!valid || (field.pattern && !new RegExp(field.pattern).test(text))) {
       throw new AppError('VALIDATION_FAILED', { message: `${field.display_name} is not valid.`, errors: [{ field: `connection_data.${name}`, message: 'is not a valid value' }] });
     }
+    const refused = field.type === 'url' ? urlRefusal(text, policy) : null;
+    if (refused) throw new AppError('VALIDATION_FAILED', { message: `${field.display_name} ${refused}.`, errors: [{ field: `connection_data.${name}`, message: refused }] });
     out[name] = text;
   }
   return out;
@@ -143,7 +146,7 @@ export async function createLink(deps: Deps, request: LinkRequest): Promise<Crea
   const config = await enabledConfig(deps, request.authConfigId);
   const toolkit = toolkitOf(deps, config.toolkit_slug);
   const callbackUrl = checkCallbackUrl(request.callbackUrl);
-  const account = await insertInitiatedAccount(deps, config, toolkit, request, validateConnectionData(toolkit, request.connectionData));
+  const account = await insertInitiatedAccount(deps, config, toolkit, request, validateConnectionData(toolkit, request.connectionData, addressPolicy(deps.config)));
   return issueLink(deps, account, callbackUrl);
 }
 
@@ -249,7 +252,7 @@ export async function initiateConnection(deps: Deps, request: InitiateRequest): 
     return { account: link.account, redirectUrl: link.redirectUrl };
   }
   const { credentials: given = {}, ...rest } = request;
-  const connectionData = validateConnectionData(toolkit, { ...rest.connectionData, ...given });
+  const connectionData = validateConnectionData(toolkit, { ...rest.connectionData, ...given }, addressPolicy(deps.config));
   const credentials = validateCredentialFields(toolkit, config.auth_scheme, given);
   if (request.validateCredentials) {
     const probe = await fetchIdentity(deps, toolkit, { mode: config.auth_scheme as ToolConnection['mode'], credentials, connectionData });

@@ -124,5 +124,10 @@ export async function proxyRequest(deps: Deps, connectedAccountId: string, input
   const toolkit = deps.catalogue.toolkit(account.toolkit_slug);
   if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND');
   const { connection } = await resolveAccount(deps, toolkit, { connectedAccountId });
-  return executeProxy(toolkit, input, connection, executionOptions(deps));
+  try {
+    return await executeProxy(toolkit, input, connection, executionOptions(deps));
+  } catch (error) {
+    if (error instanceof ToolInputError) throw argumentsError(error);
+    throw error;
+  }
 }

@@ -7,6 +7,8 @@ const SECRET_COLUMN = SEALED_COLUMNS[5];
 /** how long a delivery stays claimed: past it (its process died mid-send) another pass sends it again */
 export const DELIVERY_CLAIM_MS = 30_000;
 const TIMEOUT_MS = 10_000;
+/** a receiver's answer is not used; only its status is */
+const MAX_ANSWER_BYTES = 64 * 1024;
 const BACKOFF_MAX_MS = 10 * 60_000;
 
 /** 1 s, 2 s, 4 s … up to 10 minutes between attempts; delivery never gives up on its own. */
@@ -23,22 +25,24 @@ async function deliverOne(deps: Deps, row: OutboxRow): Promise<void> {
   const secret = deps.vault.open(subscription.secret_sealed, sealedAad(SECRET_COLUMN, subscription.id));
   let status: number | null = null;
   try {
-    const response = await deps.fetch(subscription.webhook_url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': row.event_id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(secret, row.event_id, timestamp, row.payload),
-        'x-composio-webhook-version': subscription.version,
-        'x-composio-delivery-attempt': String(attempts),
+    // through the exchange, whose address policy also applies to what the URL's name resolves to now
+    const response = await deps.exchange(
+      {
+        method: 'POST',
+        url: new URL(subscription.webhook_url),
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': row.event_id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(secret, row.event_id, timestamp, row.payload),
+          'x-composio-webhook-version': subscription.version,
+          'x-composio-delivery-attempt': String(attempts),
+        },
+        body: row.payload,
       },
-      body: row.payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+      { deadline: Date.now() + TIMEOUT_MS, timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_ANSWER_BYTES },
+    );
     status = response.status;
-    await response.body?.cancel();
   } catch {
     status = null;
   }

@@ -55,7 +55,8 @@ describe('starting with zero setup', () => {
       }),
     );
     const apiKey = `ak_${randomBytes(16).toString('hex')}`;
-    const server = await spawnServer(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/d3`, LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_API_KEY: apiKey });
+    // the operator's API on loopback: a private address, which the operator allows
+    const server = await spawnServer(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/d3`, LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_API_KEY: apiKey, LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' });
     const inFlight = fetch(`${server.url}/api/v3/tools/execute/SLOWAPI_WAIT`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: '{}' });
     await new Promise((r) => setTimeout(r, 400));
     server.child.kill('SIGTERM');

@@ -5,6 +5,7 @@ import type { AuthScheme, ToolDefinition, ToolkitFile } from '../../src/catalogu
 import type { ToolConnection } from '../../src/execution/connection.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { executeTool } from '../../src/execution/execute.ts';
+import { catalogueConnection } from '../helpers/catalogue-connection.ts';
 import { redirectingFetch, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { sampleObject } from '../helpers/sample-arguments.ts';
 
@@ -21,22 +22,6 @@ beforeAll(async () => {
 afterAll(() => upstream.close());
 
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
-
-function connectionFor(toolkit: ToolkitFile, scheme: AuthScheme): ToolConnection {
-  const connectionData: Record<string, string> = {};
-  for (const f of toolkit.connection_fields ?? []) connectionData[f.name] = 'acme';
-  if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) connectionData[f] = `https://${toolkit.slug}-instance.example.com`;
-  const credentials: Record<string, string> = {};
-  if (scheme.mode === 'OAUTH2') credentials.access_token = `at-${toolkit.slug}-s3cret`;
-  if (scheme.mode === 'OAUTH1') Object.assign(credentials, { oauth_token: `tok-${toolkit.slug}`, oauth_token_secret: `toksec-${toolkit.slug}` });
-  if ('fields' in scheme) for (const f of scheme.fields) credentials[f.name] = `${f.name}-${toolkit.slug}-s3cret`;
-  return {
-    mode: scheme.mode,
-    credentials,
-    connectionData,
-    consumer: scheme.mode === 'OAUTH1' ? { key: `ck-${toolkit.slug}`, secret: `cs-${toolkit.slug}` } : undefined,
-  };
-}
 
 const fill = (text: string, values: Record<string, string>) => text.replace(TEMPLATE, (_, n: string) => values[n]!);
 
@@ -106,7 +91,7 @@ describe('the built-in catalogue', () => {
     it(`${toolkit.slug}: every tool sends the declared request with the injected credential, under every scheme`, async () => {
       let calls = 0;
       for (const scheme of toolkit.auth_schemes) {
-        const connection = connectionFor(toolkit, scheme);
+        const connection = catalogueConnection(toolkit, scheme);
         const values = { ...connection.connectionData, ...connection.credentials };
         for (const tool of toolkit.tools) {
           const entry = catalogue.tool(tool.slug)!;

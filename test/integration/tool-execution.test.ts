@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeProxy, executeTool } from '../../src/execution/execute.ts';
 import { nodeExchange } from '../../src/execution/node-exchange.ts';
+
+// the fixtures listen on loopback
+const LOOPBACK_ALLOWED = { allowPrivate: false, allowLoopback: true };
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -82,7 +85,7 @@ beforeAll(async () => {
   const toolkits = `${dir.path}/toolkits`;
   mkdirSync(toolkits);
   writeFileSync(`${toolkits}/localapi.json`, JSON.stringify(operatorToolkit(upstream.url), null, 2));
-  t = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_TOOL_TIMEOUT_MS: '300', LATCHKEY_MAX_RESPONSE_BYTES: '4096' } });
+  t = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_TOOL_TIMEOUT_MS: '300', LATCHKEY_MAX_RESPONSE_BYTES: '4096', LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' } });
 });
 afterAll(async () => {
   await t.close();
@@ -172,7 +175,7 @@ describe('running tools over REST', () => {
 
   it('flags an upstream 401 so the caller can refresh and retry', async () => {
     const entry = t.deps.catalogue.tool('LOCALAPI_DENIED')!;
-    const result = await executeTool(entry, {}, { mode: 'NO_AUTH', credentials: {}, connectionData: {} }, { exchange: nodeExchange(), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, { mode: 'NO_AUTH', credentials: {}, connectionData: {} }, { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
     expect(result).toMatchObject({ successful: false, upstreamStatus: 401, upstreamUnauthorized: true });
   });
 
@@ -201,7 +204,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
       res.end(JSON.stringify({ you_sent: req.headers.authorization }));
     });
     const entry = { ...t.deps.catalogue.tool('GITHUB_GET_THE_AUTHENTICATED_USER')!, toolkit: { ...toolkit(), base_url: echo.url } };
-    const result = await executeTool(entry, {}, connection, { exchange: nodeExchange(), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, connection, { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
     await echo.close();
     expect(result.successful).toBe(true);
     expect(JSON.stringify(result)).not.toContain('ghp_supersecretvalue123');
@@ -211,7 +214,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
   it('proxies a raw call with the credential injected, only to the toolkit origin', async () => {
     const api = await startFakeUpstream();
     const kit = { ...toolkit(), base_url: api.url };
-    const options = { exchange: nodeExchange(), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
+    const options = { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
     const ok = await executeProxy(kit, { endpoint: '/repos/o/r/issues', method: 'POST', body: { title: 'x' }, parameters: [{ name: 'per_page', type: 'query', value: 5 }] }, connection, options);
     expect(ok.successful).toBe(true);
     const received = api.requests[0]!;

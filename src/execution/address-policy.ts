@@ -1,0 +1,124 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+/**
+ * Which network addresses latchkey may connect to on a caller's behalf (tool calls, webhook
+ * deliveries) and accept in URLs callers give (webhook URLs, URL-type connection fields). By default
+ * only publicly routable ones: an internal service or the cloud metadata endpoint (169.254.169.254)
+ * must not be reachable by pointing latchkey at it. The literal host is checked, and a name is checked
+ * again for what it resolves to at connect time, so DNS cannot point a public name inward.
+ */
+export interface AddressPolicy {
+  /** LATCHKEY_ALLOW_PRIVATE_NETWORK: every address below is allowed */
+  allowPrivate: boolean;
+  /** loopback only (LATCHKEY_ALLOW_INSECURE_LOOPBACK, for development and tests, or allowPrivate) */
+  allowLoopback: boolean;
+}
+
+export const STRICT_POLICY: AddressPolicy = { allowPrivate: false, allowLoopback: false };
+
+export function addressPolicy(config: { allowPrivateNetwork: boolean; allowInsecureLoopback: boolean }): AddressPolicy {
+  return { allowPrivate: config.allowPrivateNetwork, allowLoopback: config.allowPrivateNetwork || config.allowInsecureLoopback };
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+// Not publicly routable: RFC 6890 special-purpose registries (IPv4 and IPv6). BlockList also matches
+// IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) against the IPv4 ranges.
+const NOT_PUBLIC = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network", incl. the unspecified 0.0.0.0
+  ['10.0.0.0', 8], // RFC 1918
+  ['100.64.0.0', 10], // RFC 6598 carrier-grade NAT
+  ['169.254.0.0', 16], // RFC 3927 link-local, incl. cloud metadata 169.254.169.254
+  ['172.16.0.0', 12], // RFC 1918
+  ['192.0.0.0', 24], // RFC 6890 IETF protocol assignments
+  ['192.0.2.0', 24], // RFC 5737 documentation
+  ['192.88.99.0', 24], // RFC 7526 6to4 relay anycast
+  ['192.168.0.0', 16], // RFC 1918
+  ['198.18.0.0', 15], // RFC 2544 benchmarking
+  ['198.51.100.0', 24], // RFC 5737
+  ['203.0.113.0', 24], // RFC 5737
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, incl. broadcast 255.255.255.255
+] as const) {
+  NOT_PUBLIC.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128], // unspecified
+  ['64:ff9b:1::', 48], // RFC 8215 local-use NAT64
+  ['100::', 64], // RFC 6666 discard
+  ['2001:db8::', 32], // RFC 3849 documentation
+  ['fc00::', 7], // RFC 4193 unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // deprecated site-local
+  ['ff00::', 8], // multicast
+] as const) {
+  NOT_PUBLIC.addSubnet(net, prefix, 'ipv6');
+}
+
+/** Why an IP address may not be connected to under the policy, or null when it may. */
+export function addressRefusal(address: string, policy: AddressPolicy): string | null {
+  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+  if (LOOPBACK.check(address, family)) return policy.allowLoopback ? null : 'a loopback address';
+  if (NOT_PUBLIC.check(address, family)) return policy.allowPrivate ? null : 'a private, link-local or reserved address';
+  return null;
+}
+
+/**
+ * The same, for a URL's host as written: an IP literal, or a `localhost` name (RFC 6761 6.3: always
+ * loopback). Other names are checked when they resolve (`guardedLookup`).
+ */
+export function hostRefusal(hostname: string, policy: AddressPolicy): string | null {
+  const host = hostname.replace(/\.$/, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return policy.allowLoopback ? null : 'a loopback address';
+  return ipLiteralRefusal(host, policy);
+}
+
+/** For an IP literal host (`[::1]` as URL.hostname writes it), which a connection reaches without any lookup. */
+export function ipLiteralRefusal(hostname: string, policy: AddressPolicy): string | null {
+  const address = hostname.replace(/^\[|\]$/g, '');
+  return isIP(address) ? addressRefusal(address, policy) : null;
+}
+
+/** The setting to name when a URL is refused, so an operator knows what allows it. */
+export const PRIVATE_NETWORK_HINT = 'set LATCHKEY_ALLOW_PRIVATE_NETWORK=true to allow private and loopback addresses';
+
+/** Why a caller-given URL's host is refused, or null; a URL that does not parse is not this check's to refuse. */
+export function urlRefusal(url: string, policy: AddressPolicy): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const refused = hostRefusal(parsed.hostname, policy);
+  return refused && `points at ${refused}; ${PRIVATE_NETWORK_HINT}`;
+}
+
+export const ADDRESS_REFUSED = 'ERR_LATCHKEY_ADDRESS_REFUSED';
+
+/**
+ * A `lookup` for node:net connections: resolves as usual, then refuses the connection when any
+ * address the name resolves to is not allowed (all of them, so a name with one public and one
+ * private address cannot be raced to the private one).
+ */
+export function guardedLookup(policy: AddressPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...(options as LookupOneOptions), all: true } as LookupAllOptions, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const refused = addresses.map((a) => addressRefusal(a.address, policy)).find((r) => r !== null);
+      if (refused) {
+        const failure: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${refused}`);
+        failure.code = ADDRESS_REFUSED;
+        return callback(failure, '', 0);
+      }
+      if ((options as LookupAllOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
+      callback(null, first.address, first.family);
+    });
+  };
+}
