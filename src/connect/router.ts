@@ -22,6 +22,10 @@ const CALLBACK_PROBLEMS = {
   other_browser: [400, 'Different browser', 'This sign-in was started in another browser. Open the connect link again in this one.'],
 } as const;
 
+/** A form over the body limit (checked in front of every route, see app.ts), as a page a person can read. */
+export const connectTooLarge = (c: Context, branding: Deps['config']['branding']) =>
+  c.html(messagePage(branding, 'Form too large', 'What was sent is larger than this page accepts. Go back and try again.'), 413);
+
 const REDIRECT_MODES = new Set(['OAUTH2', 'OAUTH1']);
 const flowCookie = (linkId: string) => `lk_flow_${linkId}`;
 

@@ -2,7 +2,6 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { Hono, type Context } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
-import { limitBody } from '../http/body-limit.ts';
 import type { AppEnv } from '../http/env.ts';
 import { newId } from '../ids.ts';
 import { getSession, loadSession, sessionByToken, type Session } from '../services/sessions.ts';
@@ -13,6 +12,9 @@ import { AppError } from '../errors.ts';
 
 const jsonRpcError = (c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
   c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status as 400, headers);
+
+/** A body over the limit (checked in front of every route, see app.ts), as a JSON-RPC error. */
+export const mcpTooLarge = (c: Context) => jsonRpcError(c, 413, -32600, 'Request body too large');
 
 /**
  * `/tool_router/{session_id}/mcp`, streamable HTTP, stateless. Accepted credentials: the project's
@@ -58,7 +60,6 @@ export function mcpRoutes(deps: Deps) {
     })
     .post(
       '/tool_router/:id/mcp',
-      limitBody(deps.config.maxBodyBytes, (c) => jsonRpcError(c, 413, -32600, 'Request body too large')),
       async (c) => {
       const session = await authorize(c);
       if (session instanceof Response) return session;
