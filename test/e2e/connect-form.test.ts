@@ -136,10 +136,10 @@ describe('the hosted form for API-key toolkits', () => {
     const violations = cspViolations(page);
     await page.goto(redirect_url);
     // styled by the hashed inline style sheet, logo loaded from its own origin
-    expect(await page.locator('button').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(47, 91, 234)');
-    expect(await page.locator('.brand img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    expect(await page.locator('button').evaluate((b) => (globalThis as any).getComputedStyle(b).backgroundColor)).toBe('rgb(47, 91, 234)');
+    expect(await page.locator('.brand img').evaluate((img: any) => img.complete && img.naturalWidth)).toBe(1);
     await page.goto(`${app.url}/link/ln_nosuchlink`);
-    expect(await page.locator('main').evaluate((m) => getComputedStyle(m).borderRadius)).toBe('12px');
+    expect(await page.locator('main').evaluate((m) => (globalThis as any).getComputedStyle(m).borderRadius)).toBe('12px');
     await page.close();
     expect(violations).toEqual([]);
   });
