@@ -15,7 +15,18 @@ export async function startServer(built: Built): Promise<RunningServer> {
   const { deps, storage } = built;
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s));
+    const timeout = deps.config.requestTimeoutMs;
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: deps.config.port,
+        hostname: deps.config.host,
+        // Node's defaults let a client trickle a body for 5 minutes; a request not fully received in
+        // time gets 408 and its connection closed. Node checks every connectionsCheckingInterval.
+        serverOptions: { requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.min(1000, timeout) },
+      },
+      () => resolve(s),
+    );
   });
   const { port } = server.address() as AddressInfo;
   const background = startBackground(deps);

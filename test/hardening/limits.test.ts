@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -124,4 +125,25 @@ describe('request bodies over LATCHKEY_MAX_BODY_BYTES', () => {
     // the body is read and checked (the CSRF token is missing), not refused for its size
     expect(res.status, res.body).toBe(403);
   });
+});
+
+describe('a client that trickles its request', () => {
+  it('gets 408 and its connection closed after LATCHKEY_REQUEST_TIMEOUT_MS, instead of holding it for minutes', async () => {
+    const slow = await startLiveApp({ env: { LATCHKEY_REQUEST_TIMEOUT_MS: '1000' } });
+    try {
+      const { port } = new URL(slow.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.write(`POST /api/v3.1/auth_configs HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${slow.apiKey}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n`);
+      // a byte every 100 ms: always active, never done (the whole body would take 10,000 s)
+      const trickle = setInterval(() => socket.write('x'), 100);
+      socket.on('error', () => undefined); // writes racing the server's close
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      clearInterval(trickle);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      await slow.close();
+    }
+  }, 20_000);
 });
