@@ -10,6 +10,9 @@ import { mcpClientsRepo } from '../../storage/repos/mcp-clients.ts';
 import { buildSessionServer } from './server.ts';
 import { AppError } from '../errors.ts';
 
+/** MCP clients remembered per session: a few real clients reconnect now and then; more is a loop. */
+export const MAX_CLIENTS_PER_SESSION = 20;
+
 const jsonRpcError = (c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
   c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status as 400, headers);
 
@@ -82,7 +85,7 @@ export function mcpRoutes(deps: Deps) {
           url_elicitation: declared ? 1 : 0,
           client_name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
           created_at: deps.clock.now(),
-        });
+        }, MAX_CLIENTS_PER_SESSION);
       } else if (clientId) {
         const known = clientId;
         urlElicitation = async () => (await clients.find(known, session.row.id))?.url_elicitation === 1;
