@@ -3,6 +3,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { startBackground } from './background.ts';
 import type { Built } from './bootstrap.ts';
+import { StartupError } from './startup-error.ts';
+
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'the port is in use by another process (choose another with PORT)',
+  EACCES: 'permission denied (ports below 1024 need privileges; choose another with PORT)',
+  EADDRNOTAVAIL: 'HOST is not an address of this machine',
+  ENOTFOUND: 'HOST does not resolve',
+};
 
 export interface RunningServer {
   url: string;
@@ -14,7 +22,7 @@ export interface RunningServer {
 export async function startServer(built: Built): Promise<RunningServer> {
   const { deps, storage } = built;
   const app = createApp(deps);
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const timeout = deps.config.requestTimeoutMs;
     const s = serve(
       {
@@ -27,6 +35,10 @@ export async function startServer(built: Built): Promise<RunningServer> {
       },
       () => resolve(s),
     );
+    s.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${deps.config.host}:${deps.config.port}`;
+      reject(LISTEN_PROBLEMS[error.code ?? ''] ? new StartupError(`cannot listen on ${where}: ${LISTEN_PROBLEMS[error.code!]}`) : error);
+    });
   });
   const { port } = server.address() as AddressInfo;
   const background = startBackground(deps);
