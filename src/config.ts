@@ -77,6 +77,9 @@ const envSchema = z.object({
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
+/** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
+export const defaultPublicUrl = (port: number) => `http://localhost:${port}`;
+
 const OAUTH_VAR = /^LATCHKEY_OAUTH_([A-Z0-9_]+?)_CLIENT_(ID|SECRET)$/;
 
 function collectOAuthApps(env: Record<string, string | undefined>, problems: string[]): Record<string, OAuthApp> {
@@ -134,7 +137,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: (e.LATCHKEY_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (e.LATCHKEY_PUBLIC_URL ?? defaultPublicUrl(e.PORT)).replace(/\/+$/, ''),
     dataDir: resolve(e.LATCHKEY_DATA_DIR),
     databasePath,
     encryptionKeys,

@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { startBackground } from './background.ts';
 import type { Built } from './bootstrap.ts';
+import { defaultPublicUrl } from './config.ts';
 import { StartupError } from './startup-error.ts';
 
 const LISTEN_PROBLEMS: Record<string, string> = {
@@ -15,18 +16,20 @@ const LISTEN_PROBLEMS: Record<string, string> = {
 export interface RunningServer {
   url: string;
   port: number;
+  publicUrl: string;
   /** graceful: stop accepting, let in-flight requests finish (up to the timeout), then close the database */
   shutdown(): Promise<void>;
 }
 
 export async function startServer(built: Built): Promise<RunningServer> {
   const { deps, storage } = built;
-  const app = createApp(deps);
+  // the app is built once listening: with PORT=0 its public URL needs the port the system gave
+  let app: ReturnType<typeof createApp> | undefined;
   const server: ServerType = await new Promise((resolve, reject) => {
     const timeout = deps.config.requestTimeoutMs;
     const s = serve(
       {
-        fetch: app.fetch,
+        fetch: (request, env) => app!.fetch(request, env),
         port: deps.config.port,
         hostname: deps.config.host,
         // Node's defaults let a client trickle a body for 5 minutes; a request not fully received in
@@ -41,6 +44,8 @@ export async function startServer(built: Built): Promise<RunningServer> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  if (deps.config.publicUrl === defaultPublicUrl(0)) deps.config = { ...deps.config, publicUrl: defaultPublicUrl(port) };
+  app = createApp(deps);
   const background = startBackground(deps);
   let stopping: Promise<void> | null = null;
 
@@ -67,5 +72,5 @@ export async function startServer(built: Built): Promise<RunningServer> {
     })();
     return stopping;
   };
-  return { url: `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${port}`, port, shutdown };
+  return { url: `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${port}`, port, publicUrl: deps.config.publicUrl, shutdown };
 }

@@ -26,6 +26,11 @@ describe('starting with zero setup', () => {
     expect(server.stdout.some((l) => l.includes('LATCHKEY_ENCRYPTION_KEY is not set'))).toBe(true);
     const authed = await fetch(`${server.url}/api/v3/none`, { headers: { 'x-api-key': printed! } });
     expect(authed.status).toBe(404);
+    // PORT=0: the default public URL names the port the server got, not :0
+    const { port } = new URL(server.url);
+    const session = await callServer(server, printed!, '/api/v3.1/tool_router/session', { user_id: 'u1' });
+    expect(session.mcp.url).toBe(`http://localhost:${port}/tool_router/${session.session_id}/mcp`);
+    expect(server.stdout.find((l) => l.includes('latchkey listening'))).toContain(`"public_url":"http://localhost:${port}"`);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
