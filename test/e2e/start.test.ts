@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -161,6 +161,17 @@ describe('a start-up the operator got wrong', () => {
     next.child.kill('SIGTERM');
     expect(await next.exited).toBe(0);
   }, 120_000);
+
+  // permissions mean nothing to root: the server runs as nobody here, which only root can arrange
+  it.runIf(process.getuid?.() === 0)('names a data directory or key file it may not use (EACCES) in one line', async () => {
+    const nobody = { uid: 65534, gid: 65534 };
+    chmodSync(dir.path, 0o755);
+    mkdirSync(`${dir.path}/root-only`, { mode: 0o700 });
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-only/data` }, 'src/main.ts', [], nobody), new RegExp(`cannot create the directory ${dir.path}/root-only/data: permission denied`));
+    mkdirSync(`${dir.path}/root-key`, { mode: 0o755 });
+    writeFileSync(`${dir.path}/root-key/master.key`, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-key` }, 'src/main.ts', [], nobody), new RegExp(`cannot read or create the key file in ${dir.path}/root-key: permission denied`));
+  }, 60_000);
 
   it('admin scripts refuse a data directory with no database, except migrate, which creates it', async () => {
     const missing = `${dir.path}/typo-data`;
