@@ -6,7 +6,7 @@ import { configOrExit, openMigrated } from './_context.ts';
 
 const [command, arg] = process.argv.slice(2);
 const config = configOrExit();
-const storage = await openMigrated(config);
+const storage = await openMigrated(config, { create: false });
 const repo = apiKeysRepo(storage.db);
 try {
   if (command === 'create') {

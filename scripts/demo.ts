@@ -47,6 +47,14 @@ const created = await fetch(`${base}/api/v3.1/tool_router/session`, {
 });
 const session = (await created.json()) as { session_id: string; mcp: { url: string; headers: Record<string, string> } };
 const token = session.mcp.headers['x-session-token'];
+// The inspector declares Node 22.19+; it runs on Node 20.19+ too, which the demo test checks by running
+// these very commands: the first asks for a Connect Link, the second calls the tool once connected.
+const inspectorCall = (...tool: string[]) => ['npx', '-y', '@modelcontextprotocol/inspector@2.12.0', '--cli', session.mcp.url, '--transport', 'http', '--header', `x-session-token: ${token}`, '--method', 'tools/call', ...tool];
+const inspector = {
+  link: inspectorCall('--tool-name', 'COMPOSIO_MANAGE_CONNECTIONS', '--tool-arg', 'toolkits=["testoauth"]'),
+  call: inspectorCall('--tool-name', 'TESTOAUTH_GET_ME'),
+};
+const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg}'`);
 
 console.log(`
 latchkey demo is running (Ctrl-C to stop).
@@ -55,15 +63,16 @@ latchkey demo is running (Ctrl-C to stop).
   MCP endpoint    ${session.mcp.url}
   MCP header      x-session-token: ${token}
 
-Try it with the MCP inspector:
+Try it with the MCP inspector. Ask for a Connect Link:
 
-  npx -y @modelcontextprotocol/inspector@2.12.0 --cli ${session.mcp.url} --transport http \\
-    --header "x-session-token: ${token}" --method tools/call --tool-name TESTOAUTH_GET_ME
+  ${inspector.link.map(shellQuote).join(' ')}
 
-The first call answers with a Connect Link: open it in a browser (the local OAuth server signs you in
-as demo-user), then run the same command again and the call returns the user's data.
+open its redirect_url in a browser (the local OAuth server signs you in as demo-user), then call the
+tool, which returns the user's data:
+
+  ${inspector.call.map(shellQuote).join(' ')}
 `);
-console.log(JSON.stringify({ demo: 'ready', mcp_url: session.mcp.url, headers: session.mcp.headers, api_key: apiKey }));
+console.log(JSON.stringify({ demo: 'ready', mcp_url: session.mcp.url, headers: session.mcp.headers, api_key: apiKey, inspector }));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

@@ -7,8 +7,8 @@ import { rotateSealedValues } from '../src/vault/rotate.ts';
 import { configOrExit, openMigrated, vaultFor } from './_context.ts';
 
 const config = configOrExit();
-const vault = vaultFor(config);
-const storage = await openMigrated(config);
+const storage = await openMigrated(config, { create: false });
+const vault = await vaultFor(config, storage);
 try {
   const report = await rotateSealedValues(storage.db, vault, { batchSize: 500 });
   const repo = sealedValuesRepo(storage.db);

@@ -2,10 +2,12 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { healthRoutes } from './api/health.ts';
 import { apiRouter } from './api/router.ts';
-import { connectRouter } from './connect/router.ts';
-import { mcpRoutes } from './mcp/route.ts';
+import { connectRouter, connectTooLarge } from './connect/router.ts';
+import { mcpRoutes, mcpTooLarge } from './mcp/route.ts';
 import type { Deps } from './deps.ts';
+import { AppError } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
+import { limitBody } from './http/body-limit.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { requestId } from './http/request-id.ts';
@@ -18,6 +20,16 @@ export function createApp(deps: Deps) {
   app.use('*', requestId());
   app.use('*', accessLog(deps.log));
   app.use('*', secureHeaders());
+  // One limit in front of every route, so no handler (hosted form, MCP, REST, any later one) parses a
+  // body over it; chunked bodies are counted as they arrive. The answer takes the shape of the surface.
+  app.use(
+    '*',
+    limitBody(deps.config.maxBodyBytes, (c) => {
+      if (c.req.path.startsWith('/link/')) return connectTooLarge(c, deps.config.branding);
+      if (c.req.path.startsWith('/tool_router/')) return mcpTooLarge(c);
+      throw new AppError('PAYLOAD_TOO_LARGE');
+    }),
+  );
   app.use('*', async (c, next) => {
     await next();
     // while draining, close each connection after its answer so keep-alive sockets do not hold shutdown open

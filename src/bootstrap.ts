@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiKeysRepo } from '../storage/repos/api-keys.ts';
 import { ensureInstallationId } from '../storage/repos/installation.ts';
 import { migrateToLatest, openStorage, type Storage } from '../storage/db.ts';
-import { bootstrapApiKey } from './auth/api-keys.ts';
+import { createFirstApiKey, registerConfiguredApiKey } from './auth/api-keys.ts';
 import { loadCatalogue } from './catalogue/load.ts';
 import type { Config } from './config.ts';
 import { fetchExchange } from './execution/exchange.ts';
@@ -12,7 +13,10 @@ import { addressPolicy } from './execution/address-policy.ts';
 import { systemClock, type Clock, type Deps } from './deps.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './log.ts';
+import { fsStartupError, makeDirectory, StartupError } from './startup-error.ts';
+import { keyRingProblem } from './vault/check-ring.ts';
 import { loadOrCreateKeyFile } from './vault/key-file.ts';
+import type { VaultKey } from './vault/key-ring.ts';
 import { Vault } from './vault/vault.ts';
 
 export const BUILT_IN_TOOLKITS_DIR = fileURLToPath(new URL('../tools', import.meta.url));
@@ -20,24 +24,60 @@ export const BUILT_IN_TOOLKITS_DIR = fileURLToPath(new URL('../tools', import.me
 export interface Built {
   deps: Deps;
   storage: Storage;
-  /** set only when this start created the first API key: shown once, then gone */
-  createdApiKey: string | null;
+  /** once listening: creates the first API key when none exists and returns it (shown once), else null */
+  createFirstApiKey(): Promise<string | null>;
+}
+
+/** The key ring: LATCHKEY_ENCRYPTION_KEY, or the key file in the data directory (created on first start). */
+export function loadKeys(config: Config): { keys: VaultKey[]; source: string; keyFile?: { path: string; created: boolean } } {
+  if (config.encryptionKeys) return { keys: config.encryptionKeys, source: 'LATCHKEY_ENCRYPTION_KEY' };
+  makeDirectory(config.dataDir);
+  let file;
+  try {
+    file = loadOrCreateKeyFile(config.dataDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code) throw fsStartupError('read or create the key file in', config.dataDir, error);
+    throw error;
+  }
+  return { keys: file.keys, source: `the key file ${file.path}`, keyFile: file };
+}
+
+/**
+ * Opens the database at the latest schema. `create: false` (the admin scripts that only read or change
+ * rows) refuses a missing file, so a mistyped LATCHKEY_DATA_DIR does not quietly make an empty database.
+ */
+export async function openDatabase(config: Config, options: { create: boolean }): Promise<Storage> {
+  const path = config.databasePath;
+  if (!options.create && !existsSync(path)) {
+    throw new StartupError(`no database at ${path}: check LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL (\`npm run migrate\` or \`npm start\` creates one)`);
+  }
+  makeDirectory(dirname(path));
+  let storage: Storage | undefined;
+  try {
+    storage = openStorage(path);
+    await migrateToLatest(storage.db);
+    return storage;
+  } catch (error) {
+    await storage?.close();
+    // better-sqlite3 says "unable to open database file" without the path; SqliteError has a SQLITE_* code
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_') || code.startsWith('E')) throw new StartupError(`cannot open the database ${path}: ${(error as Error).message}`);
+    throw error;
+  }
 }
 
 /**
  * The composition root's work, apart from listening: catalogue (fails fast on a bad toolkit file),
- * data directory, master key, database and migrations, installation id, first API key.
+ * data directory, master key, database and migrations, a check that the key opens the stored secrets,
+ * installation id, the configured API key. Operator mistakes throw StartupError (one line).
  */
 export async function buildDeps(config: Config, log: Logger, overrides: { clock?: Clock; fetch?: typeof fetch } = {}): Promise<Built> {
   const catalogue = loadCatalogue([BUILT_IN_TOOLKITS_DIR, ...config.toolkitsDirs]);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-
-  let keys = config.encryptionKeys;
-  if (!keys) {
-    const file = loadOrCreateKeyFile(config.dataDir);
-    keys = file.keys;
+  makeDirectory(config.dataDir);
+  const { keys, source, keyFile } = loadKeys(config);
+  if (keyFile) {
     log.warn(
-      { key_file: file.path, created: file.created },
+      { key_file: keyFile.path, created: keyFile.created },
       'LATCHKEY_ENCRYPTION_KEY is not set: secrets are encrypted with the key file in the data directory. ' +
         'Anyone who can read that file can read every stored credential; set LATCHKEY_ENCRYPTION_KEY in production.',
     );
@@ -45,11 +85,13 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
   const vault = new Vault(keys);
   const clock = overrides.clock ?? systemClock;
 
-  const storage = openStorage(config.databasePath);
+  const storage = await openDatabase(config, { create: true });
   try {
-    await migrateToLatest(storage.db);
+    const problem = await keyRingProblem(storage.db, vault, source);
+    if (problem) throw new StartupError(problem);
     const installationId = await ensureInstallationId(storage.db, newId('lk'), clock.now());
-    const { createdKey } = await bootstrapApiKey(apiKeysRepo(storage.db), config, clock);
+    const keysRepo = apiKeysRepo(storage.db);
+    await registerConfiguredApiKey(keysRepo, config, clock);
     const deps: Deps = {
       config,
       db: storage.db,
@@ -63,7 +105,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
       installationId,
       lifecycle: { draining: false },
     };
-    return { deps, storage, createdApiKey: createdKey };
+    return { deps, storage, createFirstApiKey: () => createFirstApiKey(keysRepo, config, clock) };
   } catch (error) {
     await storage.close();
     throw error;

@@ -33,6 +33,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** how long a client may take to send a whole request, headers and body (slow senders get 408) */
+  requestTimeoutMs: number;
   toolTimeoutMs: number;
   refresh: { marginMs: number; intervalMs: number; idleMs: number };
   webhookIntervalMs: number;
@@ -76,6 +78,7 @@ const envSchema = z.object({
   LATCHKEY_TOOLKITS_DIR: optionalString,
   LATCHKEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LATCHKEY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  LATCHKEY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LATCHKEY_APP_TITLE: optionalString.pipe(z.string().max(80).optional()),
   LATCHKEY_LOGO_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -88,6 +91,9 @@ const envSchema = z.object({
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: flag,
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
 });
+
+/** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
+export const defaultPublicUrl = (port: number) => `http://localhost:${port}`;
 
 const OAUTH_VAR = /^LATCHKEY_OAUTH_([A-Z0-9_]+?)_CLIENT_(ID|SECRET)$/;
 
@@ -146,7 +152,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: (e.LATCHKEY_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (e.LATCHKEY_PUBLIC_URL ?? defaultPublicUrl(e.PORT)).replace(/\/+$/, ''),
     publicUrlExplicit: e.LATCHKEY_PUBLIC_URL !== undefined,
     dataDir: resolve(e.LATCHKEY_DATA_DIR),
     databasePath,
@@ -157,6 +163,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     logLevel: e.LATCHKEY_LOG_LEVEL,
     maxBodyBytes: e.LATCHKEY_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.LATCHKEY_SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: e.LATCHKEY_REQUEST_TIMEOUT_MS,
     toolTimeoutMs: e.LATCHKEY_TOOL_TIMEOUT_MS,
     webhookIntervalMs: e.LATCHKEY_WEBHOOK_INTERVAL_MS,
     refresh: { marginMs: e.LATCHKEY_REFRESH_MARGIN_MS, intervalMs: e.LATCHKEY_REFRESH_INTERVAL_MS, idleMs: e.LATCHKEY_REFRESH_IDLE_MS },

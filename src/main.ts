@@ -3,6 +3,16 @@ import { ConfigError, parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
 import { CatalogueError } from './catalogue/load.ts';
+import { StartupError } from './startup-error.ts';
+
+/** An operator mistake: one line on stderr, no stack, exit 1. Anything else is a bug and keeps its stack. */
+function exitOnOperatorError(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof CatalogueError || error instanceof StartupError) {
+    console.error(`latchkey cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
 
 /** The composition root: configuration → dependencies → HTTP server, and a graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -10,32 +20,24 @@ async function main(): Promise<void> {
   try {
     config = parseConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`latchkey cannot start: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
+    exitOnOperatorError(error);
   }
   const log = createLogger(config.logLevel);
-  let built;
-  try {
-    built = await buildDeps(config, log);
-  } catch (error) {
-    if (error instanceof CatalogueError) {
-      console.error(`latchkey cannot start: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  if (built.createdApiKey) {
+  const built = await buildDeps(config, log).catch(exitOnOperatorError);
+  const server = await startServer(built).catch(async (error: unknown) => {
+    await built.storage.close();
+    return exitOnOperatorError(error);
+  });
+  // created only once listening, so a start that fails leaves no key that nobody saw
+  const createdApiKey = await built.createFirstApiKey();
+  if (createdApiKey) {
     // Printed once, outside the structured log, because it is a secret: only its hash is stored.
     process.stderr.write(
-      `\n  A project API key was created. It is shown only this once:\n\n    ${built.createdApiKey}\n\n` +
+      `\n  A project API key was created. It is shown only this once:\n\n    ${createdApiKey}\n\n` +
         `  Send it as the x-api-key header. Set LATCHKEY_API_KEY to choose your own.\n\n`,
     );
   }
-  const server = await startServer(built);
-  log.info({ url: server.url, public_url: config.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount }, 'latchkey listening');
+  log.info({ url: server.url, public_url: server.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount }, 'latchkey listening');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.shutdown().then(

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { callbackUrlField } from '../callback-url.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
@@ -25,7 +26,7 @@ const connectionData = z.record(z.string(), z.union([z.string().max(2048), z.num
 const linkBody = z.object({
   auth_config_id: z.string().min(1).max(100),
   user_id: userId,
-  callback_url: z.string().max(2048).optional(),
+  callback_url: callbackUrlField.optional(),
   alias: z.string().max(200).optional(),
   connection_data: connectionData,
 });
@@ -36,8 +37,8 @@ const initiateBody = z.object({
     .object({
       user_id: userId.optional(),
       entity_id: userId.optional(),
-      callback_url: z.string().max(2048).optional(),
-      redirect_uri: z.string().max(2048).optional(),
+      callback_url: callbackUrlField.optional(),
+      redirect_uri: callbackUrlField.optional(),
       alias: z.string().max(200).optional(),
       state: z.object({ authScheme: z.string().max(50).optional(), val: z.record(z.string(), z.unknown()).optional() }).passthrough().optional(),
       data: z.record(z.string(), z.unknown()).optional(),

@@ -35,7 +35,8 @@ export function decodeCursor(cursor: string | undefined): number {
   if (!cursor) return 0;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+    // a safe integer only: a larger one (1e300) is no offset we issued and cannot be written into SQL's OFFSET
+    if (typeof parsed?.o === 'number' && Number.isSafeInteger(parsed.o) && parsed.o >= 0) return parsed.o;
   } catch {
     // falls through to the error
   }

@@ -1,8 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
 import { apiKeyAuth } from '../http/api-key-auth.ts';
-import { limitBody } from '../http/body-limit.ts';
 import type { AppEnv } from '../http/env.ts';
 import { toolkitRoutes } from './toolkits.ts';
 import { toolRoutes } from './tools.ts';
@@ -18,12 +16,6 @@ import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
  */
 export function apiRouter(deps: Deps) {
   const api = new Hono<AppEnv>();
-  api.use(
-    '*',
-    limitBody(deps.config.maxBodyBytes, () => {
-      throw new AppError('PAYLOAD_TOO_LARGE');
-    }),
-  );
   api.use('*', apiKeyAuth(apiKeysRepo(deps.db)));
   api.route('/', toolkitRoutes(deps));
   api.route('/', toolRoutes(deps));

@@ -1,6 +1,7 @@
 import { newId } from '../ids.ts';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { callbackUrlField } from '../callback-url.ts';
 import { isNoAuth, toolWire } from './wire/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -20,7 +21,7 @@ import { pageOf, pageQuery } from './pagination.ts';
 
 const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) }).passthrough();
 const executeMetaBody = z.object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() }).passthrough();
-const linkBody = z.object({ toolkit: z.string().min(1).max(100), callback_url: z.string().max(2048).optional(), alias: z.string().max(200).optional() }).passthrough();
+const linkBody = z.object({ toolkit: z.string().min(1).max(100), callback_url: callbackUrlField.optional(), alias: z.string().max(200).optional() }).passthrough();
 const toolkitsQuery = z.object({ ...pageQuery, toolkits: z.string().max(2000).optional(), is_connected: z.enum(['true', 'false']).optional(), search: z.string().max(200).optional() });
 const proxyExecuteBody = z
   .object({

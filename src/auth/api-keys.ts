@@ -14,24 +14,26 @@ export async function createApiKey(repo: ApiKeysRepo, clock: Clock, name: string
   return { id, key };
 }
 
+/** LATCHKEY_API_KEY, when set, is registered (by hash) so it opens the API. */
+export async function registerConfiguredApiKey(repo: ApiKeysRepo, config: Config, clock: Clock): Promise<void> {
+  if (!config.apiKey) return;
+  await repo.insertIfAbsent({
+    id: newId('key'),
+    name: 'LATCHKEY_API_KEY',
+    key_hash: hashSecret(config.apiKey),
+    key_hint: config.apiKey.slice(-4),
+    created_at: clock.now(),
+  });
+}
+
 /**
- * Makes sure the server can be called: LATCHKEY_API_KEY is registered (by hash) if set; otherwise, when
- * no key exists yet, one is created and returned so start-up can print it once. It is never stored or logged.
+ * When no key exists (and none is configured), creates one and returns it so start-up can print it
+ * once; it is never stored in clear or logged. Called once the server listens, so a start that fails
+ * stores no key that nobody saw.
  */
-export async function bootstrapApiKey(repo: ApiKeysRepo, config: Config, clock: Clock): Promise<{ createdKey: string | null }> {
-  if (config.apiKey) {
-    await repo.insertIfAbsent({
-      id: newId('key'),
-      name: 'LATCHKEY_API_KEY',
-      key_hash: hashSecret(config.apiKey),
-      key_hint: config.apiKey.slice(-4),
-      created_at: clock.now(),
-    });
-    return { createdKey: null };
-  }
-  if ((await repo.countActive()) > 0) return { createdKey: null };
-  const { key } = await createApiKey(repo, clock, 'first key');
-  return { createdKey: key };
+export async function createFirstApiKey(repo: ApiKeysRepo, config: Config, clock: Clock): Promise<string | null> {
+  if (config.apiKey || (await repo.countActive()) > 0) return null;
+  return (await createApiKey(repo, clock, 'first key')).key;
 }
 
 export async function authenticateApiKey(repo: ApiKeysRepo, presented: string): Promise<ApiKeyRow | undefined> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { FieldDefinition } from '../catalogue/schema.ts';
@@ -10,14 +11,37 @@ import type { Config } from '../config.ts';
  */
 type Body = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const STYLE = raw(`
+const STYLE_TEXT = `
   body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;background:#f6f7f9;color:#1d2330;margin:0}
   main{max-width:420px;margin:8vh auto;background:#fff;border-radius:12px;padding:32px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
   h1{font-size:1.3rem;margin:0 0 8px} p{line-height:1.5} .brand{display:flex;gap:10px;align-items:center;margin-bottom:20px;color:#5b6474}
   .brand img{height:28px} label{display:block;margin:14px 0 4px;font-weight:600} input{width:100%;box-sizing:border-box;padding:9px;border:1px solid #c9ced6;border-radius:6px;font-size:1rem}
   button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:#2f5bea;color:#fff;font-size:1rem;cursor:pointer}
   .hint{color:#5b6474;font-size:.85rem;margin-top:4px} .error{background:#fdecec;color:#8a1c1c;padding:10px;border-radius:6px}
-`);
+`;
+const STYLE = raw(STYLE_TEXT);
+const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE_TEXT).digest('base64')}'`;
+
+/**
+ * The Content-Security-Policy of every hosted page (CSP Level 3): nothing loads but our one inline
+ * style (by hash, not 'unsafe-inline') and the configured logo; no script at all; no framing
+ * (clickjacking a credentials form); forms post only to us. `formTargets` are the sources a form's
+ * answer may redirect to: Chromium checks form-action on every redirect that follows a submission
+ * (CSP Level 3, form-action), so a form whose answer sends the browser on to the provider or to the
+ * app's callback must name them.
+ */
+export function contentSecurityPolicy(branding: Config['branding'], formTargets: string[] = []): string {
+  return [
+    "default-src 'none'",
+    `style-src ${STYLE_HASH}`,
+    branding.logoUrl ? `img-src ${new URL(branding.logoUrl).origin}` : null,
+    `form-action ${["'self'", ...new Set(formTargets)].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
 
 export function page(branding: Config['branding'], title: string, body: Body) {
   return html`<!doctype html>

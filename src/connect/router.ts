@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import { beginOAuth1, beginOAuth2, completeCallback, completeWithForm, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
-import { credentialsForm, messagePage, successPage } from './pages.ts';
+import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
   unknown: [404, 'Link not found', 'This connect link does not exist. Ask your assistant for a new one.'],
@@ -22,6 +22,24 @@ const CALLBACK_PROBLEMS = {
   other_browser: [400, 'Different browser', 'This sign-in was started in another browser. Open the connect link again in this one.'],
 } as const;
 
+/** A form over the body limit (checked in front of every route, see app.ts), as a page a person can read. */
+export const connectTooLarge = (c: Context, branding: Deps['config']['branding']) => {
+  c.header('Content-Security-Policy', contentSecurityPolicy(branding));
+  return c.html(messagePage(branding, 'Form too large', 'What was sent is larger than this page accepts. Go back and try again.'), 413);
+};
+
+/**
+ * The CSP source for where a URL template leads: its origin, a templated leading host label as a
+ * wildcard (`https://*.zendesk.com`); a template CSP cannot express (a whole templated origin) falls
+ * back to its scheme.
+ */
+function redirectSource(template: string): string {
+  const origin = /^([a-z][a-z0-9+.-]*:)\/\/[^/?#]*/i.exec(template.replace(/\{\{[^}]*\}\}/g, '*'));
+  if (!origin) return 'https:';
+  const [source, scheme] = origin;
+  return /^[^*]*:\/\/(\*\.)?[^*]*$/.test(source) ? source : scheme!;
+}
+
 const REDIRECT_MODES = new Set(['OAUTH2', 'OAUTH1']);
 const flowCookie = (linkId: string) => `lk_flow_${linkId}`;
 
@@ -35,7 +53,10 @@ export function connectRouter(deps: Deps) {
   const secure = deps.config.publicUrl.startsWith('https:');
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
-  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>) => c.html(body, status as 200);
+  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>, formTargets: string[] = []) => {
+    c.header('Content-Security-Policy', contentSecurityPolicy(branding, formTargets));
+    return c.html(body, status as 200);
+  };
   const finish = (c: Context<AppEnv>, outcome: FlowOutcome) => {
     if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
     if (outcome.status === 'success') return render(c, 200, successPage(branding, outcome.toolkit.name));
@@ -53,7 +74,9 @@ export function connectRouter(deps: Deps) {
     const intro = oauth
       ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
       : `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`;
-    return render(c, status, credentialsForm(branding, { toolkitName: open.toolkit.name, action: `/link/${c.req.param('token')}`, csrfToken, fields: fields.map((field) => ({ field })), error, intro }));
+    // the answer to this form redirects to the provider (OAuth) or to the app's callback_url
+    const targets = [...(oauth && scheme && 'authorization_url' in scheme ? [redirectSource(scheme.authorization_url)] : []), ...(open.link.callback_url ? [new URL(open.link.callback_url).origin] : [])];
+    return render(c, status, credentialsForm(branding, { toolkitName: open.toolkit.name, action: `/link/${c.req.param('token')}`, csrfToken, fields: fields.map((field) => ({ field })), error, intro }), targets);
   };
 
   const redirectToProvider = async (c: Context<AppEnv>, open: OpenLink) => {

@@ -2,7 +2,6 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { Hono, type Context } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
-import { limitBody } from '../http/body-limit.ts';
 import type { AppEnv } from '../http/env.ts';
 import { newId } from '../ids.ts';
 import { getSession, loadSession, sessionByToken, type Session } from '../services/sessions.ts';
@@ -11,8 +10,14 @@ import { mcpClientsRepo } from '../../storage/repos/mcp-clients.ts';
 import { buildSessionServer } from './server.ts';
 import { AppError } from '../errors.ts';
 
+/** MCP clients remembered per session: a few real clients reconnect now and then; more is a loop. */
+export const MAX_CLIENTS_PER_SESSION = 20;
+
 const jsonRpcError = (c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
   c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status as 400, headers);
+
+/** A body over the limit (checked in front of every route, see app.ts), as a JSON-RPC error. */
+export const mcpTooLarge = (c: Context) => jsonRpcError(c, 413, -32600, 'Request body too large');
 
 /**
  * `/tool_router/{session_id}/mcp`, streamable HTTP, stateless. Accepted credentials: the project's
@@ -58,7 +63,6 @@ export function mcpRoutes(deps: Deps) {
     })
     .post(
       '/tool_router/:id/mcp',
-      limitBody(deps.config.maxBodyBytes, (c) => jsonRpcError(c, 413, -32600, 'Request body too large')),
       async (c) => {
       const session = await authorize(c);
       if (session instanceof Response) return session;
@@ -81,7 +85,7 @@ export function mcpRoutes(deps: Deps) {
           url_elicitation: declared ? 1 : 0,
           client_name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
           created_at: deps.clock.now(),
-        });
+        }, MAX_CLIENTS_PER_SESSION);
       } else if (clientId) {
         const known = clientId;
         urlElicitation = async () => (await clients.find(known, session.row.id))?.url_elicitation === 1;

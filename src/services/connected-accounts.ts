@@ -1,3 +1,4 @@
+import { isCallbackUrl } from '../callback-url.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -97,18 +98,12 @@ export async function issueLink(deps: Deps, account: ConnectedAccountRow, callba
   return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt };
 }
 
-export function checkCallbackUrl(url: string | undefined): string | undefined {
-  if (url === undefined || url === '') return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AppError('VALIDATION_FAILED', { message: 'callback_url is not a URL.', errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }] });
+export function checkCallbackUrl(url: string | null | undefined): string | undefined {
+  if (url === undefined || url === null || url === '') return undefined;
+  if (!isCallbackUrl(url)) {
+    throw new AppError('VALIDATION_FAILED', { message: 'callback_url must be an absolute http(s) URL.', errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }] });
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new AppError('VALIDATION_FAILED', { message: 'callback_url must be http(s).', errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }] });
-  }
-  return parsed.href;
+  return new URL(url).href;
 }
 
 /** A new INITIATED account for a user, through an enabled auth config. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackUrlField } from '../callback-url.ts';
 
 /**
  * A session's configuration: the wire shape Composio's SDK sends (snake_case, `enable`/`disable`),
@@ -30,7 +31,7 @@ export const sessionConfigWire = z
           .object({
             enable: z.boolean().optional(),
             enabled: z.boolean().optional(),
-            callback_url: z.string().max(2048).nullable().optional(),
+            callback_url: callbackUrlField.nullable().optional(),
             enable_wait_for_connections: z.boolean().optional(),
             enable_connection_removal: z.boolean().optional(),
           })

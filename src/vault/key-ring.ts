@@ -16,6 +16,9 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
  * A bare key (no `id:`) gets an id derived from its own bytes, so the same key keeps the same id when an
  * operator later writes it after a new one (`new:…,<old bare key>`) and old ciphertexts still find it.
  */
+/** The shape of a derived id: an operator writes such a key back bare, without `id:`. */
+export const DERIVED_KEY_ID = /^k[0-9a-f]{8}$/;
+
 export function keyIdFor(key: Buffer): string {
   return `k${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }

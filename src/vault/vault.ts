@@ -60,6 +60,16 @@ export class Vault {
     return JSON.parse(this.open(sealed, associatedData)) as T;
   }
 
+  /** The ids of the ring, the encrypting one first. */
+  get keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /** The id of the key a value was sealed under (read from its header). */
+  keyIdOf(sealed: string): string {
+    return parseSealed(sealed).keyId;
+  }
+
   isCurrent(sealed: string): boolean {
     return parseSealed(sealed).keyId === this.currentKeyId;
   }

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import { prepared } from '../prepared.ts';
 import type { AuthConfigsTable, Database } from '../schema.ts';
 
@@ -43,7 +43,8 @@ export function authConfigsRepo(db: Kysely<Database>) {
       if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
       if (filter.isComposioManaged !== undefined) query = query.where('is_composio_managed', '=', filter.isComposioManaged ? 1 : 0);
       if (!filter.showDisabled) query = query.where('status', '=', 'ENABLED');
-      if (filter.search) query = query.where('name', 'like', `%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
+      // SQLite's LIKE has no escape character unless ESCAPE names one: without it `\%` is a backslash then a wildcard
+      if (filter.search) query = query.where(sql<boolean>`name like ${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
       return { rows, total: Number(total.n) };

@@ -1,10 +1,25 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, McpClientsTable } from '../schema.ts';
 
 export function mcpClientsRepo(db: Kysely<Database>) {
   return {
-    async insert(row: McpClientsTable): Promise<void> {
-      await db.insertInto('mcp_clients').values(row).execute();
+    /**
+     * Records a client and, in the same transaction, drops all but the session's newest `keep`
+     * (a client that initializes in a loop must not grow the table without end).
+     */
+    async insert(row: McpClientsTable, keep: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('mcp_clients').values(row).execute();
+        const newest = trx
+          .selectFrom('mcp_clients')
+          .select('id')
+          .where('session_id', '=', row.session_id)
+          // rowid breaks ties within a millisecond: the later insert is the newer client
+          .orderBy('created_at', 'desc')
+          .orderBy(sql`rowid`, 'desc')
+          .limit(keep);
+        await trx.deleteFrom('mcp_clients').where('session_id', '=', row.session_id).where('id', 'not in', newest).execute();
+      });
     },
     async find(id: string, sessionId: string): Promise<McpClientsTable | undefined> {
       return db.selectFrom('mcp_clients').selectAll().where('id', '=', id).where('session_id', '=', sessionId).executeTakeFirst();

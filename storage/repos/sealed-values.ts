@@ -34,6 +34,16 @@ export function sealedValuesRepo(db: Kysely<Database>) {
       return Number(result.numAffectedRows ?? 0) > 0;
     },
 
+    /** The oldest and the newest stored value of a column (by rowid): a cheap sample at any table size. */
+    async samples(column: SealedColumn): Promise<SealedValueRow[]> {
+      const pick = (direction: 'asc' | 'desc') => sql<SealedValueRow>`
+        select id, ${sql.ref(column.column)} as value from ${sql.table(column.table)}
+        where ${sql.ref(column.column)} is not null
+        order by rowid ${sql.raw(direction)} limit 1`.execute(db);
+      const [first, last] = await Promise.all([pick('asc'), pick('desc')]);
+      return [...first.rows, ...last.rows.filter((r) => r.id !== first.rows[0]?.id)];
+    },
+
     async countStale(column: SealedColumn, currentPrefix: string): Promise<number> {
       const result = await sql<{ n: number }>`
         select count(*) as n from ${sql.table(column.table)}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -13,6 +13,7 @@ let app: LiveApp;
 let browser: Browser;
 let keyConfigId: string;
 let oauthConfigId: string;
+let tenantConfigId: string;
 const validKeys = new Set(['key-alpha-123456', 'key-bravo-654321']);
 
 beforeAll(async () => {
@@ -20,7 +21,24 @@ beforeAll(async () => {
   as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
   api = await startFakeUpstream();
   serveTestApis(api, as, validKeys);
-  app = await startLiveApp({ port, toolkits: [apiKeyToolkit(api), oauthToolkit(as, api)], env: { LATCHKEY_APP_TITLE: 'Acme <Assistant>' } });
+  // a 1x1 PNG as the configured logo, served from another origin than latchkey's
+  api.on('/logo.png', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/png' });
+    res.end(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+  });
+  const base = oauthToolkit(as, api);
+  const tenantOAuth = {
+    ...base,
+    slug: 'testtenant',
+    name: 'Test Tenant',
+    connection_fields: [{ name: 'tenant', display_name: 'Tenant', required: true }],
+    tools: base.tools.map((t) => ({ ...t, slug: t.slug.replace('TESTOAUTH_', 'TESTTENANT_') })),
+  };
+  app = await startLiveApp({
+    port,
+    toolkits: [apiKeyToolkit(api), oauthToolkit(as, api), tenantOAuth],
+    env: { LATCHKEY_APP_TITLE: 'Acme <Assistant>', LATCHKEY_LOGO_URL: `${api.url}/logo.png` },
+  });
   const key = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
   expect(key.status).toBe(201);
   keyConfigId = key.body.auth_config.id;
@@ -28,6 +46,10 @@ beforeAll(async () => {
     body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
   });
   oauthConfigId = oauth.body.auth_config.id;
+  const tenant = await app.api('/api/v3.1/auth_configs', {
+    body: { toolkit: { slug: 'testtenant' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+  });
+  tenantConfigId = tenant.body.auth_config.id;
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -43,10 +65,20 @@ async function link(userId: string, authConfigId = keyConfigId, callbackUrl?: st
   return res.body as { redirect_url: string; connected_account_id: string };
 }
 
+/** Chromium reports each Content-Security-Policy violation on the console ("Refused to …"). */
+function cspViolations(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+  return seen;
+}
+
 describe('the hosted form for API-key toolkits', () => {
   it('connects an account in a real browser: form rendered from the scheme, escaped branding, identity fetched', async () => {
     const { redirect_url, connected_account_id } = await link('carol', keyConfigId, 'http://127.0.0.1:9/never-fetched?from=app');
     const page = await browser.newPage();
+    const violations = cspViolations(page);
     let landed = '';
     await page.route('http://127.0.0.1:9/**', (route) => {
       landed = route.request().url();
@@ -61,6 +93,7 @@ describe('the hosted form for API-key toolkits', () => {
     await page.click('button[type=submit]');
     await page.waitForURL((u) => u.href.startsWith('http://127.0.0.1:9/'));
     await page.close();
+    expect(violations).toEqual([]);
     const back = new URL(landed);
     expect(back.searchParams.get('from')).toBe('app');
     expect(back.searchParams.get('status')).toBe('success');
@@ -77,11 +110,54 @@ describe('the hosted form for API-key toolkits', () => {
     const { redirect_url, connected_account_id } = await link('olga', oauthConfigId);
     as.decide.account = 'olga';
     const page = await browser.newPage();
+    const violations = cspViolations(page);
     await page.goto(redirect_url);
     await page.waitForURL((u) => u.pathname === '/api/v3/toolkits/auth/callback');
     expect(await page.locator('h1').textContent()).toBe('Test OAuth is connected');
     await page.close();
+    expect(violations).toEqual([]);
     expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({ status: 'ACTIVE', identity: 'olga' });
+  });
+
+  it('serves every hosted page under a strict CSP that still lets it render styled, with its logo, and submit', async () => {
+    const { redirect_url } = await link('pia', keyConfigId, 'http://127.0.0.1:9/back');
+    const res = await fetch(redirect_url);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/^default-src 'none'; /);
+    expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/]+=*';/);
+    expect(csp).not.toMatch(/unsafe-inline|script-src/);
+    expect(csp).toContain(`img-src ${api.url};`);
+    expect(csp).toContain("form-action 'self' http://127.0.0.1:9;");
+    expect(csp).toContain("frame-ancestors 'none'");
+    const missing = await fetch(`${app.url}/link/ln_nosuchlink`);
+    expect(missing.headers.get('content-security-policy')).toContain("form-action 'self';");
+
+    const page = await browser.newPage();
+    const violations = cspViolations(page);
+    await page.goto(redirect_url);
+    // styled by the hashed inline style sheet, logo loaded from its own origin
+    expect(await page.locator('button').evaluate((b) => (globalThis as any).getComputedStyle(b).backgroundColor)).toBe('rgb(47, 91, 234)');
+    expect(await page.locator('.brand img').evaluate((img: any) => img.complete && img.naturalWidth)).toBe(1);
+    await page.goto(`${app.url}/link/ln_nosuchlink`);
+    expect(await page.locator('main').evaluate((m) => (globalThis as any).getComputedStyle(m).borderRadius)).toBe('12px');
+    await page.close();
+    expect(violations).toEqual([]);
+  });
+
+  it('lets a form for an OAuth toolkit with a connection field redirect on to the provider (form-action names it)', async () => {
+    const { redirect_url, connected_account_id } = await link('quinn', tenantConfigId);
+    as.decide.account = 'quinn';
+    const page = await browser.newPage();
+    const violations = cspViolations(page);
+    const first = await page.goto(redirect_url);
+    expect(await first!.headerValue('content-security-policy')).toContain(`form-action 'self' ${as.issuer.replace(/^(https?:\/\/[^/]+).*$/, '$1')};`);
+    await page.fill('input[name=tenant]', 'north');
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/api/v3/toolkits/auth/callback');
+    expect(await page.locator('h1').textContent()).toBe('Test Tenant is connected');
+    await page.close();
+    expect(violations).toEqual([]);
+    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({ status: 'ACTIVE', identity: 'quinn' });
   });
 
   it('re-shows the form with a message for a missing field, and accepts the corrected one once', async () => {

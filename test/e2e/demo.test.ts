@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { ROOT } from '../helpers/spawn-server.ts';
@@ -10,10 +9,10 @@ const dir = makeTempDir();
 afterAll(() => dir.cleanup());
 
 describe('npm run demo', () => {
-  it('serves a session whose tool call gives a Connect Link, and succeeds after the link is completed', async () => {
+  it('serves a session that the MCP inspector commands it prints drive: a Connect Link, then the tool call succeeds after the link is completed', async () => {
     const child = spawn(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}scripts/demo.ts`], { cwd: dir.path, env: { PATH: process.env.PATH ?? '', HOME: dir.path, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const ready = await new Promise<{ mcp_url: string; headers: Record<string, string> }>((resolve, reject) => {
+      const ready = await new Promise<{ mcp_url: string; headers: Record<string, string>; inspector: { link: string[]; call: string[] } }>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('demo did not start')), 30_000);
         let out = '';
         child.stdout.on('data', (d) => {
@@ -26,16 +25,15 @@ describe('npm run demo', () => {
         });
         child.on('exit', (code) => reject(new Error(`demo exited ${code}`)));
       });
-      const client = new Client({ name: 'demo-check', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(ready.mcp_url), { requestInit: { headers: ready.headers } }));
-      const first = JSON.parse(((await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })) as any).content[0].text);
-      expect(first.data.redirect_url).toMatch(/\/link\/ln_/);
-      await new FetchBrowser().follow(first.data.redirect_url);
-      const second = JSON.parse(((await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })) as any).content[0].text);
-      expect(second).toMatchObject({ successful: true, data: { login: 'demo-user' } });
-      await client.close();
+      // the inspector commands the demo prints work on this Node (the README's claim: 20.19+)
+      const run = async ([command, ...args]: string[]) =>
+        JSON.parse((await promisify(execFile)(command!, args, { cwd: dir.path, env: { ...process.env, MCP_CATALOG_PATH: `${dir.path}/catalog.json`, npm_config_yes: 'true' }, timeout: 90_000 })).stdout);
+      const asked = JSON.parse((await run(ready.inspector.link)).content[0].text);
+      const link = JSON.stringify(asked).match(/http:[^"]*\/link\/ln_[A-Za-z0-9_-]+/)![0];
+      await new FetchBrowser().follow(link);
+      expect(JSON.parse((await run(ready.inspector.call)).content[0].text)).toMatchObject({ successful: true, data: { login: 'demo-user' } });
     } finally {
       child.kill('SIGTERM');
     }
-  }, 60_000);
+  }, 120_000);
 });

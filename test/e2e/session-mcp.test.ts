@@ -6,6 +6,7 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.t
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { MAX_CLIENTS_PER_SESSION } from '../../src/mcp/route.ts';
 
 let as: TestAuthServer;
 let api: FakeUpstream;
@@ -185,6 +186,26 @@ describe('a session and its MCP endpoint', () => {
     expect(error.code).toBe(-32042);
     expect(error.data.elicitations[0]).toMatchObject({ mode: 'url' });
     expect(error.data.elicitations[0].url).toMatch(/\/link\/ln_/);
+    await client.close();
+  });
+
+  it('keeps only the newest MCP clients of a session, however often it initializes', async () => {
+    const session = await createSession('yves');
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_CLIENTS_PER_SESSION + 15; i++) {
+      const res = await fetch(session.mcp.url, {
+        method: 'POST',
+        headers: { ...session.mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `loop-${i}`, version: '1' } } }),
+      });
+      expect(res.status).toBe(200);
+      ids.push(res.headers.get('mcp-session-id')!);
+    }
+    const kept = await app.deps.db.selectFrom('mcp_clients').select('id').where('session_id', '=', session.session_id).execute();
+    expect(kept.map((r) => r.id).sort()).toEqual(ids.slice(-MAX_CLIENTS_PER_SESSION).sort());
+    // the newest client still works, by its mcp-session-id
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     await client.close();
   });
 

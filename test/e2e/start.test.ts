@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
-import { runToExit, spawnServer } from '../helpers/spawn-server.ts';
+import { callServer, runToExit, spawnServer } from '../helpers/spawn-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const dir = makeTempDir();
@@ -24,6 +26,11 @@ describe('starting with zero setup', () => {
     expect(server.stdout.some((l) => l.includes('LATCHKEY_ENCRYPTION_KEY is not set'))).toBe(true);
     const authed = await fetch(`${server.url}/api/v3/none`, { headers: { 'x-api-key': printed! } });
     expect(authed.status).toBe(404);
+    // PORT=0: the default public URL names the port the server got, not :0
+    const { port } = new URL(server.url);
+    const session = await callServer(server, printed!, '/api/v3.1/tool_router/session', { user_id: 'u1' });
+    expect(session.mcp.url).toBe(`http://localhost:${port}/tool_router/${session.session_id}/mcp`);
+    expect(server.stdout.find((l) => l.includes('latchkey listening'))).toContain(`"public_url":"http://localhost:${port}"`);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
@@ -84,4 +91,97 @@ describe('starting with zero setup', () => {
     expect(stderr).toMatch(/tools\[0\]\.request\.method/);
     expect(stderr).toMatch(/tools\[0\]\.description/);
   });
+});
+
+/** An operator mistake at start-up: exactly one line on stderr, no stack trace, exit code 1. */
+function expectOneLine(result: { code: number | null; stderr: string }, pattern: RegExp) {
+  expect(result.code, result.stderr).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('a start-up the operator got wrong', () => {
+  it('refuses a key that does not open the stored secrets, naming the ids and the ring that fixes it', async () => {
+    const data = `${dir.path}/rekeyed`;
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    const apiKey = `ak_${randomBytes(16).toString('hex')}`;
+    const env = { PORT: '0', LATCHKEY_DATA_DIR: data, LATCHKEY_API_KEY: apiKey };
+    const storeSecret = async (extra: Record<string, string>) => {
+      const first = await spawnServer(dir.path, { ...env, ...extra });
+      const created = await callServer(first, apiKey, '/api/v3.1/tool_router/session', { user_id: 'u1' });
+      expect(created.session_id).toMatch(/^trs_/);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      return created;
+    };
+    const session = await storeSecret({ LATCHKEY_ENCRYPTION_KEY: oldKey });
+
+    const changed = await runToExit(dir.path, { ...env, LATCHKEY_ENCRYPTION_KEY: newKey });
+    expectOneLine(changed, /secrets sealed under key id k[0-9a-f]{8}, which LATCHKEY_ENCRYPTION_KEY \(key id k[0-9a-f]{8}\) does not have.*LATCHKEY_ENCRYPTION_KEY=<new key>,<old key k[0-9a-f]{8}>/);
+    expect(changed.stderr).not.toContain(oldKey);
+    expect(changed.stderr).not.toContain(newKey);
+    // a key given an id, then replaced under the same id, is told apart
+    const named = { LATCHKEY_DATA_DIR: `${dir.path}/rekeyed-named` };
+    await storeSecret({ ...named, LATCHKEY_ENCRYPTION_KEY: `main:${oldKey}` });
+    expectOneLine(await runToExit(dir.path, { ...env, ...named, LATCHKEY_ENCRYPTION_KEY: `main:${newKey}` }), /key id main in LATCHKEY_ENCRYPTION_KEY does not open the secrets stored under that id/);
+    expectOneLine(await runToExit(dir.path, { ...env, ...named, LATCHKEY_ENCRYPTION_KEY: `next:${newKey}` }), /LATCHKEY_ENCRYPTION_KEY=next:<new key>,main:<old key main>/);
+    // the ring the message suggests starts, and the stored session still opens
+    const fixed = await spawnServer(dir.path, { ...env, LATCHKEY_ENCRYPTION_KEY: `${newKey},${oldKey}` });
+    const got = await callServer(fixed, apiKey, `/api/v3.1/tool_router/session/${session.session_id}`);
+    expect(got.mcp.headers['x-session-token']).toBe(session.mcp.headers['x-session-token']);
+    fixed.child.kill('SIGTERM');
+    expect(await fixed.exited).toBe(0);
+  }, 120_000);
+
+  it('names the path or port it cannot use in one line: a file in the data path, /proc, a directory as the database, a port in use', async () => {
+    writeFileSync(`${dir.path}/a-file`, 'x');
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/a-file/data` }), new RegExp(`cannot create the directory ${dir.path}/a-file/data: a part of the path is a file`));
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/a-file` }), new RegExp(`cannot use ${dir.path}/a-file as a directory`));
+    // Node's recursive mkdir spins forever here; this must end, with the path named
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: '/proc/latchkey-data' }), /cannot create the directory \/proc\/latchkey-data: /);
+    mkdirSync(`${dir.path}/db-is-a-dir`);
+    expectOneLine(
+      await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/d5`, LATCHKEY_DATABASE_URL: `file:${dir.path}/db-is-a-dir` }),
+      new RegExp(`cannot open the database ${dir.path}/db-is-a-dir: `),
+    );
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const data = `${dir.path}/port-taken`;
+    const busy = await runToExit(dir.path, { PORT: String(port), LATCHKEY_DATA_DIR: data });
+    await new Promise((resolve) => taken.close(resolve));
+    expectOneLine(busy, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`));
+    expect(busy.stderr).not.toMatch(/ak_/);
+    // no key was stored that nobody saw: the next start creates and prints the first one
+    const next = await spawnServer(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: data });
+    expect(next.stderr.join('')).toMatch(/ak_[A-Za-z0-9]{32}/);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  }, 120_000);
+
+  // permissions mean nothing to root: the server runs as nobody here, which only root can arrange
+  it.runIf(process.getuid?.() === 0)('names a data directory or key file it may not use (EACCES) in one line', async () => {
+    const nobody = { uid: 65534, gid: 65534 };
+    chmodSync(dir.path, 0o755);
+    mkdirSync(`${dir.path}/root-only`, { mode: 0o700 });
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-only/data` }, 'src/main.ts', [], nobody), new RegExp(`cannot create the directory ${dir.path}/root-only/data: permission denied`));
+    mkdirSync(`${dir.path}/root-key`, { mode: 0o755 });
+    writeFileSync(`${dir.path}/root-key/master.key`, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-key` }, 'src/main.ts', [], nobody), new RegExp(`cannot read or create the key file in ${dir.path}/root-key: permission denied`));
+  }, 60_000);
+
+  it('admin scripts refuse a data directory with no database, except migrate, which creates it', async () => {
+    const missing = `${dir.path}/typo-data`;
+    const env = { LATCHKEY_DATA_DIR: missing, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    expectOneLine(await runToExit(dir.path, env, 'scripts/api-keys.ts', ['list']), new RegExp(`no database at ${missing}/latchkey.db`));
+    expectOneLine(await runToExit(dir.path, env, 'scripts/rotate-keys.ts'), new RegExp(`no database at ${missing}/latchkey.db`));
+    expect(existsSync(missing)).toBe(false);
+    expect((await runToExit(dir.path, env, 'scripts/migrate.ts')).code).toBe(0);
+    expect(existsSync(`${missing}/latchkey.db`)).toBe(true);
+    expect((await runToExit(dir.path, env, 'scripts/api-keys.ts', ['list'])).code).toBe(0);
+  }, 120_000);
 });

@@ -171,6 +171,30 @@ describe('fuzzing the REST API', () => {
     expect(Object.prototype).not.toHaveProperty('isAdmin');
   }, 120_000);
 
+  it('answers any cursor with a page or 400 HTTP_InvalidCursor, on every paged list', async () => {
+    const encodeJson = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const cursors = [
+      ...[1e300, 2 ** 53, 2 ** 63, Number.MAX_SAFE_INTEGER + 2, -1, 1.5, '1', null, [], {}, true].map((o) => encodeJson({ o })),
+      encodeJson(null),
+      encodeJson(7),
+      encodeJson('x'),
+      Buffer.from('{"o":1e999}').toString('base64url'),
+      Buffer.from('{"o":99999999999999999999999}').toString('base64url'),
+      '!!!',
+      '%',
+    ];
+    for (let i = 0; i < 40; i++) cursors.push(Buffer.from(Array.from({ length: 1 + Math.floor(random() * 60) }, () => Math.floor(random() * 256))).toString('base64url'));
+    const failures: string[] = [];
+    for (const path of ['/connected_accounts', '/auth_configs', '/toolkits', '/tools', '/webhook_subscriptions']) {
+      for (const cursor of cursors) {
+        const res = await app.api(`/api/v3.1${path}?cursor=${encodeURIComponent(cursor)}`);
+        if (res.status === 200) continue;
+        if (res.status !== 400 || res.body.error?.slug !== 'HTTP_InvalidCursor') failures.push(`${path} ${cursor} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('escapes hostile strings on the hosted pages', async () => {
     const link = await app.api('/api/v3.1/connected_accounts/link', {
       body: { auth_config_id: ids.authConfig, user_id: '<script>alert(1)</script>', connection_data: { region: '<img src=x onerror=alert(1)>' } },

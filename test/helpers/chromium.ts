@@ -4,8 +4,8 @@ import { chromium, type Browser } from 'playwright-core';
 const EXECUTABLE = '/usr/bin/chromium';
 
 /**
- * Headless Debian Chromium driven by playwright-core. `.ci/run` installs the `chromium` package; a
- * missing browser fails the test loudly rather than skipping it.
+ * Headless Debian Chromium driven by playwright-core. The test setup (test/system-packages.ts)
+ * installs the `chromium` package; a missing browser fails the test loudly rather than skipping it.
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} is missing: install Debian's chromium package (apt-get install chromium)`);

@@ -81,9 +81,15 @@ export async function callServer(server: SpawnedServer, apiKey: string, path: st
   return res.json();
 }
 
-/** Runs `src/main.ts` expecting it to fail; returns its exit code and stderr. */
-export async function runToExit(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}src/main.ts`], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `src/main.ts` (or an operator script, with its arguments) to its exit; returns its exit code and stderr. */
+export async function runToExit(
+  cwd: string,
+  env: Record<string, string>,
+  script = 'src/main.ts',
+  args: string[] = [],
+  as: { uid?: number; gid?: number } = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -52,6 +52,20 @@ describe('auth configs over REST', () => {
     await expect(ensureDefaultAuthConfig(t.deps, 'notion')).rejects.toThrow(/LATCHKEY_OAUTH_NOTION_CLIENT_ID/);
   });
 
+  it('searches names with % and _ taken literally, not as LIKE wildcards', async () => {
+    const names = ['50% off', '5000 off', 'a_b \\ c', 'axb \\ c'];
+    for (const name of names) {
+      expect((await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'sendgrid' }, auth_config: { type: 'use_custom_auth', name, credentials: {} } })).status).toBe(201);
+    }
+    const found = async (search: string) => (await api(`/api/v3.1/auth_configs?toolkit_slug=sendgrid&search=${encodeURIComponent(search)}`)).body.items.map((i: any) => i.name).sort();
+    expect(await found('50%')).toEqual(['50% off']);
+    expect(await found('%')).toEqual(['50% off']);
+    expect(await found('a_b')).toEqual(['a_b \\ c']);
+    expect(await found('_')).toEqual(['a_b \\ c']);
+    expect(await found('\\ c')).toEqual(['a_b \\ c', 'axb \\ c']);
+    expect(await found('off')).toEqual(['50% off', '5000 off']);
+  });
+
   it('updates with PATCH semantics, lists with filters and pages, disables, enables and deletes', async () => {
     const created = await api('/api/v3.1/auth_configs', 'POST', {
       toolkit: { slug: 'linear' },

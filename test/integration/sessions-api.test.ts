@@ -31,6 +31,25 @@ describe('sessions over REST', () => {
     expect(wrongKey.body.error.errors[0].field).toMatch(/^toolkits/);
   });
 
+  it('accepts only an absolute http(s) callback_url, at create, update and on every link input', async () => {
+    const field = (res: { status: number; body: any }) => [res.status, res.body.error?.errors?.[0]?.field];
+    for (const bad of ['javascript:alert(1)', 'data:text/html,<script>x</script>', '/relative/path', 'ftp://example.com/x']) {
+      expect(field(await create({ user_id: 'cb', manage_connections: { callback_url: bad } })), bad).toEqual([400, 'manage_connections.callback_url']);
+    }
+    const created = await create({ user_id: 'cb', manage_connections: { callback_url: 'https://app.example/done' } });
+    expect(created.status).toBe(201);
+    expect(created.body.config.manage_connections.callback_url).toBe('https://app.example/done');
+    const id = created.body.session_id;
+    const patch = await app.api(`/api/v3.1/tool_router/session/${id}`, { method: 'PATCH', body: { manage_connections: { callback_url: 'javascript:alert(1)' } } });
+    expect(field(patch)).toEqual([400, 'manage_connections.callback_url']);
+    expect(field(await app.api(`/api/v3.1/tool_router/session/${id}/link`, { body: { toolkit: 'github', callback_url: 'javascript:alert(1)' } }))).toEqual([400, 'callback_url']);
+    expect(field(await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: 'ac_x', user_id: 'cb', callback_url: 'javascript:alert(1)' } }))).toEqual([400, 'callback_url']);
+    for (const key of ['callback_url', 'redirect_uri']) {
+      const initiate = await app.api('/api/v3.1/connected_accounts', { body: { auth_config: { id: 'ac_x' }, connection: { user_id: 'cb', [key]: 'javascript:alert(1)' } } });
+      expect(field(initiate), key).toEqual([400, `connection.${key}`]);
+    }
+  });
+
   it('gets, patches with config_version, lists tools and toolkits, and deletes', async () => {
     const created = await create({ user_id: 'pat', toolkits: { enable: ['github', 'hackernews'] }, tags: ['readOnlyHint'], preload: { tools: 'all' } });
     const id = created.body.session_id;
