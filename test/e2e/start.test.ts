@@ -29,7 +29,8 @@ describe('starting with zero setup', () => {
     // PORT=0: the default public URL names the port the server got, not :0
     const { port } = new URL(server.url);
     const session = await callServer(server, printed!, '/api/v3.1/tool_router/session', { user_id: 'u1' });
-    expect(session.mcp.url).toBe(`http://localhost:${port}/tool_router/${session.session_id}/mcp`);
+    // (with LATCHKEY_PUBLIC_URL unset an MCP URL is on the loopback origin the request used)
+    expect(session.mcp.url).toBe(`${server.url}/tool_router/${session.session_id}/mcp`);
     expect(server.stdout.find((l) => l.includes('latchkey listening'))).toContain(`"public_url":"http://localhost:${port}"`);
 
     server.child.kill('SIGTERM');

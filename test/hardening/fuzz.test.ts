@@ -48,6 +48,17 @@ const HOSTILE_STRINGS = [
   'constructor',
   '   ',
   '',
+  // dot segments, raw and encoded: a path parameter must keep them inside their segment (or refuse them)
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E.',
+  // private, loopback and link-local destinations for URL fields (webhooks, connection fields, callbacks)
+  'http://169.254.169.254/latest/meta-data/',
+  'http://127.0.0.1:22/',
+  'http://[::1]/',
+  'http://10.0.0.1/',
+  'javascript:alert(1)',
 ];
 
 function hostileValue(depth = 0): unknown {
@@ -70,8 +81,10 @@ function hostileValue(depth = 0): unknown {
     case 7:
       return JSON.parse('{"__proto__": {"isAdmin": true}, "constructor": {"prototype": {"x": 1}}}');
     case 8: {
+      // nesting past the bound on argument depth (64); test/hardening/injection.test.ts sends 100,000 levels as raw JSON
       let nested: unknown = 'deep';
-      for (let i = 0; i < 200; i++) nested = { n: nested };
+      const levels = random() > 0.5 ? 200 : 1_000;
+      for (let i = 0; i < levels; i++) nested = random() > 0.5 ? { n: nested } : [nested];
       return nested;
     }
     default:
