@@ -38,13 +38,33 @@ const random = () => {
 };
 const other = (t: Tenant) => tenants.filter((x) => x !== t)[Math.floor(random() * (tenants.length - 1))]!;
 const text = (r: any) => r.content[0].text as string;
+/** values that would leave their path segment if they were put in the URL as they are */
+const SEGMENT_ESCAPES = ['..', '.', '', '%2e%2e', '%2E.', '../whoami', '..%2fwhoami'];
+
+/** the test toolkit plus a tool with a path parameter, `/items/{id}/detail`, answered per caller */
+function toolkitWithItems(api: FakeUpstream) {
+  const kit = apiKeyToolkit(api);
+  const item = {
+    ...kit.tools[0]!,
+    slug: 'TESTKEY_GET_ITEM_DETAIL',
+    name: 'get item detail',
+    description: 'Returns the detail of one item of the test API.',
+    input_parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false },
+    request: { method: 'GET', path: '/items/{id}/detail' },
+  };
+  return { ...kit, tools: [...kit.tools, item] };
+}
 
 beforeAll(async () => {
   api = await startFakeUpstream();
   as = await startAuthServer({ redirectUris: ['http://127.0.0.1:1/cb'] });
   const keys = new Set(Array.from({ length: USERS }, (_, i) => `key-tenant-${i}-000000`));
   serveTestApis(api, as, keys);
-  app = await startLiveApp({ toolkits: [apiKeyToolkit(api)], env: { LATCHKEY_LOG_LEVEL: 'warn' } });
+  api.on('/items/', (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ item: { path: req.url, region: req.headers['x-region'] } }));
+  });
+  app = await startLiveApp({ toolkits: [toolkitWithItems(api)], env: { LATCHKEY_LOG_LEVEL: 'warn' } });
   const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
   for (let i = 0; i < USERS; i++) {
     const user = `tenant-${i}`;
@@ -70,10 +90,11 @@ describe('isolation between users', () => {
   it('refuses every cross-user attempt and answers every own call with own data', async () => {
     const breaches: string[] = [];
     const counts = { own: 0, refused: 0 };
+    let escapesTried = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const me = tenants[Math.floor(random() * tenants.length)]!;
       const them = other(me);
-      switch (Math.floor(random() * 6)) {
+      switch (Math.floor(random() * 7)) {
         case 0: {
           // my own call: my data, never theirs
           const result = JSON.parse(text(await me.client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} })));
@@ -118,6 +139,24 @@ describe('isolation between users', () => {
           counts.refused += 1;
           break;
         }
+        case 5: {
+          // a path argument that would climb out of its segment (to another endpoint, past the
+          // session's tool filter) is refused with nothing sent; an ordinary one stays in its segment
+          // every escape in turn (each is tried several times), between ordinary ids
+          const id = random() > 0.3 ? SEGMENT_ESCAPES[escapesTried++ % SEGMENT_ESCAPES.length]! : them.account;
+          const before = api.requests.length;
+          const result = await me.client.callTool({ name: 'TESTKEY_GET_ITEM_DETAIL', arguments: { id } });
+          const sent = api.requests.slice(before).map((r) => r.url);
+          const whole = id === '..' || id === '.' || id === '';
+          if (whole && (!result.isError || sent.length > 0)) breaches.push(`${me.user}'s id ${JSON.stringify(id)} was sent: ${sent.join(' ')}`);
+          for (const url of sent) {
+            if (url !== `/items/${encodeURIComponent(id)}/detail`) breaches.push(`${me.user}'s id ${JSON.stringify(id)} reached ${url}`);
+          }
+          const region = result.isError ? undefined : JSON.parse(text(result)).data?.item?.region;
+          if (!result.isError && ![me.user, `via-link-of-${me.user}`].includes(region)) breaches.push(`${me.user}'s item call ran as ${region}`);
+          counts.refused += 1;
+          break;
+        }
         default: {
           // their pending Connect Link, submitted in my browser, can only ever complete *their* account
           if (!them.linkUrl) break;
@@ -144,6 +183,7 @@ describe('isolation between users', () => {
       }
     }
     expect(breaches).toEqual([]);
+    expect(escapesTried).toBeGreaterThanOrEqual(SEGMENT_ESCAPES.length);
     expect(counts.own).toBeGreaterThan(10);
     expect(counts.refused).toBeGreaterThan(50);
     // a completed foreign link created an account only for its own user
