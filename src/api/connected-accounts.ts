@@ -137,8 +137,9 @@ export function connectedAccountRoutes(deps: Deps) {
       return c.json({ success: true });
     })
     .post('/connected_accounts/:id/refresh', async (c) => {
-      const body = await readJson(c, z.object({ redirect_url: z.string().max(2048).optional(), validate_credentials: z.boolean().optional() }).passthrough());
-      const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url ?? c.req.query('redirect_url'));
+      const body = await readJson(c, z.object({ redirect_url: callbackUrlField.optional(), validate_credentials: z.boolean().optional() }).passthrough());
+      // the query form too goes through the one callback check (in reconnectAccount), before the account changes
+      const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url || c.req.query('redirect_url'));
       return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });
     })
     .post('/connected_accounts/:id/revoke', async (c) => {

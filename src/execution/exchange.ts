@@ -14,6 +14,11 @@ export interface ExchangeLimits {
   /** the whole allowance, for messages */
   timeoutMs: number;
   maxResponseBytes: number;
+  /**
+   * only the status line matters (a webhook receiver's answer): the body is dropped unread, so no
+   * size of answer can turn a receiver's 2xx into a failure
+   */
+  statusOnly?: boolean;
 }
 
 export type UpstreamFailureKind = 'timeout' | 'network' | 'too_large' | 'redirect_refused' | 'too_many_redirects';
@@ -80,6 +85,10 @@ export function fetchExchange(fetchImpl: typeof fetch): Exchange {
     }
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      return { status: response.status, location, contentType: '', text: '' };
+    }
+    if (limits.statusOnly) {
       await response.body?.cancel();
       return { status: response.status, location, contentType: '', text: '' };
     }

@@ -9,6 +9,7 @@ import { maskList, scrub } from './masking.ts';
 import type { Exchange } from './exchange.ts';
 import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
 import { TemplateError } from './templates.ts';
+import { nestsDeeperThan } from '../json-depth.ts';
 
 /** Composio's execution envelope, plus what the refresh logic needs to know about the upstream's answer. */
 export interface ToolResult {
@@ -37,18 +38,6 @@ export interface ExecutionOptions extends SendLimits {
 
 /** Deeper than any real API's arguments; the copy, the validator and JSON.stringify all recurse. */
 export const MAX_ARGUMENT_DEPTH = 64;
-
-/** Whether a parsed JSON value nests deeper than `max`, walked without recursion so any depth is safe to ask about. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /** Validates (and fills defaults into a copy of) the arguments; a bad argument names its field. */
 export function prepareArguments(entry: CatalogueTool, args: unknown): Record<string, unknown> {

@@ -69,6 +69,12 @@ export function nodeExchange(policy: AddressPolicy): Exchange {
           settle();
           return resolve({ status, location, contentType: '', text: '' });
         }
+        if (limits.statusOnly) {
+          // the socket goes with the unread body: draining a receiver's endless answer would hold it
+          response.destroy();
+          settle();
+          return resolve({ status, location, contentType: '', text: '' });
+        }
         const declared = Number(response.headers['content-length'] ?? '');
         if (!response.headers['content-encoding'] && Number.isFinite(declared) && declared > limits.maxResponseBytes) return fail(tooLarge(limits.maxResponseBytes, declared));
         const body = decoded(response);

@@ -1,6 +1,13 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError, type FieldError } from '../errors.ts';
+import { nestsDeeperThan } from '../json-depth.ts';
+
+/**
+ * Deeper than any request body of the API (tool arguments, bounded at 64 levels themselves, sit three
+ * or four levels down); what nests deeper is refused before anything walks it recursively.
+ */
+const MAX_BODY_DEPTH = 128;
 
 function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
@@ -32,6 +39,9 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     } catch {
       throw new AppError('INVALID_JSON');
     }
+  }
+  if (nestsDeeperThan(body, MAX_BODY_DEPTH)) {
+    throw new AppError('VALIDATION_FAILED', { message: `Invalid request body: it nests deeper than ${MAX_BODY_DEPTH} levels`, errors: [{ field: '(body)', message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }] });
   }
   return validate(schema, body, 'request body');
 }

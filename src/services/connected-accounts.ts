@@ -323,9 +323,11 @@ export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTo
 
 /** The deprecated `refresh`: a new link for the account (reconnect), as Composio's SDK expects. */
 export async function reconnectAccount(deps: Deps, id: string, callbackUrl: string | undefined): Promise<CreatedLink> {
+  // checked before anything changes: a refused URL must leave an EXPIRED account EXPIRED, with its reason
+  const callback = checkCallbackUrl(callbackUrl);
   const account = await getAccount(deps, id);
   const now = deps.clock.now();
   await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', status_reason: null, updated_at: now });
-  return issueLink(deps, { ...account, status: 'INITIATED', updated_at: now }, checkCallbackUrl(callbackUrl));
+  return issueLink(deps, { ...account, status: 'INITIATED', updated_at: now }, callback);
 }
 

@@ -67,11 +67,20 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
     /**
      * The user's connection of a toolkit that waits to be completed: the newest INITIATED account
      * started since `initiatedSince`, else the newest EXPIRED one (a reconnect). Optionally of one auth
-     * config, or among given accounts (a session's pinned ones).
+     * config, or among given accounts (a session's pinned ones). Only an account its link can complete:
+     * not disabled by the app, under an auth config still ENABLED (openLink's rule), or every later
+     * call would hand out a link that can never work.
      */
     async findPending(userId: string, toolkitSlug: string, options: { authConfigId?: string; ids?: string[]; initiatedSince: number }): Promise<ConnectedAccountRow | undefined> {
       const newest = (status: string) => {
-        let query = db.selectFrom('connected_accounts').selectAll().where('user_id', '=', userId).where('toolkit_slug', '=', toolkitSlug).where('status', '=', status);
+        let query = db
+          .selectFrom('connected_accounts')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where('toolkit_slug', '=', toolkitSlug)
+          .where('status', '=', status)
+          .where('is_disabled', '=', 0)
+          .where('auth_config_id', 'in', db.selectFrom('auth_configs').select('id').where('status', '=', 'ENABLED'));
         if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
         if (options.ids) query = query.where('id', 'in', options.ids);
         if (status === 'INITIATED') query = query.where('updated_at', '>=', options.initiatedSince);

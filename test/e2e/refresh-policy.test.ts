@@ -138,13 +138,20 @@ describe('refresh policy', () => {
     expect(hook.type).toBe('composio.connected_account.expired');
   });
 
-  it('announces a failed connection (denied consent)', async () => {
+  it('announces a failed connection (denied consent), to a receiver whose 2xx answer is a large page', async () => {
+    receiver.state.pageBytes = 1024 * 1024;
     as.decide.next = 'deny';
     const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: authConfigId, user_id: 'sol' } });
     await new FetchBrowser().follow(link.body.redirect_url);
     as.decide.next = 'approve';
     const hook = await until('the failed event', async () => receiver.state.received.find((r) => r.accountId === link.body.connected_account_id), 10_000);
     expect(hook.type).toBe('composio.connected_account.failed');
+    // marked delivered on its first attempt, not retried for ever because the answer was large
+    const outboxRow = await until('the delivery marked done', async () =>
+      app.deps.db.selectFrom('webhook_outbox').selectAll().where('event_id', '=', hook.id).where('delivered_at', 'is not', null).executeTakeFirst(),
+    10_000);
+    expect(outboxRow.attempts).toBe(1);
+    receiver.state.pageBytes = 0;
   });
 });
 

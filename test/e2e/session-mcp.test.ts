@@ -139,6 +139,27 @@ describe('a session and its MCP endpoint', () => {
     await client.close();
   });
 
+  it('never re-uses a pending account whose link cannot be completed (its auth config disabled since): a new one, under a usable config', async () => {
+    const first = await app.api('/api/v3.1/auth_configs', {
+      body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    });
+    const session = await createSession('quin', { auth_configs: { testoauth: first.body.auth_config.id } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const stale = text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })).data.connected_account_id;
+    await client.close();
+    expect((await app.api(`/api/v3.1/auth_configs/${first.body.auth_config.id}/DISABLED`, { method: 'PATCH', body: {} })).status).toBe(200);
+    // a session without the override: the user's default config for the toolkit is the enabled one
+    const plain = await createSession('quin');
+    const again = await connect(plain.mcp.url, plain.mcp.headers);
+    const answer = text(await again.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })).data;
+    await again.close();
+    expect(answer.connected_account_id).toBeDefined();
+    expect(answer.connected_account_id).not.toBe(stale);
+    const page = await fetch(answer.redirect_url, { redirect: 'manual' });
+    expect(page.status).toBe(302);
+    await page.body?.cancel();
+  });
+
   it('answers COMPOSIO_MANAGE_CONNECTIONS per toolkit when one has no usable auth config: links for the others, user words for it, the fix in the log', async () => {
     const session = await createSession('quin', { toolkits: { enable: ['testkey', 'gmail'] } });
     const client = await connect(session.mcp.url, session.mcp.headers);

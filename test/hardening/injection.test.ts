@@ -197,19 +197,21 @@ describe('deeply nested tool arguments', () => {
   // built as text: the test's own JSON.stringify would overflow on it
   const nested = (depth: number) => `{"username":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
-  for (const depth of [10_000, 100_000]) {
+  // past 64 levels the arguments are refused; past 128 the whole REST body is, before anything walks it
+  for (const depth of [100, 10_000, 100_000]) {
+    const restSlug = depth < 128 ? 'Tool_InvalidArguments' : 'HTTP_ValidationFailed';
     it(`answers 400 (and a tool error over MCP) at depth ${depth}, over REST, session execute and MCP tools/call`, async () => {
       const before = upstream.requests.length;
       const rest = await t.call('/api/v3.1/tools/execute/HACKERNEWS_GET_USER', { method: 'POST', body: `{"arguments":${nested(depth)}}`, headers: { 'content-type': 'application/json' } });
       expect(rest.status).toBe(400);
-      expect(((await rest.json()) as any).error.slug).toBe('Tool_InvalidArguments');
+      expect(((await rest.json()) as any).error.slug).toBe(restSlug);
       const viaSession = await t.call(`/api/v3.1/tool_router/session/${session.session_id}/execute`, {
         method: 'POST',
         body: `{"tool_slug":"HACKERNEWS_GET_USER","arguments":${nested(depth)}}`,
         headers: { 'content-type': 'application/json' },
       });
       expect(viaSession.status).toBe(400);
-      expect(((await viaSession.json()) as any).error.slug).toBe('Tool_InvalidArguments');
+      expect(((await viaSession.json()) as any).error.slug).toBe(restSlug);
       const mcp = await t.app.request(new URL(session.mcp.url).pathname, {
         method: 'POST',
         body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"HACKERNEWS_GET_USER","arguments":${nested(depth)}}}`,
@@ -222,6 +224,23 @@ describe('deeply nested tool arguments', () => {
       expect(upstream.requests.length).toBe(before);
     });
   }
+
+  it('answers 400, not 500, for any deep REST body: a custom tool schema echoed in the create answer, connection data', async () => {
+    const schema = `${'{"a":'.repeat(10_000)}{}${'}'.repeat(10_000)}`;
+    const created = await t.call('/api/v3.1/tool_router/session', {
+      method: 'POST',
+      body: `{"user_id":"deep","experimental":{"custom_tools":[{"slug":"DEEP","name":"deep","description":"d","input_schema":${schema}}]}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(created.status).toBe(400);
+    expect(((await created.json()) as any).error.slug).toBe('HTTP_ValidationFailed');
+    const connected = await t.call('/api/v3.1/connected_accounts', {
+      method: 'POST',
+      body: `{"auth_config":{"id":"ac_x"},"connection":{"user_id":"deep","data":{"region":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(connected.status).toBe(400);
+  });
 });
 
 describe('an OAuth 1.0a token response', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 
 let app: LiveApp;
 let api: FakeUpstream;
@@ -48,6 +49,14 @@ describe('sessions over REST', () => {
       const initiate = await app.api('/api/v3.1/connected_accounts', { body: { auth_config: { id: 'ac_x' }, connection: { user_id: 'cb', [key]: 'javascript:alert(1)' } } });
       expect(field(initiate), key).toEqual([400, `connection.${key}`]);
     }
+    // re-initiating an EXPIRED account: a refused redirect_url (body or query) leaves it EXPIRED, with its reason
+    const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'github' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } } } });
+    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config.body.auth_config.id, user_id: 'cb' } });
+    const accountId = link.body.connected_account_id;
+    await connectedAccountsRepo(app.deps.db).update(accountId, { status: 'EXPIRED', status_reason: 'Permanent auth error during token refresh' });
+    expect(field(await app.api(`/api/v3.1/connected_accounts/${accountId}/refresh`, { body: { redirect_url: 'javascript:alert(1)' } }))).toEqual([400, 'redirect_url']);
+    expect((await app.api(`/api/v3.1/connected_accounts/${accountId}/refresh?redirect_url=javascript:alert(1)`, { body: {} })).status).toBe(400);
+    expect((await app.api(`/api/v3.1/connected_accounts/${accountId}`)).body).toMatchObject({ status: 'EXPIRED', status_reason: 'Permanent auth error during token refresh' });
   });
 
   it('gets, patches with config_version, lists tools and toolkits, and deletes', async () => {

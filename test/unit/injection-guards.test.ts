@@ -5,7 +5,8 @@ import { addressPolicy, addressRefusal, hostRefusal, STRICT_POLICY, urlRefusal }
 import { toolkitSchema, type ToolkitFile } from '../../src/catalogue/schema.ts';
 import { tokenResponseData } from '../../src/oauth/token-fields.ts';
 import { buildToolRequest } from '../../src/execution/build-request.ts';
-import { executeProxy, MAX_ARGUMENT_DEPTH, nestsDeeperThan, ToolInputError } from '../../src/execution/execute.ts';
+import { executeProxy, MAX_ARGUMENT_DEPTH, ToolInputError } from '../../src/execution/execute.ts';
+import { nestsDeeperThan } from '../../src/json-depth.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { maskList, scrub } from '../../src/execution/masking.ts';
 import { fillBaseUrl, TemplateError } from '../../src/execution/templates.ts';
