@@ -1,18 +1,11 @@
 // Shared by the operator scripts: the same configuration, storage and checks the server uses.
 import type { Storage } from '../storage/db.ts';
 import { loadKeys, openDatabase } from '../src/bootstrap.ts';
-import { ConfigError, parseConfig, type Config } from '../src/config.ts';
-import { StartupError } from '../src/startup-error.ts';
+import { parseConfig, type Config } from '../src/config.ts';
+import { exitOnOperatorError, StartupError } from '../src/startup-error.ts';
 import { keyRingProblem } from '../src/vault/check-ring.ts';
 import { Vault } from '../src/vault/vault.ts';
 
-function exitOnOperatorError(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof StartupError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
 
 export function configOrExit(): Config {
   try {

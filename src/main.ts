@@ -1,17 +1,11 @@
 import { buildDeps } from './bootstrap.ts';
-import { ConfigError, parseConfig } from './config.ts';
+import { parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
-import { CatalogueError } from './catalogue/load.ts';
-import { StartupError } from './startup-error.ts';
+import { exitOnOperatorError as exitWithOneLine } from './startup-error.ts';
 
-/** An operator mistake: one line on stderr, no stack, exit 1. Anything else is a bug and keeps its stack. */
 function exitOnOperatorError(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof CatalogueError || error instanceof StartupError) {
-    console.error(`latchkey cannot start: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
+  return exitWithOneLine(error, 'latchkey cannot start: ');
 }
 
 /** The composition root: configuration → dependencies → HTTP server, and a graceful stop on SIGTERM/SIGINT. */

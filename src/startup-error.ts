@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CatalogueError } from './catalogue/load.ts';
+import { ConfigError } from './config.ts';
 
 /**
  * An operator mistake found at start-up (a path latchkey cannot use, a port in use, a key that does
@@ -7,6 +9,18 @@ import { dirname } from 'node:path';
  */
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/**
+ * An operator mistake (bad configuration, toolkit file or path): one line on stderr, no stack, exit 1.
+ * Anything else is a bug and keeps its stack. Used by the server and the operator scripts alike.
+ */
+export function exitOnOperatorError(error: unknown, prefix = ''): never {
+  if (error instanceof ConfigError || error instanceof CatalogueError || error instanceof StartupError) {
+    console.error(`${prefix}${error.message}`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 const REASONS: Record<string, string> = {

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, sql, SqliteDialect, SqliteQueryCompiler, type LimitNode, type OffsetNode, type OperationNode } from 'kysely';
 import { migrationProvider } from './migrations/index.ts';
@@ -13,11 +11,11 @@ export interface Storage {
 }
 
 /**
- * Opens (creating if needed) the SQLite file: WAL so readers never wait on the writer, foreign keys on,
+ * Opens (creating if needed) the SQLite file in an existing directory (the caller makes it, and says
+ * which path it could not use): WAL so readers never wait on the writer, foreign keys on,
  * a busy timeout so a second process (key rotation, a CLI) waits for a lock instead of failing.
  */
 export function openStorage(path: string): Storage {
-  mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

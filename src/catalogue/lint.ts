@@ -1,5 +1,5 @@
 import type { ToolkitFile } from './schema.ts';
-import { urlPlaceholders } from './url-placeholders.ts';
+import { TEMPLATE, urlPlaceholders } from './url-placeholders.ts';
 
 /**
  * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
@@ -12,7 +12,6 @@ export interface LintProblem {
 }
 
 const PATH_PARAM = /\{\+?([A-Za-z_][A-Za-z0-9_]*)\}/g;
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 
 /** Credential names each mode fills in itself; connection fields and scheme fields are added per toolkit. */
 const BUILT_IN_CREDENTIALS: Record<string, string[]> = {
@@ -42,6 +41,12 @@ function toolkitUrls(toolkit: ToolkitFile): Array<[string, string]> {
     if (scheme.mode === 'OAUTH1') urls.push([`${at}.request_token_url`, scheme.request_token_url], [`${at}.authorization_url`, scheme.authorization_url], [`${at}.access_token_url`, scheme.access_token_url]);
   });
   return urls;
+}
+
+/** The connection fields a toolkit puts in a host label: their values must be one DNS label (no dots). */
+export function hostLabelFields(toolkit: ToolkitFile): Set<string> {
+  const names = toolkitUrls(toolkit).flatMap(([, url]) => urlPlaceholders(url).filter((p) => p.role === 'label').map((p) => p.name));
+  return new Set(names);
 }
 
 /**

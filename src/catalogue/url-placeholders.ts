@@ -21,7 +21,8 @@ export interface UrlPlaceholder {
   problem?: string;
 }
 
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+/** `{{name}}`: the one pattern of a connection or credential placeholder (use with replace/matchAll only: it is global) */
+export const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 const SCHEME = /^https?:\/\//i;
 
 function hostRole(host: string, start: number, end: number): string {

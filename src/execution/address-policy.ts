@@ -72,9 +72,24 @@ export function addressRefusal(address: string, policy: AddressPolicy): string |
  * loopback). Other names are checked when they resolve (`guardedLookup`).
  */
 export function hostRefusal(hostname: string, policy: AddressPolicy): string | null {
+  if (isLoopbackName(hostname)) return policy.allowLoopback ? null : 'a loopback address';
+  return ipLiteralRefusal(hostname.toLowerCase(), policy);
+}
+
+const isLoopbackName = (hostname: string) => {
   const host = hostname.replace(/\.$/, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return policy.allowLoopback ? null : 'a loopback address';
-  return ipLiteralRefusal(host, policy);
+  return host === 'localhost' || host.endsWith('.localhost');
+};
+
+/**
+ * Whether a URL's host is loopback as written, with no lookup: a `localhost` name or a loopback IP
+ * literal (127.0.0.0/8, ::1, and IPv4-mapped forms of them). The one loopback test of the code base.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (isLoopbackName(hostname)) return true;
+  const address = hostname.replace(/^\[|\]$/g, '');
+  const family = isIP(address);
+  return family !== 0 && LOOPBACK.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** For an IP literal host (`[::1]` as URL.hostname writes it), which a connection reaches without any lookup. */

@@ -3,6 +3,7 @@ import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { ToolConnection } from './connection.ts';
 import { injectCredential, templateValues } from './inject-auth.ts';
 import { fillBaseUrl, fillTemplate, segmentProblem, TemplateError } from './templates.ts';
+import { TEMPLATE } from '../catalogue/url-placeholders.ts';
 
 export interface PreparedRequest {
   method: string;
@@ -57,7 +58,7 @@ function encodePathValue(name: string, value: unknown, reserved: boolean): strin
 }
 
 function fillPath(template: string, args: Args, values: Record<string, string>): string {
-  const withFields = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g, (m, name: string) => {
+  const withFields = template.replace(TEMPLATE, (m, name: string) => {
     const encoded = encodeURIComponent(fillTemplate(m, values));
     // a connection value, not the caller's argument: the call fails as a result, not a 400
     const problem = segmentProblem(encoded);

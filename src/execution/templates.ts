@@ -1,10 +1,10 @@
-import { urlPlaceholders } from '../catalogue/url-placeholders.ts';
+import { TEMPLATE, urlPlaceholders } from '../catalogue/url-placeholders.ts';
+import { isLoopbackHost } from './address-policy.ts';
 
 /**
  * `{{name}}` placeholders: connection fields (subdomain, site, instance_url) and credential fields
  * (access_token, api_key) filled into base URLs, auth URLs and injected headers or query values.
  */
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 export const HOST_SAFE = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
 export class TemplateError extends Error {
@@ -20,7 +20,7 @@ export function fillTemplate(text: string, values: Record<string, string | undef
 }
 
 // RFC 1035 2.3.1: one label, so a value cannot add labels of its own (`evil.com#` or `a.b`)
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+export const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 // RFC 3986 5.2.4 removes `.` and `..` segments, and WHATWG URL also reads `%2e` as a dot
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
@@ -78,12 +78,6 @@ export function fillBaseUrl(template: string, values: Record<string, string | un
   }
   assertSafeScheme(url, allowHttpLoopback);
   return url;
-}
-
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOST.test(hostname) || hostname.endsWith('.localhost');
 }
 
 /** Credentials travel over https only; plain http is allowed to loopback, where nothing crosses a network. */

@@ -4,7 +4,8 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
 import { addressPolicy, urlRefusal, type AddressPolicy } from '../execution/address-policy.ts';
-import { HOST_SAFE } from '../execution/templates.ts';
+import { DNS_LABEL, HOST_SAFE } from '../execution/templates.ts';
+import { hostLabelFields } from '../catalogue/lint.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { revokeToken } from '../oauth/client.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
@@ -59,12 +60,15 @@ export async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigR
 export function validateConnectionData(toolkit: ToolkitFile, data: Record<string, unknown> | undefined, policy: AddressPolicy): Record<string, string> {
   const out: Record<string, string> = {};
   const fields = toolkit.connection_fields ?? [];
+  const labels = hostLabelFields(toolkit);
   for (const [name, value] of Object.entries(data ?? {})) {
     const field = fields.find((f) => f.name === name);
     if (!field) continue;
     const text = String(value ?? '').trim();
     if (text === '') continue;
-    const valid = field.type === 'url' ? /^https:\/\/[^\s/?#@]+\/?$/.test(text) : HOST_SAFE.test(text);
+    // a value that fills a host label must be one label, as fillBaseUrl will demand: refused here, at
+    // connect time, rather than on every tool call after the account went ACTIVE
+    const valid = field.type === 'url' ? /^https:\/\/[^\s/?#@]+\/?$/.test(text) : (labels.has(name) ? DNS_LABEL : HOST_SAFE).test(text);
     if (!valid || (field.pattern && !new RegExp(field.pattern).test(text))) {
       throw new AppError('VALIDATION_FAILED', { message: `${field.display_name} is not valid.`, errors: [{ field: `connection_data.${name}`, message: 'is not a valid value' }] });
     }

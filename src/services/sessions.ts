@@ -1,7 +1,7 @@
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { isLoopbackHost } from '../execution/templates.ts';
+import { isLoopbackHost } from '../execution/address-policy.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { defaultSessionConfig, parseSessionConfig, sessionConfigToWire, type SessionConfig, type SessionConfigWire } from '../sessions/config.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { lintToolkit } from '../../src/catalogue/lint.ts';
 import { parseConfig } from '../../src/config.ts';
-import { addressPolicy, addressRefusal, hostRefusal, STRICT_POLICY, urlRefusal } from '../../src/execution/address-policy.ts';
+import { readFileSync } from 'node:fs';
+import { addressPolicy, addressRefusal, hostRefusal, isLoopbackHost, STRICT_POLICY, urlRefusal } from '../../src/execution/address-policy.ts';
+import { validateConnectionData } from '../../src/services/connected-accounts.ts';
 import { toolkitSchema, type ToolkitFile } from '../../src/catalogue/schema.ts';
 import { tokenResponseData } from '../../src/oauth/token-fields.ts';
 import { buildToolRequest } from '../../src/execution/build-request.ts';
@@ -178,5 +180,20 @@ describe('address policy', () => {
   it('names the setting that allows http on loopback', () => {
     expect(() => fillBaseUrl('http://127.0.0.1:9/x', {}, false)).toThrow(/LATCHKEY_ALLOW_INSECURE_LOOPBACK=true/);
     expect(() => fillBaseUrl('http://api.example.com/x', {}, true)).not.toThrow(/LATCHKEY_ALLOW_INSECURE_LOOPBACK/);
+  });
+});
+
+describe('connection values that fill a host label', () => {
+  it('are refused at connect time unless they are one DNS label, as the engine will demand on every call', () => {
+    const zendesk = toolkitSchema.parse(JSON.parse(readFileSync(new URL('../../tools/zendesk.json', import.meta.url), 'utf8')));
+    expect(validateConnectionData(zendesk, { subdomain: 'acme' }, STRICT_POLICY)).toEqual({ subdomain: 'acme' });
+    for (const bad of ['acme.eu', 'evil.com', 'a..b', '-x']) expect(() => validateConnectionData(zendesk, { subdomain: bad }, STRICT_POLICY), bad).toThrow(/not valid/);
+    // and what is accepted, the engine fills
+    expect(fillBaseUrl(zendesk.base_url, { subdomain: 'acme' }, false).href).toBe('https://acme.zendesk.com/api/v2');
+  });
+
+  it('recognises loopback hosts as written, in every form, with one test', () => {
+    for (const host of ['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.9.9.9', '[::1]', '[::ffff:7f00:1]']) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['example.com', '10.0.0.1', '[::2]', 'localhost.example.com', '128.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
   });
 });
