@@ -32,7 +32,12 @@ const proxyExecuteBody = z
     parameters: z.array(z.object({ name: z.string().min(1).max(256), type: z.enum(['header', 'query']), value: z.union([z.string(), z.number(), z.boolean()]) })).max(100).optional(),
   })
   .passthrough();
-const searchBody = z.object({ queries: z.array(z.object({ use_case: z.string().min(1).max(1024), known_fields: z.string().max(2000).optional() }).passthrough()).min(1).max(10) }).passthrough();
+const searchBody = z
+  .object({
+    queries: z.array(z.object({ use_case: z.string().min(1).max(1024), known_fields: z.string().max(2000).optional() }).passthrough()).min(1).max(10),
+    toolkits: z.array(z.string().max(100)).max(100).optional(),
+  })
+  .passthrough();
 
 const META_TOOL_WIRE = (name: string) => ({
   slug: name,
@@ -163,7 +168,8 @@ export function sessionRoutes(deps: Deps) {
     .post('/tool_router/session/:id/search', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, searchBody);
-      const result = await runMetaTool(deps, session, 'COMPOSIO_SEARCH_TOOLS', { queries: body.queries });
+      // the same search as the meta tool over MCP, so both rank alike
+      const result = await runMetaTool(deps, session, 'COMPOSIO_SEARCH_TOOLS', { queries: body.queries, toolkits: body.toolkits });
       return c.json(result.data);
     });
 }

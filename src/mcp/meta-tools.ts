@@ -41,6 +41,7 @@ export const META_DEFINITIONS: Record<string, MetaToolDefinition> = {
             required: ['use_case'],
           },
         },
+        toolkits: { type: 'array', items: { type: 'string' }, maxItems: 100, description: 'Search only these toolkits (slugs)' },
         session: { type: 'object', description: 'Workflow session (optional)' },
       },
       required: ['queries'],
@@ -135,16 +136,40 @@ function ok(data: Record<string, unknown>): ToolResult {
   return { data, error: null, successful: true };
 }
 
+/**
+ * `toolkits` narrows a search to those toolkits of the session (what `session.search({toolkits})` of
+ * @composio/core sends); slugs are matched case-insensitively, and an empty list means no filter.
+ */
+function searchToolkitFilter(value: unknown): Set<string> | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new ToolInputError('toolkits must be a list of toolkit slugs', [{ field: 'arguments.toolkits', message: 'must be an array of strings' }]);
+  }
+  return value.length === 0 ? null : new Set(value.map((v: string) => v.toLowerCase()));
+}
+
+/**
+ * The text a query is ranked by: the use case, plus the names (not the values) of its `known_fields`
+ * ("channel:eng, thread_ts:123" adds "channel thread_ts"): a value such as an email address would add
+ * words (a domain) that match unrelated tools.
+ */
+function searchText(query: { use_case: string; known_fields?: unknown }): string {
+  if (typeof query.known_fields !== 'string') return query.use_case;
+  const names = query.known_fields.split(',').map((pair) => pair.split(':')[0]!.trim()).filter(Boolean);
+  return [query.use_case, ...names].join(' ');
+}
+
 async function search(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
   const queries = args.queries;
   if (!Array.isArray(queries) || queries.length === 0 || queries.some((q) => typeof q?.use_case !== 'string')) {
     throw new ToolInputError('queries must be a list of {use_case}', [{ field: 'arguments.queries', message: 'must be a non-empty array of {use_case: string}' }]);
   }
-  const candidates = sessionTools(deps, session.config);
+  const only = searchToolkitFilter(args.toolkits);
+  const candidates = sessionTools(deps, session.config).filter((c) => !only || only.has(c.toolkit.slug));
   const schemas: Record<string, unknown> = {};
   const toolkitsSeen = new Set<string>();
-  const results = (queries as Array<{ use_case: string }>).map((q, index) => {
-    const hits = searchTools(candidates, q.use_case).slice(0, 8);
+  const results = (queries as Array<{ use_case: string; known_fields?: unknown }>).map((q, index) => {
+    const hits = searchTools(candidates, searchText(q)).slice(0, 8);
     for (const hit of hits) {
       toolkitsSeen.add(hit.toolkit.slug);
       schemas[hit.tool.slug] = { tool_slug: hit.tool.slug, toolkit: hit.toolkit.slug, description: hit.tool.description, input_schema: hit.tool.input_parameters, hasFullSchema: true };

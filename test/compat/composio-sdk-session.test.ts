@@ -85,6 +85,27 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
     expect(reopened.sessionId).toBe(session.sessionId);
   });
 
+  it('session.search({toolkits}) searches only those toolkits, and ranks as COMPOSIO_SEARCH_TOOLS does over MCP', async () => {
+    const session = await composio.create('sdk-sol', { toolkits: ['github', 'hackernews'], mcp: true });
+    const query = 'list the top stories and their comments';
+    const everywhere = await session.search({ query });
+    const only = await session.search({ query, toolkits: ['github'] });
+    const slugsOf = (r: typeof only) => [...r.results[0]!.primaryToolSlugs, ...r.results[0]!.relatedToolSlugs];
+    expect(slugsOf(everywhere).some((s) => s.startsWith('HACKERNEWS_'))).toBe(true);
+    expect(slugsOf(only).length).toBeGreaterThan(0);
+    expect(slugsOf(only).every((s) => s.startsWith('GITHUB_'))).toBe(true);
+    expect(only.results[0]!.toolkits).toEqual(['github']);
+
+    const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
+    for (const [toolkits, rest] of [[undefined, everywhere], [['github'], only]] as const) {
+      const result = await client.callTool({ name: 'COMPOSIO_SEARCH_TOOLS', arguments: { queries: [{ use_case: query }], ...(toolkits ? { toolkits } : {}) } });
+      const data = JSON.parse((result.content as Array<{ text: string }>)[0]!.text).data;
+      expect([...data.results[0].primary_tool_slugs, ...data.results[0].related_tool_slugs]).toEqual(slugsOf(rest));
+    }
+    await client.close();
+  });
+
   it('sessionPreset direct_tools: every tool the filters allow, listed directly, with the meta tools off; the default lists the meta tools only', async () => {
     const direct = await composio.create('sdk-dora', { toolkits: ['hackernews'], sessionPreset: SessionPreset.DIRECT_TOOLS, mcp: true });
     const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
