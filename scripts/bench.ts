@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { buildDeps } from '../src/bootstrap.ts';
+import { BUILT_IN_TOOLKITS_DIR, buildDeps } from '../src/bootstrap.ts';
+import { loadCatalogue } from '../src/catalogue/load.ts';
 import { parseConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { refreshDue } from '../src/refresh/scheduler.ts';
@@ -22,6 +23,7 @@ import { oauthToolkit, serveTestApis } from '../test/fixtures/toolkits.ts';
 import { fmt, latencies, latency, ratio, throughput, type Latency } from './bench/measure.ts';
 import { startProcess, type BenchProcess } from './bench/processes.ts';
 import { seedAccounts, seedSessions } from './bench/seed.ts';
+import { evaluateSearch, qualityTable, type SearchQuery } from './bench/search-quality.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 60 : 1000;
@@ -125,6 +127,11 @@ const load = async (concurrency: number, call: () => Promise<void>, server?: Ben
 };
 
 out(`# latchkey benchmarks (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${QUICK ? 'quick' : 'full'} run)`);
+out('');
+// the built-in catalogue only (the bench's own toolkits are not what agents search); fast, so quick runs keep it
+out('## Tool search (project query set)');
+const searchQueries = JSON.parse(readFileSync(new URL('./bench/search-queries.json', import.meta.url), 'utf8')) as SearchQuery[];
+for (const line of qualityTable(evaluateSearch(loadCatalogue([BUILT_IN_TOOLKITS_DIR]), searchQueries))) out(line);
 out('');
 out('## Tool call: MCP tools/call through latchkey to a local upstream');
 const latchkeyRaw = callTool(mcpUrl, mcpHeaders, 'BENCHAPI_GET_ITEM');

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { evaluateSearch, type SearchQuery } from '../../scripts/bench/search-quality.ts';
+import { loadCatalogue } from '../../src/catalogue/load.ts';
+import type { ToolkitFile } from '../../src/catalogue/schema.ts';
+
+const queries = JSON.parse(readFileSync(new URL('../../scripts/bench/search-queries.json', import.meta.url), 'utf8')) as SearchQuery[];
+// the built-in toolkits only, as scripts/bench.ts measures them
+const catalogue = loadCatalogue([fileURLToPath(new URL('../../tools', import.meta.url))]);
+
+describe('the search benchmark query set', () => {
+  it('is large enough and has no duplicate queries', () => {
+    expect(queries.length).toBeGreaterThanOrEqual(150);
+    const seen = new Set<string>();
+    for (const q of queries) {
+      const key = q.query.trim().toLowerCase();
+      expect(seen.has(key), `duplicate query: ${q.query}`).toBe(false);
+      seen.add(key);
+      expect(q.tools.length, `no expected tool for: ${q.query}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('expects only tools of the built-in catalogue', () => {
+    const unknown = queries.flatMap((q) => q.tools.filter((slug) => catalogue.tool(slug)?.tool.slug !== slug).map((slug) => `${q.query}: ${slug}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it('covers every toolkit with at least 3 queries', () => {
+    const counts = new Map(catalogue.toolkits.map((t) => [t.slug, 0]));
+    for (const q of queries) {
+      const kit = catalogue.tool(q.tools[0]!)?.toolkit.slug;
+      if (kit) counts.set(kit, (counts.get(kit) ?? 0) + 1);
+    }
+    const thin = [...counts].filter(([, n]) => n < 3);
+    expect(thin).toEqual([]);
+  });
+});
+
+// The evaluator reads only these fields; a full ToolkitFile (auth schemes, requests) would be noise here.
+function kit(slug: string, tools: Array<[string, string]>): ToolkitFile {
+  return { slug, name: slug, tools: tools.map(([toolSlug, name]) => ({ slug: toolSlug, name, description: name, tags: [] })) } as unknown as ToolkitFile;
+}
+
+describe('evaluateSearch', () => {
+  it('computes recall@1, recall@5, MRR and empty answers overall and per toolkit', () => {
+    const tiny = { toolkits: [kit('alpha', [['ALPHA_SEND_NOTE', 'Send note'], ['ALPHA_LIST_NOTE', 'List note']]), kit('beta', [['BETA_GET_WEATHER', 'Get weather']])] };
+    const result = evaluateSearch(tiny, [
+      { query: 'send note', tools: ['ALPHA_SEND_NOTE'] }, // rank 1
+      { query: 'list note', tools: ['ALPHA_SEND_NOTE'] }, // rank 2: ALPHA_LIST_NOTE matches both words
+      { query: 'weather', tools: ['BETA_GET_WEATHER', 'ALPHA_SEND_NOTE'] }, // rank 1, counted for beta
+      { query: 'zebra', tools: ['BETA_GET_WEATHER'] }, // nothing matches
+    ]);
+    expect(result.overall).toMatchObject({ queries: 4, recallAt1: 0.5, recallAt5: 0.75, mrr: 0.625, noResult: 1 });
+    expect(result.overall.msPerQuery).toBeGreaterThanOrEqual(0);
+    expect(result.byToolkit.get('alpha')).toEqual({ queries: 2, recallAt1: 0.5, recallAt5: 1, mrr: 0.75, noResult: 0 });
+    expect(result.byToolkit.get('beta')).toEqual({ queries: 2, recallAt1: 0.5, recallAt5: 0.5, mrr: 0.5, noResult: 1 });
+  });
+
+  it('counts a hit below rank 5 in MRR but not in recall@5', () => {
+    // each tool's name holds one word of the query fewer than the one before, so KIT_F comes 6th
+    const words = ['thing', 'one', 'two', 'three', 'four', 'five'];
+    const ranked = kit('kit', ['A', 'B', 'C', 'D', 'E', 'F'].map((x, i): [string, string] => [`KIT_${x}`, words.slice(0, 6 - i).join(' ')]));
+    const result = evaluateSearch({ toolkits: [ranked] }, [{ query: 'thing one two three four five', tools: ['KIT_F'] }]);
+    expect(result.overall).toMatchObject({ recallAt1: 0, recallAt5: 0, mrr: 1 / 6, noResult: 0 });
+  });
+});
