@@ -1,6 +1,6 @@
 import type { Deps } from './deps.ts';
 import { refreshDue } from './refresh/scheduler.ts';
-import { deliverDue } from './webhooks/deliver.ts';
+import { deliverDue } from './delivery/deliver.ts';
 
 /**
  * The process's background work: the token refresher and the webhook deliverer, each a loop that

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
-import { createAuthConfig, deleteAuthConfig, getAuthConfig, setAuthConfigStatus, updateAuthConfig } from '../services/auth-configs.ts';
-import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { listAuthConfigs, viewAuthConfig } from '../services/auth-config-view.ts';
+import { createAuthConfig, deleteAuthConfig, setAuthConfigStatus, updateAuthConfig } from '../services/auth-configs.ts';
 import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
 import { authConfigWire } from './wire/accounts.ts';
 
@@ -49,12 +49,7 @@ const listQuery = z.object({
 });
 
 export function authConfigRoutes(deps: Deps) {
-  const repo = authConfigsRepo(deps.db);
-  const wire = async (id: string) => {
-    const row = await getAuthConfig(deps, id);
-    const counts = await repo.countConnections([row.id]);
-    return authConfigWire(deps, row, deps.catalogue.toolkit(row.toolkit_slug), counts.get(row.id) ?? 0);
-  };
+  const wire = async (id: string) => authConfigWire(await viewAuthConfig(deps, id));
   return new Hono<AppEnv>()
     .post('/auth_configs', async (c) => {
       const body = await readJson(c, createBody);
@@ -77,7 +72,7 @@ export function authConfigRoutes(deps: Deps) {
       const q = validate(listQuery, c.req.query(), 'query');
       const limit = q.limit ?? 20;
       const offset = decodeCursor(q.cursor);
-      const { rows, total } = await repo.list({
+      const { items, total } = await listAuthConfigs(deps, {
         toolkitSlugs: commaList(q.toolkit_slug)?.map((s) => s.toLowerCase()),
         isComposioManaged: q.is_composio_managed === undefined ? undefined : q.is_composio_managed === 'true',
         search: q.search,
@@ -85,9 +80,7 @@ export function authConfigRoutes(deps: Deps) {
         offset,
         limit,
       });
-      const counts = await repo.countConnections(rows.map((r) => r.id));
-      const items = rows.map((r) => authConfigWire(deps, r, deps.catalogue.toolkit(r.toolkit_slug), counts.get(r.id) ?? 0));
-      return c.json(pageFromQuery(items, total, offset, limit));
+      return c.json(pageFromQuery(items.map(authConfigWire), total, offset, limit));
     })
     .get('/auth_configs/:id', async (c) => c.json(await wire(c.req.param('id'))))
     .patch('/auth_configs/:id/:status{ENABLED|DISABLED|enabled|disabled}', async (c) => {

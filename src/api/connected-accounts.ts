@@ -4,19 +4,8 @@ import { callbackUrlField } from '../callback-url.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
-import { expireAbandonedAccounts } from '../services/account-state.ts';
-import {
-  createLink,
-  deleteAccount,
-  getAccount,
-  initiateConnection,
-  pendingRedirectUrl,
-  reconnectAccount,
-  revokeAccount,
-  setAccountEnabled,
-} from '../services/connected-accounts.ts';
-import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { listAccounts, viewAccount } from '../services/account-listing.ts';
+import { createLink, deleteAccount, initiateConnection, reconnectAccount, revokeAccount, setAccountEnabled } from '../services/connected-accounts.ts';
 import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
 import { connectedAccountWire } from './wire/accounts.ts';
 
@@ -62,11 +51,6 @@ const listQuery = z.object({
 const STATUSES = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
 
 export function connectedAccountRoutes(deps: Deps) {
-  const accounts = connectedAccountsRepo(deps.db);
-  const configs = authConfigsRepo(deps.db);
-  const wire = async (row: ConnectedAccountRow) =>
-    connectedAccountWire(deps, row, await configs.findById(row.auth_config_id), { redirectUrl: await pendingRedirectUrl(deps, row) });
-
   return new Hono<AppEnv>()
     .post('/connected_accounts/link', async (c) => {
       const body = await readJson(c, linkBody);
@@ -106,13 +90,12 @@ export function connectedAccountRoutes(deps: Deps) {
     })
     .get('/connected_accounts', async (c) => {
       const q = validate(listQuery, c.req.query(), 'query');
-      await expireAbandonedAccounts(deps);
       const statuses = commaList(q.statuses)?.map((s) => s.toUpperCase());
       const unknown = statuses?.filter((s) => !STATUSES.includes(s));
       if (unknown && unknown.length > 0) validate(z.enum(STATUSES as [string, ...string[]]), unknown[0], 'statuses');
       const limit = q.limit ?? 20;
       const offset = decodeCursor(q.cursor);
-      const { rows, total } = await accounts.list({
+      const { items, total } = await listAccounts(deps, {
         userIds: commaList(q.user_ids),
         authConfigIds: commaList(q.auth_config_ids),
         statuses,
@@ -123,10 +106,9 @@ export function connectedAccountRoutes(deps: Deps) {
         offset,
         limit,
       });
-      const items = await Promise.all(rows.map((r) => wire(r)));
-      return c.json(pageFromQuery(items, total, offset, limit));
+      return c.json(pageFromQuery(items.map(connectedAccountWire), total, offset, limit));
     })
-    .get('/connected_accounts/:id', async (c) => c.json(await wire(await getAccount(deps, c.req.param('id')))))
+    .get('/connected_accounts/:id', async (c) => c.json(connectedAccountWire(await viewAccount(deps, c.req.param('id')))))
     .delete('/connected_accounts/:id', async (c) => {
       await deleteAccount(deps, c.req.param('id'));
       return c.json({ success: true });

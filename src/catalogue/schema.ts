@@ -165,3 +165,8 @@ export type AuthScheme = z.infer<typeof authSchemeSchema>;
 export type AuthMode = AuthScheme['mode'];
 export type FieldDefinition = z.infer<typeof fieldSchema>;
 export type InjectRule = z.infer<typeof injectSchema>;
+
+/** A toolkit whose every scheme is NO_AUTH runs without a connected account. */
+export function isNoAuth(toolkit: ToolkitFile): boolean {
+  return toolkit.auth_schemes.every((s) => s.mode === 'NO_AUTH');
+}

@@ -1,5 +1,4 @@
-import { isNoAuth } from '../api/wire/catalogue.ts';
-import type { ToolkitFile } from '../catalogue/schema.ts';
+import { isNoAuth, type ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { SessionConfig } from '../sessions/config.ts';

@@ -1,11 +1,10 @@
-import { isNoAuth } from '../api/wire/catalogue.ts';
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { NO_AUTH_CONNECTION, type ToolConnection } from '../execution/connection.ts';
 import { executeProxy, executeTool, prepareArguments, ToolInputError, type ExecutionOptions, type ToolResult } from '../execution/execute.ts';
 import type { ProxyInput } from '../execution/proxy.ts';
-import type { ToolkitFile } from '../catalogue/schema.ts';
+import { isNoAuth, type ToolkitFile } from '../catalogue/schema.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { toolConnection } from './connected-accounts.ts';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { connectedAccountWire } from '../api/wire/accounts.ts';
 import type { Deps } from '../deps.ts';
 import { newId } from '../ids.ts';
+import { accountView } from '../services/account-view.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
@@ -34,7 +34,8 @@ export async function emitAccountEvent(deps: Deps, type: EventType, accountId: s
       id: eventId,
       timestamp: new Date(now).toISOString(),
       type,
-      data: connectedAccountWire(deps, account, config),
+      // as it is now, masked; delivery shapes it for the wire (delivery/deliver.ts)
+      account: accountView(deps, account, config),
       metadata: { project_id: deps.installationId, org_id: deps.installationId },
     });
     await outboxRepo(trx).insert(

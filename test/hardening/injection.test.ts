@@ -8,7 +8,7 @@ import { ADDRESS_REFUSED, guardedLookup, STRICT_POLICY } from '../../src/executi
 import { executeTool, ToolInputError } from '../../src/execution/execute.ts';
 import { UpstreamFailure } from '../../src/execution/exchange.ts';
 import { nodeExchange } from '../../src/execution/node-exchange.ts';
-import { deliverDue } from '../../src/webhooks/deliver.ts';
+import { deliverDue } from '../../src/delivery/deliver.ts';
 import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { oauth1Toolkit, startOAuth1Server, type OAuth1Server } from '../fixtures/oauth1-server.ts';

@@ -1,19 +1,12 @@
-import type { ToolkitFile } from '../../catalogue/schema.ts';
-import type { Deps } from '../../deps.ts';
-import { maskSecret } from '../../ids.ts';
-import { connectionDataOf, credentialsOf } from '../../services/account-state.ts';
-import { secretsOf, settingsOf } from '../../services/auth-configs.ts';
-import type { AuthConfigRow } from '../../../storage/repos/auth-configs.ts';
-import type { ConnectedAccountRow } from '../../../storage/repos/connected-accounts.ts';
+import type { AccountView } from '../../services/account-view.ts';
+import type { AuthConfigView } from '../../services/auth-config-view.ts';
 import { authConfigDetails } from './catalogue.ts';
 
-/** Auth configs and connected accounts → Composio's wire shapes. Secrets leave only masked. */
+/** Auth configs and connected accounts → Composio's wire shapes. They get views already opened and masked. */
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function authConfigWire(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile | undefined, connections: number) {
-  const settings = settingsOf(row);
-  const secrets = secretsOf(deps, row);
+export function authConfigWire({ row, settings, maskedClientSecret, toolkit, connections }: AuthConfigView) {
   const details = toolkit ? authConfigDetails(toolkit).find((d) => d.mode === row.auth_scheme) : undefined;
   return {
     id: row.id,
@@ -25,7 +18,7 @@ export function authConfigWire(deps: Deps, row: AuthConfigRow, toolkit: ToolkitF
     is_composio_managed: row.is_composio_managed === 1,
     credentials: {
       ...(settings.client_id ? { client_id: settings.client_id } : {}),
-      ...(secrets.client_secret ? { client_secret: maskSecret(secrets.client_secret) } : {}),
+      ...(maskedClientSecret ? { client_secret: maskedClientSecret } : {}),
       ...(settings.scopes ? { scopes: settings.scopes.join(',') } : {}),
       ...(settings.oauth_redirect_uri ? { oauth_redirect_uri: settings.oauth_redirect_uri } : {}),
     },
@@ -43,41 +36,37 @@ export function authConfigWire(deps: Deps, row: AuthConfigRow, toolkit: ToolkitF
   };
 }
 
-function stateVal(deps: Deps, row: ConnectedAccountRow, redirectUrl: string | null) {
-  const masked = Object.fromEntries(
-    Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, ['token_type', 'scope'].includes(k) ? v : maskSecret(v)]),
-  );
+function stateVal(account: AccountView) {
   return {
-    status: row.status,
-    ...connectionDataOf(row),
-    ...masked,
-    ...(row.expires_at ? { expires_at: iso(row.expires_at) } : {}),
-    ...(redirectUrl ? { redirectUrl } : {}),
+    status: account.status,
+    ...account.connectionData,
+    ...account.maskedCredentials,
+    ...(account.expiresAt ? { expires_at: iso(account.expiresAt) } : {}),
+    ...(account.redirectUrl ? { redirectUrl: account.redirectUrl } : {}),
   };
 }
 
-export function connectedAccountWire(deps: Deps, row: ConnectedAccountRow, config: AuthConfigRow | undefined, options: { redirectUrl?: string | null } = {}) {
-  const val = stateVal(deps, row, options.redirectUrl ?? null);
-  const identity = connectionDataOf(row).identity ?? null;
+export function connectedAccountWire(account: AccountView) {
+  const val = stateVal(account);
   return {
-    id: row.id,
-    toolkit: { slug: row.toolkit_slug },
+    id: account.id,
+    toolkit: { slug: account.toolkitSlug },
     auth_config: {
-      id: row.auth_config_id,
-      auth_scheme: row.auth_scheme,
-      is_composio_managed: config?.is_composio_managed === 1,
-      is_disabled: config?.status === 'DISABLED',
+      id: account.authConfigId,
+      auth_scheme: account.authScheme,
+      is_composio_managed: account.authConfig.managed,
+      is_disabled: account.authConfig.disabled,
     },
-    user_id: row.user_id,
-    alias: row.alias,
-    word_id: `${row.toolkit_slug}_${row.id.slice(3, 9).toLowerCase()}`,
-    identity,
-    status: row.status,
-    status_reason: row.status_reason,
-    is_disabled: row.is_disabled === 1,
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-    state: { authScheme: row.auth_scheme, val },
+    user_id: account.userId,
+    alias: account.alias,
+    word_id: `${account.toolkitSlug}_${account.id.slice(3, 9).toLowerCase()}`,
+    identity: account.connectionData.identity ?? null,
+    status: account.status,
+    status_reason: account.statusReason,
+    is_disabled: account.disabled,
+    created_at: iso(account.createdAt),
+    updated_at: iso(account.updatedAt),
+    state: { authScheme: account.authScheme, val },
     data: val,
     params: {},
     test_request_endpoint: '',

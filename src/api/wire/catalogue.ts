@@ -1,13 +1,9 @@
-import type { AuthScheme, FieldDefinition, ToolDefinition, ToolkitFile } from '../../catalogue/schema.ts';
+import { isNoAuth, type AuthScheme, type FieldDefinition, type ToolDefinition, type ToolkitFile } from '../../catalogue/schema.ts';
 import { CATALOGUE_VERSION } from '../../catalogue/version.ts';
 
 /** Catalogue → Composio wire shapes, in one place. */
 
 const OAUTH_MODES = new Set(['OAUTH2', 'OAUTH1']);
-
-export function isNoAuth(toolkit: ToolkitFile): boolean {
-  return toolkit.auth_schemes.every((s) => s.mode === 'NO_AUTH');
-}
 
 /**
  * Schemes an auth config can be created for without the app's own credentials: OAuth ones where the

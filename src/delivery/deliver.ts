@@ -1,7 +1,9 @@
+import { connectedAccountWire } from '../api/wire/accounts.ts';
 import type { Deps } from '../deps.ts';
+import type { AccountView } from '../services/account-view.ts';
+import { signWebhook } from '../webhooks/sign.ts';
 import { outboxRepo, webhookSubscriptionsRepo, type OutboxRow } from '../../storage/repos/webhooks.ts';
 import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
-import { signWebhook } from './sign.ts';
 
 const SECRET_COLUMN = SEALED_COLUMNS[5];
 /** how long a delivery stays claimed: past it (its process died mid-send) another pass sends it again */
@@ -14,6 +16,16 @@ export function backoffMs(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
 }
 
+/**
+ * What a receiver gets: Composio's event envelope with the account in its wire shape. The outbox keeps
+ * the account as it was at the change (already masked); a row written before it did carries the body.
+ */
+function bodyOf(stored: string): string {
+  const event = JSON.parse(stored) as { id: string; timestamp: string; type: string; account?: AccountView; metadata: unknown };
+  if (!event.account) return stored;
+  return JSON.stringify({ id: event.id, timestamp: event.timestamp, type: event.type, data: connectedAccountWire(event.account), metadata: event.metadata });
+}
+
 async function deliverOne(deps: Deps, row: OutboxRow): Promise<void> {
   const outbox = outboxRepo(deps.db);
   const subscription = await webhookSubscriptionsRepo(deps.db).findById(row.subscription_id);
@@ -21,6 +33,7 @@ async function deliverOne(deps: Deps, row: OutboxRow): Promise<void> {
   const attempts = row.attempts + 1;
   const timestamp = Math.floor(deps.clock.now() / 1000);
   const secret = deps.vault.open(subscription.secret_sealed, sealedAad(SECRET_COLUMN, subscription.id));
+  const body = bodyOf(row.payload);
   let status: number | null = null;
   try {
     // through the exchange, whose address policy also applies to what the URL's name resolves to now
@@ -32,11 +45,11 @@ async function deliverOne(deps: Deps, row: OutboxRow): Promise<void> {
           'content-type': 'application/json',
           'webhook-id': row.event_id,
           'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(secret, row.event_id, timestamp, row.payload),
+          'webhook-signature': signWebhook(secret, row.event_id, timestamp, body),
           'x-composio-webhook-version': subscription.version,
           'x-composio-delivery-attempt': String(attempts),
         },
-        body: row.payload,
+        body,
       },
       // a receiver's answer is not used, only its status: a 2xx with a large page is still delivered
       { deadline: Date.now() + TIMEOUT_MS, timeoutMs: TIMEOUT_MS, maxResponseBytes: 0, statusOnly: true },
