@@ -19,7 +19,7 @@ export interface Config {
   publicUrl: string;
   /**
    * false: LATCHKEY_PUBLIC_URL was not set and publicUrl is the default. Then an MCP URL is built on the
-   * loopback origin a request came in on (mcpUrl in services/sessions.ts), so `localhost` and `127.0.0.1` clients both
+   * loopback origin a request came in on (mcpUrl in api/wire/sessions.ts), so `localhost` and `127.0.0.1` clients both
    * get one on their own API origin.
    */
   publicUrlExplicit: boolean;

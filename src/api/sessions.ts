@@ -9,16 +9,19 @@ import { AppError } from '../errors.ts';
 import { ToolInputError } from '../execution/execute.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
-import { runMetaTool, META_DEFINITIONS } from '../mcp/meta-tools.ts';
-import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccounts } from '../services/session-accounts.ts';
+import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccounts } from '../sessions/accounts.ts';
+import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
+import { searchTool } from '../sessions/meta-tools/search/index.ts';
 import { executeProxy } from '../execution/execute.ts';
 import { executionOptions } from '../services/tool-execution.ts';
 import { proxyWire } from './tools.ts';
-import { createSession, deleteSession, getSession, metaToolSlugs, preloadedTools, sessionToken, sessionToolkits, sessionWire, updateSession } from '../services/sessions.ts';
+import { createSession, deleteSession, getSession, sessionToken, updateSession } from '../sessions/session.ts';
+import { preloadedTools, sessionToolkits } from '../sessions/tool-lists.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { pageOf, pageQuery } from './pagination.ts';
+import { metaToolWire, sessionWire } from './wire/sessions.ts';
 
 const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) }).passthrough();
 const executeMetaBody = z.object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() }).passthrough();
@@ -39,22 +42,6 @@ const searchBody = z
     toolkits: z.array(z.string().max(100)).max(100).optional(),
   })
   .passthrough();
-
-const META_TOOL_WIRE = (name: string) => ({
-  slug: name,
-  name,
-  description: META_DEFINITIONS[name]!.description,
-  toolkit: { slug: 'composio', name: 'Composio', logo: '' },
-  input_parameters: META_DEFINITIONS[name]!.inputSchema,
-  output_parameters: { type: 'object', properties: {} },
-  no_auth: true,
-  available_versions: ['00000000_00'],
-  version: '00000000_00',
-  scopes: [],
-  tags: Object.keys(META_DEFINITIONS[name]!.annotations),
-  is_deprecated: false,
-  deprecated: { version: '00000000_00', available_versions: ['00000000_00'], displayName: name, is_deprecated: false, toolkit: { logo: '' } },
-});
 
 /** The origin this request was sent to (from its Host header), for the session's MCP URL. */
 const requestOrigin = (c: Context) => new URL(c.req.url).origin;
@@ -92,7 +79,7 @@ export function sessionRoutes(deps: Deps) {
       const session = await getSession(deps, c.req.param('id'));
       const q = validate(z.object(pageQuery), c.req.query(), 'query');
       // as tools/list: the meta tools and the preloaded tools (Composio's session.tools())
-      const items = [...metaToolSlugs(session.config).map(META_TOOL_WIRE), ...preloadedTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
+      const items = [...metaToolsOf(session.config).map(metaToolWire), ...preloadedTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
       return c.json(pageOf(items, q, 1000));
     })
     .get('/tool_router/session/:id/toolkits', async (c) => {
@@ -132,7 +119,7 @@ export function sessionRoutes(deps: Deps) {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, executeBody);
       try {
-        if (metaToolSlugs(session.config).includes(body.tool_slug)) {
+        if (isListedMetaTool(session.config, body.tool_slug)) {
           const result = await runMetaTool(deps, session, body.tool_slug, body.arguments ?? {});
           return c.json({ data: result.data, error: result.error, log_id: newId('log') });
         }
@@ -145,7 +132,7 @@ export function sessionRoutes(deps: Deps) {
     .post('/tool_router/session/:id/execute_meta', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, executeMetaBody);
-      if (!metaToolSlugs(session.config).includes(body.slug)) throw new AppError('TOOL_NOT_FOUND', { message: `${body.slug} is not a meta tool of this session.` });
+      if (!isListedMetaTool(session.config, body.slug)) throw new AppError('TOOL_NOT_FOUND', { message: `${body.slug} is not a meta tool of this session.` });
       try {
         const result = await runMetaTool(deps, session, body.slug, body.arguments ?? {});
         return c.json({ data: result.data, error: result.error, log_id: newId('log') });
@@ -170,7 +157,7 @@ export function sessionRoutes(deps: Deps) {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, searchBody);
       // the same search as the meta tool over MCP, so both rank alike
-      const result = await runMetaTool(deps, session, 'COMPOSIO_SEARCH_TOOLS', { queries: body.queries, toolkits: body.toolkits });
+      const result = await runMetaTool(deps, session, searchTool.name, { queries: body.queries, toolkits: body.toolkits });
       return c.json(result.data);
     });
 }

@@ -1,5 +1,5 @@
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
-import { describeInputErrors } from '../catalogue/input-validator.ts';
+import { describeInputErrors, type InputValidator } from '../catalogue/input-validator.ts';
 import type { FieldError } from '../errors.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import { buildToolRequest, PathArgumentError, type PreparedRequest } from './build-request.ts';
@@ -46,15 +46,19 @@ export function prepareArguments(entry: CatalogueTool, args: unknown): Record<st
   }
   const copy = structuredClone(args ?? {}) as Record<string, unknown>;
   if (typeof copy !== 'object' || Array.isArray(copy)) throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
-  if (!entry.validate(copy)) {
-    const messages = describeInputErrors(entry.validate.errors);
-    const errors = messages.map((m) => {
-      const [field, ...rest] = m.split(': ');
-      return { field: `arguments.${field}`, message: rest.join(': ') };
-    });
-    throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${messages.join('; ')}`, errors);
-  }
+  checkArguments(entry.validate, entry.tool.slug, copy);
   return copy;
+}
+
+/** Arguments against a tool's JSON Schema; a refusal names every field at fault (`arguments.owner`). */
+export function checkArguments(validate: InputValidator, slug: string, args: Record<string, unknown>): void {
+  if (validate(args)) return;
+  const messages = describeInputErrors(validate.errors);
+  const errors = messages.map((m) => {
+    const [field, ...rest] = m.split(': ');
+    return { field: `arguments.${field}`, message: rest.join(': ') };
+  });
+  throw new ToolInputError(`Invalid arguments for ${slug}: ${messages.join('; ')}`, errors);
 }
 
 const EXCERPT = 500;

@@ -4,7 +4,7 @@ import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { newId } from '../ids.ts';
-import { getSession, loadSession, sessionByToken, type Session } from '../services/sessions.ts';
+import { getSession, loadSession, sessionByToken, type Session } from '../sessions/session.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import { mcpClientsRepo } from '../../storage/repos/mcp-clients.ts';
 import { buildSessionServer } from './server.ts';

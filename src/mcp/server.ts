@@ -5,9 +5,11 @@ import type { ToolDefinition } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
-import { derivedFromConfig, META_TOOLS, metaToolSlugs, preloadedSlugs, preloadedTools, type Session } from '../services/sessions.ts';
+import { multiExecuteTool } from '../sessions/meta-tools/multi-execute/index.ts';
+import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
 import { outcomeEnvelope, runSessionTool, sessionTool } from '../sessions/run-tool.ts';
-import { META_DEFINITIONS, runMetaTool } from './meta-tools.ts';
+import type { Session } from '../sessions/session.ts';
+import { derivedFromConfig, preloadedSlugs, preloadedTools } from '../sessions/tool-lists.ts';
 
 export interface McpClientInfo {
   /**
@@ -22,15 +24,13 @@ const INSTRUCTIONS =
 
 function hints(tool: ToolDefinition) {
   const has = (tag: string) => tool.tags.includes(tag);
-  return { title: tool.name, readOnlyHint: has('readOnlyHint'), destructiveHint: has('destructiveHint'), idempotentHint: has('idempotentHint'), openWorldHint: has('openWorldHint') || true };
+  // openWorldHint: every toolkit tool calls a third-party API, an open world whatever its tags say
+  return { title: tool.name, readOnlyHint: has('readOnlyHint'), destructiveHint: has('destructiveHint'), idempotentHint: has('idempotentHint'), openWorldHint: true };
 }
 
 // the tools/list answer, like the tool list it is made from, once per session config
 const toolListOf = derivedFromConfig((deps, config): Tool[] => {
-  const meta = metaToolSlugs(config).map((name) => {
-    const def = META_DEFINITIONS[name]!;
-    return { name, description: def.description, inputSchema: def.inputSchema as Tool['inputSchema'], annotations: def.annotations };
-  });
+  const meta = metaToolsOf(config).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema as Tool['inputSchema'], annotations: tool.annotations }));
   const direct = preloadedTools(deps, config).map(({ tool }) => ({
     name: tool.slug,
     description: tool.description,
@@ -55,12 +55,12 @@ function errorResult(message: string): CallToolResult {
 /** Calls one tool of the session; every failure is a tool result the model can read, never a crash. */
 export async function callSessionTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>, client: McpClientInfo): Promise<CallToolResult> {
   try {
-    if (metaToolSlugs(session.config).includes(name)) return asToolResult(await runMetaTool(deps, session, name, args));
+    if (isListedMetaTool(session.config, name)) return asToolResult(await runMetaTool(deps, session, name, args));
     // Only listed tools are called directly (MCP tools/call names a tool from tools/list); a tool of
     // the session that was not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL, as at Composio.
     if (!preloadedSlugs(deps, session.config).has(name)) {
       const entry = sessionTool(deps, session, name);
-      const how = session.config.multiExecuteEnabled ? `: run it with ${META_TOOLS.MULTI_EXECUTE}` : ' (preload it in the session to call it directly)';
+      const how = session.config.multiExecuteEnabled ? `: run it with ${multiExecuteTool.name}` : ' (preload it in the session to call it directly)';
       return errorResult(`${entry.tool.slug} is not loaded in this session${how}.`);
     }
     const { account, ...toolArgs } = args;

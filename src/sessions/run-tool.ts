@@ -4,9 +4,10 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
 import { connectionDataOf } from '../services/account-state.ts';
-import { authorizeToolkit, resolveSessionConnection } from '../services/session-accounts.ts';
+import { authorizeToolkit, resolveSessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
-import { sessionTools, type Session } from '../services/sessions.ts';
+import type { Session } from './session.ts';
+import { sessionTools } from './tool-lists.ts';
 import { executeWithRefresh } from '../services/tool-execution.ts';
 
 export type SessionToolOutcome =

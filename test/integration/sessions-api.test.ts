@@ -123,6 +123,24 @@ describe('sessions over REST', () => {
     expect(search.body.toolkit_connection_statuses.find((s: any) => s.toolkit === 'hackernews').has_active_connection).toBe(true);
   });
 
+  it('checks meta-tool arguments against their own JSON Schema: a 400 naming the field, before anything runs', async () => {
+    const id = (await create({ user_id: 'schema', toolkits: ['sendgrid', 'hackernews'] })).body.session_id;
+    const meta = (slug: string, args: Record<string, unknown>) => app.api(`/api/v3.1/tool_router/session/${id}/execute_meta`, { body: { slug, arguments: args } });
+    const refused = async (slug: string, args: Record<string, unknown>, field: string) => {
+      const res = await meta(slug, args);
+      expect([res.status, res.body.error?.slug], `${slug} ${JSON.stringify(args)}`).toEqual([400, 'Tool_InvalidArguments']);
+      expect(res.body.error.errors.map((e: any) => e.field)).toContain(field);
+      expect(res.body.error.message).toContain(field.replace(/^arguments\./, ''));
+    };
+    await refused('COMPOSIO_GET_TOOL_SCHEMAS', { tool_slugs: ['HACKERNEWS_GET_ITEM'], include: 'output_schema' }, 'arguments.include');
+    await refused('COMPOSIO_MANAGE_CONNECTIONS', { toolkits: ['sendgrid'], reinitiate_all: 'yes' }, 'arguments.reinitiate_all');
+    await refused('COMPOSIO_MULTI_EXECUTE_TOOL', { tools: [{ tool_slug: 'HACKERNEWS_GET_ITEM', arguments: 'id=1' }] }, 'arguments.tools.0.arguments');
+    await refused('COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: 'top stories' }], toolkits: 'hackernews' }, 'arguments.toolkits');
+    // nothing ran: the refused manage call made no connection
+    const { items } = (await app.api(`/api/v3.1/connected_accounts?user_ids=schema`)).body;
+    expect(items).toEqual([]);
+  });
+
   it('builds MCP URLs on LATCHKEY_PUBLIC_URL when it is set, whatever loopback name the request used', async () => {
     const viaLocalhost = await fetch(`${app.url.replace('127.0.0.1', 'localhost')}/api/v3.1/tool_router/session`, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSession } from '../../src/services/sessions.ts';
+import { loadSession } from '../../src/sessions/session.ts';
 import type { SessionRow } from '../../storage/repos/sessions.ts';
 
 const row = (id: string, config: unknown, version = 1): SessionRow => ({

@@ -1,9 +1,8 @@
-import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { isLoopbackHost } from '../execution/address-policy.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
-import { defaultSessionConfig, parseSessionConfig, sessionConfigToWire, type SessionConfig, type SessionConfigWire } from '../sessions/config.ts';
+import { defaultSessionConfig, parseSessionConfig, type SessionConfig, type SessionConfigWire } from './config.ts';
+import { sessionTools } from './tool-lists.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sessionsRepo, type SessionRow } from '../../storage/repos/sessions.ts';
@@ -15,14 +14,6 @@ export interface Session {
   row: SessionRow;
   config: SessionConfig;
 }
-
-export const META_TOOLS = {
-  SEARCH: 'COMPOSIO_SEARCH_TOOLS',
-  SCHEMAS: 'COMPOSIO_GET_TOOL_SCHEMAS',
-  MULTI_EXECUTE: 'COMPOSIO_MULTI_EXECUTE_TOOL',
-  MANAGE: 'COMPOSIO_MANAGE_CONNECTIONS',
-  WAIT: 'COMPOSIO_WAIT_FOR_CONNECTIONS',
-} as const;
 
 function invalid(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
@@ -140,115 +131,3 @@ export async function sessionByToken(deps: Deps, token: string): Promise<Session
   return sessionsRepo(deps.db).findByTokenHash(hashSecret(token));
 }
 
-/**
- * The MCP URL of a session answer. Composio's SDK puts its API key into `session.mcp.headers` only when
- * this URL has exactly the origin of the base URL it called (@composio/core lib/toolRouterMcp.ts), and
- * `http://localhost:8787` and `http://127.0.0.1:8787` are different origins. So when the operator set no
- * LATCHKEY_PUBLIC_URL and the request came in on a loopback origin, the URL is built on that origin: a
- * client on this machine gets it on the origin it uses, whichever name it uses. A non-loopback origin
- * (a Host header anyone can send) never goes into an answer, and Connect Links and OAuth redirect URIs
- * always use the public URL, so what the operator registers with a provider never changes.
- */
-export function mcpUrl(deps: Deps, sessionId: string, requestOrigin?: string): string {
-  let base = deps.config.publicUrl;
-  if (!deps.config.publicUrlExplicit && requestOrigin && URL.canParse(requestOrigin)) {
-    const origin = new URL(requestOrigin);
-    if (origin.protocol === 'http:' && isLoopbackHost(origin.hostname)) base = origin.origin;
-  }
-  return `${base}/tool_router/${sessionId}/mcp`;
-}
-
-/** The toolkits a session may use: the enabled list, or every toolkit but the disabled ones. */
-export function sessionToolkits(deps: Deps, config: SessionConfig): ToolkitFile[] {
-  const { enabled, disabled } = config.toolkits;
-  return deps.catalogue.toolkits.filter((t) => (enabled ? enabled.includes(t.slug) : true) && !(disabled ?? []).includes(t.slug));
-}
-
-function tagAllowed(tool: ToolDefinition, tags: { enabled?: string[]; disabled?: string[] } | undefined): boolean {
-  if (!tags) return true;
-  if (tags.enabled && tags.enabled.length > 0 && !tags.enabled.some((t) => tool.tags.includes(t))) return false;
-  return !(tags.disabled ?? []).some((t) => tool.tags.includes(t));
-}
-
-type SessionToolList = Array<{ toolkit: ToolkitFile; tool: ToolDefinition }>;
-
-/**
- * A value that depends only on the (immutable) catalogue and a session config, computed once per pair:
- * loadSession hands every request of a session the same config object.
- */
-export function derivedFromConfig<T>(compute: (deps: Deps, config: SessionConfig) => T): (deps: Deps, config: SessionConfig) => T {
-  const byCatalogue = new WeakMap<Deps['catalogue'], WeakMap<SessionConfig, T>>();
-  return (deps, config) => {
-    let byConfig = byCatalogue.get(deps.catalogue);
-    if (!byConfig) byCatalogue.set(deps.catalogue, (byConfig = new WeakMap()));
-    let value = byConfig.get(config);
-    if (value === undefined) byConfig.set(config, (value = compute(deps, config)));
-    return value;
-  };
-}
-
-/** The toolkit tools a session exposes, after its toolkit, tool and tag filters. */
-export const sessionTools = derivedFromConfig(computeSessionTools);
-
-function computeSessionTools(deps: Deps, config: SessionConfig): SessionToolList {
-  const out: Array<{ toolkit: ToolkitFile; tool: ToolDefinition }> = [];
-  for (const toolkit of sessionToolkits(deps, config)) {
-    const filter = config.tools[toolkit.slug];
-    for (const tool of toolkit.tools) {
-      if (filter?.enabled && !filter.enabled.includes(tool.slug)) continue;
-      if (filter?.disabled?.includes(tool.slug)) continue;
-      if (!tagAllowed(tool, config.tags) || !tagAllowed(tool, filter?.tags)) continue;
-      out.push({ toolkit, tool });
-    }
-  }
-  return out;
-}
-
-/**
- * The toolkit tools a session lists directly (tools/list, session.tools()): only those preloaded. The
- * rest stay reachable through the meta tools (COMPOSIO_SEARCH_TOOLS finds them,
- * COMPOSIO_MULTI_EXECUTE_TOOL runs them), so an agent does not pay for the whole catalogue up front.
- */
-export const preloadedTools = derivedFromConfig((deps, config): SessionToolList => {
-  const preload = config.preload ?? [];
-  const all = sessionTools(deps, config);
-  return preload === 'all' ? all : all.filter(({ tool }) => preload.includes(tool.slug));
-});
-
-export const preloadedSlugs = derivedFromConfig((deps, config) => new Set(preloadedTools(deps, config).map(({ tool }) => tool.slug)));
-
-/** Composio's advice: "generally fewer than 20" preloaded tools; more get its warning. */
-const PRELOAD_ADVISED_MAX = 20;
-
-function sessionWarnings(deps: Deps, config: SessionConfig) {
-  const count = preloadedTools(deps, config).length;
-  if (count <= PRELOAD_ADVISED_MAX) return [];
-  return [
-    {
-      code: 'PRELOAD_TOOLS_HIGH_CONTEXT_USAGE',
-      message: `${count} tools are preloaded; each one's schema is sent to the model before it starts, which uses a large share of its context. Preload fewer than ${PRELOAD_ADVISED_MAX} and let the agent find the rest with ${META_TOOLS.SEARCH}.`,
-    },
-  ];
-}
-
-export function metaToolSlugs(config: SessionConfig): string[] {
-  const slugs: string[] = [];
-  if (config.searchEnabled) slugs.push(META_TOOLS.SEARCH);
-  slugs.push(META_TOOLS.SCHEMAS);
-  if (config.multiExecuteEnabled) slugs.push(META_TOOLS.MULTI_EXECUTE);
-  if (config.manageConnections.enabled) slugs.push(META_TOOLS.MANAGE);
-  if (config.manageConnections.enabled && config.manageConnections.waitForConnections) slugs.push(META_TOOLS.WAIT);
-  return slugs;
-}
-
-export function sessionWire(deps: Deps, session: Session, token: string, requestOrigin?: string) {
-  const warnings = sessionWarnings(deps, session.config);
-  return {
-    session_id: session.row.id,
-    mcp: { type: 'http' as const, url: mcpUrl(deps, session.row.id, requestOrigin), headers: { 'x-session-token': token } },
-    tool_router_tools: metaToolSlugs(session.config),
-    config: sessionConfigToWire(session.config),
-    config_version: session.row.config_version,
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
-}

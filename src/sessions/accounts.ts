@@ -1,13 +1,13 @@
 import { isNoAuth, type ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { SessionConfig } from '../sessions/config.ts';
+import type { SessionConfig } from './config.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { connectionDataOf } from './account-state.ts';
-import { ensureDefaultAuthConfig } from './auth-configs.ts';
-import { enabledConfig, type CreatedLink } from './connected-accounts.ts';
-import { linkForUser } from './connection-links.ts';
-import { connectionFor, resolveAccount, type ResolvedConnection } from './tool-execution.ts';
+import { connectionDataOf } from '../services/account-state.ts';
+import { ensureDefaultAuthConfig } from '../services/auth-configs.ts';
+import { enabledConfig, type CreatedLink } from '../services/connected-accounts.ts';
+import { linkForUser } from '../services/connection-links.ts';
+import { connectionFor, resolveAccount, type ResolvedConnection } from '../services/tool-execution.ts';
 
 /**
  * Accounts as a session sees them. The user is the session's; pinned accounts and auth config

@@ -1,0 +1,60 @@
+import type { Deps } from '../../../deps.ts';
+import { AppError } from '../../../errors.ts';
+import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
+import { newId } from '../../../ids.ts';
+import { outcomeEnvelope, runSessionTool } from '../../run-tool.ts';
+import type { Session } from '../../session.ts';
+import type { MetaTool } from '../meta-tool.ts';
+
+async function multiExecute(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
+  const tools = args.tools as Array<{ tool_slug: string; arguments: unknown; account?: string }>;
+  const results = await Promise.all(
+    tools.map(async (call, index) => {
+      try {
+        const response = outcomeEnvelope(await runSessionTool(deps, session, call.tool_slug, call.arguments, call.account));
+        return { index, tool_slug: call.tool_slug, response: { ...response, log_id: newId('log') }, error: response.error };
+      } catch (error) {
+        if (error instanceof ToolInputError || error instanceof AppError) return { index, tool_slug: call.tool_slug, response: null, error: error.message };
+        throw error;
+      }
+    }),
+  );
+  const failed = results.filter((r) => r.error !== null).length;
+  return {
+    data: { results, total_count: results.length, success_count: results.length - failed, error_count: failed },
+    error: failed > 0 ? `${failed} out of ${results.length} tools failed` : null,
+    successful: failed === 0,
+  };
+}
+
+export const multiExecuteTool: MetaTool = {
+  name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+  description:
+    "Run up to 50 tools in parallel, each with its arguments, as the user of this session and with the user's connected accounts. A toolkit the user has not connected answers with a Connect Link to show the user.",
+  inputSchema: {
+    type: 'object',
+    properties: {
+      tools: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 50,
+        items: {
+          type: 'object',
+          properties: {
+            tool_slug: { type: 'string' },
+            arguments: { type: 'object' },
+            account: { type: 'string', description: 'Which of the user\'s accounts to use (id or alias), when they have several' },
+          },
+          required: ['tool_slug', 'arguments'],
+        },
+      },
+      sync_response_to_workbench: { type: 'boolean', description: 'Not supported here; leave false' },
+      thought: { type: 'string' },
+      current_step: { type: 'string' },
+    },
+    required: ['tools'],
+  },
+  annotations: { openWorldHint: true, destructiveHint: true },
+  listed: (config) => config.multiExecuteEnabled,
+  run: multiExecute,
+};

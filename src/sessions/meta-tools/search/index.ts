@@ -1,0 +1,113 @@
+import { searchTools } from '../../../catalogue/search.ts';
+import type { Deps } from '../../../deps.ts';
+import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
+import { connectionDataOf } from '../../../services/account-state.ts';
+import type { Session } from '../../session.ts';
+import { sessionTools } from '../../tool-lists.ts';
+import { connectionStatus } from '../connection-status.ts';
+import { manageConnectionsTool } from '../manage-connections/index.ts';
+import { ok, type MetaTool } from '../meta-tool.ts';
+import { multiExecuteTool } from '../multi-execute/index.ts';
+
+// the meta tools the answer's guidance names
+const META_TOOLS = { MANAGE: manageConnectionsTool.name, MULTI_EXECUTE: multiExecuteTool.name };
+
+/**
+ * `toolkits` narrows a search to those toolkits of the session (what `session.search({toolkits})` of
+ * @composio/core sends); slugs are matched case-insensitively, and an empty list means no filter.
+ */
+function searchToolkitFilter(value: unknown): Set<string> | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new ToolInputError('toolkits must be a list of toolkit slugs', [{ field: 'arguments.toolkits', message: 'must be an array of strings' }]);
+  }
+  return value.length === 0 ? null : new Set(value.map((v: string) => v.toLowerCase()));
+}
+
+/**
+ * The text a query is ranked by: the use case, plus the names (not the values) of its `known_fields`
+ * ("channel:eng, thread_ts:123" adds "channel thread_ts"): a value such as an email address would add
+ * words (a domain) that match unrelated tools.
+ */
+function searchText(query: { use_case: string; known_fields?: unknown }): string {
+  if (typeof query.known_fields !== 'string') return query.use_case;
+  const names = query.known_fields.split(',').map((pair) => pair.split(':')[0]!.trim()).filter(Boolean);
+  return [query.use_case, ...names].join(' ');
+}
+
+async function search(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
+  const queries = args.queries;
+  if (!Array.isArray(queries) || queries.length === 0 || queries.some((q) => typeof q?.use_case !== 'string')) {
+    throw new ToolInputError('queries must be a list of {use_case}', [{ field: 'arguments.queries', message: 'must be a non-empty array of {use_case: string}' }]);
+  }
+  const only = searchToolkitFilter(args.toolkits);
+  const candidates = sessionTools(deps, session.config).filter((c) => !only || only.has(c.toolkit.slug));
+  const schemas: Record<string, unknown> = {};
+  const toolkitsSeen = new Set<string>();
+  const results = (queries as Array<{ use_case: string; known_fields?: unknown }>).map((q, index) => {
+    const hits = searchTools(candidates, searchText(q)).slice(0, 8);
+    for (const hit of hits) {
+      toolkitsSeen.add(hit.toolkit.slug);
+      schemas[hit.tool.slug] = { tool_slug: hit.tool.slug, toolkit: hit.toolkit.slug, description: hit.tool.description, input_schema: hit.tool.input_parameters, hasFullSchema: true };
+    }
+    return {
+      index,
+      use_case: q.use_case,
+      primary_tool_slugs: hits.slice(0, 3).map((h) => h.tool.slug),
+      related_tool_slugs: hits.slice(3).map((h) => h.tool.slug),
+      toolkits: [...new Set(hits.map((h) => h.toolkit.slug))],
+    };
+  });
+  const statuses = [];
+  for (const slug of toolkitsSeen) {
+    const toolkit = deps.catalogue.toolkit(slug)!;
+    const status = await connectionStatus(deps, session, toolkit);
+    statuses.push({
+      toolkit: slug,
+      description: toolkit.description,
+      has_active_connection: status.has_active_connection,
+      status_message: status.has_active_connection
+        ? `${toolkit.name} is connected.`
+        : `${toolkit.name} is not connected: call ${META_TOOLS.MANAGE} with toolkits ["${slug}"] to get a link for the user (or just call the tool: it answers with the link).`,
+      ...(status.account ? { connection_details: { connected_account_id: status.account.id, identity: connectionDataOf(status.account).identity ?? null } } : {}),
+    });
+  }
+  const now = new Date(deps.clock.now());
+  return ok({
+    success: true,
+    error: null,
+    results,
+    tool_schemas: schemas,
+    toolkit_connection_statuses: statuses,
+    next_steps_guidance: [`Call the primary tools with ${META_TOOLS.MULTI_EXECUTE} using the input schemas above.`],
+    session: { id: session.row.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
+    time_info: { current_time_utc: now.toISOString(), current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000), message: 'Current UTC time' },
+  });
+}
+
+export const searchTool: MetaTool = {
+  name: 'COMPOSIO_SEARCH_TOOLS',
+  description:
+    'Find the tools that can do a task. Give one query per task ("send an email", "list my open GitHub issues"); the answer ranks tools from the toolkits of this session, with their input schemas and whether the user has connected each toolkit.',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      queries: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 10,
+        items: {
+          type: 'object',
+          properties: { use_case: { type: 'string', maxLength: 1024, description: 'The task, in plain words' }, known_fields: { type: 'string', description: 'Known values, "key:value, key:value"' } },
+          required: ['use_case'],
+        },
+      },
+      toolkits: { type: 'array', items: { type: 'string' }, maxItems: 100, description: 'Search only these toolkits (slugs)' },
+      session: { type: 'object', description: 'Workflow session (optional)' },
+    },
+    required: ['queries'],
+  },
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  listed: (config) => config.searchEnabled,
+  run: search,
+};
