@@ -8,7 +8,6 @@ import { authConfigRoutes } from './auth-configs.ts';
 import { connectedAccountRoutes } from './connected-accounts.ts';
 import { sessionRoutes } from './sessions.ts';
 import { webhookRoutes } from './webhooks.ts';
-import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 
 /**
  * The REST API, mounted under both `/api/v3` and `/api/v3.1` (Composio's two generations share
@@ -16,7 +15,7 @@ import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
  */
 export function apiRouter(deps: Deps) {
   const api = new Hono<AppEnv>();
-  api.use('*', apiKeyAuth(apiKeysRepo(deps.db)));
+  api.use('*', apiKeyAuth(deps));
   api.route('/', toolkitRoutes(deps));
   api.route('/', toolRoutes(deps));
   api.route('/', authConfigRoutes(deps));

@@ -9,14 +9,13 @@ import { AppError } from '../errors.ts';
 import { ToolInputError } from '../execution/execute.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
-import { authorizeToolkit, latestAccount, resolveSessionConnection, usableAccounts } from '../sessions/accounts.ts';
+import { authorizeToolkit } from '../sessions/accounts.ts';
 import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
 import { searchTool } from '../sessions/meta-tools/search/index.ts';
-import { executeProxy } from '../execution/execute.ts';
-import { executionOptions } from '../services/tool-execution.ts';
 import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, sessionToken, updateSession } from '../sessions/session.ts';
-import { preloadedTools, sessionToolkits } from '../sessions/tool-lists.ts';
+import { preloadedTools } from '../sessions/tool-lists.ts';
+import { proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
@@ -85,32 +84,25 @@ export function sessionRoutes(deps: Deps) {
     .get('/tool_router/session/:id/toolkits', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const q = validate(toolkitsQuery, c.req.query(), 'query');
-      const only = commaList(q.toolkits)?.map((s) => s.toLowerCase());
-      const toolkits = sessionToolkits(deps, session.config).filter((t) => (!only || only.includes(t.slug)) && (!q.search || t.name.toLowerCase().includes(q.search.toLowerCase())));
-      const items = [];
-      for (const toolkit of toolkits) {
-        const usable = isNoAuth(toolkit) ? [] : await usableAccounts(deps, session.config, toolkit);
-        const account = usable[0] ?? (isNoAuth(toolkit) ? undefined : await latestAccount(deps, session.config, toolkit));
-        items.push({
-          name: toolkit.name,
-          slug: toolkit.slug,
-          enabled: true,
-          is_no_auth: isNoAuth(toolkit),
-          composio_managed_auth_schemes: toolkit.auth_schemes.map((s) => s.mode).filter((m) => m !== 'NO_AUTH' && (!m.startsWith('OAUTH') || deps.config.oauthApps[toolkit.slug])),
-          meta: { logo: toolkit.logo ?? '', description: toolkit.description },
-          connected_account: account
-            ? { id: account.id, user_id: account.user_id, status: account.status, created_at: new Date(account.created_at).toISOString(), auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false } }
-            : null,
-        });
-      }
+      const connections = await toolkitConnections(deps, session, { only: commaList(q.toolkits)?.map((s) => s.toLowerCase()), search: q.search });
+      const items = connections.map(({ toolkit, account }) => ({
+        name: toolkit.name,
+        slug: toolkit.slug,
+        enabled: true,
+        is_no_auth: isNoAuth(toolkit),
+        composio_managed_auth_schemes: toolkit.auth_schemes.map((s) => s.mode).filter((m) => m !== 'NO_AUTH' && (!m.startsWith('OAUTH') || deps.config.oauthApps[toolkit.slug])),
+        meta: { logo: toolkit.logo ?? '', description: toolkit.description },
+        connected_account: account
+          ? { id: account.id, user_id: account.user_id, status: account.status, created_at: new Date(account.created_at).toISOString(), auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false } }
+          : null,
+      }));
       const filtered = q.is_connected === undefined ? items : items.filter((i) => (i.connected_account?.status === 'ACTIVE') === (q.is_connected === 'true'));
       return c.json(pageOf(filtered, { limit: q.limit ?? 50, cursor: q.cursor }, 50));
     })
     .post('/tool_router/session/:id/link', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, linkBody);
-      const toolkit = sessionToolkits(deps, session.config).find((t) => t.slug === body.toolkit.toLowerCase());
-      if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `${body.toolkit} is not a toolkit of this session.` });
+      const toolkit = sessionToolkit(deps, session, body.toolkit);
       // session.authorize is the app's explicit (re-)initiation: an EXPIRED account goes back to INITIATED
       const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl: body.callback_url, alias: body.alias, reinitiate: true });
       return c.json({ link_token: link.linkToken, redirect_url: link.redirectUrl, connected_account_id: link.account.id }, 201);
@@ -143,12 +135,8 @@ export function sessionRoutes(deps: Deps) {
     .post('/tool_router/session/:id/proxy_execute', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, proxyExecuteBody);
-      const toolkit = sessionToolkits(deps, session.config).find((t) => t.slug === body.toolkit_slug.toLowerCase());
-      if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `${body.toolkit_slug} is not a toolkit of this session.` });
-      const resolved = await resolveSessionConnection(deps, session.config, toolkit);
-      if (!('connection' in resolved)) throw new AppError('NO_CONNECTED_ACCOUNT', { message: `${toolkit.name} is not connected for this user (or needs an explicit account).` });
       try {
-        return c.json(proxyWire(await executeProxy(toolkit, body, resolved.connection, executionOptions(deps))));
+        return c.json(proxyWire(await proxyAsSessionUser(deps, session, body)));
       } catch (error) {
         return inputError(error);
       }

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
-import type { Clock } from '../deps.ts';
+import type { Clock, Deps } from '../deps.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
-import type { ApiKeyRow, ApiKeysRepo } from '../../storage/repos/api-keys.ts';
+import { apiKeysRepo, type ApiKeyRow, type ApiKeysRepo } from '../../storage/repos/api-keys.ts';
 
 export function generateApiKey(): string {
   return newSecret('ak');
@@ -36,7 +36,7 @@ export async function createFirstApiKey(repo: ApiKeysRepo, config: Config, clock
   return (await createApiKey(repo, clock, 'first key')).key;
 }
 
-export async function authenticateApiKey(repo: ApiKeysRepo, presented: string): Promise<ApiKeyRow | undefined> {
+export async function authenticateApiKey(deps: Pick<Deps, 'db'>, presented: string): Promise<ApiKeyRow | undefined> {
   if (!presented.startsWith('ak_') || presented.length > 200) return undefined;
-  return repo.findActiveByHash(hashSecret(presented));
+  return apiKeysRepo(deps.db).findActiveByHash(hashSecret(presented));
 }

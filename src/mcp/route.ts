@@ -3,15 +3,10 @@ import { Hono, type Context } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
-import { newId } from '../ids.ts';
+import { clientTakesUrlElicitation, forgetClient, rememberClient } from '../sessions/mcp-clients.ts';
 import { getSession, loadSession, sessionByToken, type Session } from '../sessions/session.ts';
-import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
-import { mcpClientsRepo } from '../../storage/repos/mcp-clients.ts';
 import { buildSessionServer } from './server.ts';
 import { AppError } from '../errors.ts';
-
-/** MCP clients remembered per session: a few real clients reconnect now and then; more is a loop. */
-export const MAX_CLIENTS_PER_SESSION = 20;
 
 const jsonRpcError = (c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
   c.json({ jsonrpc: '2.0', error: { code, message }, id: null }, status as 400, headers);
@@ -25,16 +20,13 @@ export const mcpTooLarge = (c: Context) => jsonRpcError(c, 413, -32600, 'Request
  * (`x-session-token`, or `Authorization: Bearer`) for this session only.
  */
 export function mcpRoutes(deps: Deps) {
-  const keys = apiKeysRepo(deps.db);
-  const clients = mcpClientsRepo(deps.db);
-
   async function authorize(c: Context<AppEnv>): Promise<Session | Response> {
     const id = c.req.param('id') ?? '';
     const apiKey = c.req.header('x-api-key');
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const token = c.req.header('x-session-token') ?? (bearer?.startsWith('lks_') ? bearer : undefined);
     if (apiKey) {
-      if (!(await authenticateApiKey(keys, apiKey))) return jsonRpcError(c, 401, -32001, 'Invalid API key');
+      if (!(await authenticateApiKey(deps, apiKey))) return jsonRpcError(c, 401, -32001, 'Invalid API key');
       try {
         return await getSession(deps, id);
       } catch (error) {
@@ -58,7 +50,7 @@ export function mcpRoutes(deps: Deps) {
       const session = await authorize(c);
       if (session instanceof Response) return session;
       const clientId = c.req.header('mcp-session-id');
-      if (clientId) await clients.delete(clientId, session.row.id);
+      if (clientId) await forgetClient(deps, clientId, session.row.id);
       return c.body(null, 200);
     })
     .post(
@@ -76,19 +68,12 @@ export function mcpRoutes(deps: Deps) {
       let clientId = c.req.header('mcp-session-id');
       let urlElicitation: () => Promise<boolean> = async () => false;
       if (message?.method === 'initialize') {
-        clientId = newId('mcs');
         const declared = message.params?.capabilities?.elicitation?.url !== undefined;
         urlElicitation = async () => declared;
-        await clients.insert({
-          id: clientId,
-          session_id: session.row.id,
-          url_elicitation: declared ? 1 : 0,
-          client_name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
-          created_at: deps.clock.now(),
-        }, MAX_CLIENTS_PER_SESSION);
+        clientId = await rememberClient(deps, session.row.id, { urlElicitation: declared, name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null });
       } else if (clientId) {
         const known = clientId;
-        urlElicitation = async () => (await clients.find(known, session.row.id))?.url_elicitation === 1;
+        urlElicitation = () => clientTakesUrlElicitation(deps, known, session.row.id);
       }
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       const server = buildSessionServer(deps, session, { urlElicitation });

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../storage/db.ts';
 import { outboxRepo } from '../../storage/repos/webhooks.ts';
-import { DELIVERY_CLAIM_MS } from '../../src/delivery/deliver.ts';
+import { DELIVERY_CLAIM_MS } from '../../src/webhooks/outbox.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort } from '../helpers/live-app.ts';

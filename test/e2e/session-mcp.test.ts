@@ -6,7 +6,7 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.t
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
-import { MAX_CLIENTS_PER_SESSION } from '../../src/mcp/route.ts';
+import { MAX_CLIENTS_PER_SESSION } from '../../src/sessions/mcp-clients.ts';
 
 let as: TestAuthServer;
 let api: FakeUpstream;
