@@ -1,11 +1,12 @@
 import type { Deps } from './deps.ts';
 import { refreshDue } from './refresh/scheduler.ts';
+import { expireAbandonedAccounts } from './services/account-state.ts';
 import { deliverDue } from './delivery/deliver.ts';
 
 /**
- * The process's background work: the token refresher and the webhook deliverer, each a loop that
- * never overlaps itself. Every process of a deployment may run them: leases and claims in the database
- * keep them from doing the same work twice.
+ * The process's background work: the token refresher, the expiry of abandoned connections and the
+ * webhook deliverer, each a loop that never overlaps itself. Every process of a deployment may run
+ * them: leases and claims in the database keep them from doing the same work twice.
  */
 export function startBackground(deps: Deps, options: { webhookIntervalMs?: number } = {}) {
   const timers: NodeJS.Timeout[] = [];
@@ -26,6 +27,8 @@ export function startBackground(deps: Deps, options: { webhookIntervalMs?: numbe
   };
 
   loop('refresh', deps.config.refresh.intervalMs, () => refreshDue(deps));
+  // reads already show abandoned connections as EXPIRED; this writes it down for everything else
+  loop('expire-abandoned', deps.config.refresh.intervalMs, () => expireAbandonedAccounts(deps));
   loop('webhooks', options.webhookIntervalMs ?? deps.config.webhookIntervalMs, async () => {
     while ((await deliverDue(deps)) > 0 && !stopped) {
       // keep draining while there is work

@@ -10,7 +10,7 @@ import type { Config } from './config.ts';
 import { fetchExchange } from './execution/exchange.ts';
 import { nodeExchange } from './execution/node-exchange.ts';
 import { addressPolicy } from './execution/address-policy.ts';
-import { systemClock, type Clock, type Deps } from './deps.ts';
+import { Caches, systemClock, type Clock, type Deps } from './deps.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './log.ts';
 import { fsStartupError, makeDirectory, StartupError } from './startup-error.ts';
@@ -103,6 +103,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
       catalogue,
       log,
       installationId,
+      caches: new Caches(),
       lifecycle: { draining: false },
     };
     return { deps, storage, createFirstApiKey: () => createFirstApiKey(keysRepo, config, clock) };

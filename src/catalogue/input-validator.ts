@@ -4,14 +4,16 @@ import * as ajvFormats from 'ajv-formats';
 // ajv-formats is CommonJS; under ESM interop its plugin function sits on `default`.
 const addFormats = (ajvFormats as unknown as { default: (ajv: Ajv) => Ajv }).default;
 
-/** One ajv instance for the process: compiled validators are cached per tool, so each schema compiles once. */
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true });
-addFormats(ajv);
-
 export type InputValidator = ValidateFunction;
 
-export function compileInputValidator(schema: object): InputValidator {
-  return ajv.compile(schema);
+/**
+ * A compiler with its own ajv instance, for one catalogue load (or one set of constant schemas): each
+ * schema compiles once, and what ajv keeps belongs to that catalogue, not to the process.
+ */
+export function newValidatorCompiler(): (schema: object) => InputValidator {
+  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true });
+  addFormats(ajv);
+  return (schema) => ajv.compile(schema);
 }
 
 /** Names the field each ajv error is about, e.g. `owner: must be string`, `(root): must have required property 'repo'`. */

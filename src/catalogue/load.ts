@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZodError } from 'zod';
-import { compileInputValidator } from './input-validator.ts';
+import { newValidatorCompiler, type InputValidator } from './input-validator.ts';
 import { lintToolkit } from './lint.ts';
 import { Catalogue, type LoadedToolkit } from './catalogue.ts';
 import { toolkitSchema } from './schema.ts';
@@ -31,7 +31,7 @@ function listToolkitFiles(dir: string): string[] {
   return entries.filter((name) => name.endsWith('.json') && !name.startsWith('_')).sort().map((name) => join(dir, name));
 }
 
-export function loadToolkitFile(file: string): LoadedToolkit {
+export function loadToolkitFile(file: string, compileInputValidator = newValidatorCompiler()): LoadedToolkit {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -43,7 +43,7 @@ export function loadToolkitFile(file: string): LoadedToolkit {
     throw new CatalogueError(`${file}: invalid toolkit\n  ${describeZodError(parsed.error).join('\n  ')}`);
   }
   const problems = lintToolkit(parsed.data).map((p) => `${p.path}: ${p.message}`);
-  const validators = new Map<string, ReturnType<typeof compileInputValidator>>();
+  const validators = new Map<string, InputValidator>();
   parsed.data.tools.forEach((tool, i) => {
     try {
       validators.set(tool.slug, compileInputValidator(tool.input_parameters));
@@ -59,9 +59,10 @@ export function loadToolkitFile(file: string): LoadedToolkit {
 export function loadCatalogue(dirs: string[]): Catalogue {
   const toolkits: LoadedToolkit[] = [];
   const owner = new Map<string, string>();
+  const compile = newValidatorCompiler();
   for (const dir of dirs) {
     for (const file of listToolkitFiles(dir)) {
-      const toolkit = loadToolkitFile(file);
+      const toolkit = loadToolkitFile(file, compile);
       const slugs = [toolkit.definition.slug, ...toolkit.definition.tools.map((t) => t.slug)];
       for (const slug of slugs) {
         const previous = owner.get(slug);

@@ -39,7 +39,7 @@ export function mcpRoutes(deps: Deps) {
       // a valid token for another session opens nothing here
       if (!row) return jsonRpcError(c, 401, -32001, 'Invalid session token', { 'WWW-Authenticate': 'Bearer' });
       if (row.id !== id) return jsonRpcError(c, 403, -32001, 'This token belongs to another session');
-      return loadSession(row);
+      return loadSession(deps, row);
     }
     return jsonRpcError(c, 401, -32001, 'Send x-api-key or the session token (x-session-token)', { 'WWW-Authenticate': 'Bearer' });
   }

@@ -2,7 +2,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, UrlElicitationRequiredError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../catalogue/schema.ts';
-import type { Deps } from '../deps.ts';
+import { CacheSlot, type Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
 import { multiExecuteTool } from '../sessions/meta-tools/multi-execute/index.ts';
@@ -84,12 +84,12 @@ export async function callSessionTool(deps: Deps, session: Session, name: string
  * (no sticky routing, no in-memory session state). The low-level Server takes the catalogue's JSON
  * Schemas as they are.
  */
-// The SDK builds an ajv instance per Server unless given one; one per process is enough (it validates
+// The SDK builds an ajv instance per Server unless given one; one per app is enough (it validates
 // only elicitation schemas, which latchkey never sends) and saves most of a request's CPU.
-const sharedValidator = new AjvJsonSchemaValidator();
+const VALIDATOR = new CacheSlot('MCP JSON Schema validator', () => new AjvJsonSchemaValidator());
 
 export function buildSessionServer(deps: Deps, session: Session, client: McpClientInfo): Server {
-  const server = new Server({ name: 'latchkey', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator });
+  const server = new Server({ name: 'latchkey', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listSessionTools(deps, session) }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => callSessionTool(deps, session, request.params.name, request.params.arguments ?? {}, client));
   return server;

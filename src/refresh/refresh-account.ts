@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import { CacheSlot, type Deps } from '../deps.ts';
 import { newId } from '../ids.ts';
 import { OAuthFlowError, refreshTokens } from '../oauth/client.ts';
 import { connectionDataOf, credentialsOf, sealCredentials } from '../services/account-state.ts';
@@ -35,13 +35,15 @@ export const REFRESH_REASONS = {
 
 export type RefreshOutcome = 'refreshed' | 'fresh' | 'expired' | 'backoff' | 'not_refreshable';
 
-const inFlight = new Map<string, Promise<RefreshOutcome>>();
+/** this app's refreshes running now, by account: one at a time per account (single flight) */
+const IN_FLIGHT = new CacheSlot('refreshes in flight', () => new Map<string, Promise<RefreshOutcome>>());
 
 export function needsRefresh(deps: Deps, account: ConnectedAccountRow): boolean {
   return account.auth_scheme === 'OAUTH2' && account.status === 'ACTIVE' && account.expires_at !== null && account.expires_at - deps.config.refresh.marginMs <= deps.clock.now();
 }
 
 export function refreshAccount(deps: Deps, accountId: string, options: { force?: boolean } = {}): Promise<RefreshOutcome> {
+  const inFlight = deps.caches.get(IN_FLIGHT);
   const running = inFlight.get(accountId);
   if (running) return running;
   const work = refreshUnderLease(deps, accountId, options.force ?? false).finally(() => inFlight.delete(accountId));

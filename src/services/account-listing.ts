@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo, type ConnectedAccountFilter, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { expireAbandonedAccounts } from './account-state.ts';
+import { abandonedBefore, withAbandonedExpired } from './account-state.ts';
 import { accountView, type AccountView } from './account-view.ts';
 import { getAccount, pendingRedirectUrl } from './connected-accounts.ts';
 
@@ -15,8 +15,8 @@ export async function viewAccount(deps: Deps, id: string): Promise<AccountView> 
   return viewOf(deps, await getAccount(deps, id));
 }
 
-export async function listAccounts(deps: Deps, filter: ConnectedAccountFilter): Promise<{ items: AccountView[]; total: number }> {
-  await expireAbandonedAccounts(deps);
-  const { rows, total } = await connectedAccountsRepo(deps.db).list(filter);
-  return { items: await Promise.all(rows.map((row) => viewOf(deps, row))), total };
+/** Filters by status as the API shows it: an abandoned INITIATED account counts as EXPIRED. */
+export async function listAccounts(deps: Deps, filter: Omit<ConnectedAccountFilter, 'abandonedBefore'>): Promise<{ items: AccountView[]; total: number }> {
+  const { rows, total } = await connectedAccountsRepo(deps.db).list({ ...filter, abandonedBefore: abandonedBefore(deps) });
+  return { items: await Promise.all(rows.map((row) => viewOf(deps, withAbandonedExpired(deps, row)))), total };
 }

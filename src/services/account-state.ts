@@ -38,8 +38,24 @@ export function connectionDataOf(row: ConnectedAccountRow): Record<string, strin
   return JSON.parse(row.connection_data) as Record<string, string>;
 }
 
-/** INITIATED accounts older than the link lifetime turn EXPIRED; run before reads so nobody sees a stale status. */
+/** Accounts still INITIATED but last changed before this are abandoned: their link's lifetime is over. */
+export function abandonedBefore(deps: Deps): number {
+  return deps.clock.now() - LINK_TTL_MS;
+}
+
+/**
+ * An account as a read shows it: one abandoned while INITIATED is EXPIRED, whether or not the
+ * background pass (expireAbandonedAccounts) has written that yet, so a read never writes.
+ */
+export function withAbandonedExpired(deps: Deps, row: ConnectedAccountRow): ConnectedAccountRow {
+  if (row.status !== 'INITIATED' || row.updated_at >= abandonedBefore(deps)) return row;
+  return { ...row, status: 'EXPIRED', status_reason: STATUS_REASONS.INITIATION_EXPIRED };
+}
+
+/**
+ * Writes what reads derive: abandoned INITIATED accounts turn EXPIRED. Run by the background loop,
+ * and before a change to accounts, so the change starts from the status the API shows.
+ */
 export async function expireAbandonedAccounts(deps: Deps): Promise<void> {
-  const now = deps.clock.now();
-  await connectedAccountsRepo(deps.db).expireAbandoned(now - LINK_TTL_MS, now, STATUS_REASONS.INITIATION_EXPIRED);
+  await connectedAccountsRepo(deps.db).expireAbandoned(abandonedBefore(deps), STATUS_REASONS.INITIATION_EXPIRED);
 }

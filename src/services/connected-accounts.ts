@@ -15,7 +15,17 @@ import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.t
 import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
-import { connectionDataOf, credentialsOf, expireAbandonedAccounts, LINK_TTL_MS, LINKABLE_STATUSES, sealCredentials, STATUS_REASONS, type Credentials } from './account-state.ts';
+import {
+  connectionDataOf,
+  credentialsOf,
+  expireAbandonedAccounts,
+  LINK_TTL_MS,
+  LINKABLE_STATUSES,
+  sealCredentials,
+  STATUS_REASONS,
+  withAbandonedExpired,
+  type Credentials,
+} from './account-state.ts';
 import { getAuthConfig, oauthClientFor, toolkitOf } from './auth-configs.ts';
 import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
 
@@ -271,15 +281,21 @@ export async function pendingRedirectUrl(deps: Deps, account: ConnectedAccountRo
   return link ? storedLink(deps, account, link).redirectUrl : null;
 }
 
+/** An account as the API shows it (an abandoned INITIATED one is EXPIRED); reads only. */
 export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccountRow> {
-  await expireAbandonedAccounts(deps);
   const row = await connectedAccountsRepo(deps.db).findById(id);
   if (!row) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${id} was not found.` });
-  return row;
+  return withAbandonedExpired(deps, row);
+}
+
+/** An account about to change: its derived expiry written first, so the change starts from what the API shows. */
+async function accountToChange(deps: Deps, id: string): Promise<ConnectedAccountRow> {
+  await expireAbandonedAccounts(deps);
+  return getAccount(deps, id);
 }
 
 export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean): Promise<void> {
-  const account = await getAccount(deps, id);
+  const account = await accountToChange(deps, id);
   const changes: Partial<ConnectedAccountRow> = { is_disabled: enabled ? 0 : 1, updated_at: deps.clock.now() };
   if (!enabled && account.status === 'ACTIVE') Object.assign(changes, { status: 'INACTIVE', status_reason: STATUS_REASONS.USER_UPDATED });
   if (enabled && account.status === 'INACTIVE') Object.assign(changes, { status: 'ACTIVE', status_reason: null });
@@ -311,13 +327,13 @@ async function revokeAtProvider(deps: Deps, account: ConnectedAccountRow): Promi
 }
 
 export async function deleteAccount(deps: Deps, id: string): Promise<void> {
-  const account = await getAccount(deps, id);
+  const account = await accountToChange(deps, id);
   await revokeAtProvider(deps, account);
   await connectedAccountsRepo(deps.db).delete(id);
 }
 
 export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccountRow }> {
-  const account = await getAccount(deps, id);
+  const account = await accountToChange(deps, id);
   if (!account.credentials_sealed) throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
   const revoked = account.auth_scheme === 'OAUTH2' ? await revokeAtProvider(deps, account) : [];
   const changes = { status: 'REVOKED', status_reason: STATUS_REASONS.REVOKED_BY_USER, credentials_sealed: null, expires_at: null, updated_at: deps.clock.now() };
@@ -329,7 +345,7 @@ export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTo
 export async function reconnectAccount(deps: Deps, id: string, callbackUrl: string | undefined): Promise<CreatedLink> {
   // checked before anything changes: a refused URL must leave an EXPIRED account EXPIRED, with its reason
   const callback = checkCallbackUrl(callbackUrl);
-  const account = await getAccount(deps, id);
+  const account = await accountToChange(deps, id);
   const now = deps.clock.now();
   await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', status_reason: null, updated_at: now });
   return issueLink(deps, { ...account, status: 'INITIATED', updated_at: now }, callback);

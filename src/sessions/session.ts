@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.ts';
+import { CacheSlot, type Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { defaultSessionConfig, parseSessionConfig, type SessionConfig, type SessionConfigWire } from './config.ts';
@@ -77,7 +77,7 @@ export async function createSession(deps: Deps, userId: string, wire: SessionCon
 // tool list (sessionTools), which is cached per config object. An entry is used only while the stored
 // text is the same; it is frozen, since every request of the session shares it.
 const PARSED_CONFIGS_KEPT = 1000;
-const parsedConfigs = new Map<string, { text: string; config: SessionConfig }>();
+const PARSED_CONFIGS = new CacheSlot('parsed session configs', () => new Map<string, { text: string; config: SessionConfig }>());
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -87,7 +87,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export function loadSession(row: SessionRow): Session {
+export function loadSession(deps: Pick<Deps, 'caches'>, row: SessionRow): Session {
+  const parsedConfigs = deps.caches.get(PARSED_CONFIGS);
   const kept = parsedConfigs.get(row.id);
   if (kept && kept.text === row.config) return { row, config: kept.config };
   const config = deepFreeze(JSON.parse(row.config) as SessionConfig);
@@ -101,7 +102,7 @@ export function loadSession(row: SessionRow): Session {
 export async function getSession(deps: Deps, id: string): Promise<Session> {
   const row = await sessionsRepo(deps.db).findById(id);
   if (!row) throw new AppError('SESSION_NOT_FOUND', { message: `Session ${id} was not found.` });
-  return loadSession(row);
+  return loadSession(deps, row);
 }
 
 export async function updateSession(deps: Deps, id: string, wire: SessionConfigWire, expectedVersion?: number): Promise<Session> {

@@ -1,5 +1,5 @@
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
-import type { Deps } from '../deps.ts';
+import { CacheSlot, type Deps } from '../deps.ts';
 import type { SessionConfig } from './config.ts';
 
 /** The toolkits a session may use: the enabled list, or every toolkit but the disabled ones. */
@@ -17,14 +17,13 @@ function tagAllowed(tool: ToolDefinition, tags: { enabled?: string[]; disabled?:
 export type SessionToolList = Array<{ toolkit: ToolkitFile; tool: ToolDefinition }>;
 
 /**
- * A value that depends only on the (immutable) catalogue and a session config, computed once per pair:
- * loadSession hands every request of a session the same config object.
+ * A value that depends only on the app's (immutable) catalogue and a session config, computed once per
+ * config object of this app: loadSession hands every request of a session the same config object.
  */
 export function derivedFromConfig<T>(compute: (deps: Deps, config: SessionConfig) => T): (deps: Deps, config: SessionConfig) => T {
-  const byCatalogue = new WeakMap<Deps['catalogue'], WeakMap<SessionConfig, T>>();
+  const slot = new CacheSlot(`derived from session configs: ${compute.name || 'value'}`, () => new WeakMap<SessionConfig, T>());
   return (deps, config) => {
-    let byConfig = byCatalogue.get(deps.catalogue);
-    if (!byConfig) byCatalogue.set(deps.catalogue, (byConfig = new WeakMap()));
+    const byConfig = deps.caches.get(slot);
     let value = byConfig.get(config);
     if (value === undefined) byConfig.set(config, (value = compute(deps, config)));
     return value;

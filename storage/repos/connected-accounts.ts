@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import { prepared } from '../prepared.ts';
 import type { ConnectedAccountsTable, Database } from '../schema.ts';
 
@@ -19,6 +19,8 @@ export interface ConnectedAccountFilter {
   direction: 'asc' | 'desc';
   offset: number;
   limit: number;
+  /** statuses match as reads show them: INITIATED and last changed before this counts as EXPIRED */
+  abandonedBefore?: number;
 }
 
 export function connectedAccountsRepo(db: Kysely<Database>) {
@@ -56,7 +58,13 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       let query = db.selectFrom('connected_accounts');
       if (filter.userIds) query = query.where('user_id', 'in', filter.userIds);
       if (filter.authConfigIds) query = query.where('auth_config_id', 'in', filter.authConfigIds);
-      if (filter.statuses) query = query.where('status', 'in', filter.statuses);
+      if (filter.statuses) {
+        const shown =
+          filter.abandonedBefore === undefined
+            ? sql<string>`status`
+            : sql<string>`case when status = 'INITIATED' and updated_at < ${filter.abandonedBefore} then 'EXPIRED' else status end`;
+        query = query.where(shown, 'in', filter.statuses);
+      }
       if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
       if (filter.ids) query = query.where('id', 'in', filter.ids);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -117,10 +125,11 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
     },
 
     /** INITIATED accounts not completed in time become EXPIRED (Composio's documented 10-minute rule). */
-    async expireAbandoned(olderThan: number, now: number, reason: string): Promise<number> {
+    /** updated_at stays: the account expired when its link did, as reads already show it */
+    async expireAbandoned(olderThan: number, reason: string): Promise<number> {
       const result = await db
         .updateTable('connected_accounts')
-        .set({ status: 'EXPIRED', status_reason: reason, updated_at: now })
+        .set({ status: 'EXPIRED', status_reason: reason })
         .where('status', '=', 'INITIATED')
         .where('updated_at', '<', olderThan)
         .executeTakeFirst();

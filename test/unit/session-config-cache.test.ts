@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadSession } from '../../src/sessions/session.ts';
+import { Caches } from '../../src/deps.ts';
+import { loadSession as load } from '../../src/sessions/session.ts';
 import type { SessionRow } from '../../storage/repos/sessions.ts';
 
 const row = (id: string, config: unknown, version = 1): SessionRow => ({
@@ -12,6 +13,10 @@ const row = (id: string, config: unknown, version = 1): SessionRow => ({
   created_at: 0,
   updated_at: 0,
 });
+
+// one app's caches, as Deps holds them
+const app = { caches: new Caches() };
+const loadSession = (r: SessionRow) => load(app, r);
 
 describe('loadSession', () => {
   it('parses a session config once and shares it, frozen, while the stored text is the same', () => {

@@ -1,4 +1,4 @@
-import { compileInputValidator } from '../../catalogue/input-validator.ts';
+import { newValidatorCompiler } from '../../catalogue/input-validator.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { checkArguments, type ToolResult } from '../../execution/execute.ts';
@@ -14,8 +14,9 @@ import { waitForConnectionsTool } from './wait-for-connections/index.ts';
 /** Every meta tool, in the order a session lists them. */
 const META_TOOLS: readonly MetaTool[] = [searchTool, getToolSchemasTool, multiExecuteTool, manageConnectionsTool, waitForConnectionsTool];
 
-// compiled once: the schemas are constants
-const validators = new Map(META_TOOLS.map((tool) => [tool.name, compileInputValidator(tool.inputSchema)]));
+// compiled once, at load: the schemas are constants, and so are these validators
+const compile = newValidatorCompiler();
+const validators = new Map(META_TOOLS.map((tool) => [tool.name, compile(tool.inputSchema)]));
 
 /** The meta tools a session with this config lists (tools/list, `tool_router_tools`, session.tools()). */
 export function metaToolsOf(config: SessionConfig): MetaTool[] {
