@@ -19,7 +19,9 @@ import { emitAccountEvent } from '../webhooks/events.ts';
  * turns it EXPIRED with Composio's status_reason and an event.
  */
 
-export const PROCESS_ID = newId('proc');
+// who holds a lease: one id per app (Deps), so two apps on one database, even in one process, exclude each other
+const LEASE_HOLDER = new CacheSlot('refresh lease holder id', () => newId('proc'));
+const holderOf = (deps: Deps) => deps.caches.get(LEASE_HOLDER);
 // longer than a token request may take (15 s), short enough that a crashed holder blocks its accounts briefly
 const LEASE_TTL_MS = 20_000;
 const COOLDOWN_BASE_MS = 30_000;
@@ -59,7 +61,7 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
   const before = await accounts.findById(accountId);
   if (!before) return 'not_refreshable';
   const deadline = Date.now() + LEASE_TTL_MS;
-  while (!(await leases.acquireLease(accountId, PROCESS_ID, deps.clock.now(), LEASE_TTL_MS))) {
+  while (!(await leases.acquireLease(accountId, holderOf(deps), deps.clock.now(), LEASE_TTL_MS))) {
     // another process is refreshing: wait for it, then use what it stored
     if (Date.now() > deadline) return 'backoff';
     await sleep(50 + Math.random() * 50);
@@ -69,21 +71,21 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
   try {
     const account = await accounts.findById(accountId);
     if (!account || account.status !== 'ACTIVE' || account.auth_scheme !== 'OAUTH2') {
-      await leases.releaseLease(accountId, PROCESS_ID);
+      await leases.releaseLease(accountId, holderOf(deps));
       return 'not_refreshable';
     }
     // re-read after the lease: another process may have refreshed while we waited
     if (account.credentials_sealed !== before.credentials_sealed || (!force && !needsRefresh(deps, account) && !isIdleDue(deps, account))) {
-      await leases.releaseLease(accountId, PROCESS_ID);
+      await leases.releaseLease(accountId, holderOf(deps));
       return 'fresh';
     }
     if (!force && account.next_refresh_at !== null && account.next_refresh_at > deps.clock.now()) {
-      await leases.releaseLease(accountId, PROCESS_ID);
+      await leases.releaseLease(accountId, holderOf(deps));
       return 'backoff';
     }
     return await refreshNow(deps, account);
   } catch (error) {
-    await leases.releaseLease(accountId, PROCESS_ID).catch(() => undefined);
+    await leases.releaseLease(accountId, holderOf(deps)).catch(() => undefined);
     throw error;
   }
 }
@@ -109,7 +111,7 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
     if (tokens.refresh_token) next.refresh_token = tokens.refresh_token; // rotated: stored with the new access token, atomically
     if (tokens.scope) next.scope = tokens.scope;
     const expiresAt = expiryOf(tokens.expires_in, tokens.extra.expires_at, deps.clock.now());
-    await leases.finish(account.id, PROCESS_ID, {
+    await leases.finish(account.id, holderOf(deps), {
       credentials_sealed: sealCredentials(deps, account.id, next),
       expires_at: expiresAt,
       ...cleanRefreshState(deps.clock.now()),
@@ -132,7 +134,7 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
     }
     const cooldown = Math.min(COOLDOWN_BASE_MS * 2 ** (failures - 1), COOLDOWN_MAX_MS);
     deps.log.warn({ connected_account_id: account.id, oauth_error: failure.error, failures, retry_in_ms: cooldown }, 'refresh failed: will retry');
-    await leases.finish(account.id, PROCESS_ID, { refresh_failures: failures, refresh_failing_since: since, next_refresh_at: now + cooldown });
+    await leases.finish(account.id, holderOf(deps), { refresh_failures: failures, refresh_failing_since: since, next_refresh_at: now + cooldown });
     return 'backoff';
   }
 }
@@ -148,7 +150,7 @@ export function expiryOf(expiresIn: number | undefined, expiresAt: unknown, now:
 async function expire(deps: Deps, account: ConnectedAccountRow, reason: string): Promise<void> {
   await emitAccountEvent(deps, 'composio.connected_account.expired', account.id, async (trx) => {
     const expired = await connectedAccountsRepo(trx).expire(account.id, reason, deps.clock.now());
-    await refreshRepo(trx).releaseLease(account.id, PROCESS_ID);
+    await refreshRepo(trx).releaseLease(account.id, holderOf(deps));
     return expired;
   });
 }

@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAccount } from '../../src/refresh/refresh-account.ts';
+import { sealCredentials } from '../../src/services/account-state.ts';
 import { loadSession } from '../../src/sessions/session.ts';
 import { sessionTools } from '../../src/sessions/tool-lists.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sessionsRepo } from '../../storage/repos/sessions.ts';
+import type { TestAuthServer } from '../fixtures/oauth-server.ts';
+import { oauthToolkit } from '../fixtures/toolkits.ts';
+import { startFakeUpstream } from '../helpers/fake-upstream.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let one: TestApp;
@@ -38,5 +46,61 @@ describe('two apps in one process', () => {
     expect(inTwo.config).not.toBe(inOne.config);
     expect(inTwo.config).toEqual(inOne.config);
     expect(sessionTools(two.deps, inTwo.config)).not.toBe(sessionTools(one.deps, inOne.config));
+  });
+
+  it('on one database, refresh an account once between them: each holds leases under its own name', async () => {
+    const provider = await startFakeUpstream();
+    provider.on('/token', async (_req, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ access_token: 'at-2', token_type: 'bearer', expires_in: 3600, refresh_token: 'rt-2' }));
+    });
+    const dir = makeTempDir();
+    mkdirSync(`${dir.path}/toolkits`);
+    writeFileSync(`${dir.path}/toolkits/testoauth.json`, JSON.stringify(oauthToolkit({ issuer: provider.url } as TestAuthServer, provider)));
+    const env = {
+      LATCHKEY_DATA_DIR: `${dir.path}/data`,
+      LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LATCHKEY_TOOLKITS_DIR: `${dir.path}/toolkits`,
+      LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
+    };
+    const a = await createTestApp({ env });
+    const b = await createTestApp({ env });
+    try {
+      const config = await a.call('/api/v3.1/auth_configs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } } }),
+      });
+      const now = Date.now();
+      const id = 'ca_sharedbetweenapps';
+      await connectedAccountsRepo(a.deps.db).insert({
+        id,
+        user_id: 'u1',
+        toolkit_slug: 'testoauth',
+        auth_config_id: ((await config.json()) as { auth_config: { id: string } }).auth_config.id,
+        auth_scheme: 'OAUTH2',
+        status: 'ACTIVE',
+        status_reason: null,
+        alias: null,
+        is_disabled: 0,
+        connection_data: '{}',
+        credentials_sealed: sealCredentials(a.deps, id, { access_token: 'at-1', refresh_token: 'rt-1', token_type: 'bearer' }),
+        // inside the refresh margin: due
+        expires_at: now + 1000,
+        created_at: now,
+        updated_at: now,
+        refresh_failures: 0,
+        refresh_failing_since: null,
+        next_refresh_at: null,
+        last_refreshed_at: null,
+      });
+      const outcomes = await Promise.all([refreshAccount(a.deps, id), refreshAccount(b.deps, id)]);
+      expect(outcomes.sort()).toEqual(['fresh', 'refreshed']);
+      expect(provider.requests.filter((r) => r.url.startsWith('/token'))).toHaveLength(1);
+    } finally {
+      await Promise.all([a.close(), b.close(), provider.close()]);
+      dir.cleanup();
+    }
   });
 });
