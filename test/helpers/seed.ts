@@ -1,9 +1,30 @@
 import type { Kysely } from 'kysely';
-import { cleanRefreshState } from '../../storage/repos/connected-accounts.ts';
+import { cleanRefreshState, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Vault } from '../../src/vault/vault.ts';
 
 const [authConfigCredentials, accountCredentials, linkToken, , sessionToken] = SEALED_COLUMNS;
+
+/** An ACTIVE OAuth2 account row, its credentials already sealed under its own AAD, as a completed Connect flow leaves it. */
+export function activeOAuth2Account(a: { id: string; userId: string; toolkitSlug: string; authConfigId: string; credentialsSealed: string; expiresAt: number | null; now: number }): ConnectedAccountRow {
+  return {
+    id: a.id,
+    user_id: a.userId,
+    toolkit_slug: a.toolkitSlug,
+    auth_config_id: a.authConfigId,
+    auth_scheme: 'OAUTH2',
+    status: 'ACTIVE',
+    status_reason: null,
+    alias: null,
+    is_disabled: 0,
+    connection_data: '{}',
+    credentials_sealed: a.credentialsSealed,
+    expires_at: a.expiresAt,
+    created_at: a.now,
+    updated_at: a.now,
+    ...cleanRefreshState(null),
+  };
+}
 
 /**
  * Stores one user's worth of sealed secrets the way the services do (sealed under the row's AAD):
@@ -31,23 +52,17 @@ export async function seedSealedRows(db: Kysely<Database>, vault: Vault, n: stri
     .execute();
   await db
     .insertInto('connected_accounts')
-    .values({
-      id: ca,
-      user_id: `user-${n}`,
-      toolkit_slug: 'github',
-      auth_config_id: ac,
-      auth_scheme: 'OAUTH2',
-      status: 'ACTIVE',
-      status_reason: null,
-      alias: null,
-      is_disabled: 0,
-      connection_data: '{}',
-      credentials_sealed: vault.sealJson({ access_token: secrets.accessToken, refresh_token: `${secrets.accessToken}-refresh` }, sealedAad(accountCredentials, ca)),
-      expires_at: null,
-      created_at: now,
-      updated_at: now,
-      ...cleanRefreshState(null),
-    })
+    .values(
+      activeOAuth2Account({
+        id: ca,
+        userId: `user-${n}`,
+        toolkitSlug: 'github',
+        authConfigId: ac,
+        credentialsSealed: vault.sealJson({ access_token: secrets.accessToken, refresh_token: `${secrets.accessToken}-refresh` }, sealedAad(accountCredentials, ca)),
+        expiresAt: null,
+        now,
+      }),
+    )
     .execute();
   const ln = `lnk_seed${n}`;
   await db

@@ -10,6 +10,7 @@ import { sessionsRepo } from '../../storage/repos/sessions.ts';
 import type { TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit } from '../fixtures/toolkits.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
+import { activeOAuth2Account } from '../helpers/seed.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -74,27 +75,18 @@ describe('two apps in one process', () => {
       });
       const now = Date.now();
       const id = 'ca_sharedbetweenapps';
-      await connectedAccountsRepo(a.deps.db).insert({
-        id,
-        user_id: 'u1',
-        toolkit_slug: 'testoauth',
-        auth_config_id: ((await config.json()) as { auth_config: { id: string } }).auth_config.id,
-        auth_scheme: 'OAUTH2',
-        status: 'ACTIVE',
-        status_reason: null,
-        alias: null,
-        is_disabled: 0,
-        connection_data: '{}',
-        credentials_sealed: sealCredentials(a.deps, id, { access_token: 'at-1', refresh_token: 'rt-1', token_type: 'bearer' }),
-        // inside the refresh margin: due
-        expires_at: now + 1000,
-        created_at: now,
-        updated_at: now,
-        refresh_failures: 0,
-        refresh_failing_since: null,
-        next_refresh_at: null,
-        last_refreshed_at: null,
-      });
+      await connectedAccountsRepo(a.deps.db).insert(
+        activeOAuth2Account({
+          id,
+          userId: 'u1',
+          toolkitSlug: 'testoauth',
+          authConfigId: ((await config.json()) as { auth_config: { id: string } }).auth_config.id,
+          credentialsSealed: sealCredentials(a.deps, id, { access_token: 'at-1', refresh_token: 'rt-1', token_type: 'bearer' }),
+          // inside the refresh margin: due
+          expiresAt: now + 1000,
+          now,
+        }),
+      );
       const outcomes = await Promise.all([refreshAccount(a.deps, id), refreshAccount(b.deps, id)]);
       expect(outcomes.sort()).toEqual(['fresh', 'refreshed']);
       expect(provider.requests.filter((r) => r.url.startsWith('/token'))).toHaveLength(1);
