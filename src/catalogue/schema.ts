@@ -128,6 +128,16 @@ export const toolSchema = z
     name: z.string().min(1),
     description: z.string().min(20, 'write a description a model can choose the tool by'),
     tags: z.array(z.string()).default([]),
+    synonyms: z
+      .array(z.string().min(2).max(60))
+      .max(20)
+      .optional()
+      .describe('words and short phrases people use for what this tool does or acts on, beyond its name ("PR", "DM", "bin it"); searched, never shown'),
+    examples: z
+      .array(z.string().min(8).max(160))
+      .max(4)
+      .optional()
+      .describe('requests as a user would phrase them to an assistant, that this tool answers; searched, never shown'),
     scopes: z.array(z.string()).optional(),
     input_parameters: jsonSchemaObject,
     output_parameters: z.record(z.string(), z.unknown()).optional(),
@@ -142,6 +152,11 @@ export const toolkitSchema = z
     name: z.string().min(1),
     description: z.string().min(1),
     logo: z.string().optional(),
+    aliases: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9 .-]*$/, 'aliases are lower case words'))
+      .max(10)
+      .optional()
+      .describe('other names people call the app by ("gh", "sfdc", "gcal"); a query naming one counts as naming the toolkit'),
     categories: z.array(z.string()).optional(),
     docs_url: z.string().optional(),
     base_url: z.string().describe(TEMPLATE_HINT),
