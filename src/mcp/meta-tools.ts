@@ -1,5 +1,4 @@
 import { newId } from '../ids.ts';
-import { searchTools } from '../catalogue/search.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -169,7 +168,7 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
   const schemas: Record<string, unknown> = {};
   const toolkitsSeen = new Set<string>();
   const results = (queries as Array<{ use_case: string; known_fields?: unknown }>).map((q, index) => {
-    const hits = searchTools(candidates, searchText(q)).slice(0, 8);
+    const hits = deps.catalogue.search.rank(searchText(q), { within: candidates }).slice(0, 8);
     for (const hit of hits) {
       toolkitsSeen.add(hit.toolkit.slug);
       schemas[hit.tool.slug] = { tool_slug: hit.tool.slug, toolkit: hit.toolkit.slug, description: hit.tool.description, input_schema: hit.tool.input_parameters, hasFullSchema: true };
