@@ -30,6 +30,46 @@ const SPELLINGS: Array<[RegExp, string]> = [
   [/our(s)?$/, 'or$1'],
 ];
 
+const EMAIL_ADDRESS = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
+const CHANNEL = /(^|\s)#[a-z][\w.-]*/gi;
+const HANDLE = /(^|\s)@[a-z][\w.-]*/gi;
+/** Marks a word put in for a reference; `queryWords` gives it less weight than the words a person wrote. */
+const REFERENCE = 'xref';
+
+/**
+ * Replaces what names a particular thing by what kind of thing it is: "#eng" is a channel, "@kenji" a
+ * user; an email address names a person, not an app ("priya@github.com" is not about GitHub). Applied to
+ * queries and example requests alike, so a channel named in an example does not match a channel of
+ * the same name in a query.
+ */
+export function genericReferences(text: string, mark = ''): string {
+  return text.replace(EMAIL_ADDRESS, ' ').replace(CHANNEL, `$1 ${mark}channel `).replace(HANDLE, `$1 ${mark}user `);
+}
+
+/**
+ * A question ("what's on my calendar", "which boards am I on", "is PR 203 mergeable", "do I need an
+ * umbrella") asks to read, not to change anything. The question words themselves are filler as search
+ * terms; they count only as this signal.
+ */
+const QUESTION = /^\s*(what|what's|whats|which|who|who's|whom|whose|how|when|where|is|are|was|were|do|does|did|am|any|has|have)\b|\?\s*$/i;
+
+export function isQuestion(query: string): boolean {
+  return QUESTION.test(query);
+}
+
+/** How much a word put in for a reference counts: a hint of what the request is about, not its subject. */
+const REFERENCE_WEIGHT = 0.3;
+
+/** A query's meaningful words, each with its search term and weight. */
+export function queryWords(query: string): Array<{ word: string; term: string; weight: number }> {
+  return tokenize(genericReferences(query, REFERENCE)).flatMap((raw) => {
+    const reference = raw.startsWith(REFERENCE);
+    const word = reference ? raw.slice(REFERENCE.length) : raw;
+    const term = searchTerm(word);
+    return term ? [{ word, term, weight: reference ? REFERENCE_WEIGHT : 1 }] : [];
+  });
+}
+
 /** Splits text into raw lower-case words: letters and digits; anything else separates. */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);

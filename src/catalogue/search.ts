@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { ToolDefinition, ToolkitFile } from './schema.ts';
-import { searchTerm, searchTerms, tokenize } from './search-text.ts';
+import { genericReferences, isQuestion, queryWords, searchTerm, searchTerms, tokenize } from './search-text.ts';
 import { WORD_GROUPS } from './search-vocabulary.ts';
 
 export interface ToolHit {
@@ -35,15 +35,16 @@ const GENERIC_WORDS = new Set(
  * How much each field counts (BM25 per field, then weighted). The name says what a tool is; synonyms
  * and example requests are how people ask for it; the toolkit's own words only place a tool in its app.
  */
-const FIELD_BOOST = { name: 4, synonyms: 3, examples: 1.5, action: 1.5, related: 1.2, description: 0.7, toolkit: 0.5 };
+const FIELD_BOOST = { name: 4, exact: 1, synonyms: 3, examples: 1.5, action: 1.5, related: 1.2, description: 0.7, toolkit: 0.5 };
 const FIELDS = Object.keys(FIELD_BOOST);
 
 /** A query naming a toolkit ("in slack", "gcal", "on HN") multiplies that toolkit's tools by this. */
 const NAMED_TOOLKIT_BOOST = 3;
+/** A question favours tools that only read (readOnlyHint) by this much: an intent, not a filter. */
+const QUESTION_READ_BOOST = 1.3;
 /** A connected toolkit's tools count this much more: enough to break a near tie, not to overturn a ranking. */
 const PREFERRED_TOOLKIT_BOOST = 1.1;
 
-const EMAIL_ADDRESS = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
 
 /** For each search term, the raw words related to it by WORD_GROUPS (indexed as words, like any text). */
 function relatedWords(): Map<string, Set<string>> {
@@ -60,12 +61,32 @@ function relatedWords(): Map<string, Set<string>> {
   return related;
 }
 
-/** The words of a toolkit slug inside its tools' slugs (`GITHUB_` of `GITHUB_GET_A_REPOSITORY`). */
-function slugWords(toolkit: ToolkitFile, tool: ToolDefinition): string {
-  const prefix = new Set(tokenize(`${toolkit.slug} ${toolkit.name}`));
-  return tokenize(tool.slug.replaceAll('_', ' '))
-    .filter((w) => !prefix.has(w))
-    .join(' ');
+/**
+ * The words of a tool's name and slug, without the toolkit's own names (`GITHUB_` of
+ * `GITHUB_GET_A_REPOSITORY`, "Slack" of "Update a Slack message"): naming the app is handled once, for
+ * all its tools alike, so one tool that repeats the app's name in its own must not outrank its siblings.
+ */
+function nameWords(toolkit: ToolkitFile, tool: ToolDefinition): string[] {
+  const own = new Set(tokenize([toolkit.slug, toolkit.name, ...(toolkit.aliases ?? [])].join(' ')));
+  return [...new Set(tokenize(`${tool.name} ${tool.slug}`))].filter((w) => !own.has(w) && searchTerm(w) !== null);
+}
+
+/** Marks a word indexed as written (not stemmed), so "bases" can tell "List bases" from "Get base schema". */
+const EXACT = '=';
+
+/** Whether two words are at most one edit apart (insertion, deletion, substitution or swap of neighbours). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rest = (x: string, from: number) => x.slice(from);
+  return (
+    rest(a, i + 1) === rest(b, i + 1) || // substitution
+    rest(a, i) === rest(b, i + 1) || // b has one more
+    rest(a, i + 1) === rest(b, i) || // a has one more
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2)) // swap
+  );
 }
 
 /**
@@ -78,15 +99,22 @@ export class ToolSearch {
   private readonly index: MiniSearch;
   private readonly bySlug = new Map<string, Candidate>();
   private readonly order = new Map<string, number>();
+  /** Every term of the index: a query word among them is a word, not a misspelt toolkit name. */
+  private readonly vocabulary = new Set<string>();
   /** Each toolkit's names as term sequences: slug, name, aliases. */
   private readonly toolkitNames: Array<{ slug: string; terms: string[][] }>;
 
   constructor(toolkits: readonly ToolkitFile[]) {
     const related = relatedWords();
-    this.index = new MiniSearch({ fields: FIELDS, tokenize, processTerm: searchTerm });
+    this.index = new MiniSearch({
+      fields: FIELDS,
+      tokenize,
+      processTerm: (word, field) => (field === 'exact' ? EXACT + word : searchTerm(word)),
+    });
     this.toolkitNames = toolkits.map((t) => ({
       slug: t.slug,
-      terms: [t.slug, t.name, ...(t.aliases ?? [])].map(searchTerms).filter((terms) => terms.length > 0),
+      // a name with a word that is no search term ("g mail") would be matched by its other words alone
+      terms: [t.slug, t.name, ...(t.aliases ?? [])].filter((name) => searchTerms(name).length === tokenize(name).length).map(searchTerms),
     }));
     const docs = [];
     for (const toolkit of toolkits) {
@@ -94,16 +122,17 @@ export class ToolSearch {
       for (const tool of toolkit.tools) {
         this.order.set(tool.slug, this.order.size);
         this.bySlug.set(tool.slug, { toolkit, tool });
-        const nameWords = tokenize(`${tool.name} ${slugWords(toolkit, tool)}`).filter((w) => searchTerm(w) !== null);
+        const words = nameWords(toolkit, tool);
         const isGeneric = (w: string) => GENERIC_WORDS.has(searchTerm(w)!);
-        const own = new Set([...nameWords, ...(tool.synonyms ?? []).flatMap(tokenize)].flatMap((w) => searchTerm(w) ?? []));
+        const own = new Set([...words, ...(tool.synonyms ?? []).flatMap(tokenize)].flatMap((w) => searchTerm(w) ?? []));
         const extra = new Set([...own].flatMap((t) => [...(related.get(t) ?? [])]).filter((w) => !own.has(searchTerm(w) ?? '')));
         docs.push({
           id: tool.slug,
-          name: nameWords.filter((w) => !isGeneric(w)).join(' '),
-          action: nameWords.filter(isGeneric).join(' '),
+          name: words.filter((w) => !isGeneric(w)).join(' '),
+          action: words.filter(isGeneric).join(' '),
+          exact: words.filter((w) => !isGeneric(w)).join(' '),
           synonyms: (tool.synonyms ?? []).join(' '),
-          examples: (tool.examples ?? []).join(' '),
+          examples: (tool.examples ?? []).map((e) => genericReferences(e)).join(' '),
           related: [...extra].join(' '),
           description: tool.description,
           toolkit: toolkitText,
@@ -111,6 +140,7 @@ export class ToolSearch {
       }
     }
     this.index.addAll(docs);
+    for (const doc of docs) for (const [field, text] of Object.entries(doc)) if (field !== 'id' && field !== 'exact') for (const t of searchTerms(text)) this.vocabulary.add(t);
   }
 
   /**
@@ -120,9 +150,12 @@ export class ToolSearch {
    */
   rank(query: string, options: RankOptions = {}): ToolHit[] {
     const allowed = options.within ? new Set(options.within.map((c) => c.tool.slug)) : null;
-    // an address names a person, not an app or an action: "priya@github.com" is not about GitHub
-    const terms = searchTerms(query.replace(EMAIL_ADDRESS, ' '));
-    const { named, rest } = this.namedToolkits(terms);
+    const words = queryWords(query);
+    const question = isQuestion(query);
+    const { named, used } = this.namedToolkits(words.map((w) => w.term));
+    // each word is looked up stemmed and as written (the `exact` field), with the same weight
+    const rest = words.flatMap((w, i) => (used.has(i) ? [] : [w.term, EXACT + w.word]));
+    const weights = words.flatMap((w, i) => (used.has(i) ? [] : [w.weight, w.weight]));
     if (rest.length === 0) {
       if (named.size === 0) return [];
       return [...this.bySlug.values()]
@@ -131,17 +164,22 @@ export class ToolSearch {
     }
     const results = this.index.search(rest.join(' '), {
       boost: FIELD_BOOST,
-      prefix: (term) => term.length >= 4,
-      fuzzy: (term) => (term.length >= 5 ? 0.25 : false),
+      prefix: (term) => !term.startsWith(EXACT) && term.length >= 4,
+      fuzzy: (term) => (!term.startsWith(EXACT) && term.length >= 5 ? 0.25 : false),
       maxFuzzy: 2,
       weights: { prefix: 0.4, fuzzy: 0.3 },
-      boostTerm: (term) => (GENERIC_WORDS.has(term) ? 0.5 : 1),
+      boostTerm: (term, i) => weights[i]! * (GENERIC_WORDS.has(term) ? 0.5 : 1),
       filter: allowed ? (r) => allowed.has(r.id as string) : undefined,
       boostDocument: (id) => {
-        const slug = this.bySlug.get(id as string)!.toolkit.slug;
-        return (named.has(slug) ? NAMED_TOOLKIT_BOOST : 1) * (options.prefer?.has(slug) ? PREFERRED_TOOLKIT_BOOST : 1);
+        const { toolkit, tool } = this.bySlug.get(id as string)!;
+        return (
+          (named.has(toolkit.slug) ? NAMED_TOOLKIT_BOOST : 1) *
+          (options.prefer?.has(toolkit.slug) ? PREFERRED_TOOLKIT_BOOST : 1) *
+          (question && tool.tags.includes('readOnlyHint') ? QUESTION_READ_BOOST : 1)
+        );
       },
       // the query is already processed into terms
+      tokenize: (text) => text.split(' '),
       processTerm: (t) => t,
     });
     return results
@@ -149,20 +187,31 @@ export class ToolSearch {
       .map((r) => ({ ...this.bySlug.get(r.id as string)!, score: r.score }));
   }
 
-  /** Splits a query's terms into the toolkits it names (by slug, name or alias) and the remaining terms. */
-  private namedToolkits(terms: string[]): { named: Set<string>; rest: string[] } {
+  /** The toolkits a request names ("connect my GitHub" names github), by slug, name or alias. */
+  toolkitsNamedIn(query: string): string[] {
+    return [...this.namedToolkits(queryWords(query).map((w) => w.term)).named];
+  }
+
+  /**
+   * The toolkits a query names (by slug, name or alias; a one-word name also with one typo, "slak",
+   * "airtabel", when the word is no term of the index: "email" is a word, not a misspelt "gmail"), and
+   * the positions of the terms that named them.
+   */
+  private namedToolkits(terms: string[]): { named: Set<string>; used: Set<number> } {
     const named = new Set<string>();
     const used = new Set<number>();
     for (const { slug, terms: names } of this.toolkitNames) {
       for (const name of names) {
         for (let i = 0; i + name.length <= terms.length; i++) {
-          if (name.every((t, k) => terms[i + k] === t)) {
+          const typo = name.length === 1 && name[0]!.length >= 5 && terms[i]!.length >= 4 && !this.vocabulary.has(terms[i]!);
+          const same = (t: string, k: number) => terms[i + k] === t || (typo && withinOneEdit(terms[i + k]!, t));
+          if (name.every(same)) {
             named.add(slug);
             for (let k = 0; k < name.length; k++) used.add(i + k);
           }
         }
       }
     }
-    return { named, rest: terms.filter((_, i) => !used.has(i)) };
+    return { named, used };
   }
 }

@@ -21,6 +21,14 @@ export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit:
   return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, { ids: config.connectedAccounts[toolkit.slug], authConfigId: config.authConfigs[toolkit.slug] });
 }
 
+/**
+ * The toolkits the session user has connected (an ACTIVE, enabled account), for ranking only: pins and
+ * auth config overrides are not applied, since a preference never decides which account a call uses.
+ */
+export async function connectedToolkits(deps: Deps, config: SessionConfig): Promise<Set<string>> {
+  return new Set(await connectedAccountsRepo(deps.db).activeToolkits(config.userId));
+}
+
 export type SessionConnection = ResolvedConnection | { notConnected: true; toolkit: ToolkitFile } | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };
 
 /**
