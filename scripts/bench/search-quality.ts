@@ -74,6 +74,16 @@ export function evaluateSearch(catalogue: { toolkits: ToolkitFile[] }, queries: 
   return { overall: { ...figures(ranks, empty), msPerQuery: queries.length === 0 ? 0 : ms / queries.length }, byToolkit };
 }
 
+/** One row per query set (the tuning set, the held-out set, both), as scripts/bench.ts prints first. */
+export function summaryTable(sets: Array<[label: string, result: SearchQuality]>): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return [
+    '| query set | queries | recall@1 | recall@5 | MRR | no result | ms per query |',
+    '|---|---|---|---|---|---|---|',
+    ...sets.map(([label, { overall: f }]) => `| ${label} | ${f.queries} | ${pct(f.recallAt1)} | ${pct(f.recallAt5)} | ${f.mrr.toFixed(2)} | ${f.noResult} | ${f.msPerQuery.toFixed(2)} |`),
+  ];
+}
+
 /** The markdown table scripts/bench.ts prints: overall first, then toolkits worst MRR first. */
 export function qualityTable(result: SearchQuality): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;

@@ -1,4 +1,5 @@
 import type { ToolkitFile } from './schema.ts';
+import { searchTerms, tokenize } from './search-text.ts';
 import { TEMPLATE, urlPlaceholders } from './url-placeholders.ts';
 
 /**
@@ -107,6 +108,8 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
   }
   for (const [path, url] of toolkitUrls(toolkit)) problems.push(...lintUrlPlaceholders(path, url, tokenFields, userFields));
 
+  problems.push(...lintSearchWords(toolkit));
+
   toolkit.tools.forEach((tool, i) => {
     const at = `tools[${i}]`;
     if (!tool.slug.startsWith(prefix)) problems.push({ path: `${at}.slug`, message: `tool slug must start with ${prefix}` });
@@ -126,6 +129,27 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
       for (const name of tool.request[list] ?? []) {
         if (!properties.includes(name)) problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
       }
+    }
+  });
+  return problems;
+}
+
+/**
+ * The search vocabulary: an alias whose every word is a search word (search ignores "g" of "g mail",
+ * and would then take any "mail" for Gmail), and no synonym or example twice in one tool.
+ */
+function lintSearchWords(toolkit: ToolkitFile): LintProblem[] {
+  const problems: LintProblem[] = [];
+  (toolkit.aliases ?? []).forEach((alias, i) => {
+    if (searchTerms(alias).length !== tokenize(alias).length) {
+      problems.push({ path: `aliases[${i}]`, message: `"${alias}" has a word search ignores (a filler word, a single letter or a number)` });
+    }
+  });
+  toolkit.tools.forEach((tool, i) => {
+    for (const list of ['synonyms', 'examples'] as const) {
+      const values = (tool[list] ?? []).map((v) => v.toLowerCase());
+      const twice = values.find((v, k) => values.indexOf(v) !== k);
+      if (twice) problems.push({ path: `tools[${i}].${list}`, message: `"${twice}" is listed twice` });
     }
   });
   return problems;

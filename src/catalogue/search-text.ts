@@ -47,14 +47,15 @@ export function genericReferences(text: string, mark = ''): string {
 }
 
 /**
- * A question ("what's on my calendar", "which boards am I on", "is PR 203 mergeable", "do I need an
- * umbrella") asks to read, not to change anything. The question words themselves are filler as search
- * terms; they count only as this signal.
+ * A request that only reads: a question ("what's on my calendar", "which boards am I on", "is PR 203
+ * mergeable", "do I need an umbrella") or one starting with a reading verb ("show me", "list", "find").
+ * Question words are filler as search terms; here they count as this signal only.
  */
-const QUESTION = /^\s*(what|what's|whats|which|who|who's|whom|whose|how|when|where|is|are|was|were|do|does|did|am|any|has|have)\b|\?\s*$/i;
+const READ_REQUEST =
+  /^\s*(what|what's|whats|which|who|who's|whom|whose|how|when|where|is|are|was|were|do|does|did|am|any|has|have|show|list|find|get|fetch|look|pull up|read|check|see|view|display|search|give me|tell me)\b|\?\s*$/i;
 
-export function isQuestion(query: string): boolean {
-  return QUESTION.test(query);
+export function asksToRead(query: string): boolean {
+  return READ_REQUEST.test(query);
 }
 
 /** How much a word put in for a reference counts: a hint of what the request is about, not its subject. */

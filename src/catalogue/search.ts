@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { ToolDefinition, ToolkitFile } from './schema.ts';
-import { genericReferences, isQuestion, queryWords, searchTerm, searchTerms, tokenize } from './search-text.ts';
+import { genericReferences, asksToRead, queryWords, searchTerm, searchTerms, tokenize } from './search-text.ts';
 import { WORD_GROUPS } from './search-vocabulary.ts';
 
 export interface ToolHit {
@@ -40,8 +40,8 @@ const FIELDS = Object.keys(FIELD_BOOST);
 
 /** A query naming a toolkit ("in slack", "gcal", "on HN") multiplies that toolkit's tools by this. */
 const NAMED_TOOLKIT_BOOST = 3;
-/** A question favours tools that only read (readOnlyHint) by this much: an intent, not a filter. */
-const QUESTION_READ_BOOST = 1.3;
+/** A request that asks to read favours tools that only read (readOnlyHint) by this much: an intent, not a filter. */
+const READ_BOOST = 1.3;
 /** A connected toolkit's tools count this much more: enough to break a near tie, not to overturn a ranking. */
 const PREFERRED_TOOLKIT_BOOST = 1.1;
 
@@ -151,7 +151,7 @@ export class ToolSearch {
   rank(query: string, options: RankOptions = {}): ToolHit[] {
     const allowed = options.within ? new Set(options.within.map((c) => c.tool.slug)) : null;
     const words = queryWords(query);
-    const question = isQuestion(query);
+    const reading = asksToRead(query);
     const { named, used } = this.namedToolkits(words.map((w) => w.term));
     // each word is looked up stemmed and as written (the `exact` field), with the same weight
     const rest = words.flatMap((w, i) => (used.has(i) ? [] : [w.term, EXACT + w.word]));
@@ -175,7 +175,7 @@ export class ToolSearch {
         return (
           (named.has(toolkit.slug) ? NAMED_TOOLKIT_BOOST : 1) *
           (options.prefer?.has(toolkit.slug) ? PREFERRED_TOOLKIT_BOOST : 1) *
-          (question && tool.tags.includes('readOnlyHint') ? QUESTION_READ_BOOST : 1)
+          (reading && tool.tags.includes('readOnlyHint') ? READ_BOOST : 1)
         );
       },
       // the query is already processed into terms
