@@ -3,7 +3,9 @@ import type { ToolConnection } from '../execution/connection.ts';
 import { TemplateError } from '../execution/templates.ts';
 import { apiKeyScheme } from './api-key.ts';
 import { basicScheme } from './basic.ts';
+import { basicWithJwtScheme } from './basic-with-jwt.ts';
 import { bearerTokenScheme } from './bearer-token.ts';
+import { googleServiceAccountScheme } from './google-service-account.ts';
 import { noAuthScheme } from './no-auth.ts';
 import { oauth1Scheme } from './oauth1.ts';
 import { oauth2Scheme } from './oauth2.ts';
@@ -17,6 +19,8 @@ const MODULES: SchemeModules = {
   BEARER_TOKEN: bearerTokenScheme,
   BASIC: basicScheme,
   NO_AUTH: noAuthScheme,
+  GOOGLE_SERVICE_ACCOUNT: googleServiceAccountScheme,
+  BASIC_WITH_JWT: basicWithJwtScheme,
 };
 
 /** The module of a mode (an account's or auth config's `auth_scheme`); an unknown name is a bug, not input. */
