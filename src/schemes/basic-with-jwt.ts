@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import { atDotPath } from '../dot-path.ts';
 import type { AuthScheme } from '../catalogue/schema.ts';
 import { sendUpstream, UpstreamFailure } from '../execution/send.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
@@ -14,10 +15,6 @@ import { CredentialRejected, type AuthSchemeModule, type Grant, type SchemeConte
  */
 type BasicWithJwt = Extract<AuthScheme, { mode: 'BASIC_WITH_JWT' }>;
 type Context = SchemeContext<BasicWithJwt>;
-
-function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
-}
 
 /** When the JWT expires (epoch ms), from its `exp`; null for a token that is not a JWT or says nothing. */
 function expiryOfJwt(token: string): number | null {
@@ -54,7 +51,7 @@ async function login(context: Context, username: string, password: string): Prom
   if (response.status < 200 || response.status >= 300) throw new OAuthFlowError('invalid_grant', `the login endpoint refused the username and password (HTTP ${response.status})`, response.status);
   let token: unknown;
   try {
-    token = pick(JSON.parse(response.text), scheme.token_path);
+    token = atDotPath(JSON.parse(response.text), scheme.token_path);
   } catch {
     token = undefined;
   }

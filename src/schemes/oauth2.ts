@@ -1,4 +1,5 @@
 import type { AuthScheme } from '../catalogue/schema.ts';
+import { atDotPath } from '../dot-path.ts';
 import type { Deps } from '../deps.ts';
 import { exchangeCode, OAuthFlowError, refreshTokens, revokeToken, startAuthorization, type OAuth2Endpoints, type TokenSet } from '../oauth/client.ts';
 import { injectTemplates } from './inject.ts';
@@ -27,10 +28,6 @@ function client(context: Context) {
   return { clientId: app.clientId, clientSecret: app.clientSecret, tokenEndpointAuth: context.definition.token_endpoint_auth };
 }
 
-function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
-}
-
 /**
  * The access token of a token response: `access_token`, or the toolkit's `access_token_path` (a dot
  * path into the response, as Composio documents it, e.g. Slack's `authed_user.access_token`).
@@ -38,7 +35,7 @@ function pick(value: unknown, path: string): unknown {
 function accessTokenOf(scheme: OAuth2, tokens: TokenSet): string {
   if (!scheme.access_token_path) return tokens.access_token;
   const { extra, ...named } = tokens;
-  const value = pick({ ...extra, ...named }, scheme.access_token_path);
+  const value = atDotPath({ ...extra, ...named }, scheme.access_token_path);
   if (typeof value !== 'string' || value === '') throw new OAuthFlowError('invalid_response', `the token response has no ${scheme.access_token_path}`);
   return value;
 }
