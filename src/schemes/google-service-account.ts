@@ -91,7 +91,11 @@ export const googleServiceAccountScheme: AuthSchemeModule<GoogleServiceAccount> 
     try {
       return await obtain(context, given[KEY_FIELD] ?? '');
     } catch (error) {
-      if (error instanceof OAuthFlowError) throw new CredentialRejected(`The token endpoint refused the service account key: ${error.message}.`);
+      if (error instanceof OAuthFlowError) {
+        throw new CredentialRejected(
+          error.isTransient ? `The token endpoint could not be used, try again later: ${error.message}.` : `The token endpoint refused the service account key: ${error.message}.`,
+        );
+      }
       throw error;
     }
   },

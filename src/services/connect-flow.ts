@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { hashSecret, newSecret } from '../ids.ts';
 import { addressPolicy } from '../execution/address-policy.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
-import { connectsBy, schemeFor, schemeModule } from '../schemes/registry.ts';
+import { isRedirectMode, schemeFor, schemeModule } from '../schemes/registry.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
@@ -83,7 +83,7 @@ export function linkPage(open: OpenLink): { redirect: boolean; fields: FieldDefi
   return { redirect: false, fields: [...(open.toolkit.connection_fields ?? []), ...(scheme ? module.connectionFields(scheme) : [])] };
 }
 
-export const isRedirectLink = (open: OpenLink) => connectsBy(open.account.auth_scheme) === 'redirect';
+export const isRedirectLink = (open: OpenLink) => isRedirectMode(open.account.auth_scheme);
 
 /** Stores connection fields typed on the page (OAuth toolkits that need a subdomain before redirecting). */
 export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<OpenLink> {
