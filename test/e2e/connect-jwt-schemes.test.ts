@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshDue } from '../../src/refresh/scheduler.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import {
@@ -94,6 +95,15 @@ describe('GOOGLE_SERVICE_ACCOUNT: a pasted key, exchanged with a signed JWT (RFC
     expect((await account(accountId)).status).toBe('ACTIVE');
   });
 
+  it('is renewed by the background refresher too, before a call has to wait', async () => {
+    app.clock.advance(3600_000);
+    expect(await refreshDue(app.deps)).toBe(1);
+    expect(gsa.assertions).toHaveLength(3);
+    const result = await execute('TESTGSA_LIST_BUCKETS', 'sam');
+    expect(result.body).toMatchObject({ successful: true, data: { token_number: 3 } });
+    expect(gsa.assertions).toHaveLength(3);
+  });
+
   it('refuses a malformed key, one that does not parse, one the token endpoint does not know, and an internal token_uri, each with a clear 400', async () => {
     const form = await submit((await link(gsaConfigId, 'sam2')).redirect_url, { credentials_json: '{"client_email": "robot@x", oops' });
     expect(form.status).toBe(400);
@@ -113,7 +123,7 @@ describe('GOOGLE_SERVICE_ACCOUNT: a pasted key, exchanged with a signed JWT (RFC
       expect(inward.status, tokenUri).toBe(400);
       expect(inward.body.error.message).toMatch(/token_uri/);
     }
-    expect(gsa.assertions).toHaveLength(2); // none of them reached the token endpoint with an assertion it accepted
+    expect(gsa.assertions).toHaveLength(3); // none of them reached the token endpoint with an assertion it accepted
   });
 
   it('keeps the key and its tokens out of API answers, logs and the database file', async () => {
