@@ -97,6 +97,30 @@ const bearerSchema = z.object({ mode: z.literal('BEARER_TOKEN'), ...credentialSc
 const basicSchema = z.object({ mode: z.literal('BASIC'), ...credentialSchemeShape }).strict();
 const noAuthSchema = z.object({ mode: z.literal('NO_AUTH') }).strict();
 
+const googleServiceAccountSchema = z
+  .object({
+    mode: z.literal('GOOGLE_SERVICE_ACCOUNT'),
+    default_scopes: z.array(z.string()).default([]).describe('the scopes the signed assertion asks for, unless the auth config names its own'),
+    inject: injectSchema.describe('`{{access_token}}` is the token the key was exchanged for'),
+    identity: identitySchema.optional(),
+  })
+  .strict()
+  .describe('a service account key (JSON) the user pastes, exchanged for access tokens with a signed JWT (RFC 7523 2.1), as Google service accounts are');
+
+const basicWithJwtSchema = z
+  .object({
+    mode: z.literal('BASIC_WITH_JWT'),
+    login_url: z.string().describe('where the username and password are exchanged for a JWT (POST); `{{placeholders}}` take connection fields'),
+    login_body: z.enum(['json', 'form']).default('json'),
+    username_param: z.string().min(1).default('username'),
+    password_param: z.string().min(1).default('password'),
+    token_path: z.string().min(1).default('access_token').describe('dot path of the JWT in the login answer, e.g. `token` or `data.jwt`'),
+    inject: injectSchema.describe('`{{access_token}}` is the JWT of the last login'),
+    identity: identitySchema.optional(),
+  })
+  .strict()
+  .describe('a username and password exchanged at a login endpoint for a JWT, logged in again when it expires');
+
 export const authSchemeSchema = z.discriminatedUnion('mode', [
   oauth2Schema,
   oauth1Schema,
@@ -104,6 +128,8 @@ export const authSchemeSchema = z.discriminatedUnion('mode', [
   bearerSchema,
   basicSchema,
   noAuthSchema,
+  googleServiceAccountSchema,
+  basicWithJwtSchema,
 ]);
 
 const jsonSchemaObject = z

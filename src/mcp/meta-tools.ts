@@ -3,6 +3,7 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
+import { isNoAuth } from '../schemes/registry.ts';
 import { connectionDataOf } from '../services/account-state.ts';
 import { connectedToolkits, usableAccounts } from '../services/session-accounts.ts';
 import { META_TOOLS, sessionToolkits, sessionTools, type Session } from '../services/sessions.ts';
@@ -126,7 +127,7 @@ function toolkitsOf(deps: Deps, session: Session, slugs: unknown): ToolkitFile[]
 }
 
 async function connectionStatus(deps: Deps, session: Session, toolkit: ToolkitFile) {
-  if (toolkit.auth_schemes.every((s) => s.mode === 'NO_AUTH')) return { has_active_connection: true, account: null };
+  if (isNoAuth(toolkit)) return { has_active_connection: true, account: null };
   const usable = await usableAccounts(deps, session.config, toolkit);
   return { has_active_connection: usable.length > 0, account: usable[0] ?? null };
 }

@@ -6,6 +6,7 @@ import { secretsOf, settingsOf } from '../../services/auth-configs.ts';
 import type { AuthConfigRow } from '../../../storage/repos/auth-configs.ts';
 import type { ConnectedAccountRow } from '../../../storage/repos/connected-accounts.ts';
 import { authConfigDetails } from './catalogue.ts';
+import { isSecretCredential } from '../../schemes/registry.ts';
 
 /** Auth configs and connected accounts → Composio's wire shapes. Secrets leave only masked. */
 
@@ -45,7 +46,7 @@ export function authConfigWire(deps: Deps, row: AuthConfigRow, toolkit: ToolkitF
 
 function stateVal(deps: Deps, row: ConnectedAccountRow, redirectUrl: string | null) {
   const masked = Object.fromEntries(
-    Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, ['token_type', 'scope'].includes(k) ? v : maskSecret(v)]),
+    Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, isSecretCredential(row.auth_scheme, k) ? maskSecret(v) : v]),
   );
   return {
     status: row.status,
