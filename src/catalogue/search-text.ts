@@ -33,17 +33,23 @@ const SPELLINGS: Array<[RegExp, string]> = [
 const EMAIL_ADDRESS = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
 const CHANNEL = /(^|\s)#[a-z][\w.-]*/gi;
 const HANDLE = /(^|\s)@[a-z][\w.-]*/gi;
+/** An issue key as Jira and Linear write them: "ABC-77", "ENG-431" (upper case, so "e-mail" is not one). */
+const ISSUE_KEY = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
 /** Marks a word put in for a reference; `queryWords` gives it less weight than the words a person wrote. */
 const REFERENCE = 'xref';
 
 /**
  * Replaces what names a particular thing by what kind of thing it is: "#eng" is a channel, "@kenji" a
- * user; an email address names a person, not an app ("priya@github.com" is not about GitHub). Applied to
+ * user, "PROJ-1423" an issue (not a project); an email address names a person, not an app ("priya@github.com" is not about GitHub). Applied to
  * queries and example requests alike, so a channel named in an example does not match a channel of
  * the same name in a query.
  */
 export function genericReferences(text: string, mark = ''): string {
-  return text.replace(EMAIL_ADDRESS, ' ').replace(CHANNEL, `$1 ${mark}channel `).replace(HANDLE, `$1 ${mark}user `);
+  return text
+    .replace(EMAIL_ADDRESS, ' ')
+    .replace(ISSUE_KEY, ` ${mark}issue `)
+    .replace(CHANNEL, `$1 ${mark}channel `)
+    .replace(HANDLE, `$1 ${mark}user `);
 }
 
 /**
@@ -77,13 +83,21 @@ export function tokenize(text: string): string[] {
 }
 
 /**
+ * Record ids ("recX81Kd", "0068d00000AbC", "18c2f", the "N2kd8" of "cus_N2kd8") are no words: letters
+ * and at least two digits, mixed, in five characters or more. "oauth2", "q3" and "5xx" stay words.
+ */
+function isIdentifier(word: string): boolean {
+  return word.length >= 5 && /[a-z]/.test(word) && (word.match(/\d/g)?.length ?? 0) >= 2;
+}
+
+/**
  * One word to its search term, or null when it carries no meaning here. Applied to indexed text and to
  * queries alike (MiniSearch's processTerm). Single letters and bare numbers are dropped: ids and
  * counts in a request ("issue 77", "40 contacts") match nothing useful.
  */
 export function searchTerm(word: string): string | null {
   const w = word.toLowerCase();
-  if (w.length < 2 || FILLER.has(w) || /^\d+$/.test(w)) return null;
+  if (w.length < 2 || FILLER.has(w) || /^\d+$/.test(w) || isIdentifier(w)) return null;
   let folded = w;
   if (folded.length > 5) for (const [from, to] of SPELLINGS) folded = folded.replace(from, to);
   return stemmer(folded);
