@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { BUILT_IN_TOOLKITS_DIR, buildDeps } from '../src/bootstrap.ts';
 import { loadCatalogue } from '../src/catalogue/load.ts';
+import { ToolSearch } from '../src/catalogue/search.ts';
 import { parseConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { refreshDue } from '../src/refresh/scheduler.ts';
@@ -23,7 +24,7 @@ import { oauthToolkit, serveTestApis } from '../test/fixtures/toolkits.ts';
 import { fmt, latencies, latency, ratio, throughput, type Latency } from './bench/measure.ts';
 import { startProcess, type BenchProcess } from './bench/processes.ts';
 import { seedAccounts, seedSessions } from './bench/seed.ts';
-import { evaluateSearch, qualityTable, type SearchQuery } from './bench/search-quality.ts';
+import { evaluateSearch, qualityTable, summaryTable, type SearchQuery } from './bench/search-quality.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const N = QUICK ? 60 : 1000;
@@ -129,9 +130,26 @@ const load = async (concurrency: number, call: () => Promise<void>, server?: Ben
 out(`# latchkey benchmarks (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${QUICK ? 'quick' : 'full'} run)`);
 out('');
 // the built-in catalogue only (the bench's own toolkits are not what agents search); fast, so quick runs keep it
-out('## Tool search (project query set)');
-const searchQueries = JSON.parse(readFileSync(new URL('./bench/search-queries.json', import.meta.url), 'utf8')) as SearchQuery[];
-for (const line of qualityTable(evaluateSearch(loadCatalogue([BUILT_IN_TOOLKITS_DIR]), searchQueries))) out(line);
+out('## Tool search (project query sets)');
+const querySet = (file: string) => JSON.parse(readFileSync(new URL(`./bench/${file}`, import.meta.url), 'utf8')) as SearchQuery[];
+const tuning = querySet('search-queries.json');
+const heldOut = querySet('search-queries-held-out.json');
+const builtIn = loadCatalogue([BUILT_IN_TOOLKITS_DIR]);
+const indexStart = performance.now();
+new ToolSearch(builtIn.toolkits);
+const indexMs = performance.now() - indexStart;
+const both = evaluateSearch(builtIn, [...tuning, ...heldOut]);
+for (const line of summaryTable([
+  ['tuning (engine tuned on it)', evaluateSearch(builtIn, tuning)],
+  ['held-out (never tuned on)', evaluateSearch(builtIn, heldOut)],
+  ['**both**', both],
+])) {
+  out(line);
+}
+out('');
+out(`Index of ${builtIn.toolCount} tools built in ${indexMs.toFixed(1)} ms. Both sets, per toolkit:`);
+out('');
+for (const line of qualityTable(both)) out(line);
 out('');
 out('## Tool call: MCP tools/call through latchkey to a local upstream');
 const latchkeyRaw = callTool(mcpUrl, mcpHeaders, 'BENCHAPI_GET_ITEM');

@@ -1,8 +1,8 @@
-// How well today's `searchTools` finds the tool a person means: recall@1, recall@5 and MRR over a
+// How well the catalogue's tool search (`ToolSearch`) finds the tool a person means: recall@1, recall@5 and MRR over a
 // hand-written query set (scripts/bench/search-queries.json). It measures the search as it ships, over
 // every tool of the catalogue, so a change to src/catalogue/search.ts can be judged by these figures.
 import type { ToolkitFile } from '../../src/catalogue/schema.ts';
-import { searchTools } from '../../src/catalogue/search.ts';
+import { ToolSearch } from '../../src/catalogue/search.ts';
 
 export interface SearchQuery {
   query: string;
@@ -15,7 +15,7 @@ export interface QualityFigures {
   recallAt1: number;
   recallAt5: number;
   mrr: number;
-  /** Queries for which the search returned nothing at all (every tool scored zero). */
+  /** Queries for which the search returned nothing at all. */
   noResult: number;
 }
 
@@ -48,18 +48,17 @@ function figures(ranks: Array<number | undefined>, empty: number): QualityFigure
  * no toolkit filter. Takes anything with `toolkits` so a test can pass a hand-made catalogue.
  */
 export function evaluateSearch(catalogue: { toolkits: ToolkitFile[] }, queries: SearchQuery[]): SearchQuality {
-  const candidates = catalogue.toolkits.flatMap((toolkit) => toolkit.tools.map((tool) => ({ toolkit, tool })));
-  const toolkitOf = new Map(candidates.map(({ toolkit, tool }) => [tool.slug, toolkit.slug]));
+  const toolkitOf = new Map(catalogue.toolkits.flatMap((toolkit) => toolkit.tools.map((tool) => [tool.slug, toolkit.slug] as const)));
+  const search = new ToolSearch(catalogue.toolkits);
   const ranks: Array<number | undefined> = [];
   const perKit = new Map<string, { ranks: Array<number | undefined>; empty: number }>();
   let empty = 0;
   let ms = 0;
   for (const q of queries) {
     const t0 = performance.now();
-    const hits = searchTools(candidates, q.query);
+    const hits = search.rank(q.query);
     ms += performance.now() - t0;
-    // with no usable word the search returns every tool at score 0: that is no answer either
-    const none = hits.length === 0 || hits.every((h) => h.score === 0);
+    const none = hits.length === 0;
     const rank = none ? undefined : rankOf(hits.map((h) => h.tool.slug), q.tools);
     const kit = toolkitOf.get(q.tools[0] ?? '') ?? 'unknown';
     const entry = perKit.get(kit) ?? { ranks: [], empty: 0 };
@@ -73,6 +72,16 @@ export function evaluateSearch(catalogue: { toolkits: ToolkitFile[] }, queries: 
   }
   const byToolkit = new Map([...perKit].sort(([a], [b]) => a.localeCompare(b)).map(([kit, e]) => [kit, figures(e.ranks, e.empty)] as const));
   return { overall: { ...figures(ranks, empty), msPerQuery: queries.length === 0 ? 0 : ms / queries.length }, byToolkit };
+}
+
+/** One row per query set (the tuning set, the held-out set, both), as scripts/bench.ts prints first. */
+export function summaryTable(sets: Array<[label: string, result: SearchQuality]>): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return [
+    '| query set | queries | recall@1 | recall@5 | MRR | no result | ms per query |',
+    '|---|---|---|---|---|---|---|',
+    ...sets.map(([label, { overall: f }]) => `| ${label} | ${f.queries} | ${pct(f.recallAt1)} | ${pct(f.recallAt5)} | ${f.mrr.toFixed(2)} | ${f.noResult} | ${f.msPerQuery.toFixed(2)} |`),
+  ];
 }
 
 /** The markdown table scripts/bench.ts prints: overall first, then toolkits worst MRR first. */

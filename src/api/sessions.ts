@@ -2,8 +2,7 @@ import { newId } from '../ids.ts';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { callbackUrlField } from '../callback-url.ts';
-import { isNoAuth } from '../catalogue/schema.ts';
-import { toolWire } from './wire/catalogue.ts';
+import { isNoAuth, managedSchemes, toolWire } from './wire/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError } from '../execution/execute.ts';
@@ -90,7 +89,7 @@ export function sessionRoutes(deps: Deps) {
         slug: toolkit.slug,
         enabled: true,
         is_no_auth: isNoAuth(toolkit),
-        composio_managed_auth_schemes: toolkit.auth_schemes.map((s) => s.mode).filter((m) => m !== 'NO_AUTH' && (!m.startsWith('OAUTH') || deps.config.oauthApps[toolkit.slug])),
+        composio_managed_auth_schemes: managedSchemes(toolkit, deps.config.oauthApps),
         meta: { logo: toolkit.logo ?? '', description: toolkit.description },
         connected_account: account
           ? { id: account.id, user_id: account.user_id, status: account.status, created_at: new Date(account.created_at).toISOString(), auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false } }

@@ -1,7 +1,6 @@
 import { newId } from '../ids.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { searchTools } from '../catalogue/search.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
@@ -66,7 +65,7 @@ export function toolRoutes(deps: Deps) {
         .filter(({ tool }) => (!slugs || slugs.includes(tool.slug)) && (!tags || tags.some((t) => tool.tags.includes(t))))
         .filter(({ tool }) => !scopes || (tool.scopes ?? []).some((s) => scopes.includes(s)));
       const search = q.search ?? q.query;
-      if (search) candidates = searchTools(candidates, search);
+      if (search) candidates = deps.catalogue.search.rank(search, { within: candidates });
       const page = pageOf(candidates, q, 20);
       return c.json({ ...page, items: page.items.map(({ toolkit, tool }) => toolWire(toolkit, tool)) });
     })

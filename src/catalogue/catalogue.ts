@@ -1,5 +1,6 @@
 import type { InputValidator } from './input-validator.ts';
 import type { ToolDefinition, ToolkitFile } from './schema.ts';
+import { ToolSearch } from './search.ts';
 
 export interface LoadedToolkit {
   definition: ToolkitFile;
@@ -36,6 +37,13 @@ export class Catalogue {
 
   tool(slug: string): CatalogueTool | undefined {
     return this.toolsBySlug.get(slug.toUpperCase());
+  }
+
+  private toolSearch: ToolSearch | undefined;
+
+  /** The tool search index, built on first use (a process that never searches never pays for it). */
+  get search(): ToolSearch {
+    return (this.toolSearch ??= new ToolSearch(this.toolkits));
   }
 
   get toolCount(): number {

@@ -1,5 +1,9 @@
 import type { ToolkitFile } from './schema.ts';
-import { TEMPLATE, urlPlaceholders } from './url-placeholders.ts';
+import { searchTerms, tokenize } from './search-text.ts';
+import { pathParameters, templateNames, urlPlaceholders } from './url-placeholders.ts';
+import { schemeModule } from '../schemes/registry.ts';
+
+export { pathParameters, templateNames } from './url-placeholders.ts';
 
 /**
  * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
@@ -11,34 +15,13 @@ export interface LintProblem {
   message: string;
 }
 
-const PATH_PARAM = /\{\+?([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Credential names each mode fills in itself; connection fields and scheme fields are added per toolkit. */
-const BUILT_IN_CREDENTIALS: Record<string, string[]> = {
-  OAUTH2: ['access_token'],
-  OAUTH1: ['oauth_token'],
-};
-
-export function pathParameters(path: string): string[] {
-  const withoutTemplates = path.replace(TEMPLATE, '');
-  return [...withoutTemplates.matchAll(PATH_PARAM)].map((m) => m[1]!);
-}
-
-export function templateNames(text: string): string[] {
-  return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
-}
-
 /** Every URL of a toolkit file that takes placeholders, with its path in the file. */
 function toolkitUrls(toolkit: ToolkitFile): Array<[string, string]> {
   const urls: Array<[string, string]> = [['base_url', toolkit.base_url]];
   toolkit.auth_schemes.forEach((scheme, i) => {
     const at = `auth_schemes[${i}]`;
     if ('identity' in scheme && scheme.identity?.base_url) urls.push([`${at}.identity.base_url`, scheme.identity.base_url]);
-    if (scheme.mode === 'OAUTH2') {
-      urls.push([`${at}.authorization_url`, scheme.authorization_url], [`${at}.token_url`, scheme.token_url]);
-      if (scheme.revocation_url) urls.push([`${at}.revocation_url`, scheme.revocation_url]);
-    }
-    if (scheme.mode === 'OAUTH1') urls.push([`${at}.request_token_url`, scheme.request_token_url], [`${at}.authorization_url`, scheme.authorization_url], [`${at}.access_token_url`, scheme.access_token_url]);
+    for (const [key, url] of schemeModule(scheme.mode).urls(scheme)) urls.push([`${at}.${key}`, url]);
   });
   return urls;
 }
@@ -69,18 +52,17 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
   const prefix = `${toolkit.slug.toUpperCase()}_`;
   const connectionNames = (toolkit.connection_fields ?? []).map((f) => f.name);
   const seen = new Set<string>();
-  const tokenFields = new Set(toolkit.auth_schemes.flatMap((s) => (s.mode === 'OAUTH2' || s.mode === 'OAUTH1' ? (s.token_response_fields ?? []) : [])));
-  const userFields = new Set([...connectionNames, ...toolkit.auth_schemes.flatMap((s) => ('fields' in s ? s.fields.map((f) => f.name) : []))]);
+  const tokenFields = new Set(toolkit.auth_schemes.flatMap((s) => schemeModule(s.mode).tokenResponseFields(s)));
+  const userFields = new Set([...connectionNames, ...toolkit.auth_schemes.flatMap((s) => schemeModule(s.mode).connectionFields(s).map((f) => f.name))]);
 
   toolkit.auth_schemes.forEach((scheme, i) => {
-    const known = new Set([...connectionNames, ...(BUILT_IN_CREDENTIALS[scheme.mode] ?? [])]);
-    if ('fields' in scheme) for (const f of scheme.fields) known.add(f.name);
-    if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) known.add(f);
-    if (scheme.mode === 'OAUTH2' || scheme.mode === 'OAUTH1') {
-      for (const f of scheme.token_response_fields ?? []) {
-        // a provider's answer must never overwrite what the user or operator set
-        if (connectionNames.includes(f) || f === 'identity') problems.push({ path: `auth_schemes[${i}].token_response_fields`, message: `${f} is a connection field; a token response may not set it` });
-      }
+    const module = schemeModule(scheme.mode);
+    const responseFields = module.tokenResponseFields(scheme);
+    const known = new Set([...connectionNames, ...module.issuedCredentials, ...responseFields]);
+    for (const f of module.connectionFields(scheme)) known.add(f.name);
+    for (const f of responseFields) {
+      // a provider's answer must never overwrite what the user or operator set
+      if (connectionNames.includes(f) || f === 'identity') problems.push({ path: `auth_schemes[${i}].token_response_fields`, message: `${f} is a connection field; a token response may not set it` });
     }
     const texts: Array<[string, string]> = [];
     if ('inject' in scheme) {
@@ -107,6 +89,8 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
   }
   for (const [path, url] of toolkitUrls(toolkit)) problems.push(...lintUrlPlaceholders(path, url, tokenFields, userFields));
 
+  problems.push(...lintSearchWords(toolkit));
+
   toolkit.tools.forEach((tool, i) => {
     const at = `tools[${i}]`;
     if (!tool.slug.startsWith(prefix)) problems.push({ path: `${at}.slug`, message: `tool slug must start with ${prefix}` });
@@ -126,6 +110,27 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
       for (const name of tool.request[list] ?? []) {
         if (!properties.includes(name)) problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
       }
+    }
+  });
+  return problems;
+}
+
+/**
+ * The search vocabulary: an alias whose every word is a search word (search ignores "g" of "g mail",
+ * and would then take any "mail" for Gmail), and no synonym or example twice in one tool.
+ */
+function lintSearchWords(toolkit: ToolkitFile): LintProblem[] {
+  const problems: LintProblem[] = [];
+  (toolkit.aliases ?? []).forEach((alias, i) => {
+    if (searchTerms(alias).length !== tokenize(alias).length) {
+      problems.push({ path: `aliases[${i}]`, message: `"${alias}" has a word search ignores (a filler word, a single letter or a number)` });
+    }
+  });
+  toolkit.tools.forEach((tool, i) => {
+    for (const list of ['synonyms', 'examples'] as const) {
+      const values = (tool[list] ?? []).map((v) => v.toLowerCase());
+      const twice = values.find((v, k) => values.indexOf(v) !== k);
+      if (twice) problems.push({ path: `tools[${i}].${list}`, message: `"${twice}" is listed twice` });
     }
   });
   return problems;

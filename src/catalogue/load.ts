@@ -4,7 +4,8 @@ import type { ZodError } from 'zod';
 import { newValidatorCompiler, type InputValidator } from './input-validator.ts';
 import { lintToolkit } from './lint.ts';
 import { Catalogue, type LoadedToolkit } from './catalogue.ts';
-import { toolkitSchema } from './schema.ts';
+import { toolkitSchema, type ToolkitFile } from './schema.ts';
+import { searchTerms } from './search-text.ts';
 
 /** A toolkit file that cannot be used. Start-up stops with this message: the file, the path in it, what is wrong. */
 export class CatalogueError extends Error {
@@ -55,11 +56,18 @@ export function loadToolkitFile(file: string, compileInputValidator = newValidat
   return { definition: parsed.data, file, validators };
 }
 
+/** A toolkit's slug, name and aliases as search sees them ("Google Calendar" and "google calendar" are one). */
+function toolkitNames(toolkit: ToolkitFile): string[] {
+  return [...new Set([toolkit.slug, toolkit.name, ...(toolkit.aliases ?? [])].map((n) => searchTerms(n).join(' ')).filter(Boolean))];
+}
+
 /** Loads every `*.json` toolkit file of the given folders, in order; a later folder may not redefine a slug. */
 export function loadCatalogue(dirs: string[]): Catalogue {
   const toolkits: LoadedToolkit[] = [];
   const owner = new Map<string, string>();
   const compile = newValidatorCompiler();
+  // a query naming a toolkit must name one: no alias may be another toolkit's slug, name or alias
+  const nameOwner = new Map<string, string>();
   for (const dir of dirs) {
     for (const file of listToolkitFiles(dir)) {
       const toolkit = loadToolkitFile(file, compile);
@@ -68,6 +76,11 @@ export function loadCatalogue(dirs: string[]): Catalogue {
         const previous = owner.get(slug);
         if (previous) throw new CatalogueError(`${file}: ${slug} is already defined in ${previous}`);
         owner.set(slug, file);
+      }
+      for (const name of toolkitNames(toolkit.definition)) {
+        const previous = nameOwner.get(name);
+        if (previous && previous !== toolkit.definition.slug) throw new CatalogueError(`${file}: the name or alias "${name}" already names toolkit ${previous}`);
+        nameOwner.set(name, toolkit.definition.slug);
       }
       toolkits.push(toolkit);
     }

@@ -97,6 +97,30 @@ const bearerSchema = z.object({ mode: z.literal('BEARER_TOKEN'), ...credentialSc
 const basicSchema = z.object({ mode: z.literal('BASIC'), ...credentialSchemeShape }).strict();
 const noAuthSchema = z.object({ mode: z.literal('NO_AUTH') }).strict();
 
+const googleServiceAccountSchema = z
+  .object({
+    mode: z.literal('GOOGLE_SERVICE_ACCOUNT'),
+    default_scopes: z.array(z.string()).default([]).describe('the scopes the signed assertion asks for, unless the auth config names its own'),
+    inject: injectSchema.describe('`{{access_token}}` is the token the key was exchanged for'),
+    identity: identitySchema.optional(),
+  })
+  .strict()
+  .describe('a service account key (JSON) the user pastes, exchanged for access tokens with a signed JWT (RFC 7523 2.1), as Google service accounts are');
+
+const basicWithJwtSchema = z
+  .object({
+    mode: z.literal('BASIC_WITH_JWT'),
+    login_url: z.string().describe('where the username and password are exchanged for a JWT (POST); `{{placeholders}}` take connection fields'),
+    login_body: z.enum(['json', 'form']).default('json'),
+    username_param: z.string().min(1).default('username'),
+    password_param: z.string().min(1).default('password'),
+    token_path: z.string().min(1).default('access_token').describe('dot path of the JWT in the login answer, e.g. `token` or `data.jwt`'),
+    inject: injectSchema.describe('`{{access_token}}` is the JWT of the last login'),
+    identity: identitySchema.optional(),
+  })
+  .strict()
+  .describe('a username and password exchanged at a login endpoint for a JWT, logged in again when it expires');
+
 export const authSchemeSchema = z.discriminatedUnion('mode', [
   oauth2Schema,
   oauth1Schema,
@@ -104,6 +128,8 @@ export const authSchemeSchema = z.discriminatedUnion('mode', [
   bearerSchema,
   basicSchema,
   noAuthSchema,
+  googleServiceAccountSchema,
+  basicWithJwtSchema,
 ]);
 
 const jsonSchemaObject = z
@@ -128,6 +154,16 @@ export const toolSchema = z
     name: z.string().min(1),
     description: z.string().min(20, 'write a description a model can choose the tool by'),
     tags: z.array(z.string()).default([]),
+    synonyms: z
+      .array(z.string().min(2).max(60))
+      .max(20)
+      .optional()
+      .describe('words and short phrases people use for what this tool does or acts on, beyond its name ("PR", "DM", "bin it"); searched, never shown'),
+    examples: z
+      .array(z.string().min(8).max(160))
+      .max(4)
+      .optional()
+      .describe('requests as a user would phrase them to an assistant, that this tool answers; searched, never shown'),
     scopes: z.array(z.string()).optional(),
     input_parameters: jsonSchemaObject,
     output_parameters: z.record(z.string(), z.unknown()).optional(),
@@ -142,6 +178,11 @@ export const toolkitSchema = z
     name: z.string().min(1),
     description: z.string().min(1),
     logo: z.string().optional(),
+    aliases: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9 .-]*$/, 'aliases are lower case words'))
+      .max(10)
+      .optional()
+      .describe('other names people call the app by ("gh", "sfdc", "gcal"); a query naming one counts as naming the toolkit'),
     categories: z.array(z.string()).optional(),
     docs_url: z.string().optional(),
     base_url: z.string().describe(TEMPLATE_HINT),
@@ -165,8 +206,3 @@ export type AuthScheme = z.infer<typeof authSchemeSchema>;
 export type AuthMode = AuthScheme['mode'];
 export type FieldDefinition = z.infer<typeof fieldSchema>;
 export type InjectRule = z.infer<typeof injectSchema>;
-
-/** A toolkit whose every scheme is NO_AUTH runs without a connected account. */
-export function isNoAuth(toolkit: ToolkitFile): boolean {
-  return toolkit.auth_schemes.every((s) => s.mode === 'NO_AUTH');
-}

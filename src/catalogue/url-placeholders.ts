@@ -25,6 +25,19 @@ export interface UrlPlaceholder {
 export const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 const SCHEME = /^https?:\/\//i;
 
+const PATH_PARAM = /\{\+?([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** The `{param}` (and `{+param}`) tool arguments a request path names, `{{fields}}` left out. */
+export function pathParameters(path: string): string[] {
+  const withoutTemplates = path.replace(TEMPLATE, '');
+  return [...withoutTemplates.matchAll(PATH_PARAM)].map((m) => m[1]!);
+}
+
+/** The `{{names}}` a template fills. */
+export function templateNames(text: string): string[] {
+  return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
+}
+
 function hostRole(host: string, start: number, end: number): string {
   if (host.includes('@')) return 'may not stand in a URL with userinfo';
   if (start === 0 && (end === host.length || host[end] === ':')) return 'may not be the whole host: a connection value could then choose any host';

@@ -5,7 +5,7 @@ import { csrf } from 'hono/csrf';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { beginOAuth1, beginOAuth2, completeCallback, completeWithForm, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
+import { beginRedirect, completeCallback, completeWithForm, isRedirectLink, linkPage, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
 import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
@@ -40,7 +40,6 @@ function redirectSource(template: string): string {
   return /^[^*]*:\/\/(\*\.)?[^*]*$/.test(source) ? source : scheme!;
 }
 
-const REDIRECT_MODES = new Set(['OAUTH2', 'OAUTH1']);
 const flowCookie = (linkId: string) => `lk_flow_${linkId}`;
 
 /**
@@ -68,19 +67,19 @@ export function connectRouter(deps: Deps) {
     const existing = getCookie(c, 'lk_csrf');
     const csrfToken = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
     setCookie(c, 'lk_csrf', csrfToken, { path: `/link/${c.req.param('token')}`, httpOnly: true, sameSite: 'Strict', secure, maxAge: 900 });
-    const scheme = open.toolkit.auth_schemes.find((s) => s.mode === open.account.auth_scheme);
-    const oauth = REDIRECT_MODES.has(open.account.auth_scheme);
-    const fields = [...(oauth ? missingConnectionFields(open) : (open.toolkit.connection_fields ?? [])), ...(!oauth && scheme && 'fields' in scheme ? scheme.fields : [])];
+    const page = linkPage(open);
+    const oauth = page.redirect;
+    const fields = page.fields;
     const intro = oauth
       ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
       : `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`;
     // the answer to this form redirects to the provider (OAuth) or to the app's callback_url
-    const targets = [...(oauth && scheme && 'authorization_url' in scheme ? [redirectSource(scheme.authorization_url)] : []), ...(open.link.callback_url ? [new URL(open.link.callback_url).origin] : [])];
+    const targets = [...(page.redirectTo ? [redirectSource(page.redirectTo)] : []), ...(open.link.callback_url ? [new URL(open.link.callback_url).origin] : [])];
     return render(c, status, credentialsForm(branding, { toolkitName: open.toolkit.name, action: `/link/${c.req.param('token')}`, csrfToken, fields: fields.map((field) => ({ field })), error, intro }), targets);
   };
 
   const redirectToProvider = async (c: Context<AppEnv>, open: OpenLink) => {
-    const { url, browserNonce } = open.account.auth_scheme === 'OAUTH1' ? await beginOAuth1(deps, open) : await beginOAuth2(deps, open);
+    const { url, browserNonce } = await beginRedirect(deps, open);
     setCookie(c, flowCookie(open.link.id), browserNonce, { path: '/api/v3/toolkits/auth/callback', httpOnly: true, sameSite: 'Lax', secure, maxAge: 900 });
     return c.redirect(url.href, 302);
   };
@@ -89,7 +88,7 @@ export function connectRouter(deps: Deps) {
     c.header('Cache-Control', 'no-store');
     const open = await openLink(deps, c.req.param('token'));
     if (typeof open === 'string') return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
-    if (REDIRECT_MODES.has(open.account.auth_scheme)) {
+    if (isRedirectLink(open)) {
       if (missingConnectionFields(open).length > 0) return showForm(c, open, 200);
       try {
         return await redirectToProvider(c, open);
@@ -115,10 +114,10 @@ export function connectRouter(deps: Deps) {
         return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
       }
       try {
-        if (REDIRECT_MODES.has(open.account.auth_scheme)) return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
+        if (isRedirectLink(open)) return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
         return finish(c, await completeWithForm(deps, open, form));
       } catch (error) {
-        if (error instanceof AppError && error.code === 'VALIDATION_FAILED') return showForm(c, open, 400, error.message);
+        if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'CREDENTIALS_REJECTED')) return showForm(c, open, 400, error.message);
         throw error;
       }
     },

@@ -1,18 +1,10 @@
-import { pathParameters } from '../catalogue/lint.ts';
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
-import type { ToolConnection } from './connection.ts';
-import { injectCredential, templateValues } from './inject-auth.ts';
+import { templateValues, type ToolConnection } from './connection.ts';
+import type { FormFields, PreparedRequest } from './prepared-request.ts';
 import { fillBaseUrl, fillTemplate, segmentProblem, TemplateError } from './templates.ts';
-import { TEMPLATE } from '../catalogue/url-placeholders.ts';
+import { pathParameters, TEMPLATE } from '../catalogue/url-placeholders.ts';
 
-export interface PreparedRequest {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body?: string;
-  /** every credential value put on the request, in the form it was put there (see `masking.ts`) */
-  injected?: string[];
-}
+export type { PreparedRequest } from './prepared-request.ts';
 
 type Args = Record<string, unknown>;
 
@@ -96,7 +88,7 @@ export function routeArguments(tool: ToolDefinition) {
 
 /**
  * Builds the upstream request for one tool call: base URL and path filled, arguments routed, the
- * toolkit's headers set, and the connection's credential injected as its scheme says (signed, for OAuth1).
+ * toolkit's headers set, and the connection's credential injected as its scheme says (`connection.inject`).
  * Arguments must already be validated against the tool's input schema.
  */
 export function buildToolRequest(
@@ -119,7 +111,7 @@ export function buildToolRequest(
   const request: PreparedRequest = { method: tool.request.method, url, headers };
 
   const bodyArgs = routes.body.filter((n) => args[n] !== undefined);
-  let form: Record<string, string | string[]> | undefined;
+  let form: FormFields | undefined;
   if (routes.bodyMode === 'json' && bodyArgs.length > 0) {
     request.body = JSON.stringify(Object.fromEntries(bodyArgs.map((n) => [n, args[n]])));
     headers['Content-Type'] = 'application/json';
@@ -132,6 +124,6 @@ export function buildToolRequest(
     for (const [k, v] of params) form[k] = form[k] === undefined ? v : ([] as string[]).concat(form[k]!, v);
   }
 
-  injectCredential(toolkit, connection, request, form);
+  connection.inject(toolkit, request, form);
   return request;
 }

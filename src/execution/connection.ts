@@ -1,9 +1,16 @@
-import type { AuthMode } from '../catalogue/schema.ts';
+import type { AuthMode, ToolkitFile } from '../catalogue/schema.ts';
+import type { FormFields, PreparedRequest } from './prepared-request.ts';
+
+/**
+ * Puts a connection's credential on a finished request, as its auth scheme says. The schemes layer
+ * (`src/schemes/`) supplies it: the engine does not know any scheme, so it never imports them.
+ */
+export type CredentialInjector = (toolkit: ToolkitFile, request: PreparedRequest, form?: FormFields) => void;
 
 /**
  * What the engine needs of a connected account to run a tool: its scheme, its secrets, its
- * non-secret connection fields. Built by the account service from the opened vault value; the engine
- * never reads storage.
+ * non-secret connection fields, and how its credential goes on a request. Built by the account
+ * service from the opened vault value (through `schemes/registry.ts`); the engine never reads storage.
  */
 export interface ToolConnection {
   mode: AuthMode;
@@ -13,9 +20,13 @@ export interface ToolConnection {
   connectionData: Record<string, string>;
   /** OAuth 1.0a consumer, from the auth config */
   consumer?: { key: string; secret: string };
+  inject: CredentialInjector;
 }
 
-export const NO_AUTH_CONNECTION: ToolConnection = { mode: 'NO_AUTH', credentials: {}, connectionData: {} };
+/** The values `{{placeholders}}` may take: connection fields first, credentials over them. */
+export function templateValues(connection: Pick<ToolConnection, 'credentials' | 'connectionData'>): Record<string, string> {
+  return { ...connection.connectionData, ...connection.credentials };
+}
 
 /** The values secrets could show up as in an upstream answer, to scrub them before they reach a client. */
 export function secretValues(connection: ToolConnection): string[] {

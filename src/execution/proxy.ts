@@ -1,7 +1,6 @@
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { PreparedRequest } from './build-request.ts';
-import type { ToolConnection } from './connection.ts';
-import { injectCredential, templateValues } from './inject-auth.ts';
+import { templateValues, type ToolConnection } from './connection.ts';
 import { fillBaseUrl, TemplateError } from './templates.ts';
 
 export interface ProxyInput {
@@ -33,6 +32,6 @@ export function buildProxyRequest(toolkit: ToolkitFile, connection: ToolConnecti
     request.body = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
     headers['Content-Type'] ??= 'application/json';
   }
-  injectCredential(toolkit, connection, request);
+  connection.inject(toolkit, request);
   return request;
 }

@@ -1,16 +1,18 @@
 import { CacheSlot, type Deps } from '../deps.ts';
 import { newId } from '../ids.ts';
-import { OAuthFlowError, refreshTokens } from '../oauth/client.ts';
+import { OAuthFlowError } from '../oauth/client.ts';
+import { canRefresh, schemeFor, schemeModule } from '../schemes/registry.ts';
 import { connectionDataOf, credentialsOf, sealCredentials } from '../services/account-state.ts';
-import { oauthClientFor, toolkitOf } from '../services/auth-configs.ts';
-import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from '../services/oauth-endpoints.ts';
+import { schemeContext, toolkitOf } from '../services/auth-configs.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { refreshRepo } from '../../storage/repos/refresh.ts';
 import { emitAccountEvent } from '../webhooks/events.ts';
 
+export { expiryOf } from '../schemes/oauth2.ts';
+
 /**
- * Refreshing one account's OAuth2 tokens, safely under concurrency:
+ * Refreshing one account's credential (OAuth2 tokens, or whatever its scheme renews), safely under concurrency:
  * 1. single-flight inside the process (callers of one account share one promise);
  * 2. a lease row in the database, so two processes never refresh one account at once;
  * 3. after taking the lease, the row is read again: if another process already refreshed, done;
@@ -41,7 +43,7 @@ export type RefreshOutcome = 'refreshed' | 'fresh' | 'expired' | 'backoff' | 'no
 const IN_FLIGHT = new CacheSlot('refreshes in flight', () => new Map<string, Promise<RefreshOutcome>>());
 
 export function needsRefresh(deps: Deps, account: ConnectedAccountRow): boolean {
-  return account.auth_scheme === 'OAUTH2' && account.status === 'ACTIVE' && account.expires_at !== null && account.expires_at - deps.config.refresh.marginMs <= deps.clock.now();
+  return canRefresh(account.auth_scheme) && account.status === 'ACTIVE' && account.expires_at !== null && account.expires_at - deps.config.refresh.marginMs <= deps.clock.now();
 }
 
 export function refreshAccount(deps: Deps, accountId: string, options: { force?: boolean } = {}): Promise<RefreshOutcome> {
@@ -70,7 +72,7 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
   }
   try {
     const account = await accounts.findById(accountId);
-    if (!account || account.status !== 'ACTIVE' || account.auth_scheme !== 'OAUTH2') {
+    if (!account || account.status !== 'ACTIVE' || !canRefresh(account.auth_scheme)) {
       await leases.releaseLease(accountId, holderOf(deps));
       return 'not_refreshable';
     }
@@ -98,26 +100,22 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
   const leases = refreshRepo(deps.db);
   const credentials = credentialsOf(deps, account);
   const toolkit = toolkitOf(deps, account.toolkit_slug);
-  const scheme = oauth2Scheme(toolkit);
+  const module = schemeModule(account.auth_scheme);
   const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
   const now = deps.clock.now();
-  if (!credentials.refresh_token || !scheme || !config) {
-    await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN);
-    return 'expired';
-  }
   try {
-    const tokens = await refreshTokens(oauth2Endpoints(deps, scheme, connectionDataOf(account)), oauthClientFor(deps, config, toolkit), credentials.refresh_token, oauthCallOptions(deps), scheme.token_params);
-    const next: Record<string, string> = { ...credentials, access_token: tokens.access_token, token_type: tokens.token_type };
-    if (tokens.refresh_token) next.refresh_token = tokens.refresh_token; // rotated: stored with the new access token, atomically
-    if (tokens.scope) next.scope = tokens.scope;
-    const expiresAt = expiryOf(tokens.expires_in, tokens.extra.expires_at, deps.clock.now());
+    const grant = config && schemeFor(toolkit, account.auth_scheme) ? await module.refresh!(schemeContext(deps, config, toolkit, connectionDataOf(account), account.id), credentials) : null;
+    if (!grant) {
+      await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN);
+      return 'expired';
+    }
     await leases.finish(account.id, holderOf(deps), {
-      credentials_sealed: sealCredentials(deps, account.id, next),
-      expires_at: expiresAt,
+      credentials_sealed: sealCredentials(deps, account.id, grant.credentials),
+      expires_at: grant.expiresAt,
       ...cleanRefreshState(deps.clock.now()),
       updated_at: deps.clock.now(),
     });
-    deps.log.info({ connected_account_id: account.id, rotated: Boolean(tokens.refresh_token) }, 'tokens refreshed');
+    deps.log.info({ connected_account_id: account.id, rotated: Boolean(grant.credentials.refresh_token && grant.credentials.refresh_token !== credentials.refresh_token) }, 'tokens refreshed');
     return 'refreshed';
   } catch (error) {
     const failure = error instanceof OAuthFlowError ? error : new OAuthFlowError('server_error', 'unexpected refresh failure');
@@ -137,14 +135,6 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
     await leases.finish(account.id, holderOf(deps), { refresh_failures: failures, refresh_failing_since: since, next_refresh_at: now + cooldown });
     return 'backoff';
   }
-}
-
-/** `expires_in` (seconds), or an absolute `expires_at` (seconds or ms), or neither (unknown: null). */
-export function expiryOf(expiresIn: number | undefined, expiresAt: unknown, now: number): number | null {
-  if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0) return now + expiresIn * 1000;
-  const absolute = typeof expiresAt === 'string' ? Number(expiresAt) || Date.parse(expiresAt) : typeof expiresAt === 'number' ? expiresAt : NaN;
-  if (Number.isFinite(absolute) && absolute > 0) return absolute < 1e12 ? absolute * 1000 : absolute;
-  return null;
 }
 
 async function expire(deps: Deps, account: ConnectedAccountRow, reason: string): Promise<void> {

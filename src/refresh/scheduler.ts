@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { refreshRepo } from '../../storage/repos/refresh.ts';
+import { refreshableModes } from '../schemes/registry.ts';
 import { refreshAccount } from './refresh-account.ts';
 
 const PAGE = 200;
@@ -15,7 +16,7 @@ export async function refreshDue(deps: Deps): Promise<number> {
   let afterId = '';
   let count = 0;
   for (;;) {
-    const ids = await repo.listDue(now, now + 2 * deps.config.refresh.marginMs, now - deps.config.refresh.idleMs, afterId, PAGE);
+    const ids = await repo.listDue(refreshableModes(), now, now + 2 * deps.config.refresh.marginMs, now - deps.config.refresh.idleMs, afterId, PAGE);
     if (ids.length === 0) break;
     for (let i = 0; i < ids.length; i += CONCURRENCY) {
       await Promise.all(

@@ -1,14 +1,11 @@
 import type { ToolkitFile } from '../catalogue/schema.ts';
+import { atDotPath } from '../dot-path.ts';
 import type { Deps } from '../deps.ts';
 import type { PreparedRequest } from '../execution/build-request.ts';
-import type { ToolConnection } from '../execution/connection.ts';
-import { injectCredential, schemeFor, templateValues } from '../execution/inject-auth.ts';
+import { templateValues, type ToolConnection } from '../execution/connection.ts';
+import { schemeFor } from '../schemes/registry.ts';
 import { sendUpstream } from '../execution/send.ts';
 import { fillBaseUrl } from '../execution/templates.ts';
-
-function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
-}
 
 export type IdentityResult = { ok: true; identity: string | undefined } | { ok: false; status?: number };
 
@@ -28,10 +25,10 @@ export async function fetchIdentity(deps: Deps, toolkit: ToolkitFile, connection
       url: new URL(base.href.replace(/\/+$/, '') + identity.path),
       headers: { Accept: 'application/json', ...toolkit.headers },
     };
-    injectCredential(toolkit, connection, request);
+    connection.inject(toolkit, request);
     const response = await sendUpstream(deps.exchange, request, { timeoutMs: Math.min(deps.config.toolTimeoutMs, 10_000), maxResponseBytes: 256 * 1024 });
     if (response.status < 200 || response.status >= 300) return { ok: false, status: response.status };
-    const value = pick(JSON.parse(response.text), identity.field);
+    const value = atDotPath(JSON.parse(response.text), identity.field);
     return { ok: true, identity: value === undefined || value === null ? undefined : String(value).slice(0, 256) };
   } catch {
     return { ok: false };

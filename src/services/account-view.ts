@@ -3,6 +3,7 @@ import { maskSecret } from '../ids.ts';
 import type { AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import type { ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { connectionDataOf, credentialsOf } from './account-state.ts';
+import { isSecretCredential } from '../schemes/registry.ts';
 
 /**
  * A connected account as a front end may show it (REST answers, webhook events): credentials opened
@@ -20,7 +21,7 @@ export interface AccountView {
   alias: string | null;
   disabled: boolean;
   connectionData: Record<string, string>;
-  /** every credential masked (`••••9f3a`) except token_type and scope, which are not secret */
+  /** every secret credential masked (`••••9f3a`); what the auth mode says is not secret (token_type, scope) as is */
   maskedCredentials: Record<string, string>;
   expiresAt: number | null;
   createdAt: number;
@@ -30,10 +31,8 @@ export interface AccountView {
   redirectUrl: string | null;
 }
 
-const NOT_SECRET = ['token_type', 'scope'];
-
 export function accountView(deps: Deps, row: ConnectedAccountRow, config: AuthConfigRow | undefined, redirectUrl: string | null = null): AccountView {
-  const masked = Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, NOT_SECRET.includes(k) ? v : maskSecret(v)]);
+  const masked = Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, isSecretCredential(row.auth_scheme, k) ? maskSecret(v) : v]);
   return {
     id: row.id,
     userId: row.user_id,

@@ -2,11 +2,11 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { OAuth2Client } from '../oauth/client.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
-import { oauth2Scheme } from './oauth-endpoints.ts';
+import { schemeFor, schemeModule } from '../schemes/registry.ts';
+import type { AppClient, SchemeContext } from '../schemes/scheme.ts';
 
 const CREDENTIALS_COLUMN = SEALED_COLUMNS[0];
 
@@ -32,8 +32,6 @@ export interface AuthConfigInput {
   toolAccessConfig?: AuthConfigSettings['tool_access_config'];
   isEnabledForToolRouter?: boolean;
 }
-
-const OAUTH_MODES = new Set(['OAUTH2', 'OAUTH1']);
 
 export function settingsOf(row: AuthConfigRow): AuthConfigSettings {
   return JSON.parse(row.settings) as AuthConfigSettings;
@@ -75,7 +73,7 @@ function chooseScheme(toolkit: ToolkitFile, requested: string | undefined, type:
   }
   // managed: the first scheme this server can serve without the app's own credentials
   if (type === 'use_composio_managed_auth') {
-    const served = modes.find((m) => !OAUTH_MODES.has(m) || deps.config.oauthApps[toolkit.slug]);
+    const served = modes.find((m) => !schemeModule(m).usesAppClient || deps.config.oauthApps[toolkit.slug]);
     if (served) return served;
   }
   return modes[0]!;
@@ -99,7 +97,7 @@ export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Prom
     is_enabled_for_tool_router: input.isEnabledForToolRouter,
   };
   const secrets: AuthConfigSecrets = {};
-  if (OAUTH_MODES.has(scheme)) {
+  if (schemeModule(scheme).usesAppClient) {
     if (managed) {
       if (!deps.config.oauthApps[toolkit.slug]) throw operatorAppError(toolkit);
     } else {
@@ -198,16 +196,28 @@ export async function ensureDefaultAuthConfig(deps: Deps, toolkitSlug: string): 
   return createAuthConfig(deps, { toolkitSlug: toolkit.slug, type: 'use_composio_managed_auth' });
 }
 
-/** The OAuth client an auth config acts as: the operator's app for managed configs, the app's own otherwise. */
-export function oauthClientFor(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile): OAuth2Client & { scopes: string[]; redirectUri?: string } {
-  const settings = settingsOf(row);
-  const scheme = oauth2Scheme(toolkit);
-  const tokenEndpointAuth = scheme?.token_endpoint_auth ?? 'client_secret_post';
-  const scopes = settings.scopes ?? scheme?.default_scopes ?? [];
+/** The app client an auth config acts as: the operator's app for managed configs, the app's own otherwise. */
+export function appClientFor(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile): AppClient {
   if (row.is_composio_managed) {
     const app = deps.config.oauthApps[toolkit.slug];
     if (!app) throw operatorAppError(toolkit);
-    return { clientId: app.clientId, clientSecret: app.clientSecret, tokenEndpointAuth, scopes };
+    return { clientId: app.clientId, clientSecret: app.clientSecret };
   }
-  return { clientId: settings.client_id ?? '', clientSecret: secretsOf(deps, row).client_secret ?? '', tokenEndpointAuth, scopes, redirectUri: settings.oauth_redirect_uri };
+  const settings = settingsOf(row);
+  return { clientId: settings.client_id ?? '', clientSecret: secretsOf(deps, row).client_secret ?? '', redirectUri: settings.oauth_redirect_uri };
+}
+
+/** What a scheme's network steps need for one connection through an auth config (see `schemes/scheme.ts`). */
+export function schemeContext(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile, connectionData: Record<string, string>, accountId?: string): SchemeContext {
+  const definition = schemeFor(toolkit, row.auth_scheme);
+  if (!definition) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Toolkit ${toolkit.slug} no longer offers ${row.auth_scheme}.` });
+  return {
+    deps,
+    toolkit,
+    definition,
+    accountId,
+    connectionData,
+    scopes: settingsOf(row).scopes ?? schemeModule(row.auth_scheme).defaultScopes(definition),
+    client: () => appClientFor(deps, row, toolkit),
+  };
 }

@@ -1,21 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ToolkitFile } from '../catalogue/schema.ts';
+import type { FieldDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, newSecret } from '../ids.ts';
 import { addressPolicy } from '../execution/address-policy.ts';
-import { fillBaseUrl } from '../execution/templates.ts';
-import { exchangeCode, OAuthFlowError, startAuthorization } from '../oauth/client.ts';
-import { accessToken, requestToken } from '../oauth/oauth1-flow.ts';
-import { tokenResponseData } from '../oauth/token-fields.ts';
+import { OAuthFlowError } from '../oauth/client.ts';
+import { isRedirectMode, schemeFor, schemeModule } from '../schemes/registry.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
 import { connectionDataOf, LINKABLE_STATUSES, STATUS_REASONS } from './account-state.ts';
-import { oauthClientFor, toolkitOf } from './auth-configs.ts';
-import { activateAccount, failAccount, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
-import { callbackUrl, oauth1Scheme, oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
+import { schemeContext, toolkitOf } from './auth-configs.ts';
+import { activateAccount, failAccount, formGrant, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
+import { callbackUrl } from './oauth-endpoints.ts';
 
 /**
  * The hosted Connect Link flow: a link token opens a page; OAuth goes to the provider with PKCE S256
@@ -35,9 +33,11 @@ export interface OpenLink {
   toolkit: ToolkitFile;
 }
 
-type FlowState =
-  | { kind: 'oauth2'; code_verifier: string | null; redirect_uri: string; browser_hash: string }
-  | { kind: 'oauth1'; request_token_secret: string; browser_hash: string };
+/** Sealed with the link between the redirect and the callback: the scheme's own state, and the browser's nonce hash. */
+interface FlowState {
+  flow: Record<string, unknown>;
+  browser_hash: string;
+}
 
 export type FlowOutcome =
   | { status: 'success'; account: ConnectedAccountRow; toolkit: ToolkitFile; redirectTo: string | null }
@@ -71,6 +71,20 @@ export function missingConnectionFields(open: OpenLink) {
   return (open.toolkit.connection_fields ?? []).filter((f) => f.required && !data[f.name]);
 }
 
+/**
+ * What the Connect page shows for a link: a redirect mode asks only for missing connection fields and
+ * then goes to the provider (`redirectTo`, the URL template, for the page's CSP); a form mode asks for
+ * the connection fields and the scheme's own.
+ */
+export function linkPage(open: OpenLink): { redirect: boolean; fields: FieldDefinition[]; redirectTo?: string } {
+  const module = schemeModule(open.account.auth_scheme);
+  const scheme = schemeFor(open.toolkit, open.account.auth_scheme);
+  if (module.connectBy === 'redirect') return { redirect: true, fields: missingConnectionFields(open), redirectTo: scheme && module.authorizationUrl?.(scheme) };
+  return { redirect: false, fields: [...(open.toolkit.connection_fields ?? []), ...(scheme ? module.connectionFields(scheme) : [])] };
+}
+
+export const isRedirectLink = (open: OpenLink) => isRedirectMode(open.account.auth_scheme);
+
 /** Stores connection fields typed on the page (OAuth toolkits that need a subdomain before redirecting). */
 export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<OpenLink> {
   const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
@@ -81,24 +95,19 @@ export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Rec
 }
 
 /**
- * Starts OAuth2 for a link: a fresh state (its hash replaces any earlier one, so only the newest
- * redirect can complete), a PKCE verifier sealed with the link, and a browser nonce for the cookie.
+ * Starts a redirect flow for a link (OAuth2, OAuth 1.0a: the scheme decides): the value the provider
+ * echoes back is held by hash (a new one replaces any earlier, so only the newest redirect can
+ * complete), the scheme's flow state sealed with the link, and a browser nonce for the cookie.
  */
-export async function beginOAuth2(deps: Deps, open: OpenLink): Promise<{ url: URL; browserNonce: string }> {
-  const scheme = oauth2Scheme(open.toolkit);
-  if (!scheme || open.account.auth_scheme !== 'OAUTH2') throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not an OAuth2 connection.' });
-  const client = oauthClientFor(deps, open.config, open.toolkit);
-  const endpoints = oauth2Endpoints(deps, scheme, connectionDataOf(open.account));
-  const redirectUri = client.redirectUri ?? callbackUrl(deps);
-  const start = await startAuthorization(endpoints, client, {
-    redirectUri,
-    scopes: client.scopes,
-    scopeSeparator: scheme.scope_separator,
-    pkce: scheme.pkce,
-    extraParams: scheme.authorization_params,
-  });
+export async function beginRedirect(deps: Deps, open: OpenLink): Promise<{ url: URL; browserNonce: string }> {
+  const module = schemeModule(open.account.auth_scheme);
+  if (!module.begin || !schemeFor(open.toolkit, open.account.auth_scheme)) {
+    throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not a sign-in at the provider.' });
+  }
+  const context = schemeContext(deps, open.config, open.toolkit, connectionDataOf(open.account), open.account.id);
+  const start = await module.begin(context, context.client().redirectUri ?? callbackUrl(deps));
   const browserNonce = newSecret('lkb');
-  const flow: FlowState = { kind: 'oauth2', code_verifier: start.codeVerifier, redirect_uri: redirectUri, browser_hash: hashSecret(browserNonce) };
+  const flow: FlowState = { flow: start.flow, browser_hash: hashSecret(browserNonce) };
   await connectLinksRepo(deps.db).update(open.link.id, {
     state_hash: hashSecret(start.state),
     flow_sealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
@@ -168,91 +177,32 @@ export async function completeCallback(deps: Deps, callback: URL, browserNonceFo
   const taken = await takeLink(deps, state, browserNonceFor);
   if (typeof taken === 'string') return taken;
   try {
-    const active = taken.flow.kind === 'oauth2' ? await finishOAuth2(deps, taken, callback, state!) : await finishOAuth1(deps, taken, callback);
+    const active = await finishRedirect(deps, taken, callback, state!);
     return { status: 'success', account: active, toolkit: taken.toolkit, redirectTo: appCallbackUrl(taken.link, 'success') };
   } catch (error) {
     return failed(deps, taken, error);
   }
 }
 
-async function finishOAuth2(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectedAccountRow> {
-  const flow = taken.flow as Extract<FlowState, { kind: 'oauth2' }>;
-  const scheme = oauth2Scheme(taken.toolkit)!;
+/** The provider's answer, exchanged by the account's scheme; the account turns ACTIVE with what it yields. */
+async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectedAccountRow> {
   const connectionData = connectionDataOf(taken.account);
-  const tokens = await exchangeCode(
-    oauth2Endpoints(deps, scheme, connectionData),
-    oauthClientFor(deps, taken.config, taken.toolkit),
-    { callbackUrl: callback, expectedState: state, codeVerifier: flow.code_verifier, redirectUri: flow.redirect_uri, tokenParams: scheme.token_params },
-    oauthCallOptions(deps),
-  );
-  const credentials: Record<string, string> = { access_token: tokens.access_token, token_type: tokens.token_type };
-  if (tokens.refresh_token) credentials.refresh_token = tokens.refresh_token;
-  if (tokens.scope) credentials.scope = tokens.scope;
-  if (tokens.id_token) credentials.id_token = tokens.id_token;
-  Object.assign(connectionData, fromTokenResponse(taken.toolkit, scheme.token_response_fields, tokens.extra));
-  const expiresAt = tokens.expires_in !== undefined ? deps.clock.now() + tokens.expires_in * 1000 : null;
-  return activateAccount(deps, taken.account, credentials, connectionData, expiresAt);
+  const module = schemeModule(taken.account.auth_scheme);
+  if (!module.complete) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not a sign-in at the provider.' });
+  const grant = await module.complete(schemeContext(deps, taken.config, taken.toolkit, connectionData, taken.account.id), callback, state, taken.flow.flow);
+  return activateAccount(deps, taken.account, grant.credentials, { ...connectionData, ...grant.connectionData }, grant.expiresAt);
 }
 
-/** What a token response may add to the connection: its declared fields, never a user's or operator's field. */
-function fromTokenResponse(toolkit: ToolkitFile, declared: string[] | undefined, response: Record<string, unknown>): Record<string, string> {
-  const protectedNames = new Set(['identity', ...(toolkit.connection_fields ?? []).map((f) => f.name)]);
-  return tokenResponseData(declared ?? [], protectedNames, response);
-}
-
-async function finishOAuth1(deps: Deps, taken: TakenLink, callback: URL): Promise<ConnectedAccountRow> {
-  const flow = taken.flow as Extract<FlowState, { kind: 'oauth1' }>;
-  const scheme = oauth1Scheme(taken.toolkit)!;
-  const verifier = callback.searchParams.get('oauth_verifier');
-  if (!verifier) throw new OAuthFlowError(callback.searchParams.get('denied') ? 'access_denied' : 'invalid_request', 'the provider sent no oauth_verifier');
-  const connectionData = connectionDataOf(taken.account);
-  const client = oauthClientFor(deps, taken.config, taken.toolkit);
-  const tokens = await accessToken(
-    deps.fetch,
-    fillBaseUrl(scheme.access_token_url, connectionData, deps.config.allowInsecureLoopback).href,
-    { key: client.clientId, secret: client.clientSecret },
-    { token: callback.searchParams.get('oauth_token')!, secret: flow.request_token_secret },
-    verifier,
-  );
-  Object.assign(connectionData, fromTokenResponse(taken.toolkit, scheme.token_response_fields, tokens.extra));
-  return activateAccount(deps, taken.account, { oauth_token: tokens.oauth_token, oauth_token_secret: tokens.oauth_token_secret }, connectionData, null);
-}
-
-/** Starts OAuth 1.0a: a request token carrying our callback; its hash is the link's state. */
-export async function beginOAuth1(deps: Deps, open: OpenLink): Promise<{ url: URL; browserNonce: string }> {
-  const scheme = oauth1Scheme(open.toolkit);
-  if (!scheme) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not an OAuth 1.0a connection.' });
-  const client = oauthClientFor(deps, open.config, open.toolkit);
-  const data = connectionDataOf(open.account);
-  const allow = deps.config.allowInsecureLoopback;
-  let tokens;
-  try {
-    tokens = await requestToken(deps.fetch, fillBaseUrl(scheme.request_token_url, data, allow).href, { key: client.clientId, secret: client.clientSecret }, client.redirectUri ?? callbackUrl(deps));
-  } catch (error) {
-    if (error instanceof OAuthFlowError) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `${open.toolkit.name} refused to start the sign-in: ${error.message}` });
-    throw error;
-  }
-  const browserNonce = newSecret('lkb');
-  const flow: FlowState = { kind: 'oauth1', request_token_secret: tokens.oauth_token_secret, browser_hash: hashSecret(browserNonce) };
-  await connectLinksRepo(deps.db).update(open.link.id, {
-    state_hash: hashSecret(tokens.oauth_token),
-    flow_sealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
-  });
-  const url = fillBaseUrl(scheme.authorization_url, data, allow);
-  url.searchParams.set('oauth_token', tokens.oauth_token);
-  for (const [k, v] of Object.entries(scheme.authorization_params ?? {})) url.searchParams.set(k, v);
-  return { url, browserNonce };
-}
-
-/** A credentials form (API key, bearer token, basic) submitted: validate, take the link once, activate. */
+/** A credentials form (API key, token, password, a key file) submitted: validate, take the link once, activate. */
 export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<FlowOutcome> {
   const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !connectionData[f.name]);
   if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
-  const credentials = validateCredentialFields(open.toolkit, open.account.auth_scheme, form);
+  // a key or password the provider refuses is answered before the link is used, so the user can retry
+  const grant = await formGrant(deps, open.config, open.toolkit, validateCredentialFields(open.toolkit, open.account.auth_scheme, form), connectionData);
   if (!(await connectLinksRepo(deps.db).consume(open.link.id, deps.clock.now()))) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link was already used.' });
   }
-  const active = await activateAccount(deps, open.account, credentials, connectionData, null);
+  const active = await activateAccount(deps, open.account, grant.credentials, connectionData, grant.expiresAt);
   return { status: 'success', account: active, toolkit: open.toolkit, redirectTo: appCallbackUrl(open.link, 'success') };
 }

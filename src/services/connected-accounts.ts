@@ -7,7 +7,6 @@ import { addressPolicy, urlRefusal, type AddressPolicy } from '../execution/addr
 import { DNS_LABEL, HOST_SAFE } from '../execution/templates.ts';
 import { hostLabelFields } from '../catalogue/lint.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
-import { revokeToken } from '../oauth/client.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
@@ -26,11 +25,11 @@ import {
   withAbandonedExpired,
   type Credentials,
 } from './account-state.ts';
-import { getAuthConfig, oauthClientFor, toolkitOf } from './auth-configs.ts';
-import { oauth2Endpoints, oauth2Scheme, oauthCallOptions } from './oauth-endpoints.ts';
+import { appClientFor, getAuthConfig, schemeContext, toolkitOf } from './auth-configs.ts';
+import { bindConnection, connectsBy, schemeFor, schemeModule } from '../schemes/registry.ts';
+import { CredentialRejected, type Grant } from '../schemes/scheme.ts';
 
 const LINK_TOKEN_COLUMN = SEALED_COLUMNS[2];
-const REDIRECT_MODES = new Set(['OAUTH2', 'OAUTH1']);
 
 export interface LinkRequest {
   authConfigId: string;
@@ -161,11 +160,11 @@ export async function createLink(deps: Deps, request: LinkRequest): Promise<Crea
 
 /** Checks the secret fields a scheme asks for; returns only the scheme's own fields. */
 export function validateCredentialFields(toolkit: ToolkitFile, mode: string, given: Record<string, unknown>): Credentials {
-  const scheme = toolkit.auth_schemes.find((s) => s.mode === mode);
-  if (!scheme || !('fields' in scheme)) return {};
+  const scheme = schemeFor(toolkit, mode);
+  if (!scheme) return {};
   const out: Credentials = {};
   const errors = [];
-  for (const field of scheme.fields) {
+  for (const field of schemeModule(mode).connectionFields(scheme)) {
     const value = given[field.name];
     const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
     if (text === '') {
@@ -184,16 +183,16 @@ export function validateCredentialFields(toolkit: ToolkitFile, mode: string, giv
 
 /** The engine's view of an account: its opened secrets and connection fields (and OAuth1 consumer). */
 export function toolConnection(deps: Deps, account: ConnectedAccountRow, config: AuthConfigRow, toolkit: ToolkitFile): ToolConnection {
-  const connection: ToolConnection = {
+  const connection: Omit<ToolConnection, 'inject'> = {
     mode: account.auth_scheme as ToolConnection['mode'],
     credentials: credentialsOf(deps, account),
     connectionData: connectionDataOf(account),
   };
-  if (account.auth_scheme === 'OAUTH1') {
-    const client = oauthClientFor(deps, config, toolkit);
+  if (schemeModule(account.auth_scheme).signsWithClient) {
+    const client = appClientFor(deps, config, toolkit);
     connection.consumer = { key: client.clientId, secret: client.clientSecret };
   }
-  return connection;
+  return bindConnection(connection);
 }
 
 /**
@@ -242,6 +241,21 @@ export async function failAccount(deps: Deps, accountId: string, reason: string)
   );
 }
 
+/**
+ * What the user typed, as it is stored: modes that trade it for a token (a signed assertion, a login)
+ * do so first, so a refused key or password is answered at once and never stored.
+ */
+export async function formGrant(deps: Deps, config: AuthConfigRow, toolkit: ToolkitFile, given: Credentials, connectionData: Record<string, string>): Promise<Grant> {
+  const module = schemeModule(config.auth_scheme);
+  if (!module.exchange) return { credentials: given, expiresAt: null };
+  try {
+    return await module.exchange(schemeContext(deps, config, toolkit, connectionData), given);
+  } catch (error) {
+    if (error instanceof CredentialRejected) throw new AppError('CREDENTIALS_REJECTED', { message: error.message });
+    throw error;
+  }
+}
+
 export interface InitiateRequest extends LinkRequest {
   /** credentials given by the app for API key, bearer and basic schemes (`connection.state.val`) */
   credentials?: Record<string, unknown>;
@@ -256,19 +270,20 @@ export async function initiateConnection(deps: Deps, request: InitiateRequest): 
   const config = await enabledConfig(deps, request.authConfigId);
   const toolkit = toolkitOf(deps, config.toolkit_slug);
   const hasCredentials = request.credentials && Object.keys(request.credentials).length > 0;
-  if (REDIRECT_MODES.has(config.auth_scheme) || (!hasCredentials && config.auth_scheme !== 'NO_AUTH')) {
+  const connectBy = connectsBy(config.auth_scheme);
+  if (connectBy === 'redirect' || (!hasCredentials && connectBy !== 'none')) {
     const link = await createLink(deps, request);
     return { account: link.account, redirectUrl: link.redirectUrl };
   }
   const { credentials: given = {}, ...rest } = request;
   const connectionData = validateConnectionData(toolkit, { ...rest.connectionData, ...given }, addressPolicy(deps.config));
-  const credentials = validateCredentialFields(toolkit, config.auth_scheme, given);
+  const grant = await formGrant(deps, config, toolkit, validateCredentialFields(toolkit, config.auth_scheme, given), connectionData);
   if (request.validateCredentials) {
-    const probe = await fetchIdentity(deps, toolkit, { mode: config.auth_scheme as ToolConnection['mode'], credentials, connectionData });
+    const probe = await fetchIdentity(deps, toolkit, bindConnection({ mode: config.auth_scheme as ToolConnection['mode'], credentials: grant.credentials, connectionData }));
     if (!probe.ok) throw new AppError('CREDENTIALS_REJECTED', { message: `${toolkit.name} refused these credentials${probe.status ? ` (HTTP ${probe.status})` : ''}.` });
   }
   const initiated = await insertInitiatedAccount(deps, config, toolkit, rest, connectionData);
-  return { account: await activateAccount(deps, initiated, credentials, connectionData, null), redirectUrl: null };
+  return { account: await activateAccount(deps, initiated, grant.credentials, connectionData, grant.expiresAt), redirectUrl: null };
 }
 
 /**
@@ -305,25 +320,11 @@ export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean
 /** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
 async function revokeAtProvider(deps: Deps, account: ConnectedAccountRow): Promise<string[]> {
   const toolkit = toolkitOf(deps, account.toolkit_slug);
-  const scheme = oauth2Scheme(toolkit);
-  const credentials = credentialsOf(deps, account);
-  if (account.auth_scheme !== 'OAUTH2' || !scheme?.revocation_url) return [];
+  const module = schemeModule(account.auth_scheme);
+  if (!module.revoke || !schemeFor(toolkit, account.auth_scheme)) return [];
   const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
   if (!config) return [];
-  const endpoints = oauth2Endpoints(deps, scheme, connectionDataOf(account));
-  const client = oauthClientFor(deps, config, toolkit);
-  const revoked: string[] = [];
-  for (const kind of ['refresh_token', 'access_token'] as const) {
-    const token = credentials[kind];
-    if (!token) continue;
-    try {
-      await revokeToken(endpoints, client, token, oauthCallOptions(deps));
-      revoked.push(kind);
-    } catch (error) {
-      deps.log.warn({ connected_account_id: account.id, error: (error as Error).name }, 'revocation at the provider failed');
-    }
-  }
-  return revoked;
+  return module.revoke(schemeContext(deps, config, toolkit, connectionDataOf(account), account.id), credentialsOf(deps, account));
 }
 
 export async function deleteAccount(deps: Deps, id: string): Promise<void> {
@@ -335,7 +336,7 @@ export async function deleteAccount(deps: Deps, id: string): Promise<void> {
 export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccountRow }> {
   const account = await accountToChange(deps, id);
   if (!account.credentials_sealed) throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
-  const revoked = account.auth_scheme === 'OAUTH2' ? await revokeAtProvider(deps, account) : [];
+  const revoked = await revokeAtProvider(deps, account);
   const changes = { status: 'REVOKED', status_reason: STATUS_REASONS.REVOKED_BY_USER, credentials_sealed: null, expires_at: null, updated_at: deps.clock.now() };
   await connectedAccountsRepo(deps.db).update(id, changes);
   return { revokedTokens: revoked.length > 0 ? revoked : ['credential'], account: { ...account, ...changes } };

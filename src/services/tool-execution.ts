@@ -1,10 +1,11 @@
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { NO_AUTH_CONNECTION, type ToolConnection } from '../execution/connection.ts';
+import type { ToolConnection } from '../execution/connection.ts';
+import { canRefresh, isNoAuth, NO_AUTH_CONNECTION } from '../schemes/registry.ts';
 import { executeProxy, executeTool, prepareArguments, ToolInputError, type ExecutionOptions, type ToolResult } from '../execution/execute.ts';
 import type { ProxyInput } from '../execution/proxy.ts';
-import { isNoAuth, type ToolkitFile } from '../catalogue/schema.ts';
+import type { ToolkitFile } from '../catalogue/schema.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { toolConnection } from './connected-accounts.ts';
@@ -87,13 +88,13 @@ export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: Co
 }
 
 /**
- * Runs a tool; when the upstream refuses an OAuth2 token (401), refreshes once and retries once, so a
- * token revoked or rotated early does not fail the call.
+ * Runs a tool; when the upstream refuses a renewable credential (401: an OAuth2 token, a login's JWT),
+ * refreshes once and retries once, so a token revoked or rotated early does not fail the call.
  */
 export async function executeWithRefresh(deps: Deps, entry: CatalogueTool, args: Record<string, unknown>, resolved: ResolvedConnection): Promise<ToolResult> {
   const first = await executeTool(entry, args, resolved.connection, executionOptions(deps));
   const account = resolved.account;
-  if (!first.upstreamUnauthorized || !account || account.auth_scheme !== 'OAUTH2') return first;
+  if (!first.upstreamUnauthorized || !account || !canRefresh(account.auth_scheme)) return first;
   const outcome = await refreshAccount(deps, account.id, { force: true });
   if (outcome !== 'refreshed' && outcome !== 'fresh') return first;
   const again = await resolveAccount(deps, entry.toolkit, { userId: account.user_id, connectedAccountId: account.id });

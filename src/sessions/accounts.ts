@@ -1,4 +1,5 @@
-import { isNoAuth, type ToolkitFile } from '../catalogue/schema.ts';
+import type { ToolkitFile } from '../catalogue/schema.ts';
+import { isNoAuth } from '../schemes/registry.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { SessionConfig } from './config.ts';
@@ -18,6 +19,14 @@ import { connectionFor, resolveAccount, type ResolvedConnection } from '../servi
 /** The session user's usable (ACTIVE, enabled) accounts of a toolkit, honouring pins and overrides. */
 export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow[]> {
   return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, { ids: config.connectedAccounts[toolkit.slug], authConfigId: config.authConfigs[toolkit.slug] });
+}
+
+/**
+ * The toolkits the session user has connected (an ACTIVE, enabled account), for ranking only: pins and
+ * auth config overrides are not applied, since a preference never decides which account a call uses.
+ */
+export async function connectedToolkits(deps: Deps, config: SessionConfig): Promise<Set<string>> {
+  return new Set(await connectedAccountsRepo(deps.db).activeToolkits(config.userId));
 }
 
 export type SessionConnection = ResolvedConnection | { notConnected: true; toolkit: ToolkitFile } | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };

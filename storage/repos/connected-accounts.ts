@@ -54,6 +54,19 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return newestFirst(query).execute();
     },
 
+    /** The toolkits a user has at least one ACTIVE, enabled account of (search prefers them on a near tie). */
+    async activeToolkits(userId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('connected_accounts')
+        .select('toolkit_slug')
+        .distinct()
+        .where('user_id', '=', userId)
+        .where('status', '=', 'ACTIVE')
+        .where('is_disabled', '=', 0)
+        .execute();
+      return rows.map((r) => r.toolkit_slug);
+    },
+
     async list(filter: ConnectedAccountFilter): Promise<{ rows: ConnectedAccountRow[]; total: number }> {
       let query = db.selectFrom('connected_accounts');
       if (filter.userIds) query = query.where('user_id', 'in', filter.userIds);

@@ -35,15 +35,15 @@ export function refreshRepo(db: Kysely<Database>) {
     },
 
     /**
-     * A page of ACTIVE OAuth2 accounts that need a refresh: expiring within the margin, or idle so long
+     * A page of ACTIVE accounts of the renewable modes that need a refresh: expiring within the margin, or idle so long
      * the provider might drop the refresh token; never one in its cooldown.
      */
-    async listDue(now: number, expiringBefore: number, idleBefore: number, afterId: string, limit: number): Promise<string[]> {
+    async listDue(modes: readonly string[], now: number, expiringBefore: number, idleBefore: number, afterId: string, limit: number): Promise<string[]> {
       const rows = await db
         .selectFrom('connected_accounts')
         .select('id')
         .where('status', '=', 'ACTIVE')
-        .where('auth_scheme', '=', 'OAUTH2')
+        .where('auth_scheme', 'in', modes)
         .where('is_disabled', '=', 0)
         .where((eb) => eb.or([eb('next_refresh_at', 'is', null), eb('next_refresh_at', '<=', now)]))
         .where((eb) =>

@@ -1,5 +1,6 @@
 import type { AuthScheme, ToolkitFile } from '../../src/catalogue/schema.ts';
 import type { ToolConnection } from '../../src/execution/connection.ts';
+import { bindConnection } from '../../src/schemes/registry.ts';
 
 /**
  * A connection for any toolkit of the catalogue under one of its schemes, with recognisable values:
@@ -14,10 +15,10 @@ export function catalogueConnection(toolkit: ToolkitFile, scheme: AuthScheme, su
   if (scheme.mode === 'OAUTH2') credentials.access_token = `at-${toolkit.slug}-s3cret${suffix}`;
   if (scheme.mode === 'OAUTH1') Object.assign(credentials, { oauth_token: `tok-${toolkit.slug}${suffix}`, oauth_token_secret: `toksec-${toolkit.slug}${suffix}` });
   if ('fields' in scheme) for (const f of scheme.fields) credentials[f.name] = `${f.name}-${toolkit.slug}-s3cret${suffix}`;
-  return {
+  return bindConnection({
     mode: scheme.mode,
     credentials,
     connectionData,
     consumer: scheme.mode === 'OAUTH1' ? { key: `ck-${toolkit.slug}`, secret: `cs-${toolkit.slug}${suffix}` } : undefined,
-  };
+  });
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeProxy, executeTool } from '../../src/execution/execute.ts';
 import { nodeExchange } from '../../src/execution/node-exchange.ts';
+import { bindConnection, NO_AUTH_CONNECTION } from '../../src/schemes/registry.ts';
 
 // the fixtures listen on loopback
 const LOOPBACK_ALLOWED = { allowPrivate: false, allowLoopback: true };
@@ -175,7 +176,7 @@ describe('running tools over REST', () => {
 
   it('flags an upstream 401 so the caller can refresh and retry', async () => {
     const entry = t.deps.catalogue.tool('LOCALAPI_DENIED')!;
-    const result = await executeTool(entry, {}, { mode: 'NO_AUTH', credentials: {}, connectionData: {} }, { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, NO_AUTH_CONNECTION, { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
     expect(result).toMatchObject({ successful: false, upstreamStatus: 401, upstreamUnauthorized: true });
   });
 
@@ -195,7 +196,7 @@ describe('running tools over REST', () => {
 
 describe('secrets in upstream answers and raw proxy calls', () => {
   const toolkit = () => t.deps.catalogue.toolkit('github')!;
-  const connection = { mode: 'BEARER_TOKEN' as const, credentials: { token: 'ghp_supersecretvalue123' }, connectionData: {} };
+  const connection = bindConnection({ mode: 'BEARER_TOKEN' as const, credentials: { token: 'ghp_supersecretvalue123' }, connectionData: {} });
 
   it('masks the credential if an upstream echoes it back', async () => {
     const echo = await startFakeUpstream();

@@ -9,6 +9,7 @@ import { tokenResponseData } from '../../src/oauth/token-fields.ts';
 import { buildToolRequest } from '../../src/execution/build-request.ts';
 import { executeProxy, MAX_ARGUMENT_DEPTH, ToolInputError } from '../../src/execution/execute.ts';
 import { nestsDeeperThan } from '../../src/json-depth.ts';
+import { bindConnection, NO_AUTH_CONNECTION } from '../../src/schemes/registry.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { maskList, scrub } from '../../src/execution/masking.ts';
 import { fillBaseUrl, TemplateError } from '../../src/execution/templates.ts';
@@ -28,7 +29,7 @@ const toolkit = (path: string, extra: Partial<ToolkitFile> = {}) =>
 describe('path segments', () => {
   const build = (path: string, args: Record<string, unknown>, space = 'main') => {
     const kit = toolkit(path);
-    return buildToolRequest(kit, kit.tools[0]!, args, { mode: 'NO_AUTH', credentials: {}, connectionData: { space } }, { allowHttpLoopback: false });
+    return buildToolRequest(kit, kit.tools[0]!, args, bindConnection({ mode: 'NO_AUTH', credentials: {}, connectionData: { space } }), { allowHttpLoopback: false });
   };
 
   it('refuses empty, . and .. in {param}, {+param} and {{field}}, and keeps encoded dots as text', () => {
@@ -62,7 +63,7 @@ describe('argument depth', () => {
   it('refuses a proxy body nested too deep before building anything', async () => {
     let body: unknown = {};
     for (let i = 0; i < 100_000; i++) body = { a: body };
-    const run = executeProxy(toolkit('/x'), { endpoint: '/x', method: 'POST', body }, { mode: 'NO_AUTH', credentials: {}, connectionData: {} }, {
+    const run = executeProxy(toolkit('/x'), { endpoint: '/x', method: 'POST', body }, NO_AUTH_CONNECTION, {
       exchange: fetchExchange(() => Promise.reject(new Error('nothing may be sent'))),
       timeoutMs: 1000,
       maxResponseBytes: 1024,

@@ -5,35 +5,51 @@ import { evaluateSearch, type SearchQuery } from '../../scripts/bench/search-qua
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import type { ToolkitFile } from '../../src/catalogue/schema.ts';
 
-const queries = JSON.parse(readFileSync(new URL('../../scripts/bench/search-queries.json', import.meta.url), 'utf8')) as SearchQuery[];
+function readSet(file: string): SearchQuery[] {
+  return JSON.parse(readFileSync(new URL(`../../scripts/bench/${file}`, import.meta.url), 'utf8')) as SearchQuery[];
+}
+const key = (q: SearchQuery): string => q.query.trim().toLowerCase();
+
+const queries = readSet('search-queries.json');
+// Held out from tuning: the search is tuned on the set above and only measured on this one.
+const heldOut = readSet('search-queries-held-out.json');
 // the built-in toolkits only, as scripts/bench.ts measures them
 const catalogue = loadCatalogue([fileURLToPath(new URL('../../tools', import.meta.url))]);
 
-describe('the search benchmark query set', () => {
+describe.each([
+  { name: 'the search benchmark query set', set: queries, size: 150, perToolkit: 3 },
+  { name: 'the held-out search query set', set: heldOut, size: 120, perToolkit: 6 },
+])('$name', ({ set, size, perToolkit }) => {
   it('is large enough and has no duplicate queries', () => {
-    expect(queries.length).toBeGreaterThanOrEqual(150);
+    expect(set.length).toBeGreaterThanOrEqual(size);
     const seen = new Set<string>();
-    for (const q of queries) {
-      const key = q.query.trim().toLowerCase();
-      expect(seen.has(key), `duplicate query: ${q.query}`).toBe(false);
-      seen.add(key);
+    for (const q of set) {
+      expect(seen.has(key(q)), `duplicate query: ${q.query}`).toBe(false);
+      seen.add(key(q));
       expect(q.tools.length, `no expected tool for: ${q.query}`).toBeGreaterThan(0);
     }
   });
 
   it('expects only tools of the built-in catalogue', () => {
-    const unknown = queries.flatMap((q) => q.tools.filter((slug) => catalogue.tool(slug)?.tool.slug !== slug).map((slug) => `${q.query}: ${slug}`));
+    const unknown = set.flatMap((q) => q.tools.filter((slug) => catalogue.tool(slug)?.tool.slug !== slug).map((slug) => `${q.query}: ${slug}`));
     expect(unknown).toEqual([]);
   });
 
-  it('covers every toolkit with at least 3 queries', () => {
+  it(`covers every toolkit with at least ${perToolkit} queries`, () => {
     const counts = new Map(catalogue.toolkits.map((t) => [t.slug, 0]));
-    for (const q of queries) {
+    for (const q of set) {
       const kit = catalogue.tool(q.tools[0]!)?.toolkit.slug;
       if (kit) counts.set(kit, (counts.get(kit) ?? 0) + 1);
     }
-    const thin = [...counts].filter(([, n]) => n < 3);
+    const thin = [...counts].filter(([, n]) => n < perToolkit);
     expect(thin).toEqual([]);
+  });
+});
+
+describe('the held-out search query set', () => {
+  it('shares no request with the tuning set', () => {
+    const tuning = new Set(queries.map(key));
+    expect(heldOut.filter((q) => tuning.has(key(q))).map((q) => q.query)).toEqual([]);
   });
 });
 

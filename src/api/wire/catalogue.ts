@@ -1,9 +1,10 @@
-import { isNoAuth, type AuthScheme, type FieldDefinition, type ToolDefinition, type ToolkitFile } from '../../catalogue/schema.ts';
+import type { FieldDefinition, ToolDefinition, ToolkitFile } from '../../catalogue/schema.ts';
 import { CATALOGUE_VERSION } from '../../catalogue/version.ts';
+import { isNoAuth, managedModes, schemeModule } from '../../schemes/registry.ts';
 
 /** Catalogue → Composio wire shapes, in one place. */
 
-const OAUTH_MODES = new Set(['OAUTH2', 'OAUTH1']);
+export { isNoAuth } from '../../schemes/registry.ts';
 
 /**
  * Schemes an auth config can be created for without the app's own credentials: OAuth ones where the
@@ -11,9 +12,7 @@ const OAUTH_MODES = new Set(['OAUTH2', 'OAUTH1']);
  * the user (API key, token, basic).
  */
 export function managedSchemes(toolkit: ToolkitFile, operatorApps: Record<string, unknown>): string[] {
-  return toolkit.auth_schemes
-    .filter((s) => s.mode !== 'NO_AUTH' && (!OAUTH_MODES.has(s.mode) || operatorApps[toolkit.slug] !== undefined))
-    .map((s) => s.mode);
+  return managedModes(toolkit, operatorApps[toolkit.slug] !== undefined);
 }
 
 function wireField(field: FieldDefinition) {
@@ -32,35 +31,14 @@ function split(fields: FieldDefinition[]) {
   return { required: fields.filter((f) => f.required).map(wireField), optional: fields.filter((f) => !f.required).map(wireField) };
 }
 
-const appField = (name: string, displayName: string, secret: boolean, required = true): FieldDefinition => ({
-  name,
-  display_name: displayName,
-  type: 'string',
-  secret,
-  required,
-});
-
-function authConfigCreationFields(scheme: AuthScheme): FieldDefinition[] {
-  if (scheme.mode === 'OAUTH2') {
-    return [
-      appField('client_id', 'Client ID', false),
-      appField('client_secret', 'Client secret', true),
-      { ...appField('scopes', 'Scopes', false, false), default: scheme.default_scopes.join(scheme.scope_separator) },
-      appField('oauth_redirect_uri', 'Redirect URI override', false, false),
-    ];
-  }
-  if (scheme.mode === 'OAUTH1') return [appField('client_id', 'Consumer key', false), appField('client_secret', 'Consumer secret', true)];
-  return [];
-}
-
 export function authConfigDetails(toolkit: ToolkitFile) {
   const connection = toolkit.connection_fields ?? [];
   return toolkit.auth_schemes.map((scheme) => ({
     mode: scheme.mode,
     name: scheme.mode,
     fields: {
-      auth_config_creation: split(authConfigCreationFields(scheme)),
-      connected_account_initiation: split([...connection, ...('fields' in scheme ? scheme.fields : [])]),
+      auth_config_creation: split(schemeModule(scheme.mode).authConfigFields(scheme)),
+      connected_account_initiation: split([...connection, ...schemeModule(scheme.mode).connectionFields(scheme)]),
     },
     proxy: { base_url: toolkit.base_url },
   }));

@@ -1,4 +1,5 @@
-import { isNoAuth, type ToolkitFile } from '../../catalogue/schema.ts';
+import type { ToolkitFile } from '../../catalogue/schema.ts';
+import { isNoAuth } from '../../schemes/registry.ts';
 import type { Deps } from '../../deps.ts';
 import { ToolInputError } from '../../execution/execute.ts';
 import { usableAccounts } from '../accounts.ts';

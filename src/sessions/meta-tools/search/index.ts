@@ -1,7 +1,7 @@
-import { searchTools } from '../../../catalogue/search.ts';
 import type { Deps } from '../../../deps.ts';
 import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
 import { connectionDataOf } from '../../../services/account-state.ts';
+import { connectedToolkits } from '../../accounts.ts';
 import type { Session } from '../../session.ts';
 import { sessionTools } from '../../tool-lists.ts';
 import { connectionStatus } from '../connection-status.ts';
@@ -35,6 +35,19 @@ function searchText(query: { use_case: string; known_fields?: unknown }): string
   return [query.use_case, ...names].join(' ');
 }
 
+/**
+ * "connect my GitHub", "reconnect gmail", "log in to Notion": the user wants an account connected, which
+ * no toolkit tool does. Such a request naming toolkits of the session is answered with the meta tool
+ * that makes the Connect Link.
+ */
+const CONNECT_REQUEST = /\b(re-?connect|connect|authori[sz]e|hook up|link (my|our|an?|the)|sign (in|into)|log (in|into)|login to)\b/i;
+
+function connectionRequest(deps: Deps, session: Session, useCase: string, candidates: Array<{ toolkit: { slug: string } }>): string[] {
+  if (!session.config.manageConnections.enabled || !CONNECT_REQUEST.test(useCase)) return [];
+  const offered = new Set(candidates.map((c) => c.toolkit.slug));
+  return deps.catalogue.search.toolkitsNamedIn(useCase).filter((slug) => offered.has(slug));
+}
+
 async function search(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
   const queries = args.queries;
   if (!Array.isArray(queries) || queries.length === 0 || queries.some((q) => typeof q?.use_case !== 'string')) {
@@ -44,11 +57,26 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
   const candidates = sessionTools(deps, session.config).filter((c) => !only || only.has(c.toolkit.slug));
   const schemas: Record<string, unknown> = {};
   const toolkitsSeen = new Set<string>();
+  // a near tie goes to a toolkit the user has connected: the call will run without a Connect Link
+  const prefer = await connectedToolkits(deps, session.config);
+  const guidance = [`Call the primary tools with ${META_TOOLS.MULTI_EXECUTE} using the input schemas above.`];
   const results = (queries as Array<{ use_case: string; known_fields?: unknown }>).map((q, index) => {
-    const hits = searchTools(candidates, searchText(q)).slice(0, 8);
+    const hits = deps.catalogue.search.rank(searchText(q), { within: candidates, prefer }).slice(0, 8);
     for (const hit of hits) {
       toolkitsSeen.add(hit.toolkit.slug);
       schemas[hit.tool.slug] = { tool_slug: hit.tool.slug, toolkit: hit.toolkit.slug, description: hit.tool.description, input_schema: hit.tool.input_parameters, hasFullSchema: true };
+    }
+    const toConnect = connectionRequest(deps, session, q.use_case, candidates);
+    if (toConnect.length > 0) {
+      for (const slug of toConnect) toolkitsSeen.add(slug);
+      guidance.push(`To connect ${toConnect.join(', ')}, call ${META_TOOLS.MANAGE} with toolkits ${JSON.stringify(toConnect)} and show the user the link it returns.`);
+      return {
+        index,
+        use_case: q.use_case,
+        primary_tool_slugs: [META_TOOLS.MANAGE],
+        related_tool_slugs: hits.map((h) => h.tool.slug),
+        toolkits: toConnect,
+      };
     }
     return {
       index,
@@ -79,7 +107,7 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
     results,
     tool_schemas: schemas,
     toolkit_connection_statuses: statuses,
-    next_steps_guidance: [`Call the primary tools with ${META_TOOLS.MULTI_EXECUTE} using the input schemas above.`],
+    next_steps_guidance: guidance,
     session: { id: session.row.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
     time_info: { current_time_utc: now.toISOString(), current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000), message: 'Current UTC time' },
   });
