@@ -6,7 +6,6 @@ import { exitOnOperatorError, StartupError } from '../src/startup-error.ts';
 import { keyRingProblem } from '../src/vault/check-ring.ts';
 import { Vault } from '../src/vault/vault.ts';
 
-
 export function configOrExit(): Config {
   try {
     return parseConfig(process.env);

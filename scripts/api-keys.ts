@@ -19,7 +19,15 @@ try {
     } else console.log(JSON.stringify({ id: arg, revoked: true }));
   } else if (command === 'list') {
     for (const k of await repo.list()) {
-      console.log(JSON.stringify({ id: k.id, name: k.name, hint: `••••${k.key_hint}`, created_at: new Date(k.created_at).toISOString(), revoked: k.revoked_at !== null }));
+      console.log(
+        JSON.stringify({
+          id: k.id,
+          name: k.name,
+          hint: `••••${k.key_hint}`,
+          created_at: new Date(k.created_at).toISOString(),
+          revoked: k.revoked_at !== null,
+        }),
+      );
     }
   } else {
     console.error('usage: npm run api-keys -- create [name] | revoke <id> | list');

@@ -37,8 +37,16 @@ const out = (line: string) => console.log(line);
 const dir = makeTempDir('latchkey-bench-');
 const [upstreamPort, thinPort, port] = [await freePort(), await freePort(), await freePort()];
 const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-const upstream = await startProcess('scripts/bench/upstream.ts', { PORT: String(upstreamPort) }, { logFile: `${dir.path}/upstream.log`, probeUrl: `${upstreamUrl}/item`, url: upstreamUrl });
-const thin = await startProcess('scripts/bench/thin-proxy.ts', { PORT: String(thinPort), UPSTREAM_URL: `${upstreamUrl}/item` }, { logFile: `${dir.path}/thin.log`, probeUrl: `http://127.0.0.1:${thinPort}/mcp`, url: `http://127.0.0.1:${thinPort}/mcp` });
+const upstream = await startProcess(
+  'scripts/bench/upstream.ts',
+  { PORT: String(upstreamPort) },
+  { logFile: `${dir.path}/upstream.log`, probeUrl: `${upstreamUrl}/item`, url: upstreamUrl },
+);
+const thin = await startProcess(
+  'scripts/bench/thin-proxy.ts',
+  { PORT: String(thinPort), UPSTREAM_URL: `${upstreamUrl}/item` },
+  { logFile: `${dir.path}/thin.log`, probeUrl: `http://127.0.0.1:${thinPort}/mcp`, url: `http://127.0.0.1:${thinPort}/mcp` },
+);
 
 // the OAuth server and the API behind the OAuth toolkit stay here: they serve only the refresh figures
 const as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`], accessTokenTtl: 3600 });
@@ -49,11 +57,27 @@ const benchToolkit = {
   name: 'Bench API',
   description: 'a local API for benchmarks',
   base_url: upstreamUrl,
-  auth_schemes: [{ mode: 'BEARER_TOKEN', fields: [{ name: 'token', display_name: 'Token', secret: true }], inject: { headers: { Authorization: 'Bearer {{token}}' } } }],
-  tools: [{ slug: 'BENCHAPI_GET_ITEM', name: 'get item', description: 'Get the benchmark item from the local API.', tags: ['readOnlyHint'], input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/item' } }],
+  auth_schemes: [
+    {
+      mode: 'BEARER_TOKEN',
+      fields: [{ name: 'token', display_name: 'Token', secret: true }],
+      inject: { headers: { Authorization: 'Bearer {{token}}' } },
+    },
+  ],
+  tools: [
+    {
+      slug: 'BENCHAPI_GET_ITEM',
+      name: 'get item',
+      description: 'Get the benchmark item from the local API.',
+      tags: ['readOnlyHint'],
+      input_parameters: { type: 'object', properties: {} },
+      request: { method: 'GET', path: '/item' },
+    },
+  ],
 };
 mkdirSync(`${dir.path}/toolkits`);
-for (const toolkit of [benchToolkit, oauthToolkit(as, oauthApi)]) writeFileSync(`${dir.path}/toolkits/${toolkit.slug}.json`, JSON.stringify(toolkit));
+for (const toolkit of [benchToolkit, oauthToolkit(as, oauthApi)])
+  writeFileSync(`${dir.path}/toolkits/${toolkit.slug}.json`, JSON.stringify(toolkit));
 const apiKey = `ak_bench${randomBytes(16).toString('hex')}`;
 const env = serverEnv(dir.path, port, apiKey, {
   PORT: String(port),
@@ -63,7 +87,12 @@ const env = serverEnv(dir.path, port, apiKey, {
   LATCHKEY_REFRESH_INTERVAL_MS: '0',
   LATCHKEY_WEBHOOK_INTERVAL_MS: '0',
 });
-const latchkey = await startProcess('src/main.ts', env, { logFile: `${dir.path}/latchkey.log`, probeUrl: `http://127.0.0.1:${port}/health`, url: `http://127.0.0.1:${port}`, heapProbe: true });
+const latchkey = await startProcess('src/main.ts', env, {
+  logFile: `${dir.path}/latchkey.log`,
+  probeUrl: `http://127.0.0.1:${port}/health`,
+  url: `http://127.0.0.1:${port}`,
+  heapProbe: true,
+});
 // the bench's own handle on the same database: seeding and the refresh pass
 const { deps, storage } = await buildDeps(parseConfig(env), createLogger('silent'));
 // After bulk seeding, fold the WAL back into the database as a server's own writes would (SQLite
@@ -72,13 +101,20 @@ const { deps, storage } = await buildDeps(parseConfig(env), createLogger('silent
 const checkpoint = () => storage.sqlite.pragma('wal_checkpoint(TRUNCATE)');
 
 const api = async (path: string, body?: unknown) => {
-  const res = await fetch(`${latchkey.url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${latchkey.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json()) as any;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 };
 const benchConfig = await api('/api/v3.1/auth_configs', { toolkit: { slug: 'benchapi' } });
-await api('/api/v3.1/connected_accounts', { auth_config: { id: benchConfig.auth_config.id }, connection: { user_id: 'bench', state: { authScheme: 'BEARER_TOKEN', val: { token: 'bench-token' } } } });
+await api('/api/v3.1/connected_accounts', {
+  auth_config: { id: benchConfig.auth_config.id },
+  connection: { user_id: 'bench', state: { authScheme: 'BEARER_TOKEN', val: { token: 'bench-token' } } },
+});
 // the tool is preloaded so the load clients call it directly (a default session lists the meta tools only)
 const session = await api('/api/v3.1/tool_router/session', { user_id: 'bench', toolkits: ['benchapi'], preload: { tools: 'all' } });
 const mcpUrl: string = session.mcp.url;
@@ -88,14 +124,20 @@ const mcpHeaders: Record<string, string> = session.mcp.headers;
 // One retry when a kept-alive socket was closed under it: seeding a million rows keeps this process
 // busy longer than the server keeps idle sockets.
 const rpc = async (url: string, headers: Record<string, string>, body: string, expect: string) => {
-  const send = () => fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+  const send = () =>
+    fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body,
+    });
   const res = await send().catch(send);
   const text = await res.text();
   if (!text.includes(expect)) throw new Error(`unexpected answer: ${text.slice(0, 200)}`);
 };
 const callTool = (url: string, headers: Record<string, string>, name: string) => () =>
   rpc(url, headers, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }), 'benchmark item');
-const listTools = (url: string, headers: Record<string, string>) => () => rpc(url, headers, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', 'BENCHAPI_GET_ITEM');
+const listTools = (url: string, headers: Record<string, string>) => () =>
+  rpc(url, headers, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', 'BENCHAPI_GET_ITEM');
 const direct = async () => {
   const res = await fetch(`${upstreamUrl}/item`, { headers: { authorization: 'Bearer bench-token' } });
   await res.text();
@@ -160,14 +202,23 @@ const [dLat, tLat, lLat] = [raw.direct, raw.thin, raw.latchkey];
 out(`| path | median ms | p99 ms | median vs direct | median vs thin proxy |`);
 out(`|---|---|---|---|---|`);
 out(`| direct HTTP to the upstream (physical limit) | ${fmt(dLat.median)} | ${fmt(dLat.p99)} | 1.00x | |`);
-out(`| thinnest SDK MCP proxy, raw JSON-RPC client | ${fmt(tLat.median)} | ${fmt(tLat.p99)} | ${ratio(tLat.median, dLat.median)} | 1.00x |`);
-out(`| latchkey, raw JSON-RPC client | ${fmt(lLat.median)} | ${fmt(lLat.p99)} | ${ratio(lLat.median, dLat.median)} | ${ratio(lLat.median, tLat.median)} |`);
+out(
+  `| thinnest SDK MCP proxy, raw JSON-RPC client | ${fmt(tLat.median)} | ${fmt(tLat.p99)} | ${ratio(tLat.median, dLat.median)} | 1.00x |`,
+);
+out(
+  `| latchkey, raw JSON-RPC client | ${fmt(lLat.median)} | ${fmt(lLat.p99)} | ${ratio(lLat.median, dLat.median)} | ${ratio(lLat.median, tLat.median)} |`,
+);
 const thinSdk = await sdkClient(thin.url, {});
 const lkSdk = await sdkClient(mcpUrl, mcpHeaders);
-const sdk = await latencies(N, ROUNDS, { thin: () => thinSdk.callTool({ name: 'FORWARD', arguments: {} }), latchkey: () => lkSdk.callTool({ name: 'BENCHAPI_GET_ITEM', arguments: {} }) });
+const sdk = await latencies(N, ROUNDS, {
+  thin: () => thinSdk.callTool({ name: 'FORWARD', arguments: {} }),
+  latchkey: () => lkSdk.callTool({ name: 'BENCHAPI_GET_ITEM', arguments: {} }),
+});
 const [tsLat, lsLat] = [sdk.thin, sdk.latchkey];
 out(`| thinnest SDK MCP proxy, SDK client | ${fmt(tsLat.median)} | ${fmt(tsLat.p99)} | ${ratio(tsLat.median, dLat.median)} | 1.00x |`);
-out(`| latchkey, SDK client | ${fmt(lsLat.median)} | ${fmt(lsLat.p99)} | ${ratio(lsLat.median, dLat.median)} | ${ratio(lsLat.median, tsLat.median)} |`);
+out(
+  `| latchkey, SDK client | ${fmt(lsLat.median)} | ${fmt(lsLat.p99)} | ${ratio(lsLat.median, dLat.median)} | ${ratio(lsLat.median, tsLat.median)} |`,
+);
 await thinSdk.close();
 await lkSdk.close();
 out('');
@@ -180,7 +231,9 @@ for (const c of [1, 16, 128]) {
   const d = await load(c, direct);
   const t = await load(c, thinRaw, thin);
   const l = await load(c, latchkeyRaw, latchkey);
-  out(`| ${c} | ${fmt(d.rate, 0)} | ${fmt(t.rate, 0)} (${fmt(t.cpuMs, 3)} ms) | ${fmt(l.rate, 0)} (${fmt(l.cpuMs, 3)} ms) | ${fmt((l.rate / d.rate) * 100, 0)}% | ${fmt((l.rate / t.rate) * 100, 0)}% |`);
+  out(
+    `| ${c} | ${fmt(d.rate, 0)} | ${fmt(t.rate, 0)} (${fmt(t.cpuMs, 3)} ms) | ${fmt(l.rate, 0)} (${fmt(l.cpuMs, 3)} ms) | ${fmt((l.rate / d.rate) * 100, 0)}% | ${fmt((l.rate / t.rate) * 100, 0)}% |`,
+  );
   if (c !== 16) continue;
   // where the time goes at 16 clients: every process's CPU per call, and the rate the cores allow
   const total = (x: typeof d) => x.clientMs + x.cpuMs + x.upstreamMs;
@@ -204,9 +257,10 @@ const createSession = async () => {
 const latchkeyList = listTools(mcpUrl, mcpHeaders);
 out(`| operation | per second (16 concurrent) | median ms |`);
 out(`|---|---|---|`);
-out(`| create a session (REST) | ${fmt((await load(16, createSession)).rate, 0)} | ${fmt((await latency(Math.min(N, 300), createSession)).median)} |`);
+out(
+  `| create a session (REST) | ${fmt((await load(16, createSession)).rate, 0)} | ${fmt((await latency(Math.min(N, 300), createSession)).median)} |`,
+);
 out(`| MCP tools/list | ${fmt((await load(16, latchkeyList)).rate, 0)} | ${fmt((await latency(N, latchkeyList)).median)} |`);
-
 
 // What an agent reads before it starts: the tools/list answer, by session kind
 const listAnswer = async (body: Record<string, unknown>) => {
@@ -243,7 +297,15 @@ const growAccounts = async (to: number) => {
   accountsSeeded = to;
   checkpoint();
 };
-const countOf = async (table: 'sessions' | 'connected_accounts') => Number((await deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const countOf = async (table: 'sessions' | 'connected_accounts') =>
+  Number(
+    (
+      await deps.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const growth: Array<{ accounts: number; sessions: number; call: Latency; list: Latency; heap: number; db: number }> = [];
 // After a bulk write the server's page cache and the machine's caches refill: the first thousand calls
 // ran up to 1.5x slower and then settled, so each level is measured warm, as a server in use would be.
@@ -251,7 +313,14 @@ const measureLevel = async () => {
   await throughput(16, WARM_MS / 4, latchkeyRaw);
   const call = await latency(N * 3, latchkeyRaw);
   const list = await latency(N, latchkeyList);
-  growth.push({ accounts: await countOf('connected_accounts'), sessions: await countOf('sessions'), call, list, heap: (await latchkey.retained()).heapUsed, db: dbBytes() });
+  growth.push({
+    accounts: await countOf('connected_accounts'),
+    sessions: await countOf('sessions'),
+    call,
+    list,
+    heap: (await latchkey.retained()).heapUsed,
+    db: dbBytes(),
+  });
 };
 checkpoint();
 const m0 = await latchkey.retained();
@@ -272,9 +341,15 @@ const db2 = dbBytes();
 // returned yet, so it is shown as a total and not as a difference
 out(`| stored | count | heap kept (after a full GC) | database bytes |`);
 out(`|---|---|---|---|`);
-out(`| sessions, each used once over MCP | ${sessionCount.toLocaleString('en-US')} | ${mb(m1.heapUsed - m0.heapUsed)} | ${mb(db1 - db0)} |`);
-out(`| connected accounts, called through | ${accountLevels[1]!.toLocaleString('en-US')} | ${mb(m2.heapUsed - m1.heapUsed)} | ${mb(db2 - db1)} |`);
-out(`Process after both: heap ${mb(m2.heapUsed)}, resident ${mb(m2.rss)} (${mb(m0.rss)} before). Sessions and accounts live in the database; the process keeps only the parsed configs of the last 1,000 sessions used.`);
+out(
+  `| sessions, each used once over MCP | ${sessionCount.toLocaleString('en-US')} | ${mb(m1.heapUsed - m0.heapUsed)} | ${mb(db1 - db0)} |`,
+);
+out(
+  `| connected accounts, called through | ${accountLevels[1]!.toLocaleString('en-US')} | ${mb(m2.heapUsed - m1.heapUsed)} | ${mb(db2 - db1)} |`,
+);
+out(
+  `Process after both: heap ${mb(m2.heapUsed)}, resident ${mb(m2.rss)} (${mb(m0.rss)} before). Sessions and accounts live in the database; the process keeps only the parsed configs of the last 1,000 sessions used.`,
+);
 
 out('');
 out('## Growth: the same figures at 10x the accounts, then 10x the accounts and sessions');
@@ -285,13 +360,18 @@ await measureLevel();
 out(`| connected accounts | sessions | tool call median ms | p99 ms | vs the first row | tools/list median ms | heap kept | database |`);
 out(`|---|---|---|---|---|---|---|---|`);
 for (const row of growth) {
-  out(`| ${row.accounts.toLocaleString('en-US')} | ${row.sessions.toLocaleString('en-US')} | ${fmt(row.call.median)} | ${fmt(row.call.p99)} | ${ratio(row.call.median, growth[0]!.call.median)} | ${fmt(row.list.median)} | ${mb(row.heap)} | ${mb(row.db)} |`);
+  out(
+    `| ${row.accounts.toLocaleString('en-US')} | ${row.sessions.toLocaleString('en-US')} | ${fmt(row.call.median)} | ${fmt(row.call.p99)} | ${ratio(row.call.median, growth[0]!.call.median)} | ${fmt(row.list.median)} | ${mb(row.heap)} | ${mb(row.db)} |`,
+  );
 }
 
 out('');
 out('## Refresh throughput against the local OAuth server');
 const refreshCount = QUICK ? 20 : 200;
-const refreshConfig = await api('/api/v3.1/auth_configs', { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } });
+const refreshConfig = await api('/api/v3.1/auth_configs', {
+  toolkit: { slug: 'testoauth' },
+  auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+});
 const refreshIds: string[] = [];
 for (let i = 0; i < refreshCount; i++) {
   as.decide.account = `r-${i}`;
@@ -299,7 +379,12 @@ for (let i = 0; i < refreshCount; i++) {
   await new FetchBrowser().follow(link.redirect_url);
   refreshIds.push(link.connected_account_id);
 }
-const connected = await deps.db.selectFrom('connected_accounts').select('id').where('id', 'in', refreshIds).where('status', '=', 'ACTIVE').execute();
+const connected = await deps.db
+  .selectFrom('connected_accounts')
+  .select('id')
+  .where('id', 'in', refreshIds)
+  .where('status', '=', 'ACTIVE')
+  .execute();
 if (connected.length !== refreshCount) throw new Error(`only ${connected.length} of ${refreshCount} OAuth connections completed`);
 // every token due now, expiring in 60 s: how fast does one process refresh them, and does any lapse?
 const dueAt = Date.now() + 60_000;
@@ -307,14 +392,20 @@ await deps.db.updateTable('connected_accounts').set({ expires_at: dueAt }).where
 const t0 = performance.now();
 await refreshDue(deps);
 const seconds = (performance.now() - t0) / 1000;
-const rows = await deps.db.selectFrom('connected_accounts').select(['id', 'status', 'last_refreshed_at', 'expires_at']).where('id', 'in', refreshIds).execute();
+const rows = await deps.db
+  .selectFrom('connected_accounts')
+  .select(['id', 'status', 'last_refreshed_at', 'expires_at'])
+  .where('id', 'in', refreshIds)
+  .execute();
 const refreshed = rows.filter((r) => r.status === 'ACTIVE' && (r.expires_at ?? 0) > dueAt).length;
 const lapsed = rows.filter((r) => r.status !== 'ACTIVE' || (r.last_refreshed_at ?? 0) > dueAt).length;
 out(`| accounts due | refreshed | seconds | accounts per second | expired before refresh |`);
 out(`|---|---|---|---|---|`);
 out(`| ${refreshCount} | ${refreshed} | ${fmt(seconds)} | ${fmt(refreshed / seconds, 0)} | ${lapsed} |`);
 
-const serverErrors = readFileSync(`${dir.path}/latchkey.log`, 'utf8').split('\n').filter((l) => l.includes('"level":50')).length;
+const serverErrors = readFileSync(`${dir.path}/latchkey.log`, 'utf8')
+  .split('\n')
+  .filter((l) => l.includes('"level":50')).length;
 if (serverErrors > 0) out(`\nlatchkey logged ${serverErrors} errors during the run: see ${dir.path}/latchkey.log`);
 await storage.close();
 await Promise.all([latchkey.stop(), thin.stop(), upstream.stop(), oauthApi.close(), as.close()]);

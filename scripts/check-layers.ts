@@ -117,7 +117,9 @@ function cyclesOf(graph: Map<string, string[]>): string[] {
       onStack.delete(member);
       component.add(member);
     } while (member !== node);
-    const edges = [...component].flatMap((from) => (graph.get(from) ?? []).filter((to) => component.has(to)).map((to) => `${from} -> ${to}`));
+    const edges = [...component].flatMap((from) =>
+      (graph.get(from) ?? []).filter((to) => component.has(to)).map((to) => `${from} -> ${to}`),
+    );
     if (edges.length > 0) cycles.push(edges.sort().join(', '));
   };
   for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);

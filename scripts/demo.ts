@@ -49,7 +49,20 @@ const session = (await created.json()) as { session_id: string; mcp: { url: stri
 const token = session.mcp.headers['x-session-token'];
 // The inspector declares Node 22.19+; it runs on Node 20.19+ too, which the demo test checks by running
 // these very commands: the first asks for a Connect Link, the second calls the tool once connected.
-const inspectorCall = (...tool: string[]) => ['npx', '-y', '@modelcontextprotocol/inspector@2.12.0', '--cli', session.mcp.url, '--transport', 'http', '--header', `x-session-token: ${token}`, '--method', 'tools/call', ...tool];
+const inspectorCall = (...tool: string[]) => [
+  'npx',
+  '-y',
+  '@modelcontextprotocol/inspector@2.12.0',
+  '--cli',
+  session.mcp.url,
+  '--transport',
+  'http',
+  '--header',
+  `x-session-token: ${token}`,
+  '--method',
+  'tools/call',
+  ...tool,
+];
 const inspector = {
   link: inspectorCall('--tool-name', 'COMPOSIO_MANAGE_CONNECTIONS', '--tool-arg', 'toolkits=["testoauth"]'),
   call: inspectorCall('--tool-name', 'TESTOAUTH_GET_ME'),

@@ -14,7 +14,9 @@ try {
   const repo = sealedValuesRepo(storage.db);
   let left = 0;
   for (const column of SEALED_COLUMNS) left += await repo.countStale(column, vault.currentPrefix);
-  console.log(JSON.stringify({ current_key_id: vault.currentKeyId, rewritten: report.rewritten, raced: report.raced, columns: report.columns, left }));
+  console.log(
+    JSON.stringify({ current_key_id: vault.currentKeyId, rewritten: report.rewritten, raced: report.raced, columns: report.columns, left }),
+  );
   if (left > 0) process.exitCode = 1;
 } finally {
   await storage.close();

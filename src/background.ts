@@ -17,7 +17,9 @@ export function startBackground(deps: Deps, options: { webhookIntervalMs?: numbe
     if (intervalMs <= 0) return;
     const tick = async () => {
       if (stopped) return;
-      const run = work().catch((error: Error) => deps.log.error({ loop: name, err: { name: error.name, stack: error.stack } }, 'background loop failed'));
+      const run = work().catch((error: Error) =>
+        deps.log.error({ loop: name, err: { name: error.name, stack: error.stack } }, 'background loop failed'),
+      );
       running.add(run);
       await run;
       running.delete(run);

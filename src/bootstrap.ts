@@ -49,7 +49,9 @@ export function loadKeys(config: Config): { keys: VaultKey[]; source: string; ke
 export async function openDatabase(config: Config, options: { create: boolean }): Promise<Storage> {
   const path = config.databasePath;
   if (!options.create && !existsSync(path)) {
-    throw new StartupError(`no database at ${path}: check LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL (\`npm run migrate\` or \`npm start\` creates one)`);
+    throw new StartupError(
+      `no database at ${path}: check LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL (\`npm run migrate\` or \`npm start\` creates one)`,
+    );
   }
   makeDirectory(dirname(path));
   let storage: Storage | undefined;
@@ -61,7 +63,8 @@ export async function openDatabase(config: Config, options: { create: boolean })
     await storage?.close();
     // better-sqlite3 says "unable to open database file" without the path; SqliteError has a SQLITE_* code
     const code = String((error as { code?: unknown }).code ?? '');
-    if (code.startsWith('SQLITE_') || code.startsWith('E')) throw new StartupError(`cannot open the database ${path}: ${(error as Error).message}`);
+    if (code.startsWith('SQLITE_') || code.startsWith('E'))
+      throw new StartupError(`cannot open the database ${path}: ${(error as Error).message}`);
     throw error;
   }
 }

@@ -63,7 +63,10 @@ const optionalString = z
   .optional()
   .transform((s) => (s ? s : undefined));
 
-const flag = z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1');
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -73,21 +76,39 @@ const envSchema = z.object({
   LATCHKEY_DATABASE_URL: optionalString,
   LATCHKEY_ENCRYPTION_KEY: optionalString,
   LATCHKEY_API_KEY: optionalString.pipe(
-    z.string().regex(/^ak_[A-Za-z0-9_-]{16,}$/, 'must be ak_ followed by at least 16 letters, digits, _ or -').optional(),
+    z
+      .string()
+      .regex(/^ak_[A-Za-z0-9_-]{16,}$/, 'must be ak_ followed by at least 16 letters, digits, _ or -')
+      .optional(),
   ),
   LATCHKEY_TOOLKITS_DIR: optionalString,
   LATCHKEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LATCHKEY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  LATCHKEY_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   LATCHKEY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   LATCHKEY_APP_TITLE: optionalString.pipe(z.string().max(80).optional()),
   LATCHKEY_LOGO_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LATCHKEY_REFRESH_MARGIN_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   LATCHKEY_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
-  LATCHKEY_REFRESH_IDLE_MS: z.coerce.number().int().min(60_000).max(30 * 86_400_000).default(86_400_000),
+  LATCHKEY_REFRESH_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(30 * 86_400_000)
+    .default(86_400_000),
   LATCHKEY_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   LATCHKEY_TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  LATCHKEY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
+  LATCHKEY_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: flag,
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
 });
@@ -146,7 +167,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       problems.push(`LATCHKEY_ENCRYPTION_KEY: ${error.message}`);
     }
   }
-  const databasePath = parsed.success ? databasePathFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems) : '';
+  const databasePath = parsed.success
+    ? databasePathFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems)
+    : '';
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -158,7 +181,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     databasePath,
     encryptionKeys,
     apiKey: e.LATCHKEY_API_KEY ?? null,
-    toolkitsDirs: (e.LATCHKEY_TOOLKITS_DIR ?? '').split(':').filter(Boolean).map((d) => resolve(d)),
+    toolkitsDirs: (e.LATCHKEY_TOOLKITS_DIR ?? '')
+      .split(':')
+      .filter(Boolean)
+      .map((d) => resolve(d)),
     oauthApps,
     logLevel: e.LATCHKEY_LOG_LEVEL,
     maxBodyBytes: e.LATCHKEY_MAX_BODY_BYTES,

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
         `  Send it as the x-api-key header. Set LATCHKEY_API_KEY to choose your own.\n\n`,
     );
   }
-  log.info({ url: server.url, public_url: server.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount }, 'latchkey listening');
+  log.info(
+    { url: server.url, public_url: server.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount },
+    'latchkey listening',
+  );
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.shutdown().then(

@@ -72,5 +72,10 @@ export async function startServer(built: Built): Promise<RunningServer> {
     })();
     return stopping;
   };
-  return { url: `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${port}`, port, publicUrl: deps.config.publicUrl, shutdown };
+  return {
+    url: `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${port}`,
+    port,
+    publicUrl: deps.config.publicUrl,
+    shutdown,
+  };
 }

@@ -22,14 +22,21 @@ const templates = new WeakMap<Kysely<Database>, Map<string, Template<unknown>>>(
  * building and compiling the query tree is gone. For the hot path only (a tool call's lookups); the
  * query's shape must not depend on the argument values, which must all be scalars.
  */
-export function prepared<A extends Values, R>(db: Kysely<Database>, name: string, build: (...args: A) => Compilable<R>): (...args: A) => Promise<R[]> {
+export function prepared<A extends Values, R>(
+  db: Kysely<Database>,
+  name: string,
+  build: (...args: A) => Compilable<R>,
+): (...args: A) => Promise<R[]> {
   let byName = templates.get(db);
   if (!byName) templates.set(db, (byName = new Map()));
   let template = byName.get(name) as Template<R> | undefined;
   if (!template) {
     const query = build(...(Array.from({ length: build.length }, (_, i) => sentinel(i)) as unknown as A)).compile();
-    const sources = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(SENTINEL) ? Number(p.slice(SENTINEL.length, -1)) : -1));
-    for (let i = 0; i < build.length; i++) if (!sources.includes(i)) throw new Error(`prepared query ${name}: argument ${i} is not a parameter`);
+    const sources = query.parameters.map((p) =>
+      typeof p === 'string' && p.startsWith(SENTINEL) ? Number(p.slice(SENTINEL.length, -1)) : -1,
+    );
+    for (let i = 0; i < build.length; i++)
+      if (!sources.includes(i)) throw new Error(`prepared query ${name}: argument ${i} is not a parameter`);
     template = { query, sources };
     byName.set(name, template as Template<unknown>);
   }

@@ -32,7 +32,9 @@ export function ensureSystemPackages(machine: Machine = debian, packages = SYSTE
   if (missing.length === 0) return;
   const names = missing.map((p) => p.name);
   if (!machine.isRoot) {
-    throw new Error(`the tests need ${missing.map((p) => `${p.provides} (package ${p.name})`).join(', ')}: run \`sudo apt-get install -y ${names.join(' ')}\`, or npm test as root to have it installed`);
+    throw new Error(
+      `the tests need ${missing.map((p) => `${p.provides} (package ${p.name})`).join(', ')}: run \`sudo apt-get install -y ${names.join(' ')}\`, or npm test as root to have it installed`,
+    );
   }
   console.log(`installing system packages the tests need: ${names.join(' ')}`);
   machine.install(names);

@@ -27,7 +27,11 @@ export async function latency(n: number, call: () => Promise<unknown>): Promise<
  * Sequential latency of several paths measured in alternating rounds, so a slow spell of a shared
  * machine (a noisy neighbour, a GC in the client) falls on all of them alike rather than on one.
  */
-export async function latencies<K extends string>(n: number, rounds: number, calls: Record<K, () => Promise<unknown>>): Promise<Record<K, Latency>> {
+export async function latencies<K extends string>(
+  n: number,
+  rounds: number,
+  calls: Record<K, () => Promise<unknown>>,
+): Promise<Record<K, Latency>> {
   const times = Object.fromEntries(Object.keys(calls).map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {
     for (const key of Object.keys(calls) as K[]) {

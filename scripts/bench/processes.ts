@@ -30,14 +30,25 @@ export async function startProcess(
 ): Promise<BenchProcess> {
   const log = openSync(options.logFile, 'a');
   const heapFile = `${options.logFile}.heap.json`;
-  const probe = options.heapProbe ? ['--expose-gc', '--import', TSX_LOADER, '--import', pathToFileURL(`${ROOT}scripts/bench/heap-probe.ts`).href] : ['--import', TSX_LOADER];
+  const probe = options.heapProbe
+    ? ['--expose-gc', '--import', TSX_LOADER, '--import', pathToFileURL(`${ROOT}scripts/bench/heap-probe.ts`).href]
+    : ['--import', TSX_LOADER];
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...probe, `${ROOT}${script}`], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, NODE_ENV: 'production', ...env, ...(options.heapProbe ? { BENCH_HEAP_FILE: heapFile } : {}) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? ROOT,
+      NODE_ENV: 'production',
+      ...env,
+      ...(options.heapProbe ? { BENCH_HEAP_FILE: heapFile } : {}),
+    },
     stdio: ['ignore', log, 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += String(d); if (process.env.ECHO_STDERR) process.stderr.write(d); });
+  child.stderr!.on('data', (d) => {
+    stderr += String(d);
+    if (process.env.ECHO_STDERR) process.stderr.write(d);
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -59,7 +59,12 @@ export function evaluateSearch(catalogue: { toolkits: ToolkitFile[] }, queries: 
     const hits = search.rank(q.query);
     ms += performance.now() - t0;
     const none = hits.length === 0;
-    const rank = none ? undefined : rankOf(hits.map((h) => h.tool.slug), q.tools);
+    const rank = none
+      ? undefined
+      : rankOf(
+          hits.map((h) => h.tool.slug),
+          q.tools,
+        );
     const kit = toolkitOf.get(q.tools[0] ?? '') ?? 'unknown';
     const entry = perKit.get(kit) ?? { ranks: [], empty: 0 };
     entry.ranks.push(rank);
@@ -70,7 +75,9 @@ export function evaluateSearch(catalogue: { toolkits: ToolkitFile[] }, queries: 
     }
     perKit.set(kit, entry);
   }
-  const byToolkit = new Map([...perKit].sort(([a], [b]) => a.localeCompare(b)).map(([kit, e]) => [kit, figures(e.ranks, e.empty)] as const));
+  const byToolkit = new Map(
+    [...perKit].sort(([a], [b]) => a.localeCompare(b)).map(([kit, e]) => [kit, figures(e.ranks, e.empty)] as const),
+  );
   return { overall: { ...figures(ranks, empty), msPerQuery: queries.length === 0 ? 0 : ms / queries.length }, byToolkit };
 }
 
@@ -80,14 +87,18 @@ export function summaryTable(sets: Array<[label: string, result: SearchQuality]>
   return [
     '| query set | queries | recall@1 | recall@5 | MRR | no result | ms per query |',
     '|---|---|---|---|---|---|---|',
-    ...sets.map(([label, { overall: f }]) => `| ${label} | ${f.queries} | ${pct(f.recallAt1)} | ${pct(f.recallAt5)} | ${f.mrr.toFixed(2)} | ${f.noResult} | ${f.msPerQuery.toFixed(2)} |`),
+    ...sets.map(
+      ([label, { overall: f }]) =>
+        `| ${label} | ${f.queries} | ${pct(f.recallAt1)} | ${pct(f.recallAt5)} | ${f.mrr.toFixed(2)} | ${f.noResult} | ${f.msPerQuery.toFixed(2)} |`,
+    ),
   ];
 }
 
 /** The markdown table scripts/bench.ts prints: overall first, then toolkits worst MRR first. */
 export function qualityTable(result: SearchQuality): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-  const row = (label: string, f: QualityFigures) => `| ${label} | ${f.queries} | ${pct(f.recallAt1)} | ${pct(f.recallAt5)} | ${f.mrr.toFixed(2)} | ${f.noResult} |`;
+  const row = (label: string, f: QualityFigures) =>
+    `| ${label} | ${f.queries} | ${pct(f.recallAt1)} | ${pct(f.recallAt5)} | ${f.mrr.toFixed(2)} | ${f.noResult} |`;
   const kits = [...result.byToolkit].sort(([, a], [, b]) => a.mrr - b.mrr);
   return [
     '| toolkit | queries | recall@1 | recall@5 | MRR | no result |',

@@ -20,7 +20,16 @@ export async function seedSessions(deps: Deps, count: number, toolkits: string[]
     const token = newSecret('lks');
     made.push({ id, token });
     const config = { ...defaultSessionConfig(`seed-${i}`), toolkits: { enabled: toolkits }, preload: 'all' as const };
-    return { id, user_id: `seed-${i}`, config: JSON.stringify(config), config_version: 1, mcp_token_hash: hashSecret(token), mcp_token_sealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)), created_at: now, updated_at: now };
+    return {
+      id,
+      user_id: `seed-${i}`,
+      config: JSON.stringify(config),
+      config_version: 1,
+      mcp_token_hash: hashSecret(token),
+      mcp_token_sealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)),
+      created_at: now,
+      updated_at: now,
+    };
   });
   await sessionsRepo(deps.db).insertMany(rows);
   return made;

@@ -9,7 +9,10 @@ import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
 import { authConfigWire } from './wire/accounts.ts';
 
 const toolAccess = z
-  .object({ tools_for_connected_account_creation: z.array(z.string()).max(500).optional(), tools_available_for_execution: z.array(z.string()).max(500).optional() })
+  .object({
+    tools_for_connected_account_creation: z.array(z.string()).max(500).optional(),
+    tools_available_for_execution: z.array(z.string()).max(500).optional(),
+  })
   .passthrough()
   .optional();
 
@@ -64,7 +67,15 @@ export function authConfigRoutes(deps: Deps) {
         isEnabledForToolRouter: input?.is_enabled_for_tool_router,
       });
       return c.json(
-        { toolkit: { slug: row.toolkit_slug }, auth_config: { id: row.id, auth_scheme: row.auth_scheme, is_composio_managed: row.is_composio_managed === 1, restrict_to_following_tools: [] } },
+        {
+          toolkit: { slug: row.toolkit_slug },
+          auth_config: {
+            id: row.id,
+            auth_scheme: row.auth_scheme,
+            is_composio_managed: row.is_composio_managed === 1,
+            restrict_to_following_tools: [],
+          },
+        },
         201,
       );
     })

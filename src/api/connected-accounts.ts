@@ -5,7 +5,14 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
 import { listAccounts, viewAccount } from '../services/account-listing.ts';
-import { createLink, deleteAccount, initiateConnection, reconnectAccount, revokeAccount, setAccountEnabled } from '../services/connected-accounts.ts';
+import {
+  createLink,
+  deleteAccount,
+  initiateConnection,
+  reconnectAccount,
+  revokeAccount,
+  setAccountEnabled,
+} from '../services/connected-accounts.ts';
 import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
 import { connectedAccountWire } from './wire/accounts.ts';
 
@@ -29,7 +36,10 @@ const initiateBody = z.object({
       callback_url: callbackUrlField.optional(),
       redirect_uri: callbackUrlField.optional(),
       alias: z.string().max(200).optional(),
-      state: z.object({ authScheme: z.string().max(50).optional(), val: z.record(z.string(), z.unknown()).optional() }).passthrough().optional(),
+      state: z
+        .object({ authScheme: z.string().max(50).optional(), val: z.record(z.string(), z.unknown()).optional() })
+        .passthrough()
+        .optional(),
       data: z.record(z.string(), z.unknown()).optional(),
     })
     .passthrough(),
@@ -62,7 +72,12 @@ export function connectedAccountRoutes(deps: Deps) {
         connectionData: body.connection_data,
       });
       return c.json(
-        { link_token: link.linkToken, redirect_url: link.redirectUrl, expires_at: new Date(link.expiresAt).toISOString(), connected_account_id: link.account.id },
+        {
+          link_token: link.linkToken,
+          redirect_url: link.redirectUrl,
+          expires_at: new Date(link.expiresAt).toISOString(),
+          connected_account_id: link.account.id,
+        },
         201,
       );
     })
@@ -119,7 +134,10 @@ export function connectedAccountRoutes(deps: Deps) {
       return c.json({ success: true });
     })
     .post('/connected_accounts/:id/refresh', async (c) => {
-      const body = await readJson(c, z.object({ redirect_url: callbackUrlField.optional(), validate_credentials: z.boolean().optional() }).passthrough());
+      const body = await readJson(
+        c,
+        z.object({ redirect_url: callbackUrlField.optional(), validate_credentials: z.boolean().optional() }).passthrough(),
+      );
       // the query form too goes through the one callback check (in reconnectAccount), before the account changes
       const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url || c.req.query('redirect_url'));
       return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });

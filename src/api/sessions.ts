@@ -21,22 +21,45 @@ import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 import { metaToolWire, sessionWire } from './wire/sessions.ts';
 
-const executeBody = z.object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) }).passthrough();
-const executeMetaBody = z.object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() }).passthrough();
-const linkBody = z.object({ toolkit: z.string().min(1).max(100), callback_url: callbackUrlField.optional(), alias: z.string().max(200).optional() }).passthrough();
-const toolkitsQuery = z.object({ ...pageQuery, toolkits: z.string().max(2000).optional(), is_connected: z.enum(['true', 'false']).optional(), search: z.string().max(200).optional() });
+const executeBody = z
+  .object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) })
+  .passthrough();
+const executeMetaBody = z
+  .object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() })
+  .passthrough();
+const linkBody = z
+  .object({ toolkit: z.string().min(1).max(100), callback_url: callbackUrlField.optional(), alias: z.string().max(200).optional() })
+  .passthrough();
+const toolkitsQuery = z.object({
+  ...pageQuery,
+  toolkits: z.string().max(2000).optional(),
+  is_connected: z.enum(['true', 'false']).optional(),
+  search: z.string().max(200).optional(),
+});
 const proxyExecuteBody = z
   .object({
     toolkit_slug: z.string().min(1).max(100),
     endpoint: z.string().min(1).max(4096),
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
     body: z.unknown().optional(),
-    parameters: z.array(z.object({ name: z.string().min(1).max(256), type: z.enum(['header', 'query']), value: z.union([z.string(), z.number(), z.boolean()]) })).max(100).optional(),
+    parameters: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(256),
+          type: z.enum(['header', 'query']),
+          value: z.union([z.string(), z.number(), z.boolean()]),
+        }),
+      )
+      .max(100)
+      .optional(),
   })
   .passthrough();
 const searchBody = z
   .object({
-    queries: z.array(z.object({ use_case: z.string().min(1).max(1024), known_fields: z.string().max(2000).optional() }).passthrough()).min(1).max(10),
+    queries: z
+      .array(z.object({ use_case: z.string().min(1).max(1024), known_fields: z.string().max(2000).optional() }).passthrough())
+      .min(1)
+      .max(10),
     toolkits: z.array(z.string().max(100)).max(100).optional(),
   })
   .passthrough();
@@ -77,13 +100,19 @@ export function sessionRoutes(deps: Deps) {
       const session = await getSession(deps, c.req.param('id'));
       const q = validate(z.object(pageQuery), c.req.query(), 'query');
       // as tools/list: the meta tools and the preloaded tools (Composio's session.tools())
-      const items = [...metaToolsOf(session.config).map(metaToolWire), ...preloadedTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool))];
+      const items = [
+        ...metaToolsOf(session.config).map(metaToolWire),
+        ...preloadedTools(deps, session.config).map(({ toolkit, tool }) => toolWire(toolkit, tool)),
+      ];
       return c.json(pageOf(items, q, 1000));
     })
     .get('/tool_router/session/:id/toolkits', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const q = validate(toolkitsQuery, c.req.query(), 'query');
-      const connections = await toolkitConnections(deps, session, { only: commaList(q.toolkits)?.map((s) => s.toLowerCase()), search: q.search });
+      const connections = await toolkitConnections(deps, session, {
+        only: commaList(q.toolkits)?.map((s) => s.toLowerCase()),
+        search: q.search,
+      });
       const items = connections.map(({ toolkit, account }) => ({
         name: toolkit.name,
         slug: toolkit.slug,
@@ -92,10 +121,19 @@ export function sessionRoutes(deps: Deps) {
         composio_managed_auth_schemes: managedSchemes(toolkit, deps.config.oauthApps),
         meta: { logo: toolkit.logo ?? '', description: toolkit.description },
         connected_account: account
-          ? { id: account.id, user_id: account.user_id, status: account.status, created_at: new Date(account.created_at).toISOString(), auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false } }
+          ? {
+              id: account.id,
+              user_id: account.user_id,
+              status: account.status,
+              created_at: new Date(account.created_at).toISOString(),
+              auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false },
+            }
           : null,
       }));
-      const filtered = q.is_connected === undefined ? items : items.filter((i) => (i.connected_account?.status === 'ACTIVE') === (q.is_connected === 'true'));
+      const filtered =
+        q.is_connected === undefined
+          ? items
+          : items.filter((i) => (i.connected_account?.status === 'ACTIVE') === (q.is_connected === 'true'));
       return c.json(pageOf(filtered, { limit: q.limit ?? 50, cursor: q.cursor }, 50));
     })
     .post('/tool_router/session/:id/link', async (c) => {
@@ -103,7 +141,11 @@ export function sessionRoutes(deps: Deps) {
       const body = await readJson(c, linkBody);
       const toolkit = sessionToolkit(deps, session, body.toolkit);
       // session.authorize is the app's explicit (re-)initiation: an EXPIRED account goes back to INITIATED
-      const link = await authorizeToolkit(deps, session.config, toolkit, { callbackUrl: body.callback_url, alias: body.alias, reinitiate: true });
+      const link = await authorizeToolkit(deps, session.config, toolkit, {
+        callbackUrl: body.callback_url,
+        alias: body.alias,
+        reinitiate: true,
+      });
       return c.json({ link_token: link.linkToken, redirect_url: link.redirectUrl, connected_account_id: link.account.id }, 201);
     })
     .post('/tool_router/session/:id/execute', async (c) => {
@@ -123,7 +165,8 @@ export function sessionRoutes(deps: Deps) {
     .post('/tool_router/session/:id/execute_meta', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, executeMetaBody);
-      if (!isListedMetaTool(session.config, body.slug)) throw new AppError('TOOL_NOT_FOUND', { message: `${body.slug} is not a meta tool of this session.` });
+      if (!isListedMetaTool(session.config, body.slug))
+        throw new AppError('TOOL_NOT_FOUND', { message: `${body.slug} is not a meta tool of this session.` });
       try {
         const result = await runMetaTool(deps, session, body.slug, body.arguments ?? {});
         return c.json({ data: result.data, error: result.error, log_id: newId('log') });

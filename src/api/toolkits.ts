@@ -34,23 +34,25 @@ export function toolkitRoutes(deps: Deps) {
     const page = pageOf(toolkits, q, 50);
     return { ...page, items: page.items.map((t) => toolkitListItem(t, apps)) };
   };
-  return new Hono<AppEnv>()
-    .get('/toolkits', (c) => {
-      const q = validate(listQuery, c.req.query(), 'query');
-      return c.json(list({ ...q, slugs: commaList(q.toolkit_slugs) }));
-    })
-    .post('/toolkits/multi', async (c) => {
-      const body = await readJson(c, multiBody);
-      return c.json(list({ ...body, slugs: body.toolkits }));
-    })
-    // before /toolkits/:slug, which would take "categories" for a toolkit's name
-    .get('/toolkits/categories', (c) => {
-      const q = validate(z.object(pageQuery), c.req.query(), 'query');
-      return c.json(pageOf(toolkitCategories(deps.catalogue.toolkits), q, 50));
-    })
-    .get('/toolkits/:slug', (c) => {
-      const toolkit = deps.catalogue.toolkit(c.req.param('slug'));
-      if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `No toolkit named ${c.req.param('slug')}.` });
-      return c.json(toolkitDetail(toolkit, apps));
-    });
+  return (
+    new Hono<AppEnv>()
+      .get('/toolkits', (c) => {
+        const q = validate(listQuery, c.req.query(), 'query');
+        return c.json(list({ ...q, slugs: commaList(q.toolkit_slugs) }));
+      })
+      .post('/toolkits/multi', async (c) => {
+        const body = await readJson(c, multiBody);
+        return c.json(list({ ...body, slugs: body.toolkits }));
+      })
+      // before /toolkits/:slug, which would take "categories" for a toolkit's name
+      .get('/toolkits/categories', (c) => {
+        const q = validate(z.object(pageQuery), c.req.query(), 'query');
+        return c.json(pageOf(toolkitCategories(deps.catalogue.toolkits), q, 50));
+      })
+      .get('/toolkits/:slug', (c) => {
+        const toolkit = deps.catalogue.toolkit(c.req.param('slug'));
+        if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND', { message: `No toolkit named ${c.req.param('slug')}.` });
+        return c.json(toolkitDetail(toolkit, apps));
+      })
+  );
 }

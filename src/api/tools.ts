@@ -39,7 +39,13 @@ const proxyBody = z
     body: z.unknown().optional(),
     connected_account_id: z.string().min(1).max(256),
     parameters: z
-      .array(z.object({ name: z.string().min(1).max(256), type: z.enum(['header', 'query']), value: z.union([z.string(), z.number(), z.boolean()]) }))
+      .array(
+        z.object({
+          name: z.string().min(1).max(256),
+          type: z.enum(['header', 'query']),
+          value: z.union([z.string(), z.number(), z.boolean()]),
+        }),
+      )
       .max(100)
       .optional(),
   })
@@ -52,41 +58,43 @@ export function proxyWire(result: ToolResult) {
 }
 
 export function toolRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .get('/tools', (c) => {
-      const q = validate(listQuery, c.req.query(), 'query');
-      const toolkits = commaList(q.toolkit_slug)?.map((s) => s.toLowerCase());
-      const slugs = commaList(q.tool_slugs)?.map((s) => s.toUpperCase());
-      const tags = commaList(q.tags);
-      const scopes = commaList(q.scopes);
-      let candidates = deps.catalogue.toolkits
-        .filter((t) => !toolkits || toolkits.includes(t.slug))
-        .flatMap((toolkit) => toolkit.tools.map((tool) => ({ toolkit, tool })))
-        .filter(({ tool }) => (!slugs || slugs.includes(tool.slug)) && (!tags || tags.some((t) => tool.tags.includes(t))))
-        .filter(({ tool }) => !scopes || (tool.scopes ?? []).some((s) => scopes.includes(s)));
-      const search = q.search ?? q.query;
-      if (search) candidates = deps.catalogue.search.rank(search, { within: candidates });
-      const page = pageOf(candidates, q, 20);
-      return c.json({ ...page, items: page.items.map(({ toolkit, tool }) => toolWire(toolkit, tool)) });
-    })
-    .post('/tools/execute/proxy', async (c) => {
-      const body = await readJson(c, proxyBody);
-      return c.json(proxyWire(await proxyRequest(deps, body.connected_account_id, body)));
-    })
-    .post('/tools/execute/:slug', async (c) => {
-      const body = await readJson(c, executeBody);
-      const result = await executeToolRequest(deps, {
-        toolSlug: c.req.param('slug'),
-        userId: body.user_id ?? body.entity_id,
-        connectedAccountId: body.connected_account_id,
-        arguments: body.arguments ?? {},
-      });
-      return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: newId('log') });
-    })
-    // Composio's answer is a bare array of every tool slug (its CLI's list); before /tools/:slug
-    .get('/tools/enum', (c) => c.json(deps.catalogue.toolkits.flatMap((t) => t.tools.map((tool) => tool.slug))))
-    .get('/tools/:slug', (c) => {
-      const { toolkit, tool } = findTool(deps, c.req.param('slug'));
-      return c.json(toolWire(toolkit, tool));
-    });
+  return (
+    new Hono<AppEnv>()
+      .get('/tools', (c) => {
+        const q = validate(listQuery, c.req.query(), 'query');
+        const toolkits = commaList(q.toolkit_slug)?.map((s) => s.toLowerCase());
+        const slugs = commaList(q.tool_slugs)?.map((s) => s.toUpperCase());
+        const tags = commaList(q.tags);
+        const scopes = commaList(q.scopes);
+        let candidates = deps.catalogue.toolkits
+          .filter((t) => !toolkits || toolkits.includes(t.slug))
+          .flatMap((toolkit) => toolkit.tools.map((tool) => ({ toolkit, tool })))
+          .filter(({ tool }) => (!slugs || slugs.includes(tool.slug)) && (!tags || tags.some((t) => tool.tags.includes(t))))
+          .filter(({ tool }) => !scopes || (tool.scopes ?? []).some((s) => scopes.includes(s)));
+        const search = q.search ?? q.query;
+        if (search) candidates = deps.catalogue.search.rank(search, { within: candidates });
+        const page = pageOf(candidates, q, 20);
+        return c.json({ ...page, items: page.items.map(({ toolkit, tool }) => toolWire(toolkit, tool)) });
+      })
+      .post('/tools/execute/proxy', async (c) => {
+        const body = await readJson(c, proxyBody);
+        return c.json(proxyWire(await proxyRequest(deps, body.connected_account_id, body)));
+      })
+      .post('/tools/execute/:slug', async (c) => {
+        const body = await readJson(c, executeBody);
+        const result = await executeToolRequest(deps, {
+          toolSlug: c.req.param('slug'),
+          userId: body.user_id ?? body.entity_id,
+          connectedAccountId: body.connected_account_id,
+          arguments: body.arguments ?? {},
+        });
+        return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: newId('log') });
+      })
+      // Composio's answer is a bare array of every tool slug (its CLI's list); before /tools/:slug
+      .get('/tools/enum', (c) => c.json(deps.catalogue.toolkits.flatMap((t) => t.tools.map((tool) => tool.slug))))
+      .get('/tools/:slug', (c) => {
+        const { toolkit, tool } = findTool(deps, c.req.param('slug'));
+        return c.json(toolWire(toolkit, tool));
+      })
+  );
 }

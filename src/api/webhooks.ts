@@ -15,7 +15,10 @@ import {
   type SubscriptionView,
 } from '../webhooks/subscriptions.ts';
 
-const eventList = z.array(z.enum(Object.keys(EVENT_TYPES) as [string, ...string[]])).min(1).max(20);
+const eventList = z
+  .array(z.enum(Object.keys(EVENT_TYPES) as [string, ...string[]]))
+  .min(1)
+  .max(20);
 const url = z.url({ protocol: /^https?$/ }).max(2048);
 
 const createBody = z.object({ webhook_url: url, enabled_events: eventList, version: z.enum(['V1', 'V2', 'V3']).optional() }).passthrough();
@@ -36,11 +39,16 @@ function wire(view: SubscriptionView) {
 export function webhookRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/webhook_subscriptions/event_types', (c) =>
-      c.json({ items: Object.entries(EVENT_TYPES).map(([event_type, description]) => ({ event_type, description, supported_versions: ['V3'] })) }),
+      c.json({
+        items: Object.entries(EVENT_TYPES).map(([event_type, description]) => ({ event_type, description, supported_versions: ['V3'] })),
+      }),
     )
     .post('/webhook_subscriptions', async (c) => {
       const body = await readJson(c, createBody);
-      return c.json(wire(await createSubscription(deps, { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events, version: body.version })), 201);
+      return c.json(
+        wire(await createSubscription(deps, { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events, version: body.version })),
+        201,
+      );
     })
     .get('/webhook_subscriptions', async (c) => {
       const items = (await listSubscriptions(deps)).map(wire);

@@ -19,7 +19,9 @@ export function newValidatorCompiler(): (schema: object) => InputValidator {
 /** Names the field each ajv error is about, e.g. `owner: must be string`, `(root): must have required property 'repo'`. */
 export function describeInputErrors(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((e) => {
-    const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : (e.params as { missingProperty?: string }).missingProperty;
+    const field = e.instancePath
+      ? e.instancePath.slice(1).replaceAll('/', '.')
+      : (e.params as { missingProperty?: string }).missingProperty;
     return `${field ?? '(root)'}: ${e.message ?? 'is invalid'}`;
   });
 }

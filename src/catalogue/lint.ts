@@ -28,7 +28,11 @@ function toolkitUrls(toolkit: ToolkitFile): Array<[string, string]> {
 
 /** The connection fields a toolkit puts in a host label: their values must be one DNS label (no dots). */
 export function hostLabelFields(toolkit: ToolkitFile): Set<string> {
-  const names = toolkitUrls(toolkit).flatMap(([, url]) => urlPlaceholders(url).filter((p) => p.role === 'label').map((p) => p.name));
+  const names = toolkitUrls(toolkit).flatMap(([, url]) =>
+    urlPlaceholders(url)
+      .filter((p) => p.role === 'label')
+      .map((p) => p.name),
+  );
   return new Set(names);
 }
 
@@ -41,7 +45,10 @@ function lintUrlPlaceholders(path: string, url: string, tokenFields: Set<string>
   for (const place of urlPlaceholders(url)) {
     if (place.role === null) problems.push({ path, message: `placeholder {{${place.name}}} ${place.problem}` });
     else if (place.role === 'origin' && (!tokenFields.has(place.name) || userFields.has(place.name))) {
-      problems.push({ path, message: `placeholder {{${place.name}}} is a whole origin: only a token_response_fields value (set by the provider) may be one, never a value the user enters` });
+      problems.push({
+        path,
+        message: `placeholder {{${place.name}}} is a whole origin: only a token_response_fields value (set by the provider) may be one, never a value the user enters`,
+      });
     }
   }
   return problems;
@@ -53,7 +60,14 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
   const connectionNames = (toolkit.connection_fields ?? []).map((f) => f.name);
   const seen = new Set<string>();
   const tokenFields = new Set(toolkit.auth_schemes.flatMap((s) => schemeModule(s.mode).tokenResponseFields(s)));
-  const userFields = new Set([...connectionNames, ...toolkit.auth_schemes.flatMap((s) => schemeModule(s.mode).connectionFields(s).map((f) => f.name))]);
+  const userFields = new Set([
+    ...connectionNames,
+    ...toolkit.auth_schemes.flatMap((s) =>
+      schemeModule(s.mode)
+        .connectionFields(s)
+        .map((f) => f.name),
+    ),
+  ]);
 
   toolkit.auth_schemes.forEach((scheme, i) => {
     const module = schemeModule(scheme.mode);
@@ -62,7 +76,11 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     for (const f of module.connectionFields(scheme)) known.add(f.name);
     for (const f of responseFields) {
       // a provider's answer must never overwrite what the user or operator set
-      if (connectionNames.includes(f) || f === 'identity') problems.push({ path: `auth_schemes[${i}].token_response_fields`, message: `${f} is a connection field; a token response may not set it` });
+      if (connectionNames.includes(f) || f === 'identity')
+        problems.push({
+          path: `auth_schemes[${i}].token_response_fields`,
+          message: `${f} is a connection field; a token response may not set it`,
+        });
     }
     const texts: Array<[string, string]> = [];
     if ('inject' in scheme) {
@@ -76,7 +94,10 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     for (const [where, text] of texts) {
       for (const name of templateNames(text)) {
         if (!known.has(name)) {
-          problems.push({ path: `auth_schemes[${i}].${where}`, message: `placeholder {{${name}}} names no field of this scheme or connection` });
+          problems.push({
+            path: `auth_schemes[${i}].${where}`,
+            message: `placeholder {{${name}}} names no field of this scheme or connection`,
+          });
         }
       }
     }
@@ -100,15 +121,19 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     const required = (tool.input_parameters as { required?: unknown }).required;
     const requiredList = Array.isArray(required) ? (required as string[]) : [];
     for (const param of pathParameters(tool.request.path)) {
-      if (!properties.includes(param)) problems.push({ path: `${at}.request.path`, message: `path parameter {${param}} is not in input_parameters.properties` });
-      else if (!requiredList.includes(param)) problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required` });
+      if (!properties.includes(param))
+        problems.push({ path: `${at}.request.path`, message: `path parameter {${param}} is not in input_parameters.properties` });
+      else if (!requiredList.includes(param))
+        problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required` });
     }
     for (const name of requiredList) {
-      if (!properties.includes(name)) problems.push({ path: `${at}.input_parameters.required`, message: `required parameter ${name} is not in properties` });
+      if (!properties.includes(name))
+        problems.push({ path: `${at}.input_parameters.required`, message: `required parameter ${name} is not in properties` });
     }
     for (const list of ['query', 'body_params'] as const) {
       for (const name of tool.request[list] ?? []) {
-        if (!properties.includes(name)) problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
+        if (!properties.includes(name))
+          problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
       }
     }
   });
@@ -123,7 +148,10 @@ function lintSearchWords(toolkit: ToolkitFile): LintProblem[] {
   const problems: LintProblem[] = [];
   (toolkit.aliases ?? []).forEach((alias, i) => {
     if (searchTerms(alias).length !== tokenize(alias).length) {
-      problems.push({ path: `aliases[${i}]`, message: `"${alias}" has a word search ignores (a filler word, a single letter or a number)` });
+      problems.push({
+        path: `aliases[${i}]`,
+        message: `"${alias}" has a word search ignores (a filler word, a single letter or a number)`,
+      });
     }
   });
   toolkit.tools.forEach((tool, i) => {

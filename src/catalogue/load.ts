@@ -13,7 +13,10 @@ export class CatalogueError extends Error {
 }
 
 function formatZodPath(path: PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(root)';
+  return (
+    path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') ||
+    '(root)'
+  );
 }
 
 function describeZodError(error: ZodError): string[] {
@@ -29,7 +32,10 @@ function listToolkitFiles(dir: string): string[] {
     if (error instanceof CatalogueError) throw error;
     throw new CatalogueError(`toolkit folder ${dir} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  return entries.filter((name) => name.endsWith('.json') && !name.startsWith('_')).sort().map((name) => join(dir, name));
+  return entries
+    .filter((name) => name.endsWith('.json') && !name.startsWith('_'))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 export function loadToolkitFile(file: string, compileInputValidator = newValidatorCompiler()): LoadedToolkit {
@@ -79,7 +85,8 @@ export function loadCatalogue(dirs: string[]): Catalogue {
       }
       for (const name of toolkitNames(toolkit.definition)) {
         const previous = nameOwner.get(name);
-        if (previous && previous !== toolkit.definition.slug) throw new CatalogueError(`${file}: the name or alias "${name}" already names toolkit ${previous}`);
+        if (previous && previous !== toolkit.definition.slug)
+          throw new CatalogueError(`${file}: the name or alias "${name}" already names toolkit ${previous}`);
         nameOwner.set(name, toolkit.definition.slug);
       }
       toolkits.push(toolkit);

@@ -48,12 +48,17 @@ const identitySchema = z
 const tokenResponseFields = z
   .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'field names are snake_case'))
   .optional()
-  .describe('non-secret fields of the token response kept as connection data (Salesforce `instance_url`); no other field of the response is kept');
+  .describe(
+    'non-secret fields of the token response kept as connection data (Salesforce `instance_url`); no other field of the response is kept',
+  );
 
 const oauth2Schema = z
   .object({
     mode: z.literal('OAUTH2'),
-    issuer: z.string().optional().describe('the `iss` the provider sends in its authorization response (RFC 9207); default: the origin of authorization_url'),
+    issuer: z
+      .string()
+      .optional()
+      .describe('the `iss` the provider sends in its authorization response (RFC 9207); default: the origin of authorization_url'),
     authorization_url: z.string(),
     token_url: z.string(),
     revocation_url: z.string().optional(),
@@ -100,17 +105,24 @@ const noAuthSchema = z.object({ mode: z.literal('NO_AUTH') }).strict();
 const googleServiceAccountSchema = z
   .object({
     mode: z.literal('GOOGLE_SERVICE_ACCOUNT'),
-    default_scopes: z.array(z.string()).default([]).describe('the scopes the signed assertion asks for, unless the auth config names its own'),
+    default_scopes: z
+      .array(z.string())
+      .default([])
+      .describe('the scopes the signed assertion asks for, unless the auth config names its own'),
     inject: injectSchema.describe('`{{access_token}}` is the token the key was exchanged for'),
     identity: identitySchema.optional(),
   })
   .strict()
-  .describe('a service account key (JSON) the user pastes, exchanged for access tokens with a signed JWT (RFC 7523 2.1), as Google service accounts are');
+  .describe(
+    'a service account key (JSON) the user pastes, exchanged for access tokens with a signed JWT (RFC 7523 2.1), as Google service accounts are',
+  );
 
 const basicWithJwtSchema = z
   .object({
     mode: z.literal('BASIC_WITH_JWT'),
-    login_url: z.string().describe('where the username and password are exchanged for a JWT (POST); `{{placeholders}}` take connection fields'),
+    login_url: z
+      .string()
+      .describe('where the username and password are exchanged for a JWT (POST); `{{placeholders}}` take connection fields'),
     login_body: z.enum(['json', 'form']).default('json'),
     username_param: z.string().min(1).default('username'),
     password_param: z.string().min(1).default('password'),
@@ -158,7 +170,9 @@ export const toolSchema = z
       .array(z.string().min(2).max(60))
       .max(20)
       .optional()
-      .describe('words and short phrases people use for what this tool does or acts on, beyond its name ("PR", "DM", "bin it"); searched, never shown'),
+      .describe(
+        'words and short phrases people use for what this tool does or acts on, beyond its name ("PR", "DM", "bin it"); searched, never shown',
+      ),
     examples: z
       .array(z.string().min(8).max(160))
       .max(4)

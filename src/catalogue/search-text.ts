@@ -79,7 +79,10 @@ export function queryWords(query: string): Array<{ word: string; term: string; w
 
 /** Splits text into raw lower-case words: letters and digits; anything else separates. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /**

@@ -45,7 +45,6 @@ const READ_BOOST = 1.3;
 /** A connected toolkit's tools count this much more: enough to break a near tie, not to overturn a ranking. */
 const PREFERRED_TOOLKIT_BOOST = 1.1;
 
-
 /** For each search term, the raw words related to it by WORD_GROUPS (indexed as words, like any text). */
 function relatedWords(): Map<string, Set<string>> {
   const related = new Map<string, Set<string>>();
@@ -140,7 +139,9 @@ export class ToolSearch {
       }
     }
     this.index.addAll(docs);
-    for (const doc of docs) for (const [field, text] of Object.entries(doc)) if (field !== 'id' && field !== 'exact') for (const t of searchTerms(text)) this.vocabulary.add(t);
+    for (const doc of docs)
+      for (const [field, text] of Object.entries(doc))
+        if (field !== 'id' && field !== 'exact') for (const t of searchTerms(text)) this.vocabulary.add(t);
   }
 
   /**

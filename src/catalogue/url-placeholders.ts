@@ -40,7 +40,8 @@ export function templateNames(text: string): string[] {
 
 function hostRole(host: string, start: number, end: number): string {
   if (host.includes('@')) return 'may not stand in a URL with userinfo';
-  if (start === 0 && (end === host.length || host[end] === ':')) return 'may not be the whole host: a connection value could then choose any host';
+  if (start === 0 && (end === host.length || host[end] === ':'))
+    return 'may not be the whole host: a connection value could then choose any host';
   if (!(start === 0 || host[start - 1] === '.') || host[end] !== '.') return 'must be a whole label of the host';
   // the fixed domain after the last placeholder: at least two labels, so a value picks a tenant of it
   const fixed = host.slice(Math.max(...[...host.matchAll(TEMPLATE)].map((m) => m.index + m[0].length)));
@@ -60,7 +61,11 @@ export function urlPlaceholders(template: string): UrlPlaceholder[] {
     const end = offset + m[0].length;
     const next = template[end];
     if (offset === 0) {
-      out.push(next === undefined || next === '/' ? { name, offset, role: 'origin' } : { name, offset, role: null, problem: 'at the start must be a whole origin, followed by / or nothing' });
+      out.push(
+        next === undefined || next === '/'
+          ? { name, offset, role: 'origin' }
+          : { name, offset, role: null, problem: 'at the start must be a whole origin, followed by / or nothing' },
+      );
     } else if (scheme === undefined) {
       out.push({ name, offset, role: null, problem: 'the URL must start with https:// or a whole-origin placeholder' });
     } else if (offset < authorityEnd) {

@@ -67,7 +67,11 @@ export function messagePage(branding: Config['branding'], title: string, message
 }
 
 export function successPage(branding: Config['branding'], toolkitName: string) {
-  return messagePage(branding, `${toolkitName} is connected`, 'You can close this window and return to the chat: your assistant can now use it.');
+  return messagePage(
+    branding,
+    `${toolkitName} is connected`,
+    'You can close this window and return to the chat: your assistant can now use it.',
+  );
 }
 
 export interface FormField {

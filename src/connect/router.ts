@@ -5,7 +5,19 @@ import { csrf } from 'hono/csrf';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
-import { beginRedirect, completeCallback, completeWithForm, isRedirectLink, linkPage, missingConnectionFields, openLink, saveConnectionFields, type FlowOutcome, type LinkProblem, type OpenLink } from '../services/connect-flow.ts';
+import {
+  beginRedirect,
+  completeCallback,
+  completeWithForm,
+  isRedirectLink,
+  linkPage,
+  missingConnectionFields,
+  openLink,
+  saveConnectionFields,
+  type FlowOutcome,
+  type LinkProblem,
+  type OpenLink,
+} from '../services/connect-flow.ts';
 import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
@@ -74,20 +86,42 @@ export function connectRouter(deps: Deps) {
       ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
       : `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`;
     // the answer to this form redirects to the provider (OAuth) or to the app's callback_url
-    const targets = [...(page.redirectTo ? [redirectSource(page.redirectTo)] : []), ...(open.link.callback_url ? [new URL(open.link.callback_url).origin] : [])];
-    return render(c, status, credentialsForm(branding, { toolkitName: open.toolkit.name, action: `/link/${c.req.param('token')}`, csrfToken, fields: fields.map((field) => ({ field })), error, intro }), targets);
+    const targets = [
+      ...(page.redirectTo ? [redirectSource(page.redirectTo)] : []),
+      ...(open.link.callback_url ? [new URL(open.link.callback_url).origin] : []),
+    ];
+    return render(
+      c,
+      status,
+      credentialsForm(branding, {
+        toolkitName: open.toolkit.name,
+        action: `/link/${c.req.param('token')}`,
+        csrfToken,
+        fields: fields.map((field) => ({ field })),
+        error,
+        intro,
+      }),
+      targets,
+    );
   };
 
   const redirectToProvider = async (c: Context<AppEnv>, open: OpenLink) => {
     const { url, browserNonce } = await beginRedirect(deps, open);
-    setCookie(c, flowCookie(open.link.id), browserNonce, { path: '/api/v3/toolkits/auth/callback', httpOnly: true, sameSite: 'Lax', secure, maxAge: 900 });
+    setCookie(c, flowCookie(open.link.id), browserNonce, {
+      path: '/api/v3/toolkits/auth/callback',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure,
+      maxAge: 900,
+    });
     return c.redirect(url.href, 302);
   };
 
   router.get('/link/:token', async (c) => {
     c.header('Cache-Control', 'no-store');
     const open = await openLink(deps, c.req.param('token'));
-    if (typeof open === 'string') return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
+    if (typeof open === 'string')
+      return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
     if (isRedirectLink(open)) {
       if (missingConnectionFields(open).length > 0) return showForm(c, open, 200);
       try {
@@ -106,8 +140,11 @@ export function connectRouter(deps: Deps) {
     async (c) => {
       c.header('Cache-Control', 'no-store');
       const open = await openLink(deps, c.req.param('token'));
-      if (typeof open === 'string') return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
-      const form = Object.fromEntries(Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      if (typeof open === 'string')
+        return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
+      const form = Object.fromEntries(
+        Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
       const cookie = getCookie(c, 'lk_csrf');
       const given = form.csrf_token ?? '';
       if (!cookie || cookie.length !== given.length || !timingSafeEqual(Buffer.from(cookie), Buffer.from(given))) {
@@ -117,7 +154,8 @@ export function connectRouter(deps: Deps) {
         if (isRedirectLink(open)) return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
         return finish(c, await completeWithForm(deps, open, form));
       } catch (error) {
-        if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'CREDENTIALS_REJECTED')) return showForm(c, open, 400, error.message);
+        if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'CREDENTIALS_REJECTED'))
+          return showForm(c, open, 400, error.message);
         throw error;
       }
     },

@@ -13,7 +13,13 @@ const TIMEOUT_MS = 10_000;
 function bodyOf(stored: string): string {
   const event = JSON.parse(stored) as { id: string; timestamp: string; type: string; account?: AccountView; metadata: unknown };
   if (!event.account) return stored;
-  return JSON.stringify({ id: event.id, timestamp: event.timestamp, type: event.type, data: connectedAccountWire(event.account), metadata: event.metadata });
+  return JSON.stringify({
+    id: event.id,
+    timestamp: event.timestamp,
+    type: event.type,
+    data: connectedAccountWire(event.account),
+    metadata: event.metadata,
+  });
 }
 
 /** One POST, signed as Composio signs; the receiver's status, or null when it did not answer. */

@@ -57,7 +57,9 @@ function fillPath(template: string, args: Args, values: Record<string, string>):
     if (problem) throw new TemplateError(`the connection's ${name} ${problem}`);
     return encoded;
   });
-  return withFields.replace(/\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, plus: string, name: string) => encodePathValue(name, args[name], plus === '+'));
+  return withFields.replace(/\{(\+?)([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, plus: string, name: string) =>
+    encodePathValue(name, args[name], plus === '+'),
+  );
 }
 
 /**
@@ -70,7 +72,8 @@ function parsePreservingPath(base: URL, path: string): URL {
   // counted rather than compared: the parser may percent-encode a character of the template, but only
   // resolving a dot segment changes how many segments there are
   const expected = joined.slice(base.origin.length).replace(/[?#].*$/s, '');
-  if (url.pathname.split('/').length !== expected.split('/').length) throw new TemplateError("the request path would not reach the tool's endpoint");
+  if (url.pathname.split('/').length !== expected.split('/').length)
+    throw new TemplateError("the request path would not reach the tool's endpoint");
   return url;
 }
 

@@ -42,13 +42,21 @@ export class UpstreamFailure extends Error {
 export type Exchange = (request: PreparedRequest, limits: ExchangeLimits) => Promise<ExchangeResponse>;
 
 export const timedOut = (ms: number, reading = false) =>
-  new UpstreamFailure('timeout', reading ? `the upstream did not finish answering within ${ms} ms` : `the upstream did not answer within ${ms} ms`);
+  new UpstreamFailure(
+    'timeout',
+    reading ? `the upstream did not finish answering within ${ms} ms` : `the upstream did not answer within ${ms} ms`,
+  );
 
 /** Refused, unreachable or broken off: one message, so a caller cannot tell an open port from a closed one. */
 export const unreachable = (host: string) => new UpstreamFailure('network', `could not get an answer from ${host}`);
 
 export const tooLarge = (maxBytes: number, declared?: number) =>
-  new UpstreamFailure('too_large', declared === undefined ? `the upstream answer exceeds the ${maxBytes}-byte limit` : `the upstream answer (${declared} bytes) exceeds the ${maxBytes}-byte limit`);
+  new UpstreamFailure(
+    'too_large',
+    declared === undefined
+      ? `the upstream answer exceeds the ${maxBytes}-byte limit`
+      : `the upstream answer (${declared} bytes) exceeds the ${maxBytes}-byte limit`,
+  );
 
 async function readCapped(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? '');
@@ -78,7 +86,13 @@ export function fetchExchange(fetchImpl: typeof fetch): Exchange {
     const signal = AbortSignal.timeout(Math.max(0, limits.deadline - Date.now()));
     let response: Response;
     try {
-      response = await fetchImpl(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal });
+      response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect: 'manual',
+        signal,
+      });
     } catch (error) {
       if (signal.aborted) throw timedOut(limits.timeoutMs);
       throw unreachable(request.url.host);

@@ -42,10 +42,13 @@ export const MAX_ARGUMENT_DEPTH = 64;
 /** Validates (and fills defaults into a copy of) the arguments; a bad argument names its field. */
 export function prepareArguments(entry: CatalogueTool, args: unknown): Record<string, unknown> {
   if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
-    throw new ToolInputError(`arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, [{ field: 'arguments', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` }]);
+    throw new ToolInputError(`arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, [
+      { field: 'arguments', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` },
+    ]);
   }
   const copy = structuredClone(args ?? {}) as Record<string, unknown>;
-  if (typeof copy !== 'object' || Array.isArray(copy)) throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
+  if (typeof copy !== 'object' || Array.isArray(copy))
+    throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
   checkArguments(entry.validate, entry.tool.slug, copy);
   return copy;
 }
@@ -105,34 +108,56 @@ function toResult(toolkit: ToolkitFile, response: UpstreamResponse, secrets: str
  * upstream (timeout, refusal, 5xx, oversized answer, foreign redirect) comes back as a result with
  * `successful: false`, never as an exception; only bad arguments throw (ToolInputError).
  */
-export async function executeTool(entry: CatalogueTool, rawArgs: unknown, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+export async function executeTool(
+  entry: CatalogueTool,
+  rawArgs: unknown,
+  connection: ToolConnection,
+  options: ExecutionOptions,
+): Promise<ToolResult> {
   const args = prepareArguments(entry, rawArgs);
   let request;
   try {
     request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);
   } catch (error) {
-    if (error instanceof PathArgumentError) throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${error.message}`, [{ field: `arguments.${error.argument}`, message: error.message }]);
-    if (error instanceof TemplateError) return { data: {}, error: `Cannot build the request for ${entry.tool.slug}: ${error.message}`, successful: false };
+    if (error instanceof PathArgumentError)
+      throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${error.message}`, [
+        { field: `arguments.${error.argument}`, message: error.message },
+      ]);
+    if (error instanceof TemplateError)
+      return { data: {}, error: `Cannot build the request for ${entry.tool.slug}: ${error.message}`, successful: false };
     throw error;
   }
   return send(entry.toolkit, request, connection, options);
 }
 
-async function send(toolkit: ToolkitFile, request: PreparedRequest, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+async function send(
+  toolkit: ToolkitFile,
+  request: PreparedRequest,
+  connection: ToolConnection,
+  options: ExecutionOptions,
+): Promise<ToolResult> {
   try {
     const response = await sendUpstream(options.exchange, request, options);
     // what was injected is known now; its encodings are derived once per call, and only when answered
     return toResult(toolkit, response, maskList([...secretValues(connection), ...(request.injected ?? [])]));
   } catch (error) {
-    if (error instanceof UpstreamFailure) return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };
+    if (error instanceof UpstreamFailure)
+      return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };
     throw error;
   }
 }
 
 /** A raw call to the toolkit's API (`/tools/execute/proxy`), answered in the same envelope as a tool. */
-export async function executeProxy(toolkit: ToolkitFile, input: ProxyInput, connection: ToolConnection, options: ExecutionOptions): Promise<ToolResult> {
+export async function executeProxy(
+  toolkit: ToolkitFile,
+  input: ProxyInput,
+  connection: ToolConnection,
+  options: ExecutionOptions,
+): Promise<ToolResult> {
   if (nestsDeeperThan(input.body, MAX_ARGUMENT_DEPTH)) {
-    throw new ToolInputError(`body nests deeper than ${MAX_ARGUMENT_DEPTH} levels`, [{ field: 'body', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` }]);
+    throw new ToolInputError(`body nests deeper than ${MAX_ARGUMENT_DEPTH} levels`, [
+      { field: 'body', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` },
+    ]);
   }
   let request;
   try {

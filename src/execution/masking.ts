@@ -12,7 +12,8 @@ const MIN_SECRET_LENGTH = 6;
 const formEncoded = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
 const jsonEscaped = (value: string) => JSON.stringify(value).slice(1, -1);
 // what serializers that escape `/` (PHP) or everything past ASCII (Python's json.dumps) write
-const jsonAsciiEscaped = (json: string) => json.replaceAll('/', '\\/').replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const jsonAsciiEscaped = (json: string) =>
+  json.replaceAll('/', '\\/').replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The forms one injected value may come back in: raw, percent- and form-encoded, JSON-escaped. */
 export function encodingsOf(value: string): string[] {

@@ -76,7 +76,8 @@ export function nodeExchange(policy: AddressPolicy): Exchange {
           return resolve({ status, location, contentType: '', text: '' });
         }
         const declared = Number(response.headers['content-length'] ?? '');
-        if (!response.headers['content-encoding'] && Number.isFinite(declared) && declared > limits.maxResponseBytes) return fail(tooLarge(limits.maxResponseBytes, declared));
+        if (!response.headers['content-encoding'] && Number.isFinite(declared) && declared > limits.maxResponseBytes)
+          return fail(tooLarge(limits.maxResponseBytes, declared));
         const body = decoded(response);
         const chunks: Buffer[] = [];
         let size = 0;
@@ -88,7 +89,12 @@ export function nodeExchange(policy: AddressPolicy): Exchange {
         body.on('end', () => {
           if (settled) return;
           settle();
-          resolve({ status, location, contentType: String(response.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            status,
+            location,
+            contentType: String(response.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
         });
         body.on('error', broke);
         response.on('error', broke);
@@ -98,10 +104,19 @@ export function nodeExchange(policy: AddressPolicy): Exchange {
       // an IP literal is connected to without a lookup, so it is checked here
       if (ipLiteralRefusal(request.url.hostname, policy)) return fail(unreachable(host));
       try {
-        req = (secure ? httpsRequest : httpRequest)(request.url, { method: request.method, headers, agent: secure ? agents.https : agents.http }, onResponse);
+        req = (secure ? httpsRequest : httpRequest)(
+          request.url,
+          { method: request.method, headers, agent: secure ? agents.https : agents.http },
+          onResponse,
+        );
       } catch (error) {
         // refused before anything was sent (a header value Node will not put on the wire)
-        return fail(new UpstreamFailure('network', `could not send the request to ${host} (${(error as NodeJS.ErrnoException).code ?? 'invalid request'})`));
+        return fail(
+          new UpstreamFailure(
+            'network',
+            `could not send the request to ${host} (${(error as NodeJS.ErrnoException).code ?? 'invalid request'})`,
+          ),
+        );
       }
       const sent = req;
       sent.on('error', (error: NodeJS.ErrnoException) => {

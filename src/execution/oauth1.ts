@@ -25,7 +25,9 @@ export function oauth1Header(
   if (overrides.nonce) oauth.getNonce = () => overrides.nonce!;
   if (overrides.timestamp) oauth.getTimeStamp = () => overrides.timestamp!;
   // no token yet (the request-token leg): RFC 5849 omits oauth_token rather than sending it empty
-  const token = credentials.token ? { key: credentials.token, secret: credentials.tokenSecret } : ({ secret: credentials.tokenSecret } as OAuth.Token);
+  const token = credentials.token
+    ? { key: credentials.token, secret: credentials.tokenSecret }
+    : ({ secret: credentials.tokenSecret } as OAuth.Token);
   const signed = oauth.authorize({ url: request.url, method: request.method, data: request.form }, token);
   return oauth.toHeader(signed).Authorization;
 }

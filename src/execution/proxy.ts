@@ -15,7 +15,12 @@ export interface ProxyInput {
  * The endpoint is a path under the toolkit's base URL, or an absolute URL on the same origin: the
  * credential never leaves for another host.
  */
-export function buildProxyRequest(toolkit: ToolkitFile, connection: ToolConnection, input: ProxyInput, options: { allowHttpLoopback: boolean }): PreparedRequest {
+export function buildProxyRequest(
+  toolkit: ToolkitFile,
+  connection: ToolConnection,
+  input: ProxyInput,
+  options: { allowHttpLoopback: boolean },
+): PreparedRequest {
   const values = templateValues(connection);
   const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
   const url = /^https?:\/\//i.test(input.endpoint)

@@ -28,7 +28,10 @@ export async function sendUpstream(exchange: Exchange, request: PreparedRequest,
     if (!(response.status >= 300 && response.status < 400 && response.location)) return response;
     const next = new URL(response.location, current.url);
     if (next.origin !== current.url.origin) {
-      throw new UpstreamFailure('redirect_refused', `the upstream redirected to another host (${next.host}); refused so the credential stays with ${current.url.host}`);
+      throw new UpstreamFailure(
+        'redirect_refused',
+        `the upstream redirected to another host (${next.host}); refused so the credential stays with ${current.url.host}`,
+      );
     }
     if (hop >= (limits.maxRedirects ?? 3)) throw new UpstreamFailure('too_many_redirects', 'the upstream redirected too many times');
     const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && current.method === 'POST');

@@ -38,7 +38,14 @@ function bareOrigin(name: string, value: string): string {
   } catch {
     throw new TemplateError(`${name} must be an https origin`);
   }
-  if (!/^https?:$/.test(origin.protocol) || origin.username || origin.password || (origin.pathname !== '/' && origin.pathname !== '') || origin.search || origin.hash) {
+  if (
+    !/^https?:$/.test(origin.protocol) ||
+    origin.username ||
+    origin.password ||
+    (origin.pathname !== '/' && origin.pathname !== '') ||
+    origin.search ||
+    origin.hash
+  ) {
     throw new TemplateError(`${name} must be a bare origin`);
   }
   return origin.origin;
@@ -84,6 +91,7 @@ export function fillBaseUrl(template: string, values: Record<string, string | un
 export function assertSafeScheme(url: URL, allowHttpLoopback: boolean): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && allowHttpLoopback && isLoopbackHost(url.hostname)) return;
-  const allowedBy = url.protocol === 'http:' && isLoopbackHost(url.hostname) ? '; set LATCHKEY_ALLOW_INSECURE_LOOPBACK=true to allow http on loopback' : '';
+  const allowedBy =
+    url.protocol === 'http:' && isLoopbackHost(url.hostname) ? '; set LATCHKEY_ALLOW_INSECURE_LOOPBACK=true to allow http on loopback' : '';
   throw new TemplateError(`refusing to send credentials to ${url.protocol}//${url.host}: only https is allowed${allowedBy}`);
 }

@@ -12,7 +12,13 @@ export function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const line = { request_id: c.get('requestId'), method: c.req.method, path: c.req.path.replace(SECRET_IN_PATH, '/$1…'), status: c.res.status, ms: Math.round(performance.now() - started) };
+    const line = {
+      request_id: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path.replace(SECRET_IN_PATH, '/$1…'),
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    };
     // written once the answer is on its way: the response goes out in this turn of the event loop, the
     // line in the next, so the client does not wait for the log
     setImmediate(() => log.info(line, 'request'));

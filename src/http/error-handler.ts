@@ -33,4 +33,5 @@ export function errorHandler(log: Logger): ErrorHandler<AppEnv> {
   };
 }
 
-export const notFoundHandler: NotFoundHandler<AppEnv> = (c) => respond(c, new AppError('NOT_FOUND', { message: `No route for ${c.req.method} ${c.req.path}.` }));
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
+  respond(c, new AppError('NOT_FOUND', { message: `No route for ${c.req.method} ${c.req.path}.` }));

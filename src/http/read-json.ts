@@ -18,7 +18,10 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
-    const summary = errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`).join('; ');
+    const summary = errors
+      .slice(0, 3)
+      .map((e) => `${e.field}: ${e.message}`)
+      .join('; ');
     throw new AppError('VALIDATION_FAILED', { message: `Invalid ${what}: ${summary}`, errors });
   }
   return parsed.data;
@@ -41,7 +44,10 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
     }
   }
   if (nestsDeeperThan(body, MAX_BODY_DEPTH)) {
-    throw new AppError('VALIDATION_FAILED', { message: `Invalid request body: it nests deeper than ${MAX_BODY_DEPTH} levels`, errors: [{ field: '(body)', message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }] });
+    throw new AppError('VALIDATION_FAILED', {
+      message: `Invalid request body: it nests deeper than ${MAX_BODY_DEPTH} levels`,
+      errors: [{ field: '(body)', message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }],
+    });
   }
   return validate(schema, body, 'request body');
 }
@@ -49,7 +55,10 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 /** Query strings as Composio's SDK sends them: arrays comma-joined in one parameter (`user_ids=a,b`). */
 export function commaList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items.length > 0 ? items : undefined;
 }
 

@@ -45,7 +45,9 @@ export function mcpRoutes(deps: Deps) {
   }
 
   return new Hono<AppEnv>()
-    .get('/tool_router/:id/mcp', (c) => jsonRpcError(c, 405, -32000, 'Method not allowed: this endpoint is stateless, POST only', { Allow: 'POST, DELETE' }))
+    .get('/tool_router/:id/mcp', (c) =>
+      jsonRpcError(c, 405, -32000, 'Method not allowed: this endpoint is stateless, POST only', { Allow: 'POST, DELETE' }),
+    )
     .delete('/tool_router/:id/mcp', async (c) => {
       const session = await authorize(c);
       if (session instanceof Response) return session;
@@ -53,9 +55,7 @@ export function mcpRoutes(deps: Deps) {
       if (clientId) await forgetClient(deps, clientId, session.row.id);
       return c.body(null, 200);
     })
-    .post(
-      '/tool_router/:id/mcp',
-      async (c) => {
+    .post('/tool_router/:id/mcp', async (c) => {
       const session = await authorize(c);
       if (session instanceof Response) return session;
       let body: unknown;
@@ -64,13 +64,19 @@ export function mcpRoutes(deps: Deps) {
       } catch {
         return jsonRpcError(c, 400, -32700, 'Parse error: the body is not JSON');
       }
-      const message = body as { method?: string; params?: { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } } };
+      const message = body as {
+        method?: string;
+        params?: { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } };
+      };
       let clientId = c.req.header('mcp-session-id');
       let urlElicitation: () => Promise<boolean> = async () => false;
       if (message?.method === 'initialize') {
         const declared = message.params?.capabilities?.elicitation?.url !== undefined;
         urlElicitation = async () => declared;
-        clientId = await rememberClient(deps, session.row.id, { urlElicitation: declared, name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null });
+        clientId = await rememberClient(deps, session.row.id, {
+          urlElicitation: declared,
+          name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
+        });
       } else if (clientId) {
         const known = clientId;
         urlElicitation = () => clientTakesUrlElicitation(deps, known, session.row.id);
@@ -84,6 +90,5 @@ export function mcpRoutes(deps: Deps) {
       const headers = new Headers(response.headers);
       headers.set('mcp-session-id', clientId);
       return new Response(response.body, { status: response.status, headers });
-      },
-    );
+    });
 }

@@ -1,6 +1,12 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, UrlElicitationRequiredError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  UrlElicitationRequiredError,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ToolDefinition } from '../catalogue/schema.ts';
 import { CacheSlot, type Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -25,12 +31,23 @@ const INSTRUCTIONS =
 function hints(tool: ToolDefinition) {
   const has = (tag: string) => tool.tags.includes(tag);
   // openWorldHint: every toolkit tool calls a third-party API, an open world whatever its tags say
-  return { title: tool.name, readOnlyHint: has('readOnlyHint'), destructiveHint: has('destructiveHint'), idempotentHint: has('idempotentHint'), openWorldHint: true };
+  return {
+    title: tool.name,
+    readOnlyHint: has('readOnlyHint'),
+    destructiveHint: has('destructiveHint'),
+    idempotentHint: has('idempotentHint'),
+    openWorldHint: true,
+  };
 }
 
 // the tools/list answer, like the tool list it is made from, once per session config
 const toolListOf = derivedFromConfig((deps, config): Tool[] => {
-  const meta = metaToolsOf(config).map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema as Tool['inputSchema'], annotations: tool.annotations }));
+  const meta = metaToolsOf(config).map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.inputSchema as Tool['inputSchema'],
+    annotations: tool.annotations,
+  }));
   const direct = preloadedTools(deps, config).map(({ tool }) => ({
     name: tool.slug,
     description: tool.description,
@@ -45,7 +62,10 @@ export function listSessionTools(deps: Deps, session: Session): Tool[] {
 }
 
 function asToolResult(result: ToolResult): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify({ data: result.data, error: result.error, successful: result.successful }) }], isError: !result.successful };
+  return {
+    content: [{ type: 'text', text: JSON.stringify({ data: result.data, error: result.error, successful: result.successful }) }],
+    isError: !result.successful,
+  };
 }
 
 function errorResult(message: string): CallToolResult {
@@ -53,28 +73,44 @@ function errorResult(message: string): CallToolResult {
 }
 
 /** Calls one tool of the session; every failure is a tool result the model can read, never a crash. */
-export async function callSessionTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>, client: McpClientInfo): Promise<CallToolResult> {
+export async function callSessionTool(
+  deps: Deps,
+  session: Session,
+  name: string,
+  args: Record<string, unknown>,
+  client: McpClientInfo,
+): Promise<CallToolResult> {
   try {
     if (isListedMetaTool(session.config, name)) return asToolResult(await runMetaTool(deps, session, name, args));
     // Only listed tools are called directly (MCP tools/call names a tool from tools/list); a tool of
     // the session that was not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL, as at Composio.
     if (!preloadedSlugs(deps, session.config).has(name)) {
       const entry = sessionTool(deps, session, name);
-      const how = session.config.multiExecuteEnabled ? `: run it with ${multiExecuteTool.name}` : ' (preload it in the session to call it directly)';
+      const how = session.config.multiExecuteEnabled
+        ? `: run it with ${multiExecuteTool.name}`
+        : ' (preload it in the session to call it directly)';
       return errorResult(`${entry.tool.slug} is not loaded in this session${how}.`);
     }
     const { account, ...toolArgs } = args;
     const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined);
     if (outcome.kind === 'not_connected' && outcome.redirectUrl && (await client.urlElicitation())) {
       throw new UrlElicitationRequiredError([
-        { mode: 'url', message: `Connect your ${outcome.toolkit.name} account to continue.`, url: outcome.redirectUrl, elicitationId: outcome.connectedAccountId ?? outcome.toolkit.slug },
+        {
+          mode: 'url',
+          message: `Connect your ${outcome.toolkit.name} account to continue.`,
+          url: outcome.redirectUrl,
+          elicitationId: outcome.connectedAccountId ?? outcome.toolkit.slug,
+        },
       ]);
     }
     return asToolResult(outcomeEnvelope(outcome));
   } catch (error) {
     if (error instanceof UrlElicitationRequiredError) throw error;
     if (error instanceof ToolInputError || error instanceof AppError) return errorResult(error.message);
-    deps.log.error({ session_id: session.row.id, tool: name, err: { name: (error as Error).name, stack: (error as Error).stack } }, 'tool call failed');
+    deps.log.error(
+      { session_id: session.row.id, tool: name, err: { name: (error as Error).name, stack: (error as Error).stack } },
+      'tool call failed',
+    );
     return errorResult('The tool failed inside latchkey; the error was logged.');
   }
 }
@@ -89,8 +125,13 @@ export async function callSessionTool(deps: Deps, session: Session, name: string
 const VALIDATOR = new CacheSlot('MCP JSON Schema validator', () => new AjvJsonSchemaValidator());
 
 export function buildSessionServer(deps: Deps, session: Session, client: McpClientInfo): Server {
-  const server = new Server({ name: 'latchkey', version: '0.1.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) });
+  const server = new Server(
+    { name: 'latchkey', version: '0.1.0' },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) },
+  );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listSessionTools(deps, session) }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => callSessionTool(deps, session, request.params.name, request.params.arguments ?? {}, client));
+  server.setRequestHandler(CallToolRequestSchema, async (request) =>
+    callSessionTool(deps, session, request.params.name, request.params.arguments ?? {}, client),
+  );
   return server;
 }

@@ -54,7 +54,12 @@ export class OAuthFlowError extends Error {
 
   /** network trouble or a 5xx at the token endpoint: worth retrying later */
   get isTransient(): boolean {
-    return this.error === 'network_error' || this.error === 'temporarily_unavailable' || this.error === 'server_error' || (this.status !== undefined && this.status >= 500);
+    return (
+      this.error === 'network_error' ||
+      this.error === 'temporarily_unavailable' ||
+      this.error === 'server_error' ||
+      (this.status !== undefined && this.status >= 500)
+    );
   }
 }
 
@@ -68,25 +73,34 @@ function server(endpoints: OAuth2Endpoints): oauth.AuthorizationServer {
 }
 
 function clientAuth(client: OAuth2Client): oauth.ClientAuth {
-  return client.tokenEndpointAuth === 'client_secret_basic' ? oauth.ClientSecretBasic(client.clientSecret) : oauth.ClientSecretPost(client.clientSecret);
+  return client.tokenEndpointAuth === 'client_secret_basic'
+    ? oauth.ClientSecretBasic(client.clientSecret)
+    : oauth.ClientSecretPost(client.clientSecret);
 }
 
 function requestOptions(options: OAuthCallOptions, additionalParameters?: Record<string, string>) {
-  return { [oauth.customFetch]: options.fetch, [oauth.allowInsecureRequests]: options.allowInsecure, additionalParameters, signal: AbortSignal.timeout(15_000) };
+  return {
+    [oauth.customFetch]: options.fetch,
+    [oauth.allowInsecureRequests]: options.allowInsecure,
+    additionalParameters,
+    signal: AbortSignal.timeout(15_000),
+  };
 }
 
 /** Providers name their token types freely (Slack: `bot`, `user`); the access token is what matters. */
 const anyTokenType = new Proxy({}, { get: () => () => undefined }) as Record<string, () => void>;
 
 function toTokenSet(body: oauth.TokenEndpointResponse): TokenSet {
-  const { access_token, token_type, refresh_token, expires_in, scope, id_token, ...extra } = body as oauth.TokenEndpointResponse & Record<string, unknown>;
+  const { access_token, token_type, refresh_token, expires_in, scope, id_token, ...extra } = body as oauth.TokenEndpointResponse &
+    Record<string, unknown>;
   return { access_token, token_type, refresh_token, expires_in, scope, id_token: id_token as string | undefined, extra };
 }
 
 function translate(error: unknown): OAuthFlowError {
   if (error instanceof oauth.ResponseBodyError) return new OAuthFlowError(error.error, error.error_description, error.status);
   if (error instanceof oauth.AuthorizationResponseError) return new OAuthFlowError(error.error, error.error_description);
-  if (error instanceof oauth.WWWAuthenticateChallengeError) return new OAuthFlowError('invalid_client', 'the token endpoint refused the client credentials', error.status);
+  if (error instanceof oauth.WWWAuthenticateChallengeError)
+    return new OAuthFlowError('invalid_client', 'the token endpoint refused the client credentials', error.status);
   if (error instanceof oauth.OperationProcessingError) return new OAuthFlowError('invalid_response', error.message);
   if (error instanceof Error && (error.name === 'TypeError' || error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return new OAuthFlowError('network_error', 'the token endpoint could not be reached');
@@ -132,18 +146,38 @@ export async function exchangeCode(
   const oauthClient: oauth.Client = { client_id: client.clientId };
   try {
     const params = oauth.validateAuthResponse(as, oauthClient, flow.callbackUrl, flow.expectedState);
-    const response = await oauth.authorizationCodeGrantRequest(as, oauthClient, clientAuth(client), params, flow.redirectUri, flow.codeVerifier ?? oauth.nopkce, requestOptions(options, flow.tokenParams));
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      oauthClient,
+      clientAuth(client),
+      params,
+      flow.redirectUri,
+      flow.codeVerifier ?? oauth.nopkce,
+      requestOptions(options, flow.tokenParams),
+    );
     return toTokenSet(await oauth.processAuthorizationCodeResponse(as, oauthClient, response, { recognizedTokenTypes: anyTokenType }));
   } catch (error) {
     throw translate(error);
   }
 }
 
-export async function refreshTokens(endpoints: OAuth2Endpoints, client: OAuth2Client, refreshToken: string, options: OAuthCallOptions, tokenParams?: Record<string, string>): Promise<TokenSet> {
+export async function refreshTokens(
+  endpoints: OAuth2Endpoints,
+  client: OAuth2Client,
+  refreshToken: string,
+  options: OAuthCallOptions,
+  tokenParams?: Record<string, string>,
+): Promise<TokenSet> {
   const as = server(endpoints);
   const oauthClient: oauth.Client = { client_id: client.clientId };
   try {
-    const response = await oauth.refreshTokenGrantRequest(as, oauthClient, clientAuth(client), refreshToken, requestOptions(options, tokenParams));
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      oauthClient,
+      clientAuth(client),
+      refreshToken,
+      requestOptions(options, tokenParams),
+    );
     return toTokenSet(await oauth.processRefreshTokenResponse(as, oauthClient, response, { recognizedTokenTypes: anyTokenType }));
   } catch (error) {
     throw translate(error);
@@ -151,7 +185,12 @@ export async function refreshTokens(endpoints: OAuth2Endpoints, client: OAuth2Cl
 }
 
 /** RFC 7009 revocation. */
-export async function revokeToken(endpoints: OAuth2Endpoints, client: OAuth2Client, token: string, options: OAuthCallOptions): Promise<void> {
+export async function revokeToken(
+  endpoints: OAuth2Endpoints,
+  client: OAuth2Client,
+  token: string,
+  options: OAuthCallOptions,
+): Promise<void> {
   const as = server(endpoints);
   try {
     const response = await oauth.revocationRequest(as, { client_id: client.clientId }, clientAuth(client), token, requestOptions(options));

@@ -70,7 +70,8 @@ export async function jwtBearerGrant(exchange: Exchange, key: ServiceAccountKey,
       { timeoutMs: 15_000, maxResponseBytes: 64 * 1024, maxRedirects: 0 },
     );
   } catch (error) {
-    if (error instanceof UpstreamFailure) throw new OAuthFlowError('network_error', `the token endpoint could not be reached (${error.kind})`);
+    if (error instanceof UpstreamFailure)
+      throw new OAuthFlowError('network_error', `the token endpoint could not be reached (${error.kind})`);
     throw error;
   }
   const body = parseJson(response.text);
@@ -80,6 +81,12 @@ export async function jwtBearerGrant(exchange: Exchange, key: ServiceAccountKey,
     throw new OAuthFlowError(code, description, response.status);
   }
   const { access_token, token_type, expires_in, ...extra } = body ?? {};
-  if (typeof access_token !== 'string' || access_token === '') throw new OAuthFlowError('invalid_response', 'the token endpoint answered without an access_token');
-  return { access_token, token_type: typeof token_type === 'string' ? token_type : 'Bearer', expires_in: typeof expires_in === 'number' ? expires_in : undefined, extra };
+  if (typeof access_token !== 'string' || access_token === '')
+    throw new OAuthFlowError('invalid_response', 'the token endpoint answered without an access_token');
+  return {
+    access_token,
+    token_type: typeof token_type === 'string' ? token_type : 'Bearer',
+    expires_in: typeof expires_in === 'number' ? expires_in : undefined,
+    extra,
+  };
 }

@@ -6,7 +6,11 @@
  */
 export const MAX_TOKEN_FIELD_LENGTH = 512;
 
-export function tokenResponseData(declared: readonly string[], protectedNames: ReadonlySet<string>, response: Record<string, unknown>): Record<string, string> {
+export function tokenResponseData(
+  declared: readonly string[],
+  protectedNames: ReadonlySet<string>,
+  response: Record<string, unknown>,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of declared) {
     if (protectedNames.has(name) || !Object.hasOwn(response, name)) continue;

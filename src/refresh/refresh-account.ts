@@ -43,7 +43,12 @@ export type RefreshOutcome = 'refreshed' | 'fresh' | 'expired' | 'backoff' | 'no
 const IN_FLIGHT = new CacheSlot('refreshes in flight', () => new Map<string, Promise<RefreshOutcome>>());
 
 export function needsRefresh(deps: Deps, account: ConnectedAccountRow): boolean {
-  return canRefresh(account.auth_scheme) && account.status === 'ACTIVE' && account.expires_at !== null && account.expires_at - deps.config.refresh.marginMs <= deps.clock.now();
+  return (
+    canRefresh(account.auth_scheme) &&
+    account.status === 'ACTIVE' &&
+    account.expires_at !== null &&
+    account.expires_at - deps.config.refresh.marginMs <= deps.clock.now()
+  );
 }
 
 export function refreshAccount(deps: Deps, accountId: string, options: { force?: boolean } = {}): Promise<RefreshOutcome> {
@@ -104,7 +109,10 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
   const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
   const now = deps.clock.now();
   try {
-    const grant = config && schemeFor(toolkit, account.auth_scheme) ? await module.refresh!(schemeContext(deps, config, toolkit, connectionDataOf(account), account.id), credentials) : null;
+    const grant =
+      config && schemeFor(toolkit, account.auth_scheme)
+        ? await module.refresh!(schemeContext(deps, config, toolkit, connectionDataOf(account), account.id), credentials)
+        : null;
     if (!grant) {
       await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN);
       return 'expired';
@@ -115,7 +123,13 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
       ...cleanRefreshState(deps.clock.now()),
       updated_at: deps.clock.now(),
     });
-    deps.log.info({ connected_account_id: account.id, rotated: Boolean(grant.credentials.refresh_token && grant.credentials.refresh_token !== credentials.refresh_token) }, 'tokens refreshed');
+    deps.log.info(
+      {
+        connected_account_id: account.id,
+        rotated: Boolean(grant.credentials.refresh_token && grant.credentials.refresh_token !== credentials.refresh_token),
+      },
+      'tokens refreshed',
+    );
     return 'refreshed';
   } catch (error) {
     const failure = error instanceof OAuthFlowError ? error : new OAuthFlowError('server_error', 'unexpected refresh failure');
@@ -131,8 +145,15 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
       return 'expired';
     }
     const cooldown = Math.min(COOLDOWN_BASE_MS * 2 ** (failures - 1), COOLDOWN_MAX_MS);
-    deps.log.warn({ connected_account_id: account.id, oauth_error: failure.error, failures, retry_in_ms: cooldown }, 'refresh failed: will retry');
-    await leases.finish(account.id, holderOf(deps), { refresh_failures: failures, refresh_failing_since: since, next_refresh_at: now + cooldown });
+    deps.log.warn(
+      { connected_account_id: account.id, oauth_error: failure.error, failures, retry_in_ms: cooldown },
+      'refresh failed: will retry',
+    );
+    await leases.finish(account.id, holderOf(deps), {
+      refresh_failures: failures,
+      refresh_failing_since: since,
+      next_refresh_at: now + cooldown,
+    });
     return 'backoff';
   }
 }

@@ -16,13 +16,24 @@ export async function refreshDue(deps: Deps): Promise<number> {
   let afterId = '';
   let count = 0;
   for (;;) {
-    const ids = await repo.listDue(refreshableModes(), now, now + 2 * deps.config.refresh.marginMs, now - deps.config.refresh.idleMs, afterId, PAGE);
+    const ids = await repo.listDue(
+      refreshableModes(),
+      now,
+      now + 2 * deps.config.refresh.marginMs,
+      now - deps.config.refresh.idleMs,
+      afterId,
+      PAGE,
+    );
     if (ids.length === 0) break;
     for (let i = 0; i < ids.length; i += CONCURRENCY) {
       await Promise.all(
-        ids.slice(i, i + CONCURRENCY).map((id) =>
-          refreshAccount(deps, id).catch((error: Error) => deps.log.error({ connected_account_id: id, err: { name: error.name, stack: error.stack } }, 'background refresh crashed')),
-        ),
+        ids
+          .slice(i, i + CONCURRENCY)
+          .map((id) =>
+            refreshAccount(deps, id).catch((error: Error) =>
+              deps.log.error({ connected_account_id: id, err: { name: error.name, stack: error.stack } }, 'background refresh crashed'),
+            ),
+          ),
       );
     }
     count += ids.length;

@@ -38,24 +38,36 @@ async function login(context: Context, username: string, password: string): Prom
       {
         method: 'POST',
         url: providerUrl(context.deps, scheme.login_url, context.connectionData),
-        headers: { Accept: 'application/json', 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded', ...context.toolkit.headers },
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
+          ...context.toolkit.headers,
+        },
         body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
       },
       { timeoutMs: Math.min(context.deps.config.toolTimeoutMs, 15_000), maxResponseBytes: 64 * 1024 },
     );
   } catch (error) {
-    if (error instanceof UpstreamFailure) throw new OAuthFlowError('network_error', `the login endpoint could not be reached (${error.kind})`);
+    if (error instanceof UpstreamFailure)
+      throw new OAuthFlowError('network_error', `the login endpoint could not be reached (${error.kind})`);
     throw error;
   }
-  if (response.status >= 500) throw new OAuthFlowError('server_error', `the login endpoint answered HTTP ${response.status}`, response.status);
-  if (response.status < 200 || response.status >= 300) throw new OAuthFlowError('invalid_grant', `the login endpoint refused the username and password (HTTP ${response.status})`, response.status);
+  if (response.status >= 500)
+    throw new OAuthFlowError('server_error', `the login endpoint answered HTTP ${response.status}`, response.status);
+  if (response.status < 200 || response.status >= 300)
+    throw new OAuthFlowError(
+      'invalid_grant',
+      `the login endpoint refused the username and password (HTTP ${response.status})`,
+      response.status,
+    );
   let token: unknown;
   try {
     token = atDotPath(JSON.parse(response.text), scheme.token_path);
   } catch {
     token = undefined;
   }
-  if (typeof token !== 'string' || token === '') throw new OAuthFlowError('invalid_response', `the login answer has no ${scheme.token_path}`);
+  if (typeof token !== 'string' || token === '')
+    throw new OAuthFlowError('invalid_response', `the login answer has no ${scheme.token_path}`);
   return { credentials: { username, password, access_token: token }, expiresAt: expiryOfJwt(token) };
 }
 

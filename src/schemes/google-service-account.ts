@@ -43,7 +43,9 @@ async function readKey(context: Context, text: string): Promise<ServiceAccountKe
     tokenUrl = new URL(json.token_uri as string);
     assertSafeScheme(tokenUrl, context.deps.config.allowInsecureLoopback);
   } catch (error) {
-    throw invalid(`token_uri ${error instanceof TemplateError ? error.message.replace(/^refusing to send credentials to /, 'may not be ') : 'is not a URL'}`);
+    throw invalid(
+      `token_uri ${error instanceof TemplateError ? error.message.replace(/^refusing to send credentials to /, 'may not be ') : 'is not a URL'}`,
+    );
   }
   const refused = urlRefusal(tokenUrl.href, addressPolicy(context.deps.config));
   if (refused) throw invalid(`token_uri ${refused}`);
@@ -93,7 +95,9 @@ export const googleServiceAccountScheme: AuthSchemeModule<GoogleServiceAccount> 
     } catch (error) {
       if (error instanceof OAuthFlowError) {
         throw new CredentialRejected(
-          error.isTransient ? `The token endpoint could not be used, try again later: ${error.message}.` : `The token endpoint refused the service account key: ${error.message}.`,
+          error.isTransient
+            ? `The token endpoint could not be used, try again later: ${error.message}.`
+            : `The token endpoint refused the service account key: ${error.message}.`,
         );
       }
       throw error;

@@ -18,8 +18,10 @@ function fillInjected(template: string, connection: ToolConnection, values: Reco
 export function injectTemplates(rule: InjectRule, connection: ToolConnection, request: PreparedRequest): void {
   const values = templateValues(connection);
   const injected: string[] = (request.injected ??= []);
-  for (const [name, template] of Object.entries(rule.headers ?? {})) request.headers[name] = fillInjected(template, connection, values, injected);
-  for (const [name, template] of Object.entries(rule.query ?? {})) request.url.searchParams.set(name, fillInjected(template, connection, values, injected));
+  for (const [name, template] of Object.entries(rule.headers ?? {}))
+    request.headers[name] = fillInjected(template, connection, values, injected);
+  for (const [name, template] of Object.entries(rule.query ?? {}))
+    request.url.searchParams.set(name, fillInjected(template, connection, values, injected));
   if (rule.basic) {
     const user = fillInjected(rule.basic.username, connection, values, injected);
     const password = fillInjected(rule.basic.password, connection, values, injected);

@@ -20,7 +20,11 @@ export function oauthCallOptions(deps: SchemeEnvironment): OAuthCallOptions {
 }
 
 /** What a token response may add to the connection: its declared fields, never a user's or operator's field. */
-export function fromTokenResponse(toolkit: ToolkitFile, declared: readonly string[] | undefined, response: Record<string, unknown>): Record<string, string> {
+export function fromTokenResponse(
+  toolkit: ToolkitFile,
+  declared: readonly string[] | undefined,
+  response: Record<string, unknown>,
+): Record<string, string> {
   const protectedNames = new Set(['identity', ...(toolkit.connection_fields ?? []).map((f) => f.name)]);
   return tokenResponseData(declared ?? [], protectedNames, response);
 }

@@ -44,9 +44,17 @@ export const oauth1Scheme: AuthSchemeModule<OAuth1> = {
     const app = context.client();
     let tokens;
     try {
-      tokens = await requestToken(context.deps.fetch, providerUrl(context.deps, scheme.request_token_url, context.connectionData).href, { key: app.clientId, secret: app.clientSecret }, redirectUri);
+      tokens = await requestToken(
+        context.deps.fetch,
+        providerUrl(context.deps, scheme.request_token_url, context.connectionData).href,
+        { key: app.clientId, secret: app.clientSecret },
+        redirectUri,
+      );
     } catch (error) {
-      if (error instanceof OAuthFlowError) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `${context.toolkit.name} refused to start the sign-in: ${error.message}` });
+      if (error instanceof OAuthFlowError)
+        throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', {
+          message: `${context.toolkit.name} refused to start the sign-in: ${error.message}`,
+        });
       throw error;
     }
     const url = providerUrl(context.deps, scheme.authorization_url, context.connectionData);
@@ -58,7 +66,11 @@ export const oauth1Scheme: AuthSchemeModule<OAuth1> = {
   async complete(context, callback, _state, flow) {
     const scheme = context.definition;
     const verifier = callback.searchParams.get('oauth_verifier');
-    if (!verifier) throw new OAuthFlowError(callback.searchParams.get('denied') ? 'access_denied' : 'invalid_request', 'the provider sent no oauth_verifier');
+    if (!verifier)
+      throw new OAuthFlowError(
+        callback.searchParams.get('denied') ? 'access_denied' : 'invalid_request',
+        'the provider sent no oauth_verifier',
+      );
     const app = context.client();
     const tokens = await accessToken(
       context.deps.fetch,
@@ -80,7 +92,12 @@ export const oauth1Scheme: AuthSchemeModule<OAuth1> = {
     const values = templateValues(connection);
     const header = oauth1Header(
       { method: request.method, url: request.url.href, form },
-      { consumerKey: connection.consumer.key, consumerSecret: connection.consumer.secret, token: values.oauth_token ?? '', tokenSecret: values.oauth_token_secret ?? '' },
+      {
+        consumerKey: connection.consumer.key,
+        consumerSecret: connection.consumer.secret,
+        token: values.oauth_token ?? '',
+        tokenSecret: values.oauth_token_secret ?? '',
+      },
     );
     request.headers.Authorization = header;
     (request.injected ??= []).push(...oauth1Params(header));

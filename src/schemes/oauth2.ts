@@ -1,6 +1,14 @@
 import type { AuthScheme } from '../catalogue/schema.ts';
 import { atDotPath } from '../dot-path.ts';
-import { exchangeCode, OAuthFlowError, refreshTokens, revokeToken, startAuthorization, type OAuth2Endpoints, type TokenSet } from '../oauth/client.ts';
+import {
+  exchangeCode,
+  OAuthFlowError,
+  refreshTokens,
+  revokeToken,
+  startAuthorization,
+  type OAuth2Endpoints,
+  type TokenSet,
+} from '../oauth/client.ts';
 import { injectTemplates } from './inject.ts';
 import { appField, fromTokenResponse, oauthCallOptions, providerUrl } from './oauth-shared.ts';
 import type { AuthSchemeModule, SchemeContext, SchemeEnvironment } from './scheme.ts';
@@ -35,14 +43,16 @@ function accessTokenOf(scheme: OAuth2, tokens: TokenSet): string {
   if (!scheme.access_token_path) return tokens.access_token;
   const { extra, ...named } = tokens;
   const value = atDotPath({ ...extra, ...named }, scheme.access_token_path);
-  if (typeof value !== 'string' || value === '') throw new OAuthFlowError('invalid_response', `the token response has no ${scheme.access_token_path}`);
+  if (typeof value !== 'string' || value === '')
+    throw new OAuthFlowError('invalid_response', `the token response has no ${scheme.access_token_path}`);
   return value;
 }
 
 /** `expires_in` (seconds), or an absolute `expires_at` (seconds or ms), or neither (unknown: null). */
 export function expiryOf(expiresIn: number | undefined, expiresAt: unknown, now: number): number | null {
   if (typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0) return now + expiresIn * 1000;
-  const absolute = typeof expiresAt === 'string' ? Number(expiresAt) || Date.parse(expiresAt) : typeof expiresAt === 'number' ? expiresAt : NaN;
+  const absolute =
+    typeof expiresAt === 'string' ? Number(expiresAt) || Date.parse(expiresAt) : typeof expiresAt === 'number' ? expiresAt : NaN;
   if (Number.isFinite(absolute) && absolute > 0) return absolute < 1e12 ? absolute * 1000 : absolute;
   return null;
 }
@@ -87,7 +97,13 @@ export const oauth2Scheme: AuthSchemeModule<OAuth2> = {
     const tokens = await exchangeCode(
       endpoints(context.deps, scheme, context.connectionData),
       client(context),
-      { callbackUrl: callback, expectedState: state, codeVerifier: flow.code_verifier as string | null, redirectUri: flow.redirect_uri as string, tokenParams: scheme.token_params },
+      {
+        callbackUrl: callback,
+        expectedState: state,
+        codeVerifier: flow.code_verifier as string | null,
+        redirectUri: flow.redirect_uri as string,
+        tokenParams: scheme.token_params,
+      },
       oauthCallOptions(context.deps),
     );
     const credentials: Record<string, string> = { access_token: accessTokenOf(scheme, tokens), token_type: tokens.token_type };
@@ -104,7 +120,13 @@ export const oauth2Scheme: AuthSchemeModule<OAuth2> = {
   async refresh(context, credentials) {
     if (!credentials.refresh_token) return null;
     const scheme = context.definition;
-    const tokens = await refreshTokens(endpoints(context.deps, scheme, context.connectionData), client(context), credentials.refresh_token, oauthCallOptions(context.deps), scheme.token_params);
+    const tokens = await refreshTokens(
+      endpoints(context.deps, scheme, context.connectionData),
+      client(context),
+      credentials.refresh_token,
+      oauthCallOptions(context.deps),
+      scheme.token_params,
+    );
     const next: Record<string, string> = { ...credentials, access_token: accessTokenOf(scheme, tokens), token_type: tokens.token_type };
     if (tokens.refresh_token) next.refresh_token = tokens.refresh_token; // rotated: stored with the new access token, atomically
     if (tokens.scope) next.scope = tokens.scope;
@@ -123,7 +145,10 @@ export const oauth2Scheme: AuthSchemeModule<OAuth2> = {
         await revokeToken(where, app, token, oauthCallOptions(context.deps));
         revoked.push(kind);
       } catch (error) {
-        context.deps.log.warn({ connected_account_id: context.accountId, error: (error as Error).name }, 'revocation at the provider failed');
+        context.deps.log.warn(
+          { connected_account_id: context.accountId, error: (error as Error).name },
+          'revocation at the provider failed',
+        );
       }
     }
     return revoked;

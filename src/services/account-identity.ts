@@ -26,7 +26,10 @@ export async function fetchIdentity(deps: Deps, toolkit: ToolkitFile, connection
       headers: { Accept: 'application/json', ...toolkit.headers },
     };
     connection.inject(toolkit, request);
-    const response = await sendUpstream(deps.exchange, request, { timeoutMs: Math.min(deps.config.toolTimeoutMs, 10_000), maxResponseBytes: 256 * 1024 });
+    const response = await sendUpstream(deps.exchange, request, {
+      timeoutMs: Math.min(deps.config.toolTimeoutMs, 10_000),
+      maxResponseBytes: 256 * 1024,
+    });
     if (response.status < 200 || response.status >= 300) return { ok: false, status: response.status };
     const value = atDotPath(JSON.parse(response.text), identity.field);
     return { ok: true, identity: value === undefined || value === null ? undefined : String(value).slice(0, 256) };

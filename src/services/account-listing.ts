@@ -16,7 +16,10 @@ export async function viewAccount(deps: Deps, id: string): Promise<AccountView> 
 }
 
 /** Filters by status as the API shows it: an abandoned INITIATED account counts as EXPIRED. */
-export async function listAccounts(deps: Deps, filter: Omit<ConnectedAccountFilter, 'abandonedBefore'>): Promise<{ items: AccountView[]; total: number }> {
+export async function listAccounts(
+  deps: Deps,
+  filter: Omit<ConnectedAccountFilter, 'abandonedBefore'>,
+): Promise<{ items: AccountView[]; total: number }> {
   const { rows, total } = await connectedAccountsRepo(deps.db).list({ ...filter, abandonedBefore: abandonedBefore(deps) });
   return { items: await Promise.all(rows.map((row) => viewOf(deps, withAbandonedExpired(deps, row)))), total };
 }

@@ -31,7 +31,12 @@ export interface AccountView {
   redirectUrl: string | null;
 }
 
-export function accountView(deps: Deps, row: ConnectedAccountRow, config: AuthConfigRow | undefined, redirectUrl: string | null = null): AccountView {
+export function accountView(
+  deps: Deps,
+  row: ConnectedAccountRow,
+  config: AuthConfigRow | undefined,
+  redirectUrl: string | null = null,
+): AccountView {
   const masked = Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, isSecretCredential(row.auth_scheme, k) ? maskSecret(v) : v]);
   return {
     id: row.id,

@@ -38,7 +38,9 @@ export function settingsOf(row: AuthConfigRow): AuthConfigSettings {
 }
 
 export function secretsOf(deps: Deps, row: AuthConfigRow): AuthConfigSecrets {
-  return row.credentials_sealed ? deps.vault.openJson<AuthConfigSecrets>(row.credentials_sealed, sealedAad(CREDENTIALS_COLUMN, row.id)) : {};
+  return row.credentials_sealed
+    ? deps.vault.openJson<AuthConfigSecrets>(row.credentials_sealed, sealedAad(CREDENTIALS_COLUMN, row.id))
+    : {};
 }
 
 export function toolkitOf(deps: Deps, slug: string): ToolkitFile {
@@ -51,14 +53,20 @@ function parseScopes(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
-  throw new AppError('VALIDATION_FAILED', { message: 'credentials.scopes must be a string or an array of strings', errors: [{ field: 'credentials.scopes', message: 'must be a string or an array' }] });
+  throw new AppError('VALIDATION_FAILED', {
+    message: 'credentials.scopes must be a string or an array of strings',
+    errors: [{ field: 'credentials.scopes', message: 'must be a string or an array' }],
+  });
 }
 
 function optionalString(credentials: Record<string, unknown>, name: string): string | undefined {
   const value = credentials[name];
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || value.length > 4096) {
-    throw new AppError('VALIDATION_FAILED', { message: `credentials.${name} must be a string`, errors: [{ field: `credentials.${name}`, message: 'must be a string' }] });
+    throw new AppError('VALIDATION_FAILED', {
+      message: `credentials.${name} must be a string`,
+      errors: [{ field: `credentials.${name}`, message: 'must be a string' }],
+    });
   }
   return value;
 }
@@ -67,7 +75,10 @@ function chooseScheme(toolkit: ToolkitFile, requested: string | undefined, type:
   const modes = toolkit.auth_schemes.map((s) => s.mode);
   if (requested) {
     if (!modes.includes(requested as never)) {
-      throw new AppError('VALIDATION_FAILED', { message: `Toolkit ${toolkit.slug} supports ${modes.join(', ')}, not ${requested}.`, errors: [{ field: 'auth_config.authScheme', message: `must be one of ${modes.join(', ')}` }] });
+      throw new AppError('VALIDATION_FAILED', {
+        message: `Toolkit ${toolkit.slug} supports ${modes.join(', ')}, not ${requested}.`,
+        errors: [{ field: 'auth_config.authScheme', message: `must be one of ${modes.join(', ')}` }],
+      });
     }
     return requested;
   }
@@ -204,11 +215,21 @@ export function appClientFor(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFil
     return { clientId: app.clientId, clientSecret: app.clientSecret };
   }
   const settings = settingsOf(row);
-  return { clientId: settings.client_id ?? '', clientSecret: secretsOf(deps, row).client_secret ?? '', redirectUri: settings.oauth_redirect_uri };
+  return {
+    clientId: settings.client_id ?? '',
+    clientSecret: secretsOf(deps, row).client_secret ?? '',
+    redirectUri: settings.oauth_redirect_uri,
+  };
 }
 
 /** What a scheme's network steps need for one connection through an auth config (see `schemes/scheme.ts`). */
-export function schemeContext(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile, connectionData: Record<string, string>, accountId?: string): SchemeContext {
+export function schemeContext(
+  deps: Deps,
+  row: AuthConfigRow,
+  toolkit: ToolkitFile,
+  connectionData: Record<string, string>,
+  accountId?: string,
+): SchemeContext {
   const definition = schemeFor(toolkit, row.auth_scheme);
   if (!definition) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Toolkit ${toolkit.slug} no longer offers ${row.auth_scheme}.` });
   return {

@@ -79,7 +79,8 @@ export function missingConnectionFields(open: OpenLink) {
 export function linkPage(open: OpenLink): { redirect: boolean; fields: FieldDefinition[]; redirectTo?: string } {
   const module = schemeModule(open.account.auth_scheme);
   const scheme = schemeFor(open.toolkit, open.account.auth_scheme);
-  if (module.connectBy === 'redirect') return { redirect: true, fields: missingConnectionFields(open), redirectTo: scheme && module.authorizationUrl?.(scheme) };
+  if (module.connectBy === 'redirect')
+    return { redirect: true, fields: missingConnectionFields(open), redirectTo: scheme && module.authorizationUrl?.(scheme) };
   return { redirect: false, fields: [...(open.toolkit.connection_fields ?? []), ...(scheme ? module.connectionFields(scheme) : [])] };
 }
 
@@ -89,7 +90,8 @@ export const isRedirectLink = (open: OpenLink) => isRedirectMode(open.account.au
 export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<OpenLink> {
   const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !data[f.name]);
-  if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
+  if (missing.length > 0)
+    throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
   await connectedAccountsRepo(deps.db).update(open.account.id, { connection_data: JSON.stringify(data) });
   return { ...open, account: { ...open.account, connection_data: JSON.stringify(data) } };
 }
@@ -135,7 +137,11 @@ interface TakenLink {
  * Finds the link a callback belongs to by the hash of its state (OAuth2 `state`, OAuth1 request
  * token), checks it was started in this browser, and takes it exactly once.
  */
-async function takeLink(deps: Deps, stateValue: string | null, browserNonceFor: (linkId: string) => string | undefined): Promise<TakenLink | CallbackProblem> {
+async function takeLink(
+  deps: Deps,
+  stateValue: string | null,
+  browserNonceFor: (linkId: string) => string | undefined,
+): Promise<TakenLink | CallbackProblem> {
   if (!stateValue || stateValue.length > 512) return 'unknown_state';
   const stateHash = hashSecret(stateValue);
   const links = connectLinksRepo(deps.db);
@@ -167,11 +173,21 @@ async function failed(deps: Deps, taken: TakenLink, error: unknown): Promise<Flo
     deps.log.error({ err: { name: (error as Error).name, stack: (error as Error).stack } }, 'connect callback failed');
   }
   await failAccount(deps, taken.account.id, reason);
-  return { status: 'failed', account: { ...taken.account, status: 'FAILED', status_reason: reason }, toolkit: taken.toolkit, redirectTo: appCallbackUrl(taken.link, 'failed'), reason };
+  return {
+    status: 'failed',
+    account: { ...taken.account, status: 'FAILED', status_reason: reason },
+    toolkit: taken.toolkit,
+    redirectTo: appCallbackUrl(taken.link, 'failed'),
+    reason,
+  };
 }
 
 /** The provider's return, OAuth2 (`state`, `code`) or OAuth 1.0a (`oauth_token`, `oauth_verifier`). */
-export async function completeCallback(deps: Deps, callback: URL, browserNonceFor: (linkId: string) => string | undefined): Promise<FlowOutcome | CallbackProblem> {
+export async function completeCallback(
+  deps: Deps,
+  callback: URL,
+  browserNonceFor: (linkId: string) => string | undefined,
+): Promise<FlowOutcome | CallbackProblem> {
   const oauth1Token = callback.searchParams.get('oauth_token');
   const state = callback.searchParams.get('state') ?? (oauth1Token && !callback.searchParams.has('code') ? oauth1Token : null);
   const taken = await takeLink(deps, state, browserNonceFor);
@@ -189,7 +205,12 @@ async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state
   const connectionData = connectionDataOf(taken.account);
   const module = schemeModule(taken.account.auth_scheme);
   if (!module.complete) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not a sign-in at the provider.' });
-  const grant = await module.complete(schemeContext(deps, taken.config, taken.toolkit, connectionData, taken.account.id), callback, state, taken.flow.flow);
+  const grant = await module.complete(
+    schemeContext(deps, taken.config, taken.toolkit, connectionData, taken.account.id),
+    callback,
+    state,
+    taken.flow.flow,
+  );
   return activateAccount(deps, taken.account, grant.credentials, { ...connectionData, ...grant.connectionData }, grant.expiresAt);
 }
 
@@ -197,9 +218,16 @@ async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state
 export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<FlowOutcome> {
   const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !connectionData[f.name]);
-  if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
+  if (missing.length > 0)
+    throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
   // a key or password the provider refuses is answered before the link is used, so the user can retry
-  const grant = await formGrant(deps, open.config, open.toolkit, validateCredentialFields(open.toolkit, open.account.auth_scheme, form), connectionData);
+  const grant = await formGrant(
+    deps,
+    open.config,
+    open.toolkit,
+    validateCredentialFields(open.toolkit, open.account.auth_scheme, form),
+    connectionData,
+  );
   if (!(await connectLinksRepo(deps.db).consume(open.link.id, deps.clock.now()))) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link was already used.' });
   }

@@ -66,7 +66,11 @@ export async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigR
  * Connection fields (a subdomain, a site) are checked when given: known names only, and values that
  * cannot steer a request to another host (they end up in URLs).
  */
-export function validateConnectionData(toolkit: ToolkitFile, data: Record<string, unknown> | undefined, policy: AddressPolicy): Record<string, string> {
+export function validateConnectionData(
+  toolkit: ToolkitFile,
+  data: Record<string, unknown> | undefined,
+  policy: AddressPolicy,
+): Record<string, string> {
   const out: Record<string, string> = {};
   const fields = toolkit.connection_fields ?? [];
   const labels = hostLabelFields(toolkit);
@@ -79,17 +83,29 @@ export function validateConnectionData(toolkit: ToolkitFile, data: Record<string
     // connect time, rather than on every tool call after the account went ACTIVE
     const valid = field.type === 'url' ? /^https:\/\/[^\s/?#@]+\/?$/.test(text) : (labels.has(name) ? DNS_LABEL : HOST_SAFE).test(text);
     if (!valid || (field.pattern && !new RegExp(field.pattern).test(text))) {
-      throw new AppError('VALIDATION_FAILED', { message: `${field.display_name} is not valid.`, errors: [{ field: `connection_data.${name}`, message: 'is not a valid value' }] });
+      throw new AppError('VALIDATION_FAILED', {
+        message: `${field.display_name} is not valid.`,
+        errors: [{ field: `connection_data.${name}`, message: 'is not a valid value' }],
+      });
     }
     const refused = field.type === 'url' ? urlRefusal(text, policy) : null;
-    if (refused) throw new AppError('VALIDATION_FAILED', { message: `${field.display_name} ${refused}.`, errors: [{ field: `connection_data.${name}`, message: refused }] });
+    if (refused)
+      throw new AppError('VALIDATION_FAILED', {
+        message: `${field.display_name} ${refused}.`,
+        errors: [{ field: `connection_data.${name}`, message: refused }],
+      });
     out[name] = text;
   }
   return out;
 }
 
 /** A new single-use link for an account; it does not change the account's status. */
-export async function issueLink(deps: Deps, account: ConnectedAccountRow, callbackUrl: string | undefined, db: Kysely<Database> = deps.db): Promise<CreatedLink> {
+export async function issueLink(
+  deps: Deps,
+  account: ConnectedAccountRow,
+  callbackUrl: string | undefined,
+  db: Kysely<Database> = deps.db,
+): Promise<CreatedLink> {
   const now = deps.clock.now();
   const token = newSecret('ln');
   const id = newId('lnk');
@@ -114,7 +130,10 @@ export async function issueLink(deps: Deps, account: ConnectedAccountRow, callba
 export function checkCallbackUrl(url: string | null | undefined): string | undefined {
   if (url === undefined || url === null || url === '') return undefined;
   if (!isCallbackUrl(url)) {
-    throw new AppError('VALIDATION_FAILED', { message: 'callback_url must be an absolute http(s) URL.', errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }] });
+    throw new AppError('VALIDATION_FAILED', {
+      message: 'callback_url must be an absolute http(s) URL.',
+      errors: [{ field: 'callback_url', message: 'must be an absolute http(s) URL' }],
+    });
   }
   return new URL(url).href;
 }
@@ -154,7 +173,13 @@ export async function createLink(deps: Deps, request: LinkRequest): Promise<Crea
   const config = await enabledConfig(deps, request.authConfigId);
   const toolkit = toolkitOf(deps, config.toolkit_slug);
   const callbackUrl = checkCallbackUrl(request.callbackUrl);
-  const account = await insertInitiatedAccount(deps, config, toolkit, request, validateConnectionData(toolkit, request.connectionData, addressPolicy(deps.config)));
+  const account = await insertInitiatedAccount(
+    deps,
+    config,
+    toolkit,
+    request,
+    validateConnectionData(toolkit, request.connectionData, addressPolicy(deps.config)),
+  );
   return issueLink(deps, account, callbackUrl);
 }
 
@@ -220,7 +245,9 @@ export async function activateAccount(
   };
   const changed =
     LINKABLE_STATUSES.includes(account.status) &&
-    (await emitAccountEvent(deps, 'composio.connected_account.active', account.id, (trx) => connectedAccountsRepo(trx).updateIfStatus(account.id, account.status, changes)));
+    (await emitAccountEvent(deps, 'composio.connected_account.active', account.id, (trx) =>
+      connectedAccountsRepo(trx).updateIfStatus(account.id, account.status, changes),
+    ));
   if (!changed) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This connection is no longer waiting to be completed.' });
   }
@@ -237,7 +264,11 @@ export async function activateAccount(
 
 export async function failAccount(deps: Deps, accountId: string, reason: string): Promise<void> {
   await emitAccountEvent(deps, 'composio.connected_account.failed', accountId, (trx) =>
-    connectedAccountsRepo(trx).updateIfStatus(accountId, 'INITIATED', { status: 'FAILED', status_reason: reason.slice(0, 500), updated_at: deps.clock.now() }),
+    connectedAccountsRepo(trx).updateIfStatus(accountId, 'INITIATED', {
+      status: 'FAILED',
+      status_reason: reason.slice(0, 500),
+      updated_at: deps.clock.now(),
+    }),
   );
 }
 
@@ -245,7 +276,13 @@ export async function failAccount(deps: Deps, accountId: string, reason: string)
  * What the user typed, as it is stored: modes that trade it for a token (a signed assertion, a login)
  * do so first, so a refused key or password is answered at once and never stored.
  */
-export async function formGrant(deps: Deps, config: AuthConfigRow, toolkit: ToolkitFile, given: Credentials, connectionData: Record<string, string>): Promise<Grant> {
+export async function formGrant(
+  deps: Deps,
+  config: AuthConfigRow,
+  toolkit: ToolkitFile,
+  given: Credentials,
+  connectionData: Record<string, string>,
+): Promise<Grant> {
   const module = schemeModule(config.auth_scheme);
   if (!module.exchange) return { credentials: given, expiresAt: null };
   try {
@@ -266,7 +303,10 @@ export interface InitiateRequest extends LinkRequest {
  * `POST /connected_accounts`: OAuth schemes start a link (INITIATED + redirect); credentials given by
  * the app make the account ACTIVE at once, optionally checked against the provider first.
  */
-export async function initiateConnection(deps: Deps, request: InitiateRequest): Promise<{ account: ConnectedAccountRow; redirectUrl: string | null }> {
+export async function initiateConnection(
+  deps: Deps,
+  request: InitiateRequest,
+): Promise<{ account: ConnectedAccountRow; redirectUrl: string | null }> {
   const config = await enabledConfig(deps, request.authConfigId);
   const toolkit = toolkitOf(deps, config.toolkit_slug);
   const hasCredentials = request.credentials && Object.keys(request.credentials).length > 0;
@@ -279,8 +319,15 @@ export async function initiateConnection(deps: Deps, request: InitiateRequest): 
   const connectionData = validateConnectionData(toolkit, { ...rest.connectionData, ...given }, addressPolicy(deps.config));
   const grant = await formGrant(deps, config, toolkit, validateCredentialFields(toolkit, config.auth_scheme, given), connectionData);
   if (request.validateCredentials) {
-    const probe = await fetchIdentity(deps, toolkit, bindConnection({ mode: config.auth_scheme as ToolConnection['mode'], credentials: grant.credentials, connectionData }));
-    if (!probe.ok) throw new AppError('CREDENTIALS_REJECTED', { message: `${toolkit.name} refused these credentials${probe.status ? ` (HTTP ${probe.status})` : ''}.` });
+    const probe = await fetchIdentity(
+      deps,
+      toolkit,
+      bindConnection({ mode: config.auth_scheme as ToolConnection['mode'], credentials: grant.credentials, connectionData }),
+    );
+    if (!probe.ok)
+      throw new AppError('CREDENTIALS_REJECTED', {
+        message: `${toolkit.name} refused these credentials${probe.status ? ` (HTTP ${probe.status})` : ''}.`,
+      });
   }
   const initiated = await insertInitiatedAccount(deps, config, toolkit, rest, connectionData);
   return { account: await activateAccount(deps, initiated, grant.credentials, connectionData, grant.expiresAt), redirectUrl: null };
@@ -335,9 +382,16 @@ export async function deleteAccount(deps: Deps, id: string): Promise<void> {
 
 export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccountRow }> {
   const account = await accountToChange(deps, id);
-  if (!account.credentials_sealed) throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
+  if (!account.credentials_sealed)
+    throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
   const revoked = await revokeAtProvider(deps, account);
-  const changes = { status: 'REVOKED', status_reason: STATUS_REASONS.REVOKED_BY_USER, credentials_sealed: null, expires_at: null, updated_at: deps.clock.now() };
+  const changes = {
+    status: 'REVOKED',
+    status_reason: STATUS_REASONS.REVOKED_BY_USER,
+    credentials_sealed: null,
+    expires_at: null,
+    updated_at: deps.clock.now(),
+  };
   await connectedAccountsRepo(deps.db).update(id, changes);
   return { revokedTokens: revoked.length > 0 ? revoked : ['credential'], account: { ...account, ...changes } };
 }
@@ -351,4 +405,3 @@ export async function reconnectAccount(deps: Deps, id: string, callbackUrl: stri
   await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', status_reason: null, updated_at: now });
   return issueLink(deps, { ...account, status: 'INITIATED', updated_at: now }, callback);
 }
-

@@ -51,7 +51,11 @@ export async function linkForUser(deps: Deps, request: UserLinkRequest): Promise
     const accounts = connectedAccountsRepo(trx);
     const pending = request.newAccount
       ? undefined
-      : await accounts.findPending(request.userId, request.toolkit.slug, { authConfigId: request.onlyAuthConfigId, ids: request.onlyAccountIds, initiatedSince: now - LINK_TTL_MS });
+      : await accounts.findPending(request.userId, request.toolkit.slug, {
+          authConfigId: request.onlyAuthConfigId,
+          ids: request.onlyAccountIds,
+          initiatedSince: now - LINK_TTL_MS,
+        });
     if (!pending) {
       const account = await insertInitiatedAccount(deps, request.authConfig, request.toolkit, request, {}, trx);
       return issueLink(deps, account, callbackUrl, trx);

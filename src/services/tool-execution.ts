@@ -3,7 +3,14 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
 import { canRefresh, isNoAuth, NO_AUTH_CONNECTION } from '../schemes/registry.ts';
-import { executeProxy, executeTool, prepareArguments, ToolInputError, type ExecutionOptions, type ToolResult } from '../execution/execute.ts';
+import {
+  executeProxy,
+  executeTool,
+  prepareArguments,
+  ToolInputError,
+  type ExecutionOptions,
+  type ToolResult,
+} from '../execution/execute.ts';
 import type { ProxyInput } from '../execution/proxy.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
@@ -16,7 +23,12 @@ import { needsRefresh, refreshAccount } from '../refresh/refresh-account.ts';
  * nothing crosses a network in clear.
  */
 export function executionOptions(deps: Deps): ExecutionOptions {
-  return { exchange: deps.exchange, timeoutMs: deps.config.toolTimeoutMs, maxResponseBytes: deps.config.maxResponseBytes, allowHttpLoopback: true };
+  return {
+    exchange: deps.exchange,
+    timeoutMs: deps.config.toolTimeoutMs,
+    maxResponseBytes: deps.config.maxResponseBytes,
+    allowHttpLoopback: true,
+  };
 }
 
 export function findTool(deps: Deps, slug: string): CatalogueTool {
@@ -42,7 +54,11 @@ export interface ResolvedConnection {
  * `user_id`, later the session), never from tool arguments. A named account must belong to that user,
  * be ACTIVE and enabled, and be of the tool's toolkit; otherwise the user's most recent ACTIVE one.
  */
-export async function resolveAccount(deps: Deps, toolkit: ToolkitFile, request: { userId?: string; connectedAccountId?: string; authConfigId?: string }): Promise<ResolvedConnection> {
+export async function resolveAccount(
+  deps: Deps,
+  toolkit: ToolkitFile,
+  request: { userId?: string; connectedAccountId?: string; authConfigId?: string },
+): Promise<ResolvedConnection> {
   if (isNoAuth(toolkit)) return { account: null, connection: NO_AUTH_CONNECTION };
   let account: ConnectedAccountRow | undefined;
   if (request.connectedAccountId) {
@@ -51,10 +67,14 @@ export async function resolveAccount(deps: Deps, toolkit: ToolkitFile, request: 
       throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${request.connectedAccountId} was not found.` });
     }
     if (account.toolkit_slug !== toolkit.slug) {
-      throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: `Connected account ${account.id} is a ${account.toolkit_slug} account, not ${toolkit.slug}.` });
+      throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', {
+        message: `Connected account ${account.id} is a ${account.toolkit_slug} account, not ${toolkit.slug}.`,
+      });
     }
     if (account.status !== 'ACTIVE' || account.is_disabled === 1) {
-      throw new AppError('NO_CONNECTED_ACCOUNT', { message: `Connected account ${account.id} is ${account.is_disabled ? 'disabled' : account.status}; it cannot be used until it is reconnected or enabled.` });
+      throw new AppError('NO_CONNECTED_ACCOUNT', {
+        message: `Connected account ${account.id} is ${account.is_disabled ? 'disabled' : account.status}; it cannot be used until it is reconnected or enabled.`,
+      });
     }
   } else if (request.userId !== undefined) {
     // the user's most recently updated ACTIVE, enabled account of the toolkit
@@ -79,11 +99,14 @@ export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: Co
     await refreshAccount(deps, account.id);
     account = await connectedAccountsRepo(deps.db).findById(account.id);
     if (!account || account.status !== 'ACTIVE') {
-      throw new AppError('NO_CONNECTED_ACCOUNT', { message: `The ${toolkit.name} connection expired and could not be refreshed; the user must reconnect.` });
+      throw new AppError('NO_CONNECTED_ACCOUNT', {
+        message: `The ${toolkit.name} connection expired and could not be refreshed; the user must reconnect.`,
+      });
     }
   }
   const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
-  if (!config || config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `The auth config of ${account.id} is disabled.` });
+  if (!config || config.status !== 'ENABLED')
+    throw new AppError('AUTH_CONFIG_DISABLED', { message: `The auth config of ${account.id} is disabled.` });
   return { account, connection: toolConnection(deps, account, config, toolkit) };
 }
 
@@ -91,7 +114,12 @@ export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: Co
  * Runs a tool; when the upstream refuses a renewable credential (401: an OAuth2 token, a login's JWT),
  * refreshes once and retries once, so a token revoked or rotated early does not fail the call.
  */
-export async function executeWithRefresh(deps: Deps, entry: CatalogueTool, args: Record<string, unknown>, resolved: ResolvedConnection): Promise<ToolResult> {
+export async function executeWithRefresh(
+  deps: Deps,
+  entry: CatalogueTool,
+  args: Record<string, unknown>,
+  resolved: ResolvedConnection,
+): Promise<ToolResult> {
   const first = await executeTool(entry, args, resolved.connection, executionOptions(deps));
   const account = resolved.account;
   if (!first.upstreamUnauthorized || !account || !canRefresh(account.auth_scheme)) return first;

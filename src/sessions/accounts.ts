@@ -18,7 +18,10 @@ import { connectionFor, resolveAccount, type ResolvedConnection } from '../servi
 
 /** The session user's usable (ACTIVE, enabled) accounts of a toolkit, honouring pins and overrides. */
 export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow[]> {
-  return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, { ids: config.connectedAccounts[toolkit.slug], authConfigId: config.authConfigs[toolkit.slug] });
+  return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, {
+    ids: config.connectedAccounts[toolkit.slug],
+    authConfigId: config.authConfigs[toolkit.slug],
+  });
 }
 
 /**
@@ -29,23 +32,33 @@ export async function connectedToolkits(deps: Deps, config: SessionConfig): Prom
   return new Set(await connectedAccountsRepo(deps.db).activeToolkits(config.userId));
 }
 
-export type SessionConnection = ResolvedConnection | { notConnected: true; toolkit: ToolkitFile } | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };
+export type SessionConnection =
+  | ResolvedConnection
+  | { notConnected: true; toolkit: ToolkitFile }
+  | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };
 
 /**
  * Which connection a session call runs with. `account` (an id or alias) picks one of the user's own
  * usable accounts; otherwise the newest usable one, unless multi-account mode demands a choice.
  */
-export async function resolveSessionConnection(deps: Deps, config: SessionConfig, toolkit: ToolkitFile, account?: string): Promise<SessionConnection> {
+export async function resolveSessionConnection(
+  deps: Deps,
+  config: SessionConfig,
+  toolkit: ToolkitFile,
+  account?: string,
+): Promise<SessionConnection> {
   if (isNoAuth(toolkit)) return resolveAccount(deps, toolkit, { userId: config.userId });
   const usable = await usableAccounts(deps, config, toolkit);
   if (account) {
     const chosen = usable.find((a) => a.id === account || a.alias === account || connectionDataOf(a).identity === account);
-    if (!chosen) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `No usable ${toolkit.name} account "${account}" for this user.` });
+    if (!chosen)
+      throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `No usable ${toolkit.name} account "${account}" for this user.` });
     // the rows just read are the user's own, ACTIVE and enabled: no second read by id
     return connectionFor(deps, toolkit, chosen);
   }
   if (usable.length === 0) return { notConnected: true, toolkit };
-  if (usable.length > 1 && config.multiAccount.enabled && config.multiAccount.requireExplicitSelection) return { chooseAccount: usable, toolkit };
+  if (usable.length > 1 && config.multiAccount.enabled && config.multiAccount.requireExplicitSelection)
+    return { chooseAccount: usable, toolkit };
   try {
     return await connectionFor(deps, toolkit, usable[0]!);
   } catch (error) {

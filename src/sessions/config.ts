@@ -17,13 +17,19 @@ export const sessionConfigWire = z
     tools: z
       .record(
         z.string().max(100),
-        z.union([slugList, z.object({ enable: slugList.optional(), disable: slugList.optional(), tags: enableDisable.optional() }).passthrough()]),
+        z.union([
+          slugList,
+          z.object({ enable: slugList.optional(), disable: slugList.optional(), tags: enableDisable.optional() }).passthrough(),
+        ]),
       )
       .nullable()
       .optional(),
     tags: enableDisable.nullable().optional(),
     auth_configs: z.record(z.string().max(100), z.string().max(100)).nullable().optional(),
-    connected_accounts: z.record(z.string().max(100), z.union([z.string().max(100), z.array(z.string().max(100)).max(10)])).nullable().optional(),
+    connected_accounts: z
+      .record(z.string().max(100), z.union([z.string().max(100), z.array(z.string().max(100)).max(10)]))
+      .nullable()
+      .optional(),
     manage_connections: z
       .union([
         z.boolean(),
@@ -40,14 +46,22 @@ export const sessionConfigWire = z
       .nullable()
       .optional(),
     multi_account: z
-      .object({ enable: z.boolean().optional(), max_accounts_per_toolkit: z.number().int().min(1).max(10).optional(), require_explicit_selection: z.boolean().optional() })
+      .object({
+        enable: z.boolean().optional(),
+        max_accounts_per_toolkit: z.number().int().min(1).max(10).optional(),
+        require_explicit_selection: z.boolean().optional(),
+      })
       .passthrough()
       .nullable()
       .optional(),
     search: z.object({ enable: z.boolean().optional() }).passthrough().nullable().optional(),
     execute: z.object({ enable_multi_execute: z.boolean().optional() }).passthrough().nullable().optional(),
     workbench: z.object({ enable: z.boolean().optional() }).passthrough().nullable().optional(),
-    preload: z.object({ tools: z.union([z.array(z.string()), z.literal('all')]).optional() }).passthrough().nullable().optional(),
+    preload: z
+      .object({ tools: z.union([z.array(z.string()), z.literal('all')]).optional() })
+      .passthrough()
+      .nullable()
+      .optional(),
   })
   .passthrough();
 
@@ -91,17 +105,29 @@ function selection(value: z.infer<typeof enableDisable> | null | undefined, lowe
 export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig): SessionConfig {
   const next: SessionConfig = structuredClone(base);
   if (wire.toolkits !== undefined) next.toolkits = selection(wire.toolkits, true);
-  if (wire.tags !== undefined) next.tags = wire.tags === null ? {} : { enabled: selection(wire.tags, false).enabled?.map(tagCase), disabled: selection(wire.tags, false).disabled?.map(tagCase) };
+  if (wire.tags !== undefined)
+    next.tags =
+      wire.tags === null
+        ? {}
+        : { enabled: selection(wire.tags, false).enabled?.map(tagCase), disabled: selection(wire.tags, false).disabled?.map(tagCase) };
   if (wire.tools !== undefined) {
     next.tools = {};
     for (const [toolkit, value] of Object.entries(wire.tools ?? {})) {
-      const sel = Array.isArray(value) ? { enabled: value.map((s) => s.toUpperCase()) } : { ...selection({ enable: value.enable, disable: value.disable }, false), tags: value.tags ? selection(value.tags, false) : undefined };
+      const sel = Array.isArray(value)
+        ? { enabled: value.map((s) => s.toUpperCase()) }
+        : {
+            ...selection({ enable: value.enable, disable: value.disable }, false),
+            tags: value.tags ? selection(value.tags, false) : undefined,
+          };
       next.tools[toolkit.toLowerCase()] = sel;
     }
   }
-  if (wire.auth_configs !== undefined) next.authConfigs = Object.fromEntries(Object.entries(wire.auth_configs ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  if (wire.auth_configs !== undefined)
+    next.authConfigs = Object.fromEntries(Object.entries(wire.auth_configs ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   if (wire.connected_accounts !== undefined) {
-    next.connectedAccounts = Object.fromEntries(Object.entries(wire.connected_accounts ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]]));
+    next.connectedAccounts = Object.fromEntries(
+      Object.entries(wire.connected_accounts ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]]),
+    );
   }
   if (wire.manage_connections !== undefined) {
     const m = wire.manage_connections;
@@ -118,7 +144,11 @@ export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig)
   if (wire.multi_account !== undefined) {
     const m = wire.multi_account ?? {};
     const enabled = m.enable ?? false;
-    next.multiAccount = { enabled, maxAccountsPerToolkit: m.max_accounts_per_toolkit ?? 5, requireExplicitSelection: m.require_explicit_selection ?? enabled };
+    next.multiAccount = {
+      enabled,
+      maxAccountsPerToolkit: m.max_accounts_per_toolkit ?? 5,
+      requireExplicitSelection: m.require_explicit_selection ?? enabled,
+    };
   }
   if (wire.search !== undefined) next.searchEnabled = wire.search?.enable ?? true;
   if (wire.execute !== undefined) next.multiExecuteEnabled = wire.execute?.enable_multi_execute ?? true;
@@ -165,10 +195,16 @@ export function sessionConfigToWire(config: SessionConfig) {
       enable_wait_for_connections: config.manageConnections.waitForConnections,
       enable_connection_removal: config.manageConnections.connectionRemoval,
     },
-    tools: Object.fromEntries(Object.entries(config.tools).map(([k, v]) => [k, { ...wireSelection(v), ...(v.tags ? { tags: v.tags } : {}) }])),
+    tools: Object.fromEntries(
+      Object.entries(config.tools).map(([k, v]) => [k, { ...wireSelection(v), ...(v.tags ? { tags: v.tags } : {}) }]),
+    ),
     tags: { enabled: config.tags.enabled ?? [], disabled: config.tags.disabled ?? [] },
     workbench: { enable: false, proxy_execution_enabled: false },
-    multi_account: { enable: config.multiAccount.enabled, max_accounts_per_toolkit: config.multiAccount.maxAccountsPerToolkit, require_explicit_selection: config.multiAccount.requireExplicitSelection },
+    multi_account: {
+      enable: config.multiAccount.enabled,
+      max_accounts_per_toolkit: config.multiAccount.maxAccountsPerToolkit,
+      require_explicit_selection: config.multiAccount.requireExplicitSelection,
+    },
     preload: { tools: config.preload ?? [] },
     search: { enable: config.searchEnabled },
     execute: { enable_multi_execute: config.multiExecuteEnabled },

@@ -14,7 +14,10 @@ import { AppError } from '../errors.ts';
 const MAX_SLUG = 60;
 const PREFIX = 'LOCAL_';
 
-const slug = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').max(MAX_SLUG);
+const slug = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+  .max(MAX_SLUG);
 const jsonSchema = z.record(z.string(), z.unknown());
 const toolShape = {
   slug,
@@ -27,9 +30,21 @@ const toolShape = {
 /** `experimental` of a session create request, as far as custom tools go. */
 export const customToolsWire = z
   .object({
-    custom_tools: z.array(z.object({ ...toolShape, extends_toolkit: z.string().max(100).optional() }).passthrough()).max(100).optional(),
+    custom_tools: z
+      .array(z.object({ ...toolShape, extends_toolkit: z.string().max(100).optional() }).passthrough())
+      .max(100)
+      .optional(),
     custom_toolkits: z
-      .array(z.object({ slug, name: z.string().max(200), description: z.string().max(10_000), tools: z.array(z.object(toolShape).passthrough()).max(100) }).passthrough())
+      .array(
+        z
+          .object({
+            slug,
+            name: z.string().max(200),
+            description: z.string().max(10_000),
+            tools: z.array(z.object(toolShape).passthrough()).max(100),
+          })
+          .passthrough(),
+      )
       .max(50)
       .optional(),
   })
@@ -55,12 +70,17 @@ export function customToolsAnswer(deps: Deps, request: z.infer<typeof customTool
   };
   const tools = (request.custom_tools ?? []).map((tool, i) => {
     const field = `experimental.custom_tools.${i}`;
-    if (tool.extends_toolkit && !deps.catalogue.toolkit(tool.extends_toolkit)) throw invalid(`${field}.extends_toolkit`, `unknown toolkit ${tool.extends_toolkit}`);
+    if (tool.extends_toolkit && !deps.catalogue.toolkit(tool.extends_toolkit))
+      throw invalid(`${field}.extends_toolkit`, `unknown toolkit ${tool.extends_toolkit}`);
     return { ...tool, slug: named(field, tool.slug, tool.extends_toolkit), original_slug: tool.slug };
   });
   const toolkits = (request.custom_toolkits ?? []).map((toolkit, i) => ({
     ...toolkit,
-    tools: toolkit.tools.map((tool, j) => ({ ...tool, slug: named(`experimental.custom_toolkits.${i}.tools.${j}`, tool.slug, toolkit.slug), original_slug: tool.slug })),
+    tools: toolkit.tools.map((tool, j) => ({
+      ...tool,
+      slug: named(`experimental.custom_toolkits.${i}.tools.${j}`, tool.slug, toolkit.slug),
+      original_slug: tool.slug,
+    })),
   }));
   if (tools.length + toolkits.length === 0) return undefined;
   return { ...(tools.length ? { custom_tools: tools } : {}), ...(toolkits.length ? { custom_toolkits: toolkits } : {}) };

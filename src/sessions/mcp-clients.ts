@@ -11,7 +11,11 @@ import { mcpClientsRepo } from '../../storage/repos/mcp-clients.ts';
 export const MAX_CLIENTS_PER_SESSION = 20;
 
 /** Records a client at `initialize`; returns its id (the `mcp-session-id` it will echo). */
-export async function rememberClient(deps: Deps, sessionId: string, client: { urlElicitation: boolean; name: string | null }): Promise<string> {
+export async function rememberClient(
+  deps: Deps,
+  sessionId: string,
+  client: { urlElicitation: boolean; name: string | null },
+): Promise<string> {
   const id = newId('mcs');
   await mcpClientsRepo(deps.db).insert(
     { id, session_id: sessionId, url_elicitation: client.urlElicitation ? 1 : 0, client_name: client.name, created_at: deps.clock.now() },

@@ -13,7 +13,12 @@ import { executeWithRefresh } from '../services/tool-execution.ts';
 export type SessionToolOutcome =
   | { kind: 'result'; result: ToolResult }
   | { kind: 'not_connected'; toolkit: ToolkitFile; redirectUrl: string | null; connectedAccountId: string | null; message: string }
-  | { kind: 'choose_account'; toolkit: ToolkitFile; accounts: Array<{ id: string; alias: string | null; identity: string | null }>; message: string };
+  | {
+      kind: 'choose_account';
+      toolkit: ToolkitFile;
+      accounts: Array<{ id: string; alias: string | null; identity: string | null }>;
+      message: string;
+    };
 
 export function sessionTool(deps: Deps, session: Session, slug: string): CatalogueTool {
   const entry = deps.catalogue.tool(slug);
@@ -36,8 +41,13 @@ export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFi
     return { link: await authorizeToolkit(deps, session.config, toolkit) };
   } catch (error) {
     if (!(error instanceof AppError) || !NO_USABLE_AUTH_CONFIG.has(error.code)) throw error;
-    deps.log.warn({ session_id: session.row.id, toolkit: toolkit.slug, code: error.code, fix: error.message }, 'no Connect Link could be made for a session');
-    return { problem: `${toolkit.name} cannot be connected yet: this app is not set up for ${toolkit.name}. Tell the user that ${toolkit.name} is not available for now.` };
+    deps.log.warn(
+      { session_id: session.row.id, toolkit: toolkit.slug, code: error.code, fix: error.message },
+      'no Connect Link could be made for a session',
+    );
+    return {
+      problem: `${toolkit.name} cannot be connected yet: this app is not set up for ${toolkit.name}. Tell the user that ${toolkit.name} is not available for now.`,
+    };
   }
 }
 
@@ -45,7 +55,13 @@ export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFi
  * Runs one toolkit tool as the session's user. An unconnected toolkit is not an error to hide: the
  * outcome carries a Connect Link (when the session manages connections) for the model to show.
  */
-export async function runSessionTool(deps: Deps, session: Session, slug: string, rawArgs: unknown, account?: string): Promise<SessionToolOutcome> {
+export async function runSessionTool(
+  deps: Deps,
+  session: Session,
+  slug: string,
+  rawArgs: unknown,
+  account?: string,
+): Promise<SessionToolOutcome> {
   const entry = sessionTool(deps, session, slug);
   const args = prepareArguments(entry, rawArgs);
   const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
@@ -61,7 +77,8 @@ export async function runSessionTool(deps: Deps, session: Session, slug: string,
       };
     }
     const offer = await offerLink(deps, session, entry.toolkit);
-    if ('problem' in offer) return { kind: 'not_connected', toolkit: entry.toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
+    if ('problem' in offer)
+      return { kind: 'not_connected', toolkit: entry.toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
     const { link } = offer;
     return {
       kind: 'not_connected',
@@ -90,10 +107,20 @@ export function outcomeEnvelope(outcome: SessionToolOutcome): ToolResult {
   if (outcome.kind === 'result') return outcome.result;
   if (outcome.kind === 'not_connected') {
     return {
-      data: { toolkit: outcome.toolkit.slug, connected: false, redirect_url: outcome.redirectUrl, connected_account_id: outcome.connectedAccountId, instruction: outcome.message },
+      data: {
+        toolkit: outcome.toolkit.slug,
+        connected: false,
+        redirect_url: outcome.redirectUrl,
+        connected_account_id: outcome.connectedAccountId,
+        instruction: outcome.message,
+      },
       error: outcome.message,
       successful: false,
     };
   }
-  return { data: { toolkit: outcome.toolkit.slug, accounts: outcome.accounts, instruction: outcome.message }, error: outcome.message, successful: false };
+  return {
+    data: { toolkit: outcome.toolkit.slug, accounts: outcome.accounts, instruction: outcome.message },
+    error: outcome.message,
+    successful: false,
+  };
 }

@@ -43,11 +43,13 @@ async function validateConfig(deps: Deps, config: SessionConfig): Promise<void> 
     if (!row || row.toolkit_slug !== toolkit) throw invalid(`auth_configs.${toolkit}`, `auth config ${id} is not a ${toolkit} auth config`);
   }
   for (const [toolkit, ids] of Object.entries(config.connectedAccounts)) {
-    if (ids.length > 1 && !config.multiAccount.enabled) throw invalid(`connected_accounts.${toolkit}`, 'more than one account needs multi_account.enable');
+    if (ids.length > 1 && !config.multiAccount.enabled)
+      throw invalid(`connected_accounts.${toolkit}`, 'more than one account needs multi_account.enable');
     for (const id of ids) {
       const row = await connectedAccountsRepo(deps.db).findById(id);
       // another user's account is reported exactly like a missing one
-      if (!row || row.user_id !== config.userId || row.toolkit_slug !== toolkit) throw invalid(`connected_accounts.${toolkit}`, `connected account ${id} was not found for this user and toolkit`);
+      if (!row || row.user_id !== config.userId || row.toolkit_slug !== toolkit)
+        throw invalid(`connected_accounts.${toolkit}`, `connected account ${id} was not found for this user and toolkit`);
     }
   }
 }
@@ -108,7 +110,9 @@ export async function getSession(deps: Deps, id: string): Promise<Session> {
 export async function updateSession(deps: Deps, id: string, wire: SessionConfigWire, expectedVersion?: number): Promise<Session> {
   const current = await getSession(deps, id);
   if (expectedVersion !== undefined && expectedVersion !== current.row.config_version) {
-    throw new AppError('SESSION_CONFIG_CONFLICT', { message: `Session ${id} is at config_version ${current.row.config_version}, not ${expectedVersion}.` });
+    throw new AppError('SESSION_CONFIG_CONFLICT', {
+      message: `Session ${id} is at config_version ${current.row.config_version}, not ${expectedVersion}.`,
+    });
   }
   const config = parseSessionConfig(wire, current.config);
   await validateConfig(deps, config);
@@ -131,4 +135,3 @@ export async function sessionByToken(deps: Deps, token: string): Promise<Session
   if (!/^lks_[A-Za-z0-9]{20,64}$/.test(token)) return undefined;
   return sessionsRepo(deps.db).findByTokenHash(hashSecret(token));
 }
-

@@ -27,7 +27,9 @@ export async function toolkitConnections(
   filter: { only?: string[]; search?: string },
 ): Promise<Array<{ toolkit: ToolkitFile; account: ConnectedAccountRow | undefined }>> {
   const search = filter.search?.toLowerCase();
-  const toolkits = sessionToolkits(deps, session.config).filter((t) => (!filter.only || filter.only.includes(t.slug)) && (!search || t.name.toLowerCase().includes(search)));
+  const toolkits = sessionToolkits(deps, session.config).filter(
+    (t) => (!filter.only || filter.only.includes(t.slug)) && (!search || t.name.toLowerCase().includes(search)),
+  );
   const out = [];
   for (const toolkit of toolkits) {
     if (isNoAuth(toolkit)) {
@@ -44,6 +46,9 @@ export async function toolkitConnections(
 export async function proxyAsSessionUser(deps: Deps, session: Session, input: ProxyInput & { toolkit_slug: string }): Promise<ToolResult> {
   const toolkit = sessionToolkit(deps, session, input.toolkit_slug);
   const resolved = await resolveSessionConnection(deps, session.config, toolkit);
-  if (!('connection' in resolved)) throw new AppError('NO_CONNECTED_ACCOUNT', { message: `${toolkit.name} is not connected for this user (or needs an explicit account).` });
+  if (!('connection' in resolved))
+    throw new AppError('NO_CONNECTED_ACCOUNT', {
+      message: `${toolkit.name} is not connected for this user (or needs an explicit account).`,
+    });
   return executeProxy(toolkit, input, resolved.connection, executionOptions(deps));
 }

@@ -17,4 +17,3 @@ export function sessionWarnings(deps: Deps, config: SessionConfig) {
     },
   ];
 }
-

@@ -30,7 +30,9 @@ function decodeKey(text: string, position: number): Buffer {
   }
   const key = Buffer.from(trimmed, 'base64');
   if (key.length !== 32) {
-    throw new KeyRingError(`key ${position} decodes to ${key.length} bytes; AES-256-GCM needs exactly 32 (make one with \`npm run keys:generate\`)`);
+    throw new KeyRingError(
+      `key ${position} decodes to ${key.length} bytes; AES-256-GCM needs exactly 32 (make one with \`npm run keys:generate\`)`,
+    );
   }
   return key;
 }
@@ -40,7 +42,10 @@ function decodeKey(text: string, position: number): Buffer {
  * Messages name the position of a bad key, never its value.
  */
 export function parseKeyRing(text: string): VaultKey[] {
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new KeyRingError('no key given');
   const keys = entries.map((entry, i) => {
     const colon = entry.indexOf(':');

@@ -20,10 +20,17 @@ export type EventType = keyof typeof EVENT_TYPES;
  * committed together or not at all, so a crash can lose neither. `change` returns whether it changed
  * anything; only then is an event written (one outbox row per subscription that wants it).
  */
-export async function emitAccountEvent(deps: Deps, type: EventType, accountId: string, change: (trx: Kysely<Database>) => Promise<boolean>): Promise<boolean> {
+export async function emitAccountEvent(
+  deps: Deps,
+  type: EventType,
+  accountId: string,
+  change: (trx: Kysely<Database>) => Promise<boolean>,
+): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await change(trx))) return false;
-    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) => (JSON.parse(s.enabled_events) as string[]).includes(type));
+    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) =>
+      (JSON.parse(s.enabled_events) as string[]).includes(type),
+    );
     if (subscriptions.length === 0) return true;
     const account = await connectedAccountsRepo(trx).findById(accountId);
     if (!account) return true;

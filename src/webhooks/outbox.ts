@@ -33,13 +33,21 @@ async function deliverOne(deps: Deps, row: OutboxRow, send: Send): Promise<void>
     eventId: row.event_id,
     payload: row.payload,
     attempt,
-    subscription: { id: subscription.id, url: subscription.webhook_url, version: subscription.version, secret: subscriptionSecret(deps, subscription) },
+    subscription: {
+      id: subscription.id,
+      url: subscription.webhook_url,
+      version: subscription.version,
+      secret: subscriptionSecret(deps, subscription),
+    },
   });
   if (status !== null && status >= 200 && status < 300) {
     await outbox.markDelivered(row.seq, status, deps.clock.now(), attempt);
   } else {
     await outbox.markFailed(row.seq, status, attempt, deps.clock.now() + backoffMs(attempt));
-    deps.log.warn({ subscription_id: subscription.id, event_id: row.event_id, status, attempts: attempt }, 'webhook delivery failed: will retry');
+    deps.log.warn(
+      { subscription_id: subscription.id, event_id: row.event_id, status, attempts: attempt },
+      'webhook delivery failed: will retry',
+    );
   }
 }
 

@@ -43,10 +43,12 @@ function viewOf(deps: Deps, row: WebhookSubscriptionRow, showSecret: boolean): S
 /** Deliveries go where the URL says: not to an internal address unless the operator allows it. */
 function checkAddress(deps: Deps, url: string | undefined): void {
   const refused = url === undefined ? null : urlRefusal(url, addressPolicy(deps.config));
-  if (refused) throw new AppError('VALIDATION_FAILED', { message: `webhook_url ${refused}.`, errors: [{ field: 'webhook_url', message: refused }] });
+  if (refused)
+    throw new AppError('VALIDATION_FAILED', { message: `webhook_url ${refused}.`, errors: [{ field: 'webhook_url', message: refused }] });
 }
 
-const newSecretFor = (deps: Deps, id: string) => deps.vault.seal(`whsec_${randomBytes(24).toString('base64url')}`, sealedAad(SECRET_COLUMN, id));
+const newSecretFor = (deps: Deps, id: string) =>
+  deps.vault.seal(`whsec_${randomBytes(24).toString('base64url')}`, sealedAad(SECRET_COLUMN, id));
 
 export async function findSubscription(deps: Deps, id: string): Promise<WebhookSubscriptionRow> {
   const row = await webhookSubscriptionsRepo(deps.db).findById(id);
@@ -54,7 +56,10 @@ export async function findSubscription(deps: Deps, id: string): Promise<WebhookS
   return row;
 }
 
-export async function createSubscription(deps: Deps, input: { webhookUrl: string; enabledEvents: string[]; version?: string }): Promise<SubscriptionView> {
+export async function createSubscription(
+  deps: Deps,
+  input: { webhookUrl: string; enabledEvents: string[]; version?: string },
+): Promise<SubscriptionView> {
   checkAddress(deps, input.webhookUrl);
   const now = deps.clock.now();
   const id = newId('ws');
@@ -80,7 +85,11 @@ export async function getSubscription(deps: Deps, id: string): Promise<Subscript
 }
 
 /** `row` comes from findSubscription, so a missing subscription answers 404 before its body is read. */
-export async function updateSubscription(deps: Deps, row: WebhookSubscriptionRow, patch: { webhookUrl?: string; enabledEvents?: string[] }): Promise<SubscriptionView> {
+export async function updateSubscription(
+  deps: Deps,
+  row: WebhookSubscriptionRow,
+  patch: { webhookUrl?: string; enabledEvents?: string[] },
+): Promise<SubscriptionView> {
   checkAddress(deps, patch.webhookUrl);
   const changes = {
     webhook_url: patch.webhookUrl ?? row.webhook_url,

@@ -52,7 +52,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('connected_accounts_user').on('connected_accounts').columns(['user_id', 'toolkit_slug', 'created_at']).execute();
+  await db.schema
+    .createIndex('connected_accounts_user')
+    .on('connected_accounts')
+    .columns(['user_id', 'toolkit_slug', 'created_at'])
+    .execute();
   await db.schema.createIndex('connected_accounts_auth_config').on('connected_accounts').columns(['auth_config_id']).execute();
   await db.schema.createIndex('connected_accounts_expiry').on('connected_accounts').columns(['status', 'expires_at']).execute();
 
@@ -85,7 +89,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sessions_user').on('sessions').columns(['user_id']).execute();
-
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

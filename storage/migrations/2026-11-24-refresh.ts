@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 
 /** Token lifecycle: refresh bookkeeping on accounts, and a lease table so two processes never refresh one account at once. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('connected_accounts').addColumn('refresh_failures', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('connected_accounts')
+    .addColumn('refresh_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('connected_accounts').addColumn('refresh_failing_since', 'integer').execute();
   await db.schema.alterTable('connected_accounts').addColumn('next_refresh_at', 'integer').execute();
   await db.schema.alterTable('connected_accounts').addColumn('last_refreshed_at', 'integer').execute();

@@ -7,10 +7,18 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('connected_accounts_user').execute();
-  await db.schema.createIndex('connected_accounts_user_usable').on('connected_accounts').columns(['user_id', 'toolkit_slug', 'status', 'updated_at']).execute();
+  await db.schema
+    .createIndex('connected_accounts_user_usable')
+    .on('connected_accounts')
+    .columns(['user_id', 'toolkit_slug', 'status', 'updated_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('connected_accounts_user_usable').execute();
-  await db.schema.createIndex('connected_accounts_user').on('connected_accounts').columns(['user_id', 'toolkit_slug', 'created_at']).execute();
+  await db.schema
+    .createIndex('connected_accounts_user')
+    .on('connected_accounts')
+    .columns(['user_id', 'toolkit_slug', 'created_at'])
+    .execute();
 }

@@ -6,7 +6,10 @@ export type ApiKeyRow = ApiKeysTable;
 export function apiKeysRepo(db: Kysely<Database>) {
   return {
     async insert(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): Promise<void> {
-      await db.insertInto('api_keys').values({ ...row, last_used_at: null, revoked_at: null }).execute();
+      await db
+        .insertInto('api_keys')
+        .values({ ...row, last_used_at: null, revoked_at: null })
+        .execute();
     },
 
     /** Inserts unless a key with this hash exists (revoked or not): a revoked env key stays revoked. */
@@ -37,7 +40,12 @@ export function apiKeysRepo(db: Kysely<Database>) {
     },
 
     async revoke(id: string, now: number): Promise<boolean> {
-      const result = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

@@ -21,7 +21,9 @@ export function authConfigsRepo(db: Kysely<Database>) {
 
     /** every tool call: prepared once per process */
     async findById(id: string): Promise<AuthConfigRow | undefined> {
-      const query = prepared(db, 'auth_configs.byId', (configId: string) => db.selectFrom('auth_configs').selectAll().where('id', '=', configId));
+      const query = prepared(db, 'auth_configs.byId', (configId: string) =>
+        db.selectFrom('auth_configs').selectAll().where('id', '=', configId),
+      );
       return (await query(id))[0];
     },
 
@@ -44,7 +46,8 @@ export function authConfigsRepo(db: Kysely<Database>) {
       if (filter.isComposioManaged !== undefined) query = query.where('is_composio_managed', '=', filter.isComposioManaged ? 1 : 0);
       if (!filter.showDisabled) query = query.where('status', '=', 'ENABLED');
       // SQLite's LIKE has no escape character unless ESCAPE names one: without it `\%` is a backslash then a wildcard
-      if (filter.search) query = query.where(sql<boolean>`name like ${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`);
+      if (filter.search)
+        query = query.where(sql<boolean>`name like ${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
       return { rows, total: Number(total.n) };

@@ -27,7 +27,13 @@ export function connectLinksRepo(db: Kysely<Database>) {
     },
 
     async findLatestForAccount(accountId: string): Promise<ConnectLinkRow | undefined> {
-      return db.selectFrom('connect_links').selectAll().where('connected_account_id', '=', accountId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+      return db
+        .selectFrom('connect_links')
+        .selectAll()
+        .where('connected_account_id', '=', accountId)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
     },
 
     async update(id: string, changes: Updateable<ConnectLinksTable>): Promise<void> {
@@ -54,10 +60,14 @@ export function connectLinksRepo(db: Kysely<Database>) {
 
     /** Marks a link used if it was not; false when another request got there first. */
     async consume(id: string, now: number): Promise<boolean> {
-      const result = await db.updateTable('connect_links').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('connect_links')
+        .set({ used_at: now })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
-
   };
 }
 

@@ -32,7 +32,11 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
     /** Many rows in one transaction, in chunks (seeding benchmarks, imports). */
     async insertMany(rows: ConnectedAccountRow[]): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('connected_accounts').values(rows.slice(i, i + 500)).execute();
+        for (let i = 0; i < rows.length; i += 500)
+          await trx
+            .insertInto('connected_accounts')
+            .values(rows.slice(i, i + 500))
+            .execute();
       });
     },
 
@@ -41,13 +45,28 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
     },
 
     /** A user's ACTIVE, enabled accounts of a toolkit, newest first (the hot path of every session call: no count). */
-    async listUsable(userId: string, toolkitSlug: string, options: { ids?: string[]; authConfigId?: string } = {}): Promise<ConnectedAccountRow[]> {
+    async listUsable(
+      userId: string,
+      toolkitSlug: string,
+      options: { ids?: string[]; authConfigId?: string } = {},
+    ): Promise<ConnectedAccountRow[]> {
       // newest first; the index (user, toolkit, status, updated_at, id) gives this order without a sort
       const usable = (user: string, toolkit: string) =>
-        db.selectFrom('connected_accounts').selectAll().where('user_id', '=', user).where('toolkit_slug', '=', toolkit).where('status', '=', 'ACTIVE').where('is_disabled', '=', 0);
-      const newestFirst = <Q extends ReturnType<typeof usable>>(query: Q) => query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50);
+        db
+          .selectFrom('connected_accounts')
+          .selectAll()
+          .where('user_id', '=', user)
+          .where('toolkit_slug', '=', toolkit)
+          .where('status', '=', 'ACTIVE')
+          .where('is_disabled', '=', 0);
+      const newestFirst = <Q extends ReturnType<typeof usable>>(query: Q) =>
+        query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50);
       // the common case (every tool call of a session without pinned accounts) is prepared once per process
-      if (!options.ids && !options.authConfigId) return prepared(db, 'connected_accounts.usable', (user: string, toolkit: string) => newestFirst(usable(user, toolkit)))(userId, toolkitSlug);
+      if (!options.ids && !options.authConfigId)
+        return prepared(db, 'connected_accounts.usable', (user: string, toolkit: string) => newestFirst(usable(user, toolkit)))(
+          userId,
+          toolkitSlug,
+        );
       let query = usable(userId, toolkitSlug);
       if (options.ids) query = query.where('id', 'in', options.ids);
       if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
@@ -81,7 +100,13 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
       if (filter.ids) query = query.where('id', 'in', filter.ids);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const rows = await query.selectAll().orderBy(filter.orderBy, filter.direction).orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+      const rows = await query
+        .selectAll()
+        .orderBy(filter.orderBy, filter.direction)
+        .orderBy('id')
+        .limit(filter.limit)
+        .offset(filter.offset)
+        .execute();
       return { rows, total: Number(total.n) };
     },
 
@@ -92,7 +117,11 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
      * not disabled by the app, under an auth config still ENABLED (openLink's rule), or every later
      * call would hand out a link that can never work.
      */
-    async findPending(userId: string, toolkitSlug: string, options: { authConfigId?: string; ids?: string[]; initiatedSince: number }): Promise<ConnectedAccountRow | undefined> {
+    async findPending(
+      userId: string,
+      toolkitSlug: string,
+      options: { authConfigId?: string; ids?: string[]; initiatedSince: number },
+    ): Promise<ConnectedAccountRow | undefined> {
       const newest = (status: string) => {
         let query = db
           .selectFrom('connected_accounts')
@@ -117,7 +146,12 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
 
     /** Conditional update: only when the row is still in `fromStatus` (a callback racing an expiry, say). */
     async updateIfStatus(id: string, fromStatus: string, changes: Updateable<ConnectedAccountsTable>): Promise<boolean> {
-      const result = await db.updateTable('connected_accounts').set(changes).where('id', '=', id).where('status', '=', fromStatus).executeTakeFirst();
+      const result = await db
+        .updateTable('connected_accounts')
+        .set(changes)
+        .where('id', '=', id)
+        .where('status', '=', fromStatus)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

@@ -38,7 +38,14 @@ export function refreshRepo(db: Kysely<Database>) {
      * A page of ACTIVE accounts of the renewable modes that need a refresh: expiring within the margin, or idle so long
      * the provider might drop the refresh token; never one in its cooldown.
      */
-    async listDue(modes: readonly string[], now: number, expiringBefore: number, idleBefore: number, afterId: string, limit: number): Promise<string[]> {
+    async listDue(
+      modes: readonly string[],
+      now: number,
+      expiringBefore: number,
+      idleBefore: number,
+      afterId: string,
+      limit: number,
+    ): Promise<string[]> {
       const rows = await db
         .selectFrom('connected_accounts')
         .select('id')

@@ -36,7 +36,8 @@ export function sealedValuesRepo(db: Kysely<Database>) {
 
     /** The oldest and the newest stored value of a column (by rowid): a cheap sample at any table size. */
     async samples(column: SealedColumn): Promise<SealedValueRow[]> {
-      const pick = (direction: 'asc' | 'desc') => sql<SealedValueRow>`
+      const pick = (direction: 'asc' | 'desc') =>
+        sql<SealedValueRow>`
         select id, ${sql.ref(column.column)} as value from ${sql.table(column.table)}
         where ${sql.ref(column.column)} is not null
         order by rowid ${sql.raw(direction)} limit 1`.execute(db);

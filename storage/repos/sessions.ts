@@ -12,7 +12,11 @@ export function sessionsRepo(db: Kysely<Database>) {
 
     async insertMany(rows: SessionRow[]): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('sessions').values(rows.slice(i, i + 500)).execute();
+        for (let i = 0; i < rows.length; i += 500)
+          await trx
+            .insertInto('sessions')
+            .values(rows.slice(i, i + 500))
+            .execute();
       });
     },
 
@@ -22,13 +26,20 @@ export function sessionsRepo(db: Kysely<Database>) {
 
     /** every MCP request: prepared once per process */
     async findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
-      const query = prepared(db, 'sessions.byTokenHash', (hash: string) => db.selectFrom('sessions').selectAll().where('mcp_token_hash', '=', hash));
+      const query = prepared(db, 'sessions.byTokenHash', (hash: string) =>
+        db.selectFrom('sessions').selectAll().where('mcp_token_hash', '=', hash),
+      );
       return (await query(tokenHash))[0];
     },
 
     /** Optimistic concurrency: the update lands only if the version is still the one read. */
     async updateIfVersion(id: string, version: number, changes: Updateable<SessionsTable>): Promise<boolean> {
-      const result = await db.updateTable('sessions').set(changes).where('id', '=', id).where('config_version', '=', version).executeTakeFirst();
+      const result = await db
+        .updateTable('sessions')
+        .set(changes)
+        .where('id', '=', id)
+        .where('config_version', '=', version)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

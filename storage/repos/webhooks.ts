@@ -74,15 +74,27 @@ export function outboxRepo(db: Kysely<Database>) {
     },
 
     async markDelivered(seq: number, status: number, now: number, attempts: number): Promise<void> {
-      await db.updateTable('webhook_outbox').set({ delivered_at: now, last_status: status, attempts, claimed_until: null }).where('seq', '=', seq).execute();
+      await db
+        .updateTable('webhook_outbox')
+        .set({ delivered_at: now, last_status: status, attempts, claimed_until: null })
+        .where('seq', '=', seq)
+        .execute();
     },
 
     async markFailed(seq: number, status: number | null, attempts: number, nextAttemptAt: number): Promise<void> {
-      await db.updateTable('webhook_outbox').set({ last_status: status, attempts, next_attempt_at: nextAttemptAt, claimed_until: null }).where('seq', '=', seq).execute();
+      await db
+        .updateTable('webhook_outbox')
+        .set({ last_status: status, attempts, next_attempt_at: nextAttemptAt, claimed_until: null })
+        .where('seq', '=', seq)
+        .execute();
     },
 
     async pendingCount(): Promise<number> {
-      const row = await db.selectFrom('webhook_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('delivered_at', 'is', null).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('webhook_outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('delivered_at', 'is', null)
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };

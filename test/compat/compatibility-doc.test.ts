@@ -19,7 +19,10 @@ describe('docs/compatibility.md', () => {
       expect(existsSync(`${ROOT}${file}`), `${file} for ${needle}`).toBe(true);
       const text = readFileSync(`${ROOT}${file}`, 'utf8');
       // `{id}`-style placeholders stand for values: each literal part must appear
-      for (const part of needle!.replace(/^composio\./, '').split(/\{[^}]+\}/).filter(Boolean)) {
+      for (const part of needle!
+        .replace(/^composio\./, '')
+        .split(/\{[^}]+\}/)
+        .filter(Boolean)) {
         expect(text, `${file} should exercise ${needle}`).toContain(part);
       }
     }

@@ -22,13 +22,19 @@ describe('@composio/core 0.8 (API v3) against latchkey', () => {
     const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
     expect(config.id).toMatch(/^ac_/);
     expect((await composio.authConfigs.get(config.id)).authScheme).toBe('API_KEY');
-    const account = await composio.connectedAccounts.initiate('ola', config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'us' } } });
+    const account = await composio.connectedAccounts.initiate('ola', config.id, {
+      config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'us' } },
+    });
     expect(account.status).toBe('ACTIVE');
     expect((await composio.connectedAccounts.list({ userIds: ['ola'] })).items.map((i) => i.id)).toEqual([account.id]);
     const executed = await composio.tools.execute('TESTKEY_WHOAMI', { userId: 'ola', arguments: {}, dangerouslySkipVersionCheck: true });
     expect(executed).toMatchObject({ successful: true, data: { account: { region: 'us' } } });
 
-    const session = await composio.create('ola', { toolkits: ['testkey', 'testoauth'], connectedAccounts: { testkey: account.id }, preload: { tools: ['TESTKEY_WHOAMI'] } });
+    const session = await composio.create('ola', {
+      toolkits: ['testkey', 'testoauth'],
+      connectedAccounts: { testkey: account.id },
+      preload: { tools: ['TESTKEY_WHOAMI'] },
+    });
     expect(session.sessionId).toMatch(/^trs_/);
     const names = (await session.tools()).map((t) => t.function?.name ?? t.name);
     expect(names).toEqual(expect.arrayContaining(['COMPOSIO_SEARCH_TOOLS', 'TESTKEY_WHOAMI']));
@@ -44,7 +50,10 @@ describe('@composio/core 0.8 (API v3) against latchkey', () => {
     expect((await session.execute('TESTOAUTH_GET_ME', {})).data).toMatchObject({ login: 'ola' });
 
     // it really spoke the older generation: latchkey's access log saw /api/v3 paths only
-    const paths = stack.app.logs.map((l) => JSON.parse(l)).filter((e) => e.msg === 'request' && e.path.startsWith('/api/')).map((e) => e.path as string);
+    const paths = stack.app.logs
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.msg === 'request' && e.path.startsWith('/api/'))
+      .map((e) => e.path as string);
     expect(paths.filter((p) => p.startsWith('/api/v3/')).length).toBeGreaterThan(5);
     expect(paths.filter((p) => p.startsWith('/api/v3.1/'))).toEqual([]);
     expect(paths).toContain(`/api/v3/tool_router/session/${session.sessionId}/execute`);

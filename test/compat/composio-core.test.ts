@@ -48,13 +48,16 @@ describe('authConfigs', () => {
 describe('an OAuth2 connection still INITIATED', () => {
   it('lists and reads with state.val.redirectUrl, as the SDK schema requires, and the SDK logs no warning', async () => {
     const warnings: string[] = [];
-    logger.configure({ sink: { ...console, warn: (...args: unknown[]) => void warnings.push(args.map(String).join(" ")) } });
+    logger.configure({ sink: { ...console, warn: (...args: unknown[]) => void warnings.push(args.map(String).join(' ')) } });
     try {
       const config = await composio.authConfigs.create('testoauth', { type: 'use_composio_managed_auth' });
       const request = await composio.connectedAccounts.link('ines', config.id);
       const listed = await composio.connectedAccounts.list({ userIds: ['ines'] });
       expect(listed.items.map((a) => a.id)).toEqual([request.id]);
-      expect(listed.items[0]!.state).toMatchObject({ authScheme: 'OAUTH2', val: { status: 'INITIATED', redirectUrl: request.redirectUrl } });
+      expect(listed.items[0]!.state).toMatchObject({
+        authScheme: 'OAUTH2',
+        val: { status: 'INITIATED', redirectUrl: request.redirectUrl },
+      });
       const one = await composio.connectedAccounts.get(request.id);
       expect(one.state).toMatchObject({ val: { status: 'INITIATED', redirectUrl: request.redirectUrl } });
       expect(warnings).toEqual([]);
@@ -74,13 +77,25 @@ describe('toolkits and tools', () => {
     expect(tool).toMatchObject({ slug: 'TESTKEY_WHOAMI', toolkit: { slug: 'testkey' } });
 
     const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
-    const connection = await composio.connectedAccounts.initiate('tina', config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'eu' } } as never });
+    const connection = await composio.connectedAccounts.initiate('tina', config.id, {
+      config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'eu' } } as never,
+    });
     expect(connection.status).toBe('ACTIVE');
     const result = await composio.tools.execute('TESTKEY_WHOAMI', { userId: 'tina', arguments: {}, dangerouslySkipVersionCheck: true });
     expect(result).toMatchObject({ successful: true, data: { account: { region: 'eu' } } });
-    const pinned = await composio.tools.execute('TESTKEY_WHOAMI', { userId: 'tina', connectedAccountId: connection.id, arguments: {}, version: tool.version });
+    const pinned = await composio.tools.execute('TESTKEY_WHOAMI', {
+      userId: 'tina',
+      connectedAccountId: connection.id,
+      arguments: {},
+      version: tool.version,
+    });
     expect(pinned.successful).toBe(true);
-    const proxied = await composio.tools.proxyExecute({ endpoint: '/whoami', method: 'GET', connectedAccountId: connection.id, parameters: [{ name: 'x-trace', in: 'header', value: '1' }] });
+    const proxied = await composio.tools.proxyExecute({
+      endpoint: '/whoami',
+      method: 'GET',
+      connectedAccountId: connection.id,
+      parameters: [{ name: 'x-trace', in: 'header', value: '1' }],
+    });
     expect(proxied).toMatchObject({ status: 200, data: { account: { region: 'eu' } } });
   });
 
@@ -96,9 +111,14 @@ describe('toolkits and tools', () => {
 describe('connectedAccounts', () => {
   it('link with the allowMultiple preflight, get, list, disable, enable, refresh, revoke, delete', async () => {
     const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
-    const first = await composio.connectedAccounts.initiate('vic', config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'us' } } as never });
+    const first = await composio.connectedAccounts.initiate('vic', config.id, {
+      config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'us' } } as never,
+    });
     await expect(composio.connectedAccounts.link('vic', config.id)).rejects.toThrow(/allowMultiple/);
-    const second = await composio.connectedAccounts.link('vic', config.id, { allowMultiple: true, callbackUrl: 'https://app.example.com/cb' });
+    const second = await composio.connectedAccounts.link('vic', config.id, {
+      allowMultiple: true,
+      callbackUrl: 'https://app.example.com/cb',
+    });
     expect(second.redirectUrl).toMatch(/\/link\/ln_/);
 
     const got = await composio.connectedAccounts.get(first.id);
@@ -131,7 +151,12 @@ describe('connectedAccounts', () => {
     expect(String(missing.message ?? missing)).toMatch(/not found|404/i);
     const bad = await composio.authConfigs.create('nope-toolkit', { type: 'use_composio_managed_auth' }).catch((e) => e);
     expect(bad).toBeInstanceOf(Error);
-    const unauthorised = new Composio({ apiKey: 'ak_wrongwrongwrongwrong', baseURL: stack.app.url, allowTracking: false, disableVersionCheck: true });
+    const unauthorised = new Composio({
+      apiKey: 'ak_wrongwrongwrongwrong',
+      baseURL: stack.app.url,
+      allowTracking: false,
+      disableVersionCheck: true,
+    });
     const denied = await unauthorised.authConfigs.list().catch((e) => e);
     expect(denied).toBeInstanceOf(Error);
     expect(String(denied.status ?? denied.cause?.status ?? denied.message)).toMatch(/401|Unauthori|API key/i);
@@ -141,7 +166,9 @@ describe('connectedAccounts', () => {
 describe('sessions', () => {
   it('create with authConfigs, connectedAccounts and manageConnections; mcp; tools; toolkits; authorize; execute', async () => {
     const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
-    const account = await composio.connectedAccounts.initiate('xavi', config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-bravo-654321', region: 'eu' } } as never });
+    const account = await composio.connectedAccounts.initiate('xavi', config.id, {
+      config: { authScheme: 'API_KEY', val: { api_key: 'key-bravo-654321', region: 'eu' } } as never,
+    });
     const session = await composio.create('xavi', {
       toolkits: ['testkey', 'testoauth'],
       authConfigs: { testkey: config.id },
@@ -172,14 +199,33 @@ describe('sessions', () => {
 
 describe('triggers.verifyWebhook', () => {
   it("accepts latchkey's signed events and refuses a tampered one", async () => {
-    const sub = await stack.app.api('/api/v3.1/webhook_subscriptions', { body: { webhook_url: stack.receiver.url, enabled_events: ['composio.connected_account.active'] } });
+    const sub = await stack.app.api('/api/v3.1/webhook_subscriptions', {
+      body: { webhook_url: stack.receiver.url, enabled_events: ['composio.connected_account.active'] },
+    });
     const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
-    const account = await composio.connectedAccounts.initiate('yara', config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'us' } } as never });
+    const account = await composio.connectedAccounts.initiate('yara', config.id, {
+      config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'us' } } as never,
+    });
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && !stack.receiver.state.received.some((r) => r.accountId === account.id)) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !stack.receiver.state.received.some((r) => r.accountId === account.id))
+      await new Promise((r) => setTimeout(r, 100));
     const hook = stack.receiver.state.received.find((r) => r.accountId === account.id)!;
-    const verified = await composio.triggers.verifyWebhook({ payload: hook.body, signature: hook.signature, secret: sub.body.secret, id: hook.id, timestamp: hook.timestamp });
+    const verified = await composio.triggers.verifyWebhook({
+      payload: hook.body,
+      signature: hook.signature,
+      secret: sub.body.secret,
+      id: hook.id,
+      timestamp: hook.timestamp,
+    });
     expect(verified.version).toBe('V3');
-    await expect(composio.triggers.verifyWebhook({ payload: hook.body, signature: hook.signature, secret: 'whsec_wrong', id: hook.id, timestamp: hook.timestamp })).rejects.toThrow();
+    await expect(
+      composio.triggers.verifyWebhook({
+        payload: hook.body,
+        signature: hook.signature,
+        secret: 'whsec_wrong',
+        id: hook.id,
+        timestamp: hook.timestamp,
+      }),
+    ).rejects.toThrow();
   });
 });

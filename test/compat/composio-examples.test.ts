@@ -28,7 +28,9 @@ afterAll(() => stack.close());
 async function connectedUser(composio: Composio): Promise<string> {
   const userId = `example-user-${++user}`;
   const config = await composio.authConfigs.create('testkey', { type: 'use_composio_managed_auth' });
-  const account = await composio.connectedAccounts.initiate(userId, config.id, { config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'eu' } } });
+  const account = await composio.connectedAccounts.initiate(userId, config.id, {
+    config: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: 'eu' } },
+  });
   expect(account.status).toBe('ACTIVE');
   return userId;
 }
@@ -44,7 +46,12 @@ describe("Composio's example programs against latchkey", () => {
   it('tools.execute with connectedAccountId "" (what a provider sends when none is chosen) runs as the user', async () => {
     for (const { name, composio } of sdks) {
       const userId = await connectedUser(composio);
-      const result = await composio.tools.execute('TESTKEY_WHOAMI', { userId, connectedAccountId: '', arguments: {}, dangerouslySkipVersionCheck: true });
+      const result = await composio.tools.execute('TESTKEY_WHOAMI', {
+        userId,
+        connectedAccountId: '',
+        arguments: {},
+        dangerouslySkipVersionCheck: true,
+      });
       expect(result, name).toMatchObject({ successful: true, data: { account: { region: 'eu' } } });
     }
   });
@@ -57,9 +64,15 @@ describe("Composio's example programs against latchkey", () => {
       expect(request.redirectUrl, name).toMatch(/\/link\/ln_/);
       const account = await composio.connectedAccounts.get(request.id);
       expect(account.status, name).toBe('INITIATED');
-      expect(account.state, name).toEqual({ authScheme: 'OAUTH2', val: expect.objectContaining({ status: 'INITIATED', redirectUrl: request.redirectUrl }) });
+      expect(account.state, name).toEqual({
+        authScheme: 'OAUTH2',
+        val: expect.objectContaining({ status: 'INITIATED', redirectUrl: request.redirectUrl }),
+      });
       const listed = await composio.connectedAccounts.list({ userIds: [userId] });
-      expect(listed.items.map((i) => i.state?.val.redirectUrl), name).toEqual([request.redirectUrl]);
+      expect(
+        listed.items.map((i) => i.state?.val.redirectUrl),
+        name,
+      ).toEqual([request.redirectUrl]);
     }
   });
 
@@ -93,7 +106,10 @@ describe("Composio's example programs against latchkey", () => {
       expect(categories.items, name).toContainEqual({ id: 'developer-tools', name: 'developer tools' });
       expect(new Set(categories.items.map((c) => c.id)).size, name).toBe(categories.items.length);
       const github = await composio.toolkits.get({ category: 'developer-tools' });
-      expect(github.map((t) => t.slug), name).toContain('github');
+      expect(
+        github.map((t) => t.slug),
+        name,
+      ).toContain('github');
       const slugs = await composio.tools.getToolsEnum();
       expect(slugs, name).toEqual(expect.arrayContaining(['TESTKEY_WHOAMI', 'GITHUB_GET_THE_AUTHENTICATED_USER']));
     }
@@ -117,14 +133,35 @@ describe("Composio's example programs against latchkey", () => {
     const crm = experimental_createToolkit('CRM', {
       name: 'CRM',
       description: 'The app’s own CRM',
-      tools: [experimental_createTool('FIND_CUSTOMER', { name: 'Find customer', description: 'Finds a customer', inputParams: z.object({ name: z.string() }), execute: async (input: { name: string }) => ({ id: `cust-${input.name}` }) })],
+      tools: [
+        experimental_createTool('FIND_CUSTOMER', {
+          name: 'Find customer',
+          description: 'Finds a customer',
+          inputParams: z.object({ name: z.string() }),
+          execute: async (input: { name: string }) => ({ id: `cust-${input.name}` }),
+        }),
+      ],
     });
-    const session = await composio.create('custom-carl', { toolkits: ['testkey'], experimental: { customTools: [lookup, whoami], customToolkits: [crm] } });
-    expect(session.customTools().map((t) => t.slug).sort()).toEqual(['LOCAL_CRM_FIND_CUSTOMER', 'LOCAL_LOOKUP_THING', 'LOCAL_TESTKEY_WHOAMI_TWICE']);
+    const session = await composio.create('custom-carl', {
+      toolkits: ['testkey'],
+      experimental: { customTools: [lookup, whoami], customToolkits: [crm] },
+    });
+    expect(
+      session
+        .customTools()
+        .map((t) => t.slug)
+        .sort(),
+    ).toEqual(['LOCAL_CRM_FIND_CUSTOMER', 'LOCAL_LOOKUP_THING', 'LOCAL_TESTKEY_WHOAMI_TWICE']);
     expect((await session.execute('LOCAL_LOOKUP_THING', { q: 'x' })).data).toEqual({ found: 'x' });
     expect((await session.execute('LOCAL_CRM_FIND_CUSTOMER', { name: 'ada' })).data).toEqual({ id: 'cust-ada' });
 
-    const unknownToolkit = experimental_createTool('NOPE', { name: 'Nope', description: 'Extends nothing real', extendsToolkit: 'nosuchkit', inputParams: z.object({}), execute: async () => ({}) });
+    const unknownToolkit = experimental_createTool('NOPE', {
+      name: 'Nope',
+      description: 'Extends nothing real',
+      extendsToolkit: 'nosuchkit',
+      inputParams: z.object({}),
+      execute: async () => ({}),
+    });
     const refused = await composio.create('custom-carl', { experimental: { customTools: [unknownToolkit] } }).catch((e: Error) => e);
     expect(String((refused as Error).cause ?? refused)).toMatch(/400.*unknown toolkit nosuchkit/);
   });

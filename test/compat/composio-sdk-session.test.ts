@@ -20,7 +20,11 @@ beforeAll(async () => {
   api = await startFakeUpstream();
   serveTestApis(api, as, new Set());
   // the operator's default OAuth app for the toolkit: sessions create their auth config from it
-  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api)], env: { LATCHKEY_OAUTH_TESTOAUTH_CLIENT_ID: as.clientId, LATCHKEY_OAUTH_TESTOAUTH_CLIENT_SECRET: as.clientSecret } });
+  app = await startLiveApp({
+    port,
+    toolkits: [oauthToolkit(as, api)],
+    env: { LATCHKEY_OAUTH_TESTOAUTH_CLIENT_ID: as.clientId, LATCHKEY_OAUTH_TESTOAUTH_CLIENT_SECRET: as.clientSecret },
+  });
   composio = new Composio({ apiKey: app.apiKey, baseURL: app.url, allowTracking: false, disableVersionCheck: true });
 });
 afterAll(async () => {
@@ -44,7 +48,11 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
 
     // the MCP URL and headers the SDK hands an agent work as they are
     const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(session.mcp.url), {
+        requestInit: { headers: session.mcp.headers as Record<string, string> },
+      }),
+    );
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('TESTOAUTH_GET_ME');
     await client.close();
 
@@ -73,7 +81,11 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
     expect(result.data).toMatchObject({ login: 'sdk-sam' });
 
     // an EXPIRED account: session.authorize re-initiates the same account, and waitForConnection sees it through
-    await app.deps.db.updateTable('connected_accounts').set({ status: 'EXPIRED', status_reason: 'Permanent auth error during token refresh' }).where('id', '=', account.id).execute();
+    await app.deps.db
+      .updateTable('connected_accounts')
+      .set({ status: 'EXPIRED', status_reason: 'Permanent auth error during token refresh' })
+      .where('id', '=', account.id)
+      .execute();
     const again = await session.authorize('testoauth');
     expect(again.id).toBe(account.id);
     expect((await composio.connectedAccounts.get(account.id)).status).toBe('INITIATED');
@@ -97,9 +109,19 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
     expect(only.results[0]!.toolkits).toEqual(['github']);
 
     const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
-    for (const [toolkits, rest] of [[undefined, everywhere], [['github'], only]] as const) {
-      const result = await client.callTool({ name: 'COMPOSIO_SEARCH_TOOLS', arguments: { queries: [{ use_case: query }], ...(toolkits ? { toolkits } : {}) } });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(session.mcp.url), {
+        requestInit: { headers: session.mcp.headers as Record<string, string> },
+      }),
+    );
+    for (const [toolkits, rest] of [
+      [undefined, everywhere],
+      [['github'], only],
+    ] as const) {
+      const result = await client.callTool({
+        name: 'COMPOSIO_SEARCH_TOOLS',
+        arguments: { queries: [{ use_case: query }], ...(toolkits ? { toolkits } : {}) },
+      });
       const data = JSON.parse((result.content as Array<{ text: string }>)[0]!.text).data;
       expect([...data.results[0].primary_tool_slugs, ...data.results[0].related_tool_slugs]).toEqual(slugsOf(rest));
     }
@@ -109,18 +131,32 @@ describe("@composio/core's session API against latchkey, unchanged", () => {
   it('sessionPreset direct_tools: every tool the filters allow, listed directly, with the meta tools off; the default lists the meta tools only', async () => {
     const direct = await composio.create('sdk-dora', { toolkits: ['hackernews'], sessionPreset: SessionPreset.DIRECT_TOOLS, mcp: true });
     const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(direct.mcp.url), { requestInit: { headers: direct.mcp.headers as Record<string, string> } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(direct.mcp.url), {
+        requestInit: { headers: direct.mcp.headers as Record<string, string> },
+      }),
+    );
     const hackernews = app.deps.catalogue.toolkit('hackernews')!.tools.map((t) => t.slug);
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['COMPOSIO_GET_TOOL_SCHEMAS', ...hackernews]);
     await client.close();
     const tools = (await direct.tools()) as Array<{ function: { name: string } }>;
     expect(tools.map((t) => t.function.name)).toEqual(['COMPOSIO_GET_TOOL_SCHEMAS', ...hackernews]);
     const got = await app.api(`/api/v3.1/tool_router/session/${direct.sessionId}`);
-    expect(got.body.config).toMatchObject({ preload: { tools: 'all' }, search: { enable: false }, execute: { enable_multi_execute: false }, manage_connections: { enabled: false } });
+    expect(got.body.config).toMatchObject({
+      preload: { tools: 'all' },
+      search: { enable: false },
+      execute: { enable_multi_execute: false },
+      manage_connections: { enabled: false },
+    });
 
     const plain = await composio.create('sdk-dora', { toolkits: ['hackernews'] });
     const plainTools = (await plain.tools()) as Array<{ function: { name: string } }>;
-    expect(plainTools.map((t) => t.function.name)).toEqual(['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MULTI_EXECUTE_TOOL', 'COMPOSIO_MANAGE_CONNECTIONS']);
+    expect(plainTools.map((t) => t.function.name)).toEqual([
+      'COMPOSIO_SEARCH_TOOLS',
+      'COMPOSIO_GET_TOOL_SCHEMAS',
+      'COMPOSIO_MULTI_EXECUTE_TOOL',
+      'COMPOSIO_MANAGE_CONNECTIONS',
+    ]);
     // "all" needs a toolkit filter: the SDK's error carries the server's 400
     await expect(composio.create('sdk-dora', { sessionPreset: SessionPreset.DIRECT_TOOLS })).rejects.toThrow(/toolkit filter/);
   });
@@ -139,7 +175,11 @@ describe('the default configuration (no LATCHKEY_PUBLIC_URL), with the SDK on ei
         expect(session.mcp.url).toBe(`${baseURL}/tool_router/${session.sessionId}/mcp`);
         expect(session.mcp.headers).toMatchObject({ 'x-api-key': plain.apiKey });
         const client = new Client({ name: 'sdk-agent', version: '1.0.0' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers as Record<string, string> } }));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(session.mcp.url), {
+            requestInit: { headers: session.mcp.headers as Record<string, string> },
+          }),
+        );
         expect((await client.listTools()).tools.map((t) => t.name)).toContain('COMPOSIO_SEARCH_TOOLS');
         await client.close();
         expect(((await sdk.use(session.sessionId)) as unknown as { mcp: { url: string } }).mcp.url, baseURL).toBe(session.mcp.url);
@@ -150,10 +190,14 @@ describe('the default configuration (no LATCHKEY_PUBLIC_URL), with the SDK on ei
       }
       // a Host header that is not loopback never reaches an answer
       const forged = await new Promise<any>((resolve, reject) => {
-        const req = request(`${plain.url}/api/v3.1/tool_router/session`, { method: 'POST', headers: { host: 'evil.example', 'x-api-key': plain.apiKey, 'content-type': 'application/json' } }, (res) => {
-          let text = '';
-          res.on('data', (chunk) => (text += chunk)).on('end', () => resolve(JSON.parse(text)));
-        });
+        const req = request(
+          `${plain.url}/api/v3.1/tool_router/session`,
+          { method: 'POST', headers: { host: 'evil.example', 'x-api-key': plain.apiKey, 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk)).on('end', () => resolve(JSON.parse(text)));
+          },
+        );
         req.on('error', reject).end(JSON.stringify({ user_id: 'u' }));
       });
       expect(forged.mcp.url).toMatch(new RegExp(`^http://localhost:${port}/tool_router/trs_`));

@@ -22,7 +22,11 @@ export async function startCompatStack(): Promise<CompatStack> {
   const app = await startLiveApp({
     port,
     toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)],
-    env: { LATCHKEY_OAUTH_TESTOAUTH_CLIENT_ID: as.clientId, LATCHKEY_OAUTH_TESTOAUTH_CLIENT_SECRET: as.clientSecret, LATCHKEY_WEBHOOK_INTERVAL_MS: '100' },
+    env: {
+      LATCHKEY_OAUTH_TESTOAUTH_CLIENT_ID: as.clientId,
+      LATCHKEY_OAUTH_TESTOAUTH_CLIENT_SECRET: as.clientSecret,
+      LATCHKEY_WEBHOOK_INTERVAL_MS: '100',
+    },
   });
   return {
     as,

@@ -13,19 +13,35 @@ describe('npm run bench', () => {
       timeout: 240_000,
       maxBuffer: 4 * 1024 * 1024,
     });
-    for (const heading of ['## Tool call', '## Throughput', '## Sessions', '## tools/list answer', '## Memory', '## Growth', '## Refresh throughput']) expect(stdout).toContain(heading);
+    for (const heading of [
+      '## Tool call',
+      '## Throughput',
+      '## Sessions',
+      '## tools/list answer',
+      '## Memory',
+      '## Growth',
+      '## Refresh throughput',
+    ])
+      expect(stdout).toContain(heading);
     expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
     expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \([\d.]+ ms\) \| \d+ \([\d.]+ ms\) \|/);
     expect(stdout).not.toMatch(/logged \d+ errors/);
     // the tools/list answer an agent reads first: the meta tools only by default, far less than the whole catalogue preloaded
-    const sizes = [...stdout.matchAll(/^\| (default|toolkits \[github\]|every toolkit)[^|]* \| (\d+) \| (\d+) \| \d+ \|$/gm)].map((m) => ({ tools: Number(m[2]), bytes: Number(m[3]) }));
+    const sizes = [...stdout.matchAll(/^\| (default|toolkits \[github\]|every toolkit)[^|]* \| (\d+) \| (\d+) \| \d+ \|$/gm)].map((m) => ({
+      tools: Number(m[2]),
+      bytes: Number(m[3]),
+    }));
     expect(sizes).toHaveLength(3);
     expect(sizes[0]!.tools).toBeLessThan(6);
     expect(sizes[2]!.bytes).toBeGreaterThan(sizes[0]!.bytes * 10);
-    expect(stdout).toMatch(/CPU per call at 16 clients .* latchkey [\d.]+ \+ [\d.]+ \+ [\d.]+\. \d+ cores allow at most \d+, \d+ and \d+ calls per second/);
+    expect(stdout).toMatch(
+      /CPU per call at 16 clients .* latchkey [\d.]+ \+ [\d.]+ \+ [\d.]+\. \d+ cores allow at most \d+, \d+ and \d+ calls per second/,
+    );
     // memory after a full GC, and three growth levels, each 10x the accounts of the one before
     expect(stdout).toMatch(/\| sessions, each used once over MCP \| [\d,]+ \| -?[\d.]+ MB \| [\d.]+ MB \|/);
-    const levels = [...stdout.matchAll(/^\| ([\d,]+) \| ([\d,]+) \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+ \| [\d.]+ MB \| [\d.]+ MB \|$/gm)].map((m) => Number(m[1]!.replaceAll(',', '')));
+    const levels = [
+      ...stdout.matchAll(/^\| ([\d,]+) \| ([\d,]+) \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+ \| [\d.]+ MB \| [\d.]+ MB \|$/gm),
+    ].map((m) => Number(m[1]!.replaceAll(',', '')));
     expect(levels).toHaveLength(3);
     expect(levels[1]! / levels[0]!).toBeGreaterThan(9.9);
     expect(levels[2]! / levels[1]!).toBeGreaterThan(9.9);

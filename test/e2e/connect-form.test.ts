@@ -43,11 +43,17 @@ beforeAll(async () => {
   expect(key.status).toBe(201);
   keyConfigId = key.body.auth_config.id;
   const oauth = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    body: {
+      toolkit: { slug: 'testoauth' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    },
   });
   oauthConfigId = oauth.body.auth_config.id;
   const tenant = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug: 'testtenant' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    body: {
+      toolkit: { slug: 'testtenant' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    },
   });
   tenantConfigId = tenant.body.auth_config.id;
   browser = await launchChromium();
@@ -60,7 +66,9 @@ afterAll(async () => {
 });
 
 async function link(userId: string, authConfigId = keyConfigId, callbackUrl?: string) {
-  const res = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl } });
+  const res = await app.api('/api/v3.1/connected_accounts/link', {
+    body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl },
+  });
   expect(res.status).toBe(201);
   return res.body as { redirect_url: string; connected_account_id: string };
 }
@@ -116,7 +124,10 @@ describe('the hosted form for API-key toolkits', () => {
     expect(await page.locator('h1').textContent()).toBe('Test OAuth is connected');
     await page.close();
     expect(violations).toEqual([]);
-    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({ status: 'ACTIVE', identity: 'olga' });
+    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({
+      status: 'ACTIVE',
+      identity: 'olga',
+    });
   });
 
   it('serves every hosted page under a strict CSP that still lets it render styled, with its logo, and submit', async () => {
@@ -150,14 +161,19 @@ describe('the hosted form for API-key toolkits', () => {
     const page = await browser.newPage();
     const violations = cspViolations(page);
     const first = await page.goto(redirect_url);
-    expect(await first!.headerValue('content-security-policy')).toContain(`form-action 'self' ${as.issuer.replace(/^(https?:\/\/[^/]+).*$/, '$1')};`);
+    expect(await first!.headerValue('content-security-policy')).toContain(
+      `form-action 'self' ${as.issuer.replace(/^(https?:\/\/[^/]+).*$/, '$1')};`,
+    );
     await page.fill('input[name=tenant]', 'north');
     await page.click('button[type=submit]');
     await page.waitForURL((u) => u.pathname === '/api/v3/toolkits/auth/callback');
     expect(await page.locator('h1').textContent()).toBe('Test Tenant is connected');
     await page.close();
     expect(violations).toEqual([]);
-    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({ status: 'ACTIVE', identity: 'quinn' });
+    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({
+      status: 'ACTIVE',
+      identity: 'quinn',
+    });
   });
 
   it('re-shows the form with a message for a missing field, and accepts the corrected one once', async () => {
@@ -167,7 +183,11 @@ describe('the hosted form for API-key toolkits', () => {
     const csrf = form.match(/name="csrf_token" value="([^"]+)"/)![1]!;
     const origin = new URL(redirect_url).origin;
     const post = (fields: Record<string, string>) =>
-      b.request(redirect_url, { method: 'POST', body: new URLSearchParams({ csrf_token: csrf, ...fields }), headers: { origin, 'content-type': 'application/x-www-form-urlencoded' } });
+      b.request(redirect_url, {
+        method: 'POST',
+        body: new URLSearchParams({ csrf_token: csrf, ...fields }),
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+      });
     const missing = await post({ region: 'us' });
     expect(missing.status).toBe(400);
     expect(await missing.text()).toMatch(/API key is required/);
@@ -187,11 +207,23 @@ describe('the hosted form for API-key toolkits', () => {
     const csrf = form.match(/name="csrf_token" value="([^"]+)"/)![1]!;
     const body = (token: string) => new URLSearchParams({ csrf_token: token, region: 'eu', api_key: 'key-alpha-123456' });
     const type = { 'content-type': 'application/x-www-form-urlencoded' };
-    const foreign = await b.request(redirect_url, { method: 'POST', body: body(csrf), headers: { ...type, origin: 'https://evil.example' } });
+    const foreign = await b.request(redirect_url, {
+      method: 'POST',
+      body: body(csrf),
+      headers: { ...type, origin: 'https://evil.example' },
+    });
     expect(foreign.status).toBe(403);
-    const noToken = await b.request(redirect_url, { method: 'POST', body: body('forged'), headers: { ...type, origin: new URL(redirect_url).origin } });
+    const noToken = await b.request(redirect_url, {
+      method: 'POST',
+      body: body('forged'),
+      headers: { ...type, origin: new URL(redirect_url).origin },
+    });
     expect(noToken.status).toBe(403);
-    const cookieless = await fetch(redirect_url, { method: 'POST', body: body(csrf), headers: { ...type, origin: new URL(redirect_url).origin } });
+    const cookieless = await fetch(redirect_url, {
+      method: 'POST',
+      body: body(csrf),
+      headers: { ...type, origin: new URL(redirect_url).origin },
+    });
     expect(cookieless.status).toBe(403);
     expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body.status).toBe('INITIATED');
   });
@@ -199,7 +231,11 @@ describe('the hosted form for API-key toolkits', () => {
   it('makes an account ACTIVE at once when the app gives the key, and can check it with the provider first', async () => {
     const initiate = (key: string, validate: boolean) =>
       app.api('/api/v3.1/connected_accounts', {
-        body: { auth_config: { id: keyConfigId }, connection: { user_id: 'frank', state: { authScheme: 'API_KEY', val: { api_key: key, region: 'us' } } }, validate_credentials: validate },
+        body: {
+          auth_config: { id: keyConfigId },
+          connection: { user_id: 'frank', state: { authScheme: 'API_KEY', val: { api_key: key, region: 'us' } } },
+          validate_credentials: validate,
+        },
       });
     const rejected = await initiate('key-wrong-000000', true);
     expect(rejected.status).toBe(400);
@@ -209,7 +245,9 @@ describe('the hosted form for API-key toolkits', () => {
     expect(accepted.body).toMatchObject({ status: 'ACTIVE', redirect_url: null });
     const list = await app.api('/api/v3.1/connected_accounts?user_ids=frank&statuses=ACTIVE');
     expect(list.body.items.map((i: any) => i.id)).toEqual([accepted.body.id]);
-    const oauthInitiate = await app.api('/api/v3.1/connected_accounts', { body: { auth_config: { id: oauthConfigId }, connection: { user_id: 'frank' } } });
+    const oauthInitiate = await app.api('/api/v3.1/connected_accounts', {
+      body: { auth_config: { id: oauthConfigId }, connection: { user_id: 'frank' } },
+    });
     expect(oauthInitiate.body).toMatchObject({ status: 'INITIATED' });
     expect(oauthInitiate.body.redirect_url).toMatch(/\/link\/ln_/);
   });

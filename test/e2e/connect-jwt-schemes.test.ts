@@ -81,7 +81,13 @@ describe('GOOGLE_SERVICE_ACCOUNT: a pasted key, exchanged with a signed JWT (RFC
     expect((await account(accountId)).status).toBe('ACTIVE');
     // the assertion: iss = sub = the account, aud = the token endpoint, the toolkit's scopes, at most an hour
     expect(gsa.assertions).toHaveLength(1);
-    expect(gsa.assertions[0]).toMatchObject({ iss: SERVICE_ACCOUNT_EMAIL, sub: SERVICE_ACCOUNT_EMAIL, aud: gsa.tokenUrl, scope: SERVICE_ACCOUNT_SCOPES.join(' '), kid: 'kid-0123456789' });
+    expect(gsa.assertions[0]).toMatchObject({
+      iss: SERVICE_ACCOUNT_EMAIL,
+      sub: SERVICE_ACCOUNT_EMAIL,
+      aud: gsa.tokenUrl,
+      scope: SERVICE_ACCOUNT_SCOPES.join(' '),
+      kid: 'kid-0123456789',
+    });
     const result = await execute('TESTGSA_LIST_BUCKETS', 'sam');
     expect(result.body).toMatchObject({ successful: true, data: { items: [{ name: 'bucket-a' }], token_number: 1 } });
   });
@@ -110,8 +116,12 @@ describe('GOOGLE_SERVICE_ACCOUNT: a pasted key, exchanged with a signed JWT (RFC
     expect(form.page).toContain('is not valid JSON');
 
     const initiate = (val: Record<string, string>) =>
-      app.api('/api/v3.1/connected_accounts', { body: { auth_config: { id: gsaConfigId }, connection: { user_id: 'sam3', state: { authScheme: 'GOOGLE_SERVICE_ACCOUNT', val } } } });
-    const garbled = await initiate({ credentials_json: gsa.keyJson({ private_key: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n' }) });
+      app.api('/api/v3.1/connected_accounts', {
+        body: { auth_config: { id: gsaConfigId }, connection: { user_id: 'sam3', state: { authScheme: 'GOOGLE_SERVICE_ACCOUNT', val } } },
+      });
+    const garbled = await initiate({
+      credentials_json: gsa.keyJson({ private_key: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n' }),
+    });
     expect(garbled.status).toBe(400);
     expect(garbled.body.error.message).toMatch(/private_key is not an RSA private key/);
     const stranger = await initiate({ credentials_json: gsa.strangerKeyJson() });
@@ -175,7 +185,10 @@ describe('BASIC_WITH_JWT: a username and password exchanged for a JWT at a login
     const result = await execute('TESTJWT_ME', 'dana');
     expect(result.status).toBe(400);
     expect(result.body.error.message).toMatch(/expired and could not be refreshed/);
-    expect(await account(accountId)).toMatchObject({ status: 'EXPIRED', status_reason: expect.stringMatching(/^Permanent auth error during token refresh \(invalid_grant\)/) });
+    expect(await account(accountId)).toMatchObject({
+      status: 'EXPIRED',
+      status_reason: expect.stringMatching(/^Permanent auth error during token refresh \(invalid_grant\)/),
+    });
   });
 
   it('keeps the password and the JWTs out of API answers, logs and the database file', async () => {

@@ -20,7 +20,14 @@ beforeAll(async () => {
   serveTestApis(api, as, new Set());
   app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api)] });
   const created = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', authScheme: 'OAUTH2', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    body: {
+      toolkit: { slug: 'testoauth' },
+      auth_config: {
+        type: 'use_custom_auth',
+        authScheme: 'OAUTH2',
+        credentials: { client_id: as.clientId, client_secret: as.clientSecret },
+      },
+    },
   });
   expect(created.status).toBe(201);
   authConfigId = created.body.auth_config.id;
@@ -32,7 +39,9 @@ afterAll(async () => {
 });
 
 async function newLink(userId: string, callbackUrl: string | null = CALLBACK) {
-  const res = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl ?? undefined } });
+  const res = await app.api('/api/v3.1/connected_accounts/link', {
+    body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl ?? undefined },
+  });
   expect(res.status).toBe(201);
   return res.body as { link_token: string; redirect_url: string; connected_account_id: string; expires_at: string };
 }
@@ -70,7 +79,11 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
     expect(account.body.state.val.access_token).toMatch(/^••••/);
     expect(JSON.stringify(account.body)).not.toMatch(/"refresh_token":"(?!••••)/);
 
-    const row = await app.deps.db.selectFrom('connected_accounts').selectAll().where('id', '=', link.connected_account_id).executeTakeFirstOrThrow();
+    const row = await app.deps.db
+      .selectFrom('connected_accounts')
+      .selectAll()
+      .where('id', '=', link.connected_account_id)
+      .executeTakeFirstOrThrow();
     const credentials = app.deps.vault.openJson<Record<string, string>>(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], row.id));
     expect(credentials.refresh_token).toBeTruthy();
     expect(row.expires_at).toBeGreaterThan(Date.now());
@@ -154,7 +167,9 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
     const malloryAccount = await app.api(`/api/v3.1/connected_accounts/${malloryLink.connected_account_id}`);
     expect(malloryAccount.body).toMatchObject({ status: 'ACTIVE', user_id: 'mallory', identity: 'mallory' });
     // and mallory's account cannot be used as bob
-    const asBob = await app.api('/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { body: { user_id: 'bob', connected_account_id: malloryLink.connected_account_id, arguments: {} } });
+    const asBob = await app.api('/api/v3.1/tools/execute/TESTOAUTH_GET_ME', {
+      body: { user_id: 'bob', connected_account_id: malloryLink.connected_account_id, arguments: {} },
+    });
     expect(asBob.status).toBe(404);
     const bobByUser = await app.api('/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { body: { user_id: 'bob', arguments: {} } });
     expect(bobByUser.status).toBe(400);
@@ -164,8 +179,15 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
     as.decide.account = 'henry';
     const link = await newLink('henry');
     await new FetchBrowser().follow(link.redirect_url);
-    const row = await app.deps.db.selectFrom('connected_accounts').selectAll().where('id', '=', link.connected_account_id).executeTakeFirstOrThrow();
-    const { refresh_token } = app.deps.vault.openJson<Record<string, string>>(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], row.id));
+    const row = await app.deps.db
+      .selectFrom('connected_accounts')
+      .selectAll()
+      .where('id', '=', link.connected_account_id)
+      .executeTakeFirstOrThrow();
+    const { refresh_token } = app.deps.vault.openJson<Record<string, string>>(
+      row.credentials_sealed!,
+      sealedAad(SEALED_COLUMNS[1], row.id),
+    );
     expect(await as.provider.RefreshToken.find(refresh_token!)).toBeTruthy();
     const deleted = await app.api(`/api/v3.1/connected_accounts/${link.connected_account_id}`, { method: 'DELETE' });
     expect(deleted.body).toEqual({ success: true });

@@ -18,10 +18,18 @@ afterAll(async () => {
 describe('connecting an OAuth 1.0a account through a Connect Link', () => {
   it('gets a request token, sends the user to authorize, exchanges the verifier, and signs tool calls', async () => {
     const config = await app.api('/api/v3.1/auth_configs', {
-      body: { toolkit: { slug: 'testoauthone' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: provider.consumer.key, client_secret: provider.consumer.secret } } },
+      body: {
+        toolkit: { slug: 'testoauthone' },
+        auth_config: {
+          type: 'use_custom_auth',
+          credentials: { client_id: provider.consumer.key, client_secret: provider.consumer.secret },
+        },
+      },
     });
     expect(config.status).toBe(201);
-    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config.body.auth_config.id, user_id: 'tess', callback_url: 'https://app.example.com/cb?x=1' } });
+    const link = await app.api('/api/v3.1/connected_accounts/link', {
+      body: { auth_config_id: config.body.auth_config.id, user_id: 'tess', callback_url: 'https://app.example.com/cb?x=1' },
+    });
     const { visited, leftTo } = await new FetchBrowser().follow(link.body.redirect_url);
     const authorize = new URL(visited[1]!);
     expect(authorize.pathname).toBe('/1/OAuthAuthorizeToken');

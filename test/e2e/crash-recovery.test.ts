@@ -61,7 +61,10 @@ const call = (server: SpawnedServer, path: string, body?: unknown) => callServer
 describe('a process killed (SIGKILL) during connects, refreshes, deliveries and tool calls', () => {
   it('loses no working tokens, no finished connect and no events: after restart every account works and every event arrives', async () => {
     const first = await spawnServer(dir.path, env);
-    await call(first, '/api/v3.1/webhook_subscriptions', { webhook_url: `${api.url}/hooks`, enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'] });
+    await call(first, '/api/v3.1/webhook_subscriptions', {
+      webhook_url: `${api.url}/hooks`,
+      enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'],
+    });
     const config = await call(first, '/api/v3.1/auth_configs', {
       toolkit: { slug: 'testoauth' },
       auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
@@ -77,7 +80,10 @@ describe('a process killed (SIGKILL) during connects, refreshes, deliveries and 
     const killAt = Date.now() + 3000 + Math.random() * 2000;
     const load = (async () => {
       while (Date.now() < killAt) {
-        await call(first, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: `crash-${Math.floor(Math.random() * ACCOUNTS)}`, arguments: {} }).catch(() => undefined);
+        await call(first, '/api/v3.1/tools/execute/TESTOAUTH_GET_ME', {
+          user_id: `crash-${Math.floor(Math.random() * ACCOUNTS)}`,
+          arguments: {},
+        }).catch(() => undefined);
       }
     })();
     // and users connecting, one after another, until the kill cuts one of them short
@@ -112,7 +118,9 @@ describe('a process killed (SIGKILL) during connects, refreshes, deliveries and 
     const rotationLostInKill = (user: string) => {
       const refreshes = as.tokenCalls.filter((c) => c.account === user && c.grant_type.startsWith('refresh_token'));
       const answered = refreshes.filter((c) => c.grant_type === 'refresh_token' && Math.abs(c.at - killedAt) < 1000);
-      return answered.some((a) => refreshes.some((c) => c.grant_type === 'refresh_token:error' && c.at > killedAt && c.refresh_token === a.refresh_token));
+      return answered.some((a) =>
+        refreshes.some((c) => c.grant_type === 'refresh_token:error' && c.at > killedAt && c.refresh_token === a.refresh_token),
+      );
     };
 
     restarted = await spawnServer(dir.path, env);
@@ -130,7 +138,9 @@ describe('a process killed (SIGKILL) during connects, refreshes, deliveries and 
     expect(lostInKill.size, 'a lost rotation is rare: one refresh in flight at the kill').toBeLessThanOrEqual(2);
     // deliveries the dead process had claimed are sent again once their claim lapses
     const deadline = killedAt + DELIVERY_CLAIM_MS + 15_000;
-    const arrived = (id: string) => delivered.get(id)?.has('composio.connected_account.active') && (!lostInKill.has(id) || delivered.get(id)?.has('composio.connected_account.expired'));
+    const arrived = (id: string) =>
+      delivered.get(id)?.has('composio.connected_account.active') &&
+      (!lostInKill.has(id) || delivered.get(id)?.has('composio.connected_account.expired'));
     while (Date.now() < deadline && !users.every(({ id }) => arrived(id))) await sleep(100);
     for (const { id } of users) expect(arrived(id), id).toBe(true);
     const storage = openStorage(`${dir.path}/data/latchkey.db`);

@@ -22,7 +22,13 @@ beforeAll(async () => {
   });
   provider.on('/token', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ access_token: 'xoxb-bot-token-111', token_type: 'bot', authed_user: { id: 'U1', access_token: 'xoxp-user-token-222', token_type: 'user' } }));
+    res.end(
+      JSON.stringify({
+        access_token: 'xoxb-bot-token-111',
+        token_type: 'bot',
+        authed_user: { id: 'U1', access_token: 'xoxp-user-token-222', token_type: 'user' },
+      }),
+    );
   });
   provider.on('/api/me', (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -66,10 +72,15 @@ afterAll(async () => {
 describe('access_token_path', () => {
   it('takes the access token from the dot path of the token response', async () => {
     const config = await app.api('/api/v3.1/auth_configs', {
-      body: { toolkit: { slug: 'testnested' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } } },
+      body: {
+        toolkit: { slug: 'testnested' },
+        auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } },
+      },
     });
     expect(config.status).toBe(201);
-    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config.body.auth_config.id, user_id: 'nina' } });
+    const link = await app.api('/api/v3.1/connected_accounts/link', {
+      body: { auth_config_id: config.body.auth_config.id, user_id: 'nina' },
+    });
     const { response } = await new FetchBrowser().follow(link.body.redirect_url);
     expect(response.status).toBe(200);
     const account = await app.api(`/api/v3.1/connected_accounts/${link.body.connected_account_id}`);

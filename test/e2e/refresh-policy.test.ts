@@ -33,7 +33,11 @@ beforeAll(async () => {
       res.end('maintenance');
       return;
     }
-    const upstream = await fetch(`${as.issuer}/token`, { method: 'POST', headers: { 'content-type': String(req.headers['content-type']), authorization: String(req.headers.authorization ?? '') }, body: req.body });
+    const upstream = await fetch(`${as.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': String(req.headers['content-type']), authorization: String(req.headers.authorization ?? '') },
+      body: req.body,
+    });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(await upstream.text());
   });
@@ -55,7 +59,10 @@ beforeAll(async () => {
   toolkit.auth_schemes[0]!.token_url = `${gateway.url}/token`;
   app = await startLiveApp({ port, toolkits: [toolkit], env: { LATCHKEY_REFRESH_INTERVAL_MS: '0', LATCHKEY_WEBHOOK_INTERVAL_MS: '100' } });
   const config = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    body: {
+      toolkit: { slug: 'testoauth' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    },
   });
   authConfigId = config.body.auth_config.id;
 });
@@ -109,7 +116,11 @@ describe('refresh policy', () => {
     expect(after.next_refresh_at).toBeGreaterThan(Date.now());
     expect(outage.hits).toBe(hits + 1);
     // due again within the cooldown: the scheduler's kind of call does not reach the provider
-    await app.deps.db.updateTable('connected_accounts').set({ expires_at: Date.now() - 1000 }).where('id', '=', id).execute();
+    await app.deps.db
+      .updateTable('connected_accounts')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('id', '=', id)
+      .execute();
     expect(await refreshAccount(app.deps, id)).toBe('backoff');
     expect(outage.hits).toBe(hits + 1);
     // the outage ends: the next try after the cooldown succeeds and clears the failure count
@@ -121,7 +132,9 @@ describe('refresh policy', () => {
   });
 
   it('expires an account that keeps failing for a day, with the documented reason and an event', async () => {
-    await app.api('/api/v3.1/webhook_subscriptions', { body: { webhook_url: receiver.url, enabled_events: ['composio.connected_account.expired', 'composio.connected_account.failed'] } });
+    await app.api('/api/v3.1/webhook_subscriptions', {
+      body: { webhook_url: receiver.url, enabled_events: ['composio.connected_account.expired', 'composio.connected_account.failed'] },
+    });
     const id = await connect('rhea');
     outage.on = true;
     try {
@@ -144,12 +157,24 @@ describe('refresh policy', () => {
     const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: authConfigId, user_id: 'sol' } });
     await new FetchBrowser().follow(link.body.redirect_url);
     as.decide.next = 'approve';
-    const hook = await until('the failed event', async () => receiver.state.received.find((r) => r.accountId === link.body.connected_account_id), 10_000);
+    const hook = await until(
+      'the failed event',
+      async () => receiver.state.received.find((r) => r.accountId === link.body.connected_account_id),
+      10_000,
+    );
     expect(hook.type).toBe('composio.connected_account.failed');
     // marked delivered on its first attempt, not retried for ever because the answer was large
-    const outboxRow = await until('the delivery marked done', async () =>
-      app.deps.db.selectFrom('webhook_outbox').selectAll().where('event_id', '=', hook.id).where('delivered_at', 'is not', null).executeTakeFirst(),
-    10_000);
+    const outboxRow = await until(
+      'the delivery marked done',
+      async () =>
+        app.deps.db
+          .selectFrom('webhook_outbox')
+          .selectAll()
+          .where('event_id', '=', hook.id)
+          .where('delivered_at', 'is not', null)
+          .executeTakeFirst(),
+      10_000,
+    );
     expect(outboxRow.attempts).toBe(1);
     receiver.state.pageBytes = 0;
   });
@@ -159,7 +184,9 @@ describe('webhook subscriptions over REST', () => {
   it('creates (secret shown once), lists, updates, rotates the secret, lists event types, and deletes', async () => {
     const types = await app.api('/api/v3.1/webhook_subscriptions/event_types');
     expect(types.body.items.map((t: any) => t.event_type)).toContain('composio.connected_account.expired');
-    const created = await app.api('/api/v3.1/webhook_subscriptions', { body: { webhook_url: 'https://hooks.example.com/in', enabled_events: ['composio.connected_account.expired'] } });
+    const created = await app.api('/api/v3.1/webhook_subscriptions', {
+      body: { webhook_url: 'https://hooks.example.com/in', enabled_events: ['composio.connected_account.expired'] },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ version: 'V3', enabled_events: ['composio.connected_account.expired'] });
     expect(created.body.secret).toMatch(/^whsec_/);
@@ -167,13 +194,24 @@ describe('webhook subscriptions over REST', () => {
     const got = await app.api(`/api/v3.1/webhook_subscriptions/${id}`);
     expect(got.body.secret).toMatch(/^••••/);
     expect(got.body.secret.slice(-4)).toBe(created.body.secret.slice(-4));
-    const updated = await app.api(`/api/v3.1/webhook_subscriptions/${id}`, { method: 'PATCH', body: { enabled_events: ['composio.connected_account.expired', 'composio.connected_account.active'] } });
+    const updated = await app.api(`/api/v3.1/webhook_subscriptions/${id}`, {
+      method: 'PATCH',
+      body: { enabled_events: ['composio.connected_account.expired', 'composio.connected_account.active'] },
+    });
     expect(updated.body.enabled_events).toHaveLength(2);
     const rotated = await app.api(`/api/v3.1/webhook_subscriptions/${id}/rotate_secret`, { body: {} });
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(created.body.secret);
-    expect((await app.api('/api/v3.1/webhook_subscriptions', { body: { webhook_url: 'ftp://x', enabled_events: ['composio.connected_account.expired'] } })).status).toBe(400);
-    expect((await app.api('/api/v3.1/webhook_subscriptions', { body: { webhook_url: 'https://x.example', enabled_events: ['nope'] } })).status).toBe(400);
+    expect(
+      (
+        await app.api('/api/v3.1/webhook_subscriptions', {
+          body: { webhook_url: 'ftp://x', enabled_events: ['composio.connected_account.expired'] },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await app.api('/api/v3.1/webhook_subscriptions', { body: { webhook_url: 'https://x.example', enabled_events: ['nope'] } })).status,
+    ).toBe(400);
     const list = await app.api('/api/v3.1/webhook_subscriptions');
     expect(list.body.items.some((i: any) => i.id === id)).toBe(true);
     expect((await app.api(`/api/v3.1/webhook_subscriptions/${id}`, { method: 'DELETE' })).body).toMatchObject({ success: true });

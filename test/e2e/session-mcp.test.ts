@@ -20,7 +20,10 @@ beforeAll(async () => {
   serveTestApis(api, as, new Set(['key-alpha-123456']));
   app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)] });
   const created = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    body: {
+      toolkit: { slug: 'testoauth' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    },
   });
   authConfigId = created.body.auth_config.id;
 });
@@ -32,9 +35,17 @@ afterAll(async () => {
 
 async function createSession(userId: string, extra: Record<string, unknown> = {}) {
   // the toolkit tools these tests call directly are preloaded (by default a session lists the meta tools only)
-  const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, preload: { tools: 'all' }, ...extra } });
+  const res = await app.api('/api/v3.1/tool_router/session', {
+    body: { user_id: userId, toolkits: { enable: ['testoauth', 'testkey', 'hackernews'] }, preload: { tools: 'all' }, ...extra },
+  });
   expect(res.status).toBe(201);
-  return res.body as { session_id: string; mcp: { type: string; url: string; headers: Record<string, string> }; tool_router_tools: string[]; config: any; config_version: number };
+  return res.body as {
+    session_id: string;
+    mcp: { type: string; url: string; headers: Record<string, string> };
+    tool_router_tools: string[];
+    config: any;
+    config_version: number;
+  };
 }
 
 async function connect(url: string, headers: Record<string, string>, capabilities: Record<string, unknown> = {}) {
@@ -51,8 +62,17 @@ describe('a session and its MCP endpoint', () => {
     expect(session.session_id).toMatch(/^trs_/);
     expect(session.mcp).toMatchObject({ type: 'http', url: `${app.url}/tool_router/${session.session_id}/mcp` });
     expect(session.mcp.headers['x-session-token']).toMatch(/^lks_/);
-    expect(session.tool_router_tools).toEqual(['COMPOSIO_SEARCH_TOOLS', 'COMPOSIO_GET_TOOL_SCHEMAS', 'COMPOSIO_MULTI_EXECUTE_TOOL', 'COMPOSIO_MANAGE_CONNECTIONS']);
-    expect(session.config).toMatchObject({ user_id: 'uma', toolkits: { enabled: ['testoauth', 'testkey', 'hackernews'] }, manage_connections: { enabled: true } });
+    expect(session.tool_router_tools).toEqual([
+      'COMPOSIO_SEARCH_TOOLS',
+      'COMPOSIO_GET_TOOL_SCHEMAS',
+      'COMPOSIO_MULTI_EXECUTE_TOOL',
+      'COMPOSIO_MANAGE_CONNECTIONS',
+    ]);
+    expect(session.config).toMatchObject({
+      user_id: 'uma',
+      toolkits: { enabled: ['testoauth', 'testkey', 'hackernews'] },
+      manage_connections: { enabled: true },
+    });
   });
 
   it('lists meta tools and the enabled toolkits’ tools with schemas and hints, over the official SDK client', async () => {
@@ -78,7 +98,12 @@ describe('a session and its MCP endpoint', () => {
     const direct = await client.callTool({ name: 'HACKERNEWS_GET_ITEM', arguments: { id: 1 } });
     expect(direct.isError).toBe(true);
     expect((direct.content as any)[0].text).toMatch(/not loaded in this session: run it with COMPOSIO_MULTI_EXECUTE_TOOL/);
-    const multi = text(await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {} }], sync_response_to_workbench: false } }));
+    const multi = text(
+      await client.callTool({
+        name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+        arguments: { tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {} }], sync_response_to_workbench: false },
+      }),
+    );
     expect(multi.data.results[0].response.data.redirect_url).toMatch(/\/link\/ln_/);
     await client.close();
 
@@ -94,11 +119,17 @@ describe('a session and its MCP endpoint', () => {
     const noFilter = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', preload: { tools: 'all' } } });
     expect(noFilter.status).toBe(400);
     expect(noFilter.body.error.errors[0]).toMatchObject({ field: 'preload.tools', message: expect.stringMatching(/toolkit filter/) });
-    const unknown = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', toolkits: ['hackernews'], preload: { tools: ['TESTKEY_WHOAMI'] } } });
+    const unknown = await app.api('/api/v3.1/tool_router/session', {
+      body: { user_id: 'uma', toolkits: ['hackernews'], preload: { tools: ['TESTKEY_WHOAMI'] } },
+    });
     expect(unknown.status).toBe(400);
-    const many = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma', toolkits: ['github', 'gmail'], preload: { tools: 'all' } } });
+    const many = await app.api('/api/v3.1/tool_router/session', {
+      body: { user_id: 'uma', toolkits: ['github', 'gmail'], preload: { tools: 'all' } },
+    });
     expect(many.status).toBe(201);
-    expect(many.body.warnings).toEqual([{ code: 'PRELOAD_TOOLS_HIGH_CONTEXT_USAGE', message: expect.stringMatching(/tools are preloaded/) }]);
+    expect(many.body.warnings).toEqual([
+      { code: 'PRELOAD_TOOLS_HIGH_CONTEXT_USAGE', message: expect.stringMatching(/tools are preloaded/) },
+    ]);
   });
 
   it('answers an unconnected toolkit with a Connect Link, and the same call succeeds after the user connects', async () => {
@@ -124,7 +155,10 @@ describe('a session and its MCP endpoint', () => {
   it('hands out one pending account per user and toolkit: concurrent calls, MANAGE_CONNECTIONS and session.authorize re-use it', async () => {
     const session = await createSession('pia', { auth_configs: { testoauth: authConfigId } });
     const client = await connect(session.mcp.url, session.mcp.headers);
-    const [a, b] = await Promise.all([client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }), client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} })]);
+    const [a, b] = await Promise.all([
+      client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }),
+      client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }),
+    ]);
     const id = text(a).data.connected_account_id;
     expect(text(b).data.connected_account_id).toBe(id);
     const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['testoauth'] } }));
@@ -134,14 +168,19 @@ describe('a session and its MCP endpoint', () => {
     const rows = await app.api('/api/v3.1/connected_accounts?user_ids=pia');
     expect(rows.body.items.map((r: any) => [r.id, r.status])).toEqual([[id, 'INITIATED']]);
     // an alias asks for another account
-    const other = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, { body: { toolkit: 'testoauth', alias: 'second' } });
+    const other = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/link`, {
+      body: { toolkit: 'testoauth', alias: 'second' },
+    });
     expect(other.body.connected_account_id).not.toBe(id);
     await client.close();
   });
 
   it('never re-uses a pending account whose link cannot be completed (its auth config disabled since): a new one, under a usable config', async () => {
     const first = await app.api('/api/v3.1/auth_configs', {
-      body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+      body: {
+        toolkit: { slug: 'testoauth' },
+        auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+      },
     });
     const session = await createSession('quin', { auth_configs: { testoauth: first.body.auth_config.id } });
     const client = await connect(session.mcp.url, session.mcp.headers);
@@ -165,10 +204,17 @@ describe('a session and its MCP endpoint', () => {
     const client = await connect(session.mcp.url, session.mcp.headers);
     const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['gmail', 'testkey'] } }));
     expect(manage.data.results.testkey).toMatchObject({ status: 'initiated', redirect_url: expect.stringMatching(/\/link\/ln_/) });
-    expect(manage.data.results.gmail).toMatchObject({ status: 'failed', has_active_connection: false, error_message: expect.stringMatching(/Gmail/) });
+    expect(manage.data.results.gmail).toMatchObject({
+      status: 'failed',
+      has_active_connection: false,
+      error_message: expect.stringMatching(/Gmail/),
+    });
     expect(manage.data.summary).toMatchObject({ total_toolkits: 2, initiated_connections: 1, failed_connections: 1 });
     // a direct call gets the same words; the operator's fix is in the log and the REST answer, never shown to the model
-    const direct = await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'GMAIL_GET_PROFILE', arguments: {} }], sync_response_to_workbench: false } });
+    const direct = await client.callTool({
+      name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+      arguments: { tools: [{ tool_slug: 'GMAIL_GET_PROFILE', arguments: {} }], sync_response_to_workbench: false },
+    });
     expect(text(direct).data.results[0].response.data).toMatchObject({ connected: false, redirect_url: null });
     expect(JSON.stringify([manage, text(direct)])).not.toMatch(/LATCHKEY_|client_id/);
     expect(app.logs.some((l) => l.includes('LATCHKEY_OAUTH_GMAIL_CLIENT_ID'))).toBe(true);
@@ -181,20 +227,33 @@ describe('a session and its MCP endpoint', () => {
   it('runs tools in parallel with COMPOSIO_MULTI_EXECUTE_TOOL and finds them with COMPOSIO_SEARCH_TOOLS', async () => {
     const session = await createSession('vera');
     const client = await connect(session.mcp.url, session.mcp.headers);
-    const found = text(await client.callTool({ name: 'COMPOSIO_SEARCH_TOOLS', arguments: { queries: [{ use_case: 'who am I signed in as on test oauth' }] } }));
+    const found = text(
+      await client.callTool({
+        name: 'COMPOSIO_SEARCH_TOOLS',
+        arguments: { queries: [{ use_case: 'who am I signed in as on test oauth' }] },
+      }),
+    );
     expect(found.data.results[0].primary_tool_slugs).toContain('TESTOAUTH_GET_ME');
     expect(found.data.toolkit_connection_statuses.find((s: any) => s.toolkit === 'testoauth').has_active_connection).toBe(true);
     const multi = text(
       await client.callTool({
         name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
-        arguments: { tools: [{ tool_slug: 'TESTOAUTH_GET_ME', arguments: {} }, { tool_slug: 'TESTKEY_WHOAMI', arguments: {} }], sync_response_to_workbench: false },
+        arguments: {
+          tools: [
+            { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} },
+            { tool_slug: 'TESTKEY_WHOAMI', arguments: {} },
+          ],
+          sync_response_to_workbench: false,
+        },
       }),
     );
     expect(multi.data.total_count).toBe(2);
     expect(multi.data.results[0].response).toMatchObject({ successful: true, data: { login: 'vera' } });
     expect(multi.data.results[1].response.data.redirect_url).toMatch(/\/link\/ln_/);
     expect(multi.error).toBe('1 out of 2 tools failed');
-    const schemas = text(await client.callTool({ name: 'COMPOSIO_GET_TOOL_SCHEMAS', arguments: { tool_slugs: ['TESTKEY_WHOAMI', 'NOPE'] } }));
+    const schemas = text(
+      await client.callTool({ name: 'COMPOSIO_GET_TOOL_SCHEMAS', arguments: { tool_slugs: ['TESTKEY_WHOAMI', 'NOPE'] } }),
+    );
     expect(Object.keys(schemas.data.tool_schemas)).toEqual(['TESTKEY_WHOAMI']);
     expect(schemas.data.not_found).toEqual(['NOPE']);
     await client.close();
@@ -217,7 +276,12 @@ describe('a session and its MCP endpoint', () => {
       const res = await fetch(session.mcp.url, {
         method: 'POST',
         headers: { ...session.mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `loop-${i}`, version: '1' } } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `loop-${i}`, version: '1' } },
+        }),
       });
       expect(res.status).toBe(200);
       ids.push(res.headers.get('mcp-session-id')!);
@@ -243,7 +307,7 @@ describe('a session and its MCP endpoint', () => {
     await client.close();
   });
 
-  it("opens only its own session with a session token, and accepts the project key for any", async () => {
+  it('opens only its own session with a session token, and accepts the project key for any', async () => {
     const a = await createSession('yuri');
     const b = await createSession('zoe');
     const crossed = await fetch(b.mcp.url, {
@@ -254,7 +318,11 @@ describe('a session and its MCP endpoint', () => {
     expect([401, 403]).toContain(crossed.status);
     const none = await fetch(a.mcp.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
-    const forged = await fetch(a.mcp.url, { method: 'POST', headers: { 'x-session-token': 'lks_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'content-type': 'application/json' }, body: '{}' });
+    const forged = await fetch(a.mcp.url, {
+      method: 'POST',
+      headers: { 'x-session-token': 'lks_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(forged.status).toBe(401);
     const byKey = await connect(b.mcp.url, { 'x-api-key': app.apiKey });
     expect((await byKey.listTools()).tools.length).toBeGreaterThan(3);
@@ -269,7 +337,9 @@ describe('a session and its MCP endpoint', () => {
     // vera connected testoauth above; zack has nothing
     const vera = await app.api('/api/v3.1/connected_accounts?user_ids=vera&statuses=ACTIVE&toolkit_slugs=testoauth');
     const veraAccount = vera.body.items[0].id;
-    const pinned = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'zack', connected_accounts: { testoauth: veraAccount } } });
+    const pinned = await app.api('/api/v3.1/tool_router/session', {
+      body: { user_id: 'zack', connected_accounts: { testoauth: veraAccount } },
+    });
     expect(pinned.status).toBe(400);
     const session = await createSession('zack');
     const client = await connect(session.mcp.url, session.mcp.headers);
@@ -277,13 +347,19 @@ describe('a session and its MCP endpoint', () => {
     const byAccount = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: { account: veraAccount } });
     expect(byAccount.isError).toBe(true);
     expect(raw(byAccount)).toMatch(/No usable Test OAuth account/);
-    const byUserArg = await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: { user_id: 'vera', connected_account_id: veraAccount } });
+    const byUserArg = await client.callTool({
+      name: 'TESTOAUTH_GET_ME',
+      arguments: { user_id: 'vera', connected_account_id: veraAccount },
+    });
     expect(byUserArg.isError).toBe(true);
     expect(raw(byUserArg)).not.toContain('"login":"vera"');
     const plain = text(await client.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }));
     expect(plain.data.connected).toBe(false);
     const multi = text(
-      await client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTOAUTH_GET_ME', arguments: {}, account: veraAccount }], sync_response_to_workbench: false } }),
+      await client.callTool({
+        name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+        arguments: { tools: [{ tool_slug: 'TESTOAUTH_GET_ME', arguments: {}, account: veraAccount }], sync_response_to_workbench: false },
+      }),
     );
     expect(multi.data.results[0].error).toMatch(/No usable Test OAuth account/);
     await client.close();
@@ -311,7 +387,10 @@ describe('a session and its MCP endpoint', () => {
     const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
     for (const alias of ['work', 'home']) {
       const res = await app.api('/api/v3.1/connected_accounts', {
-        body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: 'multi', alias, state: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: alias } } } },
+        body: {
+          auth_config: { id: config.body.auth_config.id },
+          connection: { user_id: 'multi', alias, state: { authScheme: 'API_KEY', val: { api_key: 'key-alpha-123456', region: alias } } },
+        },
       });
       expect(res.body.status).toBe('ACTIVE');
     }
@@ -333,7 +412,9 @@ describe('a session and its MCP endpoint', () => {
     const manage = text(await client.callTool({ name: 'COMPOSIO_MANAGE_CONNECTIONS', arguments: { toolkits: ['testoauth'] } }));
     const url = manage.data.results.testoauth.redirect_url;
     setTimeout(() => void new FetchBrowser().follow(url), 1200);
-    const waited = text(await client.callTool({ name: 'COMPOSIO_WAIT_FOR_CONNECTIONS', arguments: { toolkits: ['testoauth'], timeout_seconds: 20 } }));
+    const waited = text(
+      await client.callTool({ name: 'COMPOSIO_WAIT_FOR_CONNECTIONS', arguments: { toolkits: ['testoauth'], timeout_seconds: 20 } }),
+    );
     expect(waited.data.results.testoauth).toMatchObject({ status: 'ACTIVE', has_active_connection: true });
     await client.close();
   });

@@ -59,13 +59,31 @@ describe('starting with zero setup', () => {
         description: 'answers slowly',
         base_url: upstream.url,
         auth_schemes: [{ mode: 'NO_AUTH' }],
-        tools: [{ slug: 'SLOWAPI_WAIT', name: 'wait', description: 'Waits a while and answers, for the shutdown test.', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/slow' } }],
+        tools: [
+          {
+            slug: 'SLOWAPI_WAIT',
+            name: 'wait',
+            description: 'Waits a while and answers, for the shutdown test.',
+            input_parameters: { type: 'object', properties: {} },
+            request: { method: 'GET', path: '/slow' },
+          },
+        ],
       }),
     );
     const apiKey = `ak_${randomBytes(16).toString('hex')}`;
     // the operator's API on loopback: a private address, which the operator allows
-    const server = await spawnServer(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/d3`, LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_API_KEY: apiKey, LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' });
-    const inFlight = fetch(`${server.url}/api/v3/tools/execute/SLOWAPI_WAIT`, { method: 'POST', headers: { 'x-api-key': apiKey, 'content-type': 'application/json' }, body: '{}' });
+    const server = await spawnServer(dir.path, {
+      PORT: '0',
+      LATCHKEY_DATA_DIR: `${dir.path}/d3`,
+      LATCHKEY_TOOLKITS_DIR: toolkits,
+      LATCHKEY_API_KEY: apiKey,
+      LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true',
+    });
+    const inFlight = fetch(`${server.url}/api/v3/tools/execute/SLOWAPI_WAIT`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: '{}',
+    });
     await new Promise((r) => setTimeout(r, 400));
     server.child.kill('SIGTERM');
     const res = await inFlight;
@@ -85,7 +103,25 @@ describe('starting with zero setup', () => {
   it('refuses to start on a malformed operator toolkit, pointing at the mistake', async () => {
     const toolkits = `${dir.path}/toolkits`;
     mkdirSync(toolkits);
-    writeFileSync(`${toolkits}/broken.json`, JSON.stringify({ slug: 'broken', name: 'Broken', description: 'x', base_url: 'http://127.0.0.1:1', auth_schemes: [{ mode: 'NO_AUTH' }], tools: [{ slug: 'BROKEN_X', name: 'x', description: 'short', input_parameters: { type: 'object' }, request: { method: 'FETCH', path: '/x' } }] }));
+    writeFileSync(
+      `${toolkits}/broken.json`,
+      JSON.stringify({
+        slug: 'broken',
+        name: 'Broken',
+        description: 'x',
+        base_url: 'http://127.0.0.1:1',
+        auth_schemes: [{ mode: 'NO_AUTH' }],
+        tools: [
+          {
+            slug: 'BROKEN_X',
+            name: 'x',
+            description: 'short',
+            input_parameters: { type: 'object' },
+            request: { method: 'FETCH', path: '/x' },
+          },
+        ],
+      }),
+    );
     const { code, stderr } = await runToExit(dir.path, { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_DATA_DIR: `${dir.path}/d2` });
     expect(code).toBe(1);
     expect(stderr).toContain('broken.json');
@@ -121,14 +157,23 @@ describe('a start-up the operator got wrong', () => {
     const session = await storeSecret({ LATCHKEY_ENCRYPTION_KEY: oldKey });
 
     const changed = await runToExit(dir.path, { ...env, LATCHKEY_ENCRYPTION_KEY: newKey });
-    expectOneLine(changed, /secrets sealed under key id k[0-9a-f]{8}, which LATCHKEY_ENCRYPTION_KEY \(key id k[0-9a-f]{8}\) does not have.*LATCHKEY_ENCRYPTION_KEY=<new key>,<old key k[0-9a-f]{8}>/);
+    expectOneLine(
+      changed,
+      /secrets sealed under key id k[0-9a-f]{8}, which LATCHKEY_ENCRYPTION_KEY \(key id k[0-9a-f]{8}\) does not have.*LATCHKEY_ENCRYPTION_KEY=<new key>,<old key k[0-9a-f]{8}>/,
+    );
     expect(changed.stderr).not.toContain(oldKey);
     expect(changed.stderr).not.toContain(newKey);
     // a key given an id, then replaced under the same id, is told apart
     const named = { LATCHKEY_DATA_DIR: `${dir.path}/rekeyed-named` };
     await storeSecret({ ...named, LATCHKEY_ENCRYPTION_KEY: `main:${oldKey}` });
-    expectOneLine(await runToExit(dir.path, { ...env, ...named, LATCHKEY_ENCRYPTION_KEY: `main:${newKey}` }), /key id main in LATCHKEY_ENCRYPTION_KEY does not open the secrets stored under that id/);
-    expectOneLine(await runToExit(dir.path, { ...env, ...named, LATCHKEY_ENCRYPTION_KEY: `next:${newKey}` }), /LATCHKEY_ENCRYPTION_KEY=next:<new key>,main:<old key main>/);
+    expectOneLine(
+      await runToExit(dir.path, { ...env, ...named, LATCHKEY_ENCRYPTION_KEY: `main:${newKey}` }),
+      /key id main in LATCHKEY_ENCRYPTION_KEY does not open the secrets stored under that id/,
+    );
+    expectOneLine(
+      await runToExit(dir.path, { ...env, ...named, LATCHKEY_ENCRYPTION_KEY: `next:${newKey}` }),
+      /LATCHKEY_ENCRYPTION_KEY=next:<new key>,main:<old key main>/,
+    );
     // the ring the message suggests starts, and the stored session still opens
     const fixed = await spawnServer(dir.path, { ...env, LATCHKEY_ENCRYPTION_KEY: `${newKey},${oldKey}` });
     const got = await callServer(fixed, apiKey, `/api/v3.1/tool_router/session/${session.session_id}`);
@@ -139,10 +184,19 @@ describe('a start-up the operator got wrong', () => {
 
   it('names the path or port it cannot use in one line: a file in the data path, /proc, a directory as the database, a port in use', async () => {
     writeFileSync(`${dir.path}/a-file`, 'x');
-    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/a-file/data` }), new RegExp(`cannot create the directory ${dir.path}/a-file/data: a part of the path is a file`));
-    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/a-file` }), new RegExp(`cannot use ${dir.path}/a-file as a directory`));
+    expectOneLine(
+      await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/a-file/data` }),
+      new RegExp(`cannot create the directory ${dir.path}/a-file/data: a part of the path is a file`),
+    );
+    expectOneLine(
+      await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/a-file` }),
+      new RegExp(`cannot use ${dir.path}/a-file as a directory`),
+    );
     // Node's recursive mkdir spins forever here; this must end, with the path named
-    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: '/proc/latchkey-data' }), /cannot create the directory \/proc\/latchkey-data: /);
+    expectOneLine(
+      await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: '/proc/latchkey-data' }),
+      /cannot create the directory \/proc\/latchkey-data: /,
+    );
     mkdirSync(`${dir.path}/db-is-a-dir`);
     expectOneLine(
       await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/d5`, LATCHKEY_DATABASE_URL: `file:${dir.path}/db-is-a-dir` }),
@@ -165,15 +219,25 @@ describe('a start-up the operator got wrong', () => {
   }, 120_000);
 
   // permissions mean nothing to root: the server runs as nobody here, which only root can arrange
-  it.runIf(process.getuid?.() === 0)('names a data directory or key file it may not use (EACCES) in one line', async () => {
-    const nobody = { uid: 65534, gid: 65534 };
-    chmodSync(dir.path, 0o755);
-    mkdirSync(`${dir.path}/root-only`, { mode: 0o700 });
-    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-only/data` }, 'src/main.ts', [], nobody), new RegExp(`cannot create the directory ${dir.path}/root-only/data: permission denied`));
-    mkdirSync(`${dir.path}/root-key`, { mode: 0o755 });
-    writeFileSync(`${dir.path}/root-key/master.key`, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    expectOneLine(await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-key` }, 'src/main.ts', [], nobody), new RegExp(`cannot read or create the key file in ${dir.path}/root-key: permission denied`));
-  }, 60_000);
+  it.runIf(process.getuid?.() === 0)(
+    'names a data directory or key file it may not use (EACCES) in one line',
+    async () => {
+      const nobody = { uid: 65534, gid: 65534 };
+      chmodSync(dir.path, 0o755);
+      mkdirSync(`${dir.path}/root-only`, { mode: 0o700 });
+      expectOneLine(
+        await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-only/data` }, 'src/main.ts', [], nobody),
+        new RegExp(`cannot create the directory ${dir.path}/root-only/data: permission denied`),
+      );
+      mkdirSync(`${dir.path}/root-key`, { mode: 0o755 });
+      writeFileSync(`${dir.path}/root-key/master.key`, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+      expectOneLine(
+        await runToExit(dir.path, { PORT: '0', LATCHKEY_DATA_DIR: `${dir.path}/root-key` }, 'src/main.ts', [], nobody),
+        new RegExp(`cannot read or create the key file in ${dir.path}/root-key: permission denied`),
+      );
+    },
+    60_000,
+  );
 
   it('admin scripts refuse a data directory with no database, except migrate, which creates it', async () => {
     const missing = `${dir.path}/typo-data`;

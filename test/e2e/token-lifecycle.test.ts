@@ -17,7 +17,6 @@ let secret: string;
 let authConfigId: string;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 beforeAll(async () => {
   const port = await freePort();
   as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`], accessTokenTtl: 2 });
@@ -30,12 +29,18 @@ beforeAll(async () => {
     env: { LATCHKEY_REFRESH_MARGIN_MS: '800', LATCHKEY_REFRESH_INTERVAL_MS: '200', LATCHKEY_WEBHOOK_INTERVAL_MS: '100' },
   });
   const sub = await app.api('/api/v3.1/webhook_subscriptions', {
-    body: { webhook_url: receiver.url, enabled_events: ['composio.connected_account.expired', 'composio.connected_account.active', 'composio.connected_account.failed'] },
+    body: {
+      webhook_url: receiver.url,
+      enabled_events: ['composio.connected_account.expired', 'composio.connected_account.active', 'composio.connected_account.failed'],
+    },
   });
   expect(sub.status).toBe(201);
   secret = sub.body.secret;
   const config = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } },
+    body: {
+      toolkit: { slug: 'testoauth' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    },
   });
   authConfigId = config.body.auth_config.id;
 });
@@ -87,14 +92,30 @@ describe('the token lifecycle against a real OAuth server (2 s access tokens, ro
       return account.body.status === 'EXPIRED' && account.body;
     });
     expect(expired.status_reason).toMatch(/^Permanent auth error during token refresh \(invalid_grant\)/);
-    const hook = await until('expired webhook', async () => receiver.state.received.find((r) => r.type === 'composio.connected_account.expired' && r.accountId === accountId));
+    const hook = await until('expired webhook', async () =>
+      receiver.state.received.find((r) => r.type === 'composio.connected_account.expired' && r.accountId === accountId),
+    );
     const composio = new Composio({ apiKey: app.apiKey, baseURL: app.url, allowTracking: false, disableVersionCheck: true });
-    const verified = await composio.triggers.verifyWebhook({ payload: hook.body, signature: hook.signature, secret, id: hook.id, timestamp: hook.timestamp });
+    const verified = await composio.triggers.verifyWebhook({
+      payload: hook.body,
+      signature: hook.signature,
+      secret,
+      id: hook.id,
+      timestamp: hook.timestamp,
+    });
     expect(verified.version).toBe('V3');
     const event = ConnectionExpiredEventSchema.parse(JSON.parse(hook.body));
     expect(event.data).toMatchObject({ id: accountId, status: 'EXPIRED', user_id: 'lena' });
     expect(event.metadata).toMatchObject({ project_id: app.deps.installationId });
-    await expect(composio.triggers.verifyWebhook({ payload: hook.body.replace('lena', 'mike'), signature: hook.signature, secret, id: hook.id, timestamp: hook.timestamp })).rejects.toThrow();
+    await expect(
+      composio.triggers.verifyWebhook({
+        payload: hook.body.replace('lena', 'mike'),
+        signature: hook.signature,
+        secret,
+        id: hook.id,
+        timestamp: hook.timestamp,
+      }),
+    ).rejects.toThrow();
     // the activation of this account was announced first
     const mine = receiver.state.received.filter((r) => r.accountId === accountId).map((r) => r.type);
     expect(mine).toEqual(['composio.connected_account.active', 'composio.connected_account.expired']);
@@ -102,8 +123,13 @@ describe('the token lifecycle against a real OAuth server (2 s access tokens, ro
 
   it('keeps the account EXPIRED, with its reason, while the agent holds a reconnect link; completing it brings the same id back', async () => {
     const id = await connect('kira');
-    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'kira', toolkits: ['testoauth'], auth_configs: { testoauth: authConfigId } } });
-    const execute = () => app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, { body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} } });
+    const session = await app.api('/api/v3.1/tool_router/session', {
+      body: { user_id: 'kira', toolkits: ['testoauth'], auth_configs: { testoauth: authConfigId } },
+    });
+    const execute = () =>
+      app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, {
+        body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} },
+      });
     expect((await execute()).body).toMatchObject({ error: null, data: { login: 'kira' } });
     // the provider revokes the grant; the agent keeps calling until a call meets the dead grant
     await as.revokeGrantOf(await refreshTokenOf(id));
@@ -117,10 +143,14 @@ describe('the token lifecycle against a real OAuth server (2 s access tokens, ro
     const listed = await app.api(`/api/v3.1/connected_accounts?user_ids=kira&statuses=EXPIRED`);
     expect(listed.body.items.map((a: any) => a.id)).toEqual([id]);
     expect(listed.body.items[0].status_reason).toMatch(/^Permanent auth error during token refresh \(invalid_grant\)/);
-    await until('expired webhook', async () => receiver.state.received.some((r) => r.type === 'composio.connected_account.expired' && r.accountId === id));
+    await until('expired webhook', async () =>
+      receiver.state.received.some((r) => r.type === 'composio.connected_account.expired' && r.accountId === id),
+    );
     // a retry gets the same link, and no new account appears
     expect((await execute()).body.data.redirect_url).toBe(run.body.data.redirect_url);
-    expect((await app.api(`/api/v3.1/connected_accounts?user_ids=kira`)).body.items.map((a: any) => [a.id, a.status])).toEqual([[id, 'EXPIRED']]);
+    expect((await app.api(`/api/v3.1/connected_accounts?user_ids=kira`)).body.items.map((a: any) => [a.id, a.status])).toEqual([
+      [id, 'EXPIRED'],
+    ]);
     as.decide.account = 'kira';
     await new FetchBrowser().follow(run.body.data.redirect_url);
     expect((await app.api(`/api/v3.1/connected_accounts/${id}`)).body).toMatchObject({ status: 'ACTIVE', status_reason: null });

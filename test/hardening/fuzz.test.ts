@@ -21,7 +21,7 @@ function rng(seed: number) {
   };
 }
 const random = rng(42);
-const pick = <T,>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
 /** lone surrogates cannot be URI-encoded: send their replacement instead */
 const encode = (text: string) => {
   try {
@@ -75,7 +75,9 @@ function hostileValue(depth = 0): unknown {
       return random() > 0.5;
     case 5:
       // a huge array of small values, or a small array of hostile ones (never huge and deep)
-      return random() > 0.8 ? Array.from({ length: 20_000 }, (_, i) => i) : Array.from({ length: 3 }, () => (depth < 2 ? hostileValue(depth + 1) : 'x'));
+      return random() > 0.8
+        ? Array.from({ length: 20_000 }, (_, i) => i)
+        : Array.from({ length: 3 }, () => (depth < 2 ? hostileValue(depth + 1) : 'x'));
     case 6:
       return depth < 3 ? { [pick(HOSTILE_STRINGS).slice(0, 50) || 'k']: hostileValue(depth + 1), __proto__: { polluted: true } } : {};
     case 7:
@@ -98,7 +100,26 @@ function hostileBody(): string {
   if (kind === 1) return '\u0000\u0000';
   if (kind === 2) return JSON.stringify(hostileValue());
   if (kind === 3) return '[' + '1,'.repeat(50_000) + '1]';
-  const fields = ['user_id', 'auth_config_id', 'toolkit', 'auth_config', 'connection', 'arguments', 'tool_slug', 'slug', 'queries', 'toolkits', 'connected_accounts', 'callback_url', 'webhook_url', 'enabled_events', 'enabled', 'credentials', 'endpoint', 'method'];
+  const fields = [
+    'user_id',
+    'auth_config_id',
+    'toolkit',
+    'auth_config',
+    'connection',
+    'arguments',
+    'tool_slug',
+    'slug',
+    'queries',
+    'toolkits',
+    'connected_accounts',
+    'callback_url',
+    'webhook_url',
+    'enabled_events',
+    'enabled',
+    'credentials',
+    'endpoint',
+    'method',
+  ];
   const body: Record<string, unknown> = {};
   for (let i = 0; i < 4; i++) body[pick(fields)] = hostileValue();
   return JSON.stringify(body);
@@ -109,10 +130,20 @@ beforeAll(async () => {
   app = await startLiveApp({ toolkits: [apiKeyToolkit(api)], env: { LATCHKEY_LOG_LEVEL: 'warn' } });
   const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
   const account = await app.api('/api/v3.1/connected_accounts', {
-    body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: 'fuzz', state: { authScheme: 'API_KEY', val: { api_key: 'k-123456', region: 'eu' } } } },
+    body: {
+      auth_config: { id: config.body.auth_config.id },
+      connection: { user_id: 'fuzz', state: { authScheme: 'API_KEY', val: { api_key: 'k-123456', region: 'eu' } } },
+    },
   });
-  const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'fuzz', toolkits: ['testkey', 'hackernews', 'github'] } });
-  ids = { authConfig: config.body.auth_config.id, account: account.body.id, session: session.body.session_id, token: session.body.mcp.headers['x-session-token'] };
+  const session = await app.api('/api/v3.1/tool_router/session', {
+    body: { user_id: 'fuzz', toolkits: ['testkey', 'hackernews', 'github'] },
+  });
+  ids = {
+    authConfig: config.body.auth_config.id,
+    account: account.body.id,
+    session: session.body.session_id,
+    token: session.body.mcp.headers['x-session-token'],
+  };
 });
 afterAll(async () => {
   await app.close();
@@ -151,7 +182,19 @@ const ENDPOINTS: Array<[string, string]> = [
   ['GET', '/webhook_subscriptions'],
 ];
 
-const QUERY_KEYS = ['limit', 'cursor', 'user_ids', 'statuses', 'toolkit_slug', 'search', 'tags', 'toolkits', 'is_connected', 'order_by', 'show_disabled'];
+const QUERY_KEYS = [
+  'limit',
+  'cursor',
+  'user_ids',
+  'statuses',
+  'toolkit_slug',
+  'search',
+  'tags',
+  'toolkits',
+  'is_connected',
+  'order_by',
+  'show_disabled',
+];
 
 describe('fuzzing the REST API', () => {
   it('answers every malformed, hostile or huge request with a 4xx envelope or a normal answer, never a 500', async () => {
@@ -159,7 +202,10 @@ describe('fuzzing the REST API', () => {
     let cases = 0;
     for (const [method, template] of ENDPOINTS) {
       for (let i = 0; i < 12; i++) {
-        const path = template.replace('{ac}', random() > 0.3 ? ids.authConfig : encode(pick(HOSTILE_STRINGS).slice(0, 300) || 'x')).replace('{ca}', random() > 0.3 ? ids.account : "ca_' OR '1'='1").replace('{trs}', ids.session);
+        const path = template
+          .replace('{ac}', random() > 0.3 ? ids.authConfig : encode(pick(HOSTILE_STRINGS).slice(0, 300) || 'x'))
+          .replace('{ca}', random() > 0.3 ? ids.account : "ca_' OR '1'='1")
+          .replace('{trs}', ids.session);
         const query = new URLSearchParams();
         for (let q = 0; q < 3; q++) query.set(pick(QUERY_KEYS), String(pick(HOSTILE_STRINGS)).slice(0, 5000).toWellFormed());
         const url = `${app.url}/api/v3.1${path}${method === 'GET' ? `?${query}` : ''}`;
@@ -171,7 +217,8 @@ describe('fuzzing the REST API', () => {
         if (res.status >= 500) failures.push(`${method} ${template} → ${res.status} ${text.slice(0, 200)}`);
         else if (res.status >= 400) {
           const envelope = JSON.parse(text) as { error?: { status?: number; message?: string } };
-          if (envelope.error?.status !== res.status || !envelope.error.message) failures.push(`${method} ${template} → ${res.status} without the envelope`);
+          if (envelope.error?.status !== res.status || !envelope.error.message)
+            failures.push(`${method} ${template} → ${res.status} without the envelope`);
         }
       }
     }
@@ -196,13 +243,17 @@ describe('fuzzing the REST API', () => {
       '!!!',
       '%',
     ];
-    for (let i = 0; i < 40; i++) cursors.push(Buffer.from(Array.from({ length: 1 + Math.floor(random() * 60) }, () => Math.floor(random() * 256))).toString('base64url'));
+    for (let i = 0; i < 40; i++)
+      cursors.push(
+        Buffer.from(Array.from({ length: 1 + Math.floor(random() * 60) }, () => Math.floor(random() * 256))).toString('base64url'),
+      );
     const failures: string[] = [];
     for (const path of ['/connected_accounts', '/auth_configs', '/toolkits', '/tools', '/webhook_subscriptions']) {
       for (const cursor of cursors) {
         const res = await app.api(`/api/v3.1${path}?cursor=${encodeURIComponent(cursor)}`);
         if (res.status === 200) continue;
-        if (res.status !== 400 || res.body.error?.slug !== 'HTTP_InvalidCursor') failures.push(`${path} ${cursor} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (res.status !== 400 || res.body.error?.slug !== 'HTTP_InvalidCursor')
+          failures.push(`${path} ${cursor} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       }
     }
     expect(failures).toEqual([]);
@@ -210,11 +261,17 @@ describe('fuzzing the REST API', () => {
 
   it('escapes hostile strings on the hosted pages', async () => {
     const link = await app.api('/api/v3.1/connected_accounts/link', {
-      body: { auth_config_id: ids.authConfig, user_id: '<script>alert(1)</script>', connection_data: { region: '<img src=x onerror=alert(1)>' } },
+      body: {
+        auth_config_id: ids.authConfig,
+        user_id: '<script>alert(1)</script>',
+        connection_data: { region: '<img src=x onerror=alert(1)>' },
+      },
     });
     // a hostile region is refused before it can be stored
     expect(link.status).toBe(400);
-    const ok = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: ids.authConfig, user_id: '<script>alert(1)</script>' } });
+    const ok = await app.api('/api/v3.1/connected_accounts/link', {
+      body: { auth_config_id: ids.authConfig, user_id: '<script>alert(1)</script>' },
+    });
     const page = await (await fetch(ok.body.redirect_url)).text();
     expect(page).not.toContain('<script>alert(1)</script>');
     const missing = await fetch(`${app.url}/link/${encodeURIComponent('<script>x</script>')}`);
@@ -226,21 +283,42 @@ describe('fuzzing the REST API', () => {
 describe('fuzzing the MCP endpoint', () => {
   it('answers hostile tool calls with tool results or JSON-RPC errors, never a 500, and malformed JSON-RPC with 4xx', async () => {
     const client = new Client({ name: 'fuzz', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/tool_router/${ids.session}/mcp`), { requestInit: { headers: { 'x-session-token': ids.token } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${app.url}/tool_router/${ids.session}/mcp`), {
+        requestInit: { headers: { 'x-session-token': ids.token } },
+      }),
+    );
     const { tools } = await client.listTools();
     for (const tool of tools) {
       for (let i = 0; i < 4; i++) {
-        let args = (random() > 0.2 ? { ...(hostileValue() as object), queries: hostileValue(), toolkits: hostileValue(), tools: hostileValue(), tool_slugs: hostileValue() } : {}) as Record<string, unknown>;
+        let args = (
+          random() > 0.2
+            ? {
+                ...(hostileValue() as object),
+                queries: hostileValue(),
+                toolkits: hostileValue(),
+                tools: hostileValue(),
+                tool_slugs: hostileValue(),
+              }
+            : {}
+        ) as Record<string, unknown>;
         // bodies over the limit are covered below with a raw request (the client sees the 413 only if it stops sending)
         if (JSON.stringify(args).length > 900_000) args = { big: 'x'.repeat(1000) };
-        const result = await client.callTool({ name: tool.name, arguments: args }).catch((e: { code?: number; message?: string }) => ({ rpcError: e.code ?? e.message }));
+        const result = await client
+          .callTool({ name: tool.name, arguments: args })
+          .catch((e: { code?: number; message?: string }) => ({ rpcError: e.code ?? e.message }));
         // a JSON-RPC error the client can act on, or an HTTP 4xx (413 for a body over the limit)
         if ('rpcError' in result) expect([-32602, -32042, -32600, 413], `${tool.name}: ${result.rpcError}`).toContain(result.rpcError);
         else expect(Array.isArray(result.content), tool.name).toBe(true);
       }
     }
     await client.close();
-    for (const body of ['{', '[]', '{"jsonrpc":"2.0","method":"tools/call","params":"x","id":1}', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x'.repeat(10_000), arguments: hostileValue() } })]) {
+    for (const body of [
+      '{',
+      '[]',
+      '{"jsonrpc":"2.0","method":"tools/call","params":"x","id":1}',
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x'.repeat(10_000), arguments: hostileValue() } }),
+    ]) {
       const res = await fetch(`${app.url}/tool_router/${ids.session}/mcp`, {
         method: 'POST',
         headers: { 'x-session-token': ids.token, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -248,7 +326,11 @@ describe('fuzzing the MCP endpoint', () => {
       });
       expect(res.status, body.slice(0, 40)).toBeLessThan(500);
     }
-    const huge = await fetch(`${app.url}/tool_router/${ids.session}/mcp`, { method: 'POST', headers: { 'x-session-token': ids.token, 'content-type': 'application/json' }, body: 'x'.repeat(3 * 1024 * 1024) });
+    const huge = await fetch(`${app.url}/tool_router/${ids.session}/mcp`, {
+      method: 'POST',
+      headers: { 'x-session-token': ids.token, 'content-type': 'application/json' },
+      body: 'x'.repeat(3 * 1024 * 1024),
+    });
     expect(huge.status).toBe(413);
   }, 120_000);
 });

@@ -33,14 +33,23 @@ beforeAll(async () => void (upstream = await startFakeUpstream()));
 afterAll(() => upstream.close());
 
 /** An in-process app with one operator toolkit written to its own folder. */
-async function appWithToolkit(dir: string, toolkit: { slug: string; [key: string]: unknown }, env: Record<string, string> = {}): Promise<TestApp> {
+async function appWithToolkit(
+  dir: string,
+  toolkit: { slug: string; [key: string]: unknown },
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const toolkits = `${dir}/toolkits-${Object.keys(env).join('-')}`;
   mkdirSync(toolkits, { recursive: true });
   writeFileSync(`${toolkits}/${toolkit.slug}.json`, JSON.stringify(toolkit));
   return createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, ...env } });
 }
 
-const options = () => ({ exchange: fetchExchange(redirectingFetch(upstream)), timeoutMs: 5000, maxResponseBytes: 1 << 20, allowHttpLoopback: false });
+const options = () => ({
+  exchange: fetchExchange(redirectingFetch(upstream)),
+  timeoutMs: 5000,
+  maxResponseBytes: 1 << 20,
+  allowHttpLoopback: false,
+});
 
 describe('dot segments in path parameters', () => {
   const values = ['.', '..', '%2e%2e', '%2E.', '.%2e', ''];
@@ -58,7 +67,9 @@ describe('dot segments in path parameters', () => {
           // the path the tool must reach, with this parameter's segment marked
           const marked = `${new URL(toolkit.base_url.replace(TEMPLATE, (_, n: string) => filled[n]!)).pathname.replace(/\/$/, '')}${tool.request.path
             .replace(TEMPLATE, (_, n: string) => filled[n]!)
-            .replace(/\{(\+?)(\w+)\}/g, (_, _plus: string, n: string) => (n === param ? '\u0000' : String(args[n]).split('/').map(encodeURIComponent).join('/')))}`;
+            .replace(/\{(\+?)(\w+)\}/g, (_, _plus: string, n: string) =>
+              n === param ? '\u0000' : String(args[n]).split('/').map(encodeURIComponent).join('/'),
+            )}`;
           for (const value of values) {
             const before = upstream.requests.length;
             let refused = false;
@@ -73,7 +84,9 @@ describe('dot segments in path parameters', () => {
               expect(upstream.requests.length, `${tool.slug} ${param}=${JSON.stringify(value)} sent nothing`).toBe(before);
               continue;
             }
-            expect(value === '.' || value === '..' || value === '', `${tool.slug} ${param}=${JSON.stringify(value)} must be refused`).toBe(false);
+            expect(value === '.' || value === '..' || value === '', `${tool.slug} ${param}=${JSON.stringify(value)} must be refused`).toBe(
+              false,
+            );
             const received = new URL(upstream.requests.at(-1)!.url, 'http://x').pathname;
             expect(received, `${tool.slug} ${param}=${JSON.stringify(value)}`).toBe(marked.replace('\u0000', encodeURIComponent(value)));
             checked += 1;
@@ -119,14 +132,22 @@ describe('dot segments in path parameters', () => {
     it('answers 400 naming the argument for . and .., and sends nothing', async () => {
       for (const id of ['..', '.', '']) {
         const before = upstream.requests.length;
-        const res = await t.call('/api/v3.1/tools/execute/ITEMS_DELETE_DETAIL', { method: 'POST', body: JSON.stringify({ arguments: { id } }), headers: { 'content-type': 'application/json' } });
+        const res = await t.call('/api/v3.1/tools/execute/ITEMS_DELETE_DETAIL', {
+          method: 'POST',
+          body: JSON.stringify({ arguments: { id } }),
+          headers: { 'content-type': 'application/json' },
+        });
         expect(res.status, id).toBe(400);
         const body = (await res.json()) as any;
         expect(body.error.slug).toBe('Tool_InvalidArguments');
         expect(body.error.errors).toEqual([expect.objectContaining({ field: 'arguments.id' })]);
         expect(upstream.requests.length).toBe(before);
       }
-      const ok = await t.call('/api/v3.1/tools/execute/ITEMS_DELETE_DETAIL', { method: 'POST', body: JSON.stringify({ arguments: { id: '%2e%2e' } }), headers: { 'content-type': 'application/json' } });
+      const ok = await t.call('/api/v3.1/tools/execute/ITEMS_DELETE_DETAIL', {
+        method: 'POST',
+        body: JSON.stringify({ arguments: { id: '%2e%2e' } }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(ok.status).toBe(200);
       expect(upstream.requests.at(-1)!.url).toBe('/v1/items/%252e%252e/detail');
     });
@@ -143,7 +164,9 @@ describe('credentials echoed back by the upstream', () => {
       const quoted = { headers: req.headers, url: req.url, query: Object.fromEntries(url.searchParams), body: req.body };
       const ascii = JSON.stringify(quoted).replaceAll('/', '\\/');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(`{"echo":${JSON.stringify(quoted)},"php":${ascii},"raw_url":${JSON.stringify(req.url)},"raw_body":${JSON.stringify(req.body)}}`);
+      res.end(
+        `{"echo":${JSON.stringify(quoted)},"php":${ascii},"raw_url":${JSON.stringify(req.url)},"raw_body":${JSON.stringify(req.body)}}`,
+      );
     });
   });
   afterAll(() => echo.close());
@@ -161,15 +184,25 @@ describe('credentials echoed back by the upstream', () => {
         if (scheme.mode === 'NO_AUTH') continue;
         const connection = catalogueConnection(toolkit, scheme, '-s3/cr+t "x&y=z%');
         const before = echo.requests.length;
-        const result = await executeTool(entry, sampleObject(tool.input_parameters), connection, { ...options(), exchange: fetchExchange(redirectingFetch(echo)) });
+        const result = await executeTool(entry, sampleObject(tool.input_parameters), connection, {
+          ...options(),
+          exchange: fetchExchange(redirectingFetch(echo)),
+        });
         expect(result.successful, `${tool.slug} ${scheme.mode}: ${result.error}`).toBe(true);
         const sent = echo.requests[before]!;
         // what was on the wire: the credentials, the Basic user-pass and its base64, the OAuth1 signature and token
         const secrets = [...Object.values(connection.credentials), ...(connection.consumer ? [connection.consumer.secret] : [])];
         const authorization = String(sent.headers.authorization ?? '');
-        if (authorization.startsWith('Basic ')) secrets.push(authorization.slice(6), Buffer.from(authorization.slice(6), 'base64').toString('utf8'));
+        if (authorization.startsWith('Basic '))
+          secrets.push(authorization.slice(6), Buffer.from(authorization.slice(6), 'base64').toString('utf8'));
         for (const m of authorization.matchAll(/oauth_(?:signature|token)="([^"]+)"/g)) secrets.push(decodeURIComponent(m[1]!));
-        expect(JSON.stringify(sent).includes(encodeURIComponent('s3/cr+t')) || JSON.stringify(sent).includes('s3/cr+t') || authorization.startsWith('Basic ') || authorization.startsWith('OAuth '), `${tool.slug} ${scheme.mode} sent its credential`).toBe(true);
+        expect(
+          JSON.stringify(sent).includes(encodeURIComponent('s3/cr+t')) ||
+            JSON.stringify(sent).includes('s3/cr+t') ||
+            authorization.startsWith('Basic ') ||
+            authorization.startsWith('OAuth '),
+          `${tool.slug} ${scheme.mode} sent its credential`,
+        ).toBe(true);
         const seen = [...leaves(result.data), result.error ?? ''];
         for (const secret of secrets) {
           for (const form of forms(secret)) {
@@ -189,7 +222,11 @@ describe('deeply nested tool arguments', () => {
   let session: { session_id: string; mcp: { url: string; headers: Record<string, string> } };
   beforeAll(async () => {
     t = await createTestApp({ fetch: redirectingFetch(upstream) });
-    const res = await t.call('/api/v3.1/tool_router/session', { method: 'POST', body: JSON.stringify({ user_id: 'deep', toolkits: ['hackernews'], preload: { tools: ['HACKERNEWS_GET_USER'] } }), headers: { 'content-type': 'application/json' } });
+    const res = await t.call('/api/v3.1/tool_router/session', {
+      method: 'POST',
+      body: JSON.stringify({ user_id: 'deep', toolkits: ['hackernews'], preload: { tools: ['HACKERNEWS_GET_USER'] } }),
+      headers: { 'content-type': 'application/json' },
+    });
     session = (await res.json()) as typeof session;
   });
   afterAll(() => t.close());
@@ -202,7 +239,11 @@ describe('deeply nested tool arguments', () => {
     const restSlug = depth < 128 ? 'Tool_InvalidArguments' : 'HTTP_ValidationFailed';
     it(`answers 400 (and a tool error over MCP) at depth ${depth}, over REST, session execute and MCP tools/call`, async () => {
       const before = upstream.requests.length;
-      const rest = await t.call('/api/v3.1/tools/execute/HACKERNEWS_GET_USER', { method: 'POST', body: `{"arguments":${nested(depth)}}`, headers: { 'content-type': 'application/json' } });
+      const rest = await t.call('/api/v3.1/tools/execute/HACKERNEWS_GET_USER', {
+        method: 'POST',
+        body: `{"arguments":${nested(depth)}}`,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(rest.status).toBe(400);
       expect(((await rest.json()) as any).error.slug).toBe(restSlug);
       const viaSession = await t.call(`/api/v3.1/tool_router/session/${session.session_id}/execute`, {
@@ -247,7 +288,9 @@ describe('an OAuth 1.0a token response', () => {
   let provider: OAuth1Server;
   let app: LiveApp;
   beforeAll(async () => {
-    provider = await startOAuth1Server({ accessTokenExtra: `member_id=m-1&long_id=${'x'.repeat(600)}&note=a%0Ab&team=evil&instance_url=https%3A%2F%2Fevil.example&status=REVOKED` });
+    provider = await startOAuth1Server({
+      accessTokenExtra: `member_id=m-1&long_id=${'x'.repeat(600)}&note=a%0Ab&team=evil&instance_url=https%3A%2F%2Fevil.example&status=REVOKED`,
+    });
     const kit = oauth1Toolkit(provider);
     app = await startLiveApp({
       toolkits: [
@@ -266,9 +309,22 @@ describe('an OAuth 1.0a token response', () => {
 
   it('sets only the declared fields, as short single-line strings, and never a connection field', async () => {
     const config = await app.api('/api/v3.1/auth_configs', {
-      body: { toolkit: { slug: 'testoauthone' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: provider.consumer.key, client_secret: provider.consumer.secret } } },
+      body: {
+        toolkit: { slug: 'testoauthone' },
+        auth_config: {
+          type: 'use_custom_auth',
+          credentials: { client_id: provider.consumer.key, client_secret: provider.consumer.secret },
+        },
+      },
     });
-    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config.body.auth_config.id, user_id: 'tess', callback_url: 'https://app.example.com/cb', connection_data: { team: 'acme' } } });
+    const link = await app.api('/api/v3.1/connected_accounts/link', {
+      body: {
+        auth_config_id: config.body.auth_config.id,
+        user_id: 'tess',
+        callback_url: 'https://app.example.com/cb',
+        connection_data: { team: 'acme' },
+      },
+    });
     const { leftTo } = await new FetchBrowser().follow(link.body.redirect_url);
     expect(new URL(leftTo!).searchParams.get('status')).toBe('success');
     const account = await app.api(`/api/v3.1/connected_accounts/${link.body.connected_account_id}`);
@@ -299,18 +355,33 @@ describe('private, loopback and link-local addresses', () => {
   const dir = makeTempDir();
   let strict: TestApp;
   let open: TestApp;
-  const json = (app: TestApp, path: string, body: unknown, method = 'POST') => app.call(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const json = (app: TestApp, path: string, body: unknown, method = 'POST') =>
+    app.call(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
   beforeAll(async () => {
     const urlkit = {
-        slug: 'urlkit',
-        name: 'URL kit',
-        description: 'A toolkit with a URL-type connection field',
-        base_url: 'https://api.example.com',
-        connection_fields: [{ name: 'callback', display_name: 'Callback URL', type: 'url', required: false }],
-        auth_schemes: [{ mode: 'API_KEY', fields: [{ name: 'api_key', display_name: 'Key', secret: true }], inject: { headers: { 'X-Key': '{{api_key}}', 'X-Callback': '{{callback}}' } } }],
-        tools: [{ slug: 'URLKIT_X', name: 'x', description: 'A tool of the URL-field tests, long enough.', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/x' } }],
-      };
+      slug: 'urlkit',
+      name: 'URL kit',
+      description: 'A toolkit with a URL-type connection field',
+      base_url: 'https://api.example.com',
+      connection_fields: [{ name: 'callback', display_name: 'Callback URL', type: 'url', required: false }],
+      auth_schemes: [
+        {
+          mode: 'API_KEY',
+          fields: [{ name: 'api_key', display_name: 'Key', secret: true }],
+          inject: { headers: { 'X-Key': '{{api_key}}', 'X-Callback': '{{callback}}' } },
+        },
+      ],
+      tools: [
+        {
+          slug: 'URLKIT_X',
+          name: 'x',
+          description: 'A tool of the URL-field tests, long enough.',
+          input_parameters: { type: 'object', properties: {} },
+          request: { method: 'GET', path: '/x' },
+        },
+      ],
+    };
     strict = await appWithToolkit(dir.path, urlkit);
     open = await appWithToolkit(dir.path, urlkit, { LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true' });
   });
@@ -321,28 +392,49 @@ describe('private, loopback and link-local addresses', () => {
   });
 
   it('refuses them as webhook URLs (create and update), naming the setting that allows them', async () => {
-    const created = await json(strict, '/api/v3.1/webhook_subscriptions', { webhook_url: 'https://hooks.example.com/in', enabled_events: ['composio.connected_account.active'] });
+    const created = await json(strict, '/api/v3.1/webhook_subscriptions', {
+      webhook_url: 'https://hooks.example.com/in',
+      enabled_events: ['composio.connected_account.active'],
+    });
     expect(created.status).toBe(201);
     const id = ((await created.json()) as any).id;
     for (const url of inward) {
-      const res = await json(strict, '/api/v3.1/webhook_subscriptions', { webhook_url: url, enabled_events: ['composio.connected_account.active'] });
+      const res = await json(strict, '/api/v3.1/webhook_subscriptions', {
+        webhook_url: url,
+        enabled_events: ['composio.connected_account.active'],
+      });
       expect(res.status, url).toBe(400);
       const body = (await res.json()) as any;
       expect(body.error.message).toContain('LATCHKEY_ALLOW_PRIVATE_NETWORK');
       expect(body.error.errors[0].field).toBe('webhook_url');
       expect((await json(strict, `/api/v3.1/webhook_subscriptions/${id}`, { webhook_url: url }, 'PATCH')).status, url).toBe(400);
     }
-    expect((await json(open, '/api/v3.1/webhook_subscriptions', { webhook_url: 'http://10.1.2.3/h', enabled_events: ['composio.connected_account.active'] })).status).toBe(201);
+    expect(
+      (
+        await json(open, '/api/v3.1/webhook_subscriptions', {
+          webhook_url: 'http://10.1.2.3/h',
+          enabled_events: ['composio.connected_account.active'],
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('refuses them in URL-type connection fields', async () => {
     const config = ((await (await json(strict, '/api/v3.1/auth_configs', { toolkit: { slug: 'urlkit' } })).json()) as any).auth_config.id;
     for (const url of inward.map((u) => `https://${new URL(u).host}/`)) {
-      const res = await json(strict, '/api/v3.1/connected_accounts/link', { auth_config_id: config, user_id: 'u', connection_data: { callback: url } });
+      const res = await json(strict, '/api/v3.1/connected_accounts/link', {
+        auth_config_id: config,
+        user_id: 'u',
+        connection_data: { callback: url },
+      });
       expect(res.status, url).toBe(400);
       expect(((await res.json()) as any).error.errors[0].field).toBe('connection_data.callback');
     }
-    const fine = await json(strict, '/api/v3.1/connected_accounts/link', { auth_config_id: config, user_id: 'u', connection_data: { callback: 'https://hooks.example.com/' } });
+    const fine = await json(strict, '/api/v3.1/connected_accounts/link', {
+      auth_config_id: config,
+      user_id: 'u',
+      connection_data: { callback: 'https://hooks.example.com/' },
+    });
     expect(fine.status).toBe(201);
   });
 });
@@ -358,9 +450,13 @@ describe('names that resolve to a private address, at connect time', () => {
   const limits = () => ({ deadline: Date.now() + 2000, timeoutMs: 2000, maxResponseBytes: 4096 });
 
   it('the lookup hook refuses a name that resolves to 127.0.0.1', async () => {
-    const answer = await new Promise<{ code?: string }>((resolve) => guardedLookup(STRICT_POLICY)('localhost', {}, (error) => resolve({ code: (error as NodeJS.ErrnoException | null)?.code })));
+    const answer = await new Promise<{ code?: string }>((resolve) =>
+      guardedLookup(STRICT_POLICY)('localhost', {}, (error) => resolve({ code: (error as NodeJS.ErrnoException | null)?.code })),
+    );
     expect(answer.code).toBe(ADDRESS_REFUSED);
-    const allowed = await new Promise<string>((resolve) => guardedLookup({ allowPrivate: false, allowLoopback: true })('localhost', {}, (_e, address) => resolve(String(address))));
+    const allowed = await new Promise<string>((resolve) =>
+      guardedLookup({ allowPrivate: false, allowLoopback: true })('localhost', {}, (_e, address) => resolve(String(address))),
+    );
     expect(allowed).toBe('127.0.0.1');
   });
 
@@ -368,9 +464,18 @@ describe('names that resolve to a private address, at connect time', () => {
     const exchange = nodeExchange(STRICT_POLICY);
     const request = (host: string) => ({ method: 'GET', url: new URL(`http://${host}/x`), headers: {} });
     const before = receiver.requests.length;
-    const viaName = await exchange(request(`localhost:${port}`), limits()).then(() => null, (e: UpstreamFailure) => e);
-    const viaLiteral = await exchange(request(`127.0.0.1:${port}`), limits()).then(() => null, (e: UpstreamFailure) => e);
-    const closed = await nodeExchange({ allowPrivate: false, allowLoopback: true })(request('127.0.0.1:9'), limits()).then(() => null, (e: UpstreamFailure) => e);
+    const viaName = await exchange(request(`localhost:${port}`), limits()).then(
+      () => null,
+      (e: UpstreamFailure) => e,
+    );
+    const viaLiteral = await exchange(request(`127.0.0.1:${port}`), limits()).then(
+      () => null,
+      (e: UpstreamFailure) => e,
+    );
+    const closed = await nodeExchange({ allowPrivate: false, allowLoopback: true })(request('127.0.0.1:9'), limits()).then(
+      () => null,
+      (e: UpstreamFailure) => e,
+    );
     expect(receiver.requests.length).toBe(before);
     for (const failure of [viaName, viaLiteral, closed]) expect(failure).toBeInstanceOf(UpstreamFailure);
     // the message a caller sees does not tell a refused address or an open port from a closed one
@@ -386,8 +491,30 @@ describe('names that resolve to a private address, at connect time', () => {
     const t = await createTestApp();
     try {
       const now = Date.now();
-      await webhookSubscriptionsRepo(t.deps.db).insert({ id: 'ws_dns', webhook_url: `http://localhost:${port}/hook`, secret_sealed: t.deps.vault.seal('whsec_x', sealedAad(SEALED_COLUMNS[5], 'ws_dns')), enabled_events: '["composio.connected_account.active"]', version: 'V3', created_at: now, updated_at: now });
-      await outboxRepo(t.deps.db).insert([{ subscription_id: 'ws_dns', event_id: 'evt_dns', account_id: 'ca_x', event_type: 'composio.connected_account.active', payload: '{}', attempts: 0, next_attempt_at: 0, claimed_until: null, delivered_at: null, last_status: null, created_at: now }]);
+      await webhookSubscriptionsRepo(t.deps.db).insert({
+        id: 'ws_dns',
+        webhook_url: `http://localhost:${port}/hook`,
+        secret_sealed: t.deps.vault.seal('whsec_x', sealedAad(SEALED_COLUMNS[5], 'ws_dns')),
+        enabled_events: '["composio.connected_account.active"]',
+        version: 'V3',
+        created_at: now,
+        updated_at: now,
+      });
+      await outboxRepo(t.deps.db).insert([
+        {
+          subscription_id: 'ws_dns',
+          event_id: 'evt_dns',
+          account_id: 'ca_x',
+          event_type: 'composio.connected_account.active',
+          payload: '{}',
+          attempts: 0,
+          next_attempt_at: 0,
+          claimed_until: null,
+          delivered_at: null,
+          last_status: null,
+          created_at: now,
+        },
+      ]);
       const before = receiver.requests.length;
       expect(await deliverDue(t.deps)).toBe(1);
       expect(receiver.requests.length).toBe(before);

@@ -70,13 +70,29 @@ beforeAll(async () => {
     const user = `tenant-${i}`;
     const key = `key-tenant-${i}-000000`;
     const account = await app.api('/api/v3.1/connected_accounts', {
-      body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: user, state: { authScheme: 'API_KEY', val: { api_key: key, region: user } } } },
+      body: {
+        auth_config: { id: config.body.auth_config.id },
+        connection: { user_id: user, state: { authScheme: 'API_KEY', val: { api_key: key, region: user } } },
+      },
     });
-    const session = await app.api('/api/v3.1/tool_router/session', { body: { user_id: user, toolkits: ['testkey'], preload: { tools: 'all' } } });
+    const session = await app.api('/api/v3.1/tool_router/session', {
+      body: { user_id: user, toolkits: ['testkey'], preload: { tools: 'all' } },
+    });
     const client = new Client({ name: user, version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }),
+    );
     const link = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/link`, { body: { toolkit: 'testkey' } });
-    tenants.push({ user, key, account: account.body.id, session: session.body.session_id, mcpUrl: session.body.mcp.url, token: session.body.mcp.headers['x-session-token'], client, linkUrl: link.body.redirect_url });
+    tenants.push({
+      user,
+      key,
+      account: account.body.id,
+      session: session.body.session_id,
+      mcpUrl: session.body.mcp.url,
+      token: session.body.mcp.headers['x-session-token'],
+      client,
+      linkUrl: link.body.redirect_url,
+    });
   }
 }, 60_000);
 afterAll(async () => {
@@ -126,9 +142,18 @@ describe('isolation between users', () => {
         case 3: {
           // their account through multi-execute
           const result = JSON.parse(
-            text(await me.client.callTool({ name: 'COMPOSIO_MULTI_EXECUTE_TOOL', arguments: { tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {}, account: them.account }], sync_response_to_workbench: false } })),
+            text(
+              await me.client.callTool({
+                name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+                arguments: {
+                  tools: [{ tool_slug: 'TESTKEY_WHOAMI', arguments: {}, account: them.account }],
+                  sync_response_to_workbench: false,
+                },
+              }),
+            ),
           );
-          if (result.data.results[0].response?.successful || JSON.stringify(result).includes(`"region":"${them.user}"`)) breaches.push(`${me.user} reached ${them.user} via multi-execute`);
+          if (result.data.results[0].response?.successful || JSON.stringify(result).includes(`"region":"${them.user}"`))
+            breaches.push(`${me.user} reached ${them.user} via multi-execute`);
           counts.refused += 1;
           break;
         }
@@ -148,12 +173,14 @@ describe('isolation between users', () => {
           const result = await me.client.callTool({ name: 'TESTKEY_GET_ITEM_DETAIL', arguments: { id } });
           const sent = api.requests.slice(before).map((r) => r.url);
           const whole = id === '..' || id === '.' || id === '';
-          if (whole && (!result.isError || sent.length > 0)) breaches.push(`${me.user}'s id ${JSON.stringify(id)} was sent: ${sent.join(' ')}`);
+          if (whole && (!result.isError || sent.length > 0))
+            breaches.push(`${me.user}'s id ${JSON.stringify(id)} was sent: ${sent.join(' ')}`);
           for (const url of sent) {
             if (url !== `/items/${encodeURIComponent(id)}/detail`) breaches.push(`${me.user}'s id ${JSON.stringify(id)} reached ${url}`);
           }
           const region = result.isError ? undefined : JSON.parse(text(result)).data?.item?.region;
-          if (!result.isError && ![me.user, `via-link-of-${me.user}`].includes(region)) breaches.push(`${me.user}'s item call ran as ${region}`);
+          if (!result.isError && ![me.user, `via-link-of-${me.user}`].includes(region))
+            breaches.push(`${me.user}'s item call ran as ${region}`);
           counts.refused += 1;
           break;
         }

@@ -40,7 +40,11 @@ interface Sent {
  */
 function send(path: string, method: string, headers: Record<string, string>, total: number, chunked: boolean): Promise<Sent> {
   return new Promise((resolve, reject) => {
-    const req = request(`${app.url}${path}`, { method, agent: false, headers: chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(total) } });
+    const req = request(`${app.url}${path}`, {
+      method,
+      agent: false,
+      headers: chunked ? { ...headers, 'transfer-encoding': 'chunked' } : { ...headers, 'content-length': String(total) },
+    });
     let sent = 0;
     let answered = false;
     req.on('response', (res) => {
@@ -69,7 +73,8 @@ function send(path: string, method: string, headers: Record<string, string>, tot
 
 function headersFor(path: string): Record<string, string> {
   if (path.startsWith('/link/')) return { 'content-type': 'application/x-www-form-urlencoded', origin: app.url };
-  if (path.startsWith('/tool_router/')) return { 'content-type': 'application/json', 'x-session-token': session.token, accept: 'application/json, text/event-stream' };
+  if (path.startsWith('/tool_router/'))
+    return { 'content-type': 'application/json', 'x-session-token': session.token, accept: 'application/json, text/event-stream' };
   return { 'content-type': 'application/json', 'x-api-key': app.apiKey };
 }
 
@@ -93,11 +98,15 @@ function bodyRoutes(): { method: string; path: string }[] {
 describe('request bodies over LATCHKEY_MAX_BODY_BYTES', () => {
   it('are refused with 413 on every body-reading route, declared or chunked, in the shape of the surface', async () => {
     const routes = bodyRoutes();
-    expect(routes.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual(expect.arrayContaining(['POST link', 'POST tool_router', 'POST api', 'PATCH api']));
+    expect(routes.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual(
+      expect.arrayContaining(['POST link', 'POST tool_router', 'POST api', 'PATCH api']),
+    );
     for (const { method, path } of routes) {
       for (const chunked of [false, true]) {
         const what = `${method} ${path} ${chunked ? 'chunked' : 'declared'}`;
-        const res = await send(path, method, headersFor(path), 16 * LIMIT, chunked).catch((e) => { throw new Error(`${what}: ${e}`); });
+        const res = await send(path, method, headersFor(path), 16 * LIMIT, chunked).catch((e) => {
+          throw new Error(`${what}: ${e}`);
+        });
         expect(res.status, what).toBe(413);
         if (path.startsWith('/link/')) {
           expect(res.type, what).toMatch(/^text\/html/);
@@ -133,7 +142,9 @@ describe('a client that trickles its request', () => {
     try {
       const { port } = new URL(slow.url);
       const socket = connect(Number(port), '127.0.0.1');
-      socket.write(`POST /api/v3.1/auth_configs HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${slow.apiKey}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n`);
+      socket.write(
+        `POST /api/v3.1/auth_configs HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: ${slow.apiKey}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n`,
+      );
       // a byte every 100 ms: always active, never done (the whole body would take 10,000 s)
       const trickle = setInterval(() => socket.write('x'), 100);
       socket.on('error', () => undefined); // writes racing the server's close

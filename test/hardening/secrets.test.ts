@@ -27,7 +27,16 @@ beforeAll(async () => {
   as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`], accessTokenTtl: 2 });
   api = await startFakeUpstream();
   serveTestApis(api, as, new Set([API_KEY_CREDENTIAL]));
-  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)], env: { LATCHKEY_REFRESH_MARGIN_MS: '800', LATCHKEY_REFRESH_INTERVAL_MS: '200', LATCHKEY_WEBHOOK_INTERVAL_MS: '100', LATCHKEY_LOG_LEVEL: 'debug' } });
+  app = await startLiveApp({
+    port,
+    toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)],
+    env: {
+      LATCHKEY_REFRESH_MARGIN_MS: '800',
+      LATCHKEY_REFRESH_INTERVAL_MS: '200',
+      LATCHKEY_WEBHOOK_INTERVAL_MS: '100',
+      LATCHKEY_LOG_LEVEL: 'debug',
+    },
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -44,18 +53,29 @@ async function call(path: string, body?: unknown, method?: string) {
 describe('secrets after a full run', () => {
   it('never appear in plain text in the database, the WAL, the logs or API answers', async () => {
     const receiver = webhookReceiver(api);
-    const sub = await call('/api/v3.1/webhook_subscriptions', { webhook_url: receiver.url, enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'] });
+    const sub = await call('/api/v3.1/webhook_subscriptions', {
+      webhook_url: receiver.url,
+      enabled_events: ['composio.connected_account.active', 'composio.connected_account.expired'],
+    });
     const webhookSecret = sub.body.secret as string;
-    const oauthConfig = await call('/api/v3.1/auth_configs', { toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } } });
+    const oauthConfig = await call('/api/v3.1/auth_configs', {
+      toolkit: { slug: 'testoauth' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
+    });
     const keyConfig = await call('/api/v3.1/auth_configs', { toolkit: { slug: 'testkey' } });
-    await call('/api/v3.1/connected_accounts', { auth_config: { id: keyConfig.body.auth_config.id }, connection: { user_id: 'sam', state: { authScheme: 'API_KEY', val: { api_key: API_KEY_CREDENTIAL, region: 'eu' } } } });
+    await call('/api/v3.1/connected_accounts', {
+      auth_config: { id: keyConfig.body.auth_config.id },
+      connection: { user_id: 'sam', state: { authScheme: 'API_KEY', val: { api_key: API_KEY_CREDENTIAL, region: 'eu' } } },
+    });
     as.decide.account = 'sam';
     const link = await call('/api/v3.1/connected_accounts/link', { auth_config_id: oauthConfig.body.auth_config.id, user_id: 'sam' });
     await new FetchBrowser().follow(link.body.redirect_url);
     const session = await call('/api/v3.1/tool_router/session', { user_id: 'sam', toolkits: ['testoauth', 'testkey'] });
     const sessionToken = session.body.mcp.headers['x-session-token'] as string;
     const client = new Client({ name: 'scan', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(session.body.mcp.url), { requestInit: { headers: session.body.mcp.headers } }),
+    );
     // calls across several token expiries, through REST and MCP
     const seenAccessTokens = new Set<string>();
     const seenRefreshTokens = new Set<string>();
@@ -79,7 +99,16 @@ describe('secrets after a full run', () => {
     await call('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { user_id: 'nobody', arguments: {} });
 
     await accessLogsWritten();
-    const stored = [...seenAccessTokens, ...seenRefreshTokens, as.clientSecret, API_KEY_CREDENTIAL, app.apiKey, webhookSecret, sessionToken, link.body.link_token];
+    const stored = [
+      ...seenAccessTokens,
+      ...seenRefreshTokens,
+      as.clientSecret,
+      API_KEY_CREDENTIAL,
+      app.apiKey,
+      webhookSecret,
+      sessionToken,
+      link.body.link_token,
+    ];
     const db = app.deps.config.databasePath;
     const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
     for (const secret of stored) {

@@ -10,10 +10,12 @@ import { bindConnection } from '../../src/schemes/registry.ts';
 export function catalogueConnection(toolkit: ToolkitFile, scheme: AuthScheme, suffix = ''): ToolConnection {
   const connectionData: Record<string, string> = {};
   for (const f of toolkit.connection_fields ?? []) connectionData[f.name] = 'acme';
-  if (scheme.mode === 'OAUTH2') for (const f of scheme.token_response_fields ?? []) connectionData[f] = `https://${toolkit.slug}-instance.example.com`;
+  if (scheme.mode === 'OAUTH2')
+    for (const f of scheme.token_response_fields ?? []) connectionData[f] = `https://${toolkit.slug}-instance.example.com`;
   const credentials: Record<string, string> = {};
   if (scheme.mode === 'OAUTH2') credentials.access_token = `at-${toolkit.slug}-s3cret${suffix}`;
-  if (scheme.mode === 'OAUTH1') Object.assign(credentials, { oauth_token: `tok-${toolkit.slug}${suffix}`, oauth_token_secret: `toksec-${toolkit.slug}${suffix}` });
+  if (scheme.mode === 'OAUTH1')
+    Object.assign(credentials, { oauth_token: `tok-${toolkit.slug}${suffix}`, oauth_token_secret: `toksec-${toolkit.slug}${suffix}` });
   if ('fields' in scheme) for (const f of scheme.fields) credentials[f.name] = `${f.name}-${toolkit.slug}-s3cret${suffix}`;
   return bindConnection({
     mode: scheme.mode,

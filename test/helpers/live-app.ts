@@ -45,7 +45,8 @@ export async function startLiveApp(options: { port?: number; toolkits?: object[]
   const port = options.port ?? (await freePort());
   const toolkitsDir = `${dir.path}/toolkits`;
   mkdirSync(toolkitsDir);
-  for (const toolkit of options.toolkits ?? []) writeFileSync(`${toolkitsDir}/${(toolkit as { slug: string }).slug}.json`, JSON.stringify(toolkit));
+  for (const toolkit of options.toolkits ?? [])
+    writeFileSync(`${toolkitsDir}/${(toolkit as { slug: string }).slug}.json`, JSON.stringify(toolkit));
   const apiKey = `ak_live${randomBytes(16).toString('hex')}`;
   const config = parseConfig({
     PORT: String(port),

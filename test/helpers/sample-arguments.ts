@@ -21,7 +21,18 @@ function sampleString(name: string, schema: Schema): string {
   let value = `v-${name}`.replace(/[^A-Za-z0-9_-]/g, '');
   if (schema.pattern) {
     const pattern = new RegExp(schema.pattern);
-    for (const candidate of [value, 'abc123', 'ABC123', '12345', 'abc', 'a1b2c3d4', 'rec12345678901234', 'sk_test_abc123', 'PROJ-1', 'user@example.com']) {
+    for (const candidate of [
+      value,
+      'abc123',
+      'ABC123',
+      '12345',
+      'abc',
+      'a1b2c3d4',
+      'rec12345678901234',
+      'sk_test_abc123',
+      'PROJ-1',
+      'user@example.com',
+    ]) {
       if (pattern.test(candidate)) return candidate;
     }
   }
@@ -65,12 +76,20 @@ export function sampleObject(schema: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const branches: Schema[] = schema.oneOf ?? schema.anyOf ?? [];
   const first = new Set<string>(branches[0]?.required ?? []);
-  const otherBranches = new Set<string>(branches.slice(1).flatMap((b) => (b.required ?? []) as string[]).filter((n) => !first.has(n)));
+  const otherBranches = new Set<string>(
+    branches
+      .slice(1)
+      .flatMap((b) => (b.required ?? []) as string[])
+      .filter((n) => !first.has(n)),
+  );
   for (const [name, property] of Object.entries<Schema>(schema.properties ?? {})) {
     if (!otherBranches.has(name)) out[name] = sampleValue(name, property);
   }
   for (let i = 1; Object.keys(out).length < (schema.minProperties ?? 0); i++) {
-    out[`field_${i}`] = sampleValue(`field_${i}`, typeof schema.additionalProperties === 'object' ? schema.additionalProperties : { type: 'string' });
+    out[`field_${i}`] = sampleValue(
+      `field_${i}`,
+      typeof schema.additionalProperties === 'object' ? schema.additionalProperties : { type: 'string' },
+    );
   }
   return out;
 }

@@ -6,7 +6,15 @@ import type { Vault } from '../../src/vault/vault.ts';
 const [authConfigCredentials, accountCredentials, linkToken, , sessionToken] = SEALED_COLUMNS;
 
 /** An ACTIVE OAuth2 account row, its credentials already sealed under its own AAD, as a completed Connect flow leaves it. */
-export function activeOAuth2Account(a: { id: string; userId: string; toolkitSlug: string; authConfigId: string; credentialsSealed: string; expiresAt: number | null; now: number }): ConnectedAccountRow {
+export function activeOAuth2Account(a: {
+  id: string;
+  userId: string;
+  toolkitSlug: string;
+  authConfigId: string;
+  credentialsSealed: string;
+  expiresAt: number | null;
+  now: number;
+}): ConnectedAccountRow {
   return {
     id: a.id,
     user_id: a.userId,
@@ -30,7 +38,12 @@ export function activeOAuth2Account(a: { id: string; userId: string; toolkitSlug
  * Stores one user's worth of sealed secrets the way the services do (sealed under the row's AAD):
  * an auth config with a client secret, an account with tokens, a session with its MCP token.
  */
-export async function seedSealedRows(db: Kysely<Database>, vault: Vault, n: string, secrets: { clientSecret: string; accessToken: string; sessionToken: string; linkToken: string }) {
+export async function seedSealedRows(
+  db: Kysely<Database>,
+  vault: Vault,
+  n: string,
+  secrets: { clientSecret: string; accessToken: string; sessionToken: string; linkToken: string },
+) {
   const now = Date.now();
   const ac = `ac_seed${n}`;
   const ca = `ca_seed${n}`;
@@ -58,7 +71,10 @@ export async function seedSealedRows(db: Kysely<Database>, vault: Vault, n: stri
         userId: `user-${n}`,
         toolkitSlug: 'github',
         authConfigId: ac,
-        credentialsSealed: vault.sealJson({ access_token: secrets.accessToken, refresh_token: `${secrets.accessToken}-refresh` }, sealedAad(accountCredentials, ca)),
+        credentialsSealed: vault.sealJson(
+          { access_token: secrets.accessToken, refresh_token: `${secrets.accessToken}-refresh` },
+          sealedAad(accountCredentials, ca),
+        ),
         expiresAt: null,
         now,
       }),

@@ -89,7 +89,12 @@ export async function runToExit(
   args: string[] = [],
   as: { uid?: number; gid?: number } = {},
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -7,12 +7,19 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 const clock = new TestClock();
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ clock, env: { LATCHKEY_OAUTH_GITHUB_CLIENT_ID: 'gh-operator-id', LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET: 'gh-operator-secret-value' } });
+  t = await createTestApp({
+    clock,
+    env: { LATCHKEY_OAUTH_GITHUB_CLIENT_ID: 'gh-operator-id', LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET: 'gh-operator-secret-value' },
+  });
 });
 afterAll(() => t.close());
 
 const api = async (path: string, body?: unknown) => {
-  const res = await t.call(path, { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await t.call(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -35,7 +42,11 @@ describe('a connection abandoned past its link lifetime', () => {
     expect(await stored()).toEqual(before);
 
     await expireAbandonedAccounts(t.deps);
-    expect(await stored()).toMatchObject({ status: 'EXPIRED', status_reason: 'Connection initiation did not complete within 10 minutes', updated_at: before.updated_at });
+    expect(await stored()).toMatchObject({
+      status: 'EXPIRED',
+      status_reason: 'Connection initiation did not complete within 10 minutes',
+      updated_at: before.updated_at,
+    });
     expect((await api(`/api/v3.1/connected_accounts/${id}`)).body).toMatchObject({ status: 'EXPIRED', updated_at: got.body.updated_at });
   });
 });

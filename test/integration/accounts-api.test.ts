@@ -4,40 +4,69 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ env: { LATCHKEY_OAUTH_GITHUB_CLIENT_ID: 'gh-operator-id', LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET: 'gh-operator-secret-value' } });
+  t = await createTestApp({
+    env: { LATCHKEY_OAUTH_GITHUB_CLIENT_ID: 'gh-operator-id', LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET: 'gh-operator-secret-value' },
+  });
 });
 afterAll(() => t.close());
 
 const api = async (path: string, method = 'GET', body?: unknown) => {
-  const res = await t.call(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await t.call(path, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
 describe('auth configs over REST', () => {
   it('creates managed and custom configs; secrets are sealed at rest and masked on the wire', async () => {
-    const managed = await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'github' }, auth_config: { type: 'use_composio_managed_auth' } });
+    const managed = await api('/api/v3.1/auth_configs', 'POST', {
+      toolkit: { slug: 'github' },
+      auth_config: { type: 'use_composio_managed_auth' },
+    });
     expect(managed.status).toBe(201);
     expect(managed.body).toMatchObject({ toolkit: { slug: 'github' }, auth_config: { auth_scheme: 'OAUTH2', is_composio_managed: true } });
     expect(managed.body.auth_config.id).toMatch(/^ac_/);
 
     const custom = await api('/api/v3.1/auth_configs', 'POST', {
       toolkit: { slug: 'github' },
-      auth_config: { type: 'use_custom_auth', authScheme: 'OAUTH2', name: 'Our GitHub app', credentials: { client_id: 'app-id', client_secret: 'app-secret-abcdef', scopes: 'repo,read:user' } },
+      auth_config: {
+        type: 'use_custom_auth',
+        authScheme: 'OAUTH2',
+        name: 'Our GitHub app',
+        credentials: { client_id: 'app-id', client_secret: 'app-secret-abcdef', scopes: 'repo,read:user' },
+      },
     });
     expect(custom.status).toBe(201);
     const got = await api(`/api/v3.1/auth_configs/${custom.body.auth_config.id}`);
-    expect(got.body).toMatchObject({ name: 'Our GitHub app', type: 'custom', status: 'ENABLED', credentials: { client_id: 'app-id', client_secret: '••••cdef', scopes: 'repo,read:user' } });
+    expect(got.body).toMatchObject({
+      name: 'Our GitHub app',
+      type: 'custom',
+      status: 'ENABLED',
+      credentials: { client_id: 'app-id', client_secret: '••••cdef', scopes: 'repo,read:user' },
+    });
     expect(JSON.stringify(got.body)).not.toContain('app-secret-abcdef');
-    const row = await t.deps.db.selectFrom('auth_configs').selectAll().where('id', '=', custom.body.auth_config.id).executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom('auth_configs')
+      .selectAll()
+      .where('id', '=', custom.body.auth_config.id)
+      .executeTakeFirstOrThrow();
     expect(row.credentials_sealed).toMatch(/^v1\./);
     expect(JSON.stringify(row)).not.toContain('app-secret-abcdef');
   });
 
   it('refuses a managed OAuth config without an operator app, naming the variables to set', async () => {
-    const res = await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'slack' }, auth_config: { type: 'use_composio_managed_auth' } });
+    const res = await api('/api/v3.1/auth_configs', 'POST', {
+      toolkit: { slug: 'slack' },
+      auth_config: { type: 'use_composio_managed_auth' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/LATCHKEY_OAUTH_SLACK_CLIENT_ID and LATCHKEY_OAUTH_SLACK_CLIENT_SECRET/);
-    const custom = await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'slack' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: 'x' } } });
+    const custom = await api('/api/v3.1/auth_configs', 'POST', {
+      toolkit: { slug: 'slack' },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: 'x' } },
+    });
     expect(custom.status).toBe(400);
     expect(custom.body.error.errors.map((e: any) => e.field)).toEqual(['auth_config.credentials.client_secret']);
     expect((await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'nope' } })).status).toBe(404);
@@ -55,9 +84,19 @@ describe('auth configs over REST', () => {
   it('searches names with % and _ taken literally, not as LIKE wildcards', async () => {
     const names = ['50% off', '5000 off', 'a_b \\ c', 'axb \\ c'];
     for (const name of names) {
-      expect((await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'sendgrid' }, auth_config: { type: 'use_custom_auth', name, credentials: {} } })).status).toBe(201);
+      expect(
+        (
+          await api('/api/v3.1/auth_configs', 'POST', {
+            toolkit: { slug: 'sendgrid' },
+            auth_config: { type: 'use_custom_auth', name, credentials: {} },
+          })
+        ).status,
+      ).toBe(201);
     }
-    const found = async (search: string) => (await api(`/api/v3.1/auth_configs?toolkit_slug=sendgrid&search=${encodeURIComponent(search)}`)).body.items.map((i: any) => i.name).sort();
+    const found = async (search: string) =>
+      (await api(`/api/v3.1/auth_configs?toolkit_slug=sendgrid&search=${encodeURIComponent(search)}`)).body.items
+        .map((i: any) => i.name)
+        .sort();
     expect(await found('50%')).toEqual(['50% off']);
     expect(await found('%')).toEqual(['50% off']);
     expect(await found('a_b')).toEqual(['a_b \\ c']);
@@ -104,7 +143,10 @@ describe('connected accounts over REST', () => {
     const config = await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'sendgrid' } });
     const authConfigId = config.body.auth_config.id;
     const connect = (user: string, key: string) =>
-      api('/api/v3.1/connected_accounts', 'POST', { auth_config: { id: authConfigId }, connection: { user_id: user, state: { authScheme: 'API_KEY', val: { api_key: key } } } });
+      api('/api/v3.1/connected_accounts', 'POST', {
+        auth_config: { id: authConfigId },
+        connection: { user_id: user, state: { authScheme: 'API_KEY', val: { api_key: key } } },
+      });
     const a = (await connect('u-a', 'SG.aaaaaaaaaaaaaaaa')).body.id;
     const b = (await connect('u-b', 'SG.bbbbbbbbbbbbbbbb')).body.id;
     const a2 = (await connect('u-a', 'SG.cccccccccccccccc')).body.id;
@@ -118,7 +160,11 @@ describe('connected accounts over REST', () => {
     expect((await api(`/api/v3.1/connected_accounts/${a2}/status`, 'PATCH', { enabled: false })).body).toEqual({ success: true });
     const disabled = await api(`/api/v3.1/connected_accounts/${a2}`);
     expect(disabled.body).toMatchObject({ status: 'INACTIVE', is_disabled: true, status_reason: 'Connection status updated by user' });
-    const viaDisabled = await api('/api/v3.1/tools/execute/SENDGRID_GET_USER_PROFILE', 'POST', { user_id: 'u-a', connected_account_id: a2, arguments: {} });
+    const viaDisabled = await api('/api/v3.1/tools/execute/SENDGRID_GET_USER_PROFILE', 'POST', {
+      user_id: 'u-a',
+      connected_account_id: a2,
+      arguments: {},
+    });
     expect(viaDisabled.status).toBe(400);
     await api(`/api/v3.1/connected_accounts/${a2}/status`, 'PATCH', { enabled: true });
     expect((await api(`/api/v3.1/connected_accounts/${a2}`)).body).toMatchObject({ status: 'ACTIVE', is_disabled: false });
@@ -144,11 +190,22 @@ describe('connected accounts over REST', () => {
     const config = await api('/api/v3.1/auth_configs', 'POST', { toolkit: { slug: 'jira' } });
     const id = config.body.auth_config.id;
     expect((await api('/api/v3.1/connected_accounts/link', 'POST', { auth_config_id: id })).status).toBe(400);
-    expect((await api('/api/v3.1/connected_accounts/link', 'POST', { auth_config_id: id, user_id: 'x', callback_url: 'javascript:alert(1)' })).status).toBe(400);
-    const evil = await api('/api/v3.1/connected_accounts/link', 'POST', { auth_config_id: id, user_id: 'x', connection_data: { site: 'evil.com/x#' } });
+    expect(
+      (await api('/api/v3.1/connected_accounts/link', 'POST', { auth_config_id: id, user_id: 'x', callback_url: 'javascript:alert(1)' }))
+        .status,
+    ).toBe(400);
+    const evil = await api('/api/v3.1/connected_accounts/link', 'POST', {
+      auth_config_id: id,
+      user_id: 'x',
+      connection_data: { site: 'evil.com/x#' },
+    });
     expect(evil.status).toBe(400);
     expect(evil.body.error.errors[0].field).toBe('connection_data.site');
-    const ok = await api('/api/v3/connected_accounts/link', 'POST', { auth_config_id: id, user_id: 'x', connection_data: { site: 'acme' } });
+    const ok = await api('/api/v3/connected_accounts/link', 'POST', {
+      auth_config_id: id,
+      user_id: 'x',
+      connection_data: { site: 'acme' },
+    });
     expect(ok.status).toBe(201);
     expect(Date.parse(ok.body.expires_at) - Date.now()).toBeGreaterThan(9 * 60_000);
     expect((await api('/api/v3.1/connected_accounts/link', 'POST', { auth_config_id: 'ac_missing', user_id: 'x' })).status).toBe(404);

@@ -57,7 +57,11 @@ describe('REST authentication and the error envelope', () => {
 
   it('refuses an oversized body with 413, before reading it', async () => {
     const big = JSON.stringify({ arguments: { blob: 'x'.repeat(2 * 1024 * 1024) } });
-    const res = await t.call('/api/v3/tools/execute/HACKERNEWS_GET_ITEM', { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+    const res = await t.call('/api/v3/tools/execute/HACKERNEWS_GET_ITEM', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
     expectEnvelope(await res.json(), 413, 'HTTP_PayloadTooLarge');
   });

@@ -58,7 +58,10 @@ describe('two apps in one process', () => {
     });
     const dir = makeTempDir();
     mkdirSync(`${dir.path}/toolkits`);
-    writeFileSync(`${dir.path}/toolkits/testoauth.json`, JSON.stringify(oauthToolkit({ issuer: provider.url } as TestAuthServer, provider)));
+    writeFileSync(
+      `${dir.path}/toolkits/testoauth.json`,
+      JSON.stringify(oauthToolkit({ issuer: provider.url } as TestAuthServer, provider)),
+    );
     const env = {
       LATCHKEY_DATA_DIR: `${dir.path}/data`,
       LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -71,7 +74,10 @@ describe('two apps in one process', () => {
       const config = await a.call('/api/v3.1/auth_configs', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ toolkit: { slug: 'testoauth' }, auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } } }),
+        body: JSON.stringify({
+          toolkit: { slug: 'testoauth' },
+          auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } },
+        }),
       });
       const now = Date.now();
       const id = 'ca_sharedbetweenapps';

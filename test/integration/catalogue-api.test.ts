@@ -80,7 +80,7 @@ describe('toolkits and tools over REST', () => {
     expect((await t.call('/api/v3.1/tools/NOPE')).status).toBe(404);
   });
 
-  it('serves /toolkits/categories, POST /toolkits/multi and /tools/enum in Composio\'s shapes, on both API generations', async () => {
+  it("serves /toolkits/categories, POST /toolkits/multi and /tools/enum in Composio's shapes, on both API generations", async () => {
     for (const prefix of ['/api/v3', '/api/v3.1']) {
       const categories = await json(`${prefix}/toolkits/categories`);
       expect(categories.status, prefix).toBe(200);
@@ -91,11 +91,23 @@ describe('toolkits and tools over REST', () => {
       const byCategory = await json(`${prefix}/toolkits?category=developer-tools`);
       expect(byCategory.body.items.map((i: any) => i.slug)).toContain('github');
 
-      const multi = await t.call(`${prefix}/toolkits/multi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ toolkits: ['slack', 'GITHUB'], limit: 1 }) });
+      const multi = await t.call(`${prefix}/toolkits/multi`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ toolkits: ['slack', 'GITHUB'], limit: 1 }),
+      });
       const multiPage = (await multi.json()) as any;
       expect(multiPage).toMatchObject({ total_items: 2, total_pages: 2 });
       expect(multiPage.items.map((i: any) => i.slug)).toEqual(['github']);
-      expect((await t.call(`${prefix}/toolkits/multi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"toolkits":[]}' })).status).toBe(400);
+      expect(
+        (
+          await t.call(`${prefix}/toolkits/multi`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"toolkits":[]}',
+          })
+        ).status,
+      ).toBe(400);
 
       const slugs = await json(`${prefix}/tools/enum`);
       expect(slugs.status, prefix).toBe(200);
@@ -105,7 +117,14 @@ describe('toolkits and tools over REST', () => {
   });
 
   it('answers limit=9999 (what the SDK sends for tools.get with tools) with a page, on every list route', async () => {
-    for (const path of ['/tools?tool_slugs=GITHUB_GET_THE_AUTHENTICATED_USER', '/tools', '/toolkits', '/toolkits/categories', '/auth_configs', '/connected_accounts']) {
+    for (const path of [
+      '/tools?tool_slugs=GITHUB_GET_THE_AUTHENTICATED_USER',
+      '/tools',
+      '/toolkits',
+      '/toolkits/categories',
+      '/auth_configs',
+      '/connected_accounts',
+    ]) {
       const page = await json(`/api/v3.1${path}${path.includes('?') ? '&' : '?'}limit=9999`);
       expect(page.status, path).toBe(200);
       expect(page.body.total_pages, path).toBe(1);
@@ -118,8 +137,25 @@ describe('toolkits and tools over REST', () => {
     // @composio/client 2.0.0-rc.6 (GetApiV31Toolkits…Responses) and 0.1.0-alpha.68 (ToolkitListResponse,
     // ToolkitRetrieveResponse): the list names categories {id, name}, the single toolkit {slug, name}
     const date = z.iso.datetime();
-    const meta = { created_at: date, updated_at: date, description: z.string(), logo: z.string(), app_url: z.string().nullable().optional(), triggers_count: z.number(), tools_count: z.number(), version: z.string() };
-    const field = z.object({ name: z.string(), displayName: z.string(), default: z.string().nullable().optional(), type: z.string(), description: z.string(), required: z.boolean(), is_secret: z.boolean().optional() });
+    const meta = {
+      created_at: date,
+      updated_at: date,
+      description: z.string(),
+      logo: z.string(),
+      app_url: z.string().nullable().optional(),
+      triggers_count: z.number(),
+      tools_count: z.number(),
+      version: z.string(),
+    };
+    const field = z.object({
+      name: z.string(),
+      displayName: z.string(),
+      default: z.string().nullable().optional(),
+      type: z.string(),
+      description: z.string(),
+      required: z.boolean(),
+      is_secret: z.boolean().optional(),
+    });
     const fieldGroup = z.object({ required: z.array(field), optional: z.array(field) });
     const listItem = z.object({
       slug: z.string(),
@@ -132,7 +168,13 @@ describe('toolkits and tools over REST', () => {
       deprecated: z.object({ toolkitId: z.string() }),
       meta: z.object({ ...meta, categories: z.array(z.object({ id: z.string(), name: z.string() })) }),
     });
-    const page = z.object({ items: z.array(listItem), next_cursor: z.string().nullable().optional(), total_pages: z.number(), current_page: z.number(), total_items: z.number() });
+    const page = z.object({
+      items: z.array(listItem),
+      next_cursor: z.string().nullable().optional(),
+      total_pages: z.number(),
+      current_page: z.number(),
+      total_items: z.number(),
+    });
     const single = z.object({
       slug: z.string(),
       name: z.string(),
@@ -141,9 +183,22 @@ describe('toolkits and tools over REST', () => {
       composio_managed_auth_schemes: z.array(z.string()).optional(),
       composio_managed_auth: z.array(z.object({ mode: z.string(), scopes: z.object({ available: z.array(z.string()) }) })),
       is_local_toolkit: z.boolean(),
-      auth_config_details: z.array(z.object({ mode: z.string(), name: z.string(), fields: z.object({ auth_config_creation: fieldGroup, connected_account_initiation: fieldGroup }), proxy: z.object({ base_url: z.string() }).optional() })).optional(),
+      auth_config_details: z
+        .array(
+          z.object({
+            mode: z.string(),
+            name: z.string(),
+            fields: z.object({ auth_config_creation: fieldGroup, connected_account_initiation: fieldGroup }),
+            proxy: z.object({ base_url: z.string() }).optional(),
+          }),
+        )
+        .optional(),
       base_url: z.string().optional(),
-      meta: z.object({ ...meta, categories: z.array(z.object({ slug: z.string(), name: z.string() })), available_versions: z.array(z.string()) }),
+      meta: z.object({
+        ...meta,
+        categories: z.array(z.object({ slug: z.string(), name: z.string() })),
+        available_versions: z.array(z.string()),
+      }),
       deprecated: z.object({ toolkitId: z.string(), rawProxyInfoByAuthSchemes: z.array(z.record(z.string(), z.unknown())) }),
     });
     for (const prefix of ['/api/v3', '/api/v3.1']) {
@@ -156,6 +211,9 @@ describe('toolkits and tools over REST', () => {
       }
     }
     const github = await json('/api/v3.1/toolkits/github');
-    expect(github.body.composio_managed_auth).toContainEqual({ mode: 'OAUTH2', scopes: { available: ['repo', 'read:user', 'user:email'] } });
+    expect(github.body.composio_managed_auth).toContainEqual({
+      mode: 'OAUTH2',
+      scopes: { available: ['repo', 'read:user', 'user:email'] },
+    });
   });
 });

@@ -50,7 +50,13 @@ function expectedPath(toolkit: ToolkitFile, tool: ToolDefinition, args: Record<s
   return { host: base.host, path: base.pathname.replace(/\/$/, '') + path };
 }
 
-function checkCredential(toolkit: ToolkitFile, scheme: AuthScheme, connection: ToolConnection, headers: Record<string, any>, query: URLSearchParams) {
+function checkCredential(
+  toolkit: ToolkitFile,
+  scheme: AuthScheme,
+  connection: ToolConnection,
+  headers: Record<string, any>,
+  query: URLSearchParams,
+) {
   const values = { ...connection.connectionData, ...connection.credentials };
   if (scheme.mode === 'NO_AUTH') {
     expect(headers.authorization).toBeUndefined();
@@ -64,7 +70,8 @@ function checkCredential(toolkit: ToolkitFile, scheme: AuthScheme, connection: T
     expect(headers.authorization).toContain('oauth_signature_method="HMAC-SHA1"');
     return;
   }
-  for (const [name, template] of Object.entries(scheme.inject.headers ?? {})) expect(headers[name.toLowerCase()]).toBe(fill(template, values));
+  for (const [name, template] of Object.entries(scheme.inject.headers ?? {}))
+    expect(headers[name.toLowerCase()]).toBe(fill(template, values));
   for (const [name, template] of Object.entries(scheme.inject.query ?? {})) expect(query.get(name)).toBe(fill(template, values));
   if (scheme.inject.basic) {
     const raw = `${fill(scheme.inject.basic.username, values)}:${fill(scheme.inject.basic.password, values)}`;
@@ -72,7 +79,10 @@ function checkCredential(toolkit: ToolkitFile, scheme: AuthScheme, connection: T
   }
   // the secret went somewhere: a header or the query
   const secret = Object.values(connection.credentials)[0]!;
-  const carried = JSON.stringify(headers).includes(secret) || query.toString().includes(encodeURIComponent(secret)) || headers.authorization?.startsWith('Basic ');
+  const carried =
+    JSON.stringify(headers).includes(secret) ||
+    query.toString().includes(encodeURIComponent(secret)) ||
+    headers.authorization?.startsWith('Basic ');
   expect(carried).toBe(true);
 }
 
@@ -83,7 +93,11 @@ describe('the built-in catalogue', () => {
     const modes = new Set(catalogue.toolkits.flatMap((t) => t.auth_schemes.map((s) => s.mode)));
     expect([...modes].sort()).toEqual(['API_KEY', 'BASIC', 'BEARER_TOKEN', 'NO_AUTH', 'OAUTH1', 'OAUTH2']);
     for (const toolkit of catalogue.toolkits) {
-      for (const tool of toolkit.tools) expect(tool.tags.some((t) => ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'].includes(t)), tool.slug).toBe(true);
+      for (const tool of toolkit.tools)
+        expect(
+          tool.tags.some((t) => ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'].includes(t)),
+          tool.slug,
+        ).toBe(true);
     }
   });
 
@@ -96,9 +110,16 @@ describe('the built-in catalogue', () => {
         for (const tool of toolkit.tools) {
           const entry = catalogue.tool(tool.slug)!;
           const args = sampleObject(tool.input_parameters);
-          expect(entry.validate(structuredClone(args)), `${tool.slug} sample arguments: ${JSON.stringify(entry.validate.errors)}`).toBe(true);
+          expect(entry.validate(structuredClone(args)), `${tool.slug} sample arguments: ${JSON.stringify(entry.validate.errors)}`).toBe(
+            true,
+          );
           const before = upstream.requests.length;
-          const result = await executeTool(entry, args, connection, { exchange: fetchExchange(redirectingFetch(upstream)), timeoutMs: 5000, maxResponseBytes: 1 << 20, allowHttpLoopback: false });
+          const result = await executeTool(entry, args, connection, {
+            exchange: fetchExchange(redirectingFetch(upstream)),
+            timeoutMs: 5000,
+            maxResponseBytes: 1 << 20,
+            allowHttpLoopback: false,
+          });
           expect(result.error, tool.slug).toBeNull();
           expect(result.successful).toBe(true);
           expect(upstream.requests.length).toBe(before + 1);
@@ -110,7 +131,8 @@ describe('the built-in catalogue', () => {
           expect(received.headers['x-original-host'], tool.slug).toBe(expected.host);
           expect(received.headers['x-original-protocol']).toBe('https:');
           expect(url.pathname, tool.slug).toBe(expected.path);
-          for (const name of routing.query.filter((n) => args[n] !== undefined)) expect(url.searchParams.getAll(name), `${tool.slug} query ${name}`).toEqual(serialise(args[name]));
+          for (const name of routing.query.filter((n) => args[n] !== undefined))
+            expect(url.searchParams.getAll(name), `${tool.slug} query ${name}`).toEqual(serialise(args[name]));
           if (routing.bodyMode === 'json' && routing.body.length > 0) {
             const body = JSON.parse(received.body);
             expect(Object.keys(body).sort(), tool.slug).toEqual(routing.body.filter((n) => args[n] !== undefined).sort());
@@ -118,7 +140,8 @@ describe('the built-in catalogue', () => {
             expect(received.headers['content-type']).toBe('application/json');
           } else if (routing.bodyMode === 'form' && routing.body.length > 0) {
             const form = new URLSearchParams(received.body);
-            for (const name of routing.body.filter((n) => args[n] !== undefined)) expect(form.getAll(name), `${tool.slug} form ${name}`).toEqual(serialise(args[name]));
+            for (const name of routing.body.filter((n) => args[n] !== undefined))
+              expect(form.getAll(name), `${tool.slug} form ${name}`).toEqual(serialise(args[name]));
           } else {
             expect(received.body, tool.slug).toBe('');
           }

@@ -56,8 +56,15 @@ describe('key rotation', () => {
     // the old key can now be dropped
     expect(await openAllSealed(storage.db, new Vault([newKey]))).toBe(total);
     await expect(openAllSealed(storage.db, new Vault([oldKey]))).rejects.toThrow();
-    const row = await storage.db.selectFrom('connected_accounts').select(['id', 'credentials_sealed']).where('id', '=', 'ca_seed003').executeTakeFirstOrThrow();
-    expect(new Vault([newKey]).openJson(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], row.id))).toEqual({ access_token: 'at-3', refresh_token: 'at-3-refresh' });
+    const row = await storage.db
+      .selectFrom('connected_accounts')
+      .select(['id', 'credentials_sealed'])
+      .where('id', '=', 'ca_seed003')
+      .executeTakeFirstOrThrow();
+    expect(new Vault([newKey]).openJson(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], row.id))).toEqual({
+      access_token: 'at-3',
+      refresh_token: 'at-3-refresh',
+    });
   });
 
   it('never overwrites a value a live server rewrote during the rotation', async () => {
@@ -78,13 +85,19 @@ describe('key rotation', () => {
           .execute();
       },
     });
-    const row = await storage.db.selectFrom('connected_accounts').select('credentials_sealed').where('id', '=', 'ca_seed001').executeTakeFirstOrThrow();
+    const row = await storage.db
+      .selectFrom('connected_accounts')
+      .select('credentials_sealed')
+      .where('id', '=', 'ca_seed001')
+      .executeTakeFirstOrThrow();
     expect(ring.openJson(row.credentials_sealed!, sealedAad(column, 'ca_seed001'))).toEqual({ access_token: 'fresh' });
     expect(report.rewritten).toBe(2 * 4 - 1);
   });
 
   it('stops with the row named when a value cannot be opened by the ring', async () => {
     await setup(1);
-    await expect(rotateSealedValues(storage.db, new Vault([newKey]))).rejects.toThrow(/auth_configs.credentials_sealed of row ac_seed000 cannot be opened/);
+    await expect(rotateSealedValues(storage.db, new Vault([newKey]))).rejects.toThrow(
+      /auth_configs.credentials_sealed of row ac_seed000 cannot be opened/,
+    );
   });
 });

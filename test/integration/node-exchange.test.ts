@@ -22,7 +22,10 @@ const get = (url: string, headers: Record<string, string> = {}): PreparedRequest
 const limits = (maxResponseBytes = 1 << 20, timeoutMs = 2000) => ({ deadline: Date.now() + timeoutMs, timeoutMs, maxResponseBytes });
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamFailure> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UpstreamFailure);
   return error as UpstreamFailure;
 }
@@ -83,7 +86,10 @@ describe('node exchange (the production HTTP client for tool calls)', () => {
         socket.on('data', (chunk) => {
           if (!String(chunk).includes('\r\n\r\n')) return;
           requests += 1;
-          if (requests === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: keep-alive\r\n\r\n{"ok":true}');
+          if (requests === 1)
+            socket.write(
+              'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: keep-alive\r\n\r\n{"ok":true}',
+            );
           else socket.destroy();
         });
       }),

@@ -7,7 +7,13 @@ const chatApp = (slug: string, name: string) => ({
   name,
   description: 'Team chat.',
   base_url: 'https://chat.example',
-  auth_schemes: [{ mode: 'API_KEY', fields: [{ name: 'api_key', display_name: 'API key', secret: true }], inject: { headers: { Authorization: 'Bearer {{api_key}}' } } }],
+  auth_schemes: [
+    {
+      mode: 'API_KEY',
+      fields: [{ name: 'api_key', display_name: 'API key', secret: true }],
+      inject: { headers: { Authorization: 'Bearer {{api_key}}' } },
+    },
+  ],
   tools: [
     {
       slug: `${slug.toUpperCase()}_SEND_MESSAGE`,
@@ -30,7 +36,9 @@ afterAll(async () => {
 async function searchAs(user: string, useCase: string, session: Record<string, unknown> = {}) {
   const created = await app.api('/api/v3.1/tool_router/session', { body: { user_id: user, ...session } });
   expect(created.status).toBe(201);
-  const res = await app.api(`/api/v3.1/tool_router/session/${created.body.session_id}/search`, { body: { queries: [{ use_case: useCase }] } });
+  const res = await app.api(`/api/v3.1/tool_router/session/${created.body.session_id}/search`, {
+    body: { queries: [{ use_case: useCase }] },
+  });
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -54,12 +62,21 @@ describe('COMPOSIO_SEARCH_TOOLS (REST and MCP share it)', () => {
     const config = await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'betachat' } } });
     expect(config.status).toBe(201);
     const account = await app.api('/api/v3.1/connected_accounts', {
-      body: { auth_config: { id: config.body.auth_config.id }, connection: { user_id: 'beta-user', state: { authScheme: 'API_KEY', val: { api_key: 'key-beta-0123456789' } } } },
+      body: {
+        auth_config: { id: config.body.auth_config.id },
+        connection: { user_id: 'beta-user', state: { authScheme: 'API_KEY', val: { api_key: 'key-beta-0123456789' } } },
+      },
     });
     expect(account.body.status).toBe('ACTIVE');
     const twins = { toolkits: ['alphachat', 'betachat'] };
-    expect((await searchAs('beta-user', 'send a message to the team', twins)).results[0].primary_tool_slugs).toEqual(['BETACHAT_SEND_MESSAGE', 'ALPHACHAT_SEND_MESSAGE']);
-    expect((await searchAs('someone-else', 'send a message to the team', twins)).results[0].primary_tool_slugs).toEqual(['ALPHACHAT_SEND_MESSAGE', 'BETACHAT_SEND_MESSAGE']);
+    expect((await searchAs('beta-user', 'send a message to the team', twins)).results[0].primary_tool_slugs).toEqual([
+      'BETACHAT_SEND_MESSAGE',
+      'ALPHACHAT_SEND_MESSAGE',
+    ]);
+    expect((await searchAs('someone-else', 'send a message to the team', twins)).results[0].primary_tool_slugs).toEqual([
+      'ALPHACHAT_SEND_MESSAGE',
+      'BETACHAT_SEND_MESSAGE',
+    ]);
   });
 
   it('answers a request of filler words with no tools rather than the first ones of the catalogue', async () => {

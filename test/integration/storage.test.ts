@@ -24,7 +24,8 @@ describe('storage', () => {
     await migrateToLatest(storage.db);
     const rows = Array.from({ length: 25 }, (_, i) => ({ id: `k${String(i).padStart(2, '0')}`, created_at: i }));
     await storage.db.insertInto('installation').values(rows).execute();
-    const page = (limit: number, offset: number) => storage.db.selectFrom('installation').select('id').orderBy('id').limit(limit).offset(offset).execute();
+    const page = (limit: number, offset: number) =>
+      storage.db.selectFrom('installation').select('id').orderBy('id').limit(limit).offset(offset).execute();
     for (let round = 0; round < 2; round++) {
       expect((await page(10, 0)).map((r) => r.id)).toEqual(rows.slice(0, 10).map((r) => r.id));
       expect((await page(10, 20)).map((r) => r.id)).toEqual(rows.slice(20).map((r) => r.id));
@@ -37,8 +38,24 @@ describe('prepared queries', () => {
   it('compile once and run with each call’s own values, constants kept', async () => {
     const storage = openStorage(`${dir.path}/c.db`);
     await migrateToLatest(storage.db);
-    await storage.db.insertInto('installation').values([{ id: 'a', created_at: 1 }, { id: 'b', created_at: 2 }, { id: 'c', created_at: 3 }]).execute();
-    const newerThan = (db: typeof storage.db) => prepared(db, 'test.newerThan', (after: number, except: string) => db.selectFrom('installation').select('id').where('created_at', '>', after).where('id', '!=', except).where('id', '!=', 'zz').orderBy('id'));
+    await storage.db
+      .insertInto('installation')
+      .values([
+        { id: 'a', created_at: 1 },
+        { id: 'b', created_at: 2 },
+        { id: 'c', created_at: 3 },
+      ])
+      .execute();
+    const newerThan = (db: typeof storage.db) =>
+      prepared(db, 'test.newerThan', (after: number, except: string) =>
+        db
+          .selectFrom('installation')
+          .select('id')
+          .where('created_at', '>', after)
+          .where('id', '!=', except)
+          .where('id', '!=', 'zz')
+          .orderBy('id'),
+      );
     expect((await newerThan(storage.db)(1, 'c')).map((r) => r.id)).toEqual(['b']);
     expect((await newerThan(storage.db)(0, 'b')).map((r) => r.id)).toEqual(['a', 'c']);
     // a hostile value is a value, not SQL
@@ -49,7 +66,9 @@ describe('prepared queries', () => {
   it('refuses a query whose argument does not become a parameter', async () => {
     const storage = openStorage(`${dir.path}/d.db`);
     await migrateToLatest(storage.db);
-    expect(() => prepared(storage.db, 'test.unused', (_unused: string) => storage.db.selectFrom('installation').select('id'))).toThrow(/argument 0 is not a parameter/);
+    expect(() => prepared(storage.db, 'test.unused', (_unused: string) => storage.db.selectFrom('installation').select('id'))).toThrow(
+      /argument 0 is not a parameter/,
+    );
     await storage.close();
   });
 });

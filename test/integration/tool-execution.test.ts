@@ -28,8 +28,23 @@ function operatorToolkit(baseUrl: string) {
     response: { success_field: 'ok', error_field: 'error' },
     auth_schemes: [{ mode: 'NO_AUTH' }],
     tools: [
-      tool('LOCALAPI_GET_ITEM', 'GET', '/items/{id}', { id: { type: 'integer', minimum: 1, description: 'id' }, expand: { type: 'boolean', description: 'expand' } }, ['id']),
-      tool('LOCALAPI_CREATE_ITEM', 'POST', '/items', { title: { type: 'string', maxLength: 50, description: 'title' }, labels: { type: 'array', items: { type: 'string' }, description: 'labels' } }, ['title']),
+      tool(
+        'LOCALAPI_GET_ITEM',
+        'GET',
+        '/items/{id}',
+        { id: { type: 'integer', minimum: 1, description: 'id' }, expand: { type: 'boolean', description: 'expand' } },
+        ['id'],
+      ),
+      tool(
+        'LOCALAPI_CREATE_ITEM',
+        'POST',
+        '/items',
+        {
+          title: { type: 'string', maxLength: 50, description: 'title' },
+          labels: { type: 'array', items: { type: 'string' }, description: 'labels' },
+        },
+        ['title'],
+      ),
       tool('LOCALAPI_SLOW', 'GET', '/slow'),
       tool('LOCALAPI_BROKEN', 'GET', '/broken'),
       tool('LOCALAPI_AWAY', 'GET', '/away'),
@@ -86,7 +101,14 @@ beforeAll(async () => {
   const toolkits = `${dir.path}/toolkits`;
   mkdirSync(toolkits);
   writeFileSync(`${toolkits}/localapi.json`, JSON.stringify(operatorToolkit(upstream.url), null, 2));
-  t = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_TOOL_TIMEOUT_MS: '300', LATCHKEY_MAX_RESPONSE_BYTES: '4096', LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' } });
+  t = await createTestApp({
+    env: {
+      LATCHKEY_TOOLKITS_DIR: toolkits,
+      LATCHKEY_TOOL_TIMEOUT_MS: '300',
+      LATCHKEY_MAX_RESPONSE_BYTES: '4096',
+      LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
+    },
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -96,7 +118,11 @@ afterAll(async () => {
 });
 
 const execute = (slug: string, body: unknown, prefix = '/api/v3.1') =>
-  t.call(`${prefix}/tools/execute/${slug}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  t.call(`${prefix}/tools/execute/${slug}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 
 describe('running tools over REST', () => {
   it("runs an operator's loopback toolkit tool, on both API generations", async () => {
@@ -137,7 +163,8 @@ describe('running tools over REST', () => {
   });
 
   it('answers 4xx, never 500, for malformed JSON, a wrong content type and wrong body shapes', async () => {
-    const raw = (body: string, type = 'application/json') => t.call('/api/v3/tools/execute/LOCALAPI_GET_ITEM', { method: 'POST', body, headers: { 'content-type': type } });
+    const raw = (body: string, type = 'application/json') =>
+      t.call('/api/v3/tools/execute/LOCALAPI_GET_ITEM', { method: 'POST', body, headers: { 'content-type': type } });
     const malformed = await raw('{"arguments": {"id": 1');
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as any).error.slug).toBe('HTTP_InvalidJson');
@@ -176,7 +203,12 @@ describe('running tools over REST', () => {
 
   it('flags an upstream 401 so the caller can refresh and retry', async () => {
     const entry = t.deps.catalogue.tool('LOCALAPI_DENIED')!;
-    const result = await executeTool(entry, {}, NO_AUTH_CONNECTION, { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, NO_AUTH_CONNECTION, {
+      exchange: nodeExchange(LOOPBACK_ALLOWED),
+      timeoutMs: 1000,
+      maxResponseBytes: 4096,
+      allowHttpLoopback: true,
+    });
     expect(result).toMatchObject({ successful: false, upstreamStatus: 401, upstreamUnauthorized: true });
   });
 
@@ -196,7 +228,11 @@ describe('running tools over REST', () => {
 
 describe('secrets in upstream answers and raw proxy calls', () => {
   const toolkit = () => t.deps.catalogue.toolkit('github')!;
-  const connection = bindConnection({ mode: 'BEARER_TOKEN' as const, credentials: { token: 'ghp_supersecretvalue123' }, connectionData: {} });
+  const connection = bindConnection({
+    mode: 'BEARER_TOKEN' as const,
+    credentials: { token: 'ghp_supersecretvalue123' },
+    connectionData: {},
+  });
 
   it('masks the credential if an upstream echoes it back', async () => {
     const echo = await startFakeUpstream();
@@ -205,7 +241,12 @@ describe('secrets in upstream answers and raw proxy calls', () => {
       res.end(JSON.stringify({ you_sent: req.headers.authorization }));
     });
     const entry = { ...t.deps.catalogue.tool('GITHUB_GET_THE_AUTHENTICATED_USER')!, toolkit: { ...toolkit(), base_url: echo.url } };
-    const result = await executeTool(entry, {}, connection, { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true });
+    const result = await executeTool(entry, {}, connection, {
+      exchange: nodeExchange(LOOPBACK_ALLOWED),
+      timeoutMs: 1000,
+      maxResponseBytes: 4096,
+      allowHttpLoopback: true,
+    });
     await echo.close();
     expect(result.successful).toBe(true);
     expect(JSON.stringify(result)).not.toContain('ghp_supersecretvalue123');
@@ -216,7 +257,12 @@ describe('secrets in upstream answers and raw proxy calls', () => {
     const api = await startFakeUpstream();
     const kit = { ...toolkit(), base_url: api.url };
     const options = { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
-    const ok = await executeProxy(kit, { endpoint: '/repos/o/r/issues', method: 'POST', body: { title: 'x' }, parameters: [{ name: 'per_page', type: 'query', value: 5 }] }, connection, options);
+    const ok = await executeProxy(
+      kit,
+      { endpoint: '/repos/o/r/issues', method: 'POST', body: { title: 'x' }, parameters: [{ name: 'per_page', type: 'query', value: 5 }] },
+      connection,
+      options,
+    );
     expect(ok.successful).toBe(true);
     const received = api.requests[0]!;
     expect(received.url).toBe('/repos/o/r/issues?per_page=5');

@@ -25,8 +25,17 @@ describe('layer check', () => {
   });
 
   it('refuses a route that reads rows itself: the edge reaches storage through a feature', () => {
-    const report = checkGraph(graph({ 'src/api/things.ts': ['storage/repos/things.ts', 'src/services/things.ts'], 'src/services/things.ts': ['storage/repos/things.ts'], 'storage/repos/things.ts': [] }), []);
-    expect(report.forbidden).toEqual(['src/api/things.ts (edge) -> storage/repos/things.ts (storage): the edge reaches data through a feature']);
+    const report = checkGraph(
+      graph({
+        'src/api/things.ts': ['storage/repos/things.ts', 'src/services/things.ts'],
+        'src/services/things.ts': ['storage/repos/things.ts'],
+        'storage/repos/things.ts': [],
+      }),
+      [],
+    );
+    expect(report.forbidden).toEqual([
+      'src/api/things.ts (edge) -> storage/repos/things.ts (storage): the edge reaches data through a feature',
+    ]);
   });
 
   it('refuses a file no layer names, and an allowance lifts only its own edge', () => {

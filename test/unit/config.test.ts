@@ -15,8 +15,18 @@ function problems(env: Record<string, string>): string[] {
 describe('configuration', () => {
   it('has a default for everything', () => {
     const config = parseConfig({});
-    expect(config).toMatchObject({ port: 8787, host: '127.0.0.1', publicUrl: 'http://localhost:8787', publicUrlExplicit: false, encryptionKeys: null, apiKey: null });
-    expect(parseConfig({ LATCHKEY_PUBLIC_URL: 'https://keys.example.com/' })).toMatchObject({ publicUrl: 'https://keys.example.com', publicUrlExplicit: true });
+    expect(config).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:8787',
+      publicUrlExplicit: false,
+      encryptionKeys: null,
+      apiKey: null,
+    });
+    expect(parseConfig({ LATCHKEY_PUBLIC_URL: 'https://keys.example.com/' })).toMatchObject({
+      publicUrl: 'https://keys.example.com',
+      publicUrlExplicit: true,
+    });
     expect(config.databasePath).toMatch(/\.latchkey\/latchkey\.db$/);
   });
 
@@ -31,7 +41,14 @@ describe('configuration', () => {
     });
     const named = found.map((p) => p.split(':')[0]);
     expect(named).toEqual(
-      expect.arrayContaining(['PORT', 'LATCHKEY_PUBLIC_URL', 'LATCHKEY_API_KEY', 'LATCHKEY_LOG_LEVEL', 'LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET', 'LATCHKEY_ENCRYPTION_KEY']),
+      expect.arrayContaining([
+        'PORT',
+        'LATCHKEY_PUBLIC_URL',
+        'LATCHKEY_API_KEY',
+        'LATCHKEY_LOG_LEVEL',
+        'LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET',
+        'LATCHKEY_ENCRYPTION_KEY',
+      ]),
     );
     expect(found.find((p) => p.startsWith('LATCHKEY_ENCRYPTION_KEY'))).toMatch(/31 bytes.*exactly 32/);
   });
@@ -52,7 +69,10 @@ describe('configuration', () => {
       LATCHKEY_OAUTH_GOOGLE_CALENDAR_CLIENT_SECRET: 'gc-secret',
       LATCHKEY_TOOLKITS_DIR: '/a:/b',
     });
-    expect(config.oauthApps).toEqual({ github: { clientId: 'gh-id', clientSecret: 'gh-secret' }, google_calendar: { clientId: 'gc-id', clientSecret: 'gc-secret' } });
+    expect(config.oauthApps).toEqual({
+      github: { clientId: 'gh-id', clientSecret: 'gh-secret' },
+      google_calendar: { clientId: 'gc-id', clientSecret: 'gc-secret' },
+    });
     expect(config.toolkitsDirs).toEqual(['/a', '/b']);
   });
 

@@ -24,8 +24,12 @@ describe('OAuth 1.0a signing', () => {
 
 describe('base URL placeholders', () => {
   it('fills a host label and a whole origin', () => {
-    expect(fillBaseUrl('https://{{subdomain}}.zendesk.com/api/v2', { subdomain: 'acme' }, false).href).toBe('https://acme.zendesk.com/api/v2');
-    expect(fillBaseUrl('{{instance_url}}/services/data/v62.0', { instance_url: 'https://na1.my.salesforce.com' }, false).href).toBe('https://na1.my.salesforce.com/services/data/v62.0');
+    expect(fillBaseUrl('https://{{subdomain}}.zendesk.com/api/v2', { subdomain: 'acme' }, false).href).toBe(
+      'https://acme.zendesk.com/api/v2',
+    );
+    expect(fillBaseUrl('{{instance_url}}/services/data/v62.0', { instance_url: 'https://na1.my.salesforce.com' }, false).href).toBe(
+      'https://na1.my.salesforce.com/services/data/v62.0',
+    );
   });
 
   it('refuses values that would move the request to another host', () => {

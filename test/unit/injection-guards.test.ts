@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { lintToolkit } from '../../src/catalogue/lint.ts';
 import { parseConfig } from '../../src/config.ts';
 import { readFileSync } from 'node:fs';
-import { addressPolicy, addressRefusal, hostRefusal, isLoopbackHost, STRICT_POLICY, urlRefusal } from '../../src/execution/address-policy.ts';
+import {
+  addressPolicy,
+  addressRefusal,
+  hostRefusal,
+  isLoopbackHost,
+  STRICT_POLICY,
+  urlRefusal,
+} from '../../src/execution/address-policy.ts';
 import { validateConnectionData } from '../../src/services/connected-accounts.ts';
 import { toolkitSchema, type ToolkitFile } from '../../src/catalogue/schema.ts';
 import { tokenResponseData } from '../../src/oauth/token-fields.ts';
@@ -22,14 +29,25 @@ const toolkit = (path: string, extra: Partial<ToolkitFile> = {}) =>
     base_url: 'https://api.example.com/v1',
     connection_fields: [{ name: 'space', display_name: 'Space', type: 'string', secret: false, required: true }],
     auth_schemes: [{ mode: 'NO_AUTH' }],
-    tools: [{ slug: 'KIT_X', name: 'x', description: 'x', tags: [], input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path } }],
+    tools: [
+      {
+        slug: 'KIT_X',
+        name: 'x',
+        description: 'x',
+        tags: [],
+        input_parameters: { type: 'object', properties: {} },
+        request: { method: 'GET', path },
+      },
+    ],
     ...extra,
   }) as unknown as ToolkitFile;
 
 describe('path segments', () => {
   const build = (path: string, args: Record<string, unknown>, space = 'main') => {
     const kit = toolkit(path);
-    return buildToolRequest(kit, kit.tools[0]!, args, bindConnection({ mode: 'NO_AUTH', credentials: {}, connectionData: { space } }), { allowHttpLoopback: false });
+    return buildToolRequest(kit, kit.tools[0]!, args, bindConnection({ mode: 'NO_AUTH', credentials: {}, connectionData: { space } }), {
+      allowHttpLoopback: false,
+    });
   };
 
   it('refuses empty, . and .. in {param}, {+param} and {{field}}, and keeps encoded dots as text', () => {
@@ -45,7 +63,13 @@ describe('masking', () => {
   it('masks a value in every form an upstream echoes it in, longest first', () => {
     const secret = 'p@ss/w0rd "x"';
     const basic = Buffer.from(`me:${secret}`).toString('base64');
-    const echoed = [secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1), basic].join(' | ');
+    const echoed = [
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+      basic,
+    ].join(' | ');
     const out = scrub(echoed, maskList([secret, basic, `Basic ${basic}`]));
     for (const part of echoed.split(' | ')) expect(out).not.toContain(part);
     expect(JSON.parse(scrub(JSON.stringify({ v: secret }), maskList([secret])))).toEqual({ v: '••••' });
@@ -82,7 +106,15 @@ describe('placeholders in toolkit URLs', () => {
       base_url: 'https://api.example.com',
       connection_fields: [{ name: 'host', display_name: 'Host' }],
       auth_schemes: [scheme],
-      tools: [{ slug: 'KIT_X', name: 'x', description: 'a tool of the lint tests, long enough', input_parameters: { type: 'object', properties: {} }, request: { method: 'GET', path: '/x' } }],
+      tools: [
+        {
+          slug: 'KIT_X',
+          name: 'x',
+          description: 'a tool of the lint tests, long enough',
+          input_parameters: { type: 'object', properties: {} },
+          request: { method: 'GET', path: '/x' },
+        },
+      ],
       ...extra,
     });
   const oauth2 = (urls: Record<string, string>, extra: Record<string, unknown> = {}) => ({
@@ -96,33 +128,67 @@ describe('placeholders in toolkit URLs', () => {
   const messages = (kit: ToolkitFile) => lintToolkit(kit).map((p) => `${p.path}: ${p.message}`);
 
   it('refuses a whole host, a label without a fixed domain, a partial label, the query, and a user-chosen origin', () => {
-    for (const base_url of ['http://{{host}}/api', 'https://{{host}}', 'https://{{host}}.com/api', 'https://x{{host}}.example.com', 'https://api.example.com/v1?h={{host}}', '{{host}}/api', 'https://api.example.com:{{host}}/']) {
-      expect(messages(file({ base_url })).filter((m) => m.startsWith('base_url:')), base_url).not.toEqual([]);
+    for (const base_url of [
+      'http://{{host}}/api',
+      'https://{{host}}',
+      'https://{{host}}.com/api',
+      'https://x{{host}}.example.com',
+      'https://api.example.com/v1?h={{host}}',
+      '{{host}}/api',
+      'https://api.example.com:{{host}}/',
+    ]) {
+      expect(
+        messages(file({ base_url })).filter((m) => m.startsWith('base_url:')),
+        base_url,
+      ).not.toEqual([]);
     }
   });
 
   it('refuses the same in OAuth URLs, so no user input chooses where a token request goes', () => {
-    const cases: Array<Record<string, string>> = [{ token_url: 'https://{{host}}/oauth/token' }, { authorization_url: '{{host}}/authorize' }, { revocation_url: 'http://{{host}}/revoke' }];
+    const cases: Array<Record<string, string>> = [
+      { token_url: 'https://{{host}}/oauth/token' },
+      { authorization_url: '{{host}}/authorize' },
+      { revocation_url: 'http://{{host}}/revoke' },
+    ];
     for (const urls of cases) {
       const problems = messages(file({}, oauth2(urls)));
-      expect(problems.some((m) => m.startsWith(`auth_schemes[0].${Object.keys(urls)[0]}`)), JSON.stringify(urls)).toBe(true);
+      expect(
+        problems.some((m) => m.startsWith(`auth_schemes[0].${Object.keys(urls)[0]}`)),
+        JSON.stringify(urls),
+      ).toBe(true);
     }
-    const oauth1 = { mode: 'OAUTH1', request_token_url: 'https://{{host}}/rt', authorization_url: 'https://api.example.com/a', access_token_url: 'https://api.example.com/at' };
+    const oauth1 = {
+      mode: 'OAUTH1',
+      request_token_url: 'https://{{host}}/rt',
+      authorization_url: 'https://api.example.com/a',
+      access_token_url: 'https://api.example.com/at',
+    };
     expect(messages(file({}, oauth1)).some((m) => m.startsWith('auth_schemes[0].request_token_url'))).toBe(true);
   });
 
   it('accepts a tenant label of a fixed domain, a path segment, and an origin the token response sets', () => {
-    expect(messages(file({ base_url: 'https://{{host}}.zendesk.com/api/v2' }, oauth2({ token_url: 'https://{{host}}.zendesk.com/oauth/tokens' })))).toEqual([]);
+    expect(
+      messages(
+        file({ base_url: 'https://{{host}}.zendesk.com/api/v2' }, oauth2({ token_url: 'https://{{host}}.zendesk.com/oauth/tokens' })),
+      ),
+    ).toEqual([]);
     expect(messages(file({ base_url: 'https://api.example.com/{{host}}/v1' }))).toEqual([]);
-    expect(messages(file({ base_url: '{{instance_url}}/services', connection_fields: [] }, oauth2({}, { token_response_fields: ['instance_url'] })))).toEqual([]);
+    expect(
+      messages(
+        file({ base_url: '{{instance_url}}/services', connection_fields: [] }, oauth2({}, { token_response_fields: ['instance_url'] })),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses token_response_fields that name a connection field', () => {
-    expect(messages(file({}, oauth2({}, { token_response_fields: ['host'] })))).toEqual([expect.stringMatching(/^auth_schemes\[0\]\.token_response_fields: host is a connection field/)]);
+    expect(messages(file({}, oauth2({}, { token_response_fields: ['host'] })))).toEqual([
+      expect.stringMatching(/^auth_schemes\[0\]\.token_response_fields: host is a connection field/),
+    ]);
   });
 
   it('fills a label with one label only, and a segment with one segment only', () => {
-    for (const host of ['acme.evil.com', 'evil.com#', 'a_b']) expect(() => fillBaseUrl('https://{{host}}.zendesk.com', { host }, false), host).toThrow(TemplateError);
+    for (const host of ['acme.evil.com', 'evil.com#', 'a_b'])
+      expect(() => fillBaseUrl('https://{{host}}.zendesk.com', { host }, false), host).toThrow(TemplateError);
     for (const host of ['..', '.', 'a/b/..']) {
       const url = (() => {
         try {
@@ -155,9 +221,25 @@ describe('token response fields', () => {
 
 describe('address policy', () => {
   it('refuses non-public addresses by default, loopback alone with allowLoopback, all with allowPrivate', () => {
-    const inward = ['127.0.0.1', '::1', '::ffff:127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '::', 'fe80::1', 'fd12::1', '224.0.0.1', '255.255.255.255'];
+    const inward = [
+      '127.0.0.1',
+      '::1',
+      '::ffff:127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::',
+      'fe80::1',
+      'fd12::1',
+      '224.0.0.1',
+      '255.255.255.255',
+    ];
     for (const address of inward) expect(addressRefusal(address, STRICT_POLICY), address).not.toBeNull();
-    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1']) expect(addressRefusal(address, STRICT_POLICY), address).toBeNull();
+    for (const address of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1'])
+      expect(addressRefusal(address, STRICT_POLICY), address).toBeNull();
     const loopback = { allowPrivate: false, allowLoopback: true };
     expect(addressRefusal('127.0.0.1', loopback)).toBeNull();
     expect(addressRefusal('10.0.0.1', loopback)).not.toBeNull();
@@ -165,7 +247,13 @@ describe('address policy', () => {
   });
 
   it('reads URL hosts as the URL parser does, and names the setting', () => {
-    for (const url of ['http://2130706433/', 'http://0x7f.1/', 'https://[::ffff:a9fe:a9fe]/', 'http://LOCALHOST./', 'https://a.b.localhost/']) {
+    for (const url of [
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'https://[::ffff:a9fe:a9fe]/',
+      'http://LOCALHOST./',
+      'https://a.b.localhost/',
+    ]) {
       expect(urlRefusal(url, STRICT_POLICY), url).toMatch(/LATCHKEY_ALLOW_PRIVATE_NETWORK/);
     }
     expect(urlRefusal('https://hooks.example.com/in', STRICT_POLICY)).toBeNull();
@@ -188,13 +276,16 @@ describe('connection values that fill a host label', () => {
   it('are refused at connect time unless they are one DNS label, as the engine will demand on every call', () => {
     const zendesk = toolkitSchema.parse(JSON.parse(readFileSync(new URL('../../tools/zendesk.json', import.meta.url), 'utf8')));
     expect(validateConnectionData(zendesk, { subdomain: 'acme' }, STRICT_POLICY)).toEqual({ subdomain: 'acme' });
-    for (const bad of ['acme.eu', 'evil.com', 'a..b', '-x']) expect(() => validateConnectionData(zendesk, { subdomain: bad }, STRICT_POLICY), bad).toThrow(/not valid/);
+    for (const bad of ['acme.eu', 'evil.com', 'a..b', '-x'])
+      expect(() => validateConnectionData(zendesk, { subdomain: bad }, STRICT_POLICY), bad).toThrow(/not valid/);
     // and what is accepted, the engine fills
     expect(fillBaseUrl(zendesk.base_url, { subdomain: 'acme' }, false).href).toBe('https://acme.zendesk.com/api/v2');
   });
 
   it('recognises loopback hosts as written, in every form, with one test', () => {
-    for (const host of ['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.9.9.9', '[::1]', '[::ffff:7f00:1]']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['example.com', '10.0.0.1', '[::2]', 'localhost.example.com', '128.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['localhost', 'LOCALHOST', 'app.localhost', '127.0.0.1', '127.9.9.9', '[::1]', '[::ffff:7f00:1]'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['example.com', '10.0.0.1', '[::2]', 'localhost.example.com', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });

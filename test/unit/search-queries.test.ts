@@ -31,7 +31,9 @@ describe.each([
   });
 
   it('expects only tools of the built-in catalogue', () => {
-    const unknown = set.flatMap((q) => q.tools.filter((slug) => catalogue.tool(slug)?.tool.slug !== slug).map((slug) => `${q.query}: ${slug}`));
+    const unknown = set.flatMap((q) =>
+      q.tools.filter((slug) => catalogue.tool(slug)?.tool.slug !== slug).map((slug) => `${q.query}: ${slug}`),
+    );
     expect(unknown).toEqual([]);
   });
 
@@ -55,12 +57,24 @@ describe('the held-out search query set', () => {
 
 // The evaluator reads only these fields; a full ToolkitFile (auth schemes, requests) would be noise here.
 function kit(slug: string, tools: Array<[string, string]>): ToolkitFile {
-  return { slug, name: slug, tools: tools.map(([toolSlug, name]) => ({ slug: toolSlug, name, description: name, tags: [] })) } as unknown as ToolkitFile;
+  return {
+    slug,
+    name: slug,
+    tools: tools.map(([toolSlug, name]) => ({ slug: toolSlug, name, description: name, tags: [] })),
+  } as unknown as ToolkitFile;
 }
 
 describe('evaluateSearch', () => {
   it('computes recall@1, recall@5, MRR and empty answers overall and per toolkit', () => {
-    const tiny = { toolkits: [kit('alpha', [['ALPHA_SEND_NOTE', 'Send note'], ['ALPHA_LIST_NOTE', 'List note']]), kit('beta', [['BETA_GET_WEATHER', 'Get weather']])] };
+    const tiny = {
+      toolkits: [
+        kit('alpha', [
+          ['ALPHA_SEND_NOTE', 'Send note'],
+          ['ALPHA_LIST_NOTE', 'List note'],
+        ]),
+        kit('beta', [['BETA_GET_WEATHER', 'Get weather']]),
+      ],
+    };
     const result = evaluateSearch(tiny, [
       { query: 'send note', tools: ['ALPHA_SEND_NOTE'] }, // rank 1
       { query: 'list note', tools: ['ALPHA_SEND_NOTE'] }, // rank 2: ALPHA_LIST_NOTE matches both words
@@ -76,7 +90,10 @@ describe('evaluateSearch', () => {
   it('counts a hit below rank 5 in MRR but not in recall@5', () => {
     // each tool's name holds one word of the query fewer than the one before, so KIT_F comes 6th
     const words = ['thing', 'one', 'two', 'three', 'four', 'five'];
-    const ranked = kit('kit', ['A', 'B', 'C', 'D', 'E', 'F'].map((x, i): [string, string] => [`KIT_${x}`, words.slice(0, 6 - i).join(' ')]));
+    const ranked = kit(
+      'kit',
+      ['A', 'B', 'C', 'D', 'E', 'F'].map((x, i): [string, string] => [`KIT_${x}`, words.slice(0, 6 - i).join(' ')]),
+    );
     const result = evaluateSearch({ toolkits: [ranked] }, [{ query: 'thing one two three four five', tools: ['KIT_F'] }]);
     expect(result.overall).toMatchObject({ recallAt1: 0, recallAt5: 0, mrr: 1 / 6, noResult: 0 });
   });

@@ -32,7 +32,9 @@ describe('the system packages the tests need', () => {
 
   it('stops with the command to run when it cannot install', () => {
     const m = machine(false);
-    expect(() => ensureSystemPackages(m, packages)).toThrow('the tests need /usr/bin/chromium (package chromium): run `sudo apt-get install -y chromium`');
+    expect(() => ensureSystemPackages(m, packages)).toThrow(
+      'the tests need /usr/bin/chromium (package chromium): run `sudo apt-get install -y chromium`',
+    );
     expect(m.installed).toEqual([]);
   });
 

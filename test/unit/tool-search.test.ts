@@ -29,7 +29,12 @@ const code = kit(
   [
     { slug: 'CODEHOST_CREATE_PULL_REQUEST', name: 'Create a pull request', synonyms: ['PR', 'merge request'] },
     { slug: 'CODEHOST_LIST_BRANCHES', name: 'List branches', tags: ['readOnlyHint'] },
-    { slug: 'CODEHOST_GET_AUTHENTICATED_USER', name: 'Get the authenticated user', tags: ['readOnlyHint'], examples: ['what is my username on codehost'] },
+    {
+      slug: 'CODEHOST_GET_AUTHENTICATED_USER',
+      name: 'Get the authenticated user',
+      tags: ['readOnlyHint'],
+      examples: ['what is my username on codehost'],
+    },
   ],
   { aliases: ['ch'] },
 );
@@ -140,7 +145,10 @@ describe('the built-in catalogue', () => {
   });
 
   it('reads "show" as a verb, not as Hacker News\' "Show HN"', () => {
-    const top = catalogue.search.rank('show my open tickets').slice(0, 5).map((h) => h.toolkit.slug);
+    const top = catalogue.search
+      .rank('show my open tickets')
+      .slice(0, 5)
+      .map((h) => h.toolkit.slug);
     expect(top).not.toContain('hackernews');
   });
 
@@ -161,7 +169,9 @@ describe('the search vocabulary of a toolkit file', () => {
     try {
       const tool = { ...githubFile.tools[0], synonyms: ['whoami', 'WhoAmI'] };
       writeFileSync(`${dir.path}/github.json`, JSON.stringify({ ...githubFile, aliases: ['g hub'], tools: [tool] }));
-      expect(() => loadCatalogue([dir.path])).toThrow(/aliases\[0\]: "g hub" has a word search ignores[\s\S]*tools\[0\]\.synonyms: "whoami" is listed twice/);
+      expect(() => loadCatalogue([dir.path])).toThrow(
+        /aliases\[0\]: "g hub" has a word search ignores[\s\S]*tools\[0\]\.synonyms: "whoami" is listed twice/,
+      );
     } finally {
       dir.cleanup();
     }
@@ -170,7 +180,16 @@ describe('the search vocabulary of a toolkit file', () => {
   it("refuses an alias that is another toolkit's slug, name or alias, so a name in a request names one toolkit", () => {
     const dir = makeTempDir();
     try {
-      writeFileSync(`${dir.path}/codehub.json`, JSON.stringify({ ...githubFile, slug: 'codehub', name: 'CodeHub', aliases: ['gh'], tools: githubFile.tools.map((t: { slug: string }) => ({ ...t, slug: t.slug.replace('GITHUB_', 'CODEHUB_') })) }));
+      writeFileSync(
+        `${dir.path}/codehub.json`,
+        JSON.stringify({
+          ...githubFile,
+          slug: 'codehub',
+          name: 'CodeHub',
+          aliases: ['gh'],
+          tools: githubFile.tools.map((t: { slug: string }) => ({ ...t, slug: t.slug.replace('GITHUB_', 'CODEHUB_') })),
+        }),
+      );
       expect(() => loadCatalogue([builtIn, dir.path])).toThrow(/the name or alias "gh" already names toolkit github/);
     } finally {
       dir.cleanup();

@@ -39,7 +39,10 @@ describe('vault', () => {
     expect(() => new Vault([{ id: 'a', key: key() }]).open(sealed, 'row:1')).toThrow(VaultError);
     expect(() => new Vault([{ id: 'b', key: key() }]).open(sealed, 'row:1')).toThrow(/no key with id a/);
     const k = key();
-    const vault = new Vault([{ id: 'a', key: k }, { id: 'b', key: k }]);
+    const vault = new Vault([
+      { id: 'a', key: k },
+      { id: 'b', key: k },
+    ]);
     const swapped = vault.seal('secret', 'row:1').replace(/^v1\.a\./, 'v1.b.');
     expect(() => vault.open(swapped, 'row:1')).toThrow(VaultError);
   });

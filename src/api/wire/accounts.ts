@@ -27,7 +27,9 @@ export function authConfigWire({ row, settings, maskedClientSecret, toolkit, con
     created_at: iso(row.created_at),
     last_updated_at: iso(row.updated_at),
     no_of_connections: connections,
-    expected_input_fields: details ? [...details.fields.connected_account_initiation.required, ...details.fields.connected_account_initiation.optional] : [],
+    expected_input_fields: details
+      ? [...details.fields.connected_account_initiation.required, ...details.fields.connected_account_initiation.optional]
+      : [],
     restrict_to_following_tools: [],
     tool_access_config: settings.tool_access_config ?? {},
     is_enabled_for_tool_router: settings.is_enabled_for_tool_router ?? true,

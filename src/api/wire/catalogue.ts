@@ -60,7 +60,9 @@ export function toolkitCategories(toolkits: ToolkitFile[]): Array<{ id: string; 
  * Composio's toolkit timestamps. The catalogue changes only with a release, which its version names
  * (`20261122_00`), so that day stands for both: stable across requests and restarts.
  */
-const CATALOGUE_DATE = new Date(`${CATALOGUE_VERSION.slice(0, 4)}-${CATALOGUE_VERSION.slice(4, 6)}-${CATALOGUE_VERSION.slice(6, 8)}T00:00:00Z`).toISOString();
+const CATALOGUE_DATE = new Date(
+  `${CATALOGUE_VERSION.slice(0, 4)}-${CATALOGUE_VERSION.slice(4, 6)}-${CATALOGUE_VERSION.slice(6, 8)}T00:00:00Z`,
+).toISOString();
 
 /**
  * `meta` as both API generations declare it. The list names a category `{id, name}`, the single
@@ -136,6 +138,12 @@ export function toolWire(toolkit: ToolkitFile, tool: ToolDefinition) {
     scopes: tool.scopes ?? [],
     tags: tool.tags,
     is_deprecated: false,
-    deprecated: { version: CATALOGUE_VERSION, available_versions: [CATALOGUE_VERSION], displayName: tool.name, is_deprecated: false, toolkit: { logo: toolkit.logo ?? '' } },
+    deprecated: {
+      version: CATALOGUE_VERSION,
+      available_versions: [CATALOGUE_VERSION],
+      displayName: tool.name,
+      is_deprecated: false,
+      toolkit: { logo: toolkit.logo ?? '' },
+    },
   };
 }

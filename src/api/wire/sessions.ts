@@ -53,6 +53,12 @@ export function metaToolWire(tool: MetaTool) {
     scopes: [],
     tags: Object.keys(tool.annotations),
     is_deprecated: false,
-    deprecated: { version: '00000000_00', available_versions: ['00000000_00'], displayName: tool.name, is_deprecated: false, toolkit: { logo: '' } },
+    deprecated: {
+      version: '00000000_00',
+      available_versions: ['00000000_00'],
+      displayName: tool.name,
+      is_deprecated: false,
+      toolkit: { logo: '' },
+    },
   };
 }

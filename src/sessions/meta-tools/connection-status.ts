@@ -11,7 +11,10 @@ export function toolkitsOf(deps: Deps, session: Session, slugs: string[]): Toolk
   const allowed = sessionToolkits(deps, session.config);
   return slugs.map((slug) => {
     const toolkit = allowed.find((t) => t.slug === slug.toLowerCase());
-    if (!toolkit) throw new ToolInputError(`${slug} is not a toolkit of this session`, [{ field: 'arguments.toolkits', message: `unknown toolkit ${slug}` }]);
+    if (!toolkit)
+      throw new ToolInputError(`${slug} is not a toolkit of this session`, [
+        { field: 'arguments.toolkits', message: `unknown toolkit ${slug}` },
+      ]);
     return toolkit;
   });
 }

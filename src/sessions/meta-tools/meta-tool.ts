@@ -19,7 +19,12 @@ export interface MetaTool {
   run(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> | ToolResult;
 }
 
-export const stringList = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'array', items: { type: 'string' }, description, ...extra });
+export const stringList = (description: string, extra: Record<string, unknown> = {}) => ({
+  type: 'array',
+  items: { type: 'string' },
+  description,
+  ...extra,
+});
 
 export function ok(data: Record<string, unknown>): ToolResult {
   return { data, error: null, successful: true };

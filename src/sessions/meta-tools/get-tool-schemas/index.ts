@@ -22,7 +22,11 @@ function schemasTool(deps: Deps, session: Session, args: Record<string, unknown>
         ...(withOutput && entry.tool.output_parameters ? { output_schema: entry.tool.output_parameters } : {}),
       };
   }
-  return ok({ success: notFound.length === 0, tool_schemas: toolSchemas, ...(notFound.length ? { not_found: notFound, not_found_message: `Unknown in this session: ${notFound.join(', ')}` } : {}) });
+  return ok({
+    success: notFound.length === 0,
+    tool_schemas: toolSchemas,
+    ...(notFound.length ? { not_found: notFound, not_found_message: `Unknown in this session: ${notFound.join(', ')}` } : {}),
+  });
 }
 
 export const getToolSchemasTool: MetaTool = {
@@ -30,7 +34,10 @@ export const getToolSchemasTool: MetaTool = {
   description: 'Get the full input schema of tools by slug, before calling them.',
   inputSchema: {
     type: 'object',
-    properties: { tool_slugs: stringList('Tool slugs', { minItems: 1, maxItems: 50 }), include: stringList('input_schema and/or output_schema') },
+    properties: {
+      tool_slugs: stringList('Tool slugs', { minItems: 1, maxItems: 50 }),
+      include: stringList('input_schema and/or output_schema'),
+    },
     required: ['tool_slugs'],
   },
   annotations: { readOnlyHint: true },

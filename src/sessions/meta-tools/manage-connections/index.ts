@@ -46,7 +46,11 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
   }
   return ok({
     message: [
-      initiated > 0 ? 'Show each redirect_url to the user; retry the task once they have connected.' : failed === 0 ? 'All toolkits are connected.' : '',
+      initiated > 0
+        ? 'Show each redirect_url to the user; retry the task once they have connected.'
+        : failed === 0
+          ? 'All toolkits are connected.'
+          : '',
       failed > 0 ? 'Some toolkits cannot be connected: see error_message.' : '',
     ]
       .filter(Boolean)
@@ -63,7 +67,10 @@ export const manageConnectionsTool: MetaTool = {
     'Check or start the connection of toolkits for this user. For a toolkit that is not connected it returns a Connect Link: show it to the user, and retry the task after they connect.',
   inputSchema: {
     type: 'object',
-    properties: { toolkits: stringList('Toolkit slugs, e.g. ["github"]', { minItems: 1, maxItems: 20 }), reinitiate_all: { type: 'boolean', default: false } },
+    properties: {
+      toolkits: stringList('Toolkit slugs, e.g. ["github"]', { minItems: 1, maxItems: 20 }),
+      reinitiate_all: { type: 'boolean', default: false },
+    },
     required: ['toolkits'],
   },
   annotations: { openWorldHint: true, destructiveHint: true },

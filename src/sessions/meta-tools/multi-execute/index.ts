@@ -14,7 +14,8 @@ async function multiExecute(deps: Deps, session: Session, args: Record<string, u
         const response = outcomeEnvelope(await runSessionTool(deps, session, call.tool_slug, call.arguments, call.account));
         return { index, tool_slug: call.tool_slug, response: { ...response, log_id: newId('log') }, error: response.error };
       } catch (error) {
-        if (error instanceof ToolInputError || error instanceof AppError) return { index, tool_slug: call.tool_slug, response: null, error: error.message };
+        if (error instanceof ToolInputError || error instanceof AppError)
+          return { index, tool_slug: call.tool_slug, response: null, error: error.message };
         throw error;
       }
     }),
@@ -43,7 +44,7 @@ export const multiExecuteTool: MetaTool = {
           properties: {
             tool_slug: { type: 'string' },
             arguments: { type: 'object' },
-            account: { type: 'string', description: 'Which of the user\'s accounts to use (id or alias), when they have several' },
+            account: { type: 'string', description: "Which of the user's accounts to use (id or alias), when they have several" },
           },
           required: ['tool_slug', 'arguments'],
         },

@@ -19,7 +19,9 @@ const META_TOOLS = { MANAGE: manageConnectionsTool.name, MULTI_EXECUTE: multiExe
 function searchToolkitFilter(value: unknown): Set<string> | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new ToolInputError('toolkits must be a list of toolkit slugs', [{ field: 'arguments.toolkits', message: 'must be an array of strings' }]);
+    throw new ToolInputError('toolkits must be a list of toolkit slugs', [
+      { field: 'arguments.toolkits', message: 'must be an array of strings' },
+    ]);
   }
   return value.length === 0 ? null : new Set(value.map((v: string) => v.toLowerCase()));
 }
@@ -31,7 +33,10 @@ function searchToolkitFilter(value: unknown): Set<string> | null {
  */
 function searchText(query: { use_case: string; known_fields?: unknown }): string {
   if (typeof query.known_fields !== 'string') return query.use_case;
-  const names = query.known_fields.split(',').map((pair) => pair.split(':')[0]!.trim()).filter(Boolean);
+  const names = query.known_fields
+    .split(',')
+    .map((pair) => pair.split(':')[0]!.trim())
+    .filter(Boolean);
   return [query.use_case, ...names].join(' ');
 }
 
@@ -51,7 +56,9 @@ function connectionRequest(deps: Deps, session: Session, useCase: string, candid
 async function search(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
   const queries = args.queries;
   if (!Array.isArray(queries) || queries.length === 0 || queries.some((q) => typeof q?.use_case !== 'string')) {
-    throw new ToolInputError('queries must be a list of {use_case}', [{ field: 'arguments.queries', message: 'must be a non-empty array of {use_case: string}' }]);
+    throw new ToolInputError('queries must be a list of {use_case}', [
+      { field: 'arguments.queries', message: 'must be a non-empty array of {use_case: string}' },
+    ]);
   }
   const only = searchToolkitFilter(args.toolkits);
   const candidates = sessionTools(deps, session.config).filter((c) => !only || only.has(c.toolkit.slug));
@@ -64,12 +71,20 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
     const hits = deps.catalogue.search.rank(searchText(q), { within: candidates, prefer }).slice(0, 8);
     for (const hit of hits) {
       toolkitsSeen.add(hit.toolkit.slug);
-      schemas[hit.tool.slug] = { tool_slug: hit.tool.slug, toolkit: hit.toolkit.slug, description: hit.tool.description, input_schema: hit.tool.input_parameters, hasFullSchema: true };
+      schemas[hit.tool.slug] = {
+        tool_slug: hit.tool.slug,
+        toolkit: hit.toolkit.slug,
+        description: hit.tool.description,
+        input_schema: hit.tool.input_parameters,
+        hasFullSchema: true,
+      };
     }
     const toConnect = connectionRequest(deps, session, q.use_case, candidates);
     if (toConnect.length > 0) {
       for (const slug of toConnect) toolkitsSeen.add(slug);
-      guidance.push(`To connect ${toConnect.join(', ')}, call ${META_TOOLS.MANAGE} with toolkits ${JSON.stringify(toConnect)} and show the user the link it returns.`);
+      guidance.push(
+        `To connect ${toConnect.join(', ')}, call ${META_TOOLS.MANAGE} with toolkits ${JSON.stringify(toConnect)} and show the user the link it returns.`,
+      );
       return {
         index,
         use_case: q.use_case,
@@ -97,7 +112,9 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
       status_message: status.has_active_connection
         ? `${toolkit.name} is connected.`
         : `${toolkit.name} is not connected: call ${META_TOOLS.MANAGE} with toolkits ["${slug}"] to get a link for the user (or just call the tool: it answers with the link).`,
-      ...(status.account ? { connection_details: { connected_account_id: status.account.id, identity: connectionDataOf(status.account).identity ?? null } } : {}),
+      ...(status.account
+        ? { connection_details: { connected_account_id: status.account.id, identity: connectionDataOf(status.account).identity ?? null } }
+        : {}),
     });
   }
   const now = new Date(deps.clock.now());
@@ -109,7 +126,11 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
     toolkit_connection_statuses: statuses,
     next_steps_guidance: guidance,
     session: { id: session.row.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
-    time_info: { current_time_utc: now.toISOString(), current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000), message: 'Current UTC time' },
+    time_info: {
+      current_time_utc: now.toISOString(),
+      current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000),
+      message: 'Current UTC time',
+    },
   });
 }
 
@@ -126,7 +147,10 @@ export const searchTool: MetaTool = {
         maxItems: 10,
         items: {
           type: 'object',
-          properties: { use_case: { type: 'string', maxLength: 1024, description: 'The task, in plain words' }, known_fields: { type: 'string', description: 'Known values, "key:value, key:value"' } },
+          properties: {
+            use_case: { type: 'string', maxLength: 1024, description: 'The task, in plain words' },
+            known_fields: { type: 'string', description: 'Known values, "key:value, key:value"' },
+          },
           required: ['use_case'],
         },
       },
