@@ -30,26 +30,50 @@ const SPELLINGS: Array<[RegExp, string]> = [
   [/our(s)?$/, 'or$1'],
 ];
 
-const EMAIL_ADDRESS = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
-const CHANNEL = /(^|\s)#[a-z][\w.-]*/gi;
-const HANDLE = /(^|\s)@[a-z][\w.-]*/gi;
+/** A whole whitespace-separated token that is an email address (anchored: linear on any input). */
+const EMAIL_ADDRESS = /^[^@]+@[^@]+\.[^@]+$/;
+const CHANNEL = /^#[a-z]/i;
+const HANDLE = /^@[a-z]/i;
 /** An issue key as Jira and Linear write them: "ABC-77", "ENG-431" (upper case, so "e-mail" is not one). */
 const ISSUE_KEY = /\b[A-Z][A-Z0-9]{1,9}-\d+\b/g;
-/** Marks a word put in for a reference; `queryWords` gives it less weight than the words a person wrote. */
-const REFERENCE = 'xref';
+
+/** A query is read up to this many characters; a request to an assistant is far shorter. */
+export const MAX_QUERY_CHARS = 2_000;
+/** No word of a language is longer; a longer "word" is an id, a hash or an attack, and is not searched. */
+const MAX_WORD_CHARS = 30;
+
+interface Piece {
+  text: string;
+  /** put in for a reference ("#eng" → channel), not written by the person */
+  reference: boolean;
+}
 
 /**
  * Replaces what names a particular thing by what kind of thing it is: "#eng" is a channel, "@kenji" a
- * user, "PROJ-1423" an issue (not a project); an email address names a person, not an app ("priya@github.com" is not about GitHub). Applied to
- * queries and example requests alike, so a channel named in an example does not match a channel of
- * the same name in a query.
+ * user, "PROJ-1423" an issue (not a project); an email address names a person, not an app
+ * ("priya@github.com" is not about GitHub). Token by token, so the work is linear in the text.
  */
-export function genericReferences(text: string, mark = ''): string {
-  return text
-    .replace(EMAIL_ADDRESS, ' ')
-    .replace(ISSUE_KEY, ` ${mark}issue `)
-    .replace(CHANNEL, `$1 ${mark}channel `)
-    .replace(HANDLE, `$1 ${mark}user `);
+function pieces(text: string): Piece[] {
+  const out: Piece[] = [];
+  for (const token of text.split(/\s+/)) {
+    if (!token) continue;
+    if (token.includes('@') && EMAIL_ADDRESS.test(token)) continue;
+    if (CHANNEL.test(token)) out.push({ text: 'channel', reference: true });
+    else if (HANDLE.test(token)) out.push({ text: 'user', reference: true });
+    else {
+      const keys = token.match(ISSUE_KEY);
+      if (keys) for (const _ of keys) out.push({ text: 'issue', reference: true });
+      out.push({ text: keys ? token.replace(ISSUE_KEY, ' ') : token, reference: false });
+    }
+  }
+  return out;
+}
+
+/** Example requests are indexed as `pieces` reads queries, so a channel named in an example does not match one named in a query. */
+export function genericReferences(text: string): string {
+  return pieces(text)
+    .map((p) => p.text)
+    .join(' ');
 }
 
 /**
@@ -67,14 +91,23 @@ export function asksToRead(query: string): boolean {
 /** How much a word put in for a reference counts: a hint of what the request is about, not its subject. */
 const REFERENCE_WEIGHT = 0.3;
 
-/** A query's meaningful words, each with its search term and weight. */
-export function queryWords(query: string): Array<{ word: string; term: string; weight: number }> {
-  return tokenize(genericReferences(query, REFERENCE)).flatMap((raw) => {
-    const reference = raw.startsWith(REFERENCE);
-    const word = reference ? raw.slice(REFERENCE.length) : raw;
-    const term = searchTerm(word);
-    return term ? [{ word, term, weight: reference ? REFERENCE_WEIGHT : 1 }] : [];
-  });
+/**
+ * A query's meaningful words, each with its search term and weight: at most `limit` distinct terms, in
+ * the order written, from the first MAX_QUERY_CHARS characters.
+ */
+export function queryWords(query: string, limit = 32): Array<{ word: string; term: string; weight: number }> {
+  const words: Array<{ word: string; term: string; weight: number }> = [];
+  const seen = new Set<string>();
+  for (const piece of pieces(query.slice(0, MAX_QUERY_CHARS))) {
+    for (const word of tokenize(piece.text)) {
+      const term = searchTerm(word);
+      if (!term || seen.has(term)) continue;
+      seen.add(term);
+      words.push({ word, term, weight: piece.reference ? REFERENCE_WEIGHT : 1 });
+      if (words.length === limit) return words;
+    }
+  }
+  return words;
 }
 
 /** Splits text into raw lower-case words: letters and digits; anything else separates. */
@@ -100,7 +133,7 @@ function isIdentifier(word: string): boolean {
  */
 export function searchTerm(word: string): string | null {
   const w = word.toLowerCase();
-  if (w.length < 2 || FILLER.has(w) || /^\d+$/.test(w) || isIdentifier(w)) return null;
+  if (w.length < 2 || w.length > MAX_WORD_CHARS || FILLER.has(w) || /^\d+$/.test(w) || isIdentifier(w)) return null;
   let folded = w;
   if (folded.length > 5) for (const [from, to] of SPELLINGS) folded = folded.replace(from, to);
   return stemmer(folded);

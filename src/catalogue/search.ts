@@ -91,8 +91,9 @@ function withinOneEdit(a: string, b: string): boolean {
 /**
  * Ranks the tools of one catalogue for a request in plain words, on BM25 (MiniSearch) over the tool's
  * name, its synonyms and example requests, words related to its name, its description and its toolkit,
- * with prefix and typo-tolerant matching. Built once per catalogue; a query takes well under a
- * millisecond-to-few range over hundreds of tools (`npm run bench` reports it).
+ * with prefix and typo-tolerant matching. Built once per catalogue; a query takes a few milliseconds
+ * over hundreds of tools (`npm run bench` reports it), and is read only up to 32 distinct terms of its
+ * first 2,000 characters, with typo matching for words of ordinary length, so no input costs more.
  */
 export class ToolSearch {
   private readonly index: MiniSearch;
@@ -165,8 +166,9 @@ export class ToolSearch {
     }
     const results = this.index.search(rest.join(' '), {
       boost: FIELD_BOOST,
-      prefix: (term) => !term.startsWith(EXACT) && term.length >= 4,
-      fuzzy: (term) => (!term.startsWith(EXACT) && term.length >= 5 ? 0.25 : false),
+      // typo and prefix matching cost grows with a word's length: only for words of ordinary length
+      prefix: (term) => !term.startsWith(EXACT) && term.length >= 4 && term.length <= 20,
+      fuzzy: (term) => (!term.startsWith(EXACT) && term.length >= 5 && term.length <= 20 ? 0.25 : false),
       maxFuzzy: 2,
       weights: { prefix: 0.4, fuzzy: 0.3 },
       boostTerm: (term, i) => weights[i]! * (GENERIC_WORDS.has(term) ? 0.5 : 1),

@@ -1,6 +1,8 @@
 import { importPKCS8, SignJWT } from 'jose';
 import type { Exchange } from '../execution/exchange.ts';
 import { sendUpstream, UpstreamFailure } from '../execution/send.ts';
+import { parseJsonObject } from '../json-object.ts';
+import { tokenRefusal } from './token-refusal.ts';
 import { OAuthFlowError, type TokenSet } from './client.ts';
 
 /**
@@ -42,20 +44,17 @@ export async function signAssertion(key: ServiceAccountKey, scopes: string[], no
     .sign(await importPKCS8(key.privateKey, 'RS256'));
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Signs an assertion and exchanges it. The token endpoint is reached through `exchange`, the client of
  * tool calls, so the address policy that guards them guards it too (the URL came from a pasted key).
  */
-export async function jwtBearerGrant(exchange: Exchange, key: ServiceAccountKey, scopes: string[], nowMs: number): Promise<TokenSet> {
+export async function jwtBearerGrant(
+  exchange: Exchange,
+  key: ServiceAccountKey,
+  scopes: string[],
+  nowMs: number,
+  timeoutMs: number,
+): Promise<TokenSet> {
   const assertion = await signAssertion(key, scopes, nowMs);
   let response;
   try {
@@ -67,26 +66,28 @@ export async function jwtBearerGrant(exchange: Exchange, key: ServiceAccountKey,
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion }).toString(),
       },
-      { timeoutMs: 15_000, maxResponseBytes: 64 * 1024, maxRedirects: 0 },
+      { timeoutMs, maxResponseBytes: 64 * 1024, maxRedirects: 0 },
     );
   } catch (error) {
     if (error instanceof UpstreamFailure)
       throw new OAuthFlowError('network_error', `the token endpoint could not be reached (${error.kind})`);
     throw error;
   }
-  const body = parseJson(response.text);
-  if (response.status < 200 || response.status >= 300) {
-    const code = typeof body?.error === 'string' ? body.error : response.status >= 500 ? 'server_error' : 'invalid_grant';
-    const description = typeof body?.error_description === 'string' ? body.error_description.slice(0, 300) : `HTTP ${response.status}`;
-    throw new OAuthFlowError(code, description, response.status);
-  }
+  const body = parseJsonObject(response.text);
+  if (response.status < 200 || response.status >= 300) throw tokenRefusal(response.status, body, 'the token endpoint');
   const { access_token, token_type, expires_in, ...extra } = body ?? {};
   if (typeof access_token !== 'string' || access_token === '')
     throw new OAuthFlowError('invalid_response', 'the token endpoint answered without an access_token');
   return {
     access_token,
     token_type: typeof token_type === 'string' ? token_type : 'Bearer',
-    expires_in: typeof expires_in === 'number' ? expires_in : undefined,
+    // some endpoints send it as a string ("3600")
+    expires_in:
+      typeof expires_in === 'number'
+        ? expires_in
+        : typeof expires_in === 'string' && Number(expires_in) > 0
+          ? Number(expires_in)
+          : undefined,
     extra,
   };
 }

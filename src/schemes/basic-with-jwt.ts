@@ -3,6 +3,8 @@ import { atDotPath } from '../dot-path.ts';
 import type { AuthScheme } from '../catalogue/schema.ts';
 import { sendUpstream, UpstreamFailure } from '../execution/send.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
+import { tokenRefusal } from '../oauth/token-refusal.ts';
+import { parseJsonObject } from '../json-object.ts';
 import { injectTemplates } from './inject.ts';
 import { providerUrl } from './oauth-shared.ts';
 import { CredentialRejected, type AuthSchemeModule, type Grant, type SchemeContext } from './scheme.ts';
@@ -26,7 +28,21 @@ function expiryOfJwt(token: string): number | null {
   }
 }
 
-/** Logs in; a refusal (4xx) is permanent (`invalid_grant`), trouble on the way (5xx, network) transient. */
+/**
+ * When to log in again ahead of use. A JWT that lives no longer than the refresh margin (plus a minute)
+ * would be renewed on every call and every background pass, a login storm that can lock the account at
+ * the vendor; such a JWT (or one whose `exp` is already past, a skewed clock) is renewed when an
+ * upstream answers 401 instead.
+ */
+function renewAt(context: Context, expiresAt: number | null): number | null {
+  if (expiresAt === null) return null;
+  return expiresAt - context.deps.clock.now() > context.deps.config.refresh.marginMs + 60_000 ? expiresAt : null;
+}
+
+/**
+ * Logs in; a refusal of the credentials (400, 401, 403) is permanent (`invalid_grant`), anything else
+ * (a rate limit, a 5xx, the network) transient: see `tokenRefusal`.
+ */
 async function login(context: Context, username: string, password: string): Promise<Grant> {
   const scheme = context.definition;
   const fields = { [scheme.username_param]: username, [scheme.password_param]: password };
@@ -52,14 +68,15 @@ async function login(context: Context, username: string, password: string): Prom
       throw new OAuthFlowError('network_error', `the login endpoint could not be reached (${error.kind})`);
     throw error;
   }
-  if (response.status >= 500)
-    throw new OAuthFlowError('server_error', `the login endpoint answered HTTP ${response.status}`, response.status);
-  if (response.status < 200 || response.status >= 300)
+  if (response.status < 200 || response.status >= 300) {
+    const refusal = tokenRefusal(response.status, parseJsonObject(response.text), 'the login endpoint');
+    if (!refusal.isPermanent) throw refusal;
     throw new OAuthFlowError(
-      'invalid_grant',
+      refusal.error,
       `the login endpoint refused the username and password (HTTP ${response.status})`,
       response.status,
     );
+  }
   let token: unknown;
   try {
     token = atDotPath(JSON.parse(response.text), scheme.token_path);
@@ -68,7 +85,7 @@ async function login(context: Context, username: string, password: string): Prom
   }
   if (typeof token !== 'string' || token === '')
     throw new OAuthFlowError('invalid_response', `the login answer has no ${scheme.token_path}`);
-  return { credentials: { username, password, access_token: token }, expiresAt: expiryOfJwt(token) };
+  return { credentials: { username, password, access_token: token }, expiresAt: renewAt(context, expiryOfJwt(token)) };
 }
 
 export const basicWithJwtScheme: AuthSchemeModule<BasicWithJwt> = {

@@ -3,6 +3,8 @@ import { AppError } from '../errors.ts';
 import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { assertSafeScheme, TemplateError } from '../execution/templates.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
+import { parseJsonObject } from '../json-object.ts';
+import { expiryOf } from './oauth2.ts';
 import { jwtBearerGrant, signingKeyProblem, type ServiceAccountKey } from '../oauth/jwt-bearer.ts';
 import { injectTemplates } from './inject.ts';
 import { CredentialRejected, type AuthSchemeModule, type Grant, type SchemeContext } from './scheme.ts';
@@ -27,13 +29,8 @@ function invalid(message: string): AppError {
  * a pasted key must not point latchkey at an internal service).
  */
 async function readKey(context: Context, text: string): Promise<ServiceAccountKey> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalid('is not valid JSON (paste the whole key file)');
-  }
-  const json = (parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
+  const json = parseJsonObject(text);
+  if (!json) throw invalid('is not a JSON object (paste the whole key file)');
   const missing = ['client_email', 'private_key', 'token_uri'].filter((name) => typeof json[name] !== 'string' || json[name] === '');
   if (missing.length > 0) throw invalid(`has no ${missing.join(', ')}`);
   const problem = await signingKeyProblem(json.private_key as string);
@@ -60,10 +57,10 @@ async function readKey(context: Context, text: string): Promise<ServiceAccountKe
 async function obtain(context: Context, keyJson: string): Promise<Grant> {
   const key = await readKey(context, keyJson);
   const now = context.deps.clock.now();
-  const tokens = await jwtBearerGrant(context.deps.exchange, key, context.scopes, now);
+  const tokens = await jwtBearerGrant(context.deps.exchange, key, context.scopes, now, Math.min(context.deps.config.toolTimeoutMs, 15_000));
   return {
     credentials: { [KEY_FIELD]: keyJson, access_token: tokens.access_token, token_type: tokens.token_type },
-    expiresAt: tokens.expires_in !== undefined ? now + tokens.expires_in * 1000 : null,
+    expiresAt: expiryOf(tokens.expires_in, tokens.extra.expires_at, now),
   };
 }
 

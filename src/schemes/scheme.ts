@@ -38,7 +38,7 @@ export interface Grant {
  * engine never imports the wiring above it (`deps.ts`, see scripts/check-layers.ts).
  */
 export interface SchemeEnvironment {
-  config: { allowInsecureLoopback: boolean; allowPrivateNetwork: boolean; toolTimeoutMs: number };
+  config: { allowInsecureLoopback: boolean; allowPrivateNetwork: boolean; toolTimeoutMs: number; refresh: { marginMs: number } };
   clock: { now(): number };
   /** OAuth endpoints */
   fetch: typeof fetch;

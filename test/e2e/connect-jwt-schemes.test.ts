@@ -113,7 +113,7 @@ describe('GOOGLE_SERVICE_ACCOUNT: a pasted key, exchanged with a signed JWT (RFC
   it('refuses a malformed key, one that does not parse, one the token endpoint does not know, and an internal token_uri, each with a clear 400', async () => {
     const form = await submit((await link(gsaConfigId, 'sam2')).redirect_url, { credentials_json: '{"client_email": "robot@x", oops' });
     expect(form.status).toBe(400);
-    expect(form.page).toContain('is not valid JSON');
+    expect(form.page).toContain('is not a JSON object');
 
     const initiate = (val: Record<string, string>) =>
       app.api('/api/v3.1/connected_accounts', {
@@ -177,6 +177,31 @@ describe('BASIC_WITH_JWT: a username and password exchanged for a JWT at a login
     login.revoked.add(login.tokens.at(-1)!);
     const result = await execute('TESTJWT_ME', 'dana');
     expect(result.body).toMatchObject({ successful: true, data: { login_number: 3 } });
+  });
+
+  it('waits out a rate limit at the login endpoint (429) without expiring the account', async () => {
+    login.failWith = 429;
+    app.clock.advance(JWT_LIFETIME_S * 1000);
+    const limited = await execute('TESTJWT_ME', 'dana');
+    expect(limited.body.successful).not.toBe(true);
+    expect(await account(accountId)).toMatchObject({ status: 'ACTIVE' });
+    login.failWith = undefined;
+    app.clock.advance(3600_000); // past the refresh backoff
+    const result = await execute('TESTJWT_ME', 'dana');
+    expect(result.body).toMatchObject({ successful: true, data: { login_number: 4 } });
+  });
+
+  it('renews a JWT that lives no longer than the refresh margin only when the API refuses it, not on every call', async () => {
+    login.lifetimeS = 60;
+    login.revoked.add(login.tokens.at(-1)!);
+    expect((await execute('TESTJWT_ME', 'dana')).body).toMatchObject({ successful: true, data: { login_number: 5 } });
+    for (let i = 0; i < 3; i++)
+      expect((await execute('TESTJWT_ME', 'dana')).body).toMatchObject({ successful: true, data: { login_number: 5 } });
+    expect(login.logins).toBe(5);
+    // back to an hour-long JWT for what follows
+    login.lifetimeS = JWT_LIFETIME_S;
+    login.revoked.add(login.tokens.at(-1)!);
+    expect((await execute('TESTJWT_ME', 'dana')).body).toMatchObject({ successful: true, data: { login_number: 6 } });
   });
 
   it('turns the account EXPIRED when the password no longer logs in', async () => {

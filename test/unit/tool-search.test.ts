@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import type { ToolDefinition, ToolkitFile } from '../../src/catalogue/schema.ts';
 import { ToolSearch } from '../../src/catalogue/search.ts';
+import { queryWords } from '../../src/catalogue/search-text.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // The search reads only these fields; a full ToolkitFile (auth schemes, requests) would be noise here.
@@ -60,6 +61,16 @@ describe('ToolSearch', () => {
     expect(slugs('could you please')).toEqual([]);
     expect(slugs('zebra giraffe')).toEqual([]);
     expect(slugs('')).toEqual([]);
+  });
+
+  it('answers hostile input without running away: a 100 KB word, 50 KB without a space, hundreds of words', () => {
+    // a word this long once made typo matching allocate a matrix of its length squared (a RangeError)
+    expect(slugs('a'.repeat(100_000))).toEqual([]);
+    expect(slugs(`${'x'.repeat(50_000)}@`)).toEqual([]);
+    expect(slugs(`a@${'b.'.repeat(25_000)}`)).toEqual([]);
+    const many = Array.from({ length: 300 }, (_, i) => `w${i.toString(36)}q`).join(' ');
+    expect(queryWords(`${many} email`).length).toBe(32);
+    expect(slugs(`email ${many}`)[0]).toBe('MAILBOX_SEND_EMAIL');
   });
 
   it('returns the tools of a toolkit a request only names, in catalogue order', () => {

@@ -149,7 +149,7 @@ export const searchTool: MetaTool = {
           type: 'object',
           properties: {
             use_case: { type: 'string', maxLength: 1024, description: 'The task, in plain words' },
-            known_fields: { type: 'string', description: 'Known values, "key:value, key:value"' },
+            known_fields: { type: 'string', maxLength: 2000, description: 'Known values, "key:value, key:value"' },
           },
           required: ['use_case'],
         },
