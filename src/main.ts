@@ -31,10 +31,7 @@ async function main(): Promise<void> {
         `  Send it as the x-api-key header. Set LATCHKEY_API_KEY to choose your own.\n\n`,
     );
   }
-  log.info(
-    { url: server.url, public_url: server.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount },
-    'latchkey listening',
-  );
+  // before the line that says we listen: a supervisor may send SIGTERM the moment it reads it
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.shutdown().then(
@@ -46,6 +43,10 @@ async function main(): Promise<void> {
       );
     });
   }
+  log.info(
+    { url: server.url, public_url: server.publicUrl, data_dir: config.dataDir, tools: built.deps.catalogue.toolCount },
+    'latchkey listening',
+  );
 }
 
 await main();

@@ -11,7 +11,7 @@ import { commaList, optionalId, readJson, validate } from '../http/read-json.ts'
 import { authorizeToolkit } from '../sessions/accounts.ts';
 import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
 import { searchTool } from '../sessions/meta-tools/search/index.ts';
-import { proxyWire } from './tools.ts';
+import { proxyRequestShape, proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, sessionToken, updateSession } from '../sessions/session.ts';
 import { preloadedTools } from '../sessions/tool-lists.ts';
 import { proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
@@ -39,19 +39,7 @@ const toolkitsQuery = z.object({
 const proxyExecuteBody = z
   .object({
     toolkit_slug: z.string().min(1).max(100),
-    endpoint: z.string().min(1).max(4096),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-    body: z.unknown().optional(),
-    parameters: z
-      .array(
-        z.object({
-          name: z.string().min(1).max(256),
-          type: z.enum(['header', 'query']),
-          value: z.union([z.string(), z.number(), z.boolean()]),
-        }),
-      )
-      .max(100)
-      .optional(),
+    ...proxyRequestShape,
   })
   .passthrough();
 const searchBody = z

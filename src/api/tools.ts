@@ -32,24 +32,24 @@ const executeBody = z
   })
   .passthrough();
 
-const proxyBody = z
-  .object({
-    endpoint: z.string().min(1).max(4096),
-    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-    body: z.unknown().optional(),
-    connected_account_id: z.string().min(1).max(256),
-    parameters: z
-      .array(
-        z.object({
-          name: z.string().min(1).max(256),
-          type: z.enum(['header', 'query']),
-          value: z.union([z.string(), z.number(), z.boolean()]),
-        }),
-      )
-      .max(100)
-      .optional(),
-  })
-  .passthrough();
+/** What a proxied request is, as Composio's proxy and a session's proxy_execute both take it. */
+export const proxyRequestShape = {
+  endpoint: z.string().min(1).max(4096),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  body: z.unknown().optional(),
+  parameters: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(256),
+        type: z.enum(['header', 'query']),
+        value: z.union([z.string(), z.number(), z.boolean()]),
+      }),
+    )
+    .max(100)
+    .optional(),
+};
+
+const proxyBody = z.object({ ...proxyRequestShape, connected_account_id: z.string().min(1).max(256) }).passthrough();
 
 /** Composio's proxy answer: the upstream body and status, as they came (credentials masked). */
 export function proxyWire(result: ToolResult) {
