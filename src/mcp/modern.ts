@@ -96,8 +96,26 @@ function createModernHandler(deps: Deps): McpHttpHandler {
 // one handler (and one JSON Schema validator) per app, made on first use
 const HANDLER = new CacheSlot('MCP 2026-07-28 handler', () => ({ handler: undefined as McpHttpHandler | undefined }));
 
+/**
+ * latchkey declares no listChanged capability (a session's tools change only when the app edits
+ * its config), so a `subscriptions/listen` stream would stay open with nothing ever to carry, like
+ * the GET stream of the 2025 era (answered 405). It is refused at once instead: -32601 is what a
+ * server that advertises no subscription capability answers.
+ */
+function refusesListen(body: unknown): Response | undefined {
+  const message = body as { method?: unknown; id?: unknown } | null;
+  if (message?.method !== 'subscriptions/listen') return undefined;
+  const error = {
+    code: -32601,
+    message: 'Method not found: this server publishes no change notifications, so there is nothing to listen for',
+  };
+  return Response.json({ jsonrpc: '2.0', id: message.id ?? null, error });
+}
+
 /** Serves one 2026-07-28 POST whose body was already read and parsed. */
-export function serveModern(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
+export async function serveModern(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
+  const refused = refusesListen(body);
+  if (refused) return refused;
   const slot = deps.caches.get(HANDLER);
   slot.handler ??= createModernHandler(deps);
   return slot.handler.fetch(request, {

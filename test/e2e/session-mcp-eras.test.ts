@@ -155,6 +155,32 @@ describe('one session URL, both protocol eras', () => {
     expect(body.result.capabilities).toMatchObject({ tools: {} });
   });
 
+  it('refuses subscriptions/listen at once (no change notifications to carry) rather than holding a stream open', async () => {
+    const session = await createSession('ada');
+    const res = await fetch(session.mcp.url, {
+      method: 'POST',
+      headers: {
+        ...session.mcp.headers,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'subscriptions/listen',
+        params: {
+          notifications: { toolsListChanged: true },
+          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+        },
+      }),
+      signal: AbortSignal.timeout(3000),
+    });
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await res.json()).toMatchObject({ id: 3, error: { code: -32601 } });
+  });
+
   it('2026-07-28: a Connect Link as an input-required URL request; asked again until the account is ACTIVE, then the retry runs', async () => {
     as.decide.account = 'bea';
     const session = await createSession('bea');
