@@ -47,7 +47,7 @@ const thin = await startProcess(
   { PORT: String(thinPort), UPSTREAM_URL: `${upstreamUrl}/item` },
   { logFile: `${dir.path}/thin.log`, probeUrl: `http://127.0.0.1:${thinPort}/mcp`, url: `http://127.0.0.1:${thinPort}/mcp` },
 );
-// the same baseline on SDK v2, for the 2026-07-28 era
+// the same baseline on SDK v2 (the major latchkey's server is built on), serving both eras on one URL
 const thinV2 = await startProcess(
   'scripts/bench/thin-proxy-v2.ts',
   { PORT: String(thinV2Port), UPSTREAM_URL: `${upstreamUrl}/item` },
@@ -262,13 +262,14 @@ for (const c of [1, 16, 128]) {
 }
 for (const line of budget) out(`\n${line}`);
 out('');
-out('## Both protocol eras: latchkey against the thinnest proxy on the same SDK major (raw client)');
+out('## Both protocol eras: latchkey against the thinnest proxy on the same SDK major, v2 (raw client)');
+const thinV2Legacy = callTool(thinV2.url, {}, 'FORWARD');
 const thinModern = callToolModern(thinV2.url, {}, 'FORWARD');
 const latchkeyModern = callToolModern(mcpUrl, mcpHeaders, 'BENCHAPI_GET_ITEM');
-for (const warm of [thinModern, latchkeyModern]) await throughput(16, WARM_MS, warm);
+for (const warm of [thinV2Legacy, thinModern, latchkeyModern]) await throughput(16, WARM_MS, warm);
 const eras = [
-  { name: '2025-11-25 (SDK v1 1.x)', thin: thinRaw, thinProcess: thin, latchkey: latchkeyRaw },
-  { name: '2026-07-28 (SDK v2 2.x)', thin: thinModern, thinProcess: thinV2, latchkey: latchkeyModern },
+  { name: '2025-11-25', thin: thinV2Legacy, latchkey: latchkeyRaw },
+  { name: '2026-07-28', thin: thinModern, latchkey: latchkeyModern },
 ];
 out(
   `| era | thin median ms | latchkey median ms | median latchkey / thin (1 client) | thin calls/s (16) | latchkey calls/s (16) | latchkey / thin rate (16) |`,
@@ -276,7 +277,7 @@ out(
 out(`|---|---|---|---|---|---|---|`);
 for (const era of eras) {
   const lat = await latencies(N, ROUNDS, { thin: era.thin, latchkey: era.latchkey });
-  const t = await load(16, era.thin, era.thinProcess);
+  const t = await load(16, era.thin, thinV2);
   const l = await load(16, era.latchkey, latchkey);
   out(
     `| ${era.name} | ${fmt(lat.thin.median)} | ${fmt(lat.latchkey.median)} | ${ratio(lat.latchkey.median, lat.thin.median)} | ${fmt(t.rate, 0)} | ${fmt(l.rate, 0)} | ${fmt(l.rate / t.rate)} |`,

@@ -1,22 +1,21 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
+  Server,
   UrlElicitationRequiredError,
+  WebStandardStreamableHTTPServerTransport,
   type CallToolResult,
   type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import { CacheSlot, type Deps } from '../deps.ts';
+} from '@modelcontextprotocol/server';
+import type { Deps } from '../deps.ts';
 import { clientTakesUrlElicitation, rememberClient } from '../sessions/mcp-clients.ts';
 import type { Session } from '../sessions/session.ts';
 import { callSessionTool, INSTRUCTIONS, listSessionTools } from './session-tools.ts';
+import { VALIDATOR } from './validator.ts';
 
 /**
  * The 2025 era (2025-11-25, 2025-06-18 and older: an `initialize` handshake, then requests without
- * the per-request `_meta` envelope), served as before on SDK v1: one low-level Server and a stateless
- * transport per request. What a client can do (URL elicitation) is learned at `initialize` and kept
+ * the per-request `_meta` envelope), served on SDK v2 as it was on v1: one low-level Server and a
+ * stateless transport with JSON answers per request (v2's own stateless 2025 fallback answers over
+ * SSE, and has no hook for the capability memory below). What a client can do (URL elicitation) is learned at `initialize` and kept
  * in `mcp_clients`, keyed by the `mcp-session-id` this server hands out and the client echoes; a
  * 2026-07-28 client declares it on every request instead and needs no row.
  */
@@ -26,18 +25,14 @@ interface ClientInfo {
   urlElicitation(): Promise<boolean>;
 }
 
-// The SDK builds an ajv instance per Server unless given one; one per app is enough (it validates
-// only elicitation schemas, which latchkey never sends) and saves most of a request's CPU.
-const VALIDATOR = new CacheSlot('MCP JSON Schema validator', () => new AjvJsonSchemaValidator());
-
 function buildLegacyServer(deps: Deps, session: Session, client: ClientInfo): Server {
   const server = new Server(
     { name: 'latchkey', version: '0.1.0' },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) },
   );
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
+  server.setRequestHandler('tools/list', async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
   server.setRequestHandler(
-    CallToolRequestSchema,
+    'tools/call',
     async (request): Promise<CallToolResult> =>
       callSessionTool<never>(deps, session, request.params.name, request.params.arguments ?? {}, async (connect) => {
         if (!(await client.urlElicitation())) return undefined;

@@ -14,11 +14,12 @@ import {
   type ServerContext,
   type Tool,
 } from '@modelcontextprotocol/server';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { CacheSlot, type Deps } from '../deps.ts';
 import type { Session } from '../sessions/session.ts';
 import { openRequestState, RequestStateError, sealRequestState } from './request-state.ts';
 import { callSessionTool, INSTRUCTIONS, listSessionTools, type ConnectRequest } from './session-tools.ts';
+import { VALIDATOR } from './validator.ts';
 
 /**
  * The 2026-07-28 era on SDK v2: no `initialize`, each request carries its protocol version and the
@@ -83,7 +84,7 @@ async function callModern(
 }
 
 function createModernHandler(deps: Deps): McpHttpHandler {
-  const validator = new AjvJsonSchemaValidator();
+  const validator = deps.caches.get(VALIDATOR);
   return createMcpHandler(({ authInfo }) => buildModernServer(deps, authInfo?.extra?.session as Session, validator), {
     // 2025-era requests never reach this handler (route.ts sends them to legacy.ts)
     legacy: 'reject',
@@ -93,7 +94,7 @@ function createModernHandler(deps: Deps): McpHttpHandler {
   });
 }
 
-// one handler (and one JSON Schema validator) per app, made on first use
+// one handler per app, made on first use
 const HANDLER = new CacheSlot('MCP 2026-07-28 handler', () => ({ handler: undefined as McpHttpHandler | undefined }));
 
 /**
