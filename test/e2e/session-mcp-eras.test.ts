@@ -3,46 +3,24 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
-import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
-import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { startMcpTestbed, type McpTestbed } from '../helpers/mcp-testbed.ts';
 
 // One session URL, both protocol eras: the SDK v2 client on 2026-07-28 (no initialize, per-request
 // _meta, input-required Connect Links with a sealed requestState) and the SDK v1 client on 2025-11-25.
 
-let as: TestAuthServer;
-let api: FakeUpstream;
-let app: LiveApp;
-let authConfigId: string;
-
+let bed: McpTestbed;
 beforeAll(async () => {
-  const port = await freePort();
-  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
-  api = await startFakeUpstream();
-  serveTestApis(api, as, new Set(['key-alpha-123456']));
-  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)] });
-  const created = await app.api('/api/v3.1/auth_configs', {
-    body: {
-      toolkit: { slug: 'testoauth' },
-      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
-    },
-  });
-  authConfigId = created.body.auth_config.id;
+  bed = await startMcpTestbed();
 });
-afterAll(async () => {
-  await app.close();
-  await api.close();
-  await as.close();
-});
+afterAll(() => bed.close());
 
 async function createSession(userId: string) {
-  const res = await app.api('/api/v3.1/tool_router/session', {
+  const res = await bed.app.api('/api/v3.1/tool_router/session', {
     body: {
       user_id: userId,
       toolkits: { enable: ['testoauth', 'testkey'] },
       preload: { tools: 'all' },
-      auth_configs: { testoauth: authConfigId },
+      auth_configs: { testoauth: bed.authConfigId },
     },
   });
   expect(res.status).toBe(201);
@@ -73,8 +51,13 @@ async function connectV1(url: string, headers: Record<string, string>, capabilit
 
 const text = (result: any) => JSON.parse(result.content[0].text);
 
-/** A 2026-07-28 tools/call by hand: the envelope in `_meta`, the standard headers beside it. */
-async function rawCall(url: string, headers: Record<string, string>, name: string, args: object, extra: object = {}) {
+const META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+};
+
+/** A 2026-07-28 request by hand: the envelope in `_meta` (declaring URL elicitation), the standard headers beside it. */
+async function rawRequest(url: string, headers: Record<string, string>, method: string, params: Record<string, unknown>, name?: string) {
   const res = await fetch(url, {
     method: 'POST',
     headers: {
@@ -82,27 +65,22 @@ async function rawCall(url: string, headers: Record<string, string>, name: strin
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2026-07-28',
-      'mcp-method': 'tools/call',
-      'mcp-name': name,
+      'mcp-method': method,
+      ...(name === undefined ? {} : { 'mcp-name': name }),
     },
     body: JSON.stringify({
       jsonrpc: '2.0',
       id: 7,
-      method: 'tools/call',
-      params: {
-        name,
-        arguments: args,
-        ...extra,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientCapabilities': { elicitation: { url: {} } },
-          'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
-        },
-      },
+      method,
+      params: { ...params, _meta: { ...META, 'io.modelcontextprotocol/clientCapabilities': { elicitation: { url: {} } } } },
     }),
+    signal: AbortSignal.timeout(5000),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as any };
 }
+
+const rawCall = (url: string, headers: Record<string, string>, name: string, args: object, extra: object = {}) =>
+  rawRequest(url, headers, 'tools/call', { name, arguments: args, ...extra }, name);
 
 describe('one session URL, both protocol eras', () => {
   it('serves the v2 client (2026-07-28, no initialize) and the v1 client (2025-11-25) the same tools on one session', async () => {
@@ -125,7 +103,11 @@ describe('one session URL, both protocol eras', () => {
       expect(Object.keys(schemas.data.tool_schemas)).toEqual(['TESTKEY_WHOAMI']);
     }
     // a 2026-07-28 client needs no row: only the v1 client's initialize was remembered
-    const rows = await app.deps.db.selectFrom('mcp_clients').select('client_name').where('session_id', '=', session.session_id).execute();
+    const rows = await bed.app.deps.db
+      .selectFrom('mcp_clients')
+      .select('client_name')
+      .where('session_id', '=', session.session_id)
+      .execute();
     expect(rows.map((r) => r.client_name)).toEqual(['latchkey-test-v1']);
     await modern.close();
     await legacy.close();
@@ -133,56 +115,23 @@ describe('one session URL, both protocol eras', () => {
 
   it('answers server/discover with the 2026-07-28 version and the tools capability', async () => {
     const session = await createSession('ada');
-    const res = await fetch(session.mcp.url, {
-      method: 'POST',
-      headers: {
-        ...session.mcp.headers,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': 'server/discover',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'server/discover',
-        params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
-      }),
-    });
+    const res = await rawRequest(session.mcp.url, session.mcp.headers, 'server/discover', {});
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
-    expect(body.result.supportedVersions).toContain('2026-07-28');
-    expect(body.result.capabilities).toMatchObject({ tools: {} });
+    expect(res.body.result.supportedVersions).toContain('2026-07-28');
+    expect(res.body.result.capabilities).toMatchObject({ tools: {} });
   });
 
   it('refuses subscriptions/listen at once (no change notifications to carry) rather than holding a stream open', async () => {
     const session = await createSession('ada');
-    const res = await fetch(session.mcp.url, {
-      method: 'POST',
-      headers: {
-        ...session.mcp.headers,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2026-07-28',
-        'mcp-method': 'subscriptions/listen',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 3,
-        method: 'subscriptions/listen',
-        params: {
-          notifications: { toolsListChanged: true },
-          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
-        },
-      }),
-      signal: AbortSignal.timeout(3000),
+    const res = await rawRequest(session.mcp.url, session.mcp.headers, 'subscriptions/listen', {
+      notifications: { toolsListChanged: true },
     });
-    expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect(await res.json()).toMatchObject({ id: 3, error: { code: -32601 } });
+    expect(res.type).toMatch(/application\/json/);
+    expect(res.body).toMatchObject({ id: 7, error: { code: -32601 } });
   });
 
   it('2026-07-28: a Connect Link as an input-required URL request; asked again until the account is ACTIVE, then the retry runs', async () => {
-    as.decide.account = 'bea';
+    bed.as.decide.account = 'bea';
     const session = await createSession('bea');
     const asked: Elicit[] = [];
     const modern = await connectV2(session.mcp.url, session.mcp.headers, async (request) => {
@@ -194,7 +143,7 @@ describe('one session URL, both protocol eras', () => {
     const result = await modern.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} });
     expect(asked).toHaveLength(2);
     expect(asked[0]).toMatchObject({ mode: 'url', message: expect.stringMatching(/Connect your/) });
-    expect(asked[0]!.url).toMatch(new RegExp(`^${app.url}/link/ln_`));
+    expect(asked[0]!.url).toMatch(new RegExp(`^${bed.app.url}/link/ln_`));
     // the same pending connection both rounds
     expect(asked[1]!.url).toBe(asked[0]!.url);
     expect(result.isError).toBe(false);
@@ -216,7 +165,7 @@ describe('one session URL, both protocol eras', () => {
   });
 
   it('2025-11-25 on the same URL: a URL elicitation error (-32042) for the link, then the same call succeeds once connected', async () => {
-    as.decide.account = 'dot';
+    bed.as.decide.account = 'dot';
     const session = await createSession('dot');
     const legacy = await connectV1(session.mcp.url, session.mcp.headers, { elicitation: { url: {} } });
     const error = await legacy.callTool({ name: 'TESTOAUTH_GET_ME', arguments: {} }).catch((e) => e);
@@ -267,12 +216,12 @@ describe('one session URL, both protocol eras', () => {
     const session = await createSession('gil');
     const first = await rawCall(session.mcp.url, session.mcp.headers, 'TESTKEY_WHOAMI', {});
     const state: string = first.body.result.requestState;
-    app.clock.advance(10 * 60_000 + 1000);
+    bed.app.clock.advance(10 * 60_000 + 1000);
     try {
       const late = await rawCall(session.mcp.url, session.mcp.headers, 'TESTKEY_WHOAMI', {}, { requestState: state });
       expect(late.body.error).toMatchObject({ code: -32602, message: expect.stringMatching(/expired/) });
     } finally {
-      app.clock.advance(-(10 * 60_000 + 1000));
+      bed.app.clock.advance(-(10 * 60_000 + 1000));
     }
   });
 });
