@@ -35,7 +35,7 @@ const ROUNDS = QUICK ? 2 : 10;
 const out = (line: string) => console.log(line);
 
 const dir = makeTempDir('latchkey-bench-');
-const [upstreamPort, thinPort, port] = [await freePort(), await freePort(), await freePort()];
+const [upstreamPort, thinPort, thinV2Port, port] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 const upstream = await startProcess(
   'scripts/bench/upstream.ts',
@@ -46,6 +46,12 @@ const thin = await startProcess(
   'scripts/bench/thin-proxy.ts',
   { PORT: String(thinPort), UPSTREAM_URL: `${upstreamUrl}/item` },
   { logFile: `${dir.path}/thin.log`, probeUrl: `http://127.0.0.1:${thinPort}/mcp`, url: `http://127.0.0.1:${thinPort}/mcp` },
+);
+// the same baseline on SDK v2 (the major latchkey's server is built on), serving both eras on one URL
+const thinV2 = await startProcess(
+  'scripts/bench/thin-proxy-v2.ts',
+  { PORT: String(thinV2Port), UPSTREAM_URL: `${upstreamUrl}/item` },
+  { logFile: `${dir.path}/thin-v2.log`, probeUrl: `http://127.0.0.1:${thinV2Port}/mcp`, url: `http://127.0.0.1:${thinV2Port}/mcp` },
 );
 
 // the OAuth server and the API behind the OAuth toolkit stay here: they serve only the refresh figures
@@ -136,6 +142,13 @@ const rpc = async (url: string, headers: Record<string, string>, body: string, e
 };
 const callTool = (url: string, headers: Record<string, string>, name: string) => () =>
   rpc(url, headers, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }), 'benchmark item');
+// a 2026-07-28 call: no initialize; the protocol version and capabilities ride in `_meta`, beside the standard headers
+const MODERN_META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+const callToolModern = (url: string, headers: Record<string, string>, name: string) => {
+  const modern = { ...headers, 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name };
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, _meta: MODERN_META } });
+  return () => rpc(url, modern, body, 'benchmark item');
+};
 const listTools = (url: string, headers: Record<string, string>) => () =>
   rpc(url, headers, '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', 'BENCHAPI_GET_ITEM');
 const direct = async () => {
@@ -248,6 +261,28 @@ for (const c of [1, 16, 128]) {
   );
 }
 for (const line of budget) out(`\n${line}`);
+out('');
+out('## Both protocol eras: latchkey against the thinnest proxy on the same SDK major, v2 (raw client)');
+const thinV2Legacy = callTool(thinV2.url, {}, 'FORWARD');
+const thinModern = callToolModern(thinV2.url, {}, 'FORWARD');
+const latchkeyModern = callToolModern(mcpUrl, mcpHeaders, 'BENCHAPI_GET_ITEM');
+for (const warm of [thinV2Legacy, thinModern, latchkeyModern]) await throughput(16, WARM_MS, warm);
+const eras = [
+  { name: '2025-11-25', thin: thinV2Legacy, latchkey: latchkeyRaw },
+  { name: '2026-07-28', thin: thinModern, latchkey: latchkeyModern },
+];
+out(
+  `| era | thin median ms | latchkey median ms | median latchkey / thin (1 client) | thin calls/s (16) | latchkey calls/s (16) | latchkey / thin rate (16) |`,
+);
+out(`|---|---|---|---|---|---|---|`);
+for (const era of eras) {
+  const lat = await latencies(N, ROUNDS, { thin: era.thin, latchkey: era.latchkey });
+  const t = await load(16, era.thin, thinV2);
+  const l = await load(16, era.latchkey, latchkey);
+  out(
+    `| ${era.name} | ${fmt(lat.thin.median)} | ${fmt(lat.latchkey.median)} | ${ratio(lat.latchkey.median, lat.thin.median)} | ${fmt(t.rate, 0)} | ${fmt(l.rate, 0)} | ${fmt(l.rate / t.rate)} |`,
+  );
+}
 out('');
 out('## Sessions');
 let made = 0;
@@ -408,7 +443,7 @@ const serverErrors = readFileSync(`${dir.path}/latchkey.log`, 'utf8')
   .filter((l) => l.includes('"level":50')).length;
 if (serverErrors > 0) out(`\nlatchkey logged ${serverErrors} errors during the run: see ${dir.path}/latchkey.log`);
 await storage.close();
-await Promise.all([latchkey.stop(), thin.stop(), upstream.stop(), oauthApi.close(), as.close()]);
+await Promise.all([latchkey.stop(), thin.stop(), thinV2.stop(), upstream.stop(), oauthApi.close(), as.close()]);
 if (serverErrors === 0) dir.cleanup();
 process.exit(0);
 

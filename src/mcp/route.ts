@@ -1,11 +1,12 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { isLegacyRequest } from '@modelcontextprotocol/server';
 import { Hono, type Context } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
-import { clientTakesUrlElicitation, forgetClient, rememberClient } from '../sessions/mcp-clients.ts';
+import { forgetClient } from '../sessions/mcp-clients.ts';
 import { getSession, loadSession, sessionByToken, type Session } from '../sessions/session.ts';
-import { buildSessionServer } from './server.ts';
+import { serveLegacy } from './legacy.ts';
+import { serveModern } from './modern.ts';
 import { AppError } from '../errors.ts';
 
 const jsonRpcError = (c: Context, status: number, code: number, message: string, headers: Record<string, string> = {}) =>
@@ -64,31 +65,10 @@ export function mcpRoutes(deps: Deps) {
       } catch {
         return jsonRpcError(c, 400, -32700, 'Parse error: the body is not JSON');
       }
-      const message = body as {
-        method?: string;
-        params?: { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } };
-      };
-      let clientId = c.req.header('mcp-session-id');
-      let urlElicitation: () => Promise<boolean> = async () => false;
-      if (message?.method === 'initialize') {
-        const declared = message.params?.capabilities?.elicitation?.url !== undefined;
-        urlElicitation = async () => declared;
-        clientId = await rememberClient(deps, session.row.id, {
-          urlElicitation: declared,
-          name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
-        });
-      } else if (clientId) {
-        const known = clientId;
-        urlElicitation = () => clientTakesUrlElicitation(deps, known, session.row.id);
-      }
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      const server = buildSessionServer(deps, session, { urlElicitation });
-      await server.connect(transport);
-      const response = await transport.handleRequest(c.req.raw, { parsedBody: body });
-      if (message?.method !== 'initialize' || !clientId) return response;
-      // remember this client across stateless requests: the SDK client echoes mcp-session-id
-      const headers = new Headers(response.headers);
-      headers.set('mcp-session-id', clientId);
-      return new Response(response.body, { status: response.status, headers });
+      // the era is the request's own claim (spec 2026-07-28, basic/lifecycle): a body carrying the
+      // per-request `_meta` envelope is 2026-07-28; anything else (an `initialize`, or a request of a
+      // client that made one) is the 2025 era. The SDK's classifier decides, so both agree.
+      if (await isLegacyRequest(c.req.raw, body)) return serveLegacy(deps, session, c.req.raw, body);
+      return serveModern(deps, session, c.req.raw, body);
     });
 }

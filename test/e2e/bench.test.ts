@@ -26,6 +26,9 @@ describe('npm run bench', () => {
     expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
     expect(stdout).toMatch(/\| 128 \| \d+ \| \d+ \([\d.]+ ms\) \| \d+ \([\d.]+ ms\) \|/);
     expect(stdout).not.toMatch(/logged \d+ errors/);
+    // each protocol era against the thinnest proxy on latchkey's SDK major
+    for (const era of ['2025-11-25', '2026-07-28'])
+      expect(stdout).toMatch(new RegExp(`\\| ${era} \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+x \\| \\d+ \\| \\d+ \\| [\\d.]+ \\|`));
     // the tools/list answer an agent reads first: the meta tools only by default, far less than the whole catalogue preloaded
     const sizes = [...stdout.matchAll(/^\| (default|toolkits \[github\]|every toolkit)[^|]* \| (\d+) \| (\d+) \| \d+ \|$/gm)].map((m) => ({
       tools: Number(m[2]),

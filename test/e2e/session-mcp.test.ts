@@ -2,36 +2,21 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
-import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
-import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import type { LiveApp } from '../helpers/live-app.ts';
+import { startMcpTestbed, type McpTestbed } from '../helpers/mcp-testbed.ts';
+import type { TestAuthServer } from '../fixtures/oauth-server.ts';
 import { MAX_CLIENTS_PER_SESSION } from '../../src/sessions/mcp-clients.ts';
 
 let as: TestAuthServer;
-let api: FakeUpstream;
 let app: LiveApp;
 let authConfigId: string;
+let testbed: McpTestbed;
 
 beforeAll(async () => {
-  const port = await freePort();
-  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
-  api = await startFakeUpstream();
-  serveTestApis(api, as, new Set(['key-alpha-123456']));
-  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)] });
-  const created = await app.api('/api/v3.1/auth_configs', {
-    body: {
-      toolkit: { slug: 'testoauth' },
-      auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
-    },
-  });
-  authConfigId = created.body.auth_config.id;
+  testbed = await startMcpTestbed();
+  ({ as, app, authConfigId } = testbed);
 });
-afterAll(async () => {
-  await app.close();
-  await api.close();
-  await as.close();
-});
+afterAll(() => testbed.close());
 
 async function createSession(userId: string, extra: Record<string, unknown> = {}) {
   // the toolkit tools these tests call directly are preloaded (by default a session lists the meta tools only)

@@ -1,0 +1,79 @@
+import {
+  Server,
+  UrlElicitationRequiredError,
+  WebStandardStreamableHTTPServerTransport,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/server';
+import type { Deps } from '../deps.ts';
+import { clientTakesUrlElicitation, rememberClient } from '../sessions/mcp-clients.ts';
+import type { Session } from '../sessions/session.ts';
+import { callSessionTool, INSTRUCTIONS, listSessionTools } from './session-tools.ts';
+import { VALIDATOR } from './validator.ts';
+
+/**
+ * The 2025 era (2025-11-25, 2025-06-18 and older: an `initialize` handshake, then requests without
+ * the per-request `_meta` envelope), served on SDK v2 as it was on v1: one low-level Server and a
+ * stateless transport with JSON answers per request (v2's own stateless 2025 fallback answers over
+ * SSE, and has no hook for the capability memory below). What a client can do (URL elicitation) is learned at `initialize` and kept
+ * in `mcp_clients`, keyed by the `mcp-session-id` this server hands out and the client echoes; a
+ * 2026-07-28 client declares it on every request instead and needs no row.
+ */
+
+interface ClientInfo {
+  /** asked only when there is a link to give, so an ordinary call does not pay for looking the client up */
+  urlElicitation(): Promise<boolean>;
+}
+
+function buildLegacyServer(deps: Deps, session: Session, client: ClientInfo): Server {
+  const server = new Server(
+    { name: 'latchkey', version: '0.1.0' },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) },
+  );
+  server.setRequestHandler('tools/list', async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
+  server.setRequestHandler(
+    'tools/call',
+    async (request): Promise<CallToolResult> =>
+      callSessionTool<never>(deps, session, request.params.name, request.params.arguments ?? {}, async (connect) => {
+        if (!(await client.urlElicitation())) return undefined;
+        // 2025-11-25: a URL elicitation the client opens for the user (error -32042)
+        throw new UrlElicitationRequiredError([
+          {
+            mode: 'url',
+            message: `Connect your ${connect.toolkit.name} account to continue.`,
+            url: connect.url,
+            elicitationId: connect.connectedAccountId ?? connect.toolkit.slug,
+          },
+        ]);
+      }),
+  );
+  return server;
+}
+
+type InitializeParams = { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } };
+
+/** Serves one 2025-era POST whose body was already read and parsed. */
+export async function serveLegacy(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
+  const message = body as { method?: string; params?: InitializeParams };
+  let clientId = request.headers.get('mcp-session-id') ?? undefined;
+  let urlElicitation: () => Promise<boolean> = async () => false;
+  if (message?.method === 'initialize') {
+    const declared = message.params?.capabilities?.elicitation?.url !== undefined;
+    urlElicitation = async () => declared;
+    clientId = await rememberClient(deps, session.row.id, {
+      urlElicitation: declared,
+      name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
+    });
+  } else if (clientId) {
+    const known = clientId;
+    urlElicitation = () => clientTakesUrlElicitation(deps, known, session.row.id);
+  }
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  await buildLegacyServer(deps, session, { urlElicitation }).connect(transport);
+  const response = await transport.handleRequest(request, { parsedBody: body });
+  if (message?.method !== 'initialize' || !clientId) return response;
+  // remember this client across stateless requests: the SDK client echoes mcp-session-id
+  const headers = new Headers(response.headers);
+  headers.set('mcp-session-id', clientId);
+  return new Response(response.body, { status: response.status, headers });
+}

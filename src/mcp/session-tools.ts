@@ -1,0 +1,130 @@
+import type { ToolDefinition } from '../catalogue/schema.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { ToolInputError, type ToolResult } from '../execution/execute.ts';
+import { multiExecuteTool } from '../sessions/meta-tools/multi-execute/index.ts';
+import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
+import { outcomeEnvelope, runSessionTool, sessionTool } from '../sessions/run-tool.ts';
+import type { Session } from '../sessions/session.ts';
+import { derivedFromConfig, preloadedSlugs, preloadedTools } from '../sessions/tool-lists.ts';
+
+/**
+ * What both protocol eras serve alike: a session's tools/list and its tools/call. The shapes are the
+ * MCP wire's, the same in 2025-11-25 and 2026-07-28; each era's server (legacy.ts on SDK v1,
+ * modern.ts on SDK v2) only adapts them, and decides how a Connect Link reaches its client.
+ */
+
+export type McpTool = {
+  name: string;
+  description?: string;
+  inputSchema: { type: 'object'; [key: string]: unknown };
+  annotations?: Record<string, unknown>;
+};
+
+export type McpToolResult = {
+  content: Array<{ type: 'text'; text: string }>;
+  isError?: boolean;
+};
+
+/** A call that needs the user to connect a toolkit first, and the Connect Link that does it. */
+export type ConnectRequest = {
+  toolkit: { slug: string; name: string };
+  url: string;
+  connectedAccountId: string | null;
+  /** the tool result a client that cannot be asked gets: the link, in words for the model */
+  result: McpToolResult;
+};
+
+export const INSTRUCTIONS =
+  'Tools here act for one user with their own connected accounts. When a tool answers that a toolkit is not connected, show the user the link it gives, wait for them to connect, then call the tool again.';
+
+function hints(tool: ToolDefinition) {
+  const has = (tag: string) => tool.tags.includes(tag);
+  // openWorldHint: every toolkit tool calls a third-party API, an open world whatever its tags say
+  return {
+    title: tool.name,
+    readOnlyHint: has('readOnlyHint'),
+    destructiveHint: has('destructiveHint'),
+    idempotentHint: has('idempotentHint'),
+    openWorldHint: true,
+  };
+}
+
+// the tools/list answer, like the tool list it is made from, once per session config
+const toolListOf = derivedFromConfig((deps, config): McpTool[] => {
+  const meta = metaToolsOf(config).map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.inputSchema as McpTool['inputSchema'],
+    annotations: tool.annotations,
+  }));
+  const direct = preloadedTools(deps, config).map(({ tool }) => ({
+    name: tool.slug,
+    description: tool.description,
+    inputSchema: tool.input_parameters as McpTool['inputSchema'],
+    annotations: hints(tool),
+  }));
+  return [...meta, ...direct];
+});
+
+export function listSessionTools(deps: Deps, session: Session): McpTool[] {
+  return toolListOf(deps, session.config);
+}
+
+function asToolResult(result: ToolResult): McpToolResult {
+  return {
+    content: [{ type: 'text', text: JSON.stringify({ data: result.data, error: result.error, successful: result.successful }) }],
+    isError: !result.successful,
+  };
+}
+
+export function errorResult(message: string): McpToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+async function runTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>): Promise<McpToolResult | ConnectRequest> {
+  if (isListedMetaTool(session.config, name)) return asToolResult(await runMetaTool(deps, session, name, args));
+  // Only listed tools are called directly (MCP tools/call names a tool from tools/list); a tool of
+  // the session that was not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL, as at Composio.
+  if (!preloadedSlugs(deps, session.config).has(name)) {
+    const entry = sessionTool(deps, session, name);
+    const how = session.config.multiExecuteEnabled
+      ? `: run it with ${multiExecuteTool.name}`
+      : ' (preload it in the session to call it directly)';
+    return errorResult(`${entry.tool.slug} is not loaded in this session${how}.`);
+  }
+  const { account, ...toolArgs } = args;
+  const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined);
+  const result = asToolResult(outcomeEnvelope(outcome));
+  if (outcome.kind === 'not_connected' && outcome.redirectUrl) {
+    return { toolkit: outcome.toolkit, url: outcome.redirectUrl, connectedAccountId: outcome.connectedAccountId, result };
+  }
+  return result;
+}
+
+/**
+ * Calls one tool of the session; every failure is a tool result the model can read, never a crash.
+ * A call that needs a Connect Link goes to `askToConnect`, which answers in its era's way (or not at
+ * all, for a client that cannot be asked: then the link goes to the model as a tool result).
+ */
+export async function callSessionTool<Asked>(
+  deps: Deps,
+  session: Session,
+  name: string,
+  args: Record<string, unknown>,
+  askToConnect: (request: ConnectRequest) => Promise<Asked | undefined>,
+): Promise<McpToolResult | Asked> {
+  let answer: McpToolResult | ConnectRequest;
+  try {
+    answer = await runTool(deps, session, name, args);
+  } catch (error) {
+    if (error instanceof ToolInputError || error instanceof AppError) return errorResult(error.message);
+    deps.log.error(
+      { session_id: session.row.id, tool: name, err: { name: (error as Error).name, stack: (error as Error).stack } },
+      'tool call failed',
+    );
+    return errorResult('The tool failed inside latchkey; the error was logged.');
+  }
+  if (!('url' in answer)) return answer;
+  return (await askToConnect(answer)) ?? answer.result;
+}
