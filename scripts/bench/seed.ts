@@ -5,11 +5,11 @@ import type { Deps } from '../../src/deps.ts';
 import { hashSecret, newId, newSecret } from '../../src/ids.ts';
 import { sealCredentials } from '../../src/services/account-state.ts';
 import { defaultSessionConfig } from '../../src/sessions/config.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
 import { sessionsRepo, type SessionRow } from '../../storage/repos/sessions.ts';
 
-const TOKEN_COLUMN = SEALED_COLUMNS[4];
+const TOKEN_COLUMN = sealed('sessions', 'mcp_token_sealed');
 
 /** Sessions of `toolkits` for users `seed-<i>`; returns each session's id and MCP token. */
 export async function seedSessions(deps: Deps, count: number, toolkits: string[]): Promise<Array<{ id: string; token: string }>> {

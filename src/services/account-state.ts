@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 
 /** How a connected account's two halves are stored: secrets sealed, connection fields in clear JSON. */
-const CREDENTIALS_COLUMN = SEALED_COLUMNS[1];
+const CREDENTIALS_COLUMN = sealed('connected_accounts', 'credentials_sealed');
 
 export type Credentials = Record<string, string>;
 

@@ -4,11 +4,11 @@ import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 import { schemeFor, schemeModule } from '../schemes/registry.ts';
 import type { AppClient, SchemeContext } from '../schemes/scheme.ts';
 
-const CREDENTIALS_COLUMN = SEALED_COLUMNS[0];
+const CREDENTIALS_COLUMN = sealed('auth_configs', 'credentials_sealed');
 
 /** Non-secret settings of an auth config, kept as JSON beside the sealed secrets. */
 export interface AuthConfigSettings {

@@ -9,7 +9,7 @@ import { isRedirectMode, schemeFor, schemeModule } from '../schemes/registry.ts'
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 import { connectionDataOf, LINKABLE_STATUSES, STATUS_REASONS } from './account-state.ts';
 import { schemeContext, toolkitOf } from './auth-configs.ts';
 import { activateAccount, failAccount, formGrant, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
@@ -22,7 +22,7 @@ import { callbackUrl } from './oauth-endpoints.ts';
  * acts only on its own account, so one user's link can never touch another user's.
  */
 
-const FLOW_COLUMN = SEALED_COLUMNS[3];
+const FLOW_COLUMN = sealed('connect_links', 'flow_sealed');
 
 export type LinkProblem = 'unknown' | 'expired' | 'used' | 'not_pending';
 

@@ -10,7 +10,7 @@ import { hashSecret, newId, newSecret } from '../ids.ts';
 import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
 import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
+import { sealed, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
@@ -29,7 +29,7 @@ import { appClientFor, getAuthConfig, schemeContext, toolkitOf } from './auth-co
 import { bindConnection, connectsBy, schemeFor, schemeModule } from '../schemes/registry.ts';
 import { CredentialRejected, type Grant } from '../schemes/scheme.ts';
 
-const LINK_TOKEN_COLUMN = SEALED_COLUMNS[2];
+const LINK_TOKEN_COLUMN = sealed('connect_links', 'token_sealed');
 
 export interface LinkRequest {
   authConfigId: string;

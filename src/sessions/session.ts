@@ -6,9 +6,9 @@ import { sessionTools } from './tool-lists.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sessionsRepo, type SessionRow } from '../../storage/repos/sessions.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 
-const TOKEN_COLUMN = SEALED_COLUMNS[4];
+const TOKEN_COLUMN = sealed('sessions', 'mcp_token_sealed');
 
 export interface Session {
   row: SessionRow;

@@ -4,9 +4,9 @@ import { AppError } from '../errors.ts';
 import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { maskSecret, newId } from '../ids.ts';
 import { webhookSubscriptionsRepo, type WebhookSubscriptionRow } from '../../storage/repos/webhooks.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 
-const SECRET_COLUMN = SEALED_COLUMNS[5];
+const SECRET_COLUMN = sealed('webhook_subscriptions', 'secret_sealed');
 
 /**
  * A webhook subscription as a front end shows it. The signing secret is whole only in the answer that

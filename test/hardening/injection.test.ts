@@ -10,7 +10,7 @@ import { UpstreamFailure } from '../../src/execution/exchange.ts';
 import { nodeExchange } from '../../src/execution/node-exchange.ts';
 import { deliverDue } from '../../src/delivery/deliver.ts';
 import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 import { oauth1Toolkit, startOAuth1Server, type OAuth1Server } from '../fixtures/oauth1-server.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -494,7 +494,7 @@ describe('names that resolve to a private address, at connect time', () => {
       await webhookSubscriptionsRepo(t.deps.db).insert({
         id: 'ws_dns',
         webhook_url: `http://localhost:${port}/hook`,
-        secret_sealed: t.deps.vault.seal('whsec_x', sealedAad(SEALED_COLUMNS[5], 'ws_dns')),
+        secret_sealed: t.deps.vault.seal('whsec_x', sealedAad(sealed('webhook_subscriptions', 'secret_sealed'), 'ws_dns')),
         enabled_events: '["composio.connected_account.active"]',
         version: 'V3',
         created_at: now,

@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
 import { cleanRefreshState, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
+import { sealed, sealedAad, sealedColumns, type Database } from '../../storage/schema.ts';
 import type { Vault } from '../../src/vault/vault.ts';
 
-const [authConfigCredentials, accountCredentials, linkToken, , sessionToken] = SEALED_COLUMNS;
+const authConfigCredentials = sealed('auth_configs', 'credentials_sealed');
+const accountCredentials = sealed('connected_accounts', 'credentials_sealed');
+const linkToken = sealed('connect_links', 'token_sealed');
+const sessionToken = sealed('sessions', 'mcp_token_sealed');
 
 /** An ACTIVE OAuth2 account row, its credentials already sealed under its own AAD, as a completed Connect flow leaves it. */
 export function activeOAuth2Account(a: {
@@ -117,7 +120,7 @@ export async function seedSealedRows(
 /** Opens every sealed value in the database with `vault`; returns how many opened (throws on the first that does not). */
 export async function openAllSealed(db: Kysely<Database>, vault: Vault): Promise<number> {
   let opened = 0;
-  for (const column of SEALED_COLUMNS) {
+  for (const column of sealedColumns()) {
     const rows = (await db
       .selectFrom(column.table)
       .select(['id', `${column.column} as value` as never])
