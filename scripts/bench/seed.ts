@@ -6,8 +6,9 @@ import { hashSecret, newId, newSecret } from '../../src/ids.ts';
 import { sealCredentials } from '../../src/services/account-state.ts';
 import { defaultSessionConfig } from '../../src/sessions/config.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
-import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { sessionsRepo, type SessionRow } from '../../storage/repos/sessions.ts';
+import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sessionsRepo } from '../../storage/repos/sessions.ts';
+import type { ConnectedAccount, StoredSession } from '../../storage/domain.ts';
 
 const TOKEN_COLUMN = sealed('sessions', 'mcp_token_sealed');
 
@@ -15,23 +16,23 @@ const TOKEN_COLUMN = sealed('sessions', 'mcp_token_sealed');
 export async function seedSessions(deps: Deps, count: number, toolkits: string[]): Promise<Array<{ id: string; token: string }>> {
   const now = Date.now();
   const made: Array<{ id: string; token: string }> = [];
-  const rows: SessionRow[] = Array.from({ length: count }, (_, i) => {
+  const sessions: StoredSession[] = Array.from({ length: count }, (_, i) => {
     const id = newId('trs');
     const token = newSecret('lks');
     made.push({ id, token });
     const config = { ...defaultSessionConfig(`seed-${i}`), toolkits: { enabled: toolkits }, preload: 'all' as const };
     return {
       id,
-      user_id: `seed-${i}`,
-      config: JSON.stringify(config),
-      config_version: 1,
-      mcp_token_hash: hashSecret(token),
-      mcp_token_sealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)),
-      created_at: now,
-      updated_at: now,
+      userId: `seed-${i}`,
+      config,
+      configVersion: 1,
+      mcpTokenHash: hashSecret(token),
+      mcpTokenSealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)),
+      createdAt: now,
+      updatedAt: now,
     };
   });
-  await sessionsRepo(deps.db).insertMany(rows);
+  await sessionsRepo(deps.db).insertMany(sessions);
   return made;
 }
 
@@ -41,26 +42,26 @@ export async function seedAccounts(deps: Deps, count: number, offset: number, to
   const chunk = 50_000;
   for (let start = 0; start < count; start += chunk) {
     const now = Date.now();
-    const rows: ConnectedAccountRow[] = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
+    const accounts: ConnectedAccount[] = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
       const id = newId('ca');
       return {
         id,
-        user_id: `seed-user-${offset + start + i}`,
-        toolkit_slug: toolkit,
-        auth_config_id: authConfigId,
-        auth_scheme: 'BEARER_TOKEN',
+        userId: `seed-user-${offset + start + i}`,
+        toolkitSlug: toolkit,
+        authConfigId,
+        authScheme: 'BEARER_TOKEN',
         status: 'ACTIVE',
-        status_reason: null,
+        statusReason: null,
         alias: null,
-        is_disabled: 0,
-        connection_data: '{}',
-        credentials_sealed: sealCredentials(deps, id, { token: randomBytes(12).toString('hex') }),
-        expires_at: null,
-        created_at: now,
-        updated_at: now,
+        isDisabled: false,
+        connectionData: {},
+        credentialsSealed: sealCredentials(deps, id, { token: randomBytes(12).toString('hex') }),
+        expiresAt: null,
+        createdAt: now,
+        updatedAt: now,
         ...cleanRefreshState(null),
       };
     });
-    await repo.insertMany(rows);
+    await repo.insertMany(accounts);
   }
 }

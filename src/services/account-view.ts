@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.ts';
 import { maskSecret } from '../ids.ts';
-import type { AuthConfigRow } from '../../storage/repos/auth-configs.ts';
-import type { ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { connectionDataOf, credentialsOf } from './account-state.ts';
+
+import { credentialsOf } from './account-state.ts';
 import { isSecretCredential } from '../schemes/registry.ts';
+import type { AuthConfig, ConnectedAccount } from '../../storage/domain.ts';
 
 /**
  * A connected account as a front end may show it (REST answers, webhook events): credentials opened
@@ -33,27 +33,27 @@ export interface AccountView {
 
 export function accountView(
   deps: Deps,
-  row: ConnectedAccountRow,
-  config: AuthConfigRow | undefined,
+  row: ConnectedAccount,
+  config: AuthConfig | undefined,
   redirectUrl: string | null = null,
 ): AccountView {
-  const masked = Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, isSecretCredential(row.auth_scheme, k) ? maskSecret(v) : v]);
+  const masked = Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, isSecretCredential(row.authScheme, k) ? maskSecret(v) : v]);
   return {
     id: row.id,
-    userId: row.user_id,
-    toolkitSlug: row.toolkit_slug,
-    authConfigId: row.auth_config_id,
-    authScheme: row.auth_scheme,
+    userId: row.userId,
+    toolkitSlug: row.toolkitSlug,
+    authConfigId: row.authConfigId,
+    authScheme: row.authScheme,
     status: row.status,
-    statusReason: row.status_reason,
+    statusReason: row.statusReason,
     alias: row.alias,
-    disabled: row.is_disabled === 1,
-    connectionData: connectionDataOf(row),
+    disabled: row.isDisabled,
+    connectionData: row.connectionData,
     maskedCredentials: Object.fromEntries(masked),
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    authConfig: { managed: config?.is_composio_managed === 1, disabled: config?.status === 'DISABLED' },
+    expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    authConfig: { managed: config?.isComposioManaged === true, disabled: config?.status === 'DISABLED' },
     redirectUrl,
   };
 }

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
-import { outboxRepo, webhookSubscriptionsRepo, type OutboxRow } from '../../storage/repos/webhooks.ts';
+import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
 import { subscriptionSecret } from './subscriptions.ts';
+import type { OutboxEvent } from '../../storage/domain.ts';
 
 /** how long a delivery stays claimed: past it (its process died mid-send) another pass sends it again */
 export const DELIVERY_CLAIM_MS = 30_000;
@@ -24,18 +25,18 @@ export interface Delivery {
 /** Sends one delivery; answers the receiver's HTTP status, or null when none came. */
 export type Send = (delivery: Delivery) => Promise<number | null>;
 
-async function deliverOne(deps: Deps, row: OutboxRow, send: Send): Promise<void> {
+async function deliverOne(deps: Deps, row: OutboxEvent, send: Send): Promise<void> {
   const outbox = outboxRepo(deps.db);
-  const subscription = await webhookSubscriptionsRepo(deps.db).findById(row.subscription_id);
+  const subscription = await webhookSubscriptionsRepo(deps.db).findById(row.subscriptionId);
   if (!subscription) return;
   const attempt = row.attempts + 1;
   const status = await send({
-    eventId: row.event_id,
+    eventId: row.eventId,
     payload: row.payload,
     attempt,
     subscription: {
       id: subscription.id,
-      url: subscription.webhook_url,
+      url: subscription.webhookUrl,
       version: subscription.version,
       secret: subscriptionSecret(deps, subscription),
     },
@@ -45,7 +46,7 @@ async function deliverOne(deps: Deps, row: OutboxRow, send: Send): Promise<void>
   } else {
     await outbox.markFailed(row.seq, status, attempt, deps.clock.now() + backoffMs(attempt));
     deps.log.warn(
-      { subscription_id: subscription.id, event_id: row.event_id, status, attempts: attempt },
+      { subscription_id: subscription.id, event_id: row.eventId, status, attempts: attempt },
       'webhook delivery failed: will retry',
     );
   }
@@ -58,12 +59,12 @@ async function deliverOne(deps: Deps, row: OutboxRow, send: Send): Promise<void>
 export async function processOutbox(deps: Deps, send: Send, limit = 50): Promise<number> {
   const outbox = outboxRepo(deps.db);
   const due = await outbox.listDue(deps.clock.now(), limit);
-  const claimed: OutboxRow[] = [];
+  const claimed: OutboxEvent[] = [];
   for (const row of due) if (await outbox.claim(row.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(row);
   // per account in order: deliveries for one (subscription, account) pair never run side by side
-  const byKey = new Map<string, OutboxRow[]>();
+  const byKey = new Map<string, OutboxEvent[]>();
   for (const row of claimed) {
-    const key = `${row.subscription_id}/${row.account_id}`;
+    const key = `${row.subscriptionId}/${row.accountId}`;
     byKey.set(key, [...(byKey.get(key) ?? []), row]);
   }
   await Promise.all(

@@ -3,8 +3,9 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { maskSecret, newId } from '../ids.ts';
-import { webhookSubscriptionsRepo, type WebhookSubscriptionRow } from '../../storage/repos/webhooks.ts';
+import { webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
+import type { WebhookSubscription } from '../../storage/domain.ts';
 
 const SECRET_COLUMN = sealed('webhook_subscriptions', 'secret_sealed');
 
@@ -23,20 +24,20 @@ export interface SubscriptionView {
 }
 
 /** The signing secret, opened: for delivery. */
-export function subscriptionSecret(deps: Deps, row: WebhookSubscriptionRow): string {
-  return deps.vault.open(row.secret_sealed, sealedAad(SECRET_COLUMN, row.id));
+export function subscriptionSecret(deps: Deps, row: WebhookSubscription): string {
+  return deps.vault.open(row.secretSealed, sealedAad(SECRET_COLUMN, row.id));
 }
 
-function viewOf(deps: Deps, row: WebhookSubscriptionRow, showSecret: boolean): SubscriptionView {
+function viewOf(deps: Deps, row: WebhookSubscription, showSecret: boolean): SubscriptionView {
   const secret = subscriptionSecret(deps, row);
   return {
     id: row.id,
-    webhookUrl: row.webhook_url,
+    webhookUrl: row.webhookUrl,
     version: row.version,
-    enabledEvents: JSON.parse(row.enabled_events) as string[],
+    enabledEvents: row.enabledEvents,
     secret: showSecret ? secret : maskSecret(secret),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -50,7 +51,7 @@ function checkAddress(deps: Deps, url: string | undefined): void {
 const newSecretFor = (deps: Deps, id: string) =>
   deps.vault.seal(`whsec_${randomBytes(24).toString('base64url')}`, sealedAad(SECRET_COLUMN, id));
 
-export async function findSubscription(deps: Deps, id: string): Promise<WebhookSubscriptionRow> {
+export async function findSubscription(deps: Deps, id: string): Promise<WebhookSubscription> {
   const row = await webhookSubscriptionsRepo(deps.db).findById(id);
   if (!row) throw new AppError('NOT_FOUND', { message: `Webhook subscription ${id} was not found.` });
   return row;
@@ -63,14 +64,14 @@ export async function createSubscription(
   checkAddress(deps, input.webhookUrl);
   const now = deps.clock.now();
   const id = newId('ws');
-  const row: WebhookSubscriptionRow = {
+  const row: WebhookSubscription = {
     id,
-    webhook_url: input.webhookUrl,
-    secret_sealed: newSecretFor(deps, id),
-    enabled_events: JSON.stringify(input.enabledEvents),
+    webhookUrl: input.webhookUrl,
+    secretSealed: newSecretFor(deps, id),
+    enabledEvents: input.enabledEvents,
     version: input.version ?? 'V3',
-    created_at: now,
-    updated_at: now,
+    createdAt: now,
+    updatedAt: now,
   };
   await webhookSubscriptionsRepo(deps.db).insert(row);
   return viewOf(deps, row, true);
@@ -87,14 +88,14 @@ export async function getSubscription(deps: Deps, id: string): Promise<Subscript
 /** `row` comes from findSubscription, so a missing subscription answers 404 before its body is read. */
 export async function updateSubscription(
   deps: Deps,
-  row: WebhookSubscriptionRow,
+  row: WebhookSubscription,
   patch: { webhookUrl?: string; enabledEvents?: string[] },
 ): Promise<SubscriptionView> {
   checkAddress(deps, patch.webhookUrl);
   const changes = {
-    webhook_url: patch.webhookUrl ?? row.webhook_url,
-    enabled_events: patch.enabledEvents ? JSON.stringify(patch.enabledEvents) : row.enabled_events,
-    updated_at: deps.clock.now(),
+    webhookUrl: patch.webhookUrl ?? row.webhookUrl,
+    enabledEvents: patch.enabledEvents ?? row.enabledEvents,
+    updatedAt: deps.clock.now(),
   };
   await webhookSubscriptionsRepo(deps.db).update(row.id, changes);
   return viewOf(deps, { ...row, ...changes }, false);
@@ -102,7 +103,7 @@ export async function updateSubscription(
 
 export async function rotateSubscriptionSecret(deps: Deps, id: string): Promise<SubscriptionView> {
   const row = await findSubscription(deps, id);
-  const changes = { secret_sealed: newSecretFor(deps, row.id), updated_at: deps.clock.now() };
+  const changes = { secretSealed: newSecretFor(deps, row.id), updatedAt: deps.clock.now() };
   await webhookSubscriptionsRepo(deps.db).update(row.id, changes);
   return viewOf(deps, { ...row, ...changes }, true);
 }
