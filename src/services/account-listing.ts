@@ -7,9 +7,9 @@ import { getAccount, pendingRedirectUrl } from './connected-accounts.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /** Connected accounts as front ends show them: each with its auth config's flags and its pending link. */
-async function viewOf(deps: Deps, row: ConnectedAccount): Promise<AccountView> {
-  const config = await authConfigsRepo(deps.db).findById(row.authConfigId);
-  return accountView(deps, row, config, await pendingRedirectUrl(deps, row));
+async function viewOf(deps: Deps, account: ConnectedAccount): Promise<AccountView> {
+  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
+  return accountView(deps, account, config, await pendingRedirectUrl(deps, account));
 }
 
 export async function viewAccount(deps: Deps, id: string): Promise<AccountView> {

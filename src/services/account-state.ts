@@ -31,8 +31,10 @@ export function sealCredentials(deps: Deps, accountId: string, credentials: Cred
   return deps.vault.sealJson(credentials, sealedAad(CREDENTIALS_COLUMN, accountId));
 }
 
-export function credentialsOf(deps: Deps, row: ConnectedAccount): Credentials {
-  return row.credentialsSealed ? deps.vault.openJson<Credentials>(row.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, row.id)) : {};
+export function credentialsOf(deps: Deps, account: ConnectedAccount): Credentials {
+  return account.credentialsSealed
+    ? deps.vault.openJson<Credentials>(account.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, account.id))
+    : {};
 }
 
 /** Accounts still INITIATED but last changed before this are abandoned: their link's lifetime is over. */
@@ -44,9 +46,9 @@ export function abandonedBefore(deps: Deps): number {
  * An account as a read shows it: one abandoned while INITIATED is EXPIRED, whether or not the
  * background pass (expireAbandonedAccounts) has written that yet, so a read never writes.
  */
-export function withAbandonedExpired(deps: Deps, row: ConnectedAccount): ConnectedAccount {
-  if (row.status !== 'INITIATED' || row.updatedAt >= abandonedBefore(deps)) return row;
-  return { ...row, status: 'EXPIRED', statusReason: STATUS_REASONS.INITIATION_EXPIRED };
+export function withAbandonedExpired(deps: Deps, account: ConnectedAccount): ConnectedAccount {
+  if (account.status !== 'INITIATED' || account.updatedAt >= abandonedBefore(deps)) return account;
+  return { ...account, status: 'EXPIRED', statusReason: STATUS_REASONS.INITIATION_EXPIRED };
 }
 
 /**

@@ -33,26 +33,29 @@ export interface AccountView {
 
 export function accountView(
   deps: Deps,
-  row: ConnectedAccount,
+  account: ConnectedAccount,
   config: AuthConfig | undefined,
   redirectUrl: string | null = null,
 ): AccountView {
-  const masked = Object.entries(credentialsOf(deps, row)).map(([k, v]) => [k, isSecretCredential(row.authScheme, k) ? maskSecret(v) : v]);
+  const masked = Object.entries(credentialsOf(deps, account)).map(([k, v]) => [
+    k,
+    isSecretCredential(account.authScheme, k) ? maskSecret(v) : v,
+  ]);
   return {
-    id: row.id,
-    userId: row.userId,
-    toolkitSlug: row.toolkitSlug,
-    authConfigId: row.authConfigId,
-    authScheme: row.authScheme,
-    status: row.status,
-    statusReason: row.statusReason,
-    alias: row.alias,
-    disabled: row.isDisabled,
-    connectionData: row.connectionData,
+    id: account.id,
+    userId: account.userId,
+    toolkitSlug: account.toolkitSlug,
+    authConfigId: account.authConfigId,
+    authScheme: account.authScheme,
+    status: account.status,
+    statusReason: account.statusReason,
+    alias: account.alias,
+    disabled: account.isDisabled,
+    connectionData: account.connectionData,
     maskedCredentials: Object.fromEntries(masked),
-    expiresAt: row.expiresAt,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    expiresAt: account.expiresAt,
+    createdAt: account.createdAt,
+    updatedAt: account.updatedAt,
     authConfig: { managed: config?.isComposioManaged === true, disabled: config?.status === 'DISABLED' },
     redirectUrl,
   };

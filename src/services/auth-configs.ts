@@ -25,8 +25,10 @@ export interface AuthConfigInput {
   isEnabledForToolRouter?: boolean;
 }
 
-export function secretsOf(deps: Deps, row: AuthConfig): AuthConfigSecrets {
-  return row.credentialsSealed ? deps.vault.openJson<AuthConfigSecrets>(row.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, row.id)) : {};
+export function secretsOf(deps: Deps, config: AuthConfig): AuthConfigSecrets {
+  return config.credentialsSealed
+    ? deps.vault.openJson<AuthConfigSecrets>(config.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, config.id))
+    : {};
 }
 
 export function toolkitOf(deps: Deps, slug: string): ToolkitFile {
@@ -112,7 +114,7 @@ export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Prom
   }
   const now = deps.clock.now();
   const id = newId('ac');
-  const row: AuthConfig = {
+  const config: AuthConfig = {
     id,
     toolkitSlug: toolkit.slug,
     name: input.name?.slice(0, 200) || `${toolkit.name} ${managed ? 'managed' : 'custom'} auth`,
@@ -125,14 +127,14 @@ export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Prom
     createdAt: now,
     updatedAt: now,
   };
-  await authConfigsRepo(deps.db).insert(row);
-  return row;
+  await authConfigsRepo(deps.db).insert(config);
+  return config;
 }
 
 export async function getAuthConfig(deps: Deps, id: string): Promise<AuthConfig> {
-  const row = await authConfigsRepo(deps.db).findById(id);
-  if (!row) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Auth config ${id} was not found.` });
-  return row;
+  const config = await authConfigsRepo(deps.db).findById(id);
+  if (!config) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Auth config ${id} was not found.` });
+  return config;
 }
 
 export interface AuthConfigPatch {
@@ -145,10 +147,10 @@ export interface AuthConfigPatch {
 
 /** PATCH semantics: omitted fields stay; `credentials` merge into what is stored. */
 export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfigPatch): Promise<AuthConfig> {
-  const row = await getAuthConfig(deps, id);
+  const config = await getAuthConfig(deps, id);
   // a copy: the changes are written, then returned over the config as read
-  const settings = { ...row.settings };
-  const secrets = secretsOf(deps, row);
+  const settings = { ...config.settings };
+  const secrets = secretsOf(deps, config);
   const credentials = patch.credentials ?? {};
   if (credentials.client_id !== undefined) settings.client_id = optionalString(credentials, 'client_id');
   if (credentials.client_secret !== undefined) secrets.client_secret = optionalString(credentials, 'client_secret');
@@ -158,13 +160,13 @@ export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfig
   if (patch.toolAccessConfig) settings.tool_access_config = { ...settings.tool_access_config, ...patch.toolAccessConfig };
   if (patch.isEnabledForToolRouter !== undefined) settings.is_enabled_for_tool_router = patch.isEnabledForToolRouter;
   const changes = {
-    name: patch.name?.slice(0, 200) ?? row.name,
+    name: patch.name?.slice(0, 200) ?? config.name,
     settings,
     credentialsSealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
     updatedAt: deps.clock.now(),
   };
   await authConfigsRepo(deps.db).update(id, changes);
-  return { ...row, ...changes };
+  return { ...config, ...changes };
 }
 
 export async function setAuthConfigStatus(deps: Deps, id: string, status: 'ENABLED' | 'DISABLED'): Promise<void> {
@@ -201,16 +203,16 @@ export async function ensureDefaultAuthConfig(deps: Deps, toolkitSlug: string): 
 }
 
 /** The app client an auth config acts as: the operator's app for managed configs, the app's own otherwise. */
-export function appClientFor(deps: Deps, row: AuthConfig, toolkit: ToolkitFile): AppClient {
-  if (row.isComposioManaged) {
+export function appClientFor(deps: Deps, config: AuthConfig, toolkit: ToolkitFile): AppClient {
+  if (config.isComposioManaged) {
     const app = deps.config.oauthApps[toolkit.slug];
     if (!app) throw operatorAppError(toolkit);
     return { clientId: app.clientId, clientSecret: app.clientSecret };
   }
-  const settings = row.settings;
+  const settings = config.settings;
   return {
     clientId: settings.client_id ?? '',
-    clientSecret: secretsOf(deps, row).client_secret ?? '',
+    clientSecret: secretsOf(deps, config).client_secret ?? '',
     redirectUri: settings.oauth_redirect_uri,
   };
 }
@@ -218,20 +220,21 @@ export function appClientFor(deps: Deps, row: AuthConfig, toolkit: ToolkitFile):
 /** What a scheme's network steps need for one connection through an auth config (see `schemes/scheme.ts`). */
 export function schemeContext(
   deps: Deps,
-  row: AuthConfig,
+  config: AuthConfig,
   toolkit: ToolkitFile,
   connectionData: Record<string, string>,
   accountId?: string,
 ): SchemeContext {
-  const definition = schemeFor(toolkit, row.authScheme);
-  if (!definition) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Toolkit ${toolkit.slug} no longer offers ${row.authScheme}.` });
+  const definition = schemeFor(toolkit, config.authScheme);
+  if (!definition)
+    throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Toolkit ${toolkit.slug} no longer offers ${config.authScheme}.` });
   return {
     deps,
     toolkit,
     definition,
     accountId,
     connectionData,
-    scopes: row.settings.scopes ?? schemeModule(row.authScheme).defaultScopes(definition),
-    client: () => appClientFor(deps, row, toolkit),
+    scopes: config.settings.scopes ?? schemeModule(config.authScheme).defaultScopes(definition),
+    client: () => appClientFor(deps, config, toolkit),
   };
 }

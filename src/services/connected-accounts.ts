@@ -345,9 +345,9 @@ export async function pendingRedirectUrl(deps: Deps, account: ConnectedAccount):
 
 /** An account as the API shows it (an abandoned INITIATED one is EXPIRED); reads only. */
 export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccount> {
-  const row = await connectedAccountsRepo(deps.db).findById(id);
-  if (!row) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${id} was not found.` });
-  return withAbandonedExpired(deps, row);
+  const account = await connectedAccountsRepo(deps.db).findById(id);
+  if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${id} was not found.` });
+  return withAbandonedExpired(deps, account);
 }
 
 /** An account about to change: its derived expiry written first, so the change starts from what the API shows. */

@@ -25,14 +25,14 @@ export interface Delivery {
 /** Sends one delivery; answers the receiver's HTTP status, or null when none came. */
 export type Send = (delivery: Delivery) => Promise<number | null>;
 
-async function deliverOne(deps: Deps, row: OutboxEvent, send: Send): Promise<void> {
+async function deliverOne(deps: Deps, event: OutboxEvent, send: Send): Promise<void> {
   const outbox = outboxRepo(deps.db);
-  const subscription = await webhookSubscriptionsRepo(deps.db).findById(row.subscriptionId);
+  const subscription = await webhookSubscriptionsRepo(deps.db).findById(event.subscriptionId);
   if (!subscription) return;
-  const attempt = row.attempts + 1;
+  const attempt = event.attempts + 1;
   const status = await send({
-    eventId: row.eventId,
-    payload: row.payload,
+    eventId: event.eventId,
+    payload: event.payload,
     attempt,
     subscription: {
       id: subscription.id,
@@ -42,11 +42,11 @@ async function deliverOne(deps: Deps, row: OutboxEvent, send: Send): Promise<voi
     },
   });
   if (status !== null && status >= 200 && status < 300) {
-    await outbox.markDelivered(row.seq, status, deps.clock.now(), attempt);
+    await outbox.markDelivered(event.seq, status, deps.clock.now(), attempt);
   } else {
-    await outbox.markFailed(row.seq, status, attempt, deps.clock.now() + backoffMs(attempt));
+    await outbox.markFailed(event.seq, status, attempt, deps.clock.now() + backoffMs(attempt));
     deps.log.warn(
-      { subscription_id: subscription.id, event_id: row.eventId, status, attempts: attempt },
+      { subscription_id: subscription.id, event_id: event.eventId, status, attempts: attempt },
       'webhook delivery failed: will retry',
     );
   }
@@ -60,16 +60,16 @@ export async function processOutbox(deps: Deps, send: Send, limit = 50): Promise
   const outbox = outboxRepo(deps.db);
   const due = await outbox.listDue(deps.clock.now(), limit);
   const claimed: OutboxEvent[] = [];
-  for (const row of due) if (await outbox.claim(row.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(row);
+  for (const event of due) if (await outbox.claim(event.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(event);
   // per account in order: deliveries for one (subscription, account) pair never run side by side
   const byKey = new Map<string, OutboxEvent[]>();
-  for (const row of claimed) {
-    const key = `${row.subscriptionId}/${row.accountId}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), row]);
+  for (const event of claimed) {
+    const key = `${event.subscriptionId}/${event.accountId}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), event]);
   }
   await Promise.all(
-    [...byKey.values()].map(async (rows) => {
-      for (const row of rows) await deliverOne(deps, row, send);
+    [...byKey.values()].map(async (events) => {
+      for (const event of events) await deliverOne(deps, event, send);
     }),
   );
   return claimed.length;

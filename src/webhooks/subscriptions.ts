@@ -24,20 +24,20 @@ export interface SubscriptionView {
 }
 
 /** The signing secret, opened: for delivery. */
-export function subscriptionSecret(deps: Deps, row: WebhookSubscription): string {
-  return deps.vault.open(row.secretSealed, sealedAad(SECRET_COLUMN, row.id));
+export function subscriptionSecret(deps: Deps, subscription: WebhookSubscription): string {
+  return deps.vault.open(subscription.secretSealed, sealedAad(SECRET_COLUMN, subscription.id));
 }
 
-function viewOf(deps: Deps, row: WebhookSubscription, showSecret: boolean): SubscriptionView {
-  const secret = subscriptionSecret(deps, row);
+function viewOf(deps: Deps, subscription: WebhookSubscription, showSecret: boolean): SubscriptionView {
+  const secret = subscriptionSecret(deps, subscription);
   return {
-    id: row.id,
-    webhookUrl: row.webhookUrl,
-    version: row.version,
-    enabledEvents: row.enabledEvents,
+    id: subscription.id,
+    webhookUrl: subscription.webhookUrl,
+    version: subscription.version,
+    enabledEvents: subscription.enabledEvents,
     secret: showSecret ? secret : maskSecret(secret),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    createdAt: subscription.createdAt,
+    updatedAt: subscription.updatedAt,
   };
 }
 
@@ -52,9 +52,9 @@ const newSecretFor = (deps: Deps, id: string) =>
   deps.vault.seal(`whsec_${randomBytes(24).toString('base64url')}`, sealedAad(SECRET_COLUMN, id));
 
 export async function findSubscription(deps: Deps, id: string): Promise<WebhookSubscription> {
-  const row = await webhookSubscriptionsRepo(deps.db).findById(id);
-  if (!row) throw new AppError('NOT_FOUND', { message: `Webhook subscription ${id} was not found.` });
-  return row;
+  const subscription = await webhookSubscriptionsRepo(deps.db).findById(id);
+  if (!subscription) throw new AppError('NOT_FOUND', { message: `Webhook subscription ${id} was not found.` });
+  return subscription;
 }
 
 export async function createSubscription(
@@ -64,7 +64,7 @@ export async function createSubscription(
   checkAddress(deps, input.webhookUrl);
   const now = deps.clock.now();
   const id = newId('ws');
-  const row: WebhookSubscription = {
+  const subscription: WebhookSubscription = {
     id,
     webhookUrl: input.webhookUrl,
     secretSealed: newSecretFor(deps, id),
@@ -73,42 +73,42 @@ export async function createSubscription(
     createdAt: now,
     updatedAt: now,
   };
-  await webhookSubscriptionsRepo(deps.db).insert(row);
-  return viewOf(deps, row, true);
+  await webhookSubscriptionsRepo(deps.db).insert(subscription);
+  return viewOf(deps, subscription, true);
 }
 
 export async function listSubscriptions(deps: Deps): Promise<SubscriptionView[]> {
-  return (await webhookSubscriptionsRepo(deps.db).list()).map((row) => viewOf(deps, row, false));
+  return (await webhookSubscriptionsRepo(deps.db).list()).map((subscription) => viewOf(deps, subscription, false));
 }
 
 export async function getSubscription(deps: Deps, id: string): Promise<SubscriptionView> {
   return viewOf(deps, await findSubscription(deps, id), false);
 }
 
-/** `row` comes from findSubscription, so a missing subscription answers 404 before its body is read. */
+/** `subscription` comes from findSubscription, so a missing subscription answers 404 before its body is read. */
 export async function updateSubscription(
   deps: Deps,
-  row: WebhookSubscription,
+  subscription: WebhookSubscription,
   patch: { webhookUrl?: string; enabledEvents?: string[] },
 ): Promise<SubscriptionView> {
   checkAddress(deps, patch.webhookUrl);
   const changes = {
-    webhookUrl: patch.webhookUrl ?? row.webhookUrl,
-    enabledEvents: patch.enabledEvents ?? row.enabledEvents,
+    webhookUrl: patch.webhookUrl ?? subscription.webhookUrl,
+    enabledEvents: patch.enabledEvents ?? subscription.enabledEvents,
     updatedAt: deps.clock.now(),
   };
-  await webhookSubscriptionsRepo(deps.db).update(row.id, changes);
-  return viewOf(deps, { ...row, ...changes }, false);
+  await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  return viewOf(deps, { ...subscription, ...changes }, false);
 }
 
 export async function rotateSubscriptionSecret(deps: Deps, id: string): Promise<SubscriptionView> {
-  const row = await findSubscription(deps, id);
-  const changes = { secretSealed: newSecretFor(deps, row.id), updatedAt: deps.clock.now() };
-  await webhookSubscriptionsRepo(deps.db).update(row.id, changes);
-  return viewOf(deps, { ...row, ...changes }, true);
+  const subscription = await findSubscription(deps, id);
+  const changes = { secretSealed: newSecretFor(deps, subscription.id), updatedAt: deps.clock.now() };
+  await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  return viewOf(deps, { ...subscription, ...changes }, true);
 }
 
 export async function deleteSubscription(deps: Deps, id: string): Promise<void> {
-  const row = await findSubscription(deps, id);
-  await webhookSubscriptionsRepo(deps.db).delete(row.id);
+  const subscription = await findSubscription(deps, id);
+  await webhookSubscriptionsRepo(deps.db).delete(subscription.id);
 }
