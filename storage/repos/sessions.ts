@@ -18,22 +18,25 @@ const columns = mapper<Omit<StoredSession, 'config'>, SessionsTable>({
 
 type SessionChanges = Partial<Pick<StoredSession, 'config' | 'configVersion' | 'updatedAt'>>;
 
+function sessionFromRow(row: SessionsTable, configs: ParsedJsonCache | undefined): StoredSession {
+  const session = columns.fromRow(row) as StoredSession;
+  session.config = configs ? configs.parse(row.id, row.config) : JSON.parse(row.config);
+  return session;
+}
+
+const toRow = (session: StoredSession): SessionsTable => ({ ...columns.toRow(session), config: JSON.stringify(session.config) });
+
+const toChanges = ({ config, ...rest }: SessionChanges) => ({
+  ...columns.toChanges(rest),
+  ...(config === undefined ? {} : { config: JSON.stringify(config) }),
+});
+
 /**
  * Sessions. Given `configs` (the app's cache), reads share one frozen config object per stored text:
  * every MCP request reads the row, and parsing its config each time would cost more than the read.
  */
 export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
-  const fromRow = (row: SessionsTable): StoredSession => {
-    const session = columns.fromRow(row) as StoredSession;
-    session.config = configs ? configs.parse(row.id, row.config) : JSON.parse(row.config);
-    return session;
-  };
-  const toRow = (session: StoredSession): SessionsTable => ({ ...columns.toRow(session), config: JSON.stringify(session.config) });
-  const toChanges = ({ config, ...rest }: SessionChanges) => ({
-    ...columns.toChanges(rest),
-    ...(config === undefined ? {} : { config: JSON.stringify(config) }),
-  });
-
+  const fromRow = (row: SessionsTable) => sessionFromRow(row, configs);
   return {
     async insert(session: StoredSession): Promise<void> {
       await db.insertInto('sessions').values(toRow(session)).execute();
