@@ -2,38 +2,21 @@
 // (WAL lets the bench write while the server reads), with the same sealing the server applies.
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../src/deps.ts';
-import { hashSecret, newId, newSecret } from '../../src/ids.ts';
+import { newId } from '../../src/ids.ts';
 import { sealCredentials } from '../../src/services/account-state.ts';
 import { defaultSessionConfig } from '../../src/sessions/config.ts';
-import { sealed, sealedAad } from '../../storage/schema.ts';
+import { newSession } from '../../src/sessions/session.ts';
 import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sessionsRepo } from '../../storage/repos/sessions.ts';
-import type { ConnectedAccount, StoredSession } from '../../storage/domain.ts';
-
-const TOKEN_COLUMN = sealed('sessions', 'mcp_token_sealed');
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /** Sessions of `toolkits` for users `seed-<i>`; returns each session's id and MCP token. */
 export async function seedSessions(deps: Deps, count: number, toolkits: string[]): Promise<Array<{ id: string; token: string }>> {
-  const now = Date.now();
-  const made: Array<{ id: string; token: string }> = [];
-  const sessions: StoredSession[] = Array.from({ length: count }, (_, i) => {
-    const id = newId('trs');
-    const token = newSecret('lks');
-    made.push({ id, token });
-    const config = { ...defaultSessionConfig(`seed-${i}`), toolkits: { enabled: toolkits }, preload: 'all' as const };
-    return {
-      id,
-      userId: `seed-${i}`,
-      config,
-      configVersion: 1,
-      mcpTokenHash: hashSecret(token),
-      mcpTokenSealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)),
-      createdAt: now,
-      updatedAt: now,
-    };
-  });
-  await sessionsRepo(deps.db).insertMany(sessions);
-  return made;
+  const made = Array.from({ length: count }, (_, i) =>
+    newSession(deps, { ...defaultSessionConfig(`seed-${i}`), toolkits: { enabled: toolkits }, preload: 'all' }),
+  );
+  await sessionsRepo(deps.db).insertMany(made.map((m) => m.session));
+  return made.map(({ session, token }) => ({ id: session.id, token }));
 }
 
 /** ACTIVE bearer-token accounts of `toolkit` for users `seed-user-<offset+i>`, in chunks. */

@@ -10,22 +10,25 @@ import type { AuthConfig, ConnectedAccount } from '../../storage/domain.ts';
  * here and masked, so nothing above this holds a secret or the vault; connection fields parsed.
  * Plain data, so a webhook event can store it as it was when the change happened.
  */
-export interface AccountView {
-  id: string;
-  userId: string;
-  toolkitSlug: string;
-  authConfigId: string;
-  authScheme: string;
-  status: string;
-  statusReason: string | null;
-  alias: string | null;
+export interface AccountView
+  extends Pick<
+    ConnectedAccount,
+    | 'id'
+    | 'userId'
+    | 'toolkitSlug'
+    | 'authConfigId'
+    | 'authScheme'
+    | 'status'
+    | 'statusReason'
+    | 'alias'
+    | 'connectionData'
+    | 'expiresAt'
+    | 'createdAt'
+    | 'updatedAt'
+  > {
   disabled: boolean;
-  connectionData: Record<string, string>;
   /** every secret credential masked (`••••9f3a`); what the auth mode says is not secret (token_type, scope) as is */
   maskedCredentials: Record<string, string>;
-  expiresAt: number | null;
-  createdAt: number;
-  updatedAt: number;
   authConfig: { managed: boolean; disabled: boolean };
   /** the Connect Link while the account waits for it */
   redirectUrl: string | null;

@@ -55,15 +55,14 @@ async function validateConfig(deps: Deps, config: SessionConfig): Promise<void> 
   }
 }
 
-export async function createSession(deps: Deps, userId: string, wire: SessionConfigWire): Promise<{ session: Session; token: string }> {
-  const config = parseSessionConfig(wire, defaultSessionConfig(userId));
-  await validateConfig(deps, config);
+/** A new session of a config already checked, with its MCP token (stored by hash, and sealed); not stored yet. */
+export function newSession(deps: Pick<Deps, 'clock' | 'vault'>, config: SessionConfig): { session: Session; token: string } {
   const now = deps.clock.now();
   const id = newId('trs');
   const token = newSecret('lks');
   const session: Session = {
     id,
-    userId,
+    userId: config.userId,
     config,
     configVersion: 1,
     mcpTokenHash: hashSecret(token),
@@ -71,8 +70,15 @@ export async function createSession(deps: Deps, userId: string, wire: SessionCon
     createdAt: now,
     updatedAt: now,
   };
-  await sessions(deps).insert(session);
   return { session, token };
+}
+
+export async function createSession(deps: Deps, userId: string, wire: SessionConfigWire): Promise<{ session: Session; token: string }> {
+  const config = parseSessionConfig(wire, defaultSessionConfig(userId));
+  await validateConfig(deps, config);
+  const created = newSession(deps, config);
+  await sessions(deps).insert(created.session);
+  return created;
 }
 
 // Parsed configs of recently used sessions, one frozen object per stored text (the repo parses, this

@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openStorage, type Storage } from '../../storage/db.ts';
+import type { Storage } from '../../storage/db.ts';
 import { SEALED, sealed, sealedAad, sealedColumns } from '../../storage/schema.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import { openTempStorage } from '../helpers/temp-storage.ts';
 
 let storage: Storage;
-let cleanup: () => void;
-
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const dir = makeTempDir();
-  cleanup = dir.cleanup;
-  storage = openStorage(`${dir.path}/latchkey.db`);
-  await migrateToLatest(storage.db);
+  ({ storage, close } = await openTempStorage());
 });
 
-afterAll(async () => {
-  await storage.close();
-  cleanup();
-});
+afterAll(() => close());
 
 describe('sealed columns', () => {
   it('the declaration lists exactly the *_sealed columns of the migrated schema, so rotation walks every ciphertext', () => {

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Caches } from '../../src/deps.ts';
 import { getSession } from '../../src/sessions/session.ts';
-import { migrateToLatest, openStorage, type Storage } from '../../storage/db.ts';
+import type { Storage } from '../../storage/db.ts';
 import { sessionsRepo } from '../../storage/repos/sessions.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import { openTempStorage } from '../helpers/temp-storage.ts';
 
 let storage: Storage;
-let cleanup: () => void;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const dir = makeTempDir();
-  cleanup = dir.cleanup;
-  storage = openStorage(`${dir.path}/latchkey.db`);
-  await migrateToLatest(storage.db);
+  ({ storage, close } = await openTempStorage());
 });
-afterAll(async () => {
-  await storage.close();
-  cleanup();
-});
+afterAll(() => close());
 
 // one app's caches, as Deps holds them
 const app = { caches: new Caches() };

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openStorage, type Storage } from '../../storage/db.ts';
+import type { Storage } from '../../storage/db.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
 import { accountRows, cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
-import { makeTempDir } from '../helpers/temp-dir.ts';
+import { openTempStorage } from '../helpers/temp-storage.ts';
 
 let storage: Storage;
-let cleanup: () => void;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  const dir = makeTempDir();
-  cleanup = dir.cleanup;
-  storage = openStorage(`${dir.path}/latchkey.db`);
-  await migrateToLatest(storage.db);
+  ({ storage, close } = await openTempStorage());
   await storage.db
     .insertInto('auth_configs')
     .values({
@@ -28,10 +25,7 @@ beforeAll(async () => {
     })
     .execute();
 });
-afterAll(async () => {
-  await storage.close();
-  cleanup();
-});
+afterAll(() => close());
 
 const account: ConnectedAccount = {
   id: 'ca_map',
