@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ConnectedAccount } from '../domain.ts';
-import { epoch, epochOrNull, flag, json, mapper, plain } from '../mapping.ts';
+import { epoch, epochOrNull, flag, integer, json, mapper, plain } from '../mapping.ts';
 import { prepared } from '../prepared.ts';
 import type { ConnectedAccountsTable, Database } from '../schema.ts';
 
@@ -19,7 +19,7 @@ export const accountRows = mapper<ConnectedAccount, ConnectedAccountsTable>({
   expiresAt: epochOrNull('expires_at'),
   createdAt: epoch('created_at'),
   updatedAt: epoch('updated_at'),
-  refreshFailures: plain('refresh_failures'),
+  refreshFailures: integer('refresh_failures'),
   refreshFailingSince: epochOrNull('refresh_failing_since'),
   nextRefreshAt: epochOrNull('next_refresh_at'),
   lastRefreshedAt: epochOrNull('last_refreshed_at'),

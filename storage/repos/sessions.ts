@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StoredSession } from '../domain.ts';
-import { epoch, mapper, plain } from '../mapping.ts';
+import { epoch, integer, mapper, plain } from '../mapping.ts';
 import type { ParsedJsonCache } from '../parsed-json-cache.ts';
 import { prepared } from '../prepared.ts';
 import type { Database, SessionsTable } from '../schema.ts';
@@ -9,7 +9,7 @@ import type { Database, SessionsTable } from '../schema.ts';
 const columns = mapper<Omit<StoredSession, 'config'>, SessionsTable>({
   id: plain('id'),
   userId: plain('user_id'),
-  configVersion: plain('config_version'),
+  configVersion: integer('config_version'),
   mcpTokenHash: plain('mcp_token_hash'),
   mcpTokenSealed: plain('mcp_token_sealed'),
   createdAt: epoch('created_at'),

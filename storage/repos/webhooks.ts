@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OutboxEvent, WebhookSubscription } from '../domain.ts';
-import { epoch, epochOrNull, json, mapper, plain } from '../mapping.ts';
+import { epoch, epochOrNull, integer, integerOrNull, json, mapper, plain } from '../mapping.ts';
 import type { Database, WebhookOutboxTable, WebhookSubscriptionsTable } from '../schema.ts';
 
 const subscriptions = mapper<WebhookSubscription, WebhookSubscriptionsTable>({
@@ -14,17 +14,17 @@ const subscriptions = mapper<WebhookSubscription, WebhookSubscriptionsTable>({
 });
 
 const events = mapper<OutboxEvent, Selectable<WebhookOutboxTable>>({
-  seq: plain('seq'),
+  seq: integer('seq'),
   eventId: plain('event_id'),
   subscriptionId: plain('subscription_id'),
   eventType: plain('event_type'),
   accountId: plain('account_id'),
   payload: plain('payload'),
-  attempts: plain('attempts'),
+  attempts: integer('attempts'),
   nextAttemptAt: epoch('next_attempt_at'),
   claimedUntil: epochOrNull('claimed_until'),
   deliveredAt: epochOrNull('delivered_at'),
-  lastStatus: plain('last_status'),
+  lastStatus: integerOrNull('last_status'),
   createdAt: epoch('created_at'),
 });
 
