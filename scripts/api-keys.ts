@@ -23,9 +23,9 @@ try {
         JSON.stringify({
           id: k.id,
           name: k.name,
-          hint: `••••${k.key_hint}`,
-          created_at: new Date(k.created_at).toISOString(),
-          revoked: k.revoked_at !== null,
+          hint: `••••${k.keyHint}`,
+          created_at: new Date(k.createdAt).toISOString(),
+          revoked: k.revokedAt !== null,
         }),
       );
     }

@@ -144,17 +144,34 @@ export interface Database {
   kysely_migration: { name: string; timestamp: string };
 }
 
-/** Every column that holds vault ciphertext. Key rotation walks exactly these; a new sealed column must be listed here. */
-export const SEALED_COLUMNS = [
-  { table: 'auth_configs', column: 'credentials_sealed' },
-  { table: 'connected_accounts', column: 'credentials_sealed' },
-  { table: 'connect_links', column: 'token_sealed' },
-  { table: 'connect_links', column: 'flow_sealed' },
-  { table: 'sessions', column: 'mcp_token_sealed' },
-  { table: 'webhook_subscriptions', column: 'secret_sealed' },
-] as const;
+/**
+ * Every column that holds vault ciphertext, by table. Key rotation and the start-up ring check walk
+ * exactly these (`sealedColumns()`); a new sealed column is declared here (a test compares this with the
+ * migrated schema). Code names the column it seals (`sealed('connected_accounts', 'credentials_sealed')`),
+ * never its place in a list, and the associated data is built from those names, so neither the order of
+ * this declaration nor an addition to it can bind a ciphertext to another column.
+ */
+export const SEALED = {
+  auth_configs: ['credentials_sealed'],
+  connected_accounts: ['credentials_sealed'],
+  connect_links: ['token_sealed', 'flow_sealed'],
+  sessions: ['mcp_token_sealed'],
+  webhook_subscriptions: ['secret_sealed'],
+} as const satisfies { [T in keyof Database]?: ReadonlyArray<keyof Database[T] & `${string}_sealed`> };
 
-export type SealedColumn = (typeof SEALED_COLUMNS)[number];
+type SealedTable = keyof typeof SEALED;
+
+export type SealedColumn = { [T in SealedTable]: { readonly table: T; readonly column: (typeof SEALED)[T][number] } }[SealedTable];
+
+/** One declared sealed column, by name; anything not declared in SEALED does not compile. */
+export function sealed<T extends SealedTable>(table: T, column: (typeof SEALED)[T][number]): SealedColumn {
+  return { table, column } as SealedColumn;
+}
+
+/** Every declared sealed column (for rotation and the start-up check). */
+export function sealedColumns(): SealedColumn[] {
+  return (Object.keys(SEALED) as SealedTable[]).flatMap((table) => SEALED[table].map((column) => sealed(table, column)));
+}
 
 /** The associated data a sealed value is bound to: its table, column and row id. */
 export function sealedAad(column: SealedColumn, rowId: string): string {

@@ -2,37 +2,21 @@
 // (WAL lets the bench write while the server reads), with the same sealing the server applies.
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../src/deps.ts';
-import { hashSecret, newId, newSecret } from '../../src/ids.ts';
+import { newId } from '../../src/ids.ts';
 import { sealCredentials } from '../../src/services/account-state.ts';
 import { defaultSessionConfig } from '../../src/sessions/config.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
-import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { sessionsRepo, type SessionRow } from '../../storage/repos/sessions.ts';
-
-const TOKEN_COLUMN = SEALED_COLUMNS[4];
+import { newSession } from '../../src/sessions/session.ts';
+import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sessionsRepo } from '../../storage/repos/sessions.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /** Sessions of `toolkits` for users `seed-<i>`; returns each session's id and MCP token. */
 export async function seedSessions(deps: Deps, count: number, toolkits: string[]): Promise<Array<{ id: string; token: string }>> {
-  const now = Date.now();
-  const made: Array<{ id: string; token: string }> = [];
-  const rows: SessionRow[] = Array.from({ length: count }, (_, i) => {
-    const id = newId('trs');
-    const token = newSecret('lks');
-    made.push({ id, token });
-    const config = { ...defaultSessionConfig(`seed-${i}`), toolkits: { enabled: toolkits }, preload: 'all' as const };
-    return {
-      id,
-      user_id: `seed-${i}`,
-      config: JSON.stringify(config),
-      config_version: 1,
-      mcp_token_hash: hashSecret(token),
-      mcp_token_sealed: deps.vault.seal(token, sealedAad(TOKEN_COLUMN, id)),
-      created_at: now,
-      updated_at: now,
-    };
-  });
-  await sessionsRepo(deps.db).insertMany(rows);
-  return made;
+  const made = Array.from({ length: count }, (_, i) =>
+    newSession(deps, { ...defaultSessionConfig(`seed-${i}`), toolkits: { enabled: toolkits }, preload: 'all' }),
+  );
+  await sessionsRepo(deps.db).insertMany(made.map((m) => m.session));
+  return made.map(({ session, token }) => ({ id: session.id, token }));
 }
 
 /** ACTIVE bearer-token accounts of `toolkit` for users `seed-user-<offset+i>`, in chunks. */
@@ -41,26 +25,26 @@ export async function seedAccounts(deps: Deps, count: number, offset: number, to
   const chunk = 50_000;
   for (let start = 0; start < count; start += chunk) {
     const now = Date.now();
-    const rows: ConnectedAccountRow[] = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
+    const accounts: ConnectedAccount[] = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
       const id = newId('ca');
       return {
         id,
-        user_id: `seed-user-${offset + start + i}`,
-        toolkit_slug: toolkit,
-        auth_config_id: authConfigId,
-        auth_scheme: 'BEARER_TOKEN',
+        userId: `seed-user-${offset + start + i}`,
+        toolkitSlug: toolkit,
+        authConfigId,
+        authScheme: 'BEARER_TOKEN',
         status: 'ACTIVE',
-        status_reason: null,
+        statusReason: null,
         alias: null,
-        is_disabled: 0,
-        connection_data: '{}',
-        credentials_sealed: sealCredentials(deps, id, { token: randomBytes(12).toString('hex') }),
-        expires_at: null,
-        created_at: now,
-        updated_at: now,
+        isDisabled: false,
+        connectionData: {},
+        credentialsSealed: sealCredentials(deps, id, { token: randomBytes(12).toString('hex') }),
+        expiresAt: null,
+        createdAt: now,
+        updatedAt: now,
         ...cleanRefreshState(null),
       };
     });
-    await repo.insertMany(rows);
+    await repo.insertMany(accounts);
   }
 }

@@ -57,7 +57,7 @@ export function authConfigRoutes(deps: Deps) {
     .post('/auth_configs', async (c) => {
       const body = await readJson(c, createBody);
       const input = body.auth_config;
-      const row = await createAuthConfig(deps, {
+      const config = await createAuthConfig(deps, {
         toolkitSlug: body.toolkit.slug,
         type: input?.type ?? 'use_composio_managed_auth',
         authScheme: input?.authScheme ?? input?.auth_scheme,
@@ -68,11 +68,11 @@ export function authConfigRoutes(deps: Deps) {
       });
       return c.json(
         {
-          toolkit: { slug: row.toolkit_slug },
+          toolkit: { slug: config.toolkitSlug },
           auth_config: {
-            id: row.id,
-            auth_scheme: row.auth_scheme,
-            is_composio_managed: row.is_composio_managed === 1,
+            id: config.id,
+            auth_scheme: config.authScheme,
+            is_composio_managed: config.isComposioManaged,
             restrict_to_following_tools: [],
           },
         },

@@ -95,7 +95,7 @@ export function connectedAccountRoutes(deps: Deps) {
       return c.json(
         {
           id: account.id,
-          connectionData: { authScheme: account.auth_scheme, val: { status: account.status, ...(redirectUrl ? { redirectUrl } : {}) } },
+          connectionData: { authScheme: account.authScheme, val: { status: account.status, ...(redirectUrl ? { redirectUrl } : {}) } },
           status: account.status,
           redirect_url: redirectUrl,
           redirect_uri: redirectUrl,
@@ -116,7 +116,7 @@ export function connectedAccountRoutes(deps: Deps) {
         statuses,
         toolkitSlugs: commaList(q.toolkit_slugs)?.map((s) => s.toLowerCase()),
         ids: commaList(q.connected_account_ids),
-        orderBy: q.order_by ?? 'created_at',
+        orderBy: q.order_by === 'updated_at' ? 'updatedAt' : 'createdAt',
         direction: q.order_direction ?? 'desc',
         offset,
         limit,

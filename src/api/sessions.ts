@@ -73,12 +73,12 @@ export function sessionRoutes(deps: Deps) {
     .post('/labs/tool_router/session', create)
     .get('/tool_router/session/:id', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
-      return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));
+      return c.json(sessionWire(deps, session, sessionToken(deps, session), requestOrigin(c)));
     })
     .patch('/tool_router/session/:id', async (c) => {
       const body = await readJson(c, updateSessionBody);
       const session = await updateSession(deps, c.req.param('id'), body, body.expected_config_version);
-      return c.json(sessionWire(deps, session, sessionToken(deps, session.row), requestOrigin(c)));
+      return c.json(sessionWire(deps, session, sessionToken(deps, session), requestOrigin(c)));
     })
     .delete('/tool_router/session/:id', async (c) => {
       await deleteSession(deps, c.req.param('id'));
@@ -111,10 +111,10 @@ export function sessionRoutes(deps: Deps) {
         connected_account: account
           ? {
               id: account.id,
-              user_id: account.user_id,
+              user_id: account.userId,
               status: account.status,
-              created_at: new Date(account.created_at).toISOString(),
-              auth_config: { id: account.auth_config_id, auth_scheme: account.auth_scheme, is_composio_managed: false },
+              created_at: new Date(account.createdAt).toISOString(),
+              auth_config: { id: account.authConfigId, auth_scheme: account.authScheme, is_composio_managed: false },
             }
           : null,
       }));

@@ -56,9 +56,11 @@ export function webhookRoutes(deps: Deps) {
     })
     .get('/webhook_subscriptions/:id', async (c) => c.json(wire(await getSubscription(deps, c.req.param('id')))))
     .patch('/webhook_subscriptions/:id', async (c) => {
-      const row = await findSubscription(deps, c.req.param('id'));
+      const subscription = await findSubscription(deps, c.req.param('id'));
       const body = await readJson(c, updateBody);
-      return c.json(wire(await updateSubscription(deps, row, { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events })));
+      return c.json(
+        wire(await updateSubscription(deps, subscription, { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events })),
+      );
     })
     .post('/webhook_subscriptions/:id/rotate_secret', async (c) => c.json(wire(await rotateSubscriptionSecret(deps, c.req.param('id')))))
     .delete('/webhook_subscriptions/:id', async (c) => {

@@ -1,7 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Clock, Deps } from '../deps.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
-import { apiKeysRepo, type ApiKeyRow, type ApiKeysRepo } from '../../storage/repos/api-keys.ts';
+import { apiKeysRepo, type ApiKeysRepo } from '../../storage/repos/api-keys.ts';
+import type { ApiKey } from '../../storage/domain.ts';
 
 export function generateApiKey(): string {
   return newSecret('ak');
@@ -10,7 +11,7 @@ export function generateApiKey(): string {
 export async function createApiKey(repo: ApiKeysRepo, clock: Clock, name: string): Promise<{ id: string; key: string }> {
   const key = generateApiKey();
   const id = newId('key');
-  await repo.insert({ id, name, key_hash: hashSecret(key), key_hint: key.slice(-4), created_at: clock.now() });
+  await repo.insert({ id, name, keyHash: hashSecret(key), keyHint: key.slice(-4), createdAt: clock.now() });
   return { id, key };
 }
 
@@ -20,9 +21,9 @@ export async function registerConfiguredApiKey(repo: ApiKeysRepo, config: Config
   await repo.insertIfAbsent({
     id: newId('key'),
     name: 'LATCHKEY_API_KEY',
-    key_hash: hashSecret(config.apiKey),
-    key_hint: config.apiKey.slice(-4),
-    created_at: clock.now(),
+    keyHash: hashSecret(config.apiKey),
+    keyHint: config.apiKey.slice(-4),
+    createdAt: clock.now(),
   });
 }
 
@@ -36,7 +37,7 @@ export async function createFirstApiKey(repo: ApiKeysRepo, config: Config, clock
   return (await createApiKey(repo, clock, 'first key')).key;
 }
 
-export async function authenticateApiKey(deps: Pick<Deps, 'db'>, presented: string): Promise<ApiKeyRow | undefined> {
+export async function authenticateApiKey(deps: Pick<Deps, 'db'>, presented: string): Promise<ApiKey | undefined> {
   if (!presented.startsWith('ak_') || presented.length > 200) return undefined;
   return apiKeysRepo(deps.db).findActiveByHash(hashSecret(presented));
 }

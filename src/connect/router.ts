@@ -88,7 +88,7 @@ export function connectRouter(deps: Deps) {
     // the answer to this form redirects to the provider (OAuth) or to the app's callback_url
     const targets = [
       ...(page.redirectTo ? [redirectSource(page.redirectTo)] : []),
-      ...(open.link.callback_url ? [new URL(open.link.callback_url).origin] : []),
+      ...(open.link.callbackUrl ? [new URL(open.link.callbackUrl).origin] : []),
     ];
     return render(
       c,

@@ -60,13 +60,13 @@ export async function serveLegacy(deps: Deps, session: Session, request: Request
   if (message?.method === 'initialize') {
     const declared = message.params?.capabilities?.elicitation?.url !== undefined;
     urlElicitation = async () => declared;
-    clientId = await rememberClient(deps, session.row.id, {
+    clientId = await rememberClient(deps, session.id, {
       urlElicitation: declared,
       name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
     });
   } else if (clientId) {
     const known = clientId;
-    urlElicitation = () => clientTakesUrlElicitation(deps, known, session.row.id);
+    urlElicitation = () => clientTakesUrlElicitation(deps, known, session.id);
   }
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await buildLegacyServer(deps, session, { urlElicitation }).connect(transport);

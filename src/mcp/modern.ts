@@ -59,7 +59,7 @@ async function callModern(
   const echoed = ctx.mcpReq.requestState();
   if (echoed !== undefined) {
     try {
-      openRequestState(deps, session.row.id, params.name, args, echoed);
+      openRequestState(deps, session.id, params.name, args, echoed);
     } catch (error) {
       if (!(error instanceof RequestStateError)) throw error;
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { reason: 'invalid_request_state' });
@@ -74,7 +74,7 @@ async function callModern(
       inputRequests: {
         [CONNECT]: inputRequired.elicitUrl({ message: `Connect your ${connect.toolkit.name} account to continue.`, url: connect.url }),
       },
-      requestState: sealRequestState(deps, session.row.id, params.name, args, {
+      requestState: sealRequestState(deps, session.id, params.name, args, {
         toolkit: connect.toolkit.slug,
         account: connect.connectedAccountId,
       }),
@@ -121,6 +121,6 @@ export async function serveModern(deps: Deps, session: Session, request: Request
   slot.handler ??= createModernHandler(deps);
   return slot.handler.fetch(request, {
     parsedBody: body,
-    authInfo: { token: '', clientId: session.row.id, scopes: [], extra: { session } },
+    authInfo: { token: '', clientId: session.id, scopes: [], extra: { session } },
   });
 }

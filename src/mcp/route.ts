@@ -4,7 +4,7 @@ import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { forgetClient } from '../sessions/mcp-clients.ts';
-import { getSession, loadSession, sessionByToken, type Session } from '../sessions/session.ts';
+import { getSession, sessionByToken, type Session } from '../sessions/session.ts';
 import { serveLegacy } from './legacy.ts';
 import { serveModern } from './modern.ts';
 import { AppError } from '../errors.ts';
@@ -36,11 +36,11 @@ export function mcpRoutes(deps: Deps) {
       }
     }
     if (token) {
-      const row = await sessionByToken(deps, token);
+      const session = await sessionByToken(deps, token);
       // a valid token for another session opens nothing here
-      if (!row) return jsonRpcError(c, 401, -32001, 'Invalid session token', { 'WWW-Authenticate': 'Bearer' });
-      if (row.id !== id) return jsonRpcError(c, 403, -32001, 'This token belongs to another session');
-      return loadSession(deps, row);
+      if (!session) return jsonRpcError(c, 401, -32001, 'Invalid session token', { 'WWW-Authenticate': 'Bearer' });
+      if (session.id !== id) return jsonRpcError(c, 403, -32001, 'This token belongs to another session');
+      return session;
     }
     return jsonRpcError(c, 401, -32001, 'Send x-api-key or the session token (x-session-token)', { 'WWW-Authenticate': 'Bearer' });
   }
@@ -53,7 +53,7 @@ export function mcpRoutes(deps: Deps) {
       const session = await authorize(c);
       if (session instanceof Response) return session;
       const clientId = c.req.header('mcp-session-id');
-      if (clientId) await forgetClient(deps, clientId, session.row.id);
+      if (clientId) await forgetClient(deps, clientId, session.id);
       return c.body(null, 200);
     })
     .post('/tool_router/:id/mcp', async (c) => {

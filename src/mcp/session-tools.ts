@@ -120,7 +120,7 @@ export async function callSessionTool<Asked>(
   } catch (error) {
     if (error instanceof ToolInputError || error instanceof AppError) return errorResult(error.message);
     deps.log.error(
-      { session_id: session.row.id, tool: name, err: { name: (error as Error).name, stack: (error as Error).stack } },
+      { session_id: session.id, tool: name, err: { name: (error as Error).name, stack: (error as Error).stack } },
       'tool call failed',
     );
     return errorResult('The tool failed inside latchkey; the error was logged.');

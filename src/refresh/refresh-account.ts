@@ -2,12 +2,13 @@ import { CacheSlot, type Deps } from '../deps.ts';
 import { newId } from '../ids.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
 import { canRefresh, schemeFor, schemeModule } from '../schemes/registry.ts';
-import { connectionDataOf, credentialsOf, sealCredentials } from '../services/account-state.ts';
+import { credentialsOf, sealCredentials } from '../services/account-state.ts';
 import { schemeContext, toolkitOf } from '../services/auth-configs.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
-import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { refreshRepo } from '../../storage/repos/refresh.ts';
 import { emitAccountEvent } from '../webhooks/events.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 export { expiryOf } from '../schemes/oauth2.ts';
 
@@ -42,12 +43,12 @@ export type RefreshOutcome = 'refreshed' | 'fresh' | 'expired' | 'backoff' | 'no
 /** this app's refreshes running now, by account: one at a time per account (single flight) */
 const IN_FLIGHT = new CacheSlot('refreshes in flight', () => new Map<string, Promise<RefreshOutcome>>());
 
-export function needsRefresh(deps: Deps, account: ConnectedAccountRow): boolean {
+export function needsRefresh(deps: Deps, account: ConnectedAccount): boolean {
   return (
-    canRefresh(account.auth_scheme) &&
+    canRefresh(account.authScheme) &&
     account.status === 'ACTIVE' &&
-    account.expires_at !== null &&
-    account.expires_at - deps.config.refresh.marginMs <= deps.clock.now()
+    account.expiresAt !== null &&
+    account.expiresAt - deps.config.refresh.marginMs <= deps.clock.now()
   );
 }
 
@@ -73,20 +74,20 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
     if (Date.now() > deadline) return 'backoff';
     await sleep(50 + Math.random() * 50);
     const now = await accounts.findById(accountId);
-    if (!now || now.credentials_sealed !== before.credentials_sealed || now.status !== 'ACTIVE') return 'fresh';
+    if (!now || now.credentialsSealed !== before.credentialsSealed || now.status !== 'ACTIVE') return 'fresh';
   }
   try {
     const account = await accounts.findById(accountId);
-    if (!account || account.status !== 'ACTIVE' || !canRefresh(account.auth_scheme)) {
+    if (!account || account.status !== 'ACTIVE' || !canRefresh(account.authScheme)) {
       await leases.releaseLease(accountId, holderOf(deps));
       return 'not_refreshable';
     }
     // re-read after the lease: another process may have refreshed while we waited
-    if (account.credentials_sealed !== before.credentials_sealed || (!force && !needsRefresh(deps, account) && !isIdleDue(deps, account))) {
+    if (account.credentialsSealed !== before.credentialsSealed || (!force && !needsRefresh(deps, account) && !isIdleDue(deps, account))) {
       await leases.releaseLease(accountId, holderOf(deps));
       return 'fresh';
     }
-    if (!force && account.next_refresh_at !== null && account.next_refresh_at > deps.clock.now()) {
+    if (!force && account.nextRefreshAt !== null && account.nextRefreshAt > deps.clock.now()) {
       await leases.releaseLease(accountId, holderOf(deps));
       return 'backoff';
     }
@@ -97,31 +98,31 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
   }
 }
 
-function isIdleDue(deps: Deps, account: ConnectedAccountRow): boolean {
-  return (account.last_refreshed_at ?? account.updated_at) <= deps.clock.now() - deps.config.refresh.idleMs;
+function isIdleDue(deps: Deps, account: ConnectedAccount): boolean {
+  return (account.lastRefreshedAt ?? account.updatedAt) <= deps.clock.now() - deps.config.refresh.idleMs;
 }
 
-async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<RefreshOutcome> {
+async function refreshNow(deps: Deps, account: ConnectedAccount): Promise<RefreshOutcome> {
   const leases = refreshRepo(deps.db);
   const credentials = credentialsOf(deps, account);
-  const toolkit = toolkitOf(deps, account.toolkit_slug);
-  const module = schemeModule(account.auth_scheme);
-  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+  const toolkit = toolkitOf(deps, account.toolkitSlug);
+  const module = schemeModule(account.authScheme);
+  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
   const now = deps.clock.now();
   try {
     const grant =
-      config && schemeFor(toolkit, account.auth_scheme)
-        ? await module.refresh!(schemeContext(deps, config, toolkit, connectionDataOf(account), account.id), credentials)
+      config && schemeFor(toolkit, account.authScheme)
+        ? await module.refresh!(schemeContext(deps, config, toolkit, account.connectionData, account.id), credentials)
         : null;
     if (!grant) {
       await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN);
       return 'expired';
     }
     await leases.finish(account.id, holderOf(deps), {
-      credentials_sealed: sealCredentials(deps, account.id, grant.credentials),
-      expires_at: grant.expiresAt,
+      credentialsSealed: sealCredentials(deps, account.id, grant.credentials),
+      expiresAt: grant.expiresAt,
       ...cleanRefreshState(deps.clock.now()),
-      updated_at: deps.clock.now(),
+      updatedAt: deps.clock.now(),
     });
     deps.log.info(
       {
@@ -138,8 +139,8 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
       await expire(deps, account, `${REFRESH_REASONS.PERMANENT} (${failure.error})`);
       return 'expired';
     }
-    const failures = account.refresh_failures + 1;
-    const since = account.refresh_failing_since ?? now;
+    const failures = account.refreshFailures + 1;
+    const since = account.refreshFailingSince ?? now;
     if (failures >= GIVE_UP_AFTER_FAILURES && now - since >= GIVE_UP_AFTER_MS) {
       await expire(deps, account, REFRESH_REASONS.MAX_FAILURES);
       return 'expired';
@@ -150,15 +151,15 @@ async function refreshNow(deps: Deps, account: ConnectedAccountRow): Promise<Ref
       'refresh failed: will retry',
     );
     await leases.finish(account.id, holderOf(deps), {
-      refresh_failures: failures,
-      refresh_failing_since: since,
-      next_refresh_at: now + cooldown,
+      refreshFailures: failures,
+      refreshFailingSince: since,
+      nextRefreshAt: now + cooldown,
     });
     return 'backoff';
   }
 }
 
-async function expire(deps: Deps, account: ConnectedAccountRow, reason: string): Promise<void> {
+async function expire(deps: Deps, account: ConnectedAccount, reason: string): Promise<void> {
   await emitAccountEvent(deps, 'composio.connected_account.expired', account.id, async (trx) => {
     const expired = await connectedAccountsRepo(trx).expire(account.id, reason, deps.clock.now());
     await refreshRepo(trx).releaseLease(account.id, holderOf(deps));

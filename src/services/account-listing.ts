@@ -1,14 +1,15 @@
 import type { Deps } from '../deps.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
-import { connectedAccountsRepo, type ConnectedAccountFilter, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { connectedAccountsRepo, type ConnectedAccountFilter } from '../../storage/repos/connected-accounts.ts';
 import { abandonedBefore, withAbandonedExpired } from './account-state.ts';
 import { accountView, type AccountView } from './account-view.ts';
 import { getAccount, pendingRedirectUrl } from './connected-accounts.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /** Connected accounts as front ends show them: each with its auth config's flags and its pending link. */
-async function viewOf(deps: Deps, row: ConnectedAccountRow): Promise<AccountView> {
-  const config = await authConfigsRepo(deps.db).findById(row.auth_config_id);
-  return accountView(deps, row, config, await pendingRedirectUrl(deps, row));
+async function viewOf(deps: Deps, account: ConnectedAccount): Promise<AccountView> {
+  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
+  return accountView(deps, account, config, await pendingRedirectUrl(deps, account));
 }
 
 export async function viewAccount(deps: Deps, id: string): Promise<AccountView> {
@@ -20,6 +21,6 @@ export async function listAccounts(
   deps: Deps,
   filter: Omit<ConnectedAccountFilter, 'abandonedBefore'>,
 ): Promise<{ items: AccountView[]; total: number }> {
-  const { rows, total } = await connectedAccountsRepo(deps.db).list({ ...filter, abandonedBefore: abandonedBefore(deps) });
-  return { items: await Promise.all(rows.map((row) => viewOf(deps, withAbandonedExpired(deps, row)))), total };
+  const { accounts, total } = await connectedAccountsRepo(deps.db).list({ ...filter, abandonedBefore: abandonedBefore(deps) });
+  return { items: await Promise.all(accounts.map((account) => viewOf(deps, withAbandonedExpired(deps, account)))), total };
 }

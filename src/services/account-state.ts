@@ -1,9 +1,10 @@
 import type { Deps } from '../deps.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /** How a connected account's two halves are stored: secrets sealed, connection fields in clear JSON. */
-const CREDENTIALS_COLUMN = SEALED_COLUMNS[1];
+const CREDENTIALS_COLUMN = sealed('connected_accounts', 'credentials_sealed');
 
 export type Credentials = Record<string, string>;
 
@@ -30,12 +31,10 @@ export function sealCredentials(deps: Deps, accountId: string, credentials: Cred
   return deps.vault.sealJson(credentials, sealedAad(CREDENTIALS_COLUMN, accountId));
 }
 
-export function credentialsOf(deps: Deps, row: ConnectedAccountRow): Credentials {
-  return row.credentials_sealed ? deps.vault.openJson<Credentials>(row.credentials_sealed, sealedAad(CREDENTIALS_COLUMN, row.id)) : {};
-}
-
-export function connectionDataOf(row: ConnectedAccountRow): Record<string, string> {
-  return JSON.parse(row.connection_data) as Record<string, string>;
+export function credentialsOf(deps: Deps, account: ConnectedAccount): Credentials {
+  return account.credentialsSealed
+    ? deps.vault.openJson<Credentials>(account.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, account.id))
+    : {};
 }
 
 /** Accounts still INITIATED but last changed before this are abandoned: their link's lifetime is over. */
@@ -47,9 +46,9 @@ export function abandonedBefore(deps: Deps): number {
  * An account as a read shows it: one abandoned while INITIATED is EXPIRED, whether or not the
  * background pass (expireAbandonedAccounts) has written that yet, so a read never writes.
  */
-export function withAbandonedExpired(deps: Deps, row: ConnectedAccountRow): ConnectedAccountRow {
-  if (row.status !== 'INITIATED' || row.updated_at >= abandonedBefore(deps)) return row;
-  return { ...row, status: 'EXPIRED', status_reason: STATUS_REASONS.INITIATION_EXPIRED };
+export function withAbandonedExpired(deps: Deps, account: ConnectedAccount): ConnectedAccount {
+  if (account.status !== 'INITIATED' || account.updatedAt >= abandonedBefore(deps)) return account;
+  return { ...account, status: 'EXPIRED', statusReason: STATUS_REASONS.INITIATION_EXPIRED };
 }
 
 /**

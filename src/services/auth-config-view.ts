@@ -1,29 +1,28 @@
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { maskSecret } from '../ids.ts';
-import { authConfigsRepo, type AuthConfigFilter, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
-import { getAuthConfig, secretsOf, settingsOf, type AuthConfigSettings } from './auth-configs.ts';
+import { authConfigsRepo, type AuthConfigFilter } from '../../storage/repos/auth-configs.ts';
+import { getAuthConfig, secretsOf } from './auth-configs.ts';
+import type { AuthConfig } from '../../storage/domain.ts';
 
-/** An auth config as a front end may show it: settings parsed, the client secret opened here and masked. */
+/** An auth config as a front end may show it: the client secret opened here and masked. */
 export interface AuthConfigView {
-  row: AuthConfigRow;
-  settings: AuthConfigSettings;
+  config: AuthConfig;
   maskedClientSecret: string | undefined;
   toolkit: ToolkitFile | undefined;
   /** how many connected accounts use it */
   connections: number;
 }
 
-async function viewsOf(deps: Deps, rows: AuthConfigRow[]): Promise<AuthConfigView[]> {
-  const counts = await authConfigsRepo(deps.db).countConnections(rows.map((r) => r.id));
-  return rows.map((row) => {
-    const secret = secretsOf(deps, row).client_secret;
+async function viewsOf(deps: Deps, configs: AuthConfig[]): Promise<AuthConfigView[]> {
+  const counts = await authConfigsRepo(deps.db).countConnections(configs.map((c) => c.id));
+  return configs.map((config) => {
+    const secret = secretsOf(deps, config).client_secret;
     return {
-      row,
-      settings: settingsOf(row),
+      config,
       maskedClientSecret: secret ? maskSecret(secret) : undefined,
-      toolkit: deps.catalogue.toolkit(row.toolkit_slug),
-      connections: counts.get(row.id) ?? 0,
+      toolkit: deps.catalogue.toolkit(config.toolkitSlug),
+      connections: counts.get(config.id) ?? 0,
     };
   });
 }
@@ -34,6 +33,6 @@ export async function viewAuthConfig(deps: Deps, id: string): Promise<AuthConfig
 }
 
 export async function listAuthConfigs(deps: Deps, filter: AuthConfigFilter): Promise<{ items: AuthConfigView[]; total: number }> {
-  const { rows, total } = await authConfigsRepo(deps.db).list(filter);
-  return { items: await viewsOf(deps, rows), total };
+  const { configs, total } = await authConfigsRepo(deps.db).list(filter);
+  return { items: await viewsOf(deps, configs), total };
 }

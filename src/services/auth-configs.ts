@@ -2,22 +2,14 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 import { schemeFor, schemeModule } from '../schemes/registry.ts';
 import type { AppClient, SchemeContext } from '../schemes/scheme.ts';
+import type { AuthConfig, AuthConfigSettings } from '../../storage/domain.ts';
 
-const CREDENTIALS_COLUMN = SEALED_COLUMNS[0];
-
-/** Non-secret settings of an auth config, kept as JSON beside the sealed secrets. */
-export interface AuthConfigSettings {
-  client_id?: string;
-  scopes?: string[];
-  oauth_redirect_uri?: string;
-  tool_access_config?: { tools_for_connected_account_creation?: string[]; tools_available_for_execution?: string[] };
-  is_enabled_for_tool_router?: boolean;
-}
+const CREDENTIALS_COLUMN = sealed('auth_configs', 'credentials_sealed');
 
 export interface AuthConfigSecrets {
   client_secret?: string;
@@ -33,13 +25,9 @@ export interface AuthConfigInput {
   isEnabledForToolRouter?: boolean;
 }
 
-export function settingsOf(row: AuthConfigRow): AuthConfigSettings {
-  return JSON.parse(row.settings) as AuthConfigSettings;
-}
-
-export function secretsOf(deps: Deps, row: AuthConfigRow): AuthConfigSecrets {
-  return row.credentials_sealed
-    ? deps.vault.openJson<AuthConfigSecrets>(row.credentials_sealed, sealedAad(CREDENTIALS_COLUMN, row.id))
+export function secretsOf(deps: Deps, config: AuthConfig): AuthConfigSecrets {
+  return config.credentialsSealed
+    ? deps.vault.openJson<AuthConfigSecrets>(config.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, config.id))
     : {};
 }
 
@@ -97,7 +85,7 @@ function operatorAppError(toolkit: ToolkitFile): AppError {
   });
 }
 
-export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Promise<AuthConfigRow> {
+export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Promise<AuthConfig> {
   const toolkit = toolkitOf(deps, input.toolkitSlug);
   const scheme = chooseScheme(toolkit, input.authScheme, input.type, deps);
   const credentials = input.credentials ?? {};
@@ -126,27 +114,27 @@ export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Prom
   }
   const now = deps.clock.now();
   const id = newId('ac');
-  const row: AuthConfigRow = {
+  const config: AuthConfig = {
     id,
-    toolkit_slug: toolkit.slug,
+    toolkitSlug: toolkit.slug,
     name: input.name?.slice(0, 200) || `${toolkit.name} ${managed ? 'managed' : 'custom'} auth`,
     type: managed ? 'default' : 'custom',
-    auth_scheme: scheme,
-    is_composio_managed: managed ? 1 : 0,
+    authScheme: scheme,
+    isComposioManaged: managed,
     status: 'ENABLED',
-    settings: JSON.stringify(settings),
-    credentials_sealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
-    created_at: now,
-    updated_at: now,
+    settings,
+    credentialsSealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
+    createdAt: now,
+    updatedAt: now,
   };
-  await authConfigsRepo(deps.db).insert(row);
-  return row;
+  await authConfigsRepo(deps.db).insert(config);
+  return config;
 }
 
-export async function getAuthConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
-  const row = await authConfigsRepo(deps.db).findById(id);
-  if (!row) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Auth config ${id} was not found.` });
-  return row;
+export async function getAuthConfig(deps: Deps, id: string): Promise<AuthConfig> {
+  const config = await authConfigsRepo(deps.db).findById(id);
+  if (!config) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Auth config ${id} was not found.` });
+  return config;
 }
 
 export interface AuthConfigPatch {
@@ -158,10 +146,11 @@ export interface AuthConfigPatch {
 }
 
 /** PATCH semantics: omitted fields stay; `credentials` merge into what is stored. */
-export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfigPatch): Promise<AuthConfigRow> {
-  const row = await getAuthConfig(deps, id);
-  const settings = settingsOf(row);
-  const secrets = secretsOf(deps, row);
+export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfigPatch): Promise<AuthConfig> {
+  const config = await getAuthConfig(deps, id);
+  // a copy: the changes are written, then returned over the config as read
+  const settings = { ...config.settings };
+  const secrets = secretsOf(deps, config);
   const credentials = patch.credentials ?? {};
   if (credentials.client_id !== undefined) settings.client_id = optionalString(credentials, 'client_id');
   if (credentials.client_secret !== undefined) secrets.client_secret = optionalString(credentials, 'client_secret');
@@ -171,18 +160,18 @@ export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfig
   if (patch.toolAccessConfig) settings.tool_access_config = { ...settings.tool_access_config, ...patch.toolAccessConfig };
   if (patch.isEnabledForToolRouter !== undefined) settings.is_enabled_for_tool_router = patch.isEnabledForToolRouter;
   const changes = {
-    name: patch.name?.slice(0, 200) ?? row.name,
-    settings: JSON.stringify(settings),
-    credentials_sealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
-    updated_at: deps.clock.now(),
+    name: patch.name?.slice(0, 200) ?? config.name,
+    settings,
+    credentialsSealed: secrets.client_secret ? deps.vault.sealJson(secrets, sealedAad(CREDENTIALS_COLUMN, id)) : null,
+    updatedAt: deps.clock.now(),
   };
   await authConfigsRepo(deps.db).update(id, changes);
-  return { ...row, ...changes };
+  return { ...config, ...changes };
 }
 
 export async function setAuthConfigStatus(deps: Deps, id: string, status: 'ENABLED' | 'DISABLED'): Promise<void> {
   await getAuthConfig(deps, id);
-  await authConfigsRepo(deps.db).update(id, { status, updated_at: deps.clock.now() });
+  await authConfigsRepo(deps.db).update(id, { status, updatedAt: deps.clock.now() });
 }
 
 /** Deleting a config deletes the accounts connected through it: they cannot work without it. */
@@ -190,8 +179,14 @@ export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
   await getAuthConfig(deps, id);
   await deps.db.transaction().execute(async (trx) => {
     const accounts = connectedAccountsRepo(trx);
-    const { rows } = await accounts.list({ authConfigIds: [id], orderBy: 'created_at', direction: 'asc', offset: 0, limit: 1_000_000 });
-    for (const account of rows) await accounts.delete(account.id);
+    const { accounts: connected } = await accounts.list({
+      authConfigIds: [id],
+      orderBy: 'createdAt',
+      direction: 'asc',
+      offset: 0,
+      limit: 1_000_000,
+    });
+    for (const account of connected) await accounts.delete(account.id);
     await authConfigsRepo(trx).delete(id);
   });
 }
@@ -200,7 +195,7 @@ export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
  * The auth config a toolkit uses when none is named: the oldest enabled one, else a managed one made
  * now from the operator's app (or, with no app configured, an error naming the variables to set).
  */
-export async function ensureDefaultAuthConfig(deps: Deps, toolkitSlug: string): Promise<AuthConfigRow> {
+export async function ensureDefaultAuthConfig(deps: Deps, toolkitSlug: string): Promise<AuthConfig> {
   const toolkit = toolkitOf(deps, toolkitSlug);
   const existing = await authConfigsRepo(deps.db).findDefaultForToolkit(toolkit.slug);
   if (existing) return existing;
@@ -208,16 +203,16 @@ export async function ensureDefaultAuthConfig(deps: Deps, toolkitSlug: string): 
 }
 
 /** The app client an auth config acts as: the operator's app for managed configs, the app's own otherwise. */
-export function appClientFor(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFile): AppClient {
-  if (row.is_composio_managed) {
+export function appClientFor(deps: Deps, config: AuthConfig, toolkit: ToolkitFile): AppClient {
+  if (config.isComposioManaged) {
     const app = deps.config.oauthApps[toolkit.slug];
     if (!app) throw operatorAppError(toolkit);
     return { clientId: app.clientId, clientSecret: app.clientSecret };
   }
-  const settings = settingsOf(row);
+  const settings = config.settings;
   return {
     clientId: settings.client_id ?? '',
-    clientSecret: secretsOf(deps, row).client_secret ?? '',
+    clientSecret: secretsOf(deps, config).client_secret ?? '',
     redirectUri: settings.oauth_redirect_uri,
   };
 }
@@ -225,20 +220,21 @@ export function appClientFor(deps: Deps, row: AuthConfigRow, toolkit: ToolkitFil
 /** What a scheme's network steps need for one connection through an auth config (see `schemes/scheme.ts`). */
 export function schemeContext(
   deps: Deps,
-  row: AuthConfigRow,
+  config: AuthConfig,
   toolkit: ToolkitFile,
   connectionData: Record<string, string>,
   accountId?: string,
 ): SchemeContext {
-  const definition = schemeFor(toolkit, row.auth_scheme);
-  if (!definition) throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Toolkit ${toolkit.slug} no longer offers ${row.auth_scheme}.` });
+  const definition = schemeFor(toolkit, config.authScheme);
+  if (!definition)
+    throw new AppError('AUTH_CONFIG_NOT_FOUND', { message: `Toolkit ${toolkit.slug} no longer offers ${config.authScheme}.` });
   return {
     deps,
     toolkit,
     definition,
     accountId,
     connectionData,
-    scopes: settingsOf(row).scopes ?? schemeModule(row.auth_scheme).defaultScopes(definition),
-    client: () => appClientFor(deps, row, toolkit),
+    scopes: config.settings.scopes ?? schemeModule(config.authScheme).defaultScopes(definition),
+    client: () => appClientFor(deps, config, toolkit),
   };
 }

@@ -6,14 +6,15 @@ import { hashSecret, newSecret } from '../ids.ts';
 import { addressPolicy } from '../execution/address-policy.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
 import { isRedirectMode, schemeFor, schemeModule } from '../schemes/registry.ts';
-import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
-import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
-import { connectionDataOf, LINKABLE_STATUSES, STATUS_REASONS } from './account-state.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
+import { LINKABLE_STATUSES, STATUS_REASONS } from './account-state.ts';
 import { schemeContext, toolkitOf } from './auth-configs.ts';
 import { activateAccount, failAccount, formGrant, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
 import { callbackUrl } from './oauth-endpoints.ts';
+import type { AuthConfig, ConnectLink, ConnectedAccount } from '../../storage/domain.ts';
 
 /**
  * The hosted Connect Link flow: a link token opens a page; OAuth goes to the provider with PKCE S256
@@ -22,14 +23,14 @@ import { callbackUrl } from './oauth-endpoints.ts';
  * acts only on its own account, so one user's link can never touch another user's.
  */
 
-const FLOW_COLUMN = SEALED_COLUMNS[3];
+const FLOW_COLUMN = sealed('connect_links', 'flow_sealed');
 
 export type LinkProblem = 'unknown' | 'expired' | 'used' | 'not_pending';
 
 export interface OpenLink {
-  link: ConnectLinkRow;
-  account: ConnectedAccountRow;
-  config: AuthConfigRow;
+  link: ConnectLink;
+  account: ConnectedAccount;
+  config: AuthConfig;
   toolkit: ToolkitFile;
 }
 
@@ -40,34 +41,34 @@ interface FlowState {
 }
 
 export type FlowOutcome =
-  | { status: 'success'; account: ConnectedAccountRow; toolkit: ToolkitFile; redirectTo: string | null }
-  | { status: 'failed'; account: ConnectedAccountRow; toolkit: ToolkitFile; redirectTo: string | null; reason: string };
+  | { status: 'success'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null }
+  | { status: 'failed'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null; reason: string };
 
 export async function openLink(deps: Deps, token: string): Promise<OpenLink | LinkProblem> {
   if (!/^ln_[A-Za-z0-9]{20,64}$/.test(token)) return 'unknown';
   const link = await connectLinksRepo(deps.db).findByTokenHash(hashSecret(token));
   if (!link) return 'unknown';
-  if (link.used_at !== null) return 'used';
-  if (link.expires_at <= deps.clock.now()) return 'expired';
-  const account = await connectedAccountsRepo(deps.db).findById(link.connected_account_id);
+  if (link.usedAt !== null) return 'used';
+  if (link.expiresAt <= deps.clock.now()) return 'expired';
+  const account = await connectedAccountsRepo(deps.db).findById(link.connectedAccountId);
   if (!account || !LINKABLE_STATUSES.includes(account.status)) return 'not_pending';
-  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
   if (!config || config.status !== 'ENABLED') return 'not_pending';
-  return { link, account, config, toolkit: toolkitOf(deps, account.toolkit_slug) };
+  return { link, account, config, toolkit: toolkitOf(deps, account.toolkitSlug) };
 }
 
 /** Composio's contract: the app's callback URL keeps its own query and gains `status` and `connected_account_id`. */
-export function appCallbackUrl(link: ConnectLinkRow, status: 'success' | 'failed'): string | null {
-  if (!link.callback_url) return null;
-  const url = new URL(link.callback_url);
+export function appCallbackUrl(link: ConnectLink, status: 'success' | 'failed'): string | null {
+  if (!link.callbackUrl) return null;
+  const url = new URL(link.callbackUrl);
   url.searchParams.set('status', status);
-  url.searchParams.set('connected_account_id', link.connected_account_id);
+  url.searchParams.set('connected_account_id', link.connectedAccountId);
   return url.href;
 }
 
 /** Required connection fields (a subdomain) the account does not have yet: the page asks for them first. */
 export function missingConnectionFields(open: OpenLink) {
-  const data = connectionDataOf(open.account);
+  const data = open.account.connectionData;
   return (open.toolkit.connection_fields ?? []).filter((f) => f.required && !data[f.name]);
 }
 
@@ -77,23 +78,23 @@ export function missingConnectionFields(open: OpenLink) {
  * the connection fields and the scheme's own.
  */
 export function linkPage(open: OpenLink): { redirect: boolean; fields: FieldDefinition[]; redirectTo?: string } {
-  const module = schemeModule(open.account.auth_scheme);
-  const scheme = schemeFor(open.toolkit, open.account.auth_scheme);
+  const module = schemeModule(open.account.authScheme);
+  const scheme = schemeFor(open.toolkit, open.account.authScheme);
   if (module.connectBy === 'redirect')
     return { redirect: true, fields: missingConnectionFields(open), redirectTo: scheme && module.authorizationUrl?.(scheme) };
   return { redirect: false, fields: [...(open.toolkit.connection_fields ?? []), ...(scheme ? module.connectionFields(scheme) : [])] };
 }
 
-export const isRedirectLink = (open: OpenLink) => isRedirectMode(open.account.auth_scheme);
+export const isRedirectLink = (open: OpenLink) => isRedirectMode(open.account.authScheme);
 
 /** Stores connection fields typed on the page (OAuth toolkits that need a subdomain before redirecting). */
 export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<OpenLink> {
-  const data = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
+  const data = { ...open.account.connectionData, ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !data[f.name]);
   if (missing.length > 0)
     throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
-  await connectedAccountsRepo(deps.db).update(open.account.id, { connection_data: JSON.stringify(data) });
-  return { ...open, account: { ...open.account, connection_data: JSON.stringify(data) } };
+  await connectedAccountsRepo(deps.db).update(open.account.id, { connectionData: data });
+  return { ...open, account: { ...open.account, connectionData: data } };
 }
 
 /**
@@ -102,17 +103,17 @@ export async function saveConnectionFields(deps: Deps, open: OpenLink, form: Rec
  * complete), the scheme's flow state sealed with the link, and a browser nonce for the cookie.
  */
 export async function beginRedirect(deps: Deps, open: OpenLink): Promise<{ url: URL; browserNonce: string }> {
-  const module = schemeModule(open.account.auth_scheme);
-  if (!module.begin || !schemeFor(open.toolkit, open.account.auth_scheme)) {
+  const module = schemeModule(open.account.authScheme);
+  if (!module.begin || !schemeFor(open.toolkit, open.account.authScheme)) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not a sign-in at the provider.' });
   }
-  const context = schemeContext(deps, open.config, open.toolkit, connectionDataOf(open.account), open.account.id);
+  const context = schemeContext(deps, open.config, open.toolkit, open.account.connectionData, open.account.id);
   const start = await module.begin(context, context.client().redirectUri ?? callbackUrl(deps));
   const browserNonce = newSecret('lkb');
   const flow: FlowState = { flow: start.flow, browser_hash: hashSecret(browserNonce) };
   await connectLinksRepo(deps.db).update(open.link.id, {
-    state_hash: hashSecret(start.state),
-    flow_sealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
+    stateHash: hashSecret(start.state),
+    flowSealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
   });
   return { url: start.url, browserNonce };
 }
@@ -126,9 +127,9 @@ function sameSecret(a: string, b: string): boolean {
 export type CallbackProblem = 'unknown_state' | 'used_state' | 'expired' | 'other_browser';
 
 interface TakenLink {
-  link: ConnectLinkRow;
-  account: ConnectedAccountRow;
-  config: AuthConfigRow;
+  link: ConnectLink;
+  account: ConnectedAccount;
+  config: AuthConfig;
   toolkit: ToolkitFile;
   flow: FlowState;
 }
@@ -146,18 +147,18 @@ async function takeLink(
   const stateHash = hashSecret(stateValue);
   const links = connectLinksRepo(deps.db);
   const found = await links.findByStateHash(stateHash);
-  if (!found || !found.flow_sealed) return 'unknown_state';
-  if (found.used_at !== null) return 'used_state';
-  const flow = deps.vault.openJson<FlowState>(found.flow_sealed, sealedAad(FLOW_COLUMN, found.id));
+  if (!found || !found.flowSealed) return 'unknown_state';
+  if (found.usedAt !== null) return 'used_state';
+  const flow = deps.vault.openJson<FlowState>(found.flowSealed, sealedAad(FLOW_COLUMN, found.id));
   const nonce = browserNonceFor(found.id);
   if (!nonce || !sameSecret(hashSecret(nonce), flow.browser_hash)) return 'other_browser';
   const link = await links.consumeByStateHash(stateHash, deps.clock.now());
   if (!link) return 'used_state';
-  const account = await connectedAccountsRepo(deps.db).findById(link.connected_account_id);
-  const config = account && (await authConfigsRepo(deps.db).findById(account.auth_config_id));
+  const account = await connectedAccountsRepo(deps.db).findById(link.connectedAccountId);
+  const config = account && (await authConfigsRepo(deps.db).findById(account.authConfigId));
   if (!account || !config || !LINKABLE_STATUSES.includes(account.status)) return 'used_state';
-  if (link.expires_at <= deps.clock.now()) return 'expired';
-  return { link, account, config, toolkit: toolkitOf(deps, account.toolkit_slug), flow };
+  if (link.expiresAt <= deps.clock.now()) return 'expired';
+  return { link, account, config, toolkit: toolkitOf(deps, account.toolkitSlug), flow };
 }
 
 async function failed(deps: Deps, taken: TakenLink, error: unknown): Promise<FlowOutcome> {
@@ -175,7 +176,7 @@ async function failed(deps: Deps, taken: TakenLink, error: unknown): Promise<Flo
   await failAccount(deps, taken.account.id, reason);
   return {
     status: 'failed',
-    account: { ...taken.account, status: 'FAILED', status_reason: reason },
+    account: { ...taken.account, status: 'FAILED', statusReason: reason },
     toolkit: taken.toolkit,
     redirectTo: appCallbackUrl(taken.link, 'failed'),
     reason,
@@ -201,9 +202,9 @@ export async function completeCallback(
 }
 
 /** The provider's answer, exchanged by the account's scheme; the account turns ACTIVE with what it yields. */
-async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectedAccountRow> {
-  const connectionData = connectionDataOf(taken.account);
-  const module = schemeModule(taken.account.auth_scheme);
+async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectedAccount> {
+  const connectionData = taken.account.connectionData;
+  const module = schemeModule(taken.account.authScheme);
   if (!module.complete) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not a sign-in at the provider.' });
   const grant = await module.complete(
     schemeContext(deps, taken.config, taken.toolkit, connectionData, taken.account.id),
@@ -216,7 +217,7 @@ async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state
 
 /** A credentials form (API key, token, password, a key file) submitted: validate, take the link once, activate. */
 export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<string, string>): Promise<FlowOutcome> {
-  const connectionData = { ...connectionDataOf(open.account), ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
+  const connectionData = { ...open.account.connectionData, ...validateConnectionData(open.toolkit, form, addressPolicy(deps.config)) };
   const missing = (open.toolkit.connection_fields ?? []).filter((f) => f.required && !connectionData[f.name]);
   if (missing.length > 0)
     throw new AppError('VALIDATION_FAILED', { message: `${missing.map((f) => f.display_name).join(', ')} is required.` });
@@ -225,7 +226,7 @@ export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<
     deps,
     open.config,
     open.toolkit,
-    validateCredentialFields(open.toolkit, open.account.auth_scheme, form),
+    validateCredentialFields(open.toolkit, open.account.authScheme, form),
     connectionData,
   );
   if (!(await connectLinksRepo(deps.db).consume(open.link.id, deps.clock.now()))) {

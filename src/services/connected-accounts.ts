@@ -7,15 +7,14 @@ import { addressPolicy, urlRefusal, type AddressPolicy } from '../execution/addr
 import { DNS_LABEL, HOST_SAFE } from '../execution/templates.ts';
 import { hostLabelFields } from '../catalogue/lint.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
-import { authConfigsRepo, type AuthConfigRow } from '../../storage/repos/auth-configs.ts';
-import { connectLinksRepo, type ConnectLinkRow } from '../../storage/repos/connect-links.ts';
-import { cleanRefreshState, connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
+import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
+import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
+import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sealed, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
 import {
-  connectionDataOf,
   credentialsOf,
   expireAbandonedAccounts,
   LINK_TTL_MS,
@@ -28,8 +27,9 @@ import {
 import { appClientFor, getAuthConfig, schemeContext, toolkitOf } from './auth-configs.ts';
 import { bindConnection, connectsBy, schemeFor, schemeModule } from '../schemes/registry.ts';
 import { CredentialRejected, type Grant } from '../schemes/scheme.ts';
+import type { AuthConfig, ConnectLink, ConnectedAccount } from '../../storage/domain.ts';
 
-const LINK_TOKEN_COLUMN = SEALED_COLUMNS[2];
+const LINK_TOKEN_COLUMN = sealed('connect_links', 'token_sealed');
 
 export interface LinkRequest {
   authConfigId: string;
@@ -40,7 +40,7 @@ export interface LinkRequest {
 }
 
 export interface CreatedLink {
-  account: ConnectedAccountRow;
+  account: ConnectedAccount;
   linkToken: string;
   redirectUrl: string;
   expiresAt: number;
@@ -51,12 +51,12 @@ function linkUrl(deps: Deps, token: string): string {
 }
 
 /** A stored link shown again: its token is kept sealed beside the hash for this. */
-export function storedLink(deps: Deps, account: ConnectedAccountRow, link: ConnectLinkRow): CreatedLink {
-  const token = deps.vault.open(link.token_sealed, sealedAad(LINK_TOKEN_COLUMN, link.id));
-  return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt: link.expires_at };
+export function storedLink(deps: Deps, account: ConnectedAccount, link: ConnectLink): CreatedLink {
+  const token = deps.vault.open(link.tokenSealed, sealedAad(LINK_TOKEN_COLUMN, link.id));
+  return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt: link.expiresAt };
 }
 
-export async function enabledConfig(deps: Deps, id: string): Promise<AuthConfigRow> {
+export async function enabledConfig(deps: Deps, id: string): Promise<AuthConfig> {
   const config = await getAuthConfig(deps, id);
   if (config.status !== 'ENABLED') throw new AppError('AUTH_CONFIG_DISABLED', { message: `Auth config ${id} is disabled.` });
   return config;
@@ -102,7 +102,7 @@ export function validateConnectionData(
 /** A new single-use link for an account; it does not change the account's status. */
 export async function issueLink(
   deps: Deps,
-  account: ConnectedAccountRow,
+  account: ConnectedAccount,
   callbackUrl: string | undefined,
   db: Kysely<Database> = deps.db,
 ): Promise<CreatedLink> {
@@ -112,17 +112,17 @@ export async function issueLink(
   const expiresAt = now + LINK_TTL_MS;
   await connectLinksRepo(db).insert({
     id,
-    token_hash: hashSecret(token),
-    token_sealed: deps.vault.seal(token, sealedAad(LINK_TOKEN_COLUMN, id)),
-    connected_account_id: account.id,
-    user_id: account.user_id,
-    auth_config_id: account.auth_config_id,
-    callback_url: callbackUrl ?? null,
-    state_hash: null,
-    flow_sealed: null,
-    expires_at: expiresAt,
-    used_at: null,
-    created_at: now,
+    tokenHash: hashSecret(token),
+    tokenSealed: deps.vault.seal(token, sealedAad(LINK_TOKEN_COLUMN, id)),
+    connectedAccountId: account.id,
+    userId: account.userId,
+    authConfigId: account.authConfigId,
+    callbackUrl: callbackUrl ?? null,
+    stateHash: null,
+    flowSealed: null,
+    expiresAt: expiresAt,
+    usedAt: null,
+    createdAt: now,
   });
   return { account, linkToken: token, redirectUrl: linkUrl(deps, token), expiresAt };
 }
@@ -141,28 +141,28 @@ export function checkCallbackUrl(url: string | null | undefined): string | undef
 /** A new INITIATED account for a user, through an enabled auth config. */
 export async function insertInitiatedAccount(
   deps: Deps,
-  config: AuthConfigRow,
+  config: AuthConfig,
   toolkit: ToolkitFile,
   request: Pick<LinkRequest, 'userId' | 'alias'>,
   connectionData: Record<string, string>,
   db: Kysely<Database> = deps.db,
-): Promise<ConnectedAccountRow> {
+): Promise<ConnectedAccount> {
   const now = deps.clock.now();
-  const account: ConnectedAccountRow = {
+  const account: ConnectedAccount = {
     id: newId('ca'),
-    user_id: request.userId,
-    toolkit_slug: toolkit.slug,
-    auth_config_id: config.id,
-    auth_scheme: config.auth_scheme,
+    userId: request.userId,
+    toolkitSlug: toolkit.slug,
+    authConfigId: config.id,
+    authScheme: config.authScheme,
     status: 'INITIATED',
-    status_reason: null,
+    statusReason: null,
     alias: request.alias?.slice(0, 200) ?? null,
-    is_disabled: 0,
-    connection_data: JSON.stringify(connectionData),
-    credentials_sealed: null,
-    expires_at: null,
-    created_at: now,
-    updated_at: now,
+    isDisabled: false,
+    connectionData,
+    credentialsSealed: null,
+    expiresAt: null,
+    createdAt: now,
+    updatedAt: now,
     ...cleanRefreshState(null),
   };
   await connectedAccountsRepo(db).insert(account);
@@ -171,7 +171,7 @@ export async function insertInitiatedAccount(
 
 export async function createLink(deps: Deps, request: LinkRequest): Promise<CreatedLink> {
   const config = await enabledConfig(deps, request.authConfigId);
-  const toolkit = toolkitOf(deps, config.toolkit_slug);
+  const toolkit = toolkitOf(deps, config.toolkitSlug);
   const callbackUrl = checkCallbackUrl(request.callbackUrl);
   const account = await insertInitiatedAccount(
     deps,
@@ -207,13 +207,13 @@ export function validateCredentialFields(toolkit: ToolkitFile, mode: string, giv
 }
 
 /** The engine's view of an account: its opened secrets and connection fields (and OAuth1 consumer). */
-export function toolConnection(deps: Deps, account: ConnectedAccountRow, config: AuthConfigRow, toolkit: ToolkitFile): ToolConnection {
+export function toolConnection(deps: Deps, account: ConnectedAccount, config: AuthConfig, toolkit: ToolkitFile): ToolConnection {
   const connection: Omit<ToolConnection, 'inject'> = {
-    mode: account.auth_scheme as ToolConnection['mode'],
+    mode: account.authScheme as ToolConnection['mode'],
     credentials: credentialsOf(deps, account),
-    connectionData: connectionDataOf(account),
+    connectionData: account.connectionData,
   };
-  if (schemeModule(account.auth_scheme).signsWithClient) {
+  if (schemeModule(account.authScheme).signsWithClient) {
     const client = appClientFor(deps, config, toolkit);
     connection.consumer = { key: client.clientId, secret: client.clientSecret };
   }
@@ -227,20 +227,20 @@ export function toolConnection(deps: Deps, account: ConnectedAccountRow, config:
  */
 export async function activateAccount(
   deps: Deps,
-  account: ConnectedAccountRow,
+  account: ConnectedAccount,
   credentials: Credentials,
   connectionData: Record<string, string>,
   expiresAt: number | null,
-): Promise<ConnectedAccountRow> {
+): Promise<ConnectedAccount> {
   const now = deps.clock.now();
   const changes = {
     status: 'ACTIVE',
-    status_reason: null,
-    is_disabled: 0,
-    credentials_sealed: sealCredentials(deps, account.id, credentials),
-    connection_data: JSON.stringify(connectionData),
-    expires_at: expiresAt,
-    updated_at: now,
+    statusReason: null,
+    isDisabled: false,
+    credentialsSealed: sealCredentials(deps, account.id, credentials),
+    connectionData,
+    expiresAt,
+    updatedAt: now,
     ...cleanRefreshState(now),
   };
   const changed =
@@ -252,12 +252,12 @@ export async function activateAccount(
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This connection is no longer waiting to be completed.' });
   }
   const active = { ...account, ...changes };
-  const toolkit = toolkitOf(deps, account.toolkit_slug);
-  const config = await getAuthConfig(deps, account.auth_config_id);
+  const toolkit = toolkitOf(deps, account.toolkitSlug);
+  const config = await getAuthConfig(deps, account.authConfigId);
   const who = await fetchIdentity(deps, toolkit, toolConnection(deps, active, config, toolkit));
   if (who.ok && who.identity) {
-    active.connection_data = JSON.stringify({ ...connectionData, identity: who.identity });
-    await connectedAccountsRepo(deps.db).update(account.id, { connection_data: active.connection_data });
+    active.connectionData = { ...connectionData, identity: who.identity };
+    await connectedAccountsRepo(deps.db).update(account.id, { connectionData: active.connectionData });
   }
   return active;
 }
@@ -266,8 +266,8 @@ export async function failAccount(deps: Deps, accountId: string, reason: string)
   await emitAccountEvent(deps, 'composio.connected_account.failed', accountId, (trx) =>
     connectedAccountsRepo(trx).updateIfStatus(accountId, 'INITIATED', {
       status: 'FAILED',
-      status_reason: reason.slice(0, 500),
-      updated_at: deps.clock.now(),
+      statusReason: reason.slice(0, 500),
+      updatedAt: deps.clock.now(),
     }),
   );
 }
@@ -278,12 +278,12 @@ export async function failAccount(deps: Deps, accountId: string, reason: string)
  */
 export async function formGrant(
   deps: Deps,
-  config: AuthConfigRow,
+  config: AuthConfig,
   toolkit: ToolkitFile,
   given: Credentials,
   connectionData: Record<string, string>,
 ): Promise<Grant> {
-  const module = schemeModule(config.auth_scheme);
+  const module = schemeModule(config.authScheme);
   if (!module.exchange) return { credentials: given, expiresAt: null };
   try {
     return await module.exchange(schemeContext(deps, config, toolkit, connectionData), given);
@@ -306,23 +306,23 @@ export interface InitiateRequest extends LinkRequest {
 export async function initiateConnection(
   deps: Deps,
   request: InitiateRequest,
-): Promise<{ account: ConnectedAccountRow; redirectUrl: string | null }> {
+): Promise<{ account: ConnectedAccount; redirectUrl: string | null }> {
   const config = await enabledConfig(deps, request.authConfigId);
-  const toolkit = toolkitOf(deps, config.toolkit_slug);
+  const toolkit = toolkitOf(deps, config.toolkitSlug);
   const hasCredentials = request.credentials && Object.keys(request.credentials).length > 0;
-  const connectBy = connectsBy(config.auth_scheme);
+  const connectBy = connectsBy(config.authScheme);
   if (connectBy === 'redirect' || (!hasCredentials && connectBy !== 'none')) {
     const link = await createLink(deps, request);
     return { account: link.account, redirectUrl: link.redirectUrl };
   }
   const { credentials: given = {}, ...rest } = request;
   const connectionData = validateConnectionData(toolkit, { ...rest.connectionData, ...given }, addressPolicy(deps.config));
-  const grant = await formGrant(deps, config, toolkit, validateCredentialFields(toolkit, config.auth_scheme, given), connectionData);
+  const grant = await formGrant(deps, config, toolkit, validateCredentialFields(toolkit, config.authScheme, given), connectionData);
   if (request.validateCredentials) {
     const probe = await fetchIdentity(
       deps,
       toolkit,
-      bindConnection({ mode: config.auth_scheme as ToolConnection['mode'], credentials: grant.credentials, connectionData }),
+      bindConnection({ mode: config.authScheme as ToolConnection['mode'], credentials: grant.credentials, connectionData }),
     );
     if (!probe.ok)
       throw new AppError('CREDENTIALS_REJECTED', {
@@ -337,41 +337,41 @@ export async function initiateConnection(
  * The link an INITIATED account waits on, as Composio shows it in `state.val.redirectUrl` (its SDK's
  * schema for an initiated OAuth connection requires it); null for any other status.
  */
-export async function pendingRedirectUrl(deps: Deps, account: ConnectedAccountRow): Promise<string | null> {
+export async function pendingRedirectUrl(deps: Deps, account: ConnectedAccount): Promise<string | null> {
   if (account.status !== 'INITIATED') return null;
   const link = await connectLinksRepo(deps.db).findLatestForAccount(account.id);
   return link ? storedLink(deps, account, link).redirectUrl : null;
 }
 
 /** An account as the API shows it (an abandoned INITIATED one is EXPIRED); reads only. */
-export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccountRow> {
-  const row = await connectedAccountsRepo(deps.db).findById(id);
-  if (!row) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${id} was not found.` });
-  return withAbandonedExpired(deps, row);
+export async function getAccount(deps: Deps, id: string): Promise<ConnectedAccount> {
+  const account = await connectedAccountsRepo(deps.db).findById(id);
+  if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${id} was not found.` });
+  return withAbandonedExpired(deps, account);
 }
 
 /** An account about to change: its derived expiry written first, so the change starts from what the API shows. */
-async function accountToChange(deps: Deps, id: string): Promise<ConnectedAccountRow> {
+async function accountToChange(deps: Deps, id: string): Promise<ConnectedAccount> {
   await expireAbandonedAccounts(deps);
   return getAccount(deps, id);
 }
 
 export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean): Promise<void> {
   const account = await accountToChange(deps, id);
-  const changes: Partial<ConnectedAccountRow> = { is_disabled: enabled ? 0 : 1, updated_at: deps.clock.now() };
-  if (!enabled && account.status === 'ACTIVE') Object.assign(changes, { status: 'INACTIVE', status_reason: STATUS_REASONS.USER_UPDATED });
-  if (enabled && account.status === 'INACTIVE') Object.assign(changes, { status: 'ACTIVE', status_reason: null });
+  const changes: Partial<ConnectedAccount> = { isDisabled: !enabled, updatedAt: deps.clock.now() };
+  if (!enabled && account.status === 'ACTIVE') Object.assign(changes, { status: 'INACTIVE', statusReason: STATUS_REASONS.USER_UPDATED });
+  if (enabled && account.status === 'INACTIVE') Object.assign(changes, { status: 'ACTIVE', statusReason: null });
   await connectedAccountsRepo(deps.db).update(id, changes);
 }
 
 /** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
-async function revokeAtProvider(deps: Deps, account: ConnectedAccountRow): Promise<string[]> {
-  const toolkit = toolkitOf(deps, account.toolkit_slug);
-  const module = schemeModule(account.auth_scheme);
-  if (!module.revoke || !schemeFor(toolkit, account.auth_scheme)) return [];
-  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+async function revokeAtProvider(deps: Deps, account: ConnectedAccount): Promise<string[]> {
+  const toolkit = toolkitOf(deps, account.toolkitSlug);
+  const module = schemeModule(account.authScheme);
+  if (!module.revoke || !schemeFor(toolkit, account.authScheme)) return [];
+  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
   if (!config) return [];
-  return module.revoke(schemeContext(deps, config, toolkit, connectionDataOf(account), account.id), credentialsOf(deps, account));
+  return module.revoke(schemeContext(deps, config, toolkit, account.connectionData, account.id), credentialsOf(deps, account));
 }
 
 export async function deleteAccount(deps: Deps, id: string): Promise<void> {
@@ -380,17 +380,17 @@ export async function deleteAccount(deps: Deps, id: string): Promise<void> {
   await connectedAccountsRepo(deps.db).delete(id);
 }
 
-export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccountRow }> {
+export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccount }> {
   const account = await accountToChange(deps, id);
-  if (!account.credentials_sealed)
+  if (!account.credentialsSealed)
     throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
   const revoked = await revokeAtProvider(deps, account);
   const changes = {
     status: 'REVOKED',
-    status_reason: STATUS_REASONS.REVOKED_BY_USER,
-    credentials_sealed: null,
-    expires_at: null,
-    updated_at: deps.clock.now(),
+    statusReason: STATUS_REASONS.REVOKED_BY_USER,
+    credentialsSealed: null,
+    expiresAt: null,
+    updatedAt: deps.clock.now(),
   };
   await connectedAccountsRepo(deps.db).update(id, changes);
   return { revokedTokens: revoked.length > 0 ? revoked : ['credential'], account: { ...account, ...changes } };
@@ -402,6 +402,6 @@ export async function reconnectAccount(deps: Deps, id: string, callbackUrl: stri
   const callback = checkCallbackUrl(callbackUrl);
   const account = await accountToChange(deps, id);
   const now = deps.clock.now();
-  await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', status_reason: null, updated_at: now });
-  return issueLink(deps, { ...account, status: 'INITIATED', updated_at: now }, callback);
+  await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', statusReason: null, updatedAt: now });
+  return issueLink(deps, { ...account, status: 'INITIATED', updatedAt: now }, callback);
 }

@@ -1,17 +1,18 @@
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
-import type { AuthConfigRow } from '../../storage/repos/auth-configs.ts';
+
 import { writeTransaction } from '../../storage/db.ts';
 import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { expireAbandonedAccounts, LINK_TTL_MS } from './account-state.ts';
 import { checkCallbackUrl, insertInitiatedAccount, issueLink, storedLink, type CreatedLink } from './connected-accounts.ts';
+import type { AuthConfig } from '../../storage/domain.ts';
 
 export interface UserLinkRequest {
   userId: string;
   toolkit: ToolkitFile;
   /** the enabled auth config a new account goes through (a session's override, or the default one) */
-  authConfig: AuthConfigRow;
+  authConfig: AuthConfig;
   /** re-use only accounts of this auth config (a session's override); otherwise any of the toolkit */
   onlyAuthConfigId?: string;
   /** re-use only these accounts (a session's pinned accounts of the toolkit) */
@@ -62,15 +63,15 @@ export async function linkForUser(deps: Deps, request: UserLinkRequest): Promise
     }
     let account = pending;
     if (request.reinitiate && account.status === 'EXPIRED') {
-      account = { ...account, status: 'INITIATED', status_reason: null, updated_at: now };
-      await accounts.update(account.id, { status: account.status, status_reason: null, updated_at: now });
+      account = { ...account, status: 'INITIATED', statusReason: null, updatedAt: now };
+      await accounts.update(account.id, { status: account.status, statusReason: null, updatedAt: now });
     }
     const open = await connectLinksRepo(trx).findOpenForAccount(account.id, now);
-    if (open && open.callback_url === (callbackUrl ?? null)) return storedLink(deps, account, open);
+    if (open && open.callbackUrl === (callbackUrl ?? null)) return storedLink(deps, account, open);
     if (account.status === 'INITIATED') {
       // its ten minutes start again with the new link, so the account does not lapse while the link is valid
-      account = { ...account, updated_at: now };
-      await accounts.update(account.id, { updated_at: now });
+      account = { ...account, updatedAt: now };
+      await accounts.update(account.id, { updatedAt: now });
     }
     return issueLink(deps, account, callbackUrl, trx);
   });

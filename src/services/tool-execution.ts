@@ -14,9 +14,10 @@ import {
 import type { ProxyInput } from '../execution/proxy.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { toolConnection } from './connected-accounts.ts';
 import { needsRefresh, refreshAccount } from '../refresh/refresh-account.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /**
  * Tool calls use https, or plain http only to loopback (an operator's API on the same machine):
@@ -45,7 +46,7 @@ export interface ExecuteRequest {
 }
 
 export interface ResolvedConnection {
-  account: ConnectedAccountRow | null;
+  account: ConnectedAccount | null;
   connection: ToolConnection;
 }
 
@@ -60,20 +61,20 @@ export async function resolveAccount(
   request: { userId?: string; connectedAccountId?: string; authConfigId?: string },
 ): Promise<ResolvedConnection> {
   if (isNoAuth(toolkit)) return { account: null, connection: NO_AUTH_CONNECTION };
-  let account: ConnectedAccountRow | undefined;
+  let account: ConnectedAccount | undefined;
   if (request.connectedAccountId) {
     account = await connectedAccountsRepo(deps.db).findById(request.connectedAccountId);
-    if (!account || (request.userId !== undefined && account.user_id !== request.userId)) {
+    if (!account || (request.userId !== undefined && account.userId !== request.userId)) {
       throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${request.connectedAccountId} was not found.` });
     }
-    if (account.toolkit_slug !== toolkit.slug) {
+    if (account.toolkitSlug !== toolkit.slug) {
       throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', {
-        message: `Connected account ${account.id} is a ${account.toolkit_slug} account, not ${toolkit.slug}.`,
+        message: `Connected account ${account.id} is a ${account.toolkitSlug} account, not ${toolkit.slug}.`,
       });
     }
-    if (account.status !== 'ACTIVE' || account.is_disabled === 1) {
+    if (account.status !== 'ACTIVE' || account.isDisabled) {
       throw new AppError('NO_CONNECTED_ACCOUNT', {
-        message: `Connected account ${account.id} is ${account.is_disabled ? 'disabled' : account.status}; it cannot be used until it is reconnected or enabled.`,
+        message: `Connected account ${account.id} is ${account.isDisabled ? 'disabled' : account.status}; it cannot be used until it is reconnected or enabled.`,
       });
     }
   } else if (request.userId !== undefined) {
@@ -92,8 +93,8 @@ export async function resolveAccount(
  * The connection of an account already known to be the caller's, ACTIVE and enabled: refreshed first
  * when its token is about to expire, refused when its auth config is disabled.
  */
-export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: ConnectedAccountRow): Promise<ResolvedConnection> {
-  let account: ConnectedAccountRow | undefined = usable;
+export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: ConnectedAccount): Promise<ResolvedConnection> {
+  let account: ConnectedAccount | undefined = usable;
   if (needsRefresh(deps, account)) {
     // refresh on use: the call waits for fresh tokens rather than failing upstream
     await refreshAccount(deps, account.id);
@@ -104,7 +105,7 @@ export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: Co
       });
     }
   }
-  const config = await authConfigsRepo(deps.db).findById(account.auth_config_id);
+  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
   if (!config || config.status !== 'ENABLED')
     throw new AppError('AUTH_CONFIG_DISABLED', { message: `The auth config of ${account.id} is disabled.` });
   return { account, connection: toolConnection(deps, account, config, toolkit) };
@@ -122,10 +123,10 @@ export async function executeWithRefresh(
 ): Promise<ToolResult> {
   const first = await executeTool(entry, args, resolved.connection, executionOptions(deps));
   const account = resolved.account;
-  if (!first.upstreamUnauthorized || !account || !canRefresh(account.auth_scheme)) return first;
+  if (!first.upstreamUnauthorized || !account || !canRefresh(account.authScheme)) return first;
   const outcome = await refreshAccount(deps, account.id, { force: true });
   if (outcome !== 'refreshed' && outcome !== 'fresh') return first;
-  const again = await resolveAccount(deps, entry.toolkit, { userId: account.user_id, connectedAccountId: account.id });
+  const again = await resolveAccount(deps, entry.toolkit, { userId: account.userId, connectedAccountId: account.id });
   return executeTool(entry, args, again.connection, executionOptions(deps));
 }
 
@@ -149,7 +150,7 @@ export async function executeToolRequest(deps: Deps, request: ExecuteRequest): P
 export async function proxyRequest(deps: Deps, connectedAccountId: string, input: ProxyInput): Promise<ToolResult> {
   const account = await connectedAccountsRepo(deps.db).findById(connectedAccountId);
   if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${connectedAccountId} was not found.` });
-  const toolkit = deps.catalogue.toolkit(account.toolkit_slug);
+  const toolkit = deps.catalogue.toolkit(account.toolkitSlug);
   if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND');
   const { connection } = await resolveAccount(deps, toolkit, { connectedAccountId });
   try {

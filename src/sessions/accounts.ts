@@ -3,12 +3,12 @@ import { isNoAuth } from '../schemes/registry.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { SessionConfig } from './config.ts';
-import { connectedAccountsRepo, type ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
-import { connectionDataOf } from '../services/account-state.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { ensureDefaultAuthConfig } from '../services/auth-configs.ts';
 import { enabledConfig, type CreatedLink } from '../services/connected-accounts.ts';
 import { linkForUser } from '../services/connection-links.ts';
 import { connectionFor, resolveAccount, type ResolvedConnection } from '../services/tool-execution.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /**
  * Accounts as a session sees them. The user is the session's; pinned accounts and auth config
@@ -17,7 +17,7 @@ import { connectionFor, resolveAccount, type ResolvedConnection } from '../servi
  */
 
 /** The session user's usable (ACTIVE, enabled) accounts of a toolkit, honouring pins and overrides. */
-export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow[]> {
+export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccount[]> {
   return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, {
     ids: config.connectedAccounts[toolkit.slug],
     authConfigId: config.authConfigs[toolkit.slug],
@@ -35,7 +35,7 @@ export async function connectedToolkits(deps: Deps, config: SessionConfig): Prom
 export type SessionConnection =
   | ResolvedConnection
   | { notConnected: true; toolkit: ToolkitFile }
-  | { chooseAccount: ConnectedAccountRow[]; toolkit: ToolkitFile };
+  | { chooseAccount: ConnectedAccount[]; toolkit: ToolkitFile };
 
 /**
  * Which connection a session call runs with. `account` (an id or alias) picks one of the user's own
@@ -50,7 +50,7 @@ export async function resolveSessionConnection(
   if (isNoAuth(toolkit)) return resolveAccount(deps, toolkit, { userId: config.userId });
   const usable = await usableAccounts(deps, config, toolkit);
   if (account) {
-    const chosen = usable.find((a) => a.id === account || a.alias === account || connectionDataOf(a).identity === account);
+    const chosen = usable.find((a) => a.id === account || a.alias === account || a.connectionData.identity === account);
     if (!chosen)
       throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `No usable ${toolkit.name} account "${account}" for this user.` });
     // the rows just read are the user's own, ACTIVE and enabled: no second read by id
@@ -96,14 +96,14 @@ export async function authorizeToolkit(
 }
 
 /** The newest account of any status, for connection status reports (INITIATED, FAILED …). */
-export async function latestAccount(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccountRow | undefined> {
-  const { rows } = await connectedAccountsRepo(deps.db).list({
+export async function latestAccount(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccount | undefined> {
+  const { accounts } = await connectedAccountsRepo(deps.db).list({
     userIds: [config.userId],
     toolkitSlugs: [toolkit.slug],
-    orderBy: 'updated_at',
+    orderBy: 'updatedAt',
     direction: 'desc',
     offset: 0,
     limit: 1,
   });
-  return rows[0];
+  return accounts[0];
 }

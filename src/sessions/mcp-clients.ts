@@ -18,14 +18,14 @@ export async function rememberClient(
 ): Promise<string> {
   const id = newId('mcs');
   await mcpClientsRepo(deps.db).insert(
-    { id, session_id: sessionId, url_elicitation: client.urlElicitation ? 1 : 0, client_name: client.name, created_at: deps.clock.now() },
+    { id, sessionId, urlElicitation: client.urlElicitation, clientName: client.name, createdAt: deps.clock.now() },
     MAX_CLIENTS_PER_SESSION,
   );
   return id;
 }
 
 export async function clientTakesUrlElicitation(deps: Deps, clientId: string, sessionId: string): Promise<boolean> {
-  return (await mcpClientsRepo(deps.db).find(clientId, sessionId))?.url_elicitation === 1;
+  return (await mcpClientsRepo(deps.db).find(clientId, sessionId))?.urlElicitation === true;
 }
 
 export async function forgetClient(deps: Deps, clientId: string, sessionId: string): Promise<void> {

@@ -3,7 +3,6 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
-import { connectionDataOf } from '../services/account-state.ts';
 import { authorizeToolkit, resolveSessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
@@ -42,7 +41,7 @@ export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFi
   } catch (error) {
     if (!(error instanceof AppError) || !NO_USABLE_AUTH_CONFIG.has(error.code)) throw error;
     deps.log.warn(
-      { session_id: session.row.id, toolkit: toolkit.slug, code: error.code, fix: error.message },
+      { session_id: session.id, toolkit: toolkit.slug, code: error.code, fix: error.message },
       'no Connect Link could be made for a session',
     );
     return {
@@ -91,7 +90,7 @@ export async function runSessionTool(
     };
   }
   if ('chooseAccount' in resolved) {
-    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: connectionDataOf(a).identity ?? null }));
+    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
     return {
       kind: 'choose_account',
       toolkit: entry.toolkit,

@@ -18,7 +18,7 @@ export type SessionToolList = Array<{ toolkit: ToolkitFile; tool: ToolDefinition
 
 /**
  * A value that depends only on the app's (immutable) catalogue and a session config, computed once per
- * config object of this app: loadSession hands every request of a session the same config object.
+ * config object of this app: the sessions repo hands every request of a session the same config object (ParsedJsonCache).
  */
 export function derivedFromConfig<T>(compute: (deps: Deps, config: SessionConfig) => T): (deps: Deps, config: SessionConfig) => T {
   const slot = new CacheSlot(`derived from session configs: ${compute.name || 'value'}`, () => new WeakMap<SessionConfig, T>());

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { executeProxy, type ToolResult } from '../execution/execute.ts';
 import type { ProxyInput } from '../execution/proxy.ts';
 import { executionOptions } from '../services/tool-execution.ts';
-import type { ConnectedAccountRow } from '../../storage/repos/connected-accounts.ts';
+import type { ConnectedAccount } from '../../storage/domain.ts';
 import { latestAccount, resolveSessionConnection, usableAccounts } from './accounts.ts';
 import type { Session } from './session.ts';
 import { sessionToolkits } from './tool-lists.ts';
@@ -25,7 +25,7 @@ export async function toolkitConnections(
   deps: Deps,
   session: Session,
   filter: { only?: string[]; search?: string },
-): Promise<Array<{ toolkit: ToolkitFile; account: ConnectedAccountRow | undefined }>> {
+): Promise<Array<{ toolkit: ToolkitFile; account: ConnectedAccount | undefined }>> {
   const search = filter.search?.toLowerCase();
   const toolkits = sessionToolkits(deps, session.config).filter(
     (t) => (!filter.only || filter.only.includes(t.slug)) && (!search || t.name.toLowerCase().includes(search)),

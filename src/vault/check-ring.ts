@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
+import { sealedColumns, sealedAad, type Database } from '../../storage/schema.ts';
 import { sealedValuesRepo } from '../../storage/repos/sealed-values.ts';
 import { DERIVED_KEY_ID } from './key-ring.ts';
 import type { Vault } from './vault.ts';
@@ -18,7 +18,7 @@ export async function keyRingProblem(db: Kysely<Database>, vault: Vault, source:
   const ring = new Set(vault.keyIds);
   const missing = new Set<string>();
   const wrong = new Set<string>();
-  for (const column of SEALED_COLUMNS) {
+  for (const column of sealedColumns()) {
     for (const row of await repo.samples(column)) {
       let id: string;
       try {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { SEALED_COLUMNS, sealedAad, type Database } from '../../storage/schema.ts';
+import { sealedColumns, sealedAad, type Database } from '../../storage/schema.ts';
 import { sealedValuesRepo } from '../../storage/repos/sealed-values.ts';
 import type { Vault } from './vault.ts';
 
@@ -23,7 +23,7 @@ export async function rotateSealedValues(
   const repo = sealedValuesRepo(db);
   const batchSize = options.batchSize ?? 500;
   const report: RotationReport = { rewritten: 0, raced: 0, columns: {} };
-  for (const column of SEALED_COLUMNS) {
+  for (const column of sealedColumns()) {
     const name = `${column.table}.${column.column}`;
     report.columns[name] = 0;
     let afterId = '';

@@ -28,13 +28,11 @@ export async function emitAccountEvent(
 ): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await change(trx))) return false;
-    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) =>
-      (JSON.parse(s.enabled_events) as string[]).includes(type),
-    );
+    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) => s.enabledEvents.includes(type));
     if (subscriptions.length === 0) return true;
     const account = await connectedAccountsRepo(trx).findById(accountId);
     if (!account) return true;
-    const config = await authConfigsRepo(trx).findById(account.auth_config_id);
+    const config = await authConfigsRepo(trx).findById(account.authConfigId);
     const eventId = newId('msg');
     const now = deps.clock.now();
     const payload = JSON.stringify({
@@ -47,17 +45,17 @@ export async function emitAccountEvent(
     });
     await outboxRepo(trx).insert(
       subscriptions.map((s) => ({
-        event_id: eventId,
-        subscription_id: s.id,
-        event_type: type,
-        account_id: accountId,
+        eventId: eventId,
+        subscriptionId: s.id,
+        eventType: type,
+        accountId: accountId,
         payload,
         attempts: 0,
-        next_attempt_at: now,
-        claimed_until: null,
-        delivered_at: null,
-        last_status: null,
-        created_at: now,
+        nextAttemptAt: now,
+        claimedUntil: null,
+        deliveredAt: null,
+        lastStatus: null,
+        createdAt: now,
       })),
     );
     return true;

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
-import { outboxRepo, webhookSubscriptionsRepo, type OutboxRow } from '../../storage/repos/webhooks.ts';
+import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
 import { subscriptionSecret } from './subscriptions.ts';
+import type { OutboxEvent } from '../../storage/domain.ts';
 
 /** how long a delivery stays claimed: past it (its process died mid-send) another pass sends it again */
 export const DELIVERY_CLAIM_MS = 30_000;
@@ -24,28 +25,28 @@ export interface Delivery {
 /** Sends one delivery; answers the receiver's HTTP status, or null when none came. */
 export type Send = (delivery: Delivery) => Promise<number | null>;
 
-async function deliverOne(deps: Deps, row: OutboxRow, send: Send): Promise<void> {
+async function deliverOne(deps: Deps, event: OutboxEvent, send: Send): Promise<void> {
   const outbox = outboxRepo(deps.db);
-  const subscription = await webhookSubscriptionsRepo(deps.db).findById(row.subscription_id);
+  const subscription = await webhookSubscriptionsRepo(deps.db).findById(event.subscriptionId);
   if (!subscription) return;
-  const attempt = row.attempts + 1;
+  const attempt = event.attempts + 1;
   const status = await send({
-    eventId: row.event_id,
-    payload: row.payload,
+    eventId: event.eventId,
+    payload: event.payload,
     attempt,
     subscription: {
       id: subscription.id,
-      url: subscription.webhook_url,
+      url: subscription.webhookUrl,
       version: subscription.version,
       secret: subscriptionSecret(deps, subscription),
     },
   });
   if (status !== null && status >= 200 && status < 300) {
-    await outbox.markDelivered(row.seq, status, deps.clock.now(), attempt);
+    await outbox.markDelivered(event.seq, status, deps.clock.now(), attempt);
   } else {
-    await outbox.markFailed(row.seq, status, attempt, deps.clock.now() + backoffMs(attempt));
+    await outbox.markFailed(event.seq, status, attempt, deps.clock.now() + backoffMs(attempt));
     deps.log.warn(
-      { subscription_id: subscription.id, event_id: row.event_id, status, attempts: attempt },
+      { subscription_id: subscription.id, event_id: event.eventId, status, attempts: attempt },
       'webhook delivery failed: will retry',
     );
   }
@@ -58,17 +59,17 @@ async function deliverOne(deps: Deps, row: OutboxRow, send: Send): Promise<void>
 export async function processOutbox(deps: Deps, send: Send, limit = 50): Promise<number> {
   const outbox = outboxRepo(deps.db);
   const due = await outbox.listDue(deps.clock.now(), limit);
-  const claimed: OutboxRow[] = [];
-  for (const row of due) if (await outbox.claim(row.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(row);
+  const claimed: OutboxEvent[] = [];
+  for (const event of due) if (await outbox.claim(event.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(event);
   // per account in order: deliveries for one (subscription, account) pair never run side by side
-  const byKey = new Map<string, OutboxRow[]>();
-  for (const row of claimed) {
-    const key = `${row.subscription_id}/${row.account_id}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), row]);
+  const byKey = new Map<string, OutboxEvent[]>();
+  for (const event of claimed) {
+    const key = `${event.subscriptionId}/${event.accountId}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), event]);
   }
   await Promise.all(
-    [...byKey.values()].map(async (rows) => {
-      for (const row of rows) await deliverOne(deps, row, send);
+    [...byKey.values()].map(async (events) => {
+      for (const event of events) await deliverOne(deps, event, send);
     }),
   );
   return claimed.length;

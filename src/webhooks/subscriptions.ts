@@ -3,10 +3,11 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { maskSecret, newId } from '../ids.ts';
-import { webhookSubscriptionsRepo, type WebhookSubscriptionRow } from '../../storage/repos/webhooks.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
+import type { WebhookSubscription } from '../../storage/domain.ts';
 
-const SECRET_COLUMN = SEALED_COLUMNS[5];
+const SECRET_COLUMN = sealed('webhook_subscriptions', 'secret_sealed');
 
 /**
  * A webhook subscription as a front end shows it. The signing secret is whole only in the answer that
@@ -23,20 +24,20 @@ export interface SubscriptionView {
 }
 
 /** The signing secret, opened: for delivery. */
-export function subscriptionSecret(deps: Deps, row: WebhookSubscriptionRow): string {
-  return deps.vault.open(row.secret_sealed, sealedAad(SECRET_COLUMN, row.id));
+export function subscriptionSecret(deps: Deps, subscription: WebhookSubscription): string {
+  return deps.vault.open(subscription.secretSealed, sealedAad(SECRET_COLUMN, subscription.id));
 }
 
-function viewOf(deps: Deps, row: WebhookSubscriptionRow, showSecret: boolean): SubscriptionView {
-  const secret = subscriptionSecret(deps, row);
+function viewOf(deps: Deps, subscription: WebhookSubscription, showSecret: boolean): SubscriptionView {
+  const secret = subscriptionSecret(deps, subscription);
   return {
-    id: row.id,
-    webhookUrl: row.webhook_url,
-    version: row.version,
-    enabledEvents: JSON.parse(row.enabled_events) as string[],
+    id: subscription.id,
+    webhookUrl: subscription.webhookUrl,
+    version: subscription.version,
+    enabledEvents: subscription.enabledEvents,
     secret: showSecret ? secret : maskSecret(secret),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: subscription.createdAt,
+    updatedAt: subscription.updatedAt,
   };
 }
 
@@ -50,10 +51,10 @@ function checkAddress(deps: Deps, url: string | undefined): void {
 const newSecretFor = (deps: Deps, id: string) =>
   deps.vault.seal(`whsec_${randomBytes(24).toString('base64url')}`, sealedAad(SECRET_COLUMN, id));
 
-export async function findSubscription(deps: Deps, id: string): Promise<WebhookSubscriptionRow> {
-  const row = await webhookSubscriptionsRepo(deps.db).findById(id);
-  if (!row) throw new AppError('NOT_FOUND', { message: `Webhook subscription ${id} was not found.` });
-  return row;
+export async function findSubscription(deps: Deps, id: string): Promise<WebhookSubscription> {
+  const subscription = await webhookSubscriptionsRepo(deps.db).findById(id);
+  if (!subscription) throw new AppError('NOT_FOUND', { message: `Webhook subscription ${id} was not found.` });
+  return subscription;
 }
 
 export async function createSubscription(
@@ -63,51 +64,51 @@ export async function createSubscription(
   checkAddress(deps, input.webhookUrl);
   const now = deps.clock.now();
   const id = newId('ws');
-  const row: WebhookSubscriptionRow = {
+  const subscription: WebhookSubscription = {
     id,
-    webhook_url: input.webhookUrl,
-    secret_sealed: newSecretFor(deps, id),
-    enabled_events: JSON.stringify(input.enabledEvents),
+    webhookUrl: input.webhookUrl,
+    secretSealed: newSecretFor(deps, id),
+    enabledEvents: input.enabledEvents,
     version: input.version ?? 'V3',
-    created_at: now,
-    updated_at: now,
+    createdAt: now,
+    updatedAt: now,
   };
-  await webhookSubscriptionsRepo(deps.db).insert(row);
-  return viewOf(deps, row, true);
+  await webhookSubscriptionsRepo(deps.db).insert(subscription);
+  return viewOf(deps, subscription, true);
 }
 
 export async function listSubscriptions(deps: Deps): Promise<SubscriptionView[]> {
-  return (await webhookSubscriptionsRepo(deps.db).list()).map((row) => viewOf(deps, row, false));
+  return (await webhookSubscriptionsRepo(deps.db).list()).map((subscription) => viewOf(deps, subscription, false));
 }
 
 export async function getSubscription(deps: Deps, id: string): Promise<SubscriptionView> {
   return viewOf(deps, await findSubscription(deps, id), false);
 }
 
-/** `row` comes from findSubscription, so a missing subscription answers 404 before its body is read. */
+/** `subscription` comes from findSubscription, so a missing subscription answers 404 before its body is read. */
 export async function updateSubscription(
   deps: Deps,
-  row: WebhookSubscriptionRow,
+  subscription: WebhookSubscription,
   patch: { webhookUrl?: string; enabledEvents?: string[] },
 ): Promise<SubscriptionView> {
   checkAddress(deps, patch.webhookUrl);
   const changes = {
-    webhook_url: patch.webhookUrl ?? row.webhook_url,
-    enabled_events: patch.enabledEvents ? JSON.stringify(patch.enabledEvents) : row.enabled_events,
-    updated_at: deps.clock.now(),
+    webhookUrl: patch.webhookUrl ?? subscription.webhookUrl,
+    enabledEvents: patch.enabledEvents ?? subscription.enabledEvents,
+    updatedAt: deps.clock.now(),
   };
-  await webhookSubscriptionsRepo(deps.db).update(row.id, changes);
-  return viewOf(deps, { ...row, ...changes }, false);
+  await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  return viewOf(deps, { ...subscription, ...changes }, false);
 }
 
 export async function rotateSubscriptionSecret(deps: Deps, id: string): Promise<SubscriptionView> {
-  const row = await findSubscription(deps, id);
-  const changes = { secret_sealed: newSecretFor(deps, row.id), updated_at: deps.clock.now() };
-  await webhookSubscriptionsRepo(deps.db).update(row.id, changes);
-  return viewOf(deps, { ...row, ...changes }, true);
+  const subscription = await findSubscription(deps, id);
+  const changes = { secretSealed: newSecretFor(deps, subscription.id), updatedAt: deps.clock.now() };
+  await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  return viewOf(deps, { ...subscription, ...changes }, true);
 }
 
 export async function deleteSubscription(deps: Deps, id: string): Promise<void> {
-  const row = await findSubscription(deps, id);
-  await webhookSubscriptionsRepo(deps.db).delete(row.id);
+  const subscription = await findSubscription(deps, id);
+  await webhookSubscriptionsRepo(deps.db).delete(subscription.id);
 }

@@ -1,29 +1,47 @@
 import type { Kysely } from 'kysely';
+import type { ApiKey } from '../domain.ts';
+import { epoch, epochOrNull, mapper, plain } from '../mapping.ts';
 import type { ApiKeysTable, Database } from '../schema.ts';
 
-export type ApiKeyRow = ApiKeysTable;
+const apiKeys = mapper<ApiKey, ApiKeysTable>({
+  id: plain('id'),
+  name: plain('name'),
+  keyHash: plain('key_hash'),
+  keyHint: plain('key_hint'),
+  createdAt: epoch('created_at'),
+  lastUsedAt: epochOrNull('last_used_at'),
+  revokedAt: epochOrNull('revoked_at'),
+});
+
+type NewApiKey = Omit<ApiKey, 'lastUsedAt' | 'revokedAt'>;
 
 export function apiKeysRepo(db: Kysely<Database>) {
   return {
-    async insert(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): Promise<void> {
+    async insert(key: NewApiKey): Promise<void> {
       await db
         .insertInto('api_keys')
-        .values({ ...row, last_used_at: null, revoked_at: null })
+        .values(apiKeys.toRow({ ...key, lastUsedAt: null, revokedAt: null }))
         .execute();
     },
 
     /** Inserts unless a key with this hash exists (revoked or not): a revoked env key stays revoked. */
-    async insertIfAbsent(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): Promise<boolean> {
+    async insertIfAbsent(key: NewApiKey): Promise<boolean> {
       const result = await db
         .insertInto('api_keys')
-        .values({ ...row, last_used_at: null, revoked_at: null })
+        .values(apiKeys.toRow({ ...key, lastUsedAt: null, revokedAt: null }))
         .onConflict((oc) => oc.column('key_hash').doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
-    async findActiveByHash(keyHash: string): Promise<ApiKeyRow | undefined> {
-      return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
+    async findActiveByHash(keyHash: string): Promise<ApiKey | undefined> {
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', keyHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row && apiKeys.fromRow(row);
     },
 
     async countActive(): Promise<number> {
@@ -35,8 +53,9 @@ export function apiKeysRepo(db: Kysely<Database>) {
       return Number(row.n);
     },
 
-    async list(): Promise<ApiKeyRow[]> {
-      return db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+    async list(): Promise<ApiKey[]> {
+      const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+      return rows.map(apiKeys.fromRow);
     },
 
     async revoke(id: string, now: number): Promise<boolean> {

@@ -1,8 +1,22 @@
-import { sql, type Kysely, type Updateable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { AuthConfig } from '../domain.ts';
+import { epoch, flag, json, mapper, plain } from '../mapping.ts';
 import { prepared } from '../prepared.ts';
 import type { AuthConfigsTable, Database } from '../schema.ts';
 
-export type AuthConfigRow = AuthConfigsTable;
+const authConfigs = mapper<AuthConfig, AuthConfigsTable>({
+  id: plain('id'),
+  toolkitSlug: plain('toolkit_slug'),
+  name: plain('name'),
+  type: plain('type'),
+  authScheme: plain('auth_scheme'),
+  isComposioManaged: flag('is_composio_managed'),
+  status: plain('status'),
+  settings: json('settings'),
+  credentialsSealed: plain('credentials_sealed'),
+  createdAt: epoch('created_at'),
+  updatedAt: epoch('updated_at'),
+});
 
 export interface AuthConfigFilter {
   toolkitSlugs?: string[];
@@ -15,21 +29,22 @@ export interface AuthConfigFilter {
 
 export function authConfigsRepo(db: Kysely<Database>) {
   return {
-    async insert(row: AuthConfigRow): Promise<void> {
-      await db.insertInto('auth_configs').values(row).execute();
+    async insert(config: AuthConfig): Promise<void> {
+      await db.insertInto('auth_configs').values(authConfigs.toRow(config)).execute();
     },
 
     /** every tool call: prepared once per process */
-    async findById(id: string): Promise<AuthConfigRow | undefined> {
+    async findById(id: string): Promise<AuthConfig | undefined> {
       const query = prepared(db, 'auth_configs.byId', (configId: string) =>
         db.selectFrom('auth_configs').selectAll().where('id', '=', configId),
       );
-      return (await query(id))[0];
+      const row = (await query(id))[0];
+      return row && authConfigs.fromRow(row);
     },
 
     /** The oldest enabled config for a toolkit: what a session or tool call uses when none is named. */
-    async findDefaultForToolkit(toolkitSlug: string): Promise<AuthConfigRow | undefined> {
-      return db
+    async findDefaultForToolkit(toolkitSlug: string): Promise<AuthConfig | undefined> {
+      const row = await db
         .selectFrom('auth_configs')
         .selectAll()
         .where('toolkit_slug', '=', toolkitSlug)
@@ -38,9 +53,10 @@ export function authConfigsRepo(db: Kysely<Database>) {
         .orderBy('id')
         .limit(1)
         .executeTakeFirst();
+      return row && authConfigs.fromRow(row);
     },
 
-    async list(filter: AuthConfigFilter): Promise<{ rows: AuthConfigRow[]; total: number }> {
+    async list(filter: AuthConfigFilter): Promise<{ configs: AuthConfig[]; total: number }> {
       let query = db.selectFrom('auth_configs');
       if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
       if (filter.isComposioManaged !== undefined) query = query.where('is_composio_managed', '=', filter.isComposioManaged ? 1 : 0);
@@ -50,11 +66,11 @@ export function authConfigsRepo(db: Kysely<Database>) {
         query = query.where(sql<boolean>`name like ${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
-      return { rows, total: Number(total.n) };
+      return { configs: rows.map(authConfigs.fromRow), total: Number(total.n) };
     },
 
-    async update(id: string, changes: Updateable<AuthConfigsTable>): Promise<boolean> {
-      const result = await db.updateTable('auth_configs').set(changes).where('id', '=', id).executeTakeFirst();
+    async update(id: string, changes: Partial<AuthConfig>): Promise<boolean> {
+      const result = await db.updateTable('auth_configs').set(authConfigs.toChanges(changes)).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

@@ -1,13 +1,36 @@
-import { sql, type Kysely, type Updateable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { ConnectedAccount } from '../domain.ts';
+import { epoch, epochOrNull, flag, integer, json, mapper, plain } from '../mapping.ts';
 import { prepared } from '../prepared.ts';
 import type { ConnectedAccountsTable, Database } from '../schema.ts';
 
-export type ConnectedAccountRow = ConnectedAccountsTable;
+export const accountRows = mapper<ConnectedAccount, ConnectedAccountsTable>({
+  id: plain('id'),
+  userId: plain('user_id'),
+  toolkitSlug: plain('toolkit_slug'),
+  authConfigId: plain('auth_config_id'),
+  authScheme: plain('auth_scheme'),
+  status: plain('status'),
+  statusReason: plain('status_reason'),
+  alias: plain('alias'),
+  isDisabled: flag('is_disabled'),
+  connectionData: json('connection_data'),
+  credentialsSealed: plain('credentials_sealed'),
+  expiresAt: epochOrNull('expires_at'),
+  createdAt: epoch('created_at'),
+  updatedAt: epoch('updated_at'),
+  refreshFailures: integer('refresh_failures'),
+  refreshFailingSince: epochOrNull('refresh_failing_since'),
+  nextRefreshAt: epochOrNull('next_refresh_at'),
+  lastRefreshedAt: epochOrNull('last_refreshed_at'),
+});
 
 /** The refresh bookkeeping of an account that has never failed a refresh (new, or just refreshed). */
 export function cleanRefreshState(lastRefreshedAt: number | null) {
-  return { refresh_failures: 0, refresh_failing_since: null, next_refresh_at: null, last_refreshed_at: lastRefreshedAt };
+  return { refreshFailures: 0, refreshFailingSince: null, nextRefreshAt: null, lastRefreshedAt };
 }
+
+const ORDER_COLUMNS = { createdAt: 'created_at', updatedAt: 'updated_at' } as const;
 
 export interface ConnectedAccountFilter {
   userIds?: string[];
@@ -15,7 +38,7 @@ export interface ConnectedAccountFilter {
   statuses?: string[];
   toolkitSlugs?: string[];
   ids?: string[];
-  orderBy: 'created_at' | 'updated_at';
+  orderBy: 'createdAt' | 'updatedAt';
   direction: 'asc' | 'desc';
   offset: number;
   limit: number;
@@ -25,12 +48,13 @@ export interface ConnectedAccountFilter {
 
 export function connectedAccountsRepo(db: Kysely<Database>) {
   return {
-    async insert(row: ConnectedAccountRow): Promise<void> {
-      await db.insertInto('connected_accounts').values(row).execute();
+    async insert(account: ConnectedAccount): Promise<void> {
+      await db.insertInto('connected_accounts').values(accountRows.toRow(account)).execute();
     },
 
     /** Many rows in one transaction, in chunks (seeding benchmarks, imports). */
-    async insertMany(rows: ConnectedAccountRow[]): Promise<void> {
+    async insertMany(list: ConnectedAccount[]): Promise<void> {
+      const rows = list.map(accountRows.toRow);
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += 500)
           await trx
@@ -40,8 +64,8 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       });
     },
 
-    async findById(id: string): Promise<ConnectedAccountRow | undefined> {
-      return db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<ConnectedAccount | undefined> {
+      return accountRows.maybe(await db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst());
     },
 
     /** A user's ACTIVE, enabled accounts of a toolkit, newest first (the hot path of every session call: no count). */
@@ -49,7 +73,7 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       userId: string,
       toolkitSlug: string,
       options: { ids?: string[]; authConfigId?: string } = {},
-    ): Promise<ConnectedAccountRow[]> {
+    ): Promise<ConnectedAccount[]> {
       // newest first; the index (user, toolkit, status, updated_at, id) gives this order without a sort
       const usable = (user: string, toolkit: string) =>
         db
@@ -62,15 +86,14 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       const newestFirst = <Q extends ReturnType<typeof usable>>(query: Q) =>
         query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50);
       // the common case (every tool call of a session without pinned accounts) is prepared once per process
-      if (!options.ids && !options.authConfigId)
-        return prepared(db, 'connected_accounts.usable', (user: string, toolkit: string) => newestFirst(usable(user, toolkit)))(
-          userId,
-          toolkitSlug,
-        );
+      if (!options.ids && !options.authConfigId) {
+        const query = prepared(db, 'connected_accounts.usable', (user: string, toolkit: string) => newestFirst(usable(user, toolkit)));
+        return (await query(userId, toolkitSlug)).map(accountRows.fromRow);
+      }
       let query = usable(userId, toolkitSlug);
       if (options.ids) query = query.where('id', 'in', options.ids);
       if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
-      return newestFirst(query).execute();
+      return (await newestFirst(query).execute()).map(accountRows.fromRow);
     },
 
     /** The toolkits a user has at least one ACTIVE, enabled account of (search prefers them on a near tie). */
@@ -86,7 +109,7 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return rows.map((r) => r.toolkit_slug);
     },
 
-    async list(filter: ConnectedAccountFilter): Promise<{ rows: ConnectedAccountRow[]; total: number }> {
+    async list(filter: ConnectedAccountFilter): Promise<{ accounts: ConnectedAccount[]; total: number }> {
       let query = db.selectFrom('connected_accounts');
       if (filter.userIds) query = query.where('user_id', 'in', filter.userIds);
       if (filter.authConfigIds) query = query.where('auth_config_id', 'in', filter.authConfigIds);
@@ -102,12 +125,12 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const rows = await query
         .selectAll()
-        .orderBy(filter.orderBy, filter.direction)
+        .orderBy(ORDER_COLUMNS[filter.orderBy], filter.direction)
         .orderBy('id')
         .limit(filter.limit)
         .offset(filter.offset)
         .execute();
-      return { rows, total: Number(total.n) };
+      return { accounts: rows.map(accountRows.fromRow), total: Number(total.n) };
     },
 
     /**
@@ -121,7 +144,7 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       userId: string,
       toolkitSlug: string,
       options: { authConfigId?: string; ids?: string[]; initiatedSince: number },
-    ): Promise<ConnectedAccountRow | undefined> {
+    ): Promise<ConnectedAccount | undefined> {
       const newest = (status: string) => {
         let query = db
           .selectFrom('connected_accounts')
@@ -136,19 +159,19 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
         if (status === 'INITIATED') query = query.where('updated_at', '>=', options.initiatedSince);
         return query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
       };
-      return (await newest('INITIATED')) ?? (await newest('EXPIRED'));
+      return accountRows.maybe((await newest('INITIATED')) ?? (await newest('EXPIRED')));
     },
 
-    async update(id: string, changes: Updateable<ConnectedAccountsTable>): Promise<boolean> {
-      const result = await db.updateTable('connected_accounts').set(changes).where('id', '=', id).executeTakeFirst();
+    async update(id: string, changes: Partial<ConnectedAccount>): Promise<boolean> {
+      const result = await db.updateTable('connected_accounts').set(accountRows.toChanges(changes)).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
     /** Conditional update: only when the row is still in `fromStatus` (a callback racing an expiry, say). */
-    async updateIfStatus(id: string, fromStatus: string, changes: Updateable<ConnectedAccountsTable>): Promise<boolean> {
+    async updateIfStatus(id: string, fromStatus: string, changes: Partial<ConnectedAccount>): Promise<boolean> {
       const result = await db
         .updateTable('connected_accounts')
-        .set(changes)
+        .set(accountRows.toChanges(changes))
         .where('id', '=', id)
         .where('status', '=', fromStatus)
         .executeTakeFirst();

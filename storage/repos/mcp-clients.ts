@@ -1,5 +1,15 @@
 import { sql, type Kysely } from 'kysely';
+import type { McpClient } from '../domain.ts';
+import { epoch, flag, mapper, plain } from '../mapping.ts';
 import type { Database, McpClientsTable } from '../schema.ts';
+
+const clients = mapper<McpClient, McpClientsTable>({
+  id: plain('id'),
+  sessionId: plain('session_id'),
+  urlElicitation: flag('url_elicitation'),
+  clientName: plain('client_name'),
+  createdAt: epoch('created_at'),
+});
 
 export function mcpClientsRepo(db: Kysely<Database>) {
   return {
@@ -7,22 +17,24 @@ export function mcpClientsRepo(db: Kysely<Database>) {
      * Records a client and, in the same transaction, drops all but the session's newest `keep`
      * (a client that initializes in a loop must not grow the table without end).
      */
-    async insert(row: McpClientsTable, keep: number): Promise<void> {
+    async insert(client: McpClient, keep: number): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('mcp_clients').values(row).execute();
+        await trx.insertInto('mcp_clients').values(clients.toRow(client)).execute();
         const newest = trx
           .selectFrom('mcp_clients')
           .select('id')
-          .where('session_id', '=', row.session_id)
+          .where('session_id', '=', client.sessionId)
           // rowid breaks ties within a millisecond: the later insert is the newer client
           .orderBy('created_at', 'desc')
           .orderBy(sql`rowid`, 'desc')
           .limit(keep);
-        await trx.deleteFrom('mcp_clients').where('session_id', '=', row.session_id).where('id', 'not in', newest).execute();
+        await trx.deleteFrom('mcp_clients').where('session_id', '=', client.sessionId).where('id', 'not in', newest).execute();
       });
     },
-    async find(id: string, sessionId: string): Promise<McpClientsTable | undefined> {
-      return db.selectFrom('mcp_clients').selectAll().where('id', '=', id).where('session_id', '=', sessionId).executeTakeFirst();
+    async find(id: string, sessionId: string): Promise<McpClient | undefined> {
+      return clients.maybe(
+        await db.selectFrom('mcp_clients').selectAll().where('id', '=', id).where('session_id', '=', sessionId).executeTakeFirst(),
+      );
     },
     async delete(id: string, sessionId: string): Promise<void> {
       await db.deleteFrom('mcp_clients').where('id', '=', id).where('session_id', '=', sessionId).execute();

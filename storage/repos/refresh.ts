@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { ConnectedAccountsTable, Database } from '../schema.ts';
+import type { ConnectedAccount } from '../domain.ts';
+import type { Database } from '../schema.ts';
+import { accountRows } from './connected-accounts.ts';
 
 /** The SQL of the token lifecycle: leases across processes, and the scheduler's page of due accounts. */
 export function refreshRepo(db: Kysely<Database>) {
@@ -27,9 +29,9 @@ export function refreshRepo(db: Kysely<Database>) {
     },
 
     /** Stores the outcome of a refresh and gives the lease back, in one transaction. */
-    async finish(accountId: string, holder: string, changes: Partial<ConnectedAccountsTable>): Promise<void> {
+    async finish(accountId: string, holder: string, changes: Partial<ConnectedAccount>): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('connected_accounts').set(changes).where('id', '=', accountId).execute();
+        await trx.updateTable('connected_accounts').set(accountRows.toChanges(changes)).where('id', '=', accountId).execute();
         await trx.deleteFrom('refresh_leases').where('account_id', '=', accountId).where('holder', '=', holder).execute();
       });
     },

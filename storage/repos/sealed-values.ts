@@ -7,7 +7,7 @@ export interface SealedValueRow {
 }
 
 /**
- * Access to sealed columns for key rotation. Table and column names come only from SEALED_COLUMNS,
+ * Access to sealed columns for key rotation. Table and column names come only from the SEALED declaration,
  * never from input, so building their identifiers here is safe.
  */
 export function sealedValuesRepo(db: Kysely<Database>) {

@@ -1,16 +1,49 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { StoredSession } from '../domain.ts';
+import { epoch, integer, mapper, plain } from '../mapping.ts';
+import type { ParsedJsonCache } from '../parsed-json-cache.ts';
 import { prepared } from '../prepared.ts';
 import type { Database, SessionsTable } from '../schema.ts';
 
-export type SessionRow = SessionsTable;
+// the config is mapped beside the declaration: its parse is keyed by the row id (ParsedJsonCache)
+const columns = mapper<Omit<StoredSession, 'config'>, SessionsTable>({
+  id: plain('id'),
+  userId: plain('user_id'),
+  configVersion: integer('config_version'),
+  mcpTokenHash: plain('mcp_token_hash'),
+  mcpTokenSealed: plain('mcp_token_sealed'),
+  createdAt: epoch('created_at'),
+  updatedAt: epoch('updated_at'),
+});
 
-export function sessionsRepo(db: Kysely<Database>) {
+type SessionChanges = Partial<Pick<StoredSession, 'config' | 'configVersion' | 'updatedAt'>>;
+
+function sessionFromRow(row: SessionsTable, configs: ParsedJsonCache | undefined): StoredSession {
+  const session = columns.fromRow(row) as StoredSession;
+  session.config = configs ? configs.parse(row.id, row.config) : JSON.parse(row.config);
+  return session;
+}
+
+const toRow = (session: StoredSession): SessionsTable => ({ ...columns.toRow(session), config: JSON.stringify(session.config) });
+
+const toChanges = ({ config, ...rest }: SessionChanges) => ({
+  ...columns.toChanges(rest),
+  ...(config === undefined ? {} : { config: JSON.stringify(config) }),
+});
+
+/**
+ * Sessions. Given `configs` (the app's cache), reads share one frozen config object per stored text:
+ * every MCP request reads the row, and parsing its config each time would cost more than the read.
+ */
+export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
+  const fromRow = (row: SessionsTable) => sessionFromRow(row, configs);
   return {
-    async insert(row: SessionRow): Promise<void> {
-      await db.insertInto('sessions').values(row).execute();
+    async insert(session: StoredSession): Promise<void> {
+      await db.insertInto('sessions').values(toRow(session)).execute();
     },
 
-    async insertMany(rows: SessionRow[]): Promise<void> {
+    async insertMany(sessions: StoredSession[]): Promise<void> {
+      const rows = sessions.map(toRow);
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += 500)
           await trx
@@ -20,23 +53,25 @@ export function sessionsRepo(db: Kysely<Database>) {
       });
     },
 
-    async findById(id: string): Promise<SessionRow | undefined> {
-      return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<StoredSession | undefined> {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && fromRow(row);
     },
 
     /** every MCP request: prepared once per process */
-    async findByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
+    async findByTokenHash(tokenHash: string): Promise<StoredSession | undefined> {
       const query = prepared(db, 'sessions.byTokenHash', (hash: string) =>
         db.selectFrom('sessions').selectAll().where('mcp_token_hash', '=', hash),
       );
-      return (await query(tokenHash))[0];
+      const row = (await query(tokenHash))[0];
+      return row && fromRow(row);
     },
 
     /** Optimistic concurrency: the update lands only if the version is still the one read. */
-    async updateIfVersion(id: string, version: number, changes: Updateable<SessionsTable>): Promise<boolean> {
+    async updateIfVersion(id: string, version: number, changes: SessionChanges): Promise<boolean> {
       const result = await db
         .updateTable('sessions')
-        .set(changes)
+        .set(toChanges(changes))
         .where('id', '=', id)
         .where('config_version', '=', version)
         .executeTakeFirst();

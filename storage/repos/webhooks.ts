@@ -1,22 +1,50 @@
-import { sql, type Kysely, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { OutboxEvent, WebhookSubscription } from '../domain.ts';
+import { epoch, epochOrNull, integer, integerOrNull, json, mapper, plain } from '../mapping.ts';
 import type { Database, WebhookOutboxTable, WebhookSubscriptionsTable } from '../schema.ts';
 
-export type WebhookSubscriptionRow = WebhookSubscriptionsTable;
-export type OutboxRow = Omit<WebhookOutboxTable, 'seq'> & { seq: number };
+const subscriptions = mapper<WebhookSubscription, WebhookSubscriptionsTable>({
+  id: plain('id'),
+  webhookUrl: plain('webhook_url'),
+  secretSealed: plain('secret_sealed'),
+  enabledEvents: json('enabled_events'),
+  version: plain('version'),
+  createdAt: epoch('created_at'),
+  updatedAt: epoch('updated_at'),
+});
+
+const events = mapper<OutboxEvent, Selectable<WebhookOutboxTable>>({
+  seq: integer('seq'),
+  eventId: plain('event_id'),
+  subscriptionId: plain('subscription_id'),
+  eventType: plain('event_type'),
+  accountId: plain('account_id'),
+  payload: plain('payload'),
+  attempts: integer('attempts'),
+  nextAttemptAt: epoch('next_attempt_at'),
+  claimedUntil: epochOrNull('claimed_until'),
+  deliveredAt: epochOrNull('delivered_at'),
+  lastStatus: integerOrNull('last_status'),
+  createdAt: epoch('created_at'),
+});
 
 export function webhookSubscriptionsRepo(db: Kysely<Database>) {
   return {
-    async insert(row: WebhookSubscriptionRow): Promise<void> {
-      await db.insertInto('webhook_subscriptions').values(row).execute();
+    async insert(subscription: WebhookSubscription): Promise<void> {
+      await db.insertInto('webhook_subscriptions').values(subscriptions.toRow(subscription)).execute();
     },
-    async findById(id: string): Promise<WebhookSubscriptionRow | undefined> {
-      return db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<WebhookSubscription | undefined> {
+      return subscriptions.maybe(await db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst());
     },
-    async list(): Promise<WebhookSubscriptionRow[]> {
-      return db.selectFrom('webhook_subscriptions').selectAll().orderBy('created_at').execute();
+    async list(): Promise<WebhookSubscription[]> {
+      return (await db.selectFrom('webhook_subscriptions').selectAll().orderBy('created_at').execute()).map(subscriptions.fromRow);
     },
-    async update(id: string, changes: Updateable<WebhookSubscriptionsTable>): Promise<boolean> {
-      const result = await db.updateTable('webhook_subscriptions').set(changes).where('id', '=', id).executeTakeFirst();
+    async update(id: string, changes: Partial<WebhookSubscription>): Promise<boolean> {
+      const result = await db
+        .updateTable('webhook_subscriptions')
+        .set(subscriptions.toChanges(changes))
+        .where('id', '=', id)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
     async delete(id: string): Promise<boolean> {
@@ -28,15 +56,22 @@ export function webhookSubscriptionsRepo(db: Kysely<Database>) {
 
 export function outboxRepo(db: Kysely<Database>) {
   return {
-    async insert(rows: Array<Omit<WebhookOutboxTable, 'seq'>>): Promise<void> {
-      if (rows.length > 0) await db.insertInto('webhook_outbox').values(rows).execute();
+    /** New events (the database numbers them). */
+    async insert(list: Array<Omit<OutboxEvent, 'seq'>>): Promise<void> {
+      if (list.length === 0) return;
+      // seq is generated: every other column is written
+      const rows = list.map((event) => {
+        const { seq: _, ...row } = events.toRow({ ...event, seq: 0 });
+        return row;
+      });
+      await db.insertInto('webhook_outbox').values(rows).execute();
     },
 
     /**
      * Due deliveries, oldest first, skipping any whose earlier event for the same subscription and
      * account is still undelivered: a receiver sees each account's events in order.
      */
-    async listDue(now: number, limit: number): Promise<OutboxRow[]> {
+    async listDue(now: number, limit: number): Promise<OutboxEvent[]> {
       const rows = await db
         .selectFrom('webhook_outbox as o')
         .selectAll('o')
@@ -58,7 +93,7 @@ export function outboxRepo(db: Kysely<Database>) {
         .orderBy('o.seq')
         .limit(limit)
         .execute();
-      return rows as OutboxRow[];
+      return rows.map(events.fromRow);
     },
 
     /** Claims a delivery for this process; false when another process claimed it first. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
+import { sealedAad, sealed } from '../../storage/schema.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -84,7 +84,10 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
       .selectAll()
       .where('id', '=', link.connected_account_id)
       .executeTakeFirstOrThrow();
-    const credentials = app.deps.vault.openJson<Record<string, string>>(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], row.id));
+    const credentials = app.deps.vault.openJson<Record<string, string>>(
+      row.credentials_sealed!,
+      sealedAad(sealed('connected_accounts', 'credentials_sealed'), row.id),
+    );
     expect(credentials.refresh_token).toBeTruthy();
     expect(row.expires_at).toBeGreaterThan(Date.now());
     expect(as.tokenCalls.filter((c) => c.grant_type === 'authorization_code')).toHaveLength(1);
@@ -186,7 +189,7 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
       .executeTakeFirstOrThrow();
     const { refresh_token } = app.deps.vault.openJson<Record<string, string>>(
       row.credentials_sealed!,
-      sealedAad(SEALED_COLUMNS[1], row.id),
+      sealedAad(sealed('connected_accounts', 'credentials_sealed'), row.id),
     );
     expect(await as.provider.RefreshToken.find(refresh_token!)).toBeTruthy();
     const deleted = await app.api(`/api/v3.1/connected_accounts/${link.connected_account_id}`, { method: 'DELETE' });

@@ -1,6 +1,6 @@
 import { Composio, ConnectionExpiredEventSchema } from '@composio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
+import { sealedAad, sealed } from '../../storage/schema.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -59,7 +59,10 @@ async function connect(user: string) {
 
 const refreshTokenOf = async (id: string) => {
   const row = await app.deps.db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  return app.deps.vault.openJson<Record<string, string>>(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], id)).refresh_token!;
+  return app.deps.vault.openJson<Record<string, string>>(
+    row.credentials_sealed!,
+    sealedAad(sealed('connected_accounts', 'credentials_sealed'), id),
+  ).refresh_token!;
 };
 
 describe('the token lifecycle against a real OAuth server (2 s access tokens, rotating refresh tokens)', () => {

@@ -10,7 +10,7 @@ import { UpstreamFailure } from '../../src/execution/exchange.ts';
 import { nodeExchange } from '../../src/execution/node-exchange.ts';
 import { deliverDue } from '../../src/delivery/deliver.ts';
 import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 import { oauth1Toolkit, startOAuth1Server, type OAuth1Server } from '../fixtures/oauth1-server.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -493,26 +493,26 @@ describe('names that resolve to a private address, at connect time', () => {
       const now = Date.now();
       await webhookSubscriptionsRepo(t.deps.db).insert({
         id: 'ws_dns',
-        webhook_url: `http://localhost:${port}/hook`,
-        secret_sealed: t.deps.vault.seal('whsec_x', sealedAad(SEALED_COLUMNS[5], 'ws_dns')),
-        enabled_events: '["composio.connected_account.active"]',
+        webhookUrl: `http://localhost:${port}/hook`,
+        secretSealed: t.deps.vault.seal('whsec_x', sealedAad(sealed('webhook_subscriptions', 'secret_sealed'), 'ws_dns')),
+        enabledEvents: ['composio.connected_account.active'],
         version: 'V3',
-        created_at: now,
-        updated_at: now,
+        createdAt: now,
+        updatedAt: now,
       });
       await outboxRepo(t.deps.db).insert([
         {
-          subscription_id: 'ws_dns',
-          event_id: 'evt_dns',
-          account_id: 'ca_x',
-          event_type: 'composio.connected_account.active',
+          subscriptionId: 'ws_dns',
+          eventId: 'evt_dns',
+          accountId: 'ca_x',
+          eventType: 'composio.connected_account.active',
           payload: '{}',
           attempts: 0,
-          next_attempt_at: 0,
-          claimed_until: null,
-          delivered_at: null,
-          last_status: null,
-          created_at: now,
+          nextAttemptAt: 0,
+          claimedUntil: null,
+          deliveredAt: null,
+          lastStatus: null,
+          createdAt: now,
         },
       ]);
       const before = receiver.requests.length;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealedAad, SEALED_COLUMNS } from '../../storage/schema.ts';
+import { sealedAad, sealed } from '../../storage/schema.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -85,7 +85,10 @@ describe('secrets after a full run', () => {
       responses.push(JSON.stringify(await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} })));
       await call('/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { user_id: 'sam', arguments: {} });
       const row = await app.deps.db.selectFrom('connected_accounts').selectAll().where('id', '=', accountId).executeTakeFirstOrThrow();
-      const creds = app.deps.vault.openJson<Record<string, string>>(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], accountId));
+      const creds = app.deps.vault.openJson<Record<string, string>>(
+        row.credentials_sealed!,
+        sealedAad(sealed('connected_accounts', 'credentials_sealed'), accountId),
+      );
       seenAccessTokens.add(creds.access_token!);
       seenRefreshTokens.add(creds.refresh_token!);
       await new Promise((r) => setTimeout(r, 400));

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireAbandonedAccounts } from '../../src/services/account-state.ts';
-import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { TestClock } from '../helpers/live-app.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -28,7 +27,8 @@ describe('a connection abandoned past its link lifetime', () => {
     const config = await api('/api/v3.1/auth_configs', { toolkit: { slug: 'github' }, auth_config: { type: 'use_composio_managed_auth' } });
     const link = await api('/api/v3.1/connected_accounts/link', { auth_config_id: config.body.auth_config.id, user_id: 'abandoner' });
     const id = link.body.connected_account_id as string;
-    const stored = () => connectedAccountsRepo(t.deps.db).findById(id);
+    // the row as stored: what a read must not change
+    const stored = () => t.deps.db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst();
     const before = (await stored())!;
     expect(before.status).toBe('INITIATED');
 

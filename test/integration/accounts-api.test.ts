@@ -74,10 +74,10 @@ describe('auth configs over REST', () => {
 
   it('creates the default config on demand: from the operator app, or for key-based toolkits', async () => {
     const github = await ensureDefaultAuthConfig(t.deps, 'github');
-    expect(github.toolkit_slug).toBe('github');
+    expect(github.toolkitSlug).toBe('github');
     expect((await ensureDefaultAuthConfig(t.deps, 'github')).id).toBe(github.id);
     const stripe = await ensureDefaultAuthConfig(t.deps, 'stripe');
-    expect(stripe).toMatchObject({ auth_scheme: 'API_KEY', is_composio_managed: 1 });
+    expect(stripe).toMatchObject({ authScheme: 'API_KEY', isComposioManaged: true });
     await expect(ensureDefaultAuthConfig(t.deps, 'notion')).rejects.toThrow(/LATCHKEY_OAUTH_NOTION_CLIENT_ID/);
   });
 

@@ -3,10 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAccount } from '../../src/refresh/refresh-account.ts';
 import { sealCredentials } from '../../src/services/account-state.ts';
-import { loadSession } from '../../src/sessions/session.ts';
+import { getSession } from '../../src/sessions/session.ts';
 import { sessionTools } from '../../src/sessions/tool-lists.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
-import { sessionsRepo } from '../../storage/repos/sessions.ts';
 import type { TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit } from '../fixtures/toolkits.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
@@ -40,10 +39,11 @@ describe('two apps in one process', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user_id: 'u1', toolkits: ['github'] }),
     });
-    const row = (await sessionsRepo(one.deps.db).findById(((await created.json()) as { session_id: string }).session_id))!;
-    const inOne = loadSession(one.deps, row);
-    const inTwo = loadSession(two.deps, row);
-    expect(loadSession(one.deps, row).config).toBe(inOne.config);
+    const id = ((await created.json()) as { session_id: string }).session_id;
+    // the second app reads the same session from the first app's database
+    const inOne = await getSession(one.deps, id);
+    const inTwo = await getSession({ db: one.deps.db, caches: two.deps.caches }, id);
+    expect((await getSession(one.deps, id)).config).toBe(inOne.config);
     expect(inTwo.config).not.toBe(inOne.config);
     expect(inTwo.config).toEqual(inOne.config);
     expect(sessionTools(two.deps, inTwo.config)).not.toBe(sessionTools(one.deps, inOne.config));

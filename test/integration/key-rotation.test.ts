@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openStorage, type Storage } from '../../storage/db.ts';
 import { sealedValuesRepo } from '../../storage/repos/sealed-values.ts';
-import { SEALED_COLUMNS, sealedAad } from '../../storage/schema.ts';
+import { sealed, sealedColumns, sealedAad } from '../../storage/schema.ts';
 import { rotateSealedValues } from '../../src/vault/rotate.ts';
 import { Vault } from '../../src/vault/vault.ts';
 import { openAllSealed, seedSealedRows } from '../helpers/seed.ts';
@@ -52,7 +52,7 @@ describe('key rotation', () => {
     expect(batches).toBeGreaterThan(4);
     expect(report.rewritten).toBe(total);
     const repo = sealedValuesRepo(storage.db);
-    for (const column of SEALED_COLUMNS) expect(await repo.countStale(column, ring.currentPrefix)).toBe(0);
+    for (const column of sealedColumns()) expect(await repo.countStale(column, ring.currentPrefix)).toBe(0);
     // the old key can now be dropped
     expect(await openAllSealed(storage.db, new Vault([newKey]))).toBe(total);
     await expect(openAllSealed(storage.db, new Vault([oldKey]))).rejects.toThrow();
@@ -61,7 +61,9 @@ describe('key rotation', () => {
       .select(['id', 'credentials_sealed'])
       .where('id', '=', 'ca_seed003')
       .executeTakeFirstOrThrow();
-    expect(new Vault([newKey]).openJson(row.credentials_sealed!, sealedAad(SEALED_COLUMNS[1], row.id))).toEqual({
+    expect(
+      new Vault([newKey]).openJson(row.credentials_sealed!, sealedAad(sealed('connected_accounts', 'credentials_sealed'), row.id)),
+    ).toEqual({
       access_token: 'at-3',
       refresh_token: 'at-3-refresh',
     });
@@ -70,7 +72,7 @@ describe('key rotation', () => {
   it('never overwrites a value a live server rewrote during the rotation', async () => {
     await setup(2);
     const ring = new Vault([newKey, oldKey]);
-    const column = SEALED_COLUMNS[1];
+    const column = sealed('connected_accounts', 'credentials_sealed');
     let raced = false;
     const report = await rotateSealedValues(storage.db, ring, {
       batchSize: 1,

@@ -80,7 +80,7 @@ describe('sessions over REST', () => {
     const accountId = link.body.connected_account_id;
     await connectedAccountsRepo(app.deps.db).update(accountId, {
       status: 'EXPIRED',
-      status_reason: 'Permanent auth error during token refresh',
+      statusReason: 'Permanent auth error during token refresh',
     });
     expect(
       field(await app.api(`/api/v3.1/connected_accounts/${accountId}/refresh`, { body: { redirect_url: 'javascript:alert(1)' } })),

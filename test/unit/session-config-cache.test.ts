@@ -1,27 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Caches } from '../../src/deps.ts';
-import { loadSession as load } from '../../src/sessions/session.ts';
-import type { SessionRow } from '../../storage/repos/sessions.ts';
+import { getSession } from '../../src/sessions/session.ts';
+import type { Storage } from '../../storage/db.ts';
+import { sessionsRepo } from '../../storage/repos/sessions.ts';
+import { openTempStorage } from '../helpers/temp-storage.ts';
 
-const row = (id: string, config: unknown, version = 1): SessionRow => ({
-  id,
-  user_id: 'u1',
-  config: JSON.stringify(config),
-  config_version: version,
-  mcp_token_hash: 'h',
-  mcp_token_sealed: 's',
-  created_at: 0,
-  updated_at: 0,
+let storage: Storage;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ storage, close } = await openTempStorage());
 });
+afterAll(() => close());
 
 // one app's caches, as Deps holds them
 const app = { caches: new Caches() };
-const loadSession = (r: SessionRow) => load(app, r);
+
+/** Stores the session (or its new config, keeping the version) and loads it as a request would. */
+async function loadSession(id: string, config: unknown, version = 1) {
+  const repo = sessionsRepo(storage.db);
+  if (!(await repo.updateIfVersion(id, version, { config }))) {
+    await repo.insert({
+      id,
+      userId: 'u1',
+      config,
+      configVersion: version,
+      mcpTokenHash: `h-${id}`,
+      mcpTokenSealed: 's',
+      createdAt: 0,
+      updatedAt: 0,
+    });
+  }
+  return getSession({ db: storage.db, caches: app.caches }, id);
+}
 
 describe('loadSession', () => {
-  it('parses a session config once and shares it, frozen, while the stored text is the same', () => {
-    const first = loadSession(row('trs_cache_a', { userId: 'u1', toolkits: { enabled: ['github'] } }));
-    const second = loadSession(row('trs_cache_a', { userId: 'u1', toolkits: { enabled: ['github'] } }));
+  it('parses a session config once and shares it, frozen, while the stored text is the same', async () => {
+    const first = await loadSession('trs_cache_a', { userId: 'u1', toolkits: { enabled: ['github'] } });
+    const second = await loadSession('trs_cache_a', { userId: 'u1', toolkits: { enabled: ['github'] } });
     expect(second.config).toBe(first.config);
     expect(Object.isFrozen(first.config)).toBe(true);
     expect(() => {
@@ -29,17 +44,17 @@ describe('loadSession', () => {
     }).toThrow(TypeError);
   });
 
-  it('parses again when the stored config changed, whatever its version says', () => {
-    const before = loadSession(row('trs_cache_b', { userId: 'u1', toolkits: { enabled: ['github'] } }, 3));
-    const after = loadSession(row('trs_cache_b', { userId: 'u1', toolkits: { enabled: ['slack'] } }, 3));
+  it('parses again when the stored config changed, whatever its version says', async () => {
+    const before = await loadSession('trs_cache_b', { userId: 'u1', toolkits: { enabled: ['github'] } }, 3);
+    const after = await loadSession('trs_cache_b', { userId: 'u1', toolkits: { enabled: ['slack'] } }, 3);
     expect(after.config).not.toBe(before.config);
     expect(after.config.toolkits).toEqual({ enabled: ['slack'] });
   });
 
-  it('keeps a bounded number of configs', () => {
-    const oldest = loadSession(row('trs_cache_c0', { userId: 'u1' }));
-    for (let i = 1; i <= 1000; i++) loadSession(row(`trs_cache_c${i}`, { userId: 'u1' }));
+  it('keeps a bounded number of configs', async () => {
+    const oldest = await loadSession('trs_cache_c0', { userId: 'u1' });
+    for (let i = 1; i <= 1000; i++) await loadSession(`trs_cache_c${i}`, { userId: 'u1' });
     // the oldest was dropped: loading it again gives a newly parsed object
-    expect(loadSession(row('trs_cache_c0', { userId: 'u1' })).config).not.toBe(oldest.config);
+    expect((await loadSession('trs_cache_c0', { userId: 'u1' })).config).not.toBe(oldest.config);
   });
 });

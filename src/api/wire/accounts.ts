@@ -6,33 +6,33 @@ import { authConfigDetails } from './catalogue.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function authConfigWire({ row, settings, maskedClientSecret, toolkit, connections }: AuthConfigView) {
-  const details = toolkit ? authConfigDetails(toolkit).find((d) => d.mode === row.auth_scheme) : undefined;
+export function authConfigWire({ config, maskedClientSecret, toolkit, connections }: AuthConfigView) {
+  const details = toolkit ? authConfigDetails(toolkit).find((d) => d.mode === config.authScheme) : undefined;
   return {
-    id: row.id,
-    uuid: row.id,
-    type: row.type,
-    toolkit: { slug: row.toolkit_slug, logo: toolkit?.logo ?? '' },
-    name: row.name,
-    auth_scheme: row.auth_scheme,
-    is_composio_managed: row.is_composio_managed === 1,
+    id: config.id,
+    uuid: config.id,
+    type: config.type,
+    toolkit: { slug: config.toolkitSlug, logo: toolkit?.logo ?? '' },
+    name: config.name,
+    auth_scheme: config.authScheme,
+    is_composio_managed: config.isComposioManaged,
     credentials: {
-      ...(settings.client_id ? { client_id: settings.client_id } : {}),
+      ...(config.settings.client_id ? { client_id: config.settings.client_id } : {}),
       ...(maskedClientSecret ? { client_secret: maskedClientSecret } : {}),
-      ...(settings.scopes ? { scopes: settings.scopes.join(',') } : {}),
-      ...(settings.oauth_redirect_uri ? { oauth_redirect_uri: settings.oauth_redirect_uri } : {}),
+      ...(config.settings.scopes ? { scopes: config.settings.scopes.join(',') } : {}),
+      ...(config.settings.oauth_redirect_uri ? { oauth_redirect_uri: config.settings.oauth_redirect_uri } : {}),
     },
-    status: row.status,
+    status: config.status,
     created_by: '',
-    created_at: iso(row.created_at),
-    last_updated_at: iso(row.updated_at),
+    created_at: iso(config.createdAt),
+    last_updated_at: iso(config.updatedAt),
     no_of_connections: connections,
     expected_input_fields: details
       ? [...details.fields.connected_account_initiation.required, ...details.fields.connected_account_initiation.optional]
       : [],
     restrict_to_following_tools: [],
-    tool_access_config: settings.tool_access_config ?? {},
-    is_enabled_for_tool_router: settings.is_enabled_for_tool_router ?? true,
+    tool_access_config: config.settings.tool_access_config ?? {},
+    is_enabled_for_tool_router: config.settings.is_enabled_for_tool_router ?? true,
     proxy_config: null,
     shared_credentials: {},
   };

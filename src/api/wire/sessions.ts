@@ -29,11 +29,11 @@ export function mcpUrl(deps: Deps, sessionId: string, requestOrigin?: string): s
 export function sessionWire(deps: Deps, session: Session, token: string, requestOrigin?: string) {
   const warnings = sessionWarnings(deps, session.config);
   return {
-    session_id: session.row.id,
-    mcp: { type: 'http' as const, url: mcpUrl(deps, session.row.id, requestOrigin), headers: { 'x-session-token': token } },
+    session_id: session.id,
+    mcp: { type: 'http' as const, url: mcpUrl(deps, session.id, requestOrigin), headers: { 'x-session-token': token } },
     tool_router_tools: metaToolsOf(session.config).map((tool) => tool.name),
     config: sessionConfigToWire(session.config),
-    config_version: session.row.config_version,
+    config_version: session.configVersion,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -1,6 +1,5 @@
 import type { Deps } from '../../../deps.ts';
 import type { ToolResult } from '../../../execution/execute.ts';
-import { connectionDataOf } from '../../../services/account-state.ts';
 import { offerLink } from '../../run-tool.ts';
 import type { Session } from '../../session.ts';
 import { connectionStatus, toolkitsOf } from '../connection-status.ts';
@@ -22,7 +21,7 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
         status: 'active',
         has_active_connection: true,
         connected_account_id: status.account?.id ?? null,
-        current_user_info: status.account ? { identity: connectionDataOf(status.account).identity ?? null } : null,
+        current_user_info: status.account ? { identity: status.account.connectionData.identity ?? null } : null,
       };
       continue;
     }
@@ -57,7 +56,7 @@ async function manageConnections(deps: Deps, session: Session, args: Record<stri
       .join(' '),
     results,
     summary: { total_toolkits: toolkits.length, active_connections: active, initiated_connections: initiated, failed_connections: failed },
-    session: { id: session.row.id, instructions: '' },
+    session: { id: session.id, instructions: '' },
   });
 }
 

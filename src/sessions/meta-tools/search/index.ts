@@ -1,6 +1,5 @@
 import type { Deps } from '../../../deps.ts';
 import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
-import { connectionDataOf } from '../../../services/account-state.ts';
 import { connectedToolkits } from '../../accounts.ts';
 import type { Session } from '../../session.ts';
 import { sessionTools } from '../../tool-lists.ts';
@@ -113,7 +112,7 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
         ? `${toolkit.name} is connected.`
         : `${toolkit.name} is not connected: call ${META_TOOLS.MANAGE} with toolkits ["${slug}"] to get a link for the user (or just call the tool: it answers with the link).`,
       ...(status.account
-        ? { connection_details: { connected_account_id: status.account.id, identity: connectionDataOf(status.account).identity ?? null } }
+        ? { connection_details: { connected_account_id: status.account.id, identity: status.account.connectionData.identity ?? null } }
         : {}),
     });
   }
@@ -125,7 +124,7 @@ async function search(deps: Deps, session: Session, args: Record<string, unknown
     tool_schemas: schemas,
     toolkit_connection_statuses: statuses,
     next_steps_guidance: guidance,
-    session: { id: session.row.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
+    session: { id: session.id, generate_id: false, instructions: 'Pass this session id to later meta tool calls.' },
     time_info: {
       current_time_utc: now.toISOString(),
       current_time_utc_epoch_seconds: Math.floor(now.getTime() / 1000),

@@ -1,6 +1,5 @@
 import type { Deps } from '../../../deps.ts';
 import type { ToolResult } from '../../../execution/execute.ts';
-import { connectionDataOf } from '../../../services/account-state.ts';
 import type { Session } from '../../session.ts';
 import { connectionStatus, toolkitsOf } from '../connection-status.ts';
 import { ok, stringList, type MetaTool } from '../meta-tool.ts';
@@ -24,11 +23,11 @@ async function waitForConnections(deps: Deps, session: Session, args: Record<str
             status: status.has_active_connection ? 'ACTIVE' : 'INITIATED',
             has_active_connection: status.has_active_connection,
             connected_account_id: status.account?.id ?? null,
-            current_user_info: status.account ? { identity: connectionDataOf(status.account).identity ?? null } : null,
+            current_user_info: status.account ? { identity: status.account.connectionData.identity ?? null } : null,
           },
         ]),
       );
-      return ok({ message: done ? 'Connected.' : 'Timed out waiting for the user to connect.', results, session: { id: session.row.id } });
+      return ok({ message: done ? 'Connected.' : 'Timed out waiting for the user to connect.', results, session: { id: session.id } });
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

@@ -1,0 +1,134 @@
+/**
+ * What the repos return and take back: camelCase fields, booleans, JSON already parsed, times as epoch
+ * milliseconds (numbers, UTC). Nothing above `storage/` sees a row; each repo maps its rows in one
+ * declaration (`mapping.ts`). `*Sealed` fields hold vault ciphertext, opened by the feature that owns it
+ * under the AAD of the column it names (`sealed(...)` in schema.ts).
+ */
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  keyHash: string;
+  /** the last 4 characters, to tell keys apart in listings without showing them */
+  keyHint: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Non-secret settings of an auth config, kept as JSON beside the sealed secrets. */
+export interface AuthConfigSettings {
+  client_id?: string;
+  scopes?: string[];
+  oauth_redirect_uri?: string;
+  tool_access_config?: { tools_for_connected_account_creation?: string[]; tools_available_for_execution?: string[] };
+  is_enabled_for_tool_router?: boolean;
+}
+
+export interface AuthConfig {
+  id: string;
+  toolkitSlug: string;
+  name: string;
+  type: 'default' | 'custom';
+  authScheme: string;
+  isComposioManaged: boolean;
+  status: 'ENABLED' | 'DISABLED';
+  settings: AuthConfigSettings;
+  /** secret settings (client_secret and friends) */
+  credentialsSealed: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConnectedAccount {
+  id: string;
+  userId: string;
+  toolkitSlug: string;
+  authConfigId: string;
+  authScheme: string;
+  status: string;
+  statusReason: string | null;
+  alias: string | null;
+  isDisabled: boolean;
+  /** non-secret connection fields (subdomain, instance_url, identity...) */
+  connectionData: Record<string, string>;
+  /** tokens and keys */
+  credentialsSealed: string | null;
+  /** when the access token expires (null: unknown or never) */
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** consecutive failed refreshes, since when, and when the next try is allowed (cooldown) */
+  refreshFailures: number;
+  refreshFailingSince: number | null;
+  nextRefreshAt: number | null;
+  lastRefreshedAt: number | null;
+}
+
+export interface ConnectLink {
+  id: string;
+  tokenHash: string;
+  /** the link token itself, so the API can show the link again while the account is INITIATED */
+  tokenSealed: string;
+  connectedAccountId: string;
+  userId: string;
+  authConfigId: string;
+  callbackUrl: string | null;
+  /** OAuth state (looked up by hash) and PKCE verifier, sealed */
+  stateHash: string | null;
+  flowSealed: string | null;
+  expiresAt: number;
+  usedAt: number | null;
+  createdAt: number;
+}
+
+/**
+ * A tool-router session. The config is parsed by the repo (the sessions feature owns its type); a repo
+ * given a `ParsedJsonCache` shares one frozen object per stored text, so the per-request read parses
+ * nothing while the config is unchanged.
+ */
+export interface StoredSession<C = unknown> {
+  id: string;
+  userId: string;
+  config: C;
+  configVersion: number;
+  mcpTokenHash: string;
+  mcpTokenSealed: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface McpClient {
+  id: string;
+  sessionId: string;
+  urlElicitation: boolean;
+  clientName: string | null;
+  createdAt: number;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  webhookUrl: string;
+  /** the signing secret */
+  secretSealed: string;
+  enabledEvents: string[];
+  version: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OutboxEvent {
+  seq: number;
+  eventId: string;
+  subscriptionId: string;
+  eventType: string;
+  accountId: string;
+  /** the event document as delivery reads it and, for rows older than the account view, sends it: kept as stored */
+  payload: string;
+  attempts: number;
+  nextAttemptAt: number;
+  claimedUntil: number | null;
+  deliveredAt: number | null;
+  lastStatus: number | null;
+  createdAt: number;
+}
