@@ -20,7 +20,18 @@ export const LAYERS: ReadonlyArray<{ name: string; members: readonly string[] }>
   { name: 'wiring', members: ['src/config.ts', 'src/deps.ts'] },
   { name: 'engine', members: ['src/execution/', 'src/oauth/', 'src/vault/', 'src/catalogue/', 'src/schemes/'] },
   { name: 'storage', members: ['storage/'] },
-  { name: 'base', members: ['src/errors.ts', 'src/ids.ts', 'src/log.ts', 'src/callback-url.ts', 'src/json-depth.ts', 'src/json-object.ts', 'src/dot-path.ts'] },
+  {
+    name: 'base',
+    members: [
+      'src/errors.ts',
+      'src/ids.ts',
+      'src/log.ts',
+      'src/callback-url.ts',
+      'src/json-depth.ts',
+      'src/json-object.ts',
+      'src/dot-path.ts',
+    ],
+  },
 ];
 
 /**
