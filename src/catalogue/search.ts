@@ -109,7 +109,13 @@ export class ToolSearch {
     this.index = new MiniSearch({
       fields: FIELDS,
       tokenize,
-      processTerm: (word, field) => (field === 'exact' ? EXACT + word : searchTerm(word)),
+      // every term indexed is also noted in the vocabulary (a query word in it is a word, not a typo)
+      processTerm: (word, field) => {
+        if (field === 'exact') return EXACT + word;
+        const term = searchTerm(word);
+        if (term) this.vocabulary.add(term);
+        return term;
+      },
     });
     this.toolkitNames = toolkits.map((t) => ({
       slug: t.slug,
@@ -140,9 +146,6 @@ export class ToolSearch {
       }
     }
     this.index.addAll(docs);
-    for (const doc of docs)
-      for (const [field, text] of Object.entries(doc))
-        if (field !== 'id' && field !== 'exact') for (const t of searchTerms(text)) this.vocabulary.add(t);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Deps } from '../../../deps.ts';
-import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
+import type { ToolResult } from '../../../execution/execute.ts';
 import { connectedToolkits } from '../../accounts.ts';
 import type { Session } from '../../session.ts';
 import { sessionTools } from '../../tool-lists.ts';
@@ -13,16 +13,11 @@ const META_TOOLS = { MANAGE: manageConnectionsTool.name, MULTI_EXECUTE: multiExe
 
 /**
  * `toolkits` narrows a search to those toolkits of the session (what `session.search({toolkits})` of
- * @composio/core sends); slugs are matched case-insensitively, and an empty list means no filter.
+ * @composio/core sends); slugs are matched case-insensitively, and an empty list means no filter. The
+ * tool's JSON Schema has checked the shape of every argument before this runs.
  */
-function searchToolkitFilter(value: unknown): Set<string> | null {
-  if (value === undefined || value === null) return null;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new ToolInputError('toolkits must be a list of toolkit slugs', [
-      { field: 'arguments.toolkits', message: 'must be an array of strings' },
-    ]);
-  }
-  return value.length === 0 ? null : new Set(value.map((v: string) => v.toLowerCase()));
+function searchToolkitFilter(value: string[] | undefined): Set<string> | null {
+  return !value || value.length === 0 ? null : new Set(value.map((v) => v.toLowerCase()));
 }
 
 /**
@@ -53,20 +48,16 @@ function connectionRequest(deps: Deps, session: Session, useCase: string, candid
 }
 
 async function search(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
-  const queries = args.queries;
-  if (!Array.isArray(queries) || queries.length === 0 || queries.some((q) => typeof q?.use_case !== 'string')) {
-    throw new ToolInputError('queries must be a list of {use_case}', [
-      { field: 'arguments.queries', message: 'must be a non-empty array of {use_case: string}' },
-    ]);
-  }
-  const only = searchToolkitFilter(args.toolkits);
+  // the schema has checked: 1 to 10 queries, each with a use_case string
+  const queries = args.queries as Array<{ use_case: string; known_fields?: string }>;
+  const only = searchToolkitFilter(args.toolkits as string[] | undefined);
   const candidates = sessionTools(deps, session.config).filter((c) => !only || only.has(c.toolkit.slug));
   const schemas: Record<string, unknown> = {};
   const toolkitsSeen = new Set<string>();
   // a near tie goes to a toolkit the user has connected: the call will run without a Connect Link
   const prefer = await connectedToolkits(deps, session.config);
   const guidance = [`Call the primary tools with ${META_TOOLS.MULTI_EXECUTE} using the input schemas above.`];
-  const results = (queries as Array<{ use_case: string; known_fields?: unknown }>).map((q, index) => {
+  const results = queries.map((q, index) => {
     const hits = deps.catalogue.search.rank(searchText(q), { within: candidates, prefer }).slice(0, 8);
     for (const hit of hits) {
       toolkitsSeen.add(hit.toolkit.slug);
