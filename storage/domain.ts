@@ -106,6 +106,26 @@ export interface McpClient {
   createdAt: number;
 }
 
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REFUSED';
+
+/** A person's yes or no to one tool call of a session (or, scope 'session', to a tool for the session). */
+export interface Approval {
+  id: string;
+  sessionId: string;
+  tokenHash: string;
+  toolkitSlug: string;
+  toolSlug: string;
+  accountId: string | null;
+  callHash: string;
+  argumentsSealed: string;
+  scope: 'call' | 'session';
+  status: ApprovalStatus;
+  createdAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+  usedAt: number | null;
+}
+
 export interface WebhookSubscription {
   id: string;
   webhookUrl: string;

@@ -104,6 +104,32 @@ export interface McpClientsTable {
   created_at: number;
 }
 
+export interface ApprovalsTable {
+  id: string;
+  session_id: string;
+  /** the approval page's token, by hash */
+  token_hash: string;
+  toolkit_slug: string;
+  tool_slug: string;
+  account_id: string | null;
+  /** what call this approves: a hash of the tool, its arguments and the account */
+  call_hash: string;
+  /** the call's arguments (shown on the approval page), sealed with AAD `approvals.arguments_sealed:<id>` */
+  arguments_sealed: string;
+  /** 'call': this one call; 'session': this tool and account for the rest of the session */
+  scope: 'call' | 'session';
+  status: 'PENDING' | 'APPROVED' | 'REFUSED';
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+  used_at: number | null;
+}
+
+export interface RequestStateUsesTable {
+  state_id: string;
+  expires_at: number;
+}
+
 export interface WebhookSubscriptionsTable {
   id: string;
   webhook_url: string;
@@ -138,6 +164,8 @@ export interface Database {
   connect_links: ConnectLinksTable;
   sessions: SessionsTable;
   mcp_clients: McpClientsTable;
+  approvals: ApprovalsTable;
+  request_state_uses: RequestStateUsesTable;
   refresh_leases: RefreshLeasesTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_outbox: WebhookOutboxTable;
@@ -156,6 +184,7 @@ export const SEALED = {
   connected_accounts: ['credentials_sealed'],
   connect_links: ['token_sealed', 'flow_sealed'],
   sessions: ['mcp_token_sealed'],
+  approvals: ['arguments_sealed'],
   webhook_subscriptions: ['secret_sealed'],
 } as const satisfies { [T in keyof Database]?: ReadonlyArray<keyof Database[T] & `${string}_sealed`> };
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { callbackUrlField } from '../callback-url.ts';
+import { AppError } from '../errors.ts';
+import { type Hook, HookConfigError, hookToWire, hooksWire, parseHook } from './hooks.ts';
 
 /**
  * A session's configuration: the wire shape Composio's SDK sends (snake_case, `enable`/`disable`),
@@ -8,8 +10,23 @@ import { callbackUrlField } from '../callback-url.ts';
  */
 
 const slugList = z.array(z.string().min(1).max(200)).max(500);
-// strict: `{enabled: [...]}` (a common slip) must fail loudly, as it does at Composio, not enable everything
-const enableDisable = z.union([slugList, z.object({ enable: slugList.optional(), disable: slugList.optional() }).strict()]);
+// strict: `{enabled: [...]}` (a common slip) must fail loudly, as it does at Composio, not enable everything.
+// `require_approval` (Composio's approvals): what in this filter needs a person's yes before it runs.
+const enableDisable = z.union([
+  slugList,
+  z.object({ enable: slugList.optional(), disable: slugList.optional(), require_approval: slugList.optional() }).strict(),
+]);
+
+/** Composio's `experimental.permissions` (SDK 0.21): a default for every tool and overrides by `TOOL:account`. */
+const permissionsWire = z
+  .object({
+    default: z.enum(['allow_all', 'ask_every_call', 'ask_once_per_session']),
+    overrides: z
+      .record(z.string().min(1).max(300), z.enum(['always_allow', 'always_deny', 'ask_once', 'ask_always']))
+      .refine((o) => Object.keys(o).length <= 500, 'at most 500 overrides')
+      .optional(),
+  })
+  .strict();
 
 export const sessionConfigWire = z
   .object({
@@ -19,7 +36,14 @@ export const sessionConfigWire = z
         z.string().max(100),
         z.union([
           slugList,
-          z.object({ enable: slugList.optional(), disable: slugList.optional(), tags: enableDisable.optional() }).passthrough(),
+          z
+            .object({
+              enable: slugList.optional(),
+              disable: slugList.optional(),
+              tags: enableDisable.optional(),
+              require_approval: slugList.optional(),
+            })
+            .passthrough(),
         ]),
       )
       .nullable()
@@ -57,6 +81,9 @@ export const sessionConfigWire = z
     search: z.object({ enable: z.boolean().optional() }).passthrough().nullable().optional(),
     execute: z.object({ enable_multi_execute: z.boolean().optional() }).passthrough().nullable().optional(),
     workbench: z.object({ enable: z.boolean().optional() }).passthrough().nullable().optional(),
+    proxy_execute: z.object({ enable: z.boolean().optional() }).passthrough().nullable().optional(),
+    hooks: hooksWire.nullable().optional(),
+    experimental: z.object({ permissions: permissionsWire.nullable().optional() }).passthrough().nullable().optional(),
     preload: z
       .object({ tools: z.union([z.array(z.string()), z.literal('all')]).optional() })
       .passthrough()
@@ -73,7 +100,11 @@ export type SessionConfigWire = z.infer<typeof sessionConfigWire>;
 export interface Selection {
   enabled?: string[];
   disabled?: string[];
+  /** what in this filter needs a person's approval before it runs (toolkit slugs, tool slugs or tags) */
+  requireApproval?: string[];
 }
+
+export type Permissions = z.infer<typeof permissionsWire>;
 
 export interface SessionConfig {
   userId: string;
@@ -92,33 +123,59 @@ export interface SessionConfig {
    * before this field existed read as none.
    */
   preload?: string[] | 'all';
+  /** Composio's `experimental.permissions`, when set (configs stored before it read as unset) */
+  permissions?: Permissions | null;
+  /** before_execute hooks, in order */
+  hooks?: Hook[];
+  /** whether COMPOSIO_PROXY_EXECUTE is listed */
+  proxyExecute?: boolean;
 }
 
 function selection(value: z.infer<typeof enableDisable> | null | undefined, lower: boolean): Selection {
   if (!value) return {};
   const norm = (list: string[] | undefined) => list?.map((s) => (lower ? s.toLowerCase() : s.toUpperCase()));
   if (Array.isArray(value)) return { enabled: norm(value) };
-  return { enabled: norm(value.enable), disabled: norm(value.disable) };
+  return withoutUnset({ enabled: norm(value.enable), disabled: norm(value.disable), requireApproval: norm(value.require_approval) });
+}
+
+function tagSelection(value: z.infer<typeof enableDisable> | null | undefined): Selection {
+  if (!value) return {};
+  const sel = selection(value, false);
+  return withoutUnset({
+    enabled: sel.enabled?.map(tagCase),
+    disabled: sel.disabled?.map(tagCase),
+    requireApproval: sel.requireApproval?.map(tagCase),
+  });
+}
+
+const withoutUnset = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+function parseHooks(wire: z.infer<typeof hooksWire>): Hook[] {
+  try {
+    return wire.map(parseHook);
+  } catch (error) {
+    if (!(error instanceof HookConfigError)) throw error;
+    throw new AppError('VALIDATION_FAILED', {
+      message: `${error.field}: ${error.message}`,
+      errors: [{ field: error.field, message: error.message }],
+    });
+  }
 }
 
 /** Applies a wire config (create, or a PATCH over `base`): `null` clears a field, absence keeps it. */
 export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig): SessionConfig {
   const next: SessionConfig = structuredClone(base);
   if (wire.toolkits !== undefined) next.toolkits = selection(wire.toolkits, true);
-  if (wire.tags !== undefined)
-    next.tags =
-      wire.tags === null
-        ? {}
-        : { enabled: selection(wire.tags, false).enabled?.map(tagCase), disabled: selection(wire.tags, false).disabled?.map(tagCase) };
+  if (wire.tags !== undefined) next.tags = tagSelection(wire.tags);
   if (wire.tools !== undefined) {
     next.tools = {};
     for (const [toolkit, value] of Object.entries(wire.tools ?? {})) {
       const sel = Array.isArray(value)
         ? { enabled: value.map((s) => s.toUpperCase()) }
-        : {
-            ...selection({ enable: value.enable, disable: value.disable }, false),
-            tags: value.tags ? selection(value.tags, false) : undefined,
-          };
+        : withoutUnset({
+            ...selection({ enable: value.enable, disable: value.disable, require_approval: value.require_approval }, false),
+            tags: value.tags ? tagSelection(value.tags) : undefined,
+          });
       next.tools[toolkit.toLowerCase()] = sel;
     }
   }
@@ -152,6 +209,9 @@ export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig)
   }
   if (wire.search !== undefined) next.searchEnabled = wire.search?.enable ?? true;
   if (wire.execute !== undefined) next.multiExecuteEnabled = wire.execute?.enable_multi_execute ?? true;
+  if (wire.hooks !== undefined) next.hooks = parseHooks(wire.hooks ?? []);
+  if (wire.proxy_execute !== undefined) next.proxyExecute = wire.proxy_execute?.enable ?? false;
+  if (wire.experimental?.permissions !== undefined) next.permissions = wire.experimental.permissions;
   if (wire.preload !== undefined) {
     const tools = wire.preload?.tools;
     next.preload = tools === 'all' ? 'all' : (tools ?? []).map((slug) => slug.toUpperCase());
@@ -160,7 +220,7 @@ export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig)
 }
 
 function tagCase(tag: string): string {
-  const known = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
+  const known = ['readOnlyHint', 'createHint', 'updateHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
   return known.find((k) => k.toLowerCase() === tag.toLowerCase()) ?? tag;
 }
 
@@ -177,10 +237,17 @@ export function defaultSessionConfig(userId: string): SessionConfig {
     searchEnabled: true,
     multiExecuteEnabled: true,
     preload: [],
+    permissions: null,
+    hooks: [],
+    proxyExecute: false,
   };
 }
 
-const wireSelection = (s: Selection) => (s.enabled ? { enabled: s.enabled } : s.disabled ? { disabled: s.disabled } : undefined);
+const wireSelection = (s: Selection) => {
+  const filter = s.enabled ? { enabled: s.enabled } : s.disabled ? { disabled: s.disabled } : {};
+  const approval = s.requireApproval ? { require_approval: s.requireApproval } : {};
+  return Object.keys(filter).length + Object.keys(approval).length > 0 ? { ...filter, ...approval } : undefined;
+};
 
 /** The response `config`, in Composio's shape. */
 export function sessionConfigToWire(config: SessionConfig) {
@@ -196,9 +263,13 @@ export function sessionConfigToWire(config: SessionConfig) {
       enable_connection_removal: config.manageConnections.connectionRemoval,
     },
     tools: Object.fromEntries(
-      Object.entries(config.tools).map(([k, v]) => [k, { ...wireSelection(v), ...(v.tags ? { tags: v.tags } : {}) }]),
+      Object.entries(config.tools).map(([k, v]) => [k, { ...wireSelection(v), ...(v.tags ? { tags: wireTags(v.tags) } : {}) }]),
     ),
-    tags: { enabled: config.tags.enabled ?? [], disabled: config.tags.disabled ?? [] },
+    tags: {
+      enabled: config.tags.enabled ?? [],
+      disabled: config.tags.disabled ?? [],
+      ...(config.tags.requireApproval ? { require_approval: config.tags.requireApproval } : {}),
+    },
     workbench: { enable: false, proxy_execution_enabled: false },
     multi_account: {
       enable: config.multiAccount.enabled,
@@ -208,5 +279,10 @@ export function sessionConfigToWire(config: SessionConfig) {
     preload: { tools: config.preload ?? [] },
     search: { enable: config.searchEnabled },
     execute: { enable_multi_execute: config.multiExecuteEnabled },
+    proxy_execute: { enable: config.proxyExecute ?? false },
+    hooks: (config.hooks ?? []).map(hookToWire),
+    ...(config.permissions ? { experimental: { permissions: config.permissions } } : {}),
   };
 }
+
+const wireTags = (s: Selection) => withoutUnset({ enabled: s.enabled, disabled: s.disabled, require_approval: s.requireApproval });

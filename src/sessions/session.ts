@@ -21,11 +21,12 @@ function invalid(field: string, message: string): AppError {
 
 /** Everything a session names must exist, and accounts must be the session user's own. */
 async function validateConfig(deps: Deps, config: SessionConfig): Promise<void> {
-  for (const slug of [...(config.toolkits.enabled ?? []), ...(config.toolkits.disabled ?? [])]) {
+  const { enabled = [], disabled = [], requireApproval = [] } = config.toolkits;
+  for (const slug of [...enabled, ...disabled, ...requireApproval]) {
     if (!deps.catalogue.toolkit(slug)) throw invalid('toolkits', `unknown toolkit ${slug}`);
   }
   for (const [toolkit, sel] of Object.entries(config.tools)) {
-    for (const slug of [...(sel.enabled ?? []), ...(sel.disabled ?? [])]) {
+    for (const slug of [...(sel.enabled ?? []), ...(sel.disabled ?? []), ...(sel.requireApproval ?? [])]) {
       const entry = deps.catalogue.tool(slug);
       if (!entry || entry.toolkit.slug !== toolkit) throw invalid(`tools.${toolkit}`, `unknown tool ${slug}`);
     }

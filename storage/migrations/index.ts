@@ -5,6 +5,7 @@ import * as refresh from './2026-11-24-refresh.ts';
 import * as webhooks from './2026-11-25-webhooks.ts';
 import * as accountLookupIndex from './2026-11-26-account-lookup-index.ts';
 import * as accountLookupOrder from './2026-11-27-account-lookup-order.ts';
+import * as approvals from './2026-11-30-approvals.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25-webhooks': webhooks,
   '2026-11-26-account-lookup-index': accountLookupIndex,
   '2026-11-27-account-lookup-order': accountLookupOrder,
+  '2026-11-30-approvals': approvals,
 };
 
 export const migrationProvider: MigrationProvider = {

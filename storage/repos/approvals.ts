@@ -1,0 +1,104 @@
+import type { Kysely } from 'kysely';
+import type { Approval, ApprovalStatus } from '../domain.ts';
+import { epoch, epochOrNull, mapper, plain } from '../mapping.ts';
+import type { ApprovalsTable, Database } from '../schema.ts';
+
+const approvals = mapper<Approval, ApprovalsTable>({
+  id: plain('id'),
+  sessionId: plain('session_id'),
+  tokenHash: plain('token_hash'),
+  toolkitSlug: plain('toolkit_slug'),
+  toolSlug: plain('tool_slug'),
+  accountId: plain('account_id'),
+  callHash: plain('call_hash'),
+  argumentsSealed: plain('arguments_sealed'),
+  scope: plain('scope'),
+  status: plain('status'),
+  createdAt: epoch('created_at'),
+  expiresAt: epoch('expires_at'),
+  decidedAt: epochOrNull('decided_at'),
+  usedAt: epochOrNull('used_at'),
+});
+
+export function approvalsRepo(db: Kysely<Database>) {
+  return {
+    /** Stores a new approval; the session's call approvals that expired unanswered or unused go with it. */
+    async insert(approval: Approval): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('approvals')
+          .where('session_id', '=', approval.sessionId)
+          .where('scope', '=', 'call')
+          .where('expires_at', '<', approval.createdAt)
+          .execute();
+        await trx.insertInto('approvals').values(approvals.toRow(approval)).execute();
+      });
+    },
+    async findByTokenHash(tokenHash: string): Promise<Approval | undefined> {
+      return approvals.maybe(await db.selectFrom('approvals').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst());
+    },
+    /** The newest unused, unexpired approval of one call of a session. */
+    async findOpenForCall(sessionId: string, callHash: string, now: number): Promise<Approval | undefined> {
+      const row = await db
+        .selectFrom('approvals')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('call_hash', '=', callHash)
+        .where('scope', '=', 'call')
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      return approvals.maybe(row);
+    },
+    /** Whether the user said yes to this tool and account for the rest of the session. */
+    async hasSessionGrant(sessionId: string, toolSlug: string, accountId: string | null): Promise<boolean> {
+      let query = db
+        .selectFrom('approvals')
+        .select('id')
+        .where('session_id', '=', sessionId)
+        .where('scope', '=', 'session')
+        .where('status', '=', 'APPROVED')
+        .where('tool_slug', '=', toolSlug);
+      query = accountId === null ? query.where('account_id', 'is', null) : query.where('account_id', '=', accountId);
+      return (await query.executeTakeFirst()) !== undefined;
+    },
+    /** Records the answer to a pending approval, once: false when it was already answered or has expired. */
+    async decide(id: string, status: Exclude<ApprovalStatus, 'PENDING'>, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('approvals')
+        .set({ status, decided_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'PENDING')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Spends a decided call approval, once: false when another request spent it first. */
+    async use(id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('approvals')
+        .set({ used_at: now })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
+
+/** The `requestState`s already echoed back once (spec 2026-07-28 basic/patterns/mrtr): a second echo is a replay. */
+export function requestStateUsesRepo(db: Kysely<Database>) {
+  return {
+    /** Records a state as used; false when it already was. Expired records go on the way. */
+    async markUsed(stateId: string, expiresAt: number, now: number): Promise<boolean> {
+      await db.deleteFrom('request_state_uses').where('expires_at', '<', now).execute();
+      const result = await db
+        .insertInto('request_state_uses')
+        .values({ state_id: stateId, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('state_id').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    },
+  };
+}
