@@ -160,7 +160,7 @@ export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig)
 }
 
 function tagCase(tag: string): string {
-  const known = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
+  const known = ['readOnlyHint', 'createHint', 'updateHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
   return known.find((k) => k.toLowerCase() === tag.toLowerCase()) ?? tag;
 }
 
