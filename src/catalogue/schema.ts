@@ -173,7 +173,9 @@ export const toolSchema = z
     name: z.string().min(1),
     description: z.string().min(20, 'write a description a model can choose the tool by'),
     tags: z
-      .array(z.enum(TOOL_TAGS))
+      .array(
+        z.enum(TOOL_TAGS, { error: (issue) => `unknown tag ${JSON.stringify(issue.input)}: a tool's tags are ${TOOL_TAGS.join(', ')}` }),
+      )
       .default([])
       .describe(
         'exactly one action tag (readOnlyHint, createHint, updateHint, destructiveHint), and idempotentHint, openWorldHint when true',

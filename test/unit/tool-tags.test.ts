@@ -109,7 +109,10 @@ describe('an operator’s toolkit file with a wrong action tag', () => {
   });
 
   it('refuses a tag it does not know, naming the tag’s place and the known ones', () => {
-    refused({ tags: ['createHint', 'sideEffectHint'] }, /tags\[1\]: .*"readOnlyHint".*"openWorldHint"/);
+    refused(
+      { tags: ['createHint', 'sideEffectHint'] },
+      /tags\[1\]: unknown tag "sideEffectHint": a tool's tags are readOnlyHint, createHint, updateHint, destructiveHint, idempotentHint, openWorldHint/,
+    );
   });
 
   it('refuses a DELETE that is not destructiveHint, and a read that may write', () => {
