@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
+import { hasTag } from '../catalogue/tool-tags.ts';
 import type { ToolResult } from '../execution/execute.ts';
 import { executeToolRequest, findTool, proxyRequest } from '../services/tool-execution.ts';
 import { pageOf, pageQuery } from './pagination.ts';
@@ -69,7 +70,7 @@ export function toolRoutes(deps: Deps) {
         let candidates = deps.catalogue.toolkits
           .filter((t) => !toolkits || toolkits.includes(t.slug))
           .flatMap((toolkit) => toolkit.tools.map((tool) => ({ toolkit, tool })))
-          .filter(({ tool }) => (!slugs || slugs.includes(tool.slug)) && (!tags || tags.some((t) => tool.tags.includes(t))))
+          .filter(({ tool }) => (!slugs || slugs.includes(tool.slug)) && (!tags || tags.some((t) => hasTag(tool, t))))
           .filter(({ tool }) => !scopes || (tool.scopes ?? []).some((s) => scopes.includes(s)));
         const search = q.search ?? q.query;
         if (search) candidates = deps.catalogue.search.rank(search, { within: candidates });

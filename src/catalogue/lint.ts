@@ -1,3 +1,4 @@
+import { actionTagProblem } from './tool-tags.ts';
 import type { ToolkitFile } from './schema.ts';
 import { searchTerms, tokenize } from './search-text.ts';
 import { pathParameters, templateNames, urlPlaceholders } from './url-placeholders.ts';
@@ -7,7 +8,8 @@ export { pathParameters, templateNames } from './url-placeholders.ts';
 
 /**
  * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
- * path parameters the input schema does not declare, placeholders that name no field. Each problem is
+ * path parameters the input schema does not declare, placeholders that name no field, a tool without
+ * exactly one action tag or with one its request contradicts (`tool-tags.ts`). Each problem is
  * returned as `{ path, message }`, with `path` pointing into the file.
  */
 export interface LintProblem {
@@ -117,6 +119,8 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     if (!tool.slug.startsWith(prefix)) problems.push({ path: `${at}.slug`, message: `tool slug must start with ${prefix}` });
     if (seen.has(tool.slug)) problems.push({ path: `${at}.slug`, message: `duplicate tool slug ${tool.slug}` });
     seen.add(tool.slug);
+    const tagProblem = actionTagProblem(tool);
+    if (tagProblem) problems.push({ path: `${at}.tags`, message: tagProblem });
     const properties = Object.keys(tool.input_parameters.properties ?? {});
     const required = (tool.input_parameters as { required?: unknown }).required;
     const requiredList = Array.isArray(required) ? (required as string[]) : [];

@@ -19,8 +19,19 @@ function formatZodPath(path: PropertyKey[]): string {
   );
 }
 
-function describeZodError(error: ZodError): string[] {
-  return error.issues.map((issue) => `${formatZodPath(issue.path)}: ${issue.message}`);
+function describeZodError(error: ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({ path: formatZodPath(issue.path), message: issue.message }));
+}
+
+/** Problems as the start-up line shows them; one inside a tool names its slug beside its place: `tools[3] (GITHUB_X).tags`. */
+function describeProblems(raw: unknown, problems: Array<{ path: string; message: string }>): string {
+  const tools = (raw as { tools?: unknown } | null)?.tools;
+  const slugAt = (i: string) => (Array.isArray(tools) ? (tools[Number(i)] as { slug?: unknown } | null)?.slug : undefined);
+  const named = problems.map(({ path, message }) => {
+    const where = path.replace(/^tools\[(\d+)\]/, (at, i: string) => (typeof slugAt(i) === 'string' ? `${at} (${slugAt(i)})` : at));
+    return `${where}: ${message}`;
+  });
+  return `invalid toolkit\n  ${named.join('\n  ')}`;
 }
 
 function listToolkitFiles(dir: string): string[] {
@@ -47,18 +58,18 @@ export function loadToolkitFile(file: string, compileInputValidator = newValidat
   }
   const parsed = toolkitSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new CatalogueError(`${file}: invalid toolkit\n  ${describeZodError(parsed.error).join('\n  ')}`);
+    throw new CatalogueError(`${file}: ${describeProblems(raw, describeZodError(parsed.error))}`);
   }
-  const problems = lintToolkit(parsed.data).map((p) => `${p.path}: ${p.message}`);
+  const problems = lintToolkit(parsed.data);
   const validators = new Map<string, InputValidator>();
   parsed.data.tools.forEach((tool, i) => {
     try {
       validators.set(tool.slug, compileInputValidator(tool.input_parameters));
     } catch (error) {
-      problems.push(`tools[${i}].input_parameters: not a valid JSON Schema: ${(error as Error).message}`);
+      problems.push({ path: `tools[${i}].input_parameters`, message: `not a valid JSON Schema: ${(error as Error).message}` });
     }
   });
-  if (problems.length > 0) throw new CatalogueError(`${file}: invalid toolkit\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new CatalogueError(`${file}: ${describeProblems(raw, problems)}`);
   return { definition: parsed.data, file, validators };
 }
 

@@ -8,7 +8,14 @@ import { z } from 'zod';
 
 const TEMPLATE_HINT = '`{{name}}` placeholders take connection fields and credential fields';
 
-export const HINT_TAGS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
+/**
+ * What a tool does, as Composio tags it (docs.composio.dev/docs/tool-tags): it reads, adds something new,
+ * changes something that exists, or deletes (or can delete). Every tool carries exactly one; sessions
+ * filter and ask for approval by it.
+ */
+export const ACTION_TAGS = ['readOnlyHint', 'createHint', 'updateHint', 'destructiveHint'] as const;
+/** Every tag a tool may carry: its action and the MCP ToolAnnotations hints that are not actions. */
+export const TOOL_TAGS = [...ACTION_TAGS, 'idempotentHint', 'openWorldHint'] as const;
 
 const fieldSchema = z
   .object({
@@ -165,7 +172,14 @@ export const toolSchema = z
     slug: z.string().regex(/^[A-Z0-9]+(_[A-Z0-9]+)+$/, 'tool slugs are UPPER_SNAKE_CASE, prefixed by the toolkit'),
     name: z.string().min(1),
     description: z.string().min(20, 'write a description a model can choose the tool by'),
-    tags: z.array(z.string()).default([]),
+    tags: z
+      .array(
+        z.enum(TOOL_TAGS, { error: (issue) => `unknown tag ${JSON.stringify(issue.input)}: a tool's tags are ${TOOL_TAGS.join(', ')}` }),
+      )
+      .default([])
+      .describe(
+        'exactly one action tag (readOnlyHint, createHint, updateHint, destructiveHint), and idempotentHint, openWorldHint when true',
+      ),
     synonyms: z
       .array(z.string().min(2).max(60))
       .max(20)

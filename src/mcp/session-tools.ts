@@ -1,4 +1,5 @@
 import type { ToolDefinition } from '../catalogue/schema.ts';
+import { actionTag, hasTag } from '../catalogue/tool-tags.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
@@ -38,14 +39,19 @@ export type ConnectRequest = {
 export const INSTRUCTIONS =
   'Tools here act for one user with their own connected accounts. When a tool answers that a toolkit is not connected, show the user the link it gives, wait for them to connect, then call the tool again.';
 
+/**
+ * MCP ToolAnnotations (spec 2025-06-18 on) from the tool's tags. `destructiveHint` there means "may perform
+ * destructive updates" as against "only additive updates", so a tool that changes or deletes what exists
+ * (updateHint, destructiveHint) answers true and one that only adds (createHint) false.
+ */
 function hints(tool: ToolDefinition) {
-  const has = (tag: string) => tool.tags.includes(tag);
+  const action = actionTag(tool);
   // openWorldHint: every toolkit tool calls a third-party API, an open world whatever its tags say
   return {
     title: tool.name,
-    readOnlyHint: has('readOnlyHint'),
-    destructiveHint: has('destructiveHint'),
-    idempotentHint: has('idempotentHint'),
+    readOnlyHint: action === 'readOnlyHint',
+    destructiveHint: action === 'updateHint' || action === 'destructiveHint',
+    idempotentHint: hasTag(tool, 'idempotentHint'),
     openWorldHint: true,
   };
 }

@@ -1,4 +1,5 @@
 import type { ToolDefinition, ToolkitFile } from '../catalogue/schema.ts';
+import { hasTag } from '../catalogue/tool-tags.ts';
 import { CacheSlot, type Deps } from '../deps.ts';
 import type { SessionConfig } from './config.ts';
 
@@ -10,8 +11,8 @@ export function sessionToolkits(deps: Deps, config: SessionConfig): ToolkitFile[
 
 function tagAllowed(tool: ToolDefinition, tags: { enabled?: string[]; disabled?: string[] } | undefined): boolean {
   if (!tags) return true;
-  if (tags.enabled && tags.enabled.length > 0 && !tags.enabled.some((t) => tool.tags.includes(t))) return false;
-  return !(tags.disabled ?? []).some((t) => tool.tags.includes(t));
+  if (tags.enabled && tags.enabled.length > 0 && !tags.enabled.some((t) => hasTag(tool, t))) return false;
+  return !(tags.disabled ?? []).some((t) => hasTag(tool, t));
 }
 
 export type SessionToolList = Array<{ toolkit: ToolkitFile; tool: ToolDefinition }>;

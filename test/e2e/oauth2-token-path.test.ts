@@ -56,6 +56,7 @@ beforeAll(async () => {
             slug: 'TESTNESTED_ME',
             name: 'me',
             description: 'Returns whether the call carried the user token of the test provider.',
+            tags: ['readOnlyHint'],
             input_parameters: { type: 'object', properties: {} },
             request: { method: 'GET', path: '/me' },
           },

@@ -75,6 +75,36 @@ describe('a session and its MCP endpoint', () => {
     await client.close();
   });
 
+  it('answers MCP annotations from the action tags: a read is readOnly, an addition additive, an update or a deletion destructive', async () => {
+    const preload = ['GITHUB_GET_A_REPOSITORY', 'GITHUB_CREATE_AN_ISSUE', 'GITHUB_UPDATE_AN_ISSUE', 'TRELLO_DELETE_CARDS_BY_ID_CARD'];
+    const session = await createSession('ann', { toolkits: { enable: ['github', 'trello'] }, preload: { tools: preload } });
+    const client = await connect(session.mcp.url, session.mcp.headers);
+    const { tools } = await client.listTools();
+    const annotations = (name: string) => tools.find((t) => t.name === name)!.annotations;
+    const shape = { openWorldHint: true };
+    expect(annotations('GITHUB_GET_A_REPOSITORY')).toMatchObject({
+      ...shape,
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+    });
+    // MCP ToolAnnotations: destructiveHint false = "only additive updates"
+    expect(annotations('GITHUB_CREATE_AN_ISSUE')).toMatchObject({
+      ...shape,
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+    });
+    expect(annotations('GITHUB_UPDATE_AN_ISSUE')).toMatchObject({
+      ...shape,
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    });
+    expect(annotations('TRELLO_DELETE_CARDS_BY_ID_CARD')).toMatchObject({ ...shape, readOnlyHint: false, destructiveHint: true });
+    await client.close();
+  });
+
   it('lists only the meta tools by default; preloaded tools beside them; a tool not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL', async () => {
     const plain = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'uma' } });
     expect(plain.body.config).toMatchObject({ preload: { tools: [] }, search: { enable: true }, execute: { enable_multi_execute: true } });

@@ -64,6 +64,7 @@ describe('starting with zero setup', () => {
             slug: 'SLOWAPI_WAIT',
             name: 'wait',
             description: 'Waits a while and answers, for the shutdown test.',
+            tags: ['readOnlyHint'],
             input_parameters: { type: 'object', properties: {} },
             request: { method: 'GET', path: '/slow' },
           },
@@ -125,8 +126,8 @@ describe('starting with zero setup', () => {
     const { code, stderr } = await runToExit(dir.path, { LATCHKEY_TOOLKITS_DIR: toolkits, LATCHKEY_DATA_DIR: `${dir.path}/d2` });
     expect(code).toBe(1);
     expect(stderr).toContain('broken.json');
-    expect(stderr).toMatch(/tools\[0\]\.request\.method/);
-    expect(stderr).toMatch(/tools\[0\]\.description/);
+    expect(stderr).toMatch(/tools\[0\] \(BROKEN_X\)\.request\.method/);
+    expect(stderr).toMatch(/tools\[0\] \(BROKEN_X\)\.description/);
   });
 });
 

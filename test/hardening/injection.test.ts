@@ -377,6 +377,7 @@ describe('private, loopback and link-local addresses', () => {
           slug: 'URLKIT_X',
           name: 'x',
           description: 'A tool of the URL-field tests, long enough.',
+          tags: ['readOnlyHint'],
           input_parameters: { type: 'object', properties: {} },
           request: { method: 'GET', path: '/x' },
         },

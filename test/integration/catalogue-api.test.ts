@@ -57,6 +57,11 @@ describe('toolkits and tools over REST', () => {
     const destructive = await json('/api/v3.1/tools?tags=destructiveHint&limit=1000');
     expect(destructive.body.items.length).toBeGreaterThan(0);
     expect(destructive.body.items.every((i: any) => i.tags.includes('destructiveHint'))).toBe(true);
+    // Composio's action tags as they are: an update is updateHint, not destructiveHint
+    const updates = await json('/api/v3.1/tools?tags=updateHint&limit=1000');
+    expect(updates.body.items.map((i: any) => i.slug)).toContain('GITHUB_UPDATE_AN_ISSUE');
+    expect(updates.body.items.some((i: any) => i.tags.includes('destructiveHint') || i.tags.includes('createHint'))).toBe(false);
+    expect((await json('/api/v3.1/tools/GITHUB_CREATE_AN_ISSUE')).body.tags).toEqual(['createHint', 'openWorldHint']);
     const search = await json('/api/v3.1/tools?search=send%20an%20email');
     expect(search.body.items[0].slug).toMatch(/^GMAIL_|^SENDGRID_/);
     const paged = await json('/api/v3.1/tools?limit=7');

@@ -19,6 +19,7 @@ const chatApp = (slug: string, name: string) => ({
       slug: `${slug.toUpperCase()}_SEND_MESSAGE`,
       name: 'Send message',
       description: 'Send a message to a channel of the team.',
+      tags: ['createHint'],
       input_parameters: { type: 'object', properties: {} },
       request: { method: 'POST', path: '/messages' },
     },

@@ -151,6 +151,31 @@ describe('sessions over REST', () => {
     expect(mcp.status).toBe(401);
   });
 
+  it('filters by the action tags: createHint lists only the tools that add, disabling the three write tags leaves the reads', async () => {
+    const toolkits = ['github', 'slack', 'trello'];
+    const listed = async (config: Record<string, unknown>) => {
+      const created = await create({ user_id: 'tags', toolkits, preload: { tools: 'all' }, ...config });
+      expect(created.status).toBe(201);
+      const tools = await app.api(`/api/v3.1/tool_router/session/${created.body.session_id}/tools`);
+      const items = tools.body.items.filter((t: any) => t.toolkit.slug !== 'composio');
+      return { config: created.body.config, items, slugs: items.map((t: any) => t.slug).sort() };
+    };
+    // the catalogue's own answer: GET /tools filters by tag as the session does
+    const catalogue = await app.api(`/api/v3.1/tools?toolkit_slug=${toolkits.join(',')}&tags=createHint&limit=1000`);
+    const adders = catalogue.body.items.map((t: any) => t.slug).sort();
+
+    // written in any case, as the known tags are
+    const creates = await listed({ tags: { enable: ['createhint'] } });
+    expect(creates.config.tags).toEqual({ enabled: ['createHint'], disabled: [] });
+    expect(creates.slugs).toEqual(adders);
+    expect(creates.slugs).toEqual(expect.arrayContaining(['GITHUB_CREATE_AN_ISSUE', 'SLACK_SEND_MESSAGE', 'TRELLO_ADD_CARDS']));
+    expect(creates.items.every((t: any) => t.tags.includes('createHint') && !t.tags.includes('readOnlyHint'))).toBe(true);
+
+    const noWrites = await listed({ tags: { disable: ['createHint', 'updateHint', 'destructiveHint'] } });
+    expect(noWrites.items.length).toBeGreaterThan(0);
+    expect(noWrites.items.every((t: any) => t.tags.includes('readOnlyHint'))).toBe(true);
+  });
+
   it('authorizes a toolkit (201 link), executes tools and meta tools, and searches', async () => {
     const created = await create({ user_id: 'quinn', toolkits: ['sendgrid', 'hackernews'] });
     const id = created.body.session_id;

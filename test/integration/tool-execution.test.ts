@@ -16,7 +16,7 @@ function operatorToolkit(baseUrl: string) {
     slug,
     name: slug.toLowerCase(),
     description: `Test tool ${slug} for the local API, used by the engine tests.`,
-    tags: ['openWorldHint'],
+    tags: [method === 'GET' ? 'readOnlyHint' : 'createHint', 'openWorldHint'],
     input_parameters: { type: 'object', properties, required, additionalProperties: false },
     request: { method, path },
   });

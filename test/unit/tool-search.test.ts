@@ -181,7 +181,7 @@ describe('the search vocabulary of a toolkit file', () => {
       const tool = { ...githubFile.tools[0], synonyms: ['whoami', 'WhoAmI'] };
       writeFileSync(`${dir.path}/github.json`, JSON.stringify({ ...githubFile, aliases: ['g hub'], tools: [tool] }));
       expect(() => loadCatalogue([dir.path])).toThrow(
-        /aliases\[0\]: "g hub" has a word search ignores[\s\S]*tools\[0\]\.synonyms: "whoami" is listed twice/,
+        /aliases\[0\]: "g hub" has a word search ignores[\s\S]*tools\[0\] \(GITHUB_GET_THE_AUTHENTICATED_USER\)\.synonyms: "whoami" is listed twice/,
       );
     } finally {
       dir.cleanup();
