@@ -27,6 +27,7 @@ export const LAYERS: ReadonlyArray<{ name: string; members: readonly string[] }>
       'src/ids.ts',
       'src/log.ts',
       'src/callback-url.ts',
+      'src/canonical-json.ts',
       'src/json-depth.ts',
       'src/json-object.ts',
       'src/dot-path.ts',

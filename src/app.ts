@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { healthRoutes } from './api/health.ts';
 import { apiRouter } from './api/router.ts';
 import { connectRouter, connectTooLarge } from './connect/router.ts';
+import { approvalRoutes } from './connect/approval-routes.ts';
 import { mcpRoutes, mcpTooLarge } from './mcp/route.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
@@ -25,7 +26,7 @@ export function createApp(deps: Deps) {
   app.use(
     '*',
     limitBody(deps.config.maxBodyBytes, (c) => {
-      if (c.req.path.startsWith('/link/')) return connectTooLarge(c, deps.config.branding);
+      if (c.req.path.startsWith('/link/') || c.req.path.startsWith('/approve/')) return connectTooLarge(c, deps.config.branding);
       if (c.req.path.startsWith('/tool_router/')) return mcpTooLarge(c);
       throw new AppError('PAYLOAD_TOO_LARGE');
     }),
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key
   app.route('/', connectRouter(deps));
+  app.route('/', approvalRoutes(deps));
   app.route('/', mcpRoutes(deps));
   const api = apiRouter(deps);
   for (const prefix of API_PREFIXES) app.route(prefix, api);

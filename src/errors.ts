@@ -69,6 +69,13 @@ export const ERRORS = {
     message: 'The tool arguments failed validation.',
     suggestedFix: 'Fix the fields listed in `errors`; GET /api/v3.1/tools/{slug} shows the input schema.',
   },
+  REQUEST_STATE_INVALID: {
+    status: 400,
+    code: 1410,
+    slug: 'ToolRouter_InvalidRequestState',
+    message: 'The request_state is not one this server issued for this call, has expired, or was already used.',
+    suggestedFix: 'Send the request_state of the last input_required answer to this same call, unchanged, once; or call again without it.',
+  },
   AUTH_CONFIG_NOT_FOUND: { status: 404, code: 304, slug: 'AuthConfig_NotFound', message: 'No such auth config.' },
   AUTH_CONFIG_DISABLED: {
     status: 400,

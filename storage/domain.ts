@@ -113,6 +113,7 @@ export interface Approval {
   id: string;
   sessionId: string;
   tokenHash: string;
+  tokenSealed: string;
   toolkitSlug: string;
   toolSlug: string;
   accountId: string | null;

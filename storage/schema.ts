@@ -109,6 +109,8 @@ export interface ApprovalsTable {
   session_id: string;
   /** the approval page's token, by hash */
   token_hash: string;
+  /** the same token, sealed with AAD `approvals.token_sealed:<id>`: a pending approval shows the same page again */
+  token_sealed: string;
   toolkit_slug: string;
   tool_slug: string;
   account_id: string | null;
@@ -184,7 +186,7 @@ export const SEALED = {
   connected_accounts: ['credentials_sealed'],
   connect_links: ['token_sealed', 'flow_sealed'],
   sessions: ['mcp_token_sealed'],
-  approvals: ['arguments_sealed'],
+  approvals: ['token_sealed', 'arguments_sealed'],
   webhook_subscriptions: ['secret_sealed'],
 } as const satisfies { [T in keyof Database]?: ReadonlyArray<keyof Database[T] & `${string}_sealed`> };
 

@@ -1,4 +1,3 @@
-import { newId } from '../ids.ts';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { callbackUrlField } from '../callback-url.ts';
@@ -18,14 +17,32 @@ import { proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessi
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
+import { callContext } from '../sessions/call-context.ts';
 import { pageOf, pageQuery } from './pagination.ts';
+import { executeWire, restCallContext } from './wire/execution.ts';
 import { metaToolWire, sessionWire } from './wire/sessions.ts';
 
+// the retry of an input-required answer (Composio SDK 0.25+): the app's answers and the state it was given
+const retryFields = {
+  request_state: z.string().min(1).max(16_384).optional(),
+  input_responses: z
+    .record(
+      z.string().max(100),
+      z.object({ action: z.enum(['accept', 'decline', 'cancel']), content: z.record(z.string(), z.unknown()).optional() }).passthrough(),
+    )
+    .refine((r) => Object.keys(r).length <= 50, 'at most 50 input responses')
+    .optional(),
+};
 const executeBody = z
-  .object({ tool_slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), account: optionalId(200) })
+  .object({
+    tool_slug: z.string().min(1).max(200),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+    account: optionalId(200),
+    ...retryFields,
+  })
   .passthrough();
 const executeMetaBody = z
-  .object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional() })
+  .object({ slug: z.string().min(1).max(200), arguments: z.record(z.string(), z.unknown()).optional(), ...retryFields })
   .passthrough();
 const linkBody = z
   .object({ toolkit: z.string().min(1).max(100), callback_url: callbackUrlField.optional(), alias: z.string().max(200).optional() })
@@ -139,13 +156,17 @@ export function sessionRoutes(deps: Deps) {
     .post('/tool_router/session/:id/execute', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, executeBody);
+      const args = body.arguments ?? {};
+      // the account is part of what an approval approves, so it is part of what the state is bound to
+      const binding = { sessionId: session.id, tool: body.tool_slug, args: { arguments: args, account: body.account ?? null } };
+      const context = await restCallContext(deps, binding, body);
       try {
         if (isListedMetaTool(session.config, body.tool_slug)) {
-          const result = await runMetaTool(deps, session, body.tool_slug, body.arguments ?? {});
-          return c.json({ data: result.data, error: result.error, log_id: newId('log') });
+          const result = await runMetaTool(deps, session, body.tool_slug, args, context);
+          return c.json(executeWire(deps, binding, context, result));
         }
-        const result = outcomeEnvelope(await runSessionTool(deps, session, body.tool_slug, body.arguments ?? {}, body.account));
-        return c.json({ data: result.data, error: result.error, log_id: newId('log') });
+        const outcome = await runSessionTool(deps, session, body.tool_slug, args, body.account, context);
+        return c.json(executeWire(deps, binding, context, outcomeEnvelope(outcome), outcome));
       } catch (error) {
         return inputError(error);
       }
@@ -155,9 +176,12 @@ export function sessionRoutes(deps: Deps) {
       const body = await readJson(c, executeMetaBody);
       if (!isListedMetaTool(session.config, body.slug))
         throw new AppError('TOOL_NOT_FOUND', { message: `${body.slug} is not a meta tool of this session.` });
+      const args = body.arguments ?? {};
+      const binding = { sessionId: session.id, tool: body.slug, args: { arguments: args, account: null } };
+      const context = await restCallContext(deps, binding, body);
       try {
-        const result = await runMetaTool(deps, session, body.slug, body.arguments ?? {});
-        return c.json({ data: result.data, error: result.error, log_id: newId('log') });
+        const result = await runMetaTool(deps, session, body.slug, args, context);
+        return c.json(executeWire(deps, binding, context, result));
       } catch (error) {
         return inputError(error);
       }
@@ -175,7 +199,13 @@ export function sessionRoutes(deps: Deps) {
       const session = await getSession(deps, c.req.param('id'));
       const body = await readJson(c, searchBody);
       // the same search as the meta tool over MCP, so both rank alike
-      const result = await runMetaTool(deps, session, searchTool.name, { queries: body.queries, toolkits: body.toolkits });
+      const result = await runMetaTool(
+        deps,
+        session,
+        searchTool.name,
+        { queries: body.queries, toolkits: body.toolkits },
+        callContext({ canAsk: false }),
+      );
       return c.json(result.data);
     });
 }

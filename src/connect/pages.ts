@@ -18,6 +18,8 @@ const STYLE_TEXT = `
   .brand img{height:28px} label{display:block;margin:14px 0 4px;font-weight:600} input{width:100%;box-sizing:border-box;padding:9px;border:1px solid #c9ced6;border-radius:6px;font-size:1rem}
   button{margin-top:20px;width:100%;padding:11px;border:0;border-radius:6px;background:#2f5bea;color:#fff;font-size:1rem;cursor:pointer}
   .hint{color:#5b6474;font-size:.85rem;margin-top:4px} .error{background:#fdecec;color:#8a1c1c;padding:10px;border-radius:6px}
+  pre{background:#f1f3f6;padding:10px;border-radius:6px;overflow:auto;max-height:40vh;font-size:.85rem;white-space:pre-wrap;word-break:break-word}
+  button.secondary{background:#fff;color:#8a1c1c;border:1px solid #c9ced6}
 `;
 const STYLE = raw(STYLE_TEXT);
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE_TEXT).digest('base64')}'`;
@@ -103,6 +105,37 @@ export function credentialsForm(
             ${field.description ? html`<div class="hint">${field.description}</div>` : ''}`,
         )}
         <button type="submit">Connect</button>
+      </form>`,
+  );
+}
+
+export interface ApprovalQuestion {
+  toolName: string;
+  toolkitName: string;
+  userId: string;
+  arguments: unknown;
+  /** whether a yes holds for the rest of the session, not just this call */
+  forSession: boolean;
+  action: string;
+  csrfToken: string;
+}
+
+/** The approval page: what the assistant wants to run, for whom, with which arguments, and a yes or a no. */
+export function approvalForm(branding: Config['branding'], question: ApprovalQuestion) {
+  const scope = question.forSession
+    ? `A yes lets it use ${question.toolName} for the rest of this conversation.`
+    : 'A yes runs this one call, once.';
+  return page(
+    branding,
+    `Approve ${question.toolName}`,
+    html`<h1>Allow ${question.toolName}?</h1>
+      <p>Your assistant wants to run <strong>${question.toolName}</strong> (${question.toolkitName}) as <strong>${question.userId}</strong>, with:</p>
+      <pre>${JSON.stringify(question.arguments, null, 2)}</pre>
+      <p class="hint">${scope} Nothing runs unless you approve.</p>
+      <form method="post" action="${question.action}">
+        <input type="hidden" name="csrf_token" value="${question.csrfToken}" />
+        <button type="submit" name="decision" value="approve">Approve</button>
+        <button type="submit" name="decision" value="refuse" class="secondary">Refuse</button>
       </form>`,
   );
 }

@@ -1,4 +1,3 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
@@ -18,6 +17,7 @@ import {
   type LinkProblem,
   type OpenLink,
 } from '../services/connect-flow.ts';
+import { csrfTokenMatches, issueCsrfToken } from './csrf-token.ts';
 import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
@@ -75,10 +75,7 @@ export function connectRouter(deps: Deps) {
   };
 
   const showForm = (c: Context<AppEnv>, open: OpenLink, status: number, error?: string) => {
-    // keep the token a browser already has, so a re-shown form (or a second tab) still submits
-    const existing = getCookie(c, 'lk_csrf');
-    const csrfToken = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
-    setCookie(c, 'lk_csrf', csrfToken, { path: `/link/${c.req.param('token')}`, httpOnly: true, sameSite: 'Strict', secure, maxAge: 900 });
+    const csrfToken = issueCsrfToken(c, `/link/${c.req.param('token')}`, secure);
     const page = linkPage(open);
     const oauth = page.redirect;
     const fields = page.fields;
@@ -145,9 +142,7 @@ export function connectRouter(deps: Deps) {
       const form = Object.fromEntries(
         Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === 'string'),
       );
-      const cookie = getCookie(c, 'lk_csrf');
-      const given = form.csrf_token ?? '';
-      if (!cookie || cookie.length !== given.length || !timingSafeEqual(Buffer.from(cookie), Buffer.from(given))) {
+      if (!csrfTokenMatches(c, form.csrf_token)) {
         return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
       }
       try {

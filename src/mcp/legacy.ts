@@ -7,8 +7,10 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Deps } from '../deps.ts';
 import { clientTakesUrlElicitation, rememberClient } from '../sessions/mcp-clients.ts';
+import { mayAskApproval } from '../sessions/approval-policy.ts';
+import { callContext } from '../sessions/call-context.ts';
 import type { Session } from '../sessions/session.ts';
-import { callSessionTool, INSTRUCTIONS, listSessionTools } from './session-tools.ts';
+import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
 import { VALIDATOR } from './validator.ts';
 
 /**
@@ -31,22 +33,32 @@ function buildLegacyServer(deps: Deps, session: Session, client: ClientInfo): Se
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) },
   );
   server.setRequestHandler('tools/list', async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
-  server.setRequestHandler(
-    'tools/call',
-    async (request): Promise<CallToolResult> =>
-      callSessionTool<never>(deps, session, request.params.name, request.params.arguments ?? {}, async (connect) => {
-        if (!(await client.urlElicitation())) return undefined;
-        // 2025-11-25: a URL elicitation the client opens for the user (error -32042)
-        throw new UrlElicitationRequiredError([
-          {
-            mode: 'url',
-            message: `Connect your ${connect.toolkit.name} account to continue.`,
-            url: connect.url,
-            elicitationId: connect.connectedAccountId ?? connect.toolkit.slug,
-          },
-        ]);
-      }),
-  );
+  server.setRequestHandler('tools/call', async (request): Promise<CallToolResult> => {
+    // approvals reach a 2025-era client only as links to the approval page, which it opens for the
+    // user (URL elicitation): a form would need this request held open for the answer, and the answer
+    // can arrive at another process; the client is looked up only if this session can ask at all
+    const canAsk = mayAskApproval(session.config) && (await client.urlElicitation());
+    const context = callContext({ canAsk });
+    const ask = async (question: UserQuestion): Promise<never | undefined> => {
+      if (question.kind === 'approve') {
+        throw new UrlElicitationRequiredError(
+          question.asks.map((ask) => ({ mode: 'url', message: ask.message, url: ask.pageUrl, elicitationId: ask.callHash })),
+        );
+      }
+      if (!(await client.urlElicitation())) return undefined;
+      const { connect } = question;
+      // 2025-11-25: a URL elicitation the client opens for the user (error -32042)
+      throw new UrlElicitationRequiredError([
+        {
+          mode: 'url',
+          message: `Connect your ${connect.toolkit.name} account to continue.`,
+          url: connect.url,
+          elicitationId: connect.connectedAccountId ?? connect.toolkit.slug,
+        },
+      ]);
+    };
+    return callSessionTool<never>(deps, session, request.params.name, request.params.arguments ?? {}, context, ask);
+  });
   return server;
 }
 
@@ -68,6 +80,10 @@ export async function serveLegacy(deps: Deps, session: Session, request: Request
     const known = clientId;
     urlElicitation = () => clientTakesUrlElicitation(deps, known, session.id);
   }
+  // asked at most once per request: for approvals and for a Connect Link alike
+  const lookUp = urlElicitation;
+  let known: Promise<boolean> | undefined;
+  urlElicitation = () => (known ??= lookUp());
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await buildLegacyServer(deps, session, { urlElicitation }).connect(transport);
   const response = await transport.handleRequest(request, { parsedBody: body });

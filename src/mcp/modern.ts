@@ -16,9 +16,12 @@ import {
 } from '@modelcontextprotocol/server';
 import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { CacheSlot, type Deps } from '../deps.ts';
+import { NO_ANSWERS } from '../sessions/approvals.ts';
+import { callContext } from '../sessions/call-context.ts';
+import { APPROVAL_SCHEMA, approvalKeys, askedApprovals, type ElicitAnswer, givenAnswers } from '../sessions/input-required.ts';
+import { type InputState, openRequestState, RequestStateError, sealRequestState } from '../sessions/request-state.ts';
 import type { Session } from '../sessions/session.ts';
-import { openRequestState, RequestStateError, sealRequestState } from './request-state.ts';
-import { callSessionTool, INSTRUCTIONS, listSessionTools, type ConnectRequest } from './session-tools.ts';
+import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
 import { VALIDATOR } from './validator.ts';
 
 /**
@@ -29,7 +32,7 @@ import { VALIDATOR } from './validator.ts';
  * Server per request, for the session the route authenticated (handed over in `authInfo.extra`).
  */
 
-/** The key of the one input request latchkey makes: the Connect Link. */
+/** The key of the Connect Link's input request (approvals are keyed by input-required.ts). */
 const CONNECT = 'connect';
 
 function buildModernServer(deps: Deps, session: Session, validator: AjvJsonSchemaValidator): Server {
@@ -42,11 +45,22 @@ function buildModernServer(deps: Deps, session: Session, validator: AjvJsonSchem
   return server;
 }
 
-function declaresUrlElicitation(ctx: ServerContext): boolean {
-  // the SDK types the envelope's keys as wire-only; the capabilities are this request's own (2026-07-28 basic/lifecycle)
+/** Which elicitation modes this request's client declared (2026-07-28 basic/lifecycle: per request, in `_meta`). */
+function elicitationModes(ctx: ServerContext): { form: boolean; url: boolean } {
+  // the SDK types the envelope's keys as wire-only
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-  return capabilities?.elicitation?.url !== undefined;
+  const elicitation = (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)?.elicitation;
+  if (!elicitation) return { form: false, url: false };
+  // client/elicitation: an empty elicitation capability means form mode only
+  const declared = elicitation as { form?: unknown; url?: unknown };
+  return { form: declared.form !== undefined || declared.url === undefined, url: declared.url !== undefined };
+}
+
+function answerFor(ctx: ServerContext) {
+  return (key: string): ElicitAnswer | undefined => {
+    const view = inputResponse(ctx.mcpReq.inputResponses, key);
+    return view.kind === 'elicit' ? { action: view.action, content: view.content } : undefined;
+  };
 }
 
 async function callModern(
@@ -56,31 +70,47 @@ async function callModern(
   ctx: ServerContext,
 ): Promise<CallToolResult | InputRequiredResult> {
   const args = params.arguments ?? {};
+  const binding = { sessionId: session.id, tool: params.name, args };
   const echoed = ctx.mcpReq.requestState();
+  let state: InputState | undefined;
   if (echoed !== undefined) {
     try {
-      openRequestState(deps, session.id, params.name, args, echoed);
+      state = await openRequestState(deps, binding, echoed);
     } catch (error) {
       if (!(error instanceof RequestStateError)) throw error;
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { reason: 'invalid_request_state' });
     }
   }
-  const answer = inputResponse(ctx.mcpReq.inputResponses, CONNECT);
-  const ask = async (connect: ConnectRequest): Promise<InputRequiredResult | undefined> => {
+  const modes = elicitationModes(ctx);
+  const context = callContext({
+    answers: state ? givenAnswers(state, answerFor(ctx)) : NO_ANSWERS,
+    canAsk: modes.form || modes.url,
+  });
+  const ask = async (question: UserQuestion): Promise<InputRequiredResult | undefined> => {
+    if (question.kind === 'approve') {
+      const keyed = approvalKeys(question.asks);
+      // a form where the client shows one (the answer comes back with the retry), else the approval page
+      const request = modes.form
+        ? (ask: (typeof keyed)[number][1]) => inputRequired.elicit({ message: ask.message, requestedSchema: APPROVAL_SCHEMA })
+        : (ask: (typeof keyed)[number][1]) => inputRequired.elicitUrl({ message: ask.message, url: ask.pageUrl });
+      return inputRequired({
+        inputRequests: Object.fromEntries(keyed.map(([key, ask]) => [key, request(ask)])),
+        requestState: sealRequestState(deps, binding, askedApprovals(keyed, !modes.form)),
+      });
+    }
+    const { connect } = question;
     // declined or cancelled: the link goes to the model as words, so the user can still take it later
+    const answer = inputResponse(ctx.mcpReq.inputResponses, CONNECT);
     if (answer.kind === 'elicit' && answer.action !== 'accept') return undefined;
-    if (!declaresUrlElicitation(ctx)) return undefined;
+    if (!modes.url) return undefined;
     return inputRequired({
       inputRequests: {
         [CONNECT]: inputRequired.elicitUrl({ message: `Connect your ${connect.toolkit.name} account to continue.`, url: connect.url }),
       },
-      requestState: sealRequestState(deps, session.id, params.name, args, {
-        toolkit: connect.toolkit.slug,
-        account: connect.connectedAccountId,
-      }),
+      requestState: sealRequestState(deps, binding, { connect: { toolkit: connect.toolkit.slug, account: connect.connectedAccountId } }),
     });
   };
-  return (await callSessionTool(deps, session, params.name, args, ask)) as CallToolResult | InputRequiredResult;
+  return (await callSessionTool(deps, session, params.name, args, context, ask)) as CallToolResult | InputRequiredResult;
 }
 
 function createModernHandler(deps: Deps): McpHttpHandler {

@@ -5,6 +5,8 @@ import { AppError } from '../errors.ts';
 import { ToolInputError, type ToolResult } from '../execution/execute.ts';
 import { multiExecuteTool } from '../sessions/meta-tools/multi-execute/index.ts';
 import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
+import type { ApprovalAsk } from '../sessions/approvals.ts';
+import type { ToolCallContext } from '../sessions/call-context.ts';
 import { outcomeEnvelope, runSessionTool, sessionTool } from '../sessions/run-tool.ts';
 import type { Session } from '../sessions/session.ts';
 import { derivedFromConfig, preloadedSlugs, preloadedTools } from '../sessions/tool-lists.ts';
@@ -35,6 +37,9 @@ export type ConnectRequest = {
   /** the tool result a client that cannot be asked gets: the link, in words for the model */
   result: McpToolResult;
 };
+
+/** What a call may put to the user mid-call: a Connect Link to open, or approvals to give. */
+export type UserQuestion = { kind: 'connect'; connect: ConnectRequest } | { kind: 'approve'; asks: ApprovalAsk[] };
 
 export const INSTRUCTIONS =
   'Tools here act for one user with their own connected accounts. When a tool answers that a toolkit is not connected, show the user the link it gives, wait for them to connect, then call the tool again.';
@@ -88,8 +93,14 @@ export function errorResult(message: string): McpToolResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-async function runTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>): Promise<McpToolResult | ConnectRequest> {
-  if (isListedMetaTool(session.config, name)) return asToolResult(await runMetaTool(deps, session, name, args));
+async function runTool(
+  deps: Deps,
+  session: Session,
+  name: string,
+  args: Record<string, unknown>,
+  context: ToolCallContext,
+): Promise<McpToolResult | ConnectRequest> {
+  if (isListedMetaTool(session.config, name)) return asToolResult(await runMetaTool(deps, session, name, args, context));
   // Only listed tools are called directly (MCP tools/call names a tool from tools/list); a tool of
   // the session that was not preloaded runs through COMPOSIO_MULTI_EXECUTE_TOOL, as at Composio.
   if (!preloadedSlugs(deps, session.config).has(name)) {
@@ -100,7 +111,7 @@ async function runTool(deps: Deps, session: Session, name: string, args: Record<
     return errorResult(`${entry.tool.slug} is not loaded in this session${how}.`);
   }
   const { account, ...toolArgs } = args;
-  const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined);
+  const outcome = await runSessionTool(deps, session, name, toolArgs, typeof account === 'string' ? account : undefined, context);
   const result = asToolResult(outcomeEnvelope(outcome));
   if (outcome.kind === 'not_connected' && outcome.redirectUrl) {
     return { toolkit: outcome.toolkit, url: outcome.redirectUrl, connectedAccountId: outcome.connectedAccountId, result };
@@ -110,19 +121,21 @@ async function runTool(deps: Deps, session: Session, name: string, args: Record<
 
 /**
  * Calls one tool of the session; every failure is a tool result the model can read, never a crash.
- * A call that needs a Connect Link goes to `askToConnect`, which answers in its era's way (or not at
- * all, for a client that cannot be asked: then the link goes to the model as a tool result).
+ * A call that needs the user (a Connect Link to open, approvals to give when `context.canAsk`) goes
+ * to `askUser`, which answers in its era's way, or not at all (then the model gets a tool result
+ * that says what is missing).
  */
 export async function callSessionTool<Asked>(
   deps: Deps,
   session: Session,
   name: string,
   args: Record<string, unknown>,
-  askToConnect: (request: ConnectRequest) => Promise<Asked | undefined>,
+  context: ToolCallContext,
+  askUser: (question: UserQuestion) => Promise<Asked | undefined>,
 ): Promise<McpToolResult | Asked> {
   let answer: McpToolResult | ConnectRequest;
   try {
-    answer = await runTool(deps, session, name, args);
+    answer = await runTool(deps, session, name, args, context);
   } catch (error) {
     if (error instanceof ToolInputError || error instanceof AppError) return errorResult(error.message);
     deps.log.error(
@@ -131,6 +144,7 @@ export async function callSessionTool<Asked>(
     );
     return errorResult('The tool failed inside latchkey; the error was logged.');
   }
-  if (!('url' in answer)) return answer;
-  return (await askToConnect(answer)) ?? answer.result;
+  if ('url' in answer) return (await askUser({ kind: 'connect', connect: answer })) ?? answer.result;
+  if (context.canAsk && context.asks.length > 0) return (await askUser({ kind: 'approve', asks: context.asks })) ?? answer;
+  return answer;
 }

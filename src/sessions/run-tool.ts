@@ -8,6 +8,9 @@ import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
 import { sessionTools } from './tool-lists.ts';
 import { executeWithRefresh } from '../services/tool-execution.ts';
+import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
+import type { ToolCallContext } from './call-context.ts';
+import { blockingHook } from './hooks.ts';
 
 export type SessionToolOutcome =
   | { kind: 'result'; result: ToolResult }
@@ -17,7 +20,24 @@ export type SessionToolOutcome =
       toolkit: ToolkitFile;
       accounts: Array<{ id: string; alias: string | null; identity: string | null }>;
       message: string;
+    }
+  /** a before_execute hook stopped it (Composio's `result_type: 'blocked'`) */
+  | { kind: 'blocked'; hookId: string; message: string }
+  /** the session's policy, or the user, said no */
+  | { kind: 'refused'; message: string }
+  /** waiting for the user's yes */
+  | {
+      kind: 'approval_required';
+      ask: ApprovalAsk;
+      message: string;
+      /** whether the model is given the approval page (only when no form can reach the user) */
+      pageShown: boolean;
     };
+
+/** A call checked and ready to start, or already answered without running. */
+export type PreparedCall = { kind: 'ready'; start(): Promise<SessionToolOutcome> } | { kind: 'settled'; outcome: SessionToolOutcome };
+
+const settled = (outcome: SessionToolOutcome): PreparedCall => ({ kind: 'settled', outcome });
 
 export function sessionTool(deps: Deps, session: Session, slug: string): CatalogueTool {
   const entry = deps.catalogue.tool(slug);
@@ -51,54 +71,116 @@ export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFi
 }
 
 /**
- * Runs one toolkit tool as the session's user. An unconnected toolkit is not an error to hide: the
- * outcome carries a Connect Link (when the session manages connections) for the model to show.
+ * Checks one toolkit tool call of the session's user, in the order that costs the user least: the
+ * session's hooks (a blocked call asks nobody anything), the connection (an unconnected toolkit is
+ * not an error to hide: the outcome carries a Connect Link, when the session manages connections),
+ * then the user's approval, for the very account the call will use.
  */
+export async function prepareSessionTool(
+  deps: Deps,
+  session: Session,
+  slug: string,
+  rawArgs: unknown,
+  account: string | undefined,
+  context: ToolCallContext,
+): Promise<PreparedCall> {
+  const entry = sessionTool(deps, session, slug);
+  const args = prepareArguments(entry, rawArgs);
+  const blocked = blockingHook(session.config.hooks, { toolkit: entry.toolkit.slug, tool: entry.tool.slug, arguments: args });
+  if (blocked) return settled({ kind: 'blocked', hookId: blocked.hookId, message: blocked.reason });
+  const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
+  const name = entry.toolkit.name;
+  if ('notConnected' in resolved) return settled(await notConnected(deps, session, entry.toolkit, entry.tool.slug));
+  if ('chooseAccount' in resolved) {
+    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
+    return settled({
+      kind: 'choose_account',
+      toolkit: entry.toolkit,
+      accounts,
+      message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${entry.tool.slug} again with "account" set to its id or alias.`,
+    });
+  }
+  const verdict = await approvalVerdict(
+    deps,
+    session,
+    {
+      toolkit: entry.toolkit.slug,
+      toolkitName: name,
+      tool: entry.tool.slug,
+      toolName: entry.tool.name,
+      tags: entry.tool.tags,
+      accountId: resolved.account?.id ?? null,
+      arguments: args,
+    },
+    context.answers,
+  );
+  if (verdict.kind === 'refused') return settled({ kind: 'refused', message: verdict.message });
+  if (verdict.kind === 'ask') {
+    context.asks.push(verdict.ask);
+    return settled({
+      kind: 'approval_required',
+      ask: verdict.ask,
+      message: approvalMessage(verdict.ask, context),
+      pageShown: !context.canAsk,
+    });
+  }
+  return {
+    kind: 'ready',
+    async start() {
+      if (verdict.spend && !(await verdict.spend())) {
+        return { kind: 'refused', message: `${entry.tool.name} did not run: its approval was used by another call. Call it again.` };
+      }
+      return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
+    },
+  };
+}
+
+/** Words for the model about a call waiting for approval; the page link only when no form can reach the user. */
+function approvalMessage(ask: ApprovalAsk, context: ToolCallContext): string {
+  if (context.canAsk) return `${ask.tool.name} needs the user's approval before it runs; they are being asked.`;
+  return (
+    `${ask.tool.name} needs the user's approval before it runs. Show the user this link, where they can see the call and approve or refuse it: ${ask.pageUrl}\n` +
+    `Once they say they have answered, call ${ask.tool.slug} again with the same arguments.`
+  );
+}
+
+/** The outcome for a toolkit the user has not connected: a Connect Link when the session may make one. */
+export async function notConnected(deps: Deps, session: Session, toolkit: ToolkitFile, slug: string): Promise<SessionToolOutcome> {
+  const name = toolkit.name;
+  if (!session.config.manageConnections.enabled) {
+    return {
+      kind: 'not_connected',
+      toolkit,
+      redirectUrl: null,
+      connectedAccountId: null,
+      message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
+    };
+  }
+  const offer = await offerLink(deps, session, toolkit);
+  if ('problem' in offer) return { kind: 'not_connected', toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
+  const { link } = offer;
+  return {
+    kind: 'not_connected',
+    toolkit,
+    connectedAccountId: link.account.id,
+    redirectUrl: link.redirectUrl,
+    message:
+      `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
+      `Once they say they are done, call ${slug} again with the same arguments.`,
+  };
+}
+
+/** Checks and runs one toolkit tool call as the session's user. */
 export async function runSessionTool(
   deps: Deps,
   session: Session,
   slug: string,
   rawArgs: unknown,
-  account?: string,
+  account: string | undefined,
+  context: ToolCallContext,
 ): Promise<SessionToolOutcome> {
-  const entry = sessionTool(deps, session, slug);
-  const args = prepareArguments(entry, rawArgs);
-  const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
-  const name = entry.toolkit.name;
-  if ('notConnected' in resolved) {
-    if (!session.config.manageConnections.enabled) {
-      return {
-        kind: 'not_connected',
-        toolkit: entry.toolkit,
-        redirectUrl: null,
-        connectedAccountId: null,
-        message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
-      };
-    }
-    const offer = await offerLink(deps, session, entry.toolkit);
-    if ('problem' in offer)
-      return { kind: 'not_connected', toolkit: entry.toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
-    const { link } = offer;
-    return {
-      kind: 'not_connected',
-      toolkit: entry.toolkit,
-      connectedAccountId: link.account.id,
-      redirectUrl: link.redirectUrl,
-      message:
-        `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
-        `Once they say they are done, call ${entry.tool.slug} again with the same arguments.`,
-    };
-  }
-  if ('chooseAccount' in resolved) {
-    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
-    return {
-      kind: 'choose_account',
-      toolkit: entry.toolkit,
-      accounts,
-      message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${entry.tool.slug} again with "account" set to its id or alias.`,
-    };
-  }
-  return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
+  const prepared = await prepareSessionTool(deps, session, slug, rawArgs, account, context);
+  return prepared.kind === 'ready' ? prepared.start() : prepared.outcome;
 }
 
 /** The outcome as Composio's envelope `{data, error, successful}`. */
@@ -117,9 +199,26 @@ export function outcomeEnvelope(outcome: SessionToolOutcome): ToolResult {
       successful: false,
     };
   }
-  return {
-    data: { toolkit: outcome.toolkit.slug, accounts: outcome.accounts, instruction: outcome.message },
-    error: outcome.message,
-    successful: false,
-  };
+  if (outcome.kind === 'choose_account') {
+    return {
+      data: { toolkit: outcome.toolkit.slug, accounts: outcome.accounts, instruction: outcome.message },
+      error: outcome.message,
+      successful: false,
+    };
+  }
+  if (outcome.kind === 'approval_required') {
+    const { ask } = outcome;
+    return {
+      data: {
+        approval_required: true,
+        tool_slug: ask.tool.slug,
+        ...(outcome.pageShown ? { approval_url: ask.pageUrl } : {}),
+        instruction: outcome.message,
+      },
+      error: outcome.message,
+      successful: false,
+    };
+  }
+  // blocked and refused: nothing ran, and the words say why
+  return { data: {}, error: outcome.message, successful: false };
 }

@@ -10,6 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('token_sealed', 'text', (c) => c.notNull())
     .addColumn('toolkit_slug', 'text', (c) => c.notNull())
     .addColumn('tool_slug', 'text', (c) => c.notNull())
     .addColumn('account_id', 'text')

@@ -7,6 +7,7 @@ const approvals = mapper<Approval, ApprovalsTable>({
   id: plain('id'),
   sessionId: plain('session_id'),
   tokenHash: plain('token_hash'),
+  tokenSealed: plain('token_sealed'),
   toolkitSlug: plain('toolkit_slug'),
   toolSlug: plain('tool_slug'),
   accountId: plain('account_id'),
@@ -22,14 +23,17 @@ const approvals = mapper<Approval, ApprovalsTable>({
 
 export function approvalsRepo(db: Kysely<Database>) {
   return {
-    /** Stores a new approval; the session's call approvals that expired unanswered or unused go with it. */
+    /**
+     * Stores a new approval; the session's approvals that expired unanswered or unused go with it (a
+     * yes for the rest of the session stays).
+     */
     async insert(approval: Approval): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx
           .deleteFrom('approvals')
           .where('session_id', '=', approval.sessionId)
-          .where('scope', '=', 'call')
           .where('expires_at', '<', approval.createdAt)
+          .where((eb) => eb.not(eb.and([eb('scope', '=', 'session'), eb('status', '=', 'APPROVED')])))
           .execute();
         await trx.insertInto('approvals').values(approvals.toRow(approval)).execute();
       });
@@ -37,19 +41,19 @@ export function approvalsRepo(db: Kysely<Database>) {
     async findByTokenHash(tokenHash: string): Promise<Approval | undefined> {
       return approvals.maybe(await db.selectFrom('approvals').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst());
     },
-    /** The newest unused, unexpired approval of one call of a session. */
-    async findOpenForCall(sessionId: string, callHash: string, now: number): Promise<Approval | undefined> {
-      const row = await db
+    /** The unused, unexpired approvals of one call of a session, newest first. */
+    async openForCall(sessionId: string, callHash: string, now: number): Promise<Approval[]> {
+      const rows = await db
         .selectFrom('approvals')
         .selectAll()
         .where('session_id', '=', sessionId)
         .where('call_hash', '=', callHash)
-        .where('scope', '=', 'call')
         .where('used_at', 'is', null)
         .where('expires_at', '>', now)
         .orderBy('created_at', 'desc')
-        .executeTakeFirst();
-      return approvals.maybe(row);
+        .limit(20)
+        .execute();
+      return rows.map(approvals.fromRow);
     },
     /** Whether the user said yes to this tool and account for the rest of the session. */
     async hasSessionGrant(sessionId: string, toolSlug: string, accountId: string | null): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import type { ToolResult } from '../../execution/execute.ts';
+import type { ToolCallContext } from '../call-context.ts';
 import type { SessionConfig } from '../config.ts';
 import type { Session } from '../session.ts';
 
@@ -16,7 +17,8 @@ export interface MetaTool {
   annotations: Record<string, boolean>;
   /** whether a session with this config lists it */
   listed(config: SessionConfig): boolean;
-  run(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> | ToolResult;
+  /** `context`: the user's answers this request carries, and where the tool's calls leave their questions */
+  run(deps: Deps, session: Session, args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult> | ToolResult;
 }
 
 export const stringList = (description: string, extra: Record<string, unknown> = {}) => ({

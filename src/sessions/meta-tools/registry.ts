@@ -2,6 +2,7 @@ import { newValidatorCompiler } from '../../catalogue/input-validator.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { checkArguments, type ToolResult } from '../../execution/execute.ts';
+import type { ToolCallContext } from '../call-context.ts';
 import type { SessionConfig } from '../config.ts';
 import type { Session } from '../session.ts';
 import { getToolSchemasTool } from './get-tool-schemas/index.ts';
@@ -31,9 +32,15 @@ export function isListedMetaTool(config: SessionConfig, name: string): boolean {
  * Runs a meta tool by name, its arguments checked against its own JSON Schema first (a refusal is a
  * ToolInputError naming the field). Whether the session lists it is the caller's check.
  */
-export async function runMetaTool(deps: Deps, session: Session, name: string, args: Record<string, unknown>): Promise<ToolResult> {
+export async function runMetaTool(
+  deps: Deps,
+  session: Session,
+  name: string,
+  args: Record<string, unknown>,
+  context: ToolCallContext,
+): Promise<ToolResult> {
   const tool = META_TOOLS.find((t) => t.name === name);
   if (!tool) throw new AppError('TOOL_NOT_FOUND', { message: `${name} is not a meta tool.` });
   checkArguments(validators.get(name)!, name, args);
-  return tool.run(deps, session, args);
+  return tool.run(deps, session, args, context);
 }

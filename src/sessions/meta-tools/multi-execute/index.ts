@@ -2,22 +2,41 @@ import type { Deps } from '../../../deps.ts';
 import { AppError } from '../../../errors.ts';
 import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
 import { newId } from '../../../ids.ts';
-import { outcomeEnvelope, runSessionTool } from '../../run-tool.ts';
+import type { ToolCallContext } from '../../call-context.ts';
+import { outcomeEnvelope, type PreparedCall, prepareSessionTool } from '../../run-tool.ts';
 import type { Session } from '../../session.ts';
 import type { MetaTool } from '../meta-tool.ts';
 
-async function multiExecute(deps: Deps, session: Session, args: Record<string, unknown>): Promise<ToolResult> {
+type Prepared = PreparedCall | { kind: 'invalid'; message: string };
+
+/**
+ * Every call is checked first (hooks, connection, approval), and only then are the ready ones started:
+ * when the caller can ask the user and any call waits for an approval, none starts, so the retry with
+ * the answers runs each call once.
+ */
+async function multiExecute(deps: Deps, session: Session, args: Record<string, unknown>, context: ToolCallContext): Promise<ToolResult> {
   const tools = args.tools as Array<{ tool_slug: string; arguments: unknown; account?: string }>;
-  const results = await Promise.all(
-    tools.map(async (call, index) => {
+  const prepared = await Promise.all(
+    tools.map(async (call): Promise<Prepared> => {
       try {
-        const response = outcomeEnvelope(await runSessionTool(deps, session, call.tool_slug, call.arguments, call.account));
-        return { index, tool_slug: call.tool_slug, response: { ...response, log_id: newId('log') }, error: response.error };
+        return await prepareSessionTool(deps, session, call.tool_slug, call.arguments, call.account, context);
       } catch (error) {
-        if (error instanceof ToolInputError || error instanceof AppError)
-          return { index, tool_slug: call.tool_slug, response: null, error: error.message };
+        if (error instanceof ToolInputError || error instanceof AppError) return { kind: 'invalid', message: error.message };
         throw error;
       }
+    }),
+  );
+  const holdAll = context.canAsk && context.asks.length > 0;
+  const results = await Promise.all(
+    prepared.map(async (call, index) => {
+      const tool_slug = tools[index]!.tool_slug;
+      if (call.kind === 'invalid') return { index, tool_slug, response: null, error: call.message };
+      if (call.kind === 'ready' && holdAll) {
+        const message = 'Not run: other calls of this request wait for the user’s approval.';
+        return { index, tool_slug, response: { data: {}, error: message, successful: false, log_id: newId('log') }, error: message };
+      }
+      const response = outcomeEnvelope(call.kind === 'ready' ? await call.start() : call.outcome);
+      return { index, tool_slug, response: { ...response, log_id: newId('log') }, error: response.error };
     }),
   );
   const failed = results.filter((r) => r.error !== null).length;

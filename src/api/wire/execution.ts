@@ -1,0 +1,71 @@
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import type { ToolResult } from '../../execution/execute.ts';
+import { newId } from '../../ids.ts';
+import { NO_ANSWERS } from '../../sessions/approvals.ts';
+import { callContext, type ToolCallContext } from '../../sessions/call-context.ts';
+import { APPROVAL_SCHEMA, approvalKeys, askedApprovals, givenAnswers } from '../../sessions/input-required.ts';
+import { openRequestState, RequestStateError, sealRequestState, type StateBinding } from '../../sessions/request-state.ts';
+import type { SessionToolOutcome } from '../../sessions/run-tool.ts';
+
+/**
+ * Composio's session execute answers (SDK 0.23+), discriminated by `result_type`: `completed` and
+ * `failed` carry `{data, error, log_id}`; `blocked` (a hook stopped the call) adds `block_reason`;
+ * `input_required` asks the app to put `input_requests` to its user and call again with
+ * `input_responses` and the unchanged `request_state`. An input-required answer also carries
+ * `data`, `error` and `log_id`, so an SDK that predates it (0.21) reads an error naming the approval
+ * page rather than failing to parse.
+ */
+
+export interface RetryFields {
+  request_state?: string;
+  input_responses?: Record<string, { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }>;
+}
+
+/** The context of a REST call: the app can always ask its user, and may be answering. */
+export async function restCallContext(deps: Deps, binding: StateBinding, body: RetryFields): Promise<ToolCallContext> {
+  if (body.request_state === undefined) return callContext({ canAsk: true, answers: NO_ANSWERS });
+  try {
+    const state = await openRequestState(deps, binding, body.request_state);
+    return callContext({ canAsk: true, answers: givenAnswers(state, (key) => body.input_responses?.[key]) });
+  } catch (error) {
+    if (!(error instanceof RequestStateError)) throw error;
+    throw new AppError('REQUEST_STATE_INVALID', { message: error.message.replace('requestState', 'request_state') });
+  }
+}
+
+type ResultType = 'completed' | 'failed' | 'blocked';
+
+function resultTypeOf(result: ToolResult, outcome?: SessionToolOutcome): ResultType {
+  if (outcome?.kind === 'blocked') return 'blocked';
+  return result.successful ? 'completed' : 'failed';
+}
+
+/** The execute answer for a call that ran, or stopped, or waits for its user. */
+export function executeWire(deps: Deps, binding: StateBinding, context: ToolCallContext, result: ToolResult, outcome?: SessionToolOutcome) {
+  const log_id = newId('log');
+  if (context.asks.length > 0) {
+    const keyed = approvalKeys(context.asks);
+    const pages = keyed.map(([, ask]) => `${ask.tool.slug}: ${ask.pageUrl}`).join('; ');
+    return {
+      result_type: 'input_required' as const,
+      input_requests: Object.fromEntries(
+        keyed.map(([key, ask]) => [key, { type: 'elicitation', mode: 'form', message: ask.message, requested_schema: APPROVAL_SCHEMA }]),
+      ),
+      request_state: sealRequestState(deps, binding, askedApprovals(keyed, false)),
+      data: { approvals: keyed.map(([key, ask]) => ({ key, tool_slug: ask.tool.slug, approval_url: ask.pageUrl })) },
+      error: `Waiting for the user's approval. Answer input_requests and call again with input_responses and request_state, or send the user to the approval page (${pages}) and call again.`,
+      log_id,
+    };
+  }
+  const result_type = resultTypeOf(result, outcome);
+  return {
+    result_type,
+    data: result.data,
+    error: result.error,
+    log_id,
+    ...(outcome?.kind === 'blocked'
+      ? { block_reason: outcome.message, hook_results: [{ hook_id: outcome.hookId, result: 'blocked' }] }
+      : {}),
+  };
+}
