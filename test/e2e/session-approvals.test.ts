@@ -1,0 +1,454 @@
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { launchChromium } from '../helpers/chromium.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+
+// A human's yes before a session's tool call runs (Composio's approvals): asked as a form (MCP
+// 2026-07-28 input-required, REST input_required) or on latchkey's approval page (URL elicitation,
+// both eras); a refused or unanswered approval never reaches the API. And before_execute hooks.
+
+const notesTool = (slug: string, tags: string[], method: string, path: string, properties: Record<string, object> = {}) => ({
+  slug,
+  name: slug.toLowerCase().replace(/_/g, ' '),
+  description: `${slug} of the notes test API`,
+  tags: [...tags, 'openWorldHint'],
+  input_parameters: { type: 'object', properties, required: Object.keys(properties), additionalProperties: false },
+  request: { method, path },
+});
+
+const notesToolkit = (api: FakeUpstream) => ({
+  slug: 'notes',
+  name: 'Notes',
+  description: 'A local notes API for tests',
+  base_url: api.url,
+  auth_schemes: [{ mode: 'NO_AUTH' }],
+  tools: [
+    notesTool('NOTES_LIST', ['readOnlyHint'], 'GET', '/notes'),
+    notesTool('NOTES_CREATE', ['createHint'], 'POST', '/notes', { text: { type: 'string' } }),
+    notesTool('NOTES_DELETE', ['destructiveHint'], 'DELETE', '/notes/{id}', { id: { type: 'string' } }),
+  ],
+});
+
+let api: FakeUpstream;
+let app: LiveApp;
+let browser: Browser;
+beforeAll(async () => {
+  api = await startFakeUpstream();
+  app = await startLiveApp({ toolkits: [notesToolkit(api)] });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await api?.close();
+});
+
+async function createSession(userId: string, config: object) {
+  const res = await app.api('/api/v3.1/tool_router/session', {
+    body: { user_id: userId, toolkits: { enable: ['notes'] }, preload: { tools: 'all' }, ...config },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { session_id: string; mcp: { url: string; headers: Record<string, string> }; config: any };
+}
+
+const posts = () => api.requests.filter((r) => r.method === 'POST' && r.url === '/notes').map((r) => JSON.parse(r.body));
+const text = (result: any) => JSON.parse(result.content[0].text);
+
+type Elicit = { mode?: string; url?: string; message: string; requestedSchema?: any };
+type ElicitAnswer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
+
+async function connectV2(
+  session: { mcp: { url: string; headers: Record<string, string> } },
+  capabilities: object,
+  onElicit?: (r: Elicit) => Promise<ElicitAnswer>,
+) {
+  const client = new ClientV2(
+    { name: 'approvals-v2', version: '1.0.0' },
+    { versionNegotiation: { mode: { pin: '2026-07-28' } }, capabilities },
+  );
+  if (onElicit) client.setRequestHandler('elicitation/create', async (request) => onElicit(request.params as Elicit));
+  await client.connect(new TransportV2(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers } }));
+  return client;
+}
+
+async function connectV1(session: { mcp: { url: string; headers: Record<string, string> } }, capabilities: object = {}) {
+  const client = new ClientV1({ name: 'approvals-v1', version: '1.0.0' }, { capabilities });
+  await client.connect(new TransportV1(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers } }));
+  return client;
+}
+
+/** A person on the approval page, in Chromium: reads what is asked, then clicks a button. */
+async function answerOnPage(url: string, button: 'Approve' | 'Refuse'): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(url);
+    const shown = await page.locator('main').innerText();
+    await page.getByRole('button', { name: button }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('h1').innerText()).toBe(button === 'Approve' ? 'Approved' : 'Refused');
+    return shown;
+  } finally {
+    await page.close();
+  }
+}
+
+/** A 2026-07-28 tools/call by hand, declaring form elicitation. */
+async function rawCall(session: { mcp: { url: string; headers: Record<string, string> } }, name: string, args: object, extra: object = {}) {
+  const res = await fetch(session.mcp.url, {
+    method: 'POST',
+    headers: {
+      ...session.mcp.headers,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': name,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name,
+        arguments: args,
+        ...extra,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+          'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+        },
+      },
+    }),
+  });
+  return (await res.json()) as any;
+}
+
+describe('approvals over MCP 2026-07-28 (SDK v2 client, form elicitation)', () => {
+  it('asks before a tagged tool runs: yes runs it once, no and cancel never reach the API, reads are not asked', async () => {
+    const session = await createSession('amy', { tags: { require_approval: ['createHint', 'destructiveHint'] } });
+    expect(session.config.tags.require_approval).toEqual(['createHint', 'destructiveHint']);
+    const asked: Elicit[] = [];
+    let answer: ElicitAnswer = { action: 'accept', content: { approved: true } };
+    const client = await connectV2(session, { elicitation: { form: {} } }, async (request) => {
+      asked.push(request);
+      return answer;
+    });
+    const before = posts().length;
+
+    const listed = await client.callTool({ name: 'NOTES_LIST', arguments: {} });
+    expect(listed.isError).toBe(false);
+    expect(asked).toHaveLength(0);
+
+    const created = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'buy milk' } });
+    expect(created.isError).toBe(false);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.message).toMatch(/NOTES_CREATE|notes create/i);
+    expect(asked[0]!.message).toContain('buy milk');
+    expect(asked[0]!.requestedSchema.properties.approved.type).toBe('boolean');
+    expect(posts().slice(before)).toEqual([{ text: 'buy milk' }]);
+
+    for (const refusal of [
+      { action: 'decline' },
+      { action: 'cancel' },
+      { action: 'accept', content: { approved: false } },
+    ] as ElicitAnswer[]) {
+      answer = refusal;
+      const refused = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'sell the house' } });
+      expect(refused.isError).toBe(true);
+      expect(text(refused).error).toMatch(/did not run: the user refused it/);
+    }
+    expect(posts().slice(before)).toEqual([{ text: 'buy milk' }]);
+    await client.close();
+  });
+
+  it('refuses a replayed, tampered or transplanted requestState, and asks again when the retry carries no answer', async () => {
+    const session = await createSession('ben', { tags: { require_approval: ['createHint'] } });
+    const before = posts().length;
+    const first = await rawCall(session, 'NOTES_CREATE', { text: 'a' });
+    expect(first.result).toMatchObject({
+      resultType: 'input_required',
+      inputRequests: { approval: { method: 'elicitation/create', params: { requestedSchema: { type: 'object' } } } },
+    });
+    const state: string = first.result.requestState;
+    const yes = { inputResponses: { approval: { action: 'accept', content: { approved: true } } } };
+
+    // the approval of call "a" does not approve call "b"
+    const transplanted = await rawCall(session, 'NOTES_CREATE', { text: 'b' }, { ...yes, requestState: state });
+    expect(transplanted.error).toMatchObject({ code: -32602, message: expect.stringMatching(/not issued by this server/) });
+    const tampered = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { ...yes, requestState: `${state.slice(0, -2)}xx` });
+    expect(tampered.error).toMatchObject({ code: -32602 });
+
+    // no answer with the state: asked again, nothing ran; the state is spent all the same
+    const unanswered = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { requestState: state });
+    expect(unanswered.result.resultType).toBe('input_required');
+    expect(posts().length).toBe(before);
+    const spent = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { ...yes, requestState: state });
+    expect(spent.error).toMatchObject({ code: -32602, message: expect.stringMatching(/already used/) });
+
+    const fresh: string = unanswered.result.requestState;
+    const ran = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { ...yes, requestState: fresh });
+    expect(ran.result.isError).toBe(false);
+    const replayed = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { ...yes, requestState: fresh });
+    expect(replayed.error).toMatchObject({ code: -32602, message: expect.stringMatching(/already used/) });
+    expect(posts().slice(before)).toEqual([{ text: 'a' }]);
+  });
+
+  it('holds every call of a COMPOSIO_MULTI_EXECUTE_TOOL batch until its approvals are answered, then runs each once', async () => {
+    const session = await createSession('cal', { tags: { require_approval: ['createHint'] }, preload: { tools: [] } });
+    const before = api.requests.length;
+    const asked: Elicit[] = [];
+    const client = await connectV2(session, { elicitation: { form: {} } }, async (request) => {
+      asked.push(request);
+      return { action: 'accept', content: { approved: !request.message.includes('no thanks') } };
+    });
+    const batch = await client.callTool({
+      name: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+      arguments: {
+        tools: [
+          { tool_slug: 'NOTES_LIST', arguments: {} },
+          { tool_slug: 'NOTES_CREATE', arguments: { text: 'one' } },
+          { tool_slug: 'NOTES_CREATE', arguments: { text: 'no thanks' } },
+        ],
+      },
+    });
+    expect(asked).toHaveLength(2);
+    const results = text(batch).data.results;
+    expect(results[0].response.successful).toBe(true);
+    expect(results[1].response.successful).toBe(true);
+    expect(results[2].error).toMatch(/refused/);
+    // one round ran nothing; the retry ran the list and the approved note, once each
+    const sent = api.requests.slice(before).map((r) => `${r.method} ${r.url} ${r.body}`);
+    expect(sent).toEqual(expect.arrayContaining(['GET /notes ', 'POST /notes {"text":"one"}']));
+    expect(sent).toHaveLength(2);
+    await client.close();
+  });
+
+  it('sends a client with URL elicitation only to the approval page, and runs the retry once the user approved there', async () => {
+    const session = await createSession('dee', { tags: { require_approval: ['destructiveHint'] } });
+    let asked = 0;
+    const client = await connectV2(session, { elicitation: { url: {} } }, async (request) => {
+      asked++;
+      expect(request.mode).toBe('url');
+      expect(request.url).toMatch(new RegExp(`^${app.url}/approve/apv_`));
+      const shown = await answerOnPage(request.url!, 'Approve');
+      expect(shown).toContain('dee');
+      expect(shown).toContain('"id": "n-17"');
+      return { action: 'accept' };
+    });
+    const deleted = await client.callTool({ name: 'NOTES_DELETE', arguments: { id: 'n-17' } });
+    expect(deleted.isError).toBe(false);
+    expect(asked).toBe(1);
+    expect(api.requests.filter((r) => r.method === 'DELETE').map((r) => r.url)).toEqual(['/notes/n-17']);
+    await client.close();
+  });
+});
+
+describe('approvals over MCP 2025-11-25 (SDK v1 client)', () => {
+  it('answers -32042 with the approval page; Approve in the browser runs the retry once, Refuse never runs it', async () => {
+    const session = await createSession('eli', { tags: { require_approval: ['createHint'] } });
+    const client = await connectV1(session, { elicitation: { url: {} } });
+    const before = posts().length;
+
+    const asked = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } }).catch((e) => e);
+    expect(asked.code).toBe(-32042);
+    const [elicitation] = asked.data.elicitations;
+    expect(elicitation).toMatchObject({ mode: 'url', url: expect.stringMatching(/\/approve\/apv_/) });
+    expect(posts().length).toBe(before);
+    // asked again before answering: the same page, still one pending approval
+    const again = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } }).catch((e) => e);
+    expect(again.data.elicitations[0].url).toBe(elicitation.url);
+
+    await answerOnPage(elicitation.url, 'Approve');
+    const ran = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } });
+    expect(ran.isError).toBe(false);
+    // the approval was for one call: the same call again is asked again
+    const next = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } }).catch((e) => e);
+    expect(next.code).toBe(-32042);
+    expect(next.data.elicitations[0].url).not.toBe(elicitation.url);
+
+    await answerOnPage(next.data.elicitations[0].url, 'Refuse');
+    const refused = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } });
+    expect(refused.isError).toBe(true);
+    expect(text(refused).error).toMatch(/the user refused it/);
+    expect(posts().slice(before)).toEqual([{ text: 'from v1' }]);
+    await client.close();
+  });
+
+  it('tells a client that cannot be asked to show the page link, and the page refuses answers not made on it', async () => {
+    const session = await createSession('fay', { tags: { require_approval: ['createHint'] } });
+    const client = await connectV1(session);
+    const before = posts().length;
+    const held = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: '<script>alert(1)</script>' } });
+    expect(held.isError).toBe(true);
+    const { data } = text(held);
+    expect(data).toMatchObject({ approval_required: true, tool_slug: 'NOTES_CREATE' });
+    expect(data.instruction).toContain(data.approval_url);
+    const url: string = data.approval_url;
+
+    // a bare POST (no Origin, no form token) and a cross-site one answer nothing
+    const bare = await fetch(url, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) });
+    expect(bare.status).toBe(403);
+    const crossSite = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      body: new URLSearchParams({ decision: 'approve' }),
+    });
+    expect(crossSite.status).toBe(403);
+    const noToken = await fetch(url, { method: 'POST', headers: { origin: app.url }, body: new URLSearchParams({ decision: 'approve' }) });
+    expect(noToken.status).toBe(403);
+    expect((await client.callTool({ name: 'NOTES_CREATE', arguments: { text: '<script>alert(1)</script>' } })).isError).toBe(true);
+
+    // the page shows the arguments as text, under the strict CSP
+    const page = await new FetchBrowser().request(url);
+    const html = await page.text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect((await fetch(`${app.url}/approve/apv_${'x'.repeat(32)}`)).status).toBe(404);
+
+    await answerOnPage(url, 'Approve');
+    const answeredTwice = await new FetchBrowser().request(url);
+    expect(answeredTwice.status).toBe(409);
+    const ran = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: '<script>alert(1)</script>' } });
+    expect(ran.isError).toBe(false);
+    expect(posts().slice(before)).toEqual([{ text: '<script>alert(1)</script>' }]);
+    await client.close();
+  });
+
+  it('expires an unanswered approval after ten minutes: the page says so and the call is asked anew', async () => {
+    const session = await createSession('gus', { tags: { require_approval: ['createHint'] } });
+    const client = await connectV1(session, { elicitation: { url: {} } });
+    const asked = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'late' } }).catch((e) => e);
+    const url: string = asked.data.elicitations[0].url;
+    app.clock.advance(10 * 60_000 + 1000);
+    try {
+      expect((await fetch(url)).status).toBe(410);
+      const again = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'late' } }).catch((e) => e);
+      expect(again.code).toBe(-32042);
+      expect(again.data.elicitations[0].url).not.toBe(url);
+    } finally {
+      app.clock.advance(-(10 * 60_000 + 1000));
+    }
+    await client.close();
+  });
+});
+
+describe('approvals over REST (Composio session execute)', () => {
+  it('answers input_required; the retry with input_responses and request_state runs once; a replay or a no does not', async () => {
+    const session = await createSession('hal', { tools: { notes: { require_approval: ['NOTES_CREATE'] } } });
+    expect(session.config.tools.notes).toEqual({ require_approval: ['NOTES_CREATE'] });
+    const path = `/api/v3.1/tool_router/session/${session.session_id}/execute`;
+    const call = { tool_slug: 'NOTES_CREATE', arguments: { text: 'rest' } };
+    const before = posts().length;
+
+    const first = await app.api(path, { body: call });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      result_type: 'input_required',
+      input_requests: {
+        approval: { type: 'elicitation', mode: 'form', requested_schema: { properties: { approved: { type: 'boolean' } } } },
+      },
+      request_state: expect.any(String),
+    });
+    const yes = {
+      input_responses: { approval: { action: 'accept', content: { approved: true } } },
+      request_state: first.body.request_state,
+    };
+    const other = await app.api(path, { body: { ...call, arguments: { text: 'other' }, ...yes } });
+    expect(other.status).toBe(400);
+    expect(other.body.error.slug).toBe('ToolRouter_InvalidRequestState');
+
+    const ran = await app.api(path, { body: { ...call, ...yes } });
+    expect(ran.body).toMatchObject({ result_type: 'completed', error: null, log_id: expect.stringMatching(/^log_/) });
+    const replay = await app.api(path, { body: { ...call, ...yes } });
+    expect(replay.status).toBe(400);
+    expect(replay.body.error.message).toMatch(/already used/);
+
+    const asked = await app.api(path, { body: call });
+    const no = await app.api(path, {
+      body: { ...call, request_state: asked.body.request_state, input_responses: { approval: { action: 'decline' } } },
+    });
+    expect(no.body).toMatchObject({ result_type: 'failed', error: expect.stringMatching(/refused/) });
+    expect(posts().slice(before)).toEqual([{ text: 'rest' }]);
+  });
+
+  it('honours experimental.permissions (SDK 0.21): once per session, and an always_deny override that asks nobody', async () => {
+    const session = await createSession('ivy', {
+      experimental: { permissions: { default: 'ask_once_per_session', overrides: { 'NOTES_DELETE:__none__': 'always_deny' } } },
+    });
+    const path = `/api/v3.1/tool_router/session/${session.session_id}/execute`;
+    const first = await app.api(path, { body: { tool_slug: 'NOTES_LIST', arguments: {} } });
+    expect(first.body.result_type).toBe('input_required');
+    const approved = await app.api(path, {
+      body: {
+        tool_slug: 'NOTES_LIST',
+        arguments: {},
+        request_state: first.body.request_state,
+        input_responses: { approval: { action: 'accept', content: { approved: true } } },
+      },
+    });
+    expect(approved.body.result_type).toBe('completed');
+    // once per session: the same tool again runs without asking
+    expect((await app.api(path, { body: { tool_slug: 'NOTES_LIST', arguments: {} } })).body.result_type).toBe('completed');
+    const denied = await app.api(path, { body: { tool_slug: 'NOTES_DELETE', arguments: { id: 'x' } } });
+    expect(denied.body).toMatchObject({ result_type: 'failed', error: expect.stringMatching(/does not allow it/) });
+    expect(api.requests.some((r) => r.method === 'DELETE' && r.url === '/notes/x')).toBe(false);
+  });
+});
+
+describe('before_execute hooks', () => {
+  const noSecrets = {
+    id: 'no_secrets',
+    name: 'No secrets in notes',
+    type: 'before_execute',
+    applies_to: { toolkits: ['notes'] },
+    handler: { type: 'condition_check', condition: { in: ['secret', { var: 'arguments.text' }] }, action: 'block' },
+  };
+
+  it('blocks a call whose arguments match, over MCP and REST, before anything reaches the API', async () => {
+    const session = await createSession('jo', { hooks: [noSecrets] });
+    expect(session.config.hooks).toEqual([noSecrets]);
+    const before = posts().length;
+    const client = await connectV2(session, {});
+    const blocked = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'the secret is 42' } });
+    expect(blocked.isError).toBe(true);
+    expect(text(blocked).error).toMatch(/No secrets in notes/);
+    const fine = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'groceries' } });
+    expect(fine.isError).toBe(false);
+    await client.close();
+
+    const rest = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/execute`, {
+      body: { tool_slug: 'NOTES_CREATE', arguments: { text: 'secret plans' } },
+    });
+    expect(rest.body).toMatchObject({
+      result_type: 'blocked',
+      block_reason: expect.stringMatching(/No secrets in notes/),
+      hook_results: [{ hook_id: 'no_secrets', result: 'blocked' }],
+    });
+    expect(posts().slice(before)).toEqual([{ text: 'groceries' }]);
+  });
+
+  it('refuses, with a 400 naming the field, hooks it cannot honour rather than storing them unenforced', async () => {
+    const cases: Array<[object, RegExp]> = [
+      [{ ...noSecrets, handler: { ...noSecrets.handler, condition: 'Sharing secrets' } }, /JSON Logic/],
+      [
+        { ...noSecrets, handler: { ...noSecrets.handler, condition: { method: [{ var: 'arguments' }, 'toString'] } } },
+        /"method" is not allowed/,
+      ],
+      [{ ...noSecrets, handler: { ...noSecrets.handler, condition: { var: 'arguments.__proto__' } } }, /may not read/],
+      [{ ...noSecrets, type: 'after_execute' }, /before_execute hooks only/],
+      [{ ...noSecrets, handler: { type: 'webhook' } }, /not supported/],
+    ];
+    for (const [hook, message] of cases) {
+      const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'kim', hooks: [hook] } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(res.body.error.message).toMatch(/^hooks\[0\]/);
+    }
+  });
+});
