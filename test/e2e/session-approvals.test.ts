@@ -5,34 +5,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { notesToolkit } from '../fixtures/toolkits.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 
 // A human's yes before a session's tool call runs (Composio's approvals): asked as a form (MCP
 // 2026-07-28 input-required, REST input_required) or on latchkey's approval page (URL elicitation,
 // both eras); a refused or unanswered approval never reaches the API. And before_execute hooks.
-
-const notesTool = (slug: string, tags: string[], method: string, path: string, properties: Record<string, object> = {}) => ({
-  slug,
-  name: slug.toLowerCase().replace(/_/g, ' '),
-  description: `${slug} of the notes test API`,
-  tags: [...tags, 'openWorldHint'],
-  input_parameters: { type: 'object', properties, required: Object.keys(properties), additionalProperties: false },
-  request: { method, path },
-});
-
-const notesToolkit = (api: FakeUpstream) => ({
-  slug: 'notes',
-  name: 'Notes',
-  description: 'A local notes API for tests',
-  base_url: api.url,
-  auth_schemes: [{ mode: 'NO_AUTH' }],
-  tools: [
-    notesTool('NOTES_LIST', ['readOnlyHint'], 'GET', '/notes'),
-    notesTool('NOTES_CREATE', ['createHint'], 'POST', '/notes', { text: { type: 'string' } }),
-    notesTool('NOTES_DELETE', ['destructiveHint'], 'DELETE', '/notes/{id}', { id: { type: 'string' } }),
-  ],
-});
 
 let api: FakeUpstream;
 let app: LiveApp;
@@ -60,7 +39,7 @@ const posts = () => api.requests.filter((r) => r.method === 'POST' && r.url === 
 const text = (result: any) => JSON.parse(result.content[0].text);
 
 type Elicit = { mode?: string; url?: string; message: string; requestedSchema?: any };
-type ElicitAnswer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
+type ElicitAnswer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, boolean> };
 
 async function connectV2(
   session: { mcp: { url: string; headers: Record<string, string> } },
