@@ -11,7 +11,8 @@ import { commaList, optionalId, readJson, validate } from '../http/read-json.ts'
 import { authorizeToolkit } from '../sessions/accounts.ts';
 import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
 import { searchTool } from '../sessions/meta-tools/search/index.ts';
-import { proxyRequestShape, proxyWire } from './tools.ts';
+import { proxyRequestShape } from '../execution/proxy.ts';
+import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, sessionToken, updateSession } from '../sessions/session.ts';
 import { preloadedTools } from '../sessions/tool-lists.ts';
 import { proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
