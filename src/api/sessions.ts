@@ -41,6 +41,7 @@ const proxyExecuteBody = z
   .object({
     toolkit_slug: z.string().min(1).max(100),
     ...proxyRequestShape,
+    account: optionalId(200),
   })
   .passthrough();
 const searchBody = z

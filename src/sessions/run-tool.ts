@@ -3,11 +3,11 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
-import { authorizeToolkit, resolveSessionConnection } from './accounts.ts';
+import { authorizeToolkit, resolveSessionConnection, type SessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
 import { sessionTools } from './tool-lists.ts';
-import { executeWithRefresh } from '../services/tool-execution.ts';
+import { executeWithRefresh, type ResolvedConnection } from '../services/tool-execution.ts';
 
 export type SessionToolOutcome =
   | { kind: 'result'; result: ToolResult }
@@ -64,41 +64,53 @@ export async function runSessionTool(
   const entry = sessionTool(deps, session, slug);
   const args = prepareArguments(entry, rawArgs);
   const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
-  const name = entry.toolkit.name;
+  if (!('connection' in resolved)) return unresolvedOutcome(deps, session, resolved, entry.tool.slug);
+  return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
+}
+
+/**
+ * What a call answers when the session user has no account for its toolkit yet (a Connect Link to
+ * show, when the session manages connections) or several to choose from. `retry` names the tool the
+ * model calls again once the user has answered.
+ */
+export async function unresolvedOutcome(
+  deps: Deps,
+  session: Session,
+  resolved: Exclude<SessionConnection, ResolvedConnection>,
+  retry: string,
+): Promise<SessionToolOutcome> {
+  const toolkit = resolved.toolkit;
+  const name = toolkit.name;
   if ('notConnected' in resolved) {
     if (!session.config.manageConnections.enabled) {
       return {
         kind: 'not_connected',
-        toolkit: entry.toolkit,
+        toolkit,
         redirectUrl: null,
         connectedAccountId: null,
         message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
       };
     }
-    const offer = await offerLink(deps, session, entry.toolkit);
-    if ('problem' in offer)
-      return { kind: 'not_connected', toolkit: entry.toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
+    const offer = await offerLink(deps, session, toolkit);
+    if ('problem' in offer) return { kind: 'not_connected', toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
     const { link } = offer;
     return {
       kind: 'not_connected',
-      toolkit: entry.toolkit,
+      toolkit,
       connectedAccountId: link.account.id,
       redirectUrl: link.redirectUrl,
       message:
         `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
-        `Once they say they are done, call ${entry.tool.slug} again with the same arguments.`,
+        `Once they say they are done, call ${retry} again with the same arguments.`,
     };
   }
-  if ('chooseAccount' in resolved) {
-    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
-    return {
-      kind: 'choose_account',
-      toolkit: entry.toolkit,
-      accounts,
-      message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${entry.tool.slug} again with "account" set to its id or alias.`,
-    };
-  }
-  return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
+  const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
+  return {
+    kind: 'choose_account',
+    toolkit,
+    accounts,
+    message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${retry} again with "account" set to its id or alias.`,
+  };
 }
 
 /** The outcome as Composio's envelope `{data, error, successful}`. */

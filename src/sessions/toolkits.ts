@@ -2,11 +2,12 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import { isNoAuth } from '../schemes/registry.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { executeProxy, type ToolResult } from '../execution/execute.ts';
+import { executeProxy, proxyAnswer, type ToolResult } from '../execution/execute.ts';
 import type { ProxyInput } from '../execution/proxy.ts';
 import { executionOptions } from '../services/tool-execution.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
 import { latestAccount, resolveSessionConnection, usableAccounts } from './accounts.ts';
+import { outcomeEnvelope, unresolvedOutcome } from './run-tool.ts';
 import type { Session } from './session.ts';
 import { sessionToolkits } from './tool-lists.ts';
 
@@ -42,13 +43,26 @@ export async function toolkitConnections(
   return out;
 }
 
-/** A raw request to a toolkit's API as the session user, through the account a tool call would use. */
-export async function proxyAsSessionUser(deps: Deps, session: Session, input: ProxyInput & { toolkit_slug: string }): Promise<ToolResult> {
+/**
+ * A raw request to a toolkit's API as the session user, through the account a tool call would use
+ * (`account`, an id or alias, picks one of several). For REST it answers the engine's result and
+ * refuses a toolkit with no account to use. A meta tool names itself in `asTool` and gets a tool's
+ * answer: the upstream's status, body and headers in `data`, or a Connect Link to show.
+ */
+export async function proxyAsSessionUser(
+  deps: Deps,
+  session: Session,
+  input: ProxyInput & { toolkit_slug: string; account?: string },
+  asTool?: string,
+): Promise<ToolResult> {
   const toolkit = sessionToolkit(deps, session, input.toolkit_slug);
-  const resolved = await resolveSessionConnection(deps, session.config, toolkit);
-  if (!('connection' in resolved))
+  const resolved = await resolveSessionConnection(deps, session.config, toolkit, input.account);
+  if (!('connection' in resolved)) {
+    if (asTool) return outcomeEnvelope(await unresolvedOutcome(deps, session, resolved, asTool));
     throw new AppError('NO_CONNECTED_ACCOUNT', {
       message: `${toolkit.name} is not connected for this user (or needs an explicit account).`,
     });
-  return executeProxy(toolkit, input, resolved.connection, executionOptions(deps));
+  }
+  const result = await executeProxy(toolkit, input, resolved.connection, executionOptions(deps));
+  return asTool ? { data: proxyAnswer(result), error: result.error, successful: result.successful } : result;
 }
