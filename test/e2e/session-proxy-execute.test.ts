@@ -74,8 +74,10 @@ const executeMeta = (sessionId: string, args: Record<string, unknown>) =>
 
 describe('COMPOSIO_PROXY_EXECUTE', () => {
   it('is not listed, and is refused by name, unless the session enables proxy_execute', async () => {
-    const session = await createSession('pia');
+    // 0.21's workbench flag is taken, and enables nothing: latchkey has no workbench
+    const session = await createSession('pia', { workbench: { enable_proxy_execution: true } });
     expect(session.config.proxy_execute).toEqual({ enable: false });
+    expect(session.config.workbench).toEqual({ enable: false, proxy_execution_enabled: false });
     expect(session.tool_router_tools).not.toContain(PROXY);
     const client = await connectV1(session);
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain(PROXY);
@@ -212,6 +214,18 @@ describe('COMPOSIO_PROXY_EXECUTE', () => {
     });
     expect(restRefused.status).toBe(400);
     expect(restRefused.body.error).toMatchObject({ slug: 'Tool_InvalidArguments', errors: [{ field: 'parameters.0.name' }] });
+    // the REST proxies refuse it the same way
+    const authorization = [{ name: 'Authorization', type: 'header', value: 'Bearer mine' }];
+    const sessionProxy = await bed.app.api(`/api/v3.1/tool_router/session/${session.session_id}/proxy_execute`, {
+      body: { toolkit_slug: 'testkey', endpoint: '/whoami', method: 'GET', parameters: authorization },
+    });
+    expect(sessionProxy.status).toBe(400);
+    const account = (await bed.app.api('/api/v3.1/connected_accounts?user_ids=otto')).body.items[0].id;
+    const plainProxy = await bed.app.api('/api/v3.1/tools/execute/proxy', {
+      body: { connected_account_id: account, endpoint: '/whoami', method: 'GET', parameters: authorization },
+    });
+    expect(plainProxy.status).toBe(400);
+    expect(plainProxy.body.error.errors).toEqual([{ field: 'parameters.0.name', message: expect.stringMatching(/latchkey sets itself/) }]);
 
     const outside = await client.callTool({ name: PROXY, arguments: { toolkit: 'github', endpoint: '/user', method: 'GET' } });
     expect(outside.isError).toBe(true);
