@@ -37,8 +37,8 @@ export const proxyExecuteTool: MetaTool = {
   name: NAME,
   description:
     "Send a raw HTTP request to a connected app's own API, authenticated with the user's connected account for that toolkit. " +
-    'Use it when no tool of the session does what is needed. The request goes only to the toolkit’s own API origin; ' +
-    'do not set Authorization. The answer carries the API’s status and body; a toolkit the user has not connected answers with a Connect Link to show the user.',
+    "Use it when no tool of the session does what is needed. The request goes only to the toolkit's own API origin; " +
+    "do not set Authorization. The answer carries the API's status and body; a toolkit the user has not connected answers with a Connect Link to show the user.",
   inputSchema,
   annotations: { openWorldHint: true, destructiveHint: true },
   listed: (config) => config.proxyExecute === true,
