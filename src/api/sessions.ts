@@ -10,10 +10,11 @@ import { commaList, optionalId, readJson, validate } from '../http/read-json.ts'
 import { authorizeToolkit } from '../sessions/accounts.ts';
 import { isListedMetaTool, metaToolsOf, runMetaTool } from '../sessions/meta-tools/registry.ts';
 import { searchTool } from '../sessions/meta-tools/search/index.ts';
-import { proxyRequestShape, proxyWire } from './tools.ts';
+import { proxyRequestShape } from '../execution/proxy.ts';
+import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, sessionToken, updateSession } from '../sessions/session.ts';
 import { preloadedTools } from '../sessions/tool-lists.ts';
-import { proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
+import { PROXY_TOOL, proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
@@ -57,6 +58,8 @@ const proxyExecuteBody = z
   .object({
     toolkit_slug: z.string().min(1).max(100),
     ...proxyRequestShape,
+    ...retryFields,
+    account: optionalId(200),
   })
   .passthrough();
 const searchBody = z
@@ -188,9 +191,15 @@ export function sessionRoutes(deps: Deps) {
     })
     .post('/tool_router/session/:id/proxy_execute', async (c) => {
       const session = await getSession(deps, c.req.param('id'));
-      const body = await readJson(c, proxyExecuteBody);
+      const { request_state, input_responses, ...request } = await readJson(c, proxyExecuteBody);
+      const binding = { sessionId: session.id, tool: PROXY_TOOL, args: request };
+      const context = await restCallContext(deps, binding, { request_state, input_responses });
       try {
-        return c.json(proxyWire(await proxyAsSessionUser(deps, session, body)));
+        const outcome = await proxyAsSessionUser(deps, session, request, context);
+        if (outcome.kind === 'result') return c.json({ result_type: 'completed', ...proxyWire(outcome.result) });
+        if (outcome.kind === 'not_connected' || outcome.kind === 'choose_account')
+          throw new AppError('NO_CONNECTED_ACCOUNT', { message: outcome.message });
+        return c.json(executeWire(deps, binding, context, outcomeEnvelope(outcome), outcome));
       } catch (error) {
         return inputError(error);
       }

@@ -5,7 +5,8 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { commaList, optionalId, readJson, validate } from '../http/read-json.ts';
 import { hasTag } from '../catalogue/tool-tags.ts';
-import type { ToolResult } from '../execution/execute.ts';
+import { proxyAnswer, type ToolResult } from '../execution/execute.ts';
+import { proxyRequestShape } from '../execution/proxy.ts';
 import { executeToolRequest, findTool, proxyRequest } from '../services/tool-execution.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 import { toolWire } from './wire/catalogue.ts';
@@ -33,29 +34,11 @@ const executeBody = z
   })
   .passthrough();
 
-/** What a proxied request is, as Composio's proxy and a session's proxy_execute both take it. */
-export const proxyRequestShape = {
-  endpoint: z.string().min(1).max(4096),
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  body: z.unknown().optional(),
-  parameters: z
-    .array(
-      z.object({
-        name: z.string().min(1).max(256),
-        type: z.enum(['header', 'query']),
-        value: z.union([z.string(), z.number(), z.boolean()]),
-      }),
-    )
-    .max(100)
-    .optional(),
-};
-
 const proxyBody = z.object({ ...proxyRequestShape, connected_account_id: z.string().min(1).max(256) }).passthrough();
 
 /** Composio's proxy answer: the upstream body and status, as they came (credentials masked). */
 export function proxyWire(result: ToolResult) {
-  const data = result.successful ? result.data : ((result.data as { body?: unknown }).body ?? result.data);
-  return { data, status: result.upstreamStatus ?? 502, headers: {}, error: result.error };
+  return { ...proxyAnswer(result), error: result.error };
 }
 
 export function toolRoutes(deps: Deps) {

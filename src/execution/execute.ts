@@ -3,7 +3,7 @@ import { describeInputErrors, type InputValidator } from '../catalogue/input-val
 import type { FieldError } from '../errors.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import { buildToolRequest, PathArgumentError, type PreparedRequest } from './build-request.ts';
-import { buildProxyRequest, type ProxyInput } from './proxy.ts';
+import { buildProxyRequest, ProxyParameterError, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
 import { maskList, scrub } from './masking.ts';
 import type { Exchange } from './exchange.ts';
@@ -163,8 +163,19 @@ export async function executeProxy(
   try {
     request = buildProxyRequest(toolkit, connection, input, options);
   } catch (error) {
+    if (error instanceof ProxyParameterError) throw new ToolInputError(error.message, [{ field: error.field, message: error.message }]);
     if (error instanceof TemplateError) return { data: {}, error: `Cannot build the proxy request: ${error.message}`, successful: false };
     throw error;
   }
   return send(toolkit, request, connection, options);
+}
+
+/**
+ * What a proxied call answers, as Composio's proxy gives it: the upstream's status and body as they
+ * came (credentials masked), whether or not the status was a success. No status means the call never
+ * got an answer (refused, unreachable, timed out): 502.
+ */
+export function proxyAnswer(result: ToolResult): { status: number; data: unknown; headers: Record<string, string> } {
+  const data = result.successful ? result.data : ((result.data as { body?: unknown }).body ?? result.data);
+  return { status: result.upstreamStatus ?? 502, data, headers: {} };
 }

@@ -1,13 +1,49 @@
+import { z } from 'zod';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { PreparedRequest } from './build-request.ts';
 import { templateValues, type ToolConnection } from './connection.ts';
 import { fillBaseUrl, TemplateError } from './templates.ts';
 
-export interface ProxyInput {
-  endpoint: string;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  body?: unknown;
-  parameters?: Array<{ name: string; type: 'header' | 'query'; value: string | number | boolean }>;
+/** How many header and query parameters one proxied request may carry. */
+export const MAX_PROXY_PARAMETERS = 100;
+
+/** One header or query parameter of a proxied request, as Composio's REST bodies spell it (`type`). */
+export const proxyParameter = z.object({
+  name: z.string().min(1).max(256),
+  type: z.enum(['header', 'query']),
+  value: z.union([z.string(), z.number(), z.boolean()]),
+});
+
+/**
+ * What a proxied request is, as Composio's proxy, a session's proxy_execute and COMPOSIO_PROXY_EXECUTE
+ * take it: the one set of limits.
+ */
+export const proxyRequestShape = {
+  endpoint: z.string().min(1).max(4096),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  body: z.unknown().optional(),
+  parameters: z.array(proxyParameter).max(MAX_PROXY_PARAMETERS).optional(),
+};
+
+export type ProxyInput = z.infer<z.ZodObject<typeof proxyRequestShape>>;
+
+/**
+ * Headers the caller may not set. The credential is latchkey's to inject from the connected account,
+ * so the caller sends no Authorization of its own (Composio's proxy says the same); Host would carry
+ * the credential to another virtual host behind the same address, past the origin check below (RFC
+ * 9110 7.2); the body's framing is the exchange's to write (RFC 9112 6).
+ */
+const RESERVED_HEADERS = new Set(['authorization', 'proxy-authorization', 'host', 'content-length', 'transfer-encoding', 'connection']);
+
+/** A proxied request the caller must change: it names the parameter at fault. */
+export class ProxyParameterError extends Error {
+  override name = 'ProxyParameterError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -21,6 +57,13 @@ export function buildProxyRequest(
   input: ProxyInput,
   options: { allowHttpLoopback: boolean },
 ): PreparedRequest {
+  for (const [index, p] of (input.parameters ?? []).entries()) {
+    if (p.type === 'header' && RESERVED_HEADERS.has(p.name.toLowerCase()))
+      throw new ProxyParameterError(
+        `${p.name} is a header latchkey sets itself (the credential comes from the user's connected account); leave it out`,
+        `parameters.${index}.name`,
+      );
+  }
   const values = templateValues(connection);
   const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
   const url = /^https?:\/\//i.test(input.endpoint)

@@ -3,12 +3,12 @@ import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { prepareArguments, type ToolResult } from '../execution/execute.ts';
-import { authorizeToolkit, resolveSessionConnection } from './accounts.ts';
+import { authorizeToolkit, resolveSessionConnection, type SessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
 import { sessionTools } from './tool-lists.ts';
-import { executeWithRefresh } from '../services/tool-execution.ts';
-import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
+import { executeWithRefresh, type ResolvedConnection } from '../services/tool-execution.ts';
+import { type ApprovalAsk, type ApprovalVerdict, approvalVerdict } from './approvals.ts';
 import type { ToolCallContext } from './call-context.ts';
 import { blockingHook } from './hooks.ts';
 
@@ -89,23 +89,13 @@ export async function prepareSessionTool(
   const blocked = blockingHook(session.config.hooks, { toolkit: entry.toolkit.slug, tool: entry.tool.slug, arguments: args });
   if (blocked) return settled({ kind: 'blocked', hookId: blocked.hookId, message: blocked.reason });
   const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
-  const name = entry.toolkit.name;
-  if ('notConnected' in resolved) return settled(await notConnected(deps, session, entry.toolkit, entry.tool.slug));
-  if ('chooseAccount' in resolved) {
-    const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
-    return settled({
-      kind: 'choose_account',
-      toolkit: entry.toolkit,
-      accounts,
-      message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${entry.tool.slug} again with "account" set to its id or alias.`,
-    });
-  }
+  if (!('connection' in resolved)) return settled(await unresolvedOutcome(deps, session, resolved, entry.tool.slug));
   const verdict = await approvalVerdict(
     deps,
     session,
     {
       toolkit: entry.toolkit.slug,
-      toolkitName: name,
+      toolkitName: entry.toolkit.name,
       tool: entry.tool.slug,
       toolName: entry.tool.name,
       tags: entry.tool.tags,
@@ -114,16 +104,7 @@ export async function prepareSessionTool(
     },
     context.answers,
   );
-  if (verdict.kind === 'refused') return settled({ kind: 'refused', message: verdict.message });
-  if (verdict.kind === 'ask') {
-    context.asks.push(verdict.ask);
-    return settled({
-      kind: 'approval_required',
-      ask: verdict.ask,
-      message: approvalMessage(verdict.ask, context),
-      pageShown: !context.canAsk,
-    });
-  }
+  if (verdict.kind !== 'run') return settled(governedOutcome(verdict, context));
   return {
     kind: 'ready',
     async start() {
@@ -135,6 +116,13 @@ export async function prepareSessionTool(
   };
 }
 
+/** A call the user refused, or one waiting for their approval (noted in the context, for the edge to ask). */
+export function governedOutcome(verdict: Exclude<ApprovalVerdict, { kind: 'run' }>, context: ToolCallContext): SessionToolOutcome {
+  if (verdict.kind === 'refused') return { kind: 'refused', message: verdict.message };
+  context.asks.push(verdict.ask);
+  return { kind: 'approval_required', ask: verdict.ask, message: approvalMessage(verdict.ask, context), pageShown: !context.canAsk };
+}
+
 /** Words for the model about a call waiting for approval; the page link only when no form can reach the user. */
 function approvalMessage(ask: ApprovalAsk, context: ToolCallContext): string {
   if (context.canAsk) return `${ask.tool.name} needs the user's approval before it runs; they are being asked.`;
@@ -142,32 +130,6 @@ function approvalMessage(ask: ApprovalAsk, context: ToolCallContext): string {
     `${ask.tool.name} needs the user's approval before it runs. Show the user this link, where they can see the call and approve or refuse it: ${ask.pageUrl}\n` +
     `Once they say they have answered, call ${ask.tool.slug} again with the same arguments.`
   );
-}
-
-/** The outcome for a toolkit the user has not connected: a Connect Link when the session may make one. */
-export async function notConnected(deps: Deps, session: Session, toolkit: ToolkitFile, slug: string): Promise<SessionToolOutcome> {
-  const name = toolkit.name;
-  if (!session.config.manageConnections.enabled) {
-    return {
-      kind: 'not_connected',
-      toolkit,
-      redirectUrl: null,
-      connectedAccountId: null,
-      message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
-    };
-  }
-  const offer = await offerLink(deps, session, toolkit);
-  if ('problem' in offer) return { kind: 'not_connected', toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
-  const { link } = offer;
-  return {
-    kind: 'not_connected',
-    toolkit,
-    connectedAccountId: link.account.id,
-    redirectUrl: link.redirectUrl,
-    message:
-      `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
-      `Once they say they are done, call ${slug} again with the same arguments.`,
-  };
 }
 
 /** Checks and runs one toolkit tool call as the session's user. */
@@ -181,6 +143,51 @@ export async function runSessionTool(
 ): Promise<SessionToolOutcome> {
   const prepared = await prepareSessionTool(deps, session, slug, rawArgs, account, context);
   return prepared.kind === 'ready' ? prepared.start() : prepared.outcome;
+}
+
+/**
+ * What a call answers when the session user has no account for its toolkit yet (a Connect Link to
+ * show, when the session manages connections) or several to choose from. `retry` names the tool the
+ * model calls again once the user has answered.
+ */
+export async function unresolvedOutcome(
+  deps: Deps,
+  session: Session,
+  resolved: Exclude<SessionConnection, ResolvedConnection>,
+  retry: string,
+): Promise<SessionToolOutcome> {
+  const toolkit = resolved.toolkit;
+  const name = toolkit.name;
+  if ('notConnected' in resolved) {
+    if (!session.config.manageConnections.enabled) {
+      return {
+        kind: 'not_connected',
+        toolkit,
+        redirectUrl: null,
+        connectedAccountId: null,
+        message: `${name} is not connected for this user, and this session cannot start a connection. Tell the user that ${name} must be connected in the app first.`,
+      };
+    }
+    const offer = await offerLink(deps, session, toolkit);
+    if ('problem' in offer) return { kind: 'not_connected', toolkit, redirectUrl: null, connectedAccountId: null, message: offer.problem };
+    const { link } = offer;
+    return {
+      kind: 'not_connected',
+      toolkit,
+      connectedAccountId: link.account.id,
+      redirectUrl: link.redirectUrl,
+      message:
+        `${name} is not connected for this user yet. Show the user this link so they can connect their ${name} account: ${link.redirectUrl}\n` +
+        `Once they say they are done, call ${retry} again with the same arguments.`,
+    };
+  }
+  const accounts = resolved.chooseAccount.map((a) => ({ id: a.id, alias: a.alias, identity: a.connectionData.identity ?? null }));
+  return {
+    kind: 'choose_account',
+    toolkit,
+    accounts,
+    message: `This user has ${accounts.length} ${name} accounts. Ask which one to use, then call ${retry} again with "account" set to its id or alias.`,
+  };
 }
 
 /** The outcome as Composio's envelope `{data, error, successful}`. */

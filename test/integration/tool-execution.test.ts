@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeProxy, executeTool } from '../../src/execution/execute.ts';
+import { executeProxy, executeTool, ToolInputError } from '../../src/execution/execute.ts';
 import { nodeExchange } from '../../src/execution/node-exchange.ts';
 import { bindConnection, NO_AUTH_CONNECTION } from '../../src/schemes/registry.ts';
 
@@ -272,6 +272,33 @@ describe('secrets in upstream answers and raw proxy calls', () => {
     expect(foreign.successful).toBe(false);
     expect(foreign.error).toMatch(/must be on/);
     expect(elsewhere.requests.length).toBe(0);
+    await api.close();
+  });
+
+  it("refuses a proxied header that is latchkey's to set (the credential, Host, framing), in any case, before sending", async () => {
+    const api = await startFakeUpstream();
+    const kit = { ...toolkit(), base_url: api.url };
+    const options = { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
+    for (const name of ['authorization', 'AUTHORIZATION', 'Proxy-Authorization', 'Host', 'content-length', 'Transfer-Encoding']) {
+      const parameters = [
+        { name: 'x-trace', type: 'header' as const, value: '1' },
+        { name, type: 'header' as const, value: name === 'Host' ? 'elsewhere.example' : 'Bearer mine' },
+      ];
+      const refused = await executeProxy(kit, { endpoint: '/user', method: 'GET', parameters }, connection, options).catch((e) => e);
+      expect(refused, name).toBeInstanceOf(ToolInputError);
+      expect(refused.errors).toEqual([
+        { field: 'parameters.1.name', message: expect.stringContaining(`${name} is a header latchkey sets itself`) },
+      ]);
+    }
+    // a query parameter of that name is the API's business, not a header
+    const query = await executeProxy(
+      kit,
+      { endpoint: '/user', method: 'GET', parameters: [{ name: 'authorization', type: 'query', value: 'x' }] },
+      connection,
+      options,
+    );
+    expect(query.successful).toBe(true);
+    expect(api.requests.map((r) => r.url)).toEqual(['/user?authorization=x']);
     await api.close();
   });
 });

@@ -9,11 +9,19 @@ import { getToolSchemasTool } from './get-tool-schemas/index.ts';
 import { manageConnectionsTool } from './manage-connections/index.ts';
 import type { MetaTool } from './meta-tool.ts';
 import { multiExecuteTool } from './multi-execute/index.ts';
+import { proxyExecuteTool } from './proxy-execute/index.ts';
 import { searchTool } from './search/index.ts';
 import { waitForConnectionsTool } from './wait-for-connections/index.ts';
 
 /** Every meta tool, in the order a session lists them. */
-const META_TOOLS: readonly MetaTool[] = [searchTool, getToolSchemasTool, multiExecuteTool, manageConnectionsTool, waitForConnectionsTool];
+const META_TOOLS: readonly MetaTool[] = [
+  searchTool,
+  getToolSchemasTool,
+  multiExecuteTool,
+  manageConnectionsTool,
+  waitForConnectionsTool,
+  proxyExecuteTool,
+];
 
 // compiled once, at load: the schemas are constants, and so are these validators
 const compile = newValidatorCompiler();
