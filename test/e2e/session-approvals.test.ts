@@ -431,3 +431,57 @@ describe('before_execute hooks', () => {
     }
   });
 });
+
+describe('raw proxy requests are governed as tool calls', () => {
+  it('asks before a proxy request that writes (REST and COMPOSIO_PROXY_EXECUTE), not before a GET, and hooks can block one', async () => {
+    const session = await createSession('lou', {
+      proxy_execute: { enable: true },
+      tags: { require_approval: ['createHint'] },
+      hooks: [
+        {
+          id: 'no_proxy_deletes',
+          type: 'before_execute',
+          applies_to: { tools: ['COMPOSIO_PROXY_EXECUTE'] },
+          handler: { type: 'condition_check', condition: { '==': [{ var: 'arguments.method' }, 'DELETE'] }, action: 'block' },
+        },
+      ],
+    });
+    const path = `/api/v3.1/tool_router/session/${session.session_id}/proxy_execute`;
+    const before = posts().length;
+
+    const read = await app.api(path, { body: { toolkit_slug: 'notes', endpoint: '/notes', method: 'GET' } });
+    expect(read.body).toMatchObject({ result_type: 'completed', status: 200 });
+
+    const write = { toolkit_slug: 'notes', endpoint: '/notes', method: 'POST', body: { text: 'raw' } };
+    const asked = await app.api(path, { body: write });
+    expect(asked.body).toMatchObject({ result_type: 'input_required', input_requests: { approval: { mode: 'form' } } });
+    expect(posts().length).toBe(before);
+    const sent = await app.api(path, {
+      body: {
+        ...write,
+        request_state: asked.body.request_state,
+        input_responses: { approval: { action: 'accept', content: { approved: true } } },
+      },
+    });
+    expect(sent.body).toMatchObject({ result_type: 'completed', status: 200 });
+
+    const blocked = await app.api(path, { body: { toolkit_slug: 'notes', endpoint: '/notes/n-1', method: 'DELETE' } });
+    expect(blocked.body).toMatchObject({ result_type: 'blocked', hook_results: [{ hook_id: 'no_proxy_deletes' }] });
+    expect(api.requests.some((r) => r.method === 'DELETE' && r.url === '/notes/n-1')).toBe(false);
+
+    // the meta tool, over MCP 2026-07-28 with a form
+    let asks = 0;
+    const client = await connectV2(session, { elicitation: { form: {} } }, async () => {
+      asks++;
+      return { action: 'accept', content: { approved: true } };
+    });
+    const viaTool = await client.callTool({
+      name: 'COMPOSIO_PROXY_EXECUTE',
+      arguments: { toolkit: 'notes', endpoint: '/notes', method: 'POST', body: { text: 'via tool' } },
+    });
+    expect(viaTool.isError).toBe(false);
+    expect(asks).toBe(1);
+    await client.close();
+    expect(posts().slice(before)).toEqual([{ text: 'raw' }, { text: 'via tool' }]);
+  });
+});
