@@ -14,10 +14,12 @@ import { proxyRequestShape } from '../execution/proxy.ts';
 import { proxyWire } from './tools.ts';
 import { createSession, deleteSession, getSession, sessionToken, updateSession } from '../sessions/session.ts';
 import { preloadedTools } from '../sessions/tool-lists.ts';
-import { PROXY_TOOL, proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
+import { PROXY_TOOL } from '../sessions/approval-policy.ts';
+import { proxyAsSessionUser, sessionToolkit, toolkitConnections } from '../sessions/toolkits.ts';
 import { createSessionBody, updateSessionBody } from '../sessions/config.ts';
 import { customToolsAnswer, customToolsWire } from '../sessions/custom-tools.ts';
 import { outcomeEnvelope, runSessionTool } from '../sessions/run-tool.ts';
+import { pendingApprovals } from '../sessions/approvals.ts';
 import { callContext } from '../sessions/call-context.ts';
 import { pageOf, pageQuery } from './pagination.ts';
 import { executeWire, restCallContext } from './wire/execution.ts';
@@ -203,6 +205,21 @@ export function sessionRoutes(deps: Deps) {
       } catch (error) {
         return inputError(error);
       }
+    })
+    .get('/tool_router/session/:id/approvals', async (c) => {
+      // for the app (API key): the calls waiting for its user's yes, and the pages where they answer
+      const session = await getSession(deps, c.req.param('id'));
+      const items = (await pendingApprovals(deps, session)).map(({ approval, pageUrl }) => ({
+        id: approval.id,
+        toolkit_slug: approval.toolkitSlug,
+        tool_slug: approval.toolSlug,
+        connected_account_id: approval.accountId,
+        scope: approval.scope,
+        approval_url: pageUrl,
+        created_at: new Date(approval.createdAt).toISOString(),
+        expires_at: new Date(approval.expiresAt).toISOString(),
+      }));
+      return c.json({ items });
     })
     .post('/tool_router/session/:id/search', async (c) => {
       const session = await getSession(deps, c.req.param('id'));

@@ -8,10 +8,12 @@ import { approvalForm, contentSecurityPolicy, messagePage } from './pages.ts';
 
 /**
  * The approval page, `/approve/{token}`: where a person says yes or no to a call their assistant
- * wants to make, when the client could only open a link (MCP URL elicitation) or show one. The token
- * (190 bits, stored by hash) is the authority, as a Connect Link's is; the answer is a form POST with
- * an Origin check and a double-submit token, so neither another site nor a bare HTTP client that
- * only learned the link can answer for the user.
+ * wants to make, when their client can open a link (MCP URL elicitation) but not show a form, or the
+ * app shows it (its API key lists a session's pending approvals). The token (190 bits, stored by hash
+ * and sealed) is the authority, as a Connect Link's is: whoever holds the link can answer, so it goes
+ * only to the user's client and the app, never into a tool result a model reads. The answer is a form
+ * POST with an Origin check and a double-submit token, so another site cannot answer through the
+ * user's browser.
  */
 export function approvalRoutes(deps: Deps) {
   const branding = deps.config.branding;

@@ -6,7 +6,7 @@ import type { AppEnv } from './env.ts';
  * One line per request. Only the path is logged, never the query string or headers: OAuth callbacks
  * carry codes in the query and clients carry keys in headers. Link tokens in paths are cut short.
  */
-const SECRET_IN_PATH = /\/(ln_)[A-Za-z0-9]+/g;
+const SECRET_IN_PATH = /\/(ln_|apv_)[A-Za-z0-9]+/g;
 
 export function accessLog(log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -16,9 +16,8 @@ import {
 } from '@modelcontextprotocol/server';
 import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { CacheSlot, type Deps } from '../deps.ts';
-import { NO_ANSWERS } from '../sessions/approvals.ts';
 import { callContext } from '../sessions/call-context.ts';
-import { APPROVAL_SCHEMA, approvalKeys, askedApprovals, type ElicitAnswer, givenAnswers } from '../sessions/input-required.ts';
+import { approvalKeys, approvalSchema, askedApprovals, type ElicitAnswer, givenAnswers } from '../sessions/input-required.ts';
 import { type InputState, openRequestState, RequestStateError, sealRequestState } from '../sessions/request-state.ts';
 import type { Session } from '../sessions/session.ts';
 import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
@@ -83,7 +82,7 @@ async function callModern(
   }
   const modes = elicitationModes(ctx);
   const context = callContext({
-    answers: state ? givenAnswers(state, answerFor(ctx)) : NO_ANSWERS,
+    answers: state ? givenAnswers(state, answerFor(ctx)) : undefined,
     canAsk: modes.form || modes.url,
   });
   const ask = async (question: UserQuestion): Promise<InputRequiredResult | undefined> => {
@@ -91,7 +90,7 @@ async function callModern(
       const keyed = approvalKeys(question.asks);
       // a form where the client shows one (the answer comes back with the retry), else the approval page
       const request = modes.form
-        ? (ask: (typeof keyed)[number][1]) => inputRequired.elicit({ message: ask.message, requestedSchema: APPROVAL_SCHEMA })
+        ? (ask: (typeof keyed)[number][1]) => inputRequired.elicit({ message: ask.message, requestedSchema: approvalSchema(ask) })
         : (ask: (typeof keyed)[number][1]) => inputRequired.elicitUrl({ message: ask.message, url: ask.pageUrl });
       return inputRequired({
         inputRequests: Object.fromEntries(keyed.map(([key, ask]) => [key, request(ask)])),

@@ -26,6 +26,8 @@ export interface PolicyCall {
   /** the tool's action tags */
   tags: readonly string[];
   accountId: string | null;
+  /** a raw proxy request: it can do what any tool of its toolkit does */
+  raw: boolean;
 }
 
 const OVERRIDE: Record<string, ApprovalNeed> = {
@@ -45,6 +47,8 @@ function fromLists(config: SessionConfig, call: PolicyCall): ApprovalNeed {
   if (config.toolkits.requireApproval?.includes(call.toolkit)) return 'every_call';
   const toolkitFilter = config.tools[call.toolkit];
   if (toolkitFilter?.requireApproval?.includes(call.tool)) return 'every_call';
+  // a raw request could be any of the toolkit's tools, the listed ones included
+  if (call.raw && toolkitFilter?.requireApproval?.length) return 'every_call';
   const tags = toolkitFilter?.tags?.requireApproval ?? config.tags.requireApproval ?? [];
   return tags.some((tag) => call.tags.includes(tag)) ? 'every_call' : 'none';
 }
@@ -62,10 +66,15 @@ export function approvalNeed(config: SessionConfig, call: PolicyCall): ApprovalN
   return needs.reduce((a, b) => (STRICTNESS.indexOf(a) >= STRICTNESS.indexOf(b) ? a : b));
 }
 
-/** What a raw proxy request is, in action tags: a read for GET, otherwise anything a write can be. */
-export function proxyTags(method: string): readonly string[] {
-  return method === 'GET' ? ['readOnlyHint'] : ['createHint', 'updateHint', 'destructiveHint'];
-}
+/** The name a raw proxy request goes by in hooks, approval lists and `experimental.permissions` overrides. */
+export const PROXY_TOOL = 'COMPOSIO_PROXY_EXECUTE';
+
+/**
+ * What a raw proxy request is, in action tags: anything a write can be, whatever its method. Some APIs
+ * change things on a GET (Slack's Web API takes `chat.postMessage` as a GET), so a method says nothing
+ * an approval could rely on.
+ */
+export const PROXY_TAGS: readonly string[] = ['createHint', 'updateHint', 'destructiveHint'];
 
 /** Whether any call of this session can need an approval (else nothing about the client's abilities needs looking up). */
 export function mayAskApproval(config: SessionConfig): boolean {

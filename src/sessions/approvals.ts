@@ -31,15 +31,27 @@ export interface GovernedCall extends PolicyCall {
   toolkitName: string;
   toolName: string;
   arguments: unknown;
+  /**
+   * Whether a yes may hold for the rest of the session (`ask_once_per_session`). False for a raw
+   * proxy request: one yes to one request must not let any other request through.
+   */
+  grantable: boolean;
 }
 
-/** What the user is asked, and where they can answer if their client cannot show a form. */
+/**
+ * What the user is asked, and where they can answer if their client cannot show a form. The page URL
+ * is a capability: it goes to the user's client (URL elicitation, which the client opens for the
+ * user and keeps from the model) or to the app (its API key lists them), never into a tool result.
+ */
 export interface ApprovalAsk {
   callHash: string;
+  approvalId: string;
   toolkit: { slug: string; name: string };
   tool: { slug: string; name: string };
   arguments: unknown;
-  /** the question, with the call's arguments, for a form */
+  /** 'session': a yes holds for this tool and account for the rest of the session */
+  scope: Approval['scope'];
+  /** the question, with the call's arguments and what a yes allows, for a form */
   message: string;
   pageUrl: string;
 }
@@ -48,10 +60,11 @@ export type ApprovalVerdict =
   /** `spend`, when there is one, spends the approval as the call starts; false: another request spent it first */
   { kind: 'run'; spend?: () => Promise<boolean> } | { kind: 'refused'; message: string } | { kind: 'ask'; ask: ApprovalAsk };
 
-/** Answers given with this request, by call hash (true: approved). */
-export type GivenAnswers = ReadonlyMap<string, boolean>;
-
-export const NO_ANSWERS: GivenAnswers = new Map();
+/**
+ * Answers given with this request, by call hash (true: approved). A yes is taken out when its call
+ * starts, so one answer runs one call even when a batch holds the same call twice.
+ */
+export type GivenAnswers = Map<string, boolean>;
 
 /** Which call an answer is for: the session, the tool, its arguments (key order ignored) and the account. */
 export function callHash(sessionId: string, call: Pick<GovernedCall, 'tool' | 'arguments' | 'accountId'>): string {
@@ -60,31 +73,39 @@ export function callHash(sessionId: string, call: Pick<GovernedCall, 'tool' | 'a
 
 const MAX_SHOWN_ARGUMENTS = 1500;
 
-function question(call: GovernedCall): string {
+function question(call: GovernedCall, scope: Approval['scope']): string {
   const args = JSON.stringify(call.arguments ?? {}, null, 1);
   const shown = args.length > MAX_SHOWN_ARGUMENTS ? `${args.slice(0, MAX_SHOWN_ARGUMENTS)}…` : args;
-  return `Allow ${call.toolName} (${call.toolkitName}) to run with these arguments?\n${shown}`;
+  if (scope === 'session') {
+    return `Allow ${call.toolName} (${call.toolkitName}) for the rest of this session, with any arguments? It asks to run now with:\n${shown}`;
+  }
+  return `Allow ${call.toolName} (${call.toolkitName}) to run once with these arguments?\n${shown}`;
 }
 
 const refusal = (call: GovernedCall, why: string) =>
   `${call.toolName} did not run: ${why}. Do not try to run it another way; tell the user it was not done.`;
 
-function ask(deps: Deps, call: GovernedCall, hashOfCall: string, token: string): ApprovalVerdict {
+const pageUrl = (deps: Deps, token: string) => `${deps.config.publicUrl}/approve/${token}`;
+
+function ask(
+  deps: Deps,
+  call: GovernedCall,
+  hashOfCall: string,
+  approval: { id: string; token: string; scope: Approval['scope'] },
+): ApprovalVerdict {
   return {
     kind: 'ask',
     ask: {
       callHash: hashOfCall,
+      approvalId: approval.id,
       toolkit: { slug: call.toolkit, name: call.toolkitName },
       tool: { slug: call.tool, name: call.toolName },
       arguments: call.arguments,
-      message: question(call),
-      pageUrl: `${deps.config.publicUrl}/approve/${token}`,
+      scope: approval.scope,
+      message: question(call, approval.scope),
+      pageUrl: pageUrl(deps, approval.token),
     },
   };
-}
-
-async function grantForSession(deps: Deps, session: Session, call: GovernedCall, hashOfCall: string): Promise<void> {
-  await createApproval(deps, session, call, hashOfCall, 'session', 'APPROVED');
 }
 
 async function createApproval(
@@ -94,7 +115,7 @@ async function createApproval(
   hashOfCall: string,
   scope: Approval['scope'],
   status: Approval['status'],
-): Promise<string> {
+): Promise<{ id: string; token: string; scope: Approval['scope'] }> {
   const now = deps.clock.now();
   const id = newId('apr');
   const token = newSecret('apv');
@@ -115,41 +136,64 @@ async function createApproval(
     decidedAt: status === 'PENDING' ? null : now,
     usedAt: null,
   });
-  return token;
+  return { id, token, scope };
 }
 
 /**
  * Whether this call may run now: not asked for by the session's policy, approved (in this request or
  * on the page), refused, or still to ask. A yes is spent only when the call starts (`spend`), so a
- * request that ends up running nothing leaves it for the retry; a no is spent at once.
+ * request that ends up running nothing leaves it for the retry; a no is spent at once. A yes for the
+ * rest of the session counts only while the policy still asks once per session, and only if given
+ * after the session's config last changed.
  */
 export async function approvalVerdict(deps: Deps, session: Session, call: GovernedCall, given: GivenAnswers): Promise<ApprovalVerdict> {
-  const need = approvalNeed(session.config, call);
-  if (need === 'none') return { kind: 'run' };
-  if (need === 'deny') return { kind: 'refused', message: refusal(call, 'this session does not allow it') };
+  const policy = approvalNeed(session.config, call);
+  if (policy === 'none') return { kind: 'run' };
+  if (policy === 'deny') return { kind: 'refused', message: refusal(call, 'this session does not allow it') };
+  const need = policy === 'once_per_session' && !call.grantable ? 'every_call' : policy;
   const repo = approvalsRepo(deps.db);
-  if (need === 'once_per_session' && (await repo.hasSessionGrant(session.id, call.tool, call.accountId))) return { kind: 'run' };
+  const grants = need === 'once_per_session';
+  if (grants && (await repo.hasSessionGrant(session.id, call, session.updatedAt))) return { kind: 'run' };
   const hashOfCall = callHash(session.id, call);
   const answer = given.get(hashOfCall);
   if (answer === false) return { kind: 'refused', message: refusal(call, 'the user refused it') };
   if (answer === true) {
-    if (need !== 'once_per_session') return { kind: 'run' };
-    return { kind: 'run', spend: async () => (await grantForSession(deps, session, call, hashOfCall), true) };
+    return {
+      kind: 'run',
+      async spend() {
+        if (!given.delete(hashOfCall)) return false;
+        if (grants) await createApproval(deps, session, call, hashOfCall, 'session', 'APPROVED');
+        return true;
+      },
+    };
   }
   const now = deps.clock.now();
   const open = await repo.openForCall(session.id, hashOfCall, now);
   for (const approval of open) {
-    if (approval.status === 'PENDING') continue;
-    // a yes for the session is never spent; a yes or no for one call is spent once
-    if (approval.scope === 'session' && approval.status === 'APPROVED') return { kind: 'run' };
+    // a yes for the session is read by hasSessionGrant above, under the policy of now
+    if (approval.status === 'PENDING' || approval.scope === 'session') continue;
     if (approval.status === 'APPROVED') return { kind: 'run', spend: () => repo.use(approval.id, deps.clock.now()) };
     if (await repo.use(approval.id, now)) return { kind: 'refused', message: refusal(call, 'the user refused it') };
   }
-  const pending = open.find((approval) => approval.status === 'PENDING');
-  const token = pending
-    ? deps.vault.open(pending.tokenSealed, sealedAad(TOKEN_COLUMN, pending.id))
-    : await createApproval(deps, session, call, hashOfCall, need === 'once_per_session' ? 'session' : 'call', 'PENDING');
-  return ask(deps, call, hashOfCall, token);
+  const scope: Approval['scope'] = grants ? 'session' : 'call';
+  const pending = open.find((approval) => approval.status === 'PENDING' && approval.scope === scope);
+  if (pending) {
+    return ask(deps, call, hashOfCall, {
+      id: pending.id,
+      token: deps.vault.open(pending.tokenSealed, sealedAad(TOKEN_COLUMN, pending.id)),
+      scope,
+    });
+  }
+  return ask(deps, call, hashOfCall, await createApproval(deps, session, call, hashOfCall, scope, 'PENDING'));
+}
+
+/** A session's approvals still waiting for an answer, with their pages: for the app, which may show them to its user. */
+export async function pendingApprovals(deps: Deps, session: Session) {
+  const pending = await approvalsRepo(deps.db).pendingForSession(session.id, deps.clock.now());
+  return pending.map((approval) => ({
+    approval,
+    pageUrl: pageUrl(deps, deps.vault.open(approval.tokenSealed, sealedAad(TOKEN_COLUMN, approval.id))),
+  }));
 }
 
 /** A pending or answered approval, as its page shows it. */

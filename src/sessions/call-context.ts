@@ -1,4 +1,4 @@
-import { type ApprovalAsk, type GivenAnswers, NO_ANSWERS } from './approvals.ts';
+import type { ApprovalAsk, GivenAnswers } from './approvals.ts';
 
 /**
  * What one request to run a session's tools brings and takes back, beside the arguments: the user's
@@ -7,7 +7,7 @@ import { type ApprovalAsk, type GivenAnswers, NO_ANSWERS } from './approvals.ts'
  * their own input-required answer.
  */
 export interface ToolCallContext {
-  /** answers given with this request, by call hash (approvals.ts) */
+  /** answers given with this request, by call hash (approvals.ts); a yes is taken out as its call starts */
   readonly answers: GivenAnswers;
   /**
    * Whether the caller can put a question to the user and retry with the answer. Then a request
@@ -19,5 +19,5 @@ export interface ToolCallContext {
 }
 
 export function callContext(options: { answers?: GivenAnswers; canAsk: boolean }): ToolCallContext {
-  return { answers: options.answers ?? NO_ANSWERS, canAsk: options.canAsk, asks: [] };
+  return { answers: options.answers ?? new Map(), canAsk: options.canAsk, asks: [] };
 }

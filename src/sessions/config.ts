@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { callbackUrlField } from '../callback-url.ts';
 import { AppError } from '../errors.ts';
-import { type Hook, HookConfigError, hookToWire, hooksWire, parseHook } from './hooks.ts';
+import { type Hook, HookConfigError, hookToWire, hooksWire, parseHook, slugList } from './hooks.ts';
 
 /**
  * A session's configuration: the wire shape Composio's SDK sends (snake_case, `enable`/`disable`),
@@ -9,7 +9,6 @@ import { type Hook, HookConfigError, hookToWire, hooksWire, parseHook } from './
  * (`enabled`/`disabled`). Both mappings live here and nowhere else.
  */
 
-const slugList = z.array(z.string().min(1).max(200)).max(500);
 // strict: `{enabled: [...]}` (a common slip) must fail loudly, as it does at Composio, not enable everything.
 // `require_approval` (Composio's approvals): what in this filter needs a person's yes before it runs.
 const enableDisable = z.union([
@@ -211,12 +210,25 @@ export function parseSessionConfig(wire: SessionConfigWire, base: SessionConfig)
   if (wire.execute !== undefined) next.multiExecuteEnabled = wire.execute?.enable_multi_execute ?? true;
   if (wire.hooks !== undefined) next.hooks = parseHooks(wire.hooks ?? []);
   if (wire.proxy_execute !== undefined) next.proxyExecute = wire.proxy_execute?.enable ?? false;
-  if (wire.experimental?.permissions !== undefined) next.permissions = wire.experimental.permissions;
+  if (wire.experimental === null) next.permissions = null;
+  else if (wire.experimental?.permissions !== undefined) next.permissions = permissionsOf(wire.experimental.permissions);
   if (wire.preload !== undefined) {
     const tools = wire.preload?.tools;
     next.preload = tools === 'all' ? 'all' : (tools ?? []).map((slug) => slug.toUpperCase());
   }
   return next;
+}
+
+/** Override keys name a tool as slugs are named everywhere else: upper case (`notes_delete:ca_1` is `NOTES_DELETE:ca_1`). */
+function permissionsOf(wire: Permissions | null): Permissions | null {
+  if (!wire?.overrides) return wire;
+  const overrides = Object.fromEntries(
+    Object.entries(wire.overrides).map(([key, value]) => {
+      const at = key.indexOf(':');
+      return [at < 0 ? key.toUpperCase() : `${key.slice(0, at).toUpperCase()}${key.slice(at)}`, value];
+    }),
+  );
+  return { ...wire, overrides };
 }
 
 function tagCase(tag: string): string {

@@ -17,21 +17,57 @@ import { nestsDeeperThan } from '../json-depth.ts';
 const MAX_HOOKS = 20;
 const MAX_RULE_DEPTH = 20;
 const MAX_RULE_BYTES = 8_192;
+const MAX_LITERAL_ARRAY = 100;
 
 /**
  * The JSON Logic operations a rule may use: comparisons, logic, arithmetic, string and array tests.
- * Left out: `method` (calls any method of a value: code execution) and `log` (writes to the console).
+ * Left out: `method` (calls any method of a value: code execution), `log` (writes to the console) and
+ * `reduce` (an accumulator that can double at each step: a short rule that builds a string of
+ * gigabytes). The iterating operations may not nest, so a rule's cost stays linear in the arguments,
+ * which the body limit bounds.
  */
 const OPERATIONS = new Set([
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'in', 'cat', 'substr',
-  'map', 'filter', 'reduce', 'all', 'none', 'some', 'merge',
-]); // biome-ignore format: one table
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'in',
+  'cat',
+  'substr',
+  'map',
+  'filter',
+  'all',
+  'none',
+  'some',
+  'merge',
+]);
+const ITERATING = new Set(['map', 'filter', 'all', 'none', 'some']);
 
 /** Path segments a `var` may not name: reading them walks off the data into JavaScript's prototypes. */
 const FORBIDDEN_PATH = /(^|\.)(__proto__|prototype|constructor)(\.|$)/;
 
-const slugList = z.array(z.string().min(1).max(200)).max(500);
+/** A list of slugs (toolkits, tools or tags) in a session config. */
+export const slugList = z.array(z.string().min(1).max(200)).max(500);
 
 export const hookWire = z
   .object({
@@ -73,13 +109,14 @@ export class HookConfigError extends Error {
   }
 }
 
-/** Every operation a rule names, and every `var` path, checked against the lists above. */
+/** Every operation a rule names, every `var` path and every literal array, checked against the limits above. */
 function checkRule(rule: unknown, field: string): void {
-  const stack: unknown[] = [rule];
+  const stack: Array<{ node: unknown; iterating: boolean }> = [{ node: rule, iterating: false }];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const { node, iterating } = stack.pop()!;
     if (Array.isArray(node)) {
-      stack.push(...node);
+      if (node.length > MAX_LITERAL_ARRAY) throw new HookConfigError(field, `an array in a rule has at most ${MAX_LITERAL_ARRAY} items`);
+      for (const item of node) stack.push({ node: item, iterating });
       continue;
     }
     if (node === null || typeof node !== 'object') continue;
@@ -87,12 +124,19 @@ function checkRule(rule: unknown, field: string): void {
     if (keys.length !== 1) throw new HookConfigError(field, 'a JSON Logic rule is an object with exactly one operation as its key');
     const [operation] = keys as [string];
     if (!OPERATIONS.has(operation)) throw new HookConfigError(field, `the JSON Logic operation "${operation}" is not allowed`);
+    if (iterating && ITERATING.has(operation)) {
+      throw new HookConfigError(field, `"${operation}" may not sit inside another map, filter, all, none or some`);
+    }
     const argument = (node as Record<string, unknown>)[operation];
     if (operation === 'var') {
-      const path = Array.isArray(argument) ? argument[0] : argument;
+      // a literal path only: a computed one ({"cat": [...]}) could spell what FORBIDDEN_PATH refuses
+      const [path, fallback] = Array.isArray(argument) ? argument : [argument];
+      if (!(typeof path === 'string' || typeof path === 'number')) throw new HookConfigError(field, '"var" takes a literal path');
       if (typeof path === 'string' && FORBIDDEN_PATH.test(path)) throw new HookConfigError(field, `"var" may not read "${path}"`);
+      stack.push({ node: fallback, iterating });
+      continue;
     }
-    stack.push(argument);
+    stack.push({ node: argument, iterating: iterating || ITERATING.has(operation) });
   }
 }
 
@@ -149,10 +193,10 @@ export function hookToWire(hook: Hook) {
   };
 }
 
-/** What a hook is asked about: the call as the agent made it. `tool` is null for a raw proxy request. */
+/** What a hook is asked about: the call as the agent made it (a raw proxy request is the tool COMPOSIO_PROXY_EXECUTE, the request its arguments). */
 export interface HookedCall {
   toolkit: string;
-  tool: string | null;
+  tool: string;
   arguments: unknown;
 }
 
@@ -165,16 +209,30 @@ function applies(hook: Hook, call: HookedCall): boolean {
   if (!hook.appliesTo) return true;
   const { toolkits, tools } = hook.appliesTo;
   if (toolkits && !toolkits.includes(call.toolkit)) return false;
-  if (tools && !(call.tool !== null && tools.includes(call.tool))) return false;
+  if (tools && !tools.includes(call.tool)) return false;
   return true;
 }
 
 /**
  * The first hook that blocks this call, if any. A rule that throws blocks too (fail closed): the
- * app asked to be asked, and an answer it cannot get is not a yes.
+ * app asked to be asked, and an answer it cannot get is not a yes. A raw request (`rawFor`: the slugs
+ * of its toolkit's tools) is blocked outright by a hook that names tools of that toolkit and not the
+ * raw request itself: it could do what those tools do, and their rule cannot be read on it.
  */
-export function blockingHook(hooks: readonly Hook[] | undefined, call: HookedCall): HookBlock | undefined {
+export function blockingHook(hooks: readonly Hook[] | undefined, call: HookedCall, rawFor?: ReadonlySet<string>): HookBlock | undefined {
   if (!hooks?.length) return undefined;
+  if (rawFor) {
+    const governing = hooks.find((hook) => {
+      const tools = hook.appliesTo?.tools;
+      return tools?.some((tool) => rawFor.has(tool)) && !tools.includes(call.tool);
+    });
+    if (governing) {
+      return {
+        hookId: governing.id,
+        reason: `Blocked: the session hook "${governing.name ?? governing.id}" governs tools of ${call.toolkit}, and a raw request could do what they do without it.`,
+      };
+    }
+  }
   // the rule reads a plain JSON copy: no prototype, getter or shared object of ours reaches it
   const data = JSON.parse(JSON.stringify({ toolkit: call.toolkit, tool: call.tool, arguments: call.arguments ?? {} }));
   for (const hook of hooks) {

@@ -8,18 +8,15 @@ import type { InputState } from './request-state.ts';
  * one boolean, the answer an elicitation result (`{action, content}`).
  */
 
-/** The form of an approval: flat, as form-mode elicitation requires (spec client/elicitation). */
-export const APPROVAL_SCHEMA: {
-  type: 'object';
-  properties: { approved: { type: 'boolean'; title: string; description: string } };
-  required: string[];
-} = {
-  type: 'object',
-  properties: {
-    approved: { type: 'boolean', title: 'Approve', description: 'Yes runs this one call; no stops it.' },
-  },
-  required: ['approved'],
-};
+/** The form of an approval: flat, as form-mode elicitation requires (spec client/elicitation), saying what a yes allows. */
+export function approvalSchema(ask: Pick<ApprovalAsk, 'scope' | 'tool'>) {
+  const yes = ask.scope === 'session' ? `Yes lets ${ask.tool.name} run for the rest of this session` : 'Yes runs this one call, once';
+  return {
+    type: 'object' as const,
+    properties: { approved: { type: 'boolean' as const, title: 'Approve', description: `${yes}; no stops it.` } },
+    required: ['approved'],
+  };
+}
 
 /** The input request keys of a set of asks: `approval` for one, `approval_1`, `approval_2` … for several (one per distinct call). */
 export function approvalKeys(asks: readonly ApprovalAsk[]): Array<[string, ApprovalAsk]> {

@@ -8,7 +8,7 @@ import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
 import { sessionTools } from './tool-lists.ts';
 import { executeWithRefresh, type ResolvedConnection } from '../services/tool-execution.ts';
-import { type ApprovalAsk, type ApprovalVerdict, approvalVerdict } from './approvals.ts';
+import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
 import type { ToolCallContext } from './call-context.ts';
 import { blockingHook } from './hooks.ts';
 
@@ -30,8 +30,8 @@ export type SessionToolOutcome =
       kind: 'approval_required';
       ask: ApprovalAsk;
       message: string;
-      /** whether the model is given the approval page (only when no form can reach the user) */
-      pageShown: boolean;
+      /** whether the caller puts the question to the user (else the model is told to wait for the app) */
+      canAsk: boolean;
     };
 
 /** A call checked and ready to start, or already answered without running. */
@@ -70,12 +70,77 @@ export async function offerLink(deps: Deps, session: Session, toolkit: ToolkitFi
   }
 }
 
+/** A call of the session's user on one toolkit, as governance sees it, and how to send it once allowed. */
+export interface GovernedRequest {
+  toolkit: ToolkitFile;
+  /** the tool slug (COMPOSIO_PROXY_EXECUTE for a raw request) */
+  tool: string;
+  toolName: string;
+  tags: readonly string[];
+  arguments: unknown;
+  /** which of the user's accounts (id or alias), when they have several */
+  account: string | undefined;
+  /** false for a raw request: a yes for it never holds for the rest of the session */
+  grantable: boolean;
+  /** slugs of the toolkit's own tools when this is a raw request (hooks.ts: a raw request cannot slip past a tool's hook) */
+  rawFor?: ReadonlySet<string>;
+  send(resolved: ResolvedConnection): Promise<SessionToolOutcome>;
+}
+
 /**
- * Checks one toolkit tool call of the session's user, in the order that costs the user least: the
- * session's hooks (a blocked call asks nobody anything), the connection (an unconnected toolkit is
- * not an error to hide: the outcome carries a Connect Link, when the session manages connections),
- * then the user's approval, for the very account the call will use.
+ * Checks one call of the session's user, in the order that costs the user least: the session's hooks
+ * (a blocked call asks nobody anything), the connection (an unconnected toolkit is not an error to
+ * hide: the outcome carries a Connect Link, when the session manages connections), then the user's
+ * approval, for the very account the call will use. Tool calls and raw proxy requests both come here.
  */
+export async function prepareGoverned(
+  deps: Deps,
+  session: Session,
+  request: GovernedRequest,
+  context: ToolCallContext,
+): Promise<PreparedCall> {
+  const { toolkit } = request;
+  const blocked = blockingHook(
+    session.config.hooks,
+    { toolkit: toolkit.slug, tool: request.tool, arguments: request.arguments },
+    request.rawFor,
+  );
+  if (blocked) return settled({ kind: 'blocked', hookId: blocked.hookId, message: blocked.reason });
+  const resolved = await resolveSessionConnection(deps, session.config, toolkit, request.account);
+  if (!('connection' in resolved)) return settled(await unresolvedOutcome(deps, session, resolved, request.tool));
+  const verdict = await approvalVerdict(
+    deps,
+    session,
+    {
+      toolkit: toolkit.slug,
+      toolkitName: toolkit.name,
+      tool: request.tool,
+      toolName: request.toolName,
+      tags: request.tags,
+      accountId: resolved.account?.id ?? null,
+      arguments: request.arguments,
+      grantable: request.grantable,
+      raw: request.rawFor !== undefined,
+    },
+    context.answers,
+  );
+  if (verdict.kind === 'refused') return settled({ kind: 'refused', message: verdict.message });
+  if (verdict.kind === 'ask') {
+    context.asks.push(verdict.ask);
+    return settled({ kind: 'approval_required', ask: verdict.ask, message: approvalMessage(verdict.ask, context), canAsk: context.canAsk });
+  }
+  return {
+    kind: 'ready',
+    async start() {
+      if (verdict.spend && !(await verdict.spend())) {
+        return { kind: 'refused', message: `${request.toolName} did not run: its approval was used by another call. Ask for it again.` };
+      }
+      return request.send(resolved);
+    },
+  };
+}
+
+/** One toolkit tool call of the session's user, checked (prepareGoverned) and ready to start. */
 export async function prepareSessionTool(
   deps: Deps,
   session: Session,
@@ -86,49 +151,32 @@ export async function prepareSessionTool(
 ): Promise<PreparedCall> {
   const entry = sessionTool(deps, session, slug);
   const args = prepareArguments(entry, rawArgs);
-  const blocked = blockingHook(session.config.hooks, { toolkit: entry.toolkit.slug, tool: entry.tool.slug, arguments: args });
-  if (blocked) return settled({ kind: 'blocked', hookId: blocked.hookId, message: blocked.reason });
-  const resolved = await resolveSessionConnection(deps, session.config, entry.toolkit, account);
-  if (!('connection' in resolved)) return settled(await unresolvedOutcome(deps, session, resolved, entry.tool.slug));
-  const verdict = await approvalVerdict(
+  return prepareGoverned(
     deps,
     session,
     {
-      toolkit: entry.toolkit.slug,
-      toolkitName: entry.toolkit.name,
+      toolkit: entry.toolkit,
       tool: entry.tool.slug,
       toolName: entry.tool.name,
       tags: entry.tool.tags,
-      accountId: resolved.account?.id ?? null,
       arguments: args,
+      account,
+      grantable: true,
+      send: async (resolved) => ({ kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) }),
     },
-    context.answers,
+    context,
   );
-  if (verdict.kind !== 'run') return settled(governedOutcome(verdict, context));
-  return {
-    kind: 'ready',
-    async start() {
-      if (verdict.spend && !(await verdict.spend())) {
-        return { kind: 'refused', message: `${entry.tool.name} did not run: its approval was used by another call. Call it again.` };
-      }
-      return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
-    },
-  };
 }
 
-/** A call the user refused, or one waiting for their approval (noted in the context, for the edge to ask). */
-export function governedOutcome(verdict: Exclude<ApprovalVerdict, { kind: 'run' }>, context: ToolCallContext): SessionToolOutcome {
-  if (verdict.kind === 'refused') return { kind: 'refused', message: verdict.message };
-  context.asks.push(verdict.ask);
-  return { kind: 'approval_required', ask: verdict.ask, message: approvalMessage(verdict.ask, context), pageShown: !context.canAsk };
-}
-
-/** Words for the model about a call waiting for approval; the page link only when no form can reach the user. */
+/**
+ * Words for the model about a call waiting for approval. Never the approval page: the model could
+ * open it and answer for the user. A client that cannot ask is told the app can.
+ */
 function approvalMessage(ask: ApprovalAsk, context: ToolCallContext): string {
   if (context.canAsk) return `${ask.tool.name} needs the user's approval before it runs; they are being asked.`;
   return (
-    `${ask.tool.name} needs the user's approval before it runs. Show the user this link, where they can see the call and approve or refuse it: ${ask.pageUrl}\n` +
-    `Once they say they have answered, call ${ask.tool.slug} again with the same arguments.`
+    `${ask.tool.name} needs the user's approval before it runs, and this client cannot ask them. Tell the user it is waiting for ` +
+    `their approval in the app; once they have approved it, call it again with the same arguments, on its own.`
   );
 }
 
@@ -150,7 +198,7 @@ export async function runSessionTool(
  * show, when the session manages connections) or several to choose from. `retry` names the tool the
  * model calls again once the user has answered.
  */
-export async function unresolvedOutcome(
+async function unresolvedOutcome(
   deps: Deps,
   session: Session,
   resolved: Exclude<SessionConnection, ResolvedConnection>,
@@ -216,12 +264,7 @@ export function outcomeEnvelope(outcome: SessionToolOutcome): ToolResult {
   if (outcome.kind === 'approval_required') {
     const { ask } = outcome;
     return {
-      data: {
-        approval_required: true,
-        tool_slug: ask.tool.slug,
-        ...(outcome.pageShown ? { approval_url: ask.pageUrl } : {}),
-        instruction: outcome.message,
-      },
+      data: { approval_required: true, approval_id: ask.approvalId, tool_slug: ask.tool.slug, instruction: outcome.message },
       error: outcome.message,
       successful: false,
     };

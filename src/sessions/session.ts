@@ -2,6 +2,8 @@ import { CacheSlot, type Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { defaultSessionConfig, parseSessionConfig, type SessionConfig, type SessionConfigWire } from './config.ts';
+import { TOOL_TAGS } from '../catalogue/schema.ts';
+import { PROXY_TOOL } from './approval-policy.ts';
 import { sessionTools } from './tool-lists.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
@@ -30,6 +32,18 @@ async function validateConfig(deps: Deps, config: SessionConfig): Promise<void> 
       const entry = deps.catalogue.tool(slug);
       if (!entry || entry.toolkit.slug !== toolkit) throw invalid(`tools.${toolkit}`, `unknown tool ${slug}`);
     }
+  }
+  // a mistyped tag or override key would silently ask nobody: refuse it instead
+  const approvalTags = [
+    ...(config.tags.requireApproval ?? []),
+    ...Object.values(config.tools).flatMap((filter) => filter.tags?.requireApproval ?? []),
+  ];
+  const unknownTag = approvalTags.find((tag) => !(TOOL_TAGS as readonly string[]).includes(tag));
+  if (unknownTag) throw invalid('require_approval', `unknown tag ${unknownTag}: tags are ${TOOL_TAGS.join(', ')}`);
+  for (const key of Object.keys(config.permissions?.overrides ?? {})) {
+    const tool = key.split(':')[0]!;
+    if (!key.includes(':') || !(tool === '*' || tool === PROXY_TOOL || deps.catalogue.tool(tool)))
+      throw invalid('experimental.permissions.overrides', `${key} is not TOOL:account (or *:account) of a known tool`);
   }
   if (config.preload === 'all' && !config.toolkits.enabled?.length) {
     throw invalid('preload.tools', '"all" needs a toolkit filter (toolkits: [...]); without one it would load every tool of the catalogue');

@@ -6,12 +6,10 @@ import { executeProxy, proxyAnswer, type ToolResult } from '../execution/execute
 import type { ProxyInput } from '../execution/proxy.ts';
 import { executionOptions } from '../services/tool-execution.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
-import { latestAccount, resolveSessionConnection, usableAccounts } from './accounts.ts';
-import { proxyTags } from './approval-policy.ts';
-import { approvalVerdict } from './approvals.ts';
+import { latestAccount, usableAccounts } from './accounts.ts';
+import { PROXY_TAGS, PROXY_TOOL } from './approval-policy.ts';
 import type { ToolCallContext } from './call-context.ts';
-import { blockingHook } from './hooks.ts';
-import { governedOutcome, outcomeEnvelope, type SessionToolOutcome, unresolvedOutcome } from './run-tool.ts';
+import { outcomeEnvelope, prepareGoverned, type SessionToolOutcome } from './run-tool.ts';
 import type { Session } from './session.ts';
 import { sessionToolkits } from './tool-lists.ts';
 
@@ -47,14 +45,13 @@ export async function toolkitConnections(
   return out;
 }
 
-/** The name a raw proxy request goes by in hooks, approval lists and `experimental.permissions` overrides. */
-export const PROXY_TOOL = 'COMPOSIO_PROXY_EXECUTE';
-
 /**
  * A raw request to a toolkit's API as the session user, through the account a tool call would use
- * (`account`, an id or alias, picks one of several), governed as a tool call is: the session's hooks
- * see it as `COMPOSIO_PROXY_EXECUTE` with the request as its arguments, and approvals count a GET as
- * a read and any other method as a write that may create, update or delete (approval-policy.ts).
+ * (`account`, an id or alias, picks one of several), governed as a tool call is (run-tool.ts
+ * `prepareGoverned`): hooks see it as `COMPOSIO_PROXY_EXECUTE` with the request as its arguments (and
+ * a hook on any tool of the toolkit blocks it), approvals count it as a write whatever its method, a
+ * toolkit with tools listed for approval asks for every raw request to it, and a yes to one never
+ * holds for the rest of the session.
  */
 export async function proxyAsSessionUser(
   deps: Deps,
@@ -63,29 +60,26 @@ export async function proxyAsSessionUser(
   context: ToolCallContext,
 ): Promise<SessionToolOutcome> {
   const toolkit = sessionToolkit(deps, session, input.toolkit_slug);
-  const blocked = blockingHook(session.config.hooks, { toolkit: toolkit.slug, tool: PROXY_TOOL, arguments: input });
-  if (blocked) return { kind: 'blocked', hookId: blocked.hookId, message: blocked.reason };
-  const resolved = await resolveSessionConnection(deps, session.config, toolkit, input.account);
-  if (!('connection' in resolved)) return unresolvedOutcome(deps, session, resolved, PROXY_TOOL);
-  const verdict = await approvalVerdict(
+  const prepared = await prepareGoverned(
     deps,
     session,
     {
-      toolkit: toolkit.slug,
-      toolkitName: toolkit.name,
+      toolkit,
       tool: PROXY_TOOL,
       toolName: `A ${input.method} request to ${toolkit.name}`,
-      tags: proxyTags(input.method),
-      accountId: resolved.account?.id ?? null,
+      tags: PROXY_TAGS,
       arguments: input,
+      account: input.account,
+      grantable: false,
+      rawFor: new Set(toolkit.tools.map((tool) => tool.slug)),
+      send: async (resolved) => ({
+        kind: 'result',
+        result: await executeProxy(toolkit, input, resolved.connection, executionOptions(deps)),
+      }),
     },
-    context.answers,
+    context,
   );
-  if (verdict.kind !== 'run') return governedOutcome(verdict, context);
-  if (verdict.spend && !(await verdict.spend())) {
-    return { kind: 'refused', message: 'The request was not sent: its approval was used by another call.' };
-  }
-  return { kind: 'result', result: await executeProxy(toolkit, input, resolved.connection, executionOptions(deps)) };
+  return prepared.kind === 'ready' ? prepared.start() : prepared.outcome;
 }
 
 /** The proxy answer as a meta tool's envelope: Composio's `{status, data, headers}` in `data`, or what stopped it. */

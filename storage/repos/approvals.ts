@@ -55,17 +55,36 @@ export function approvalsRepo(db: Kysely<Database>) {
         .execute();
       return rows.map(approvals.fromRow);
     },
-    /** Whether the user said yes to this tool and account for the rest of the session. */
-    async hasSessionGrant(sessionId: string, toolSlug: string, accountId: string | null): Promise<boolean> {
+    /** Whether the user said yes, after `since`, to this tool of this toolkit and account for the rest of the session. */
+    async hasSessionGrant(
+      sessionId: string,
+      call: { toolkit: string; tool: string; accountId: string | null },
+      since: number,
+    ): Promise<boolean> {
       let query = db
         .selectFrom('approvals')
         .select('id')
         .where('session_id', '=', sessionId)
         .where('scope', '=', 'session')
         .where('status', '=', 'APPROVED')
-        .where('tool_slug', '=', toolSlug);
-      query = accountId === null ? query.where('account_id', 'is', null) : query.where('account_id', '=', accountId);
+        .where('toolkit_slug', '=', call.toolkit)
+        .where('tool_slug', '=', call.tool)
+        .where('decided_at', '>=', since);
+      query = call.accountId === null ? query.where('account_id', 'is', null) : query.where('account_id', '=', call.accountId);
       return (await query.executeTakeFirst()) !== undefined;
+    },
+    /** A session's approvals waiting for an answer, newest first. */
+    async pendingForSession(sessionId: string, now: number): Promise<Approval[]> {
+      const rows = await db
+        .selectFrom('approvals')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('status', '=', 'PENDING')
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute();
+      return rows.map(approvals.fromRow);
     },
     /** Records the answer to a pending approval, once: false when it was already answered or has expired. */
     async decide(id: string, status: Exclude<ApprovalStatus, 'PENDING'>, now: number): Promise<boolean> {

@@ -258,16 +258,21 @@ describe('approvals over MCP 2025-11-25 (SDK v1 client)', () => {
     await client.close();
   });
 
-  it('tells a client that cannot be asked to show the page link, and the page refuses answers not made on it', async () => {
+  it('never shows the model the approval page; the app lists it under its key, and the page refuses answers not made on it', async () => {
     const session = await createSession('fay', { tags: { require_approval: ['createHint'] } });
     const client = await connectV1(session);
     const before = posts().length;
     const held = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: '<script>alert(1)</script>' } });
     expect(held.isError).toBe(true);
     const { data } = text(held);
-    expect(data).toMatchObject({ approval_required: true, tool_slug: 'NOTES_CREATE' });
-    expect(data.instruction).toContain(data.approval_url);
-    const url: string = data.approval_url;
+    expect(data).toMatchObject({ approval_required: true, tool_slug: 'NOTES_CREATE', approval_id: expect.stringMatching(/^apr_/) });
+    expect(JSON.stringify(held)).not.toMatch(/approve\/|apv_/);
+    const listed = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/approvals`);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ id: data.approval_id, tool_slug: 'NOTES_CREATE', approval_url: expect.stringMatching(/\/approve\/apv_/) }),
+    ]);
+    const url: string = listed.body.items[0].approval_url;
+    expect((await fetch(`${app.url}/api/v3.1/tool_router/session/${session.session_id}/approvals`)).status).toBe(401);
 
     // a bare POST (no Origin, no form token) and a cross-site one answer nothing
     const bare = await fetch(url, { method: 'POST', body: new URLSearchParams({ decision: 'approve' }) });
@@ -433,7 +438,7 @@ describe('before_execute hooks', () => {
 });
 
 describe('raw proxy requests are governed as tool calls', () => {
-  it('asks before a proxy request that writes (REST and COMPOSIO_PROXY_EXECUTE), not before a GET, and hooks can block one', async () => {
+  it('asks before a raw request of any method (REST and COMPOSIO_PROXY_EXECUTE), and hooks can block one', async () => {
     const session = await createSession('lou', {
       proxy_execute: { enable: true },
       tags: { require_approval: ['createHint'] },
@@ -449,8 +454,9 @@ describe('raw proxy requests are governed as tool calls', () => {
     const path = `/api/v3.1/tool_router/session/${session.session_id}/proxy_execute`;
     const before = posts().length;
 
+    // a GET can write on some APIs: a raw request counts as a write whatever its method
     const read = await app.api(path, { body: { toolkit_slug: 'notes', endpoint: '/notes', method: 'GET' } });
-    expect(read.body).toMatchObject({ result_type: 'completed', status: 200 });
+    expect(read.body).toMatchObject({ result_type: 'input_required' });
 
     const write = { toolkit_slug: 'notes', endpoint: '/notes', method: 'POST', body: { text: 'raw' } };
     const asked = await app.api(path, { body: write });
@@ -483,5 +489,131 @@ describe('raw proxy requests are governed as tool calls', () => {
     expect(asks).toBe(1);
     await client.close();
     expect(posts().slice(before)).toEqual([{ text: 'raw' }, { text: 'via tool' }]);
+  });
+});
+
+describe('approvals, as an attacker or a careless config tries them', () => {
+  const yes = (state: string, key = 'approval') => ({
+    request_state: state,
+    input_responses: { [key]: { action: 'accept', content: { approved: true } } },
+  });
+
+  it('runs one call for one yes, even when a batch holds the same call twice', async () => {
+    const session = await createSession('max', { tags: { require_approval: ['createHint'] } });
+    const path = `/api/v3.1/tool_router/session/${session.session_id}/execute`;
+    const batch = {
+      tool_slug: 'COMPOSIO_MULTI_EXECUTE_TOOL',
+      arguments: {
+        tools: [
+          { tool_slug: 'NOTES_CREATE', arguments: { text: 'twice?' } },
+          { tool_slug: 'NOTES_CREATE', arguments: { text: 'twice?' } },
+        ],
+      },
+    };
+    const before = posts().length;
+    const asked = await app.api(path, { body: batch });
+    expect(Object.keys(asked.body.input_requests)).toEqual(['approval']);
+    const ran = await app.api(path, { body: { ...batch, ...yes(asked.body.request_state) } });
+    const results = ran.body.data.results;
+    expect(results.filter((r: any) => r.response?.successful)).toHaveLength(1);
+    expect(results.filter((r: any) => /approval was used by another call/.test(r.error ?? ''))).toHaveLength(1);
+    expect(posts().slice(before)).toEqual([{ text: 'twice?' }]);
+  });
+
+  it('says when a yes holds for the session, keeps it to that tool, and forgets it when the policy changes', async () => {
+    const session = await createSession('ned', {
+      proxy_execute: { enable: true },
+      experimental: { permissions: { default: 'ask_once_per_session' } },
+    });
+    const base = `/api/v3.1/tool_router/session/${session.session_id}`;
+    const list = { tool_slug: 'NOTES_LIST', arguments: {} };
+    const asked = await app.api(`${base}/execute`, { body: list });
+    expect(asked.body.input_requests.approval.message).toMatch(/for the rest of this session/);
+    expect(asked.body.input_requests.approval.requested_schema.properties.approved.description).toMatch(/rest of this session/);
+    expect((await app.api(`${base}/execute`, { body: { ...list, ...yes(asked.body.request_state) } })).body.result_type).toBe('completed');
+    expect((await app.api(`${base}/execute`, { body: list })).body.result_type).toBe('completed');
+    // another tool, and a raw request (never granted for the session), are asked
+    expect((await app.api(`${base}/execute`, { body: { tool_slug: 'NOTES_CREATE', arguments: { text: 'x' } } })).body.result_type).toBe(
+      'input_required',
+    );
+    const raw = { toolkit_slug: 'notes', endpoint: '/notes', method: 'GET' };
+    const rawAsked = await app.api(`${base}/proxy_execute`, { body: raw });
+    expect(rawAsked.body.input_requests.approval.message).toMatch(/run once/);
+    await app.api(`${base}/proxy_execute`, { body: { ...raw, ...yes(rawAsked.body.request_state) } });
+    expect((await app.api(`${base}/proxy_execute`, { body: raw })).body.result_type).toBe('input_required');
+    // the policy moves to every call: the session's yes no longer counts
+    const patched = await app.api(base, { method: 'PATCH', body: { experimental: { permissions: { default: 'ask_every_call' } } } });
+    expect(patched.status).toBe(200);
+    expect((await app.api(`${base}/execute`, { body: list })).body.result_type).toBe('input_required');
+  });
+
+  it('refuses approval lists and overrides that would silently ask nobody, and reads override keys in any case', async () => {
+    const bad: Array<[object, RegExp]> = [
+      [{ tags: { require_approval: ['deleteHint'] } }, /unknown tag deleteHint/i],
+      [{ tools: { notes: { tags: { require_approval: ['writeHint'] } } } }, /unknown tag writeHint/i],
+      [{ experimental: { permissions: { default: 'allow_all', overrides: { 'NOTES_ERASE:__none__': 'always_deny' } } } }, /NOTES_ERASE/],
+      [{ experimental: { permissions: { default: 'allow_all', overrides: { NOTES_DELETE: 'always_deny' } } } }, /TOOL:account/],
+    ];
+    for (const [config, message] of bad) {
+      const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'oz', toolkits: ['notes'], ...config } });
+      expect(res.status, JSON.stringify(config)).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    const session = await createSession('oz', {
+      experimental: { permissions: { default: 'allow_all', overrides: { 'notes_delete:__none__': 'always_deny' } } },
+    });
+    const denied = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/execute`, {
+      body: { tool_slug: 'NOTES_DELETE', arguments: { id: 'lower' } },
+    });
+    expect(denied.body.error).toMatch(/does not allow it/);
+    expect(api.requests.some((r) => r.url === '/notes/lower')).toBe(false);
+  });
+
+  it('refuses hook rules whose cost could explode or that compute a path, and blocks raw requests a tool hook could not read', async () => {
+    const hook = (condition: object) => ({
+      id: 'h',
+      type: 'before_execute',
+      applies_to: 'all',
+      handler: { type: 'condition_check', condition, action: 'block' },
+    });
+    const refused: Array<[object, RegExp]> = [
+      [{ reduce: [[1, 2, 3], { cat: [{ var: 'accumulator' }, { var: 'accumulator' }] }, 'x'] }, /"reduce" is not allowed/],
+      [{ map: [{ var: 'arguments.a' }, { map: [{ var: 'arguments.b' }, 1] }] }, /may not sit inside/],
+      [{ var: { cat: ['constr', 'uctor'] } }, /literal path/],
+      [{ in: ['x', Array.from({ length: 101 }, (_, i) => i)] }, /at most 100 items/],
+    ];
+    for (const [condition, message] of refused) {
+      const res = await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'pat', hooks: [hook(condition)] } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    const session = await createSession('pat', {
+      proxy_execute: { enable: true },
+      hooks: [
+        {
+          id: 'no_secret_notes',
+          type: 'before_execute',
+          applies_to: { tools: ['NOTES_CREATE'] },
+          handler: { type: 'condition_check', condition: { in: ['secret', { var: 'arguments.text' }] }, action: 'block' },
+        },
+      ],
+    });
+    const raw = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/proxy_execute`, {
+      body: { toolkit_slug: 'notes', endpoint: '/notes', method: 'POST', body: { text: 'secret' } },
+    });
+    expect(raw.body).toMatchObject({ result_type: 'blocked', block_reason: expect.stringMatching(/raw request/) });
+    expect(posts()).not.toContainEqual({ text: 'secret' });
+  });
+
+  it('keeps approval tokens out of the access log', async () => {
+    const session = await createSession('quinn', { tags: { require_approval: ['createHint'] } });
+    const client = await connectV1(session, { elicitation: { url: {} } });
+    const asked = await client.callTool({ name: 'NOTES_CREATE', arguments: { text: 'log me not' } }).catch((e) => e);
+    const url: string = asked.data.elicitations[0].url;
+    await fetch(url);
+    await client.close();
+    const token = url.split('/approve/')[1]!;
+    expect(app.logs.join('\n')).toContain('/approve/apv_…');
+    expect(app.logs.join('\n')).not.toContain(token);
   });
 });

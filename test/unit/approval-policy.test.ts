@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { approvalNeed, mayAskApproval, proxyTags } from '../../src/sessions/approval-policy.ts';
+import { approvalNeed, mayAskApproval, PROXY_TAGS } from '../../src/sessions/approval-policy.ts';
 import { defaultSessionConfig, parseSessionConfig, type SessionConfigWire } from '../../src/sessions/config.ts';
 
 const config = (wire: SessionConfigWire) => parseSessionConfig(wire, defaultSessionConfig('u'));
-const call = (tool: string, tags: readonly string[], accountId: string | null = 'ca_1', toolkit = 'github') => ({ toolkit, tool, tags, accountId });
+const call = (tool: string, tags: readonly string[], accountId: string | null = 'ca_1', toolkit = 'github') => ({
+  toolkit,
+  tool,
+  tags,
+  accountId,
+  raw: false,
+});
 
 describe('approval policy', () => {
   it('asks for nothing by default, and says so without looking anything up', () => {
@@ -53,10 +59,11 @@ describe('approval policy', () => {
     expect(approvalNeed(c, call('GITHUB_DELETE_A_REPOSITORY', ['destructiveHint']))).toBe('every_call');
   });
 
-  it('counts a raw proxy GET as a read and every other method as a write', () => {
-    const c = config({ tags: { require_approval: ['updateHint'] } });
-    expect(approvalNeed(c, call('COMPOSIO_PROXY_EXECUTE', proxyTags('GET')))).toBe('none');
-    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
-      expect(approvalNeed(c, call('COMPOSIO_PROXY_EXECUTE', proxyTags(method)))).toBe('every_call');
+  it('counts a raw proxy request as a write whatever its method, and asks for it where any tool of its toolkit is listed', () => {
+    const c = config({ tags: { require_approval: ['updateHint'] }, tools: { slack: { require_approval: ['SLACK_SEND_MESSAGE'] } } });
+    expect(approvalNeed(c, { ...call('COMPOSIO_PROXY_EXECUTE', PROXY_TAGS), raw: true })).toBe('every_call');
+    const reads = config({ tools: { slack: { require_approval: ['SLACK_SEND_MESSAGE'] } } });
+    expect(approvalNeed(reads, { ...call('COMPOSIO_PROXY_EXECUTE', PROXY_TAGS, 'ca_1', 'slack'), raw: true })).toBe('every_call');
+    expect(approvalNeed(reads, { ...call('COMPOSIO_PROXY_EXECUTE', PROXY_TAGS, 'ca_1', 'github'), raw: true })).toBe('none');
   });
 });

@@ -2,9 +2,8 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { ToolResult } from '../../execution/execute.ts';
 import { newId } from '../../ids.ts';
-import { NO_ANSWERS } from '../../sessions/approvals.ts';
 import { callContext, type ToolCallContext } from '../../sessions/call-context.ts';
-import { APPROVAL_SCHEMA, approvalKeys, askedApprovals, givenAnswers } from '../../sessions/input-required.ts';
+import { approvalKeys, approvalSchema, askedApprovals, givenAnswers } from '../../sessions/input-required.ts';
 import { openRequestState, RequestStateError, sealRequestState, type StateBinding } from '../../sessions/request-state.ts';
 import type { SessionToolOutcome } from '../../sessions/run-tool.ts';
 
@@ -13,8 +12,10 @@ import type { SessionToolOutcome } from '../../sessions/run-tool.ts';
  * `failed` carry `{data, error, log_id}`; `blocked` (a hook stopped the call) adds `block_reason`;
  * `input_required` asks the app to put `input_requests` to its user and call again with
  * `input_responses` and the unchanged `request_state`. An input-required answer also carries
- * `data`, `error` and `log_id`, so an SDK that predates it (0.21) reads an error naming the approval
- * page rather than failing to parse.
+ * `data`, `error` and `log_id`, so an SDK that predates it (0.21) reads an error rather than failing to
+ * parse. No approval page URL goes into an execute answer: a provider integration hands `data` and
+ * `error` to the model, which could open the page and answer for the user. The app lists its
+ * session's pending approvals, with their pages, under its API key (`GET …/session/{id}/approvals`).
  */
 
 export interface RetryFields {
@@ -24,7 +25,7 @@ export interface RetryFields {
 
 /** The context of a REST call: the app can always ask its user, and may be answering. */
 export async function restCallContext(deps: Deps, binding: StateBinding, body: RetryFields): Promise<ToolCallContext> {
-  if (body.request_state === undefined) return callContext({ canAsk: true, answers: NO_ANSWERS });
+  if (body.request_state === undefined) return callContext({ canAsk: true });
   try {
     const state = await openRequestState(deps, binding, body.request_state);
     return callContext({ canAsk: true, answers: givenAnswers(state, (key) => body.input_responses?.[key]) });
@@ -46,15 +47,19 @@ export function executeWire(deps: Deps, binding: StateBinding, context: ToolCall
   const log_id = newId('log');
   if (context.asks.length > 0) {
     const keyed = approvalKeys(context.asks);
-    const pages = keyed.map(([, ask]) => `${ask.tool.slug}: ${ask.pageUrl}`).join('; ');
     return {
       result_type: 'input_required' as const,
       input_requests: Object.fromEntries(
-        keyed.map(([key, ask]) => [key, { type: 'elicitation', mode: 'form', message: ask.message, requested_schema: APPROVAL_SCHEMA }]),
+        keyed.map(([key, ask]) => [
+          key,
+          { type: 'elicitation', mode: 'form', message: ask.message, requested_schema: approvalSchema(ask) },
+        ]),
       ),
       request_state: sealRequestState(deps, binding, askedApprovals(keyed, false)),
-      data: { approvals: keyed.map(([key, ask]) => ({ key, tool_slug: ask.tool.slug, approval_url: ask.pageUrl })) },
-      error: `Waiting for the user's approval. Answer input_requests and call again with input_responses and request_state, or send the user to the approval page (${pages}) and call again.`,
+      data: { approvals: keyed.map(([key, ask]) => ({ key, approval_id: ask.approvalId, tool_slug: ask.tool.slug })) },
+      error:
+        "Waiting for the user's approval: answer input_requests and call again with input_responses and request_state, " +
+        'or show the user the approval page listed by GET /api/v3.1/tool_router/session/{id}/approvals and call again.',
       log_id,
     };
   }

@@ -4,7 +4,8 @@ import type { ToolResult } from '../../../execution/execute.ts';
 import { MAX_PROXY_PARAMETERS, proxyParameter, proxyRequestShape } from '../../../execution/proxy.ts';
 import type { Session } from '../../session.ts';
 import type { ToolCallContext } from '../../call-context.ts';
-import { PROXY_TOOL, proxyAsSessionUser, proxyEnvelope } from '../../toolkits.ts';
+import { PROXY_TOOL } from '../../approval-policy.ts';
+import { proxyAsSessionUser, proxyEnvelope } from '../../toolkits.ts';
 import type { MetaTool } from '../meta-tool.ts';
 
 const NAME = PROXY_TOOL;
