@@ -322,6 +322,28 @@ describe('approvals over MCP 2025-11-25 (SDK v1 client)', () => {
   });
 });
 
+describe('one session, both eras', () => {
+  it('asks the v2 client (2026-07-28, form: accepted) and the v1 client (2025-11-25, page: refused) on the same session', async () => {
+    const session = await createSession('rae', { tags: { require_approval: ['createHint'] } });
+    const before = posts().length;
+    const modern = await connectV2(session, { elicitation: { form: {} } }, async () => ({ action: 'accept', content: { approved: true } }));
+    const legacy = await connectV1(session, { elicitation: { url: {} } });
+    const listed = [(await modern.listTools()).tools, (await legacy.listTools()).tools].map((tools) => tools.map((t) => t.name).sort());
+    expect(listed[0]).toEqual(listed[1]);
+
+    const accepted = await modern.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v2' } });
+    expect(accepted.isError).toBe(false);
+    const asked = await legacy.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } }).catch((e) => e);
+    expect(asked.code).toBe(-32042);
+    await answerOnPage(asked.data.elicitations[0].url, 'Refuse');
+    const refused = await legacy.callTool({ name: 'NOTES_CREATE', arguments: { text: 'from v1' } });
+    expect(text(refused).error).toMatch(/the user refused it/);
+    expect(posts().slice(before)).toEqual([{ text: 'from v2' }]);
+    await modern.close();
+    await legacy.close();
+  });
+});
+
 describe('approvals over REST (Composio session execute)', () => {
   it('answers input_required; the retry with input_responses and request_state runs once; a replay or a no does not', async () => {
     const session = await createSession('hal', { tools: { notes: { require_approval: ['NOTES_CREATE'] } } });

@@ -71,8 +71,11 @@ function send(path: string, method: string, headers: Record<string, string>, tot
   });
 }
 
+/** The hosted pages (Connect Link, approval) answer a person, in HTML. */
+const isPage = (path: string) => path.startsWith('/link/') || path.startsWith('/approve/');
+
 function headersFor(path: string): Record<string, string> {
-  if (path.startsWith('/link/')) return { 'content-type': 'application/x-www-form-urlencoded', origin: app.url };
+  if (isPage(path)) return { 'content-type': 'application/x-www-form-urlencoded', origin: app.url };
   if (path.startsWith('/tool_router/'))
     return { 'content-type': 'application/json', 'x-session-token': session.token, accept: 'application/json, text/event-stream' };
   return { 'content-type': 'application/json', 'x-api-key': app.apiKey };
@@ -99,7 +102,7 @@ describe('request bodies over LATCHKEY_MAX_BODY_BYTES', () => {
   it('are refused with 413 on every body-reading route, declared or chunked, in the shape of the surface', async () => {
     const routes = bodyRoutes();
     expect(routes.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual(
-      expect.arrayContaining(['POST link', 'POST tool_router', 'POST api', 'PATCH api']),
+      expect.arrayContaining(['POST link', 'POST approve', 'POST tool_router', 'POST api', 'PATCH api']),
     );
     for (const { method, path } of routes) {
       for (const chunked of [false, true]) {
@@ -108,7 +111,7 @@ describe('request bodies over LATCHKEY_MAX_BODY_BYTES', () => {
           throw new Error(`${what}: ${e}`);
         });
         expect(res.status, what).toBe(413);
-        if (path.startsWith('/link/')) {
+        if (isPage(path)) {
           expect(res.type, what).toMatch(/^text\/html/);
           expect(res.body, what).toContain('Form too large');
         } else if (path.startsWith('/tool_router/')) {
