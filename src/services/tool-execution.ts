@@ -4,9 +4,10 @@ import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
 import { canRefresh, isNoAuth, NO_AUTH_CONNECTION } from '../schemes/registry.ts';
 import {
+  executePrepared,
   executeProxy,
-  executeTool,
   prepareArguments,
+  type PreparedArguments,
   ToolInputError,
   type ExecutionOptions,
   type ToolResult,
@@ -129,16 +130,16 @@ export async function connectionFor(
 export async function executeWithRefresh(
   deps: Deps,
   entry: CatalogueTool,
-  args: Record<string, unknown>,
+  args: PreparedArguments,
   resolved: ResolvedConnection,
 ): Promise<ToolResult> {
-  const first = await executeTool(entry, args, resolved.connection, executionOptions(deps));
+  const first = await executePrepared(entry, args, resolved.connection, executionOptions(deps));
   const account = resolved.account;
   if (!first.upstreamUnauthorized || !account || !canRefresh(account.authScheme)) return first;
   const outcome = await refreshAccount(deps, account.id, { force: true });
   if (outcome !== 'refreshed' && outcome !== 'fresh') return first;
   const again = await resolveAccount(deps, entry.toolkit, { userId: account.userId, connectedAccountId: account.id });
-  return executeTool(entry, args, again.connection, executionOptions(deps));
+  return executePrepared(entry, args, again.connection, executionOptions(deps));
 }
 
 function argumentsError(error: ToolInputError): AppError {

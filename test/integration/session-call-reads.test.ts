@@ -92,6 +92,17 @@ describe("a session's tool call", () => {
     }
   });
 
+  it('checks its arguments against the tool schema once', async () => {
+    const entry = t.deps.catalogue.tool('ITEMAPI_GET_ITEM')!;
+    const checks = vi.spyOn(entry, 'validate');
+    try {
+      expect((await callTool()).isError).toBe(false);
+      expect(checks).toHaveBeenCalledTimes(1);
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
   it('stops at once when the auth config is disabled, and runs again once it is enabled', async () => {
     const patch = (status: string) => t.call(`/api/v3.1/auth_configs/${authConfigId}/${status}`, { method: 'PATCH' });
     expect((await patch('DISABLED')).status).toBeLessThan(300);
