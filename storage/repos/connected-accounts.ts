@@ -70,14 +70,16 @@ const AUTH_CONFIG_COLUMNS = [
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof AuthConfigsTable>;
 const JOINED = 'auth_config__';
+// (column, alias) pairs, made once: every tool call maps one joined row
+const ALIASED = AUTH_CONFIG_COLUMNS.map((column) => [column, `${JOINED}${column}`] as const);
 
 type JoinedRow = ConnectedAccountsTable & Record<string, unknown>;
 
 function joinedAuthConfig(row: JoinedRow): AuthConfig | undefined {
   if (row[`${JOINED}id`] == null) return undefined;
-  return authConfigRows.fromRow(
-    Object.fromEntries(AUTH_CONFIG_COLUMNS.map((c) => [c, row[`${JOINED}${c}`]])) as unknown as AuthConfigsTable,
-  );
+  const columns: Record<string, unknown> = {};
+  for (const [column, alias] of ALIASED) columns[column] = row[alias];
+  return authConfigRows.fromRow(columns as unknown as AuthConfigsTable);
 }
 
 /**
@@ -106,7 +108,7 @@ async function usableRows(
     if (!withAuthConfig) return ordered;
     return ordered
       .leftJoin('auth_configs', 'auth_configs.id', 'connected_accounts.auth_config_id')
-      .select(AUTH_CONFIG_COLUMNS.map((c) => sql.ref(`auth_configs.${c}`).as(`${JOINED}${c}`)));
+      .select(ALIASED.map(([column, alias]) => sql.ref(`auth_configs.${column}`).as(alias)));
   };
   if (options.ids || options.authConfigId) return (await build(userId, toolkitSlug).execute()) as JoinedRow[];
   const name = withAuthConfig ? 'connected_accounts.usableWithAuthConfig' : 'connected_accounts.usable';
