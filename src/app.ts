@@ -8,6 +8,7 @@ import { mcpRoutes, mcpTooLarge } from './mcp/route.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { accessLog } from './http/access-log.ts';
+import { unredacted } from './log.ts';
 import { limitBody } from './http/body-limit.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -19,7 +20,7 @@ export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
-  app.use('*', accessLog(deps.log));
+  app.use('*', accessLog(unredacted(deps.log)));
   app.use('*', secureHeaders());
   // One limit in front of every route, so no handler (hosted form, MCP, REST, any later one) parses a
   // body over it; chunked bodies are counted as they arrive. The answer takes the shape of the surface.

@@ -39,8 +39,12 @@ export interface ExecutionOptions extends SendLimits {
 /** Deeper than any real API's arguments; the copy, the validator and JSON.stringify all recurse. */
 export const MAX_ARGUMENT_DEPTH = 64;
 
+declare const checked: unique symbol;
+/** Arguments prepareArguments has checked against the tool's schema and copied: run as they are. */
+export type PreparedArguments = Record<string, unknown> & { readonly [checked]: true };
+
 /** Validates (and fills defaults into a copy of) the arguments; a bad argument names its field. */
-export function prepareArguments(entry: CatalogueTool, args: unknown): Record<string, unknown> {
+export function prepareArguments(entry: CatalogueTool, args: unknown): PreparedArguments {
   if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
     throw new ToolInputError(`arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels`, [
       { field: 'arguments', message: `must not nest deeper than ${MAX_ARGUMENT_DEPTH} levels` },
@@ -50,7 +54,7 @@ export function prepareArguments(entry: CatalogueTool, args: unknown): Record<st
   if (typeof copy !== 'object' || Array.isArray(copy))
     throw new ToolInputError('arguments must be an object', [{ field: 'arguments', message: 'must be an object' }]);
   checkArguments(entry.validate, entry.tool.slug, copy);
-  return copy;
+  return copy as PreparedArguments;
 }
 
 /** Arguments against a tool's JSON Schema; a refusal names every field at fault (`arguments.owner`). */
@@ -114,7 +118,16 @@ export async function executeTool(
   connection: ToolConnection,
   options: ExecutionOptions,
 ): Promise<ToolResult> {
-  const args = prepareArguments(entry, rawArgs);
+  return executePrepared(entry, prepareArguments(entry, rawArgs), connection, options);
+}
+
+/** executeTool for arguments already prepared: a session call checks them before its hooks and approvals see them. */
+export async function executePrepared(
+  entry: CatalogueTool,
+  args: PreparedArguments,
+  connection: ToolConnection,
+  options: ExecutionOptions,
+): Promise<ToolResult> {
   let request;
   try {
     request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);

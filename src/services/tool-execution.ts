@@ -4,9 +4,10 @@ import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
 import { canRefresh, isNoAuth, NO_AUTH_CONNECTION } from '../schemes/registry.ts';
 import {
+  executePrepared,
   executeProxy,
-  executeTool,
   prepareArguments,
+  type PreparedArguments,
   ToolInputError,
   type ExecutionOptions,
   type ToolResult,
@@ -17,7 +18,7 @@ import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { toolConnection } from './connected-accounts.ts';
 import { needsRefresh, refreshAccount } from '../refresh/refresh-account.ts';
-import type { ConnectedAccount } from '../../storage/domain.ts';
+import type { AuthConfig, ConnectedAccount } from '../../storage/domain.ts';
 
 /**
  * Tool calls use https, or plain http only to loopback (an operator's API on the same machine):
@@ -78,8 +79,11 @@ export async function resolveAccount(
       });
     }
   } else if (request.userId !== undefined) {
-    // the user's most recently updated ACTIVE, enabled account of the toolkit
-    [account] = await connectedAccountsRepo(deps.db).listUsable(request.userId, toolkit.slug, { authConfigId: request.authConfigId });
+    // the user's most recently updated ACTIVE, enabled account of the toolkit, with its auth config
+    const [usable] = await connectedAccountsRepo(deps.db).listUsableWithAuthConfig(request.userId, toolkit.slug, {
+      authConfigId: request.authConfigId,
+    });
+    if (usable) return connectionFor(deps, toolkit, usable.account, usable);
   }
   if (!account) {
     throw new AppError('NO_CONNECTED_ACCOUNT', {
@@ -91,9 +95,16 @@ export async function resolveAccount(
 
 /**
  * The connection of an account already known to be the caller's, ACTIVE and enabled: refreshed first
- * when its token is about to expire, refused when its auth config is disabled.
+ * when its token is about to expire, refused when its auth config is disabled. `read` is the auth
+ * config as read with the account, in the same statement (listUsableWithAuthConfig); without it the
+ * config is read here.
  */
-export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: ConnectedAccount): Promise<ResolvedConnection> {
+export async function connectionFor(
+  deps: Deps,
+  toolkit: ToolkitFile,
+  usable: ConnectedAccount,
+  read?: { authConfig: AuthConfig | undefined },
+): Promise<ResolvedConnection> {
   let account: ConnectedAccount | undefined = usable;
   if (needsRefresh(deps, account)) {
     // refresh on use: the call waits for fresh tokens rather than failing upstream
@@ -105,7 +116,8 @@ export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: Co
       });
     }
   }
-  const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
+  // a refresh never changes which auth config an account belongs to, nor the config itself
+  const config = read ? read.authConfig : await authConfigsRepo(deps.db).findById(account.authConfigId);
   if (!config || config.status !== 'ENABLED')
     throw new AppError('AUTH_CONFIG_DISABLED', { message: `The auth config of ${account.id} is disabled.` });
   return { account, connection: toolConnection(deps, account, config, toolkit) };
@@ -118,16 +130,16 @@ export async function connectionFor(deps: Deps, toolkit: ToolkitFile, usable: Co
 export async function executeWithRefresh(
   deps: Deps,
   entry: CatalogueTool,
-  args: Record<string, unknown>,
+  args: PreparedArguments,
   resolved: ResolvedConnection,
 ): Promise<ToolResult> {
-  const first = await executeTool(entry, args, resolved.connection, executionOptions(deps));
+  const first = await executePrepared(entry, args, resolved.connection, executionOptions(deps));
   const account = resolved.account;
   if (!first.upstreamUnauthorized || !account || !canRefresh(account.authScheme)) return first;
   const outcome = await refreshAccount(deps, account.id, { force: true });
   if (outcome !== 'refreshed' && outcome !== 'fresh') return first;
   const again = await resolveAccount(deps, entry.toolkit, { userId: account.userId, connectedAccountId: account.id });
-  return executeTool(entry, args, again.connection, executionOptions(deps));
+  return executePrepared(entry, args, again.connection, executionOptions(deps));
 }
 
 function argumentsError(error: ToolInputError): AppError {

@@ -18,11 +18,13 @@ import type { ConnectedAccount } from '../../storage/domain.ts';
 
 /** The session user's usable (ACTIVE, enabled) accounts of a toolkit, honouring pins and overrides. */
 export async function usableAccounts(deps: Deps, config: SessionConfig, toolkit: ToolkitFile): Promise<ConnectedAccount[]> {
-  return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, {
-    ids: config.connectedAccounts[toolkit.slug],
-    authConfigId: config.authConfigs[toolkit.slug],
-  });
+  return connectedAccountsRepo(deps.db).listUsable(config.userId, toolkit.slug, usableFilter(config, toolkit));
 }
+
+const usableFilter = (config: SessionConfig, toolkit: ToolkitFile) => ({
+  ids: config.connectedAccounts[toolkit.slug],
+  authConfigId: config.authConfigs[toolkit.slug],
+});
 
 /**
  * The toolkits the session user has connected (an ACTIVE, enabled account), for ranking only: pins and
@@ -48,19 +50,20 @@ export async function resolveSessionConnection(
   account?: string,
 ): Promise<SessionConnection> {
   if (isNoAuth(toolkit)) return resolveAccount(deps, toolkit, { userId: config.userId });
-  const usable = await usableAccounts(deps, config, toolkit);
+  // with their auth configs, in the same statement: the call needs the chosen one's
+  const usable = await connectedAccountsRepo(deps.db).listUsableWithAuthConfig(config.userId, toolkit.slug, usableFilter(config, toolkit));
   if (account) {
-    const chosen = usable.find((a) => a.id === account || a.alias === account || a.connectionData.identity === account);
+    const chosen = usable.find(({ account: a }) => a.id === account || a.alias === account || a.connectionData.identity === account);
     if (!chosen)
       throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `No usable ${toolkit.name} account "${account}" for this user.` });
     // the rows just read are the user's own, ACTIVE and enabled: no second read by id
-    return connectionFor(deps, toolkit, chosen);
+    return connectionFor(deps, toolkit, chosen.account, chosen);
   }
   if (usable.length === 0) return { notConnected: true, toolkit };
   if (usable.length > 1 && config.multiAccount.enabled && config.multiAccount.requireExplicitSelection)
-    return { chooseAccount: usable, toolkit };
+    return { chooseAccount: usable.map((u) => u.account), toolkit };
   try {
-    return await connectionFor(deps, toolkit, usable[0]!);
+    return await connectionFor(deps, toolkit, usable[0]!.account, usable[0]!);
   } catch (error) {
     // the account expired while refreshing on use: the agent gets a reconnect link, not an error
     if (error instanceof AppError && error.code === 'NO_CONNECTED_ACCOUNT') return { notConnected: true, toolkit };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApiKey } from '../domain.ts';
 import { epoch, epochOrNull, mapper, plain } from '../mapping.ts';
+import { prepared } from '../prepared.ts';
 import type { ApiKeysTable, Database } from '../schema.ts';
 
 const apiKeys = mapper<ApiKey, ApiKeysTable>({
@@ -34,13 +35,12 @@ export function apiKeysRepo(db: Kysely<Database>) {
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
+    /** every request with `x-api-key` (REST, and MCP as Composio's SDK calls it): prepared once per process */
     async findActiveByHash(keyHash: string): Promise<ApiKey | undefined> {
-      const row = await db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('key_hash', '=', keyHash)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      const query = prepared(db, 'api_keys.activeByHash', (hash: string) =>
+        db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).where('revoked_at', 'is', null),
+      );
+      const row = (await query(keyHash))[0];
       return row && apiKeys.fromRow(row);
     },
 

@@ -4,7 +4,7 @@ import { epoch, flag, json, mapper, plain } from '../mapping.ts';
 import { prepared } from '../prepared.ts';
 import type { AuthConfigsTable, Database } from '../schema.ts';
 
-const authConfigs = mapper<AuthConfig, AuthConfigsTable>({
+export const authConfigRows = mapper<AuthConfig, AuthConfigsTable>({
   id: plain('id'),
   toolkitSlug: plain('toolkit_slug'),
   name: plain('name'),
@@ -30,7 +30,7 @@ export interface AuthConfigFilter {
 export function authConfigsRepo(db: Kysely<Database>) {
   return {
     async insert(config: AuthConfig): Promise<void> {
-      await db.insertInto('auth_configs').values(authConfigs.toRow(config)).execute();
+      await db.insertInto('auth_configs').values(authConfigRows.toRow(config)).execute();
     },
 
     /** every tool call: prepared once per process */
@@ -39,7 +39,7 @@ export function authConfigsRepo(db: Kysely<Database>) {
         db.selectFrom('auth_configs').selectAll().where('id', '=', configId),
       );
       const row = (await query(id))[0];
-      return row && authConfigs.fromRow(row);
+      return row && authConfigRows.fromRow(row);
     },
 
     /** The oldest enabled config for a toolkit: what a session or tool call uses when none is named. */
@@ -53,7 +53,7 @@ export function authConfigsRepo(db: Kysely<Database>) {
         .orderBy('id')
         .limit(1)
         .executeTakeFirst();
-      return row && authConfigs.fromRow(row);
+      return row && authConfigRows.fromRow(row);
     },
 
     async list(filter: AuthConfigFilter): Promise<{ configs: AuthConfig[]; total: number }> {
@@ -66,11 +66,11 @@ export function authConfigsRepo(db: Kysely<Database>) {
         query = query.where(sql<boolean>`name like ${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
-      return { configs: rows.map(authConfigs.fromRow), total: Number(total.n) };
+      return { configs: rows.map(authConfigRows.fromRow), total: Number(total.n) };
     },
 
     async update(id: string, changes: Partial<AuthConfig>): Promise<boolean> {
-      const result = await db.updateTable('auth_configs').set(authConfigs.toChanges(changes)).where('id', '=', id).executeTakeFirst();
+      const result = await db.updateTable('auth_configs').set(authConfigRows.toChanges(changes)).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

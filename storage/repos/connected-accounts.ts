@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { ConnectedAccount } from '../domain.ts';
+import type { AuthConfig, ConnectedAccount } from '../domain.ts';
 import { epoch, epochOrNull, flag, integer, json, mapper, plain } from '../mapping.ts';
 import { prepared } from '../prepared.ts';
-import type { ConnectedAccountsTable, Database } from '../schema.ts';
+import type { AuthConfigsTable, ConnectedAccountsTable, Database } from '../schema.ts';
+import { authConfigRows } from './auth-configs.ts';
 
 export const accountRows = mapper<ConnectedAccount, ConnectedAccountsTable>({
   id: plain('id'),
@@ -46,6 +47,75 @@ export interface ConnectedAccountFilter {
   abandonedBefore?: number;
 }
 
+/** An account with the auth config it belongs to, read together. */
+export interface UsableAccount {
+  account: ConnectedAccount;
+  authConfig: AuthConfig | undefined;
+}
+
+type UsableFilter = { ids?: string[]; authConfigId?: string };
+
+// the auth config's columns beside the account's, renamed: both tables have id, status, created_at ...
+const AUTH_CONFIG_COLUMNS = [
+  'id',
+  'toolkit_slug',
+  'name',
+  'type',
+  'auth_scheme',
+  'is_composio_managed',
+  'status',
+  'settings',
+  'credentials_sealed',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof AuthConfigsTable>;
+const JOINED = 'auth_config__';
+// (column, alias) pairs, made once: every tool call maps one joined row
+const ALIASED = AUTH_CONFIG_COLUMNS.map((column) => [column, `${JOINED}${column}`] as const);
+
+type JoinedRow = ConnectedAccountsTable & Record<string, unknown>;
+
+function joinedAuthConfig(row: JoinedRow): AuthConfig | undefined {
+  if (row[`${JOINED}id`] == null) return undefined;
+  const columns: Record<string, unknown> = {};
+  for (const [column, alias] of ALIASED) columns[column] = row[alias];
+  return authConfigRows.fromRow(columns as unknown as AuthConfigsTable);
+}
+
+/**
+ * A user's ACTIVE, enabled accounts of a toolkit, newest first: the index (user, toolkit, status,
+ * updated_at, id) gives this order without a sort. The common case (every tool call of a session
+ * without pinned accounts) is prepared once per process.
+ */
+async function usableRows(
+  db: Kysely<Database>,
+  userId: string,
+  toolkitSlug: string,
+  options: UsableFilter,
+  withAuthConfig: boolean,
+): Promise<JoinedRow[]> {
+  const build = (user: string, toolkit: string) => {
+    let query = db
+      .selectFrom('connected_accounts')
+      .selectAll('connected_accounts')
+      .where('connected_accounts.user_id', '=', user)
+      .where('connected_accounts.toolkit_slug', '=', toolkit)
+      .where('connected_accounts.status', '=', 'ACTIVE')
+      .where('connected_accounts.is_disabled', '=', 0);
+    if (options.ids) query = query.where('connected_accounts.id', 'in', options.ids);
+    if (options.authConfigId) query = query.where('connected_accounts.auth_config_id', '=', options.authConfigId);
+    const ordered = query.orderBy('connected_accounts.updated_at', 'desc').orderBy('connected_accounts.id', 'desc').limit(50);
+    if (!withAuthConfig) return ordered;
+    return ordered
+      .leftJoin('auth_configs', 'auth_configs.id', 'connected_accounts.auth_config_id')
+      .select(ALIASED.map(([column, alias]) => sql.ref(`auth_configs.${column}`).as(alias)));
+  };
+  if (options.ids || options.authConfigId) return (await build(userId, toolkitSlug).execute()) as JoinedRow[];
+  const name = withAuthConfig ? 'connected_accounts.usableWithAuthConfig' : 'connected_accounts.usable';
+  const query = prepared(db, name, (user: string, toolkit: string) => build(user, toolkit));
+  return (await query(userId, toolkitSlug)) as JoinedRow[];
+}
+
 export function connectedAccountsRepo(db: Kysely<Database>) {
   return {
     async insert(account: ConnectedAccount): Promise<void> {
@@ -68,32 +138,20 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return accountRows.maybe(await db.selectFrom('connected_accounts').selectAll().where('id', '=', id).executeTakeFirst());
     },
 
-    /** A user's ACTIVE, enabled accounts of a toolkit, newest first (the hot path of every session call: no count). */
-    async listUsable(
-      userId: string,
-      toolkitSlug: string,
-      options: { ids?: string[]; authConfigId?: string } = {},
-    ): Promise<ConnectedAccount[]> {
-      // newest first; the index (user, toolkit, status, updated_at, id) gives this order without a sort
-      const usable = (user: string, toolkit: string) =>
-        db
-          .selectFrom('connected_accounts')
-          .selectAll()
-          .where('user_id', '=', user)
-          .where('toolkit_slug', '=', toolkit)
-          .where('status', '=', 'ACTIVE')
-          .where('is_disabled', '=', 0);
-      const newestFirst = <Q extends ReturnType<typeof usable>>(query: Q) =>
-        query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(50);
-      // the common case (every tool call of a session without pinned accounts) is prepared once per process
-      if (!options.ids && !options.authConfigId) {
-        const query = prepared(db, 'connected_accounts.usable', (user: string, toolkit: string) => newestFirst(usable(user, toolkit)));
-        return (await query(userId, toolkitSlug)).map(accountRows.fromRow);
-      }
-      let query = usable(userId, toolkitSlug);
-      if (options.ids) query = query.where('id', 'in', options.ids);
-      if (options.authConfigId) query = query.where('auth_config_id', '=', options.authConfigId);
-      return (await newestFirst(query).execute()).map(accountRows.fromRow);
+    /** A user's ACTIVE, enabled accounts of a toolkit, newest first (no count). */
+    async listUsable(userId: string, toolkitSlug: string, options: UsableFilter = {}): Promise<ConnectedAccount[]> {
+      const rows = await usableRows(db, userId, toolkitSlug, options, false);
+      return rows.map(accountRows.fromRow);
+    },
+
+    /**
+     * The same accounts, each with its auth config (undefined when that is gone), read in the same
+     * statement: the hot path of every tool call, which needs the config's status and app client, pays
+     * one statement instead of two.
+     */
+    async listUsableWithAuthConfig(userId: string, toolkitSlug: string, options: UsableFilter = {}): Promise<UsableAccount[]> {
+      const rows = await usableRows(db, userId, toolkitSlug, options, true);
+      return rows.map((row) => ({ account: accountRows.fromRow(row), authConfig: joinedAuthConfig(row) }));
     },
 
     /** The toolkits a user has at least one ACTIVE, enabled account of (search prefers them on a near tie). */

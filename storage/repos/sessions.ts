@@ -53,8 +53,10 @@ export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
       });
     },
 
+    /** every MCP request authenticated with the project's API key: prepared once per process */
     async findById(id: string): Promise<StoredSession | undefined> {
-      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      const query = prepared(db, 'sessions.byId', (sessionId: string) => db.selectFrom('sessions').selectAll().where('id', '=', sessionId));
+      const row = (await query(id))[0];
       return row && fromRow(row);
     },
 

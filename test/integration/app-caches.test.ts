@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/auth/api-keys.ts';
 import { refreshAccount } from '../../src/refresh/refresh-account.ts';
 import { sealCredentials } from '../../src/services/account-state.ts';
 import { getSession } from '../../src/sessions/session.ts';
 import { sessionTools } from '../../src/sessions/tool-lists.ts';
+import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import type { TestAuthServer } from '../fixtures/oauth-server.ts';
 import { oauthToolkit } from '../fixtures/toolkits.ts';
@@ -98,6 +100,39 @@ describe('two apps in one process', () => {
       expect(provider.requests.filter((r) => r.url.startsWith('/token'))).toHaveLength(1);
     } finally {
       await Promise.all([a.close(), b.close(), provider.close()]);
+      dir.cleanup();
+    }
+  });
+
+  it('on one database, stop an MCP client at once when the other app revokes its API key or deletes its session', async () => {
+    const dir = makeTempDir();
+    const env = { LATCHKEY_DATA_DIR: `${dir.path}/data`, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    mkdirSync(env.LATCHKEY_DATA_DIR);
+    const a = await createTestApp({ env });
+    const b = await createTestApp({ env });
+    try {
+      const created = await a.call('/api/v3.1/tool_router/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: 'u1', toolkits: ['github'] }),
+      });
+      const id = ((await created.json()) as { session_id: string }).session_id;
+      const { id: keyId, key } = await createApiKey(apiKeysRepo(a.deps.db), a.deps.clock, 'sdk client');
+      // the lookups of an MCP call are prepared once per process: each call still reads the rows
+      const list = (apiKey: string) =>
+        b.app.request(`/tool_router/${id}/mcp`, {
+          method: 'POST',
+          headers: { 'x-api-key': apiKey, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+        });
+      for (let i = 0; i < 3; i++) expect((await list(key)).status).toBe(200);
+      await apiKeysRepo(a.deps.db).revoke(keyId, Date.now());
+      expect((await list(key)).status).toBe(401);
+      expect((await list(b.apiKey)).status).toBe(200);
+      expect((await a.call(`/api/v3.1/tool_router/session/${id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+      expect((await list(b.apiKey)).status).toBe(404);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
       dir.cleanup();
     }
   });

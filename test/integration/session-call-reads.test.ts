@@ -1,0 +1,115 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// What a session's tool call reads from the database: every authorization fact is read on every call
+// (nothing is cached across requests), in as few statements as that takes.
+
+function tokenToolkit(baseUrl: string) {
+  return {
+    slug: 'itemapi',
+    name: 'Item API',
+    description: 'An API on loopback that takes a bearer token',
+    base_url: baseUrl,
+    auth_schemes: [
+      {
+        mode: 'BEARER_TOKEN',
+        fields: [{ name: 'token', display_name: 'Token', secret: true }],
+        inject: { headers: { Authorization: 'Bearer {{token}}' } },
+      },
+    ],
+    tools: [
+      {
+        slug: 'ITEMAPI_GET_ITEM',
+        name: 'get item',
+        description: 'Get the item from the local API, for the statement count tests.',
+        tags: ['readOnlyHint'],
+        input_parameters: { type: 'object', properties: {} },
+        request: { method: 'GET', path: '/item' },
+      },
+    ],
+  };
+}
+
+let upstream: FakeUpstream;
+let t: TestApp;
+const dir = makeTempDir();
+let authConfigId: string;
+let mcp: { url: string; headers: Record<string, string> };
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  upstream.on('/item', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ title: 'the item' }));
+  });
+  mkdirSync(`${dir.path}/toolkits`);
+  writeFileSync(`${dir.path}/toolkits/itemapi.json`, JSON.stringify(tokenToolkit(upstream.url)));
+  t = await createTestApp({ env: { LATCHKEY_TOOLKITS_DIR: `${dir.path}/toolkits`, LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' } });
+  const post = async (path: string, body: unknown) => {
+    const res = await t.call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBeLessThan(300);
+    return (await res.json()) as any;
+  };
+  authConfigId = (await post('/api/v3.1/auth_configs', { toolkit: { slug: 'itemapi' } })).auth_config.id;
+  await post('/api/v3.1/connected_accounts', {
+    auth_config: { id: authConfigId },
+    connection: { user_id: 'u1', state: { authScheme: 'BEARER_TOKEN', val: { token: 'item-token' } } },
+  });
+  mcp = (await post('/api/v3.1/tool_router/session', { user_id: 'u1', toolkits: ['itemapi'], preload: { tools: 'all' } })).mcp;
+});
+afterAll(async () => {
+  await t.close();
+  await upstream.close();
+  dir.cleanup();
+});
+
+async function callTool(): Promise<{ isError?: boolean; content: Array<{ text: string }> }> {
+  const res = await t.app.request(new URL(mcp.url).pathname, {
+    method: 'POST',
+    headers: { ...mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ITEMAPI_GET_ITEM', arguments: {} } }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as any).result;
+}
+
+describe("a session's tool call", () => {
+  it('reads the session, then the account together with its auth config: two statements', async () => {
+    await callTool();
+    // the hot path's lookups are prepared statements, which all run through Kysely's executeQuery
+    const statements = vi.spyOn(t.deps.db, 'executeQuery');
+    try {
+      const result = await callTool();
+      expect(result.isError).toBe(false);
+      expect(JSON.parse(result.content[0]!.text).data).toEqual({ title: 'the item' });
+      expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer item-token');
+      expect(statements).toHaveBeenCalledTimes(2);
+    } finally {
+      statements.mockRestore();
+    }
+  });
+
+  it('checks its arguments against the tool schema once', async () => {
+    const entry = t.deps.catalogue.tool('ITEMAPI_GET_ITEM')!;
+    const checks = vi.spyOn(entry, 'validate');
+    try {
+      expect((await callTool()).isError).toBe(false);
+      expect(checks).toHaveBeenCalledTimes(1);
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
+  it('stops at once when the auth config is disabled, and runs again once it is enabled', async () => {
+    const patch = (status: string) => t.call(`/api/v3.1/auth_configs/${authConfigId}/${status}`, { method: 'PATCH' });
+    expect((await patch('DISABLED')).status).toBeLessThan(300);
+    const refused = await callTool();
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]!.text).toContain('disabled');
+    expect((await patch('ENABLED')).status).toBeLessThan(300);
+    expect((await callTool()).isError).toBe(false);
+  });
+});
