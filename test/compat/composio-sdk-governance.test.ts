@@ -2,6 +2,7 @@ import { Composio } from '@composio/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notesToolkit } from '../fixtures/toolkits.ts';
+import { answerOnPage } from '../helpers/approval-page.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -44,12 +45,7 @@ describe("@composio/core 0.21's session governance options against latchkey", ()
     expect(approvalUrl).toMatch(new RegExp(`^${app.url}/approve/apv_`));
     expect(api.requests.some((r) => r.method === 'POST')).toBe(false);
 
-    const page = await browser.newPage();
-    await page.goto(approvalUrl);
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await page.waitForLoadState();
-    expect(await page.locator('h1').innerText()).toBe('Approved');
-    await page.close();
+    expect((await answerOnPage(browser, approvalUrl, 'Approve')).answer).toBe('Approved');
 
     const ran = await session.execute('NOTES_CREATE', { text: 'from the sdk' });
     expect(ran.error).toBeNull();

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextproto
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { answerOnPage as answerOnPageIn } from '../helpers/approval-page.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { notesToolkit } from '../fixtures/toolkits.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -61,19 +62,11 @@ async function connectV1(session: { mcp: { url: string; headers: Record<string, 
   return client;
 }
 
-/** A person on the approval page, in Chromium: reads what is asked, then clicks a button. */
+/** The user answers on the approval page (Chromium) and sees their answer confirmed; returns what the page showed. */
 async function answerOnPage(url: string, button: 'Approve' | 'Refuse'): Promise<string> {
-  const page = await browser.newPage();
-  try {
-    await page.goto(url);
-    const shown = await page.locator('main').innerText();
-    await page.getByRole('button', { name: button }).click();
-    await page.waitForLoadState();
-    expect(await page.locator('h1').innerText()).toBe(button === 'Approve' ? 'Approved' : 'Refused');
-    return shown;
-  } finally {
-    await page.close();
-  }
+  const { shown, answer } = await answerOnPageIn(browser, url, button);
+  expect(answer).toBe(button === 'Approve' ? 'Approved' : 'Refused');
+  return shown;
 }
 
 /** A 2026-07-28 tools/call by hand, declaring form elicitation. */
