@@ -26,13 +26,7 @@ export type SessionToolOutcome =
   /** the session's policy, or the user, said no */
   | { kind: 'refused'; message: string }
   /** waiting for the user's yes */
-  | {
-      kind: 'approval_required';
-      ask: ApprovalAsk;
-      message: string;
-      /** whether the caller puts the question to the user (else the model is told to wait for the app) */
-      canAsk: boolean;
-    };
+  | { kind: 'approval_required'; ask: ApprovalAsk; message: string };
 
 /** A call checked and ready to start, or already answered without running. */
 export type PreparedCall = { kind: 'ready'; start(): Promise<SessionToolOutcome> } | { kind: 'settled'; outcome: SessionToolOutcome };
@@ -127,7 +121,7 @@ export async function prepareGoverned(
   if (verdict.kind === 'refused') return settled({ kind: 'refused', message: verdict.message });
   if (verdict.kind === 'ask') {
     context.asks.push(verdict.ask);
-    return settled({ kind: 'approval_required', ask: verdict.ask, message: approvalMessage(verdict.ask, context), canAsk: context.canAsk });
+    return settled({ kind: 'approval_required', ask: verdict.ask, message: approvalMessage(verdict.ask, context) });
   }
   return {
     kind: 'ready',
