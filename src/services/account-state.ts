@@ -1,4 +1,5 @@
-import type { Deps } from '../deps.ts';
+import { CacheSlot, type Deps } from '../deps.ts';
+import { ParsedJsonCache } from '../../storage/parsed-json-cache.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
@@ -31,10 +32,20 @@ export function sealCredentials(deps: Deps, accountId: string, credentials: Cred
   return deps.vault.sealJson(credentials, sealedAad(CREDENTIALS_COLUMN, accountId));
 }
 
-export function credentialsOf(deps: Deps, account: ConnectedAccount): Credentials {
-  return account.credentialsSealed
-    ? deps.vault.openJson<Credentials>(account.credentialsSealed, sealedAad(CREDENTIALS_COLUMN, account.id))
-    : {};
+// as many accounts as a busy process calls tools for; an account past it is opened again when used
+const OPENED_CREDENTIALS = new CacheSlot('opened credentials', () => new ParsedJsonCache(2000));
+
+/**
+ * An account's secrets, opened. Every tool call needs them, and opening (AES-GCM set-up) cost more than
+ * the rest of the call's reads, so the opened value is kept per account while its sealed text is the
+ * same: a refresh, a rotation or a reconnect writes new sealed text and the next read opens that. Kept
+ * in this process's memory only, frozen, never written anywhere.
+ */
+export function credentialsOf(deps: Deps, account: ConnectedAccount): Readonly<Credentials> {
+  const stored = account.credentialsSealed;
+  if (!stored) return {};
+  const aad = sealedAad(CREDENTIALS_COLUMN, account.id);
+  return deps.caches.get(OPENED_CREDENTIALS).parse(account.id, stored, (text) => deps.vault.open(text, aad)) as Credentials;
 }
 
 /** Accounts still INITIATED but last changed before this are abandoned: their link's lifetime is over. */
