@@ -156,7 +156,10 @@ describe('the hosted form for API-key toolkits', () => {
     await page.close();
     expect(dialogs).toEqual([]);
     expect(violations).toEqual([]);
-    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({ status: 'ACTIVE', user_id: owner });
+    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({
+      status: 'ACTIVE',
+      user_id: owner,
+    });
   });
 
   it('names the user above a credentials form too', async () => {

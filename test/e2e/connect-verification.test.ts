@@ -44,7 +44,7 @@ function serveTheApp(target: FakeUpstream) {
       headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ session_uri: sessionUri, user_id: user ? decodeURIComponent(user) : 'nobody' }),
     });
-    const body = await answer.json();
+    const body = (await answer.json()) as any;
     verifierCalls.push({ query: url.searchParams, user, status: answer.status, body });
     if (answer.ok && body.callback_url) {
       res.writeHead(303, { location: body.callback_url });
