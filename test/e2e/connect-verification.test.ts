@@ -113,14 +113,7 @@ const getMe = (userId: string) => app.api('/api/v3.1/tools/execute/TESTOAUTH_GET
 /** A form link filled in and accepted, stopped at the redirect to the verifier: its session_uri. */
 async function pausedFormLink(userId: string): Promise<{ sessionUri: string; accountId: string; location: URL }> {
   const { redirect_url, connected_account_id } = await link(userId, keyConfigId);
-  const b = new FetchBrowser();
-  const form = await (await b.request(redirect_url)).text();
-  const csrf = /name="csrf_token" value="([^"]+)"/.exec(form)![1]!;
-  const answer = await b.request(redirect_url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(redirect_url).origin },
-    body: new URLSearchParams({ csrf_token: csrf, region: 'eu', api_key: 'key-alpha-123456' }).toString(),
-  });
+  const answer = await new FetchBrowser().submitForm(redirect_url, { region: 'eu', api_key: 'key-alpha-123456' });
   expect(answer.status).toBe(303);
   const location = new URL(answer.headers.get('location')!);
   return { sessionUri: location.searchParams.get('session_uri')!, accountId: connected_account_id, location };

@@ -236,17 +236,7 @@ describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', ()
       const pause = async (i: number) => {
         const user = `tenant-${i}`;
         const link = await verifying.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config, user_id: user } });
-        const b = new FetchBrowser();
-        const form = await (await b.request(link.body.redirect_url)).text();
-        const answer = await b.request(link.body.redirect_url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(link.body.redirect_url).origin },
-          body: new URLSearchParams({
-            csrf_token: /name="csrf_token" value="([^"]+)"/.exec(form)![1]!,
-            region: user,
-            api_key: `key-tenant-${i}-000000`,
-          }),
-        });
+        const answer = await new FetchBrowser().submitForm(link.body.redirect_url, { region: user, api_key: `key-tenant-${i}-000000` });
         return {
           user,
           account: link.body.connected_account_id as string,

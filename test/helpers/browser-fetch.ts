@@ -33,20 +33,29 @@ export class FetchBrowser {
     return response;
   }
 
-  /**
-   * The Connect page's Continue button (the page says for whom before anyone goes to the provider),
-   * pressed as a person would: a form POST with the page's CSRF token from the page's own origin.
-   * Null when the page is not such a page.
-   */
-  async pressContinue(pageUrl: string, html: string): Promise<Response | null> {
-    if (!html.includes('name="step" value="continue"')) return null;
+  /** A hosted form answered as a person would: a POST of `fields` with the page's CSRF token, from the page's own origin. */
+  private postForm(pageUrl: string, html: string, fields: Record<string, string>): Promise<Response> {
     const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
-    if (!token) return null;
+    if (!token) throw new Error(`no form with a CSRF token at ${pageUrl}`);
     return this.request(pageUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(pageUrl).origin },
-      body: new URLSearchParams({ csrf_token: token, step: 'continue' }).toString(),
+      body: new URLSearchParams({ csrf_token: token, ...fields }).toString(),
     });
+  }
+
+  /** Opens a hosted form (a Connect Link's credentials form) and submits `fields`: the answer, not followed. */
+  async submitForm(pageUrl: string, fields: Record<string, string>): Promise<Response> {
+    return this.postForm(pageUrl, await (await this.request(pageUrl)).text(), fields);
+  }
+
+  /**
+   * The Connect page's Continue button (the page says for whom before anyone goes to the provider),
+   * pressed; null when the page is not such a page.
+   */
+  async pressContinue(pageUrl: string, html: string): Promise<Response | null> {
+    if (!html.includes('name="step" value="continue"')) return null;
+    return this.postForm(pageUrl, html, { step: 'continue' });
   }
 
   /** Opens a Connect Link and presses Continue: the answer that sends the browser to the provider (302). */
