@@ -300,6 +300,12 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     const sessionLink = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/link`, { body: { toolkit: 'testoauth' } });
     expect(sessionLink.status).toBe(400);
     expect(sessionLink.body.error.slug).toBe('ConnectedAccount_UserIdRequired');
+    // a tool call that would hand out a Connect Link says why it cannot, never a 500
+    const call = await app.api(`/api/v3.1/tool_router/session/${session.body.session_id}/execute`, {
+      body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} },
+    });
+    expect(call.status).toBeLessThan(500);
+    expect(JSON.stringify(call.body)).toContain('LATCHKEY_USER_VERIFIER_URL');
     const before = (await app.api('/api/v3.1/connected_accounts?user_ids=default')).body.total_items;
     expect(before).toBe(0);
   });
