@@ -64,103 +64,101 @@ const listQuery = z.object({
 const STATUSES = ['INITIALIZING', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
 
 export function connectedAccountRoutes(deps: Deps) {
-  return (
-    new Hono<AppEnv>()
-      .post('/connected_accounts/link', async (c) => {
-        const body = await readJson(c, linkBody);
-        const link = await createLink(deps, {
-          authConfigId: body.auth_config_id,
-          userId: body.user_id,
-          callbackUrl: body.callback_url,
-          alias: body.alias,
-          connectionData: body.connection_data,
-        });
-        return c.json(
-          {
-            link_token: link.linkToken,
-            redirect_url: link.redirectUrl,
-            expires_at: new Date(link.expiresAt).toISOString(),
-            connected_account_id: link.account.id,
-          },
-          201,
-        );
-      })
+  return new Hono<AppEnv>()
+    .post('/connected_accounts/link', async (c) => {
+      const body = await readJson(c, linkBody);
+      const link = await createLink(deps, {
+        authConfigId: body.auth_config_id,
+        userId: body.user_id,
+        callbackUrl: body.callback_url,
+        alias: body.alias,
+        connectionData: body.connection_data,
+      });
+      return c.json(
+        {
+          link_token: link.linkToken,
+          redirect_url: link.redirectUrl,
+          expires_at: new Date(link.expiresAt).toISOString(),
+          connected_account_id: link.account.id,
+        },
+        201,
+      );
+    })
+    .post('/connected_accounts/complete_auth', async (c) => {
       // Composio's callback identity verification (SDK 0.21 connectedAccounts.completeAuth): the app's
       // verifier names the user who finished the flow the session_uri holds
-      .post('/connected_accounts/complete_auth', async (c) => {
-        const body = await readJson(c, completeAuthBody);
-        const { account, callbackUrl } = await completeAuth(deps, body.session_uri, body.user_id);
-        return c.json({
-          connected_account: connectedAccountWire(await viewAccount(deps, account.id)),
-          connected_account_id: account.id,
-          toolkit_slug: account.toolkitSlug,
-          callback_url: callbackUrl,
-        });
-      })
-      .post('/connected_accounts', async (c) => {
-        const body = await readJson(c, initiateBody);
-        const connection = body.connection;
-        const { account, redirectUrl } = await initiateConnection(deps, {
-          authConfigId: body.auth_config.id,
-          userId: validate(userId, connection.user_id ?? connection.entity_id, 'connection.user_id'),
-          callbackUrl: connection.callback_url ?? connection.redirect_uri,
-          alias: connection.alias,
-          credentials: connection.state?.val ?? connection.data,
-          validateCredentials: body.validate_credentials,
-        });
-        return c.json(
-          {
-            id: account.id,
-            connectionData: { authScheme: account.authScheme, val: { status: account.status, ...(redirectUrl ? { redirectUrl } : {}) } },
-            status: account.status,
-            redirect_url: redirectUrl,
-            redirect_uri: redirectUrl,
-          },
-          201,
-        );
-      })
-      .get('/connected_accounts', async (c) => {
-        const q = validate(listQuery, c.req.query(), 'query');
-        const statuses = commaList(q.statuses)?.map((s) => s.toUpperCase());
-        const unknown = statuses?.filter((s) => !STATUSES.includes(s));
-        if (unknown && unknown.length > 0) validate(z.enum(STATUSES as [string, ...string[]]), unknown[0], 'statuses');
-        const limit = q.limit ?? 20;
-        const offset = decodeCursor(q.cursor);
-        const { items, total } = await listAccounts(deps, {
-          userIds: commaList(q.user_ids),
-          authConfigIds: commaList(q.auth_config_ids),
-          statuses,
-          toolkitSlugs: commaList(q.toolkit_slugs)?.map((s) => s.toLowerCase()),
-          ids: commaList(q.connected_account_ids),
-          orderBy: q.order_by === 'updated_at' ? 'updatedAt' : 'createdAt',
-          direction: q.order_direction ?? 'desc',
-          offset,
-          limit,
-        });
-        return c.json(pageFromQuery(items.map(connectedAccountWire), total, offset, limit));
-      })
-      .get('/connected_accounts/:id', async (c) => c.json(connectedAccountWire(await viewAccount(deps, c.req.param('id')))))
-      .delete('/connected_accounts/:id', async (c) => {
-        await deleteAccount(deps, c.req.param('id'));
-        return c.json({ success: true });
-      })
-      .patch('/connected_accounts/:id/status', async (c) => {
-        const body = await readJson(c, z.object({ enabled: z.boolean() }));
-        await setAccountEnabled(deps, c.req.param('id'), body.enabled);
-        return c.json({ success: true });
-      })
-      .post('/connected_accounts/:id/refresh', async (c) => {
-        const body = await readJson(
-          c,
-          z.object({ redirect_url: callbackUrlField.optional(), validate_credentials: z.boolean().optional() }).passthrough(),
-        );
-        // the query form too goes through the one callback check (in reconnectAccount), before the account changes
-        const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url || c.req.query('redirect_url'));
-        return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });
-      })
-      .post('/connected_accounts/:id/revoke', async (c) => {
-        const { revokedTokens, account } = await revokeAccount(deps, c.req.param('id'));
-        return c.json({ revoked_tokens: revokedTokens, connected_account: { id: account.id, status: account.status } });
-      })
-  );
+      const body = await readJson(c, completeAuthBody);
+      const { account, callbackUrl } = await completeAuth(deps, body.session_uri, body.user_id);
+      return c.json({
+        connected_account: connectedAccountWire(await viewAccount(deps, account.id)),
+        connected_account_id: account.id,
+        toolkit_slug: account.toolkitSlug,
+        callback_url: callbackUrl,
+      });
+    })
+    .post('/connected_accounts', async (c) => {
+      const body = await readJson(c, initiateBody);
+      const connection = body.connection;
+      const { account, redirectUrl } = await initiateConnection(deps, {
+        authConfigId: body.auth_config.id,
+        userId: validate(userId, connection.user_id ?? connection.entity_id, 'connection.user_id'),
+        callbackUrl: connection.callback_url ?? connection.redirect_uri,
+        alias: connection.alias,
+        credentials: connection.state?.val ?? connection.data,
+        validateCredentials: body.validate_credentials,
+      });
+      return c.json(
+        {
+          id: account.id,
+          connectionData: { authScheme: account.authScheme, val: { status: account.status, ...(redirectUrl ? { redirectUrl } : {}) } },
+          status: account.status,
+          redirect_url: redirectUrl,
+          redirect_uri: redirectUrl,
+        },
+        201,
+      );
+    })
+    .get('/connected_accounts', async (c) => {
+      const q = validate(listQuery, c.req.query(), 'query');
+      const statuses = commaList(q.statuses)?.map((s) => s.toUpperCase());
+      const unknown = statuses?.filter((s) => !STATUSES.includes(s));
+      if (unknown && unknown.length > 0) validate(z.enum(STATUSES as [string, ...string[]]), unknown[0], 'statuses');
+      const limit = q.limit ?? 20;
+      const offset = decodeCursor(q.cursor);
+      const { items, total } = await listAccounts(deps, {
+        userIds: commaList(q.user_ids),
+        authConfigIds: commaList(q.auth_config_ids),
+        statuses,
+        toolkitSlugs: commaList(q.toolkit_slugs)?.map((s) => s.toLowerCase()),
+        ids: commaList(q.connected_account_ids),
+        orderBy: q.order_by === 'updated_at' ? 'updatedAt' : 'createdAt',
+        direction: q.order_direction ?? 'desc',
+        offset,
+        limit,
+      });
+      return c.json(pageFromQuery(items.map(connectedAccountWire), total, offset, limit));
+    })
+    .get('/connected_accounts/:id', async (c) => c.json(connectedAccountWire(await viewAccount(deps, c.req.param('id')))))
+    .delete('/connected_accounts/:id', async (c) => {
+      await deleteAccount(deps, c.req.param('id'));
+      return c.json({ success: true });
+    })
+    .patch('/connected_accounts/:id/status', async (c) => {
+      const body = await readJson(c, z.object({ enabled: z.boolean() }));
+      await setAccountEnabled(deps, c.req.param('id'), body.enabled);
+      return c.json({ success: true });
+    })
+    .post('/connected_accounts/:id/refresh', async (c) => {
+      const body = await readJson(
+        c,
+        z.object({ redirect_url: callbackUrlField.optional(), validate_credentials: z.boolean().optional() }).passthrough(),
+      );
+      // the query form too goes through the one callback check (in reconnectAccount), before the account changes
+      const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url || c.req.query('redirect_url'));
+      return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });
+    })
+    .post('/connected_accounts/:id/revoke', async (c) => {
+      const { revokedTokens, account } = await revokeAccount(deps, c.req.param('id'));
+      return c.json({ revoked_tokens: revokedTokens, connected_account: { id: account.id, status: account.status } });
+    });
 }
