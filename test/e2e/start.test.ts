@@ -105,7 +105,7 @@ describe('starting with zero setup', () => {
     const data = { LATCHKEY_DATA_DIR: `${dir.path}/verifier` };
     expectOneLine(
       await runToExit(dir.path, { ...data, LATCHKEY_USER_VERIFIER_URL: 'http://app.example.com/verify' }),
-      /^invalid configuration: LATCHKEY_USER_VERIFIER_URL: must be https/,
+      /^latchkey cannot start: invalid configuration: LATCHKEY_USER_VERIFIER_URL: must be https/,
     );
     expectOneLine(
       await runToExit(dir.path, { ...data, LATCHKEY_USER_VERIFIER_URL: 'http://127.0.0.1:9/verify' }),
