@@ -111,8 +111,7 @@ describe('starting with zero setup', () => {
       await runToExit(dir.path, { ...data, LATCHKEY_USER_VERIFIER_URL: 'http://127.0.0.1:9/verify' }),
       /LATCHKEY_USER_VERIFIER_URL: must be https \(http only to loopback with LATCHKEY_ALLOW_INSECURE_LOOPBACK=true\)/,
     );
-    expectOneLine(await runToExit(dir.path, { ...data, LATCHKEY_USER_VERIFIER_URL: 'not a url' }), /LATCHKEY_USER_VERIFIER_URL: /);
-  });
+  }, 60_000);
 
   it('refuses to start on a malformed operator toolkit, pointing at the mistake', async () => {
     const toolkits = `${dir.path}/toolkits`;
