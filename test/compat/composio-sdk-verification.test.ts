@@ -2,19 +2,15 @@ import { Composio } from '@composio/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
-import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
-import { oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { startCompatStack, type CompatStack } from './stack.ts';
 
 /**
  * @composio/core 0.21's `connectedAccounts.completeAuth` in an app's verifier route, against latchkey
  * with LATCHKEY_USER_VERIFIER_URL set.
  */
 
-let as: TestAuthServer;
-let api: FakeUpstream;
+let stack: CompatStack;
 let web: FakeUpstream;
-let app: LiveApp;
 let composio: Composio;
 let authConfigId: string;
 /** who is signed in to the app (its own login session) */
@@ -22,13 +18,9 @@ let signedInAs = 'sdk-owner';
 const outcomes: Array<{ sessionUri: string; result?: unknown; error?: unknown }> = [];
 
 beforeAll(async () => {
-  const port = await freePort();
-  as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
-  api = await startFakeUpstream();
-  serveTestApis(api, as, new Set());
   web = await startFakeUpstream();
-  app = await startLiveApp({ port, toolkits: [oauthToolkit(as, api)], env: { LATCHKEY_USER_VERIFIER_URL: `${web.url}/verify` } });
-  composio = new Composio({ apiKey: app.apiKey, baseURL: app.url, allowTracking: false, disableVersionCheck: true });
+  stack = await startCompatStack({ LATCHKEY_USER_VERIFIER_URL: `${web.url}/verify` });
+  composio = new Composio({ apiKey: stack.app.apiKey, baseURL: stack.app.url, allowTracking: false, disableVersionCheck: true });
   // @composio/core 0.21 declares @composio/client 2.0.0-rc.8, whose connectedAccounts.completeAuth
   // POSTs its body to /api/v3.1/connected_accounts/complete_auth; the rc.6 installed here predates that
   // method, so the same call is added on the installed client, through the client's own post.
@@ -49,24 +41,17 @@ beforeAll(async () => {
       res.end('not you');
     }
   });
-  const config = await composio.authConfigs.create('testoauth', {
-    type: 'use_custom_auth',
-    authScheme: 'OAUTH2',
-    credentials: { client_id: as.clientId, client_secret: as.clientSecret },
-  });
-  authConfigId = config.id;
+  authConfigId = (await composio.authConfigs.create('testoauth', { type: 'use_composio_managed_auth' })).id;
 });
 afterAll(async () => {
-  await app.close();
+  await stack.close();
   await web.close();
-  await api.close();
-  await as.close();
 });
 
 describe("@composio/core's connectedAccounts.completeAuth against latchkey", () => {
   it('activates the connection for its owner, and waitForConnection sees it ACTIVE', async () => {
     signedInAs = 'sdk-owner';
-    as.decide.account = 'sdk-owner';
+    stack.as.decide.account = 'sdk-owner';
     const request = await composio.connectedAccounts.link('sdk-owner', authConfigId);
     const waiting = request.waitForConnection(20_000);
     const { response } = await new FetchBrowser().follow(request.redirectUrl!);
@@ -81,7 +66,7 @@ describe("@composio/core's connectedAccounts.completeAuth against latchkey", () 
 
   it('throws for another user, and the connection ends FAILED (waitForConnection fails fast)', async () => {
     signedInAs = 'someone-else';
-    as.decide.account = 'someone-else';
+    stack.as.decide.account = 'someone-else';
     const request = await composio.connectedAccounts.link('sdk-target', authConfigId);
     await new FetchBrowser().follow(request.redirectUrl!);
     expect(outcomes.at(-1)!.error).toMatchObject({ status: 400 });
