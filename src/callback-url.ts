@@ -16,3 +16,12 @@ export const callbackUrlField = z
   .string()
   .max(2048)
   .refine((v) => v === '' || isCallbackUrl(v), 'must be an absolute http(s) URL');
+
+/** Composio's contract: the app's callback URL keeps its own query and gains `status` and `connected_account_id`. */
+export function connectionResultUrl(callbackUrl: string | null, accountId: string, status: 'success' | 'failed'): string | null {
+  if (!callbackUrl) return null;
+  const url = new URL(callbackUrl);
+  url.searchParams.set('status', status);
+  url.searchParams.set('connected_account_id', accountId);
+  return url.href;
+}

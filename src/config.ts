@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isLoopbackHost } from './execution/address-policy.ts';
 import { KeyRingError, parseKeyRing, type VaultKey } from './vault/key-ring.ts';
 
 /**
@@ -48,12 +49,19 @@ export interface Config {
    */
   allowPrivateNetwork: boolean;
   branding: { appTitle: string; logoUrl: string | null };
+  /**
+   * The app's verifier (Composio's "OAuth callback identity verification"): when set, a connection
+   * made through a Connect Link waits, credentials held sealed, until the app names its user through
+   * `complete_auth`. One project per installation, so this is the project's setting.
+   */
+  userVerifierUrl: string | null;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    // one problem is one line (what an operator reads first); several are listed one per line
+    super(problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration:\n  ${problems.join('\n  ')}`);
   }
 }
 
@@ -111,6 +119,7 @@ const envSchema = z.object({
     .default(5 * 1024 * 1024),
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: flag,
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
+  LATCHKEY_USER_VERIFIER_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 /** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
@@ -137,6 +146,20 @@ function collectOAuthApps(env: Record<string, string | undefined>, problems: str
     else apps[slug] = { clientId: id, clientSecret: secret };
   }
   return apps;
+}
+
+/**
+ * The verifier receives a single-use reference in its query: https only, so it never crosses a network
+ * in clear; http only to loopback when LATCHKEY_ALLOW_INSECURE_LOOPBACK is on (development, tests). A
+ * fragment would never reach the app's server, so it is refused rather than silently dropped.
+ */
+function verifierUrlProblem(url: string, allowInsecureLoopback: boolean): string | null {
+  const parsed = new URL(url);
+  if (parsed.hash) return 'must not have a #fragment';
+  if (parsed.username || parsed.password) return 'must not carry a user name or password';
+  if (parsed.protocol === 'http:' && !(allowInsecureLoopback && isLoopbackHost(parsed.hostname)))
+    return 'must be https (http only to loopback with LATCHKEY_ALLOW_INSECURE_LOOPBACK=true)';
+  return null;
 }
 
 function databasePathFrom(url: string | undefined, dataDir: string, problems: string[]): string {
@@ -170,6 +193,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const databasePath = parsed.success
     ? databasePathFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems)
     : '';
+  const verifier = parsed.success ? parsed.data.LATCHKEY_USER_VERIFIER_URL : undefined;
+  const verifierProblem = verifier && verifierUrlProblem(verifier, parsed.data!.LATCHKEY_ALLOW_INSECURE_LOOPBACK);
+  if (verifierProblem) problems.push(`LATCHKEY_USER_VERIFIER_URL: ${verifierProblem}`);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -197,5 +223,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
     allowPrivateNetwork: e.LATCHKEY_ALLOW_PRIVATE_NETWORK,
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
+    userVerifierUrl: e.LATCHKEY_USER_VERIFIER_URL ?? null,
   };
 }

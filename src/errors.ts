@@ -111,6 +111,28 @@ export const ERRORS = {
     slug: 'ConnectedAccount_RevokeNotSupported',
     message: 'This connected account cannot be revoked.',
   },
+  VERIFICATION_NOT_FOUND: {
+    status: 404,
+    code: 609,
+    slug: 'ConnectedAccount_SessionUriNotFound',
+    message: 'This session_uri is unknown, expired (they last 10 minutes) or was already used.',
+    suggestedFix: 'Send the session_uri your verifier received, once, within 10 minutes; otherwise start the connection again.',
+  },
+  VERIFICATION_USER_MISMATCH: {
+    status: 400,
+    code: 610,
+    slug: 'ConnectedAccount_UserMismatch',
+    message: 'The user_id is not the user this connection was started for; the connection is marked FAILED.',
+    suggestedFix:
+      'Call complete_auth with the user signed in to your app; a connection finished by someone else must be started again by its owner.',
+  },
+  VERIFICATION_NEEDS_USER: {
+    status: 400,
+    code: 611,
+    slug: 'ConnectedAccount_UserIdRequired',
+    message: 'With LATCHKEY_USER_VERIFIER_URL set, a connection needs a real user_id (not empty, not "default").',
+    suggestedFix: 'Pass the id of the user in your app, the one your verifier will name in complete_auth.',
+  },
   SESSION_NOT_FOUND: { status: 404, code: 4304, slug: 'ToolRouter_SessionNotFound', message: 'No such session.' },
   SESSION_CONFIG_CONFLICT: {
     status: 409,

@@ -106,6 +106,22 @@ export interface McpClient {
   createdAt: number;
 }
 
+/** What a verification finishes when the app's verifier confirms the user. */
+export type VerificationKind = 'connection';
+
+/** A flow paused until the app names, through complete_auth, the user who finished it. */
+export interface Verification {
+  id: string;
+  kind: VerificationKind;
+  subjectId: string;
+  userId: string;
+  refHash: string;
+  payloadSealed: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
 export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REFUSED';
 
 /** A person's yes or no to one tool call of a session (or, scope 'session', to a tool for the session). */

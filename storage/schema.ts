@@ -127,6 +127,23 @@ export interface ApprovalsTable {
   used_at: number | null;
 }
 
+export interface VerificationsTable {
+  id: string;
+  /** what waits for the app's verifier: 'connection' (a connected account's new credentials); a new kind joins the union */
+  kind: 'connection';
+  /** the row that waits: a connected account id for 'connection' */
+  subject_id: string;
+  /** the user the app must name in complete_auth */
+  user_id: string;
+  /** the single-use reference sent to the verifier as `session_uri`, by hash */
+  ref_hash: string;
+  /** what completing needs (a connection's exchanged credentials), sealed with AAD `verifications.payload_sealed:<id>` */
+  payload_sealed: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface RequestStateUsesTable {
   state_id: string;
   expires_at: number;
@@ -168,6 +185,7 @@ export interface Database {
   mcp_clients: McpClientsTable;
   approvals: ApprovalsTable;
   request_state_uses: RequestStateUsesTable;
+  verifications: VerificationsTable;
   refresh_leases: RefreshLeasesTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_outbox: WebhookOutboxTable;
@@ -187,6 +205,7 @@ export const SEALED = {
   connect_links: ['token_sealed', 'flow_sealed'],
   sessions: ['mcp_token_sealed'],
   approvals: ['token_sealed', 'arguments_sealed'],
+  verifications: ['payload_sealed'],
   webhook_subscriptions: ['secret_sealed'],
 } as const satisfies { [T in keyof Database]?: ReadonlyArray<keyof Database[T] & `${string}_sealed`> };
 

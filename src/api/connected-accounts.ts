@@ -13,6 +13,7 @@ import {
   revokeAccount,
   setAccountEnabled,
 } from '../services/connected-accounts.ts';
+import { completeAuth } from '../services/user-verification.ts';
 import { decodeCursor, pageFromQuery, pageQuery } from './pagination.ts';
 import { connectedAccountWire } from './wire/accounts.ts';
 
@@ -45,6 +46,8 @@ const initiateBody = z.object({
     .passthrough(),
   validate_credentials: z.boolean().optional(),
 });
+
+const completeAuthBody = z.object({ session_uri: z.string().min(1).max(512), user_id: userId });
 
 const listQuery = z.object({
   ...pageQuery,
@@ -80,6 +83,18 @@ export function connectedAccountRoutes(deps: Deps) {
         },
         201,
       );
+    })
+    .post('/connected_accounts/complete_auth', async (c) => {
+      // Composio's callback identity verification (SDK 0.21 connectedAccounts.completeAuth): the app's
+      // verifier names the user who finished the flow the session_uri holds
+      const body = await readJson(c, completeAuthBody);
+      const { account, callbackUrl } = await completeAuth(deps, body.session_uri, body.user_id);
+      return c.json({
+        connected_account: connectedAccountWire(await viewAccount(deps, account.id)),
+        connected_account_id: account.id,
+        toolkit_slug: account.toolkitSlug,
+        callback_url: callbackUrl,
+      });
     })
     .post('/connected_accounts', async (c) => {
       const body = await readJson(c, initiateBody);

@@ -83,12 +83,24 @@ export interface FormField {
 
 export function credentialsForm(
   branding: Config['branding'],
-  options: { toolkitName: string; action: string; csrfToken: string; fields: FormField[]; error?: string; intro: string },
+  options: {
+    toolkitName: string;
+    action: string;
+    csrfToken: string;
+    fields: FormField[];
+    error?: string;
+    intro: string;
+    /** whose account this becomes: said before anything is typed or anyone is sent to the provider */
+    userId: string;
+    /** 'continue': a sign-in at the provider with nothing to ask first (the button says Continue) */
+    submit: 'continue' | 'connect';
+  },
 ) {
   return page(
     branding,
     `Connect ${options.toolkitName}`,
     html`<h1>Connect ${options.toolkitName}</h1>
+      <p class="who">${branding.appTitle} is connecting a ${options.toolkitName} account for the user <strong>${options.userId}</strong>. If that is not you, close this page.</p>
       <p>${options.intro}</p>
       ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
       <form method="post" action="${options.action}" autocomplete="off">
@@ -104,7 +116,11 @@ export function credentialsForm(
             />
             ${field.description ? html`<div class="hint">${field.description}</div>` : ''}`,
         )}
-        <button type="submit">Connect</button>
+        ${
+          options.submit === 'continue'
+            ? html`<button type="submit" name="step" value="continue">Continue</button>`
+            : html`<button type="submit">Connect</button>`
+        }
       </form>`,
   );
 }

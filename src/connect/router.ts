@@ -10,7 +10,6 @@ import {
   completeWithForm,
   isRedirectLink,
   linkPage,
-  missingConnectionFields,
   openLink,
   saveConnectionFields,
   type FlowOutcome,
@@ -69,7 +68,7 @@ export function connectRouter(deps: Deps) {
     return c.html(body, status as 200);
   };
   const finish = (c: Context<AppEnv>, outcome: FlowOutcome) => {
-    if (outcome.redirectTo) return c.redirect(outcome.redirectTo, 303);
+    if (outcome.status === 'verifying' || outcome.redirectTo) return c.redirect(outcome.redirectTo!, 303);
     if (outcome.status === 'success') return render(c, 200, successPage(branding, outcome.toolkit.name));
     return render(c, 400, messagePage(branding, 'Connection failed', `${outcome.toolkit.name} was not connected: ${outcome.reason}`));
   };
@@ -79,13 +78,16 @@ export function connectRouter(deps: Deps) {
     const page = linkPage(open);
     const oauth = page.redirect;
     const fields = page.fields;
-    const intro = oauth
-      ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
-      : `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`;
-    // the answer to this form redirects to the provider (OAuth) or to the app's callback_url
+    const intro = !oauth
+      ? `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`
+      : fields.length > 0
+        ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
+        : `Continue to sign in at ${open.toolkit.name}.`;
+    // the answer to this form redirects to the provider (OAuth), then to the app's verifier or callback_url
     const targets = [
       ...(page.redirectTo ? [redirectSource(page.redirectTo)] : []),
       ...(open.link.callbackUrl ? [new URL(open.link.callbackUrl).origin] : []),
+      ...(deps.config.userVerifierUrl ? [new URL(deps.config.userVerifierUrl).origin] : []),
     ];
     return render(
       c,
@@ -97,6 +99,8 @@ export function connectRouter(deps: Deps) {
         fields: fields.map((field) => ({ field })),
         error,
         intro,
+        userId: open.account.userId,
+        submit: oauth && fields.length === 0 ? 'continue' : 'connect',
       }),
       targets,
     );
@@ -119,15 +123,8 @@ export function connectRouter(deps: Deps) {
     const open = await openLink(deps, c.req.param('token'));
     if (typeof open === 'string')
       return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
-    if (isRedirectLink(open)) {
-      if (missingConnectionFields(open).length > 0) return showForm(c, open, 200);
-      try {
-        return await redirectToProvider(c, open);
-      } catch (error) {
-        if (error instanceof AppError) return render(c, 502, messagePage(branding, 'Sign-in could not start', error.message));
-        throw error;
-      }
-    }
+    // never straight to the provider: the page first says for whom (app and user) the account is
+    // connected, so a person sent someone else's link sees it is not theirs; Continue posts back here
     return showForm(c, open, 200);
   });
 
@@ -151,6 +148,8 @@ export function connectRouter(deps: Deps) {
       } catch (error) {
         if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'CREDENTIALS_REJECTED'))
           return showForm(c, open, 400, error.message);
+        if (error instanceof AppError && isRedirectLink(open))
+          return render(c, 502, messagePage(branding, 'Sign-in could not start', error.message));
         throw error;
       }
     },

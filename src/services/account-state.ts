@@ -16,6 +16,7 @@ export const STATUS_REASONS = {
   AUTH_CONFIG_DISABLED: 'Auth config is disabled',
   REVOKED_BY_USER: 'Revoked via user-initiated revoke endpoint',
   REVOKED_ON_DELETE: 'Revoked as part of connection delete',
+  IDENTITY_MISMATCH: 'Identity check failed: the app named another user than the one this connection was started for',
 } as const;
 
 export const LINK_TTL_MS = 10 * 60_000;

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { connectionResultUrl } from '../callback-url.ts';
 import type { FieldDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -14,6 +15,7 @@ import { LINKABLE_STATUSES, STATUS_REASONS } from './account-state.ts';
 import { schemeContext, toolkitOf } from './auth-configs.ts';
 import { activateAccount, failAccount, formGrant, validateConnectionData, validateCredentialFields } from './connected-accounts.ts';
 import { callbackUrl } from './oauth-endpoints.ts';
+import { holdConnection, verificationRequired, type ConnectionGrant } from './user-verification.ts';
 import type { AuthConfig, ConnectLink, ConnectedAccount } from '../../storage/domain.ts';
 
 /**
@@ -42,6 +44,8 @@ interface FlowState {
 
 export type FlowOutcome =
   | { status: 'success'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null }
+  /** held for the app's verifier (LATCHKEY_USER_VERIFIER_URL): the browser goes there */
+  | { status: 'verifying'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string }
   | { status: 'failed'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null; reason: string };
 
 export async function openLink(deps: Deps, token: string): Promise<OpenLink | LinkProblem> {
@@ -57,13 +61,8 @@ export async function openLink(deps: Deps, token: string): Promise<OpenLink | Li
   return { link, account, config, toolkit: toolkitOf(deps, account.toolkitSlug) };
 }
 
-/** Composio's contract: the app's callback URL keeps its own query and gains `status` and `connected_account_id`. */
 export function appCallbackUrl(link: ConnectLink, status: 'success' | 'failed'): string | null {
-  if (!link.callbackUrl) return null;
-  const url = new URL(link.callbackUrl);
-  url.searchParams.set('status', status);
-  url.searchParams.set('connected_account_id', link.connectedAccountId);
-  return url.href;
+  return connectionResultUrl(link.callbackUrl, link.connectedAccountId, status);
 }
 
 /** Required connection fields (a subdomain) the account does not have yet: the page asks for them first. */
@@ -194,15 +193,14 @@ export async function completeCallback(
   const taken = await takeLink(deps, state, browserNonceFor);
   if (typeof taken === 'string') return taken;
   try {
-    const active = await finishRedirect(deps, taken, callback, state!);
-    return { status: 'success', account: active, toolkit: taken.toolkit, redirectTo: appCallbackUrl(taken.link, 'success') };
+    return await settle(deps, taken, await finishRedirect(deps, taken, callback, state!));
   } catch (error) {
     return failed(deps, taken, error);
   }
 }
 
-/** The provider's answer, exchanged by the account's scheme; the account turns ACTIVE with what it yields. */
-async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectedAccount> {
+/** The provider's answer, exchanged by the account's scheme. */
+async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state: string): Promise<ConnectionGrant> {
   const connectionData = taken.account.connectionData;
   const module = schemeModule(taken.account.authScheme);
   if (!module.complete) throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link is not a sign-in at the provider.' });
@@ -212,7 +210,22 @@ async function finishRedirect(deps: Deps, taken: TakenLink, callback: URL, state
     state,
     taken.flow.flow,
   );
-  return activateAccount(deps, taken.account, grant.credentials, { ...connectionData, ...grant.connectionData }, grant.expiresAt);
+  return { credentials: grant.credentials, connectionData: { ...connectionData, ...grant.connectionData }, expiresAt: grant.expiresAt };
+}
+
+/**
+ * What a finished link yields takes effect: the account turns ACTIVE, or, with a verifier set, the
+ * grant is held until the app names the user (services/user-verification.ts) and the browser goes there.
+ */
+async function settle(
+  deps: Deps,
+  { link, account, toolkit }: { link: ConnectLink; account: ConnectedAccount; toolkit: ToolkitFile },
+  grant: ConnectionGrant,
+): Promise<FlowOutcome> {
+  if (verificationRequired(deps))
+    return { status: 'verifying', account, toolkit, redirectTo: await holdConnection(deps, account, link, grant) };
+  const active = await activateAccount(deps, account, grant.credentials, grant.connectionData, grant.expiresAt);
+  return { status: 'success', account: active, toolkit, redirectTo: appCallbackUrl(link, 'success') };
 }
 
 /** A credentials form (API key, token, password, a key file) submitted: validate, take the link once, activate. */
@@ -232,6 +245,5 @@ export async function completeWithForm(deps: Deps, open: OpenLink, form: Record<
   if (!(await connectLinksRepo(deps.db).consume(open.link.id, deps.clock.now()))) {
     throw new AppError('CONNECTED_ACCOUNT_BAD_REQUEST', { message: 'This link was already used.' });
   }
-  const active = await activateAccount(deps, open.account, grant.credentials, connectionData, grant.expiresAt);
-  return { status: 'success', account: active, toolkit: open.toolkit, redirectTo: appCallbackUrl(open.link, 'success') };
+  return settle(deps, open, { credentials: grant.credentials, connectionData, expiresAt: grant.expiresAt });
 }

@@ -14,6 +14,7 @@ import { sealed, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
 import { fetchIdentity } from './account-identity.ts';
+import { checkConnectionOwner } from './link-owner.ts';
 import {
   credentialsOf,
   expireAbandonedAccounts,
@@ -106,6 +107,7 @@ export async function issueLink(
   callbackUrl: string | undefined,
   db: Kysely<Database> = deps.db,
 ): Promise<CreatedLink> {
+  checkConnectionOwner(deps, account.userId);
   const now = deps.clock.now();
   const token = newSecret('ln');
   const id = newId('lnk');
@@ -147,6 +149,7 @@ export async function insertInitiatedAccount(
   connectionData: Record<string, string>,
   db: Kysely<Database> = deps.db,
 ): Promise<ConnectedAccount> {
+  checkConnectionOwner(deps, request.userId);
   const now = deps.clock.now();
   const account: ConnectedAccount = {
     id: newId('ca'),
@@ -262,9 +265,10 @@ export async function activateAccount(
   return active;
 }
 
-export async function failAccount(deps: Deps, accountId: string, reason: string): Promise<void> {
+/** Marks a pending connection FAILED, only from the status the caller read (INITIATED, or EXPIRED for a reconnect). */
+export async function failAccount(deps: Deps, accountId: string, reason: string, fromStatus = 'INITIATED'): Promise<void> {
   await emitAccountEvent(deps, 'composio.connected_account.failed', accountId, (trx) =>
-    connectedAccountsRepo(trx).updateIfStatus(accountId, 'INITIATED', {
+    connectedAccountsRepo(trx).updateIfStatus(accountId, fromStatus, {
       status: 'FAILED',
       statusReason: reason.slice(0, 500),
       updatedAt: deps.clock.now(),

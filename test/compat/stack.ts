@@ -12,8 +12,8 @@ export interface CompatStack {
   close(): Promise<void>;
 }
 
-/** latchkey with the local OAuth server (as the operator's managed app for `testoauth`) and a local API. */
-export async function startCompatStack(): Promise<CompatStack> {
+/** latchkey with the local OAuth server (as the operator's managed app for `testoauth`) and a local API; `env` adds settings. */
+export async function startCompatStack(env: Record<string, string> = {}): Promise<CompatStack> {
   const port = await freePort();
   const as = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
   const api = await startFakeUpstream();
@@ -26,6 +26,7 @@ export async function startCompatStack(): Promise<CompatStack> {
       LATCHKEY_OAUTH_TESTOAUTH_CLIENT_ID: as.clientId,
       LATCHKEY_OAUTH_TESTOAUTH_CLIENT_SECRET: as.clientSecret,
       LATCHKEY_WEBHOOK_INTERVAL_MS: '100',
+      ...env,
     },
   });
   return {

@@ -120,6 +120,7 @@ describe('the hosted form for API-key toolkits', () => {
     const page = await browser.newPage();
     const violations = cspViolations(page);
     await page.goto(redirect_url);
+    await page.click('button[type=submit]');
     await page.waitForURL((u) => u.pathname === '/api/v3/toolkits/auth/callback');
     expect(await page.locator('h1').textContent()).toBe('Test OAuth is connected');
     await page.close();
@@ -128,6 +129,46 @@ describe('the hosted form for API-key toolkits', () => {
       status: 'ACTIVE',
       identity: 'olga',
     });
+  });
+
+  it('says for whom before anyone goes to the provider: the app, the user (escaped) and the toolkit, then Continue leads there', async () => {
+    const owner = 'rex<script>document.title="owned"</script>';
+    const { redirect_url, connected_account_id } = await link(owner, oauthConfigId);
+    as.decide.account = 'rex';
+    const page = await browser.newPage();
+    const violations = cspViolations(page);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => void dialogs.push(d.message()));
+    await page.goto(redirect_url);
+    // nothing was sent to the provider yet: the page waits for the person
+    expect(new URL(page.url()).pathname).toBe(new URL(redirect_url).pathname);
+    const who = await page.locator('p.who').textContent();
+    expect(who).toContain('Acme <Assistant>');
+    expect(who).toContain(owner);
+    expect(who).toContain('Test OAuth');
+    expect(await page.locator('p.who strong').textContent()).toBe(owner);
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.title()).not.toBe('owned');
+    expect(await page.locator('button[type=submit]').textContent()).toBe('Continue');
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/api/v3/toolkits/auth/callback');
+    expect(await page.locator('h1').textContent()).toBe('Test OAuth is connected');
+    await page.close();
+    expect(dialogs).toEqual([]);
+    expect(violations).toEqual([]);
+    expect((await app.api(`/api/v3.1/connected_accounts/${connected_account_id}`)).body).toMatchObject({
+      status: 'ACTIVE',
+      user_id: owner,
+    });
+  });
+
+  it('names the user above a credentials form too', async () => {
+    const { redirect_url } = await link('sam', keyConfigId);
+    const page = await browser.newPage();
+    await page.goto(redirect_url);
+    expect(await page.locator('p.who').textContent()).toMatch(/Acme <Assistant> is connecting a Test Key account for the user sam\./);
+    expect(await page.locator('button[type=submit]').textContent()).toBe('Connect');
+    await page.close();
   });
 
   it('serves every hosted page under a strict CSP that still lets it render styled, with its logo, and submit', async () => {

@@ -161,7 +161,7 @@ describe('connecting an OAuth2 account through a Connect Link', () => {
     const malloryCallback = started.visited.find((u) => u.includes('/auth/callback'))!;
     // bob's browser, which started bob's own link, presents mallory's callback: refused, nothing changes
     const bob = new FetchBrowser();
-    const bobStart = await bob.request(bobLink.redirect_url);
+    const bobStart = await bob.start(bobLink.redirect_url);
     expect(bobStart.status).toBe(302);
     const crossed = await bob.request(malloryCallback);
     expect(crossed.status).toBe(400);

@@ -209,7 +209,7 @@ describe('a session and its MCP endpoint', () => {
     await again.close();
     expect(answer.connected_account_id).toBeDefined();
     expect(answer.connected_account_id).not.toBe(stale);
-    const page = await fetch(answer.redirect_url, { redirect: 'manual' });
+    const page = await new FetchBrowser().start(answer.redirect_url);
     expect(page.status).toBe(302);
     await page.body?.cancel();
   });

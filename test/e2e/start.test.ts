@@ -101,6 +101,18 @@ describe('starting with zero setup', () => {
     expect(stderr).toMatch(/LATCHKEY_ENCRYPTION_KEY: key 1 decodes to 16 bytes/);
   });
 
+  it('refuses a verifier URL that is not https (http only to loopback when insecure loopback is allowed), in one line', async () => {
+    const data = { LATCHKEY_DATA_DIR: `${dir.path}/verifier` };
+    expectOneLine(
+      await runToExit(dir.path, { ...data, LATCHKEY_USER_VERIFIER_URL: 'http://app.example.com/verify' }),
+      /^latchkey cannot start: invalid configuration: LATCHKEY_USER_VERIFIER_URL: must be https/,
+    );
+    expectOneLine(
+      await runToExit(dir.path, { ...data, LATCHKEY_USER_VERIFIER_URL: 'http://127.0.0.1:9/verify' }),
+      /LATCHKEY_USER_VERIFIER_URL: must be https \(http only to loopback with LATCHKEY_ALLOW_INSECURE_LOOPBACK=true\)/,
+    );
+  }, 60_000);
+
   it('refuses to start on a malformed operator toolkit, pointing at the mistake', async () => {
     const toolkits = `${dir.path}/toolkits`;
     mkdirSync(toolkits);

@@ -119,6 +119,7 @@ function hostileBody(): string {
     'credentials',
     'endpoint',
     'method',
+    'session_uri',
   ];
   const body: Record<string, unknown> = {};
   for (let i = 0; i < 4; i++) body[pick(fields)] = hostileValue();
@@ -167,6 +168,7 @@ const ENDPOINTS: Array<[string, string]> = [
   ['GET', '/connected_accounts'],
   ['GET', '/connected_accounts/{ca}'],
   ['PATCH', '/connected_accounts/{ca}/status'],
+  ['POST', '/connected_accounts/complete_auth'],
   ['POST', '/connected_accounts/{ca}/refresh'],
   ['POST', '/tool_router/session'],
   ['GET', '/tool_router/session/{trs}'],

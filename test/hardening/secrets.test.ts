@@ -127,3 +127,77 @@ describe('secrets after a full run', () => {
     expect(answers).toContain('"login":"sam"');
   }, 60_000);
 });
+
+describe('secrets of a connection waiting for the verifier', () => {
+  it('the session_uri and the held credentials never appear in plain text in the database, the WAL or the logs', async () => {
+    const port = await freePort();
+    const verifyingAs = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
+    const upstream = await startFakeUpstream();
+    const heldKey = 'key-bravo-654321';
+    serveTestApis(upstream, verifyingAs, new Set([heldKey]));
+    const verifier = await startFakeUpstream();
+    const verifying = await startLiveApp({
+      port,
+      toolkits: [oauthToolkit(verifyingAs, upstream), apiKeyToolkit(upstream)],
+      env: { LATCHKEY_USER_VERIFIER_URL: `${verifier.url}/verify`, LATCHKEY_LOG_LEVEL: 'debug' },
+    });
+    try {
+      const oauthConfig = await verifying.api('/api/v3.1/auth_configs', {
+        body: {
+          toolkit: { slug: 'testoauth' },
+          auth_config: {
+            type: 'use_custom_auth',
+            credentials: { client_id: verifyingAs.clientId, client_secret: verifyingAs.clientSecret },
+          },
+        },
+      });
+      const keyConfig = await verifying.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } });
+      verifyingAs.decide.account = 'vera';
+      const oauthLink = await verifying.api('/api/v3.1/connected_accounts/link', {
+        body: { auth_config_id: oauthConfig.body.auth_config.id, user_id: 'vera' },
+      });
+      const { visited } = await new FetchBrowser().follow(oauthLink.body.redirect_url);
+      const oauthRef = new URL(visited.at(-1)!).searchParams.get('session_uri')!;
+      expect(oauthRef).toBeTruthy();
+
+      const keyLink = await verifying.api('/api/v3.1/connected_accounts/link', {
+        body: { auth_config_id: keyConfig.body.auth_config.id, user_id: 'vera' },
+      });
+      const posted = await new FetchBrowser().submitForm(keyLink.body.redirect_url, { region: 'eu', api_key: heldKey });
+      const keyRef = new URL(posted.headers.get('location')!).searchParams.get('session_uri')!;
+      expect(keyRef).toBeTruthy();
+
+      // what the OAuth flow holds: the tokens the provider issued, sealed in the verification row
+      const rows = await verifying.deps.db.selectFrom('verifications').selectAll().execute();
+      expect(rows).toHaveLength(2);
+      const held = rows.map((row) =>
+        verifying.deps.vault.openJson<{ credentials: Record<string, string> }>(
+          row.payload_sealed,
+          sealedAad(sealed('verifications', 'payload_sealed'), row.id),
+        ),
+      );
+      const tokens = held.flatMap((h) => [h.credentials.access_token, h.credentials.refresh_token]).filter((t): t is string => !!t);
+      expect(tokens.length).toBe(2);
+      expect(held.some((h) => h.credentials.api_key === heldKey)).toBe(true);
+
+      // one is completed, one is left waiting: neither reference nor any held secret is readable anywhere
+      expect(
+        (await verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: keyRef, user_id: 'vera' } })).status,
+      ).toBe(200);
+      await accessLogsWritten();
+      const db = verifying.deps.config.databasePath;
+      const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+      for (const secret of [oauthRef, keyRef, heldKey, ...tokens]) {
+        for (const file of files) expect(file.includes(Buffer.from(secret)), `${secret.slice(0, 6)}… in the database files`).toBe(false);
+        expect(verifying.logs.join('\n').includes(secret), `${secret.slice(0, 6)}… in the logs`).toBe(false);
+      }
+      // the scan is a real scan: the references' hashes and the non-secret user id are there
+      expect(files.some((f) => f.includes(Buffer.from('vera')))).toBe(true);
+    } finally {
+      await verifying.close();
+      await verifier.close();
+      await upstream.close();
+      await verifyingAs.close();
+    }
+  }, 60_000);
+});

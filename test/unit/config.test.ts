@@ -80,4 +80,22 @@ describe('configuration', () => {
     expect(parseConfig({ LATCHKEY_DATABASE_URL: 'file:/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
     expect(problems({ LATCHKEY_DATABASE_URL: 'postgres://u@h/db' })[0]).toMatch(/^LATCHKEY_DATABASE_URL: PostgreSQL is not supported yet/);
   });
+
+  it('takes an https verifier URL, and http only to loopback with insecure loopback allowed', () => {
+    expect(parseConfig({}).userVerifierUrl).toBeNull();
+    expect(parseConfig({ LATCHKEY_USER_VERIFIER_URL: 'https://app.example.com/verify?x=1' }).userVerifierUrl).toBe(
+      'https://app.example.com/verify?x=1',
+    );
+    const loopback = { LATCHKEY_USER_VERIFIER_URL: 'http://127.0.0.1:3000/verify' };
+    expect(parseConfig({ ...loopback, LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' }).userVerifierUrl).toBe('http://127.0.0.1:3000/verify');
+    expect(problems(loopback)).toEqual([
+      'LATCHKEY_USER_VERIFIER_URL: must be https (http only to loopback with LATCHKEY_ALLOW_INSECURE_LOOPBACK=true)',
+    ]);
+    expect(
+      problems({ LATCHKEY_USER_VERIFIER_URL: 'http://app.example.com/verify', LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true' }),
+    ).toHaveLength(1);
+    expect(problems({ LATCHKEY_USER_VERIFIER_URL: 'https://app.example.com/verify#x' })[0]).toMatch(/fragment/);
+    expect(problems({ LATCHKEY_USER_VERIFIER_URL: 'javascript:alert(1)' })[0]).toMatch(/^LATCHKEY_USER_VERIFIER_URL: /);
+    expect(() => parseConfig(loopback)).toThrow(/^invalid configuration: LATCHKEY_USER_VERIFIER_URL: must be https/);
+  });
 });
