@@ -19,7 +19,7 @@ export interface Config {
   publicUrl: string;
   /**
    * false: LATCHKEY_PUBLIC_URL was not set and publicUrl is the default. Then an MCP URL is built on the
-   * loopback origin a request came in on (mcpUrl in api/wire/sessions.ts), so `localhost` and `127.0.0.1` clients both
+   * loopback origin a request came in on (mcpUrl in sessions/mcp-url.ts), so `localhost` and `127.0.0.1` clients both
    * get one on their own API origin.
    */
   publicUrlExplicit: boolean;
@@ -48,6 +48,8 @@ export interface Config {
    */
   allowPrivateNetwork: boolean;
   branding: { appTitle: string; logoUrl: string | null };
+  /** how long an access token latchkey issues to an MCP client (OAuth 2.1) is valid */
+  mcpAccessTokenTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,7 @@ const envSchema = z.object({
     .default(5 * 1024 * 1024),
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: flag,
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
+  LATCHKEY_MCP_TOKEN_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
 });
 
 /** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
@@ -197,5 +200,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     allowInsecureLoopback: e.LATCHKEY_ALLOW_INSECURE_LOOPBACK,
     allowPrivateNetwork: e.LATCHKEY_ALLOW_PRIVATE_NETWORK,
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
+    mcpAccessTokenTtlMs: e.LATCHKEY_MCP_TOKEN_TTL_MS,
   };
 }
