@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { authorizeUrl, consent, fullGrant, mcpList, pkce, REDIRECT, register, revoke, tokenRequest } from '../helpers/mcp-oauth.ts';
 
@@ -383,5 +384,72 @@ describe('what an access token opens', () => {
       client_id: client.client_id,
     });
     expect(refreshed.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('Client ID Metadata Documents', () => {
+  let docs: FakeUpstream;
+  beforeAll(async () => {
+    docs = await startFakeUpstream();
+    const serve = (path: string, body: (url: string) => unknown, status = 200, headers: Record<string, string> = {}) =>
+      docs.on(path, (_req, res) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body(`${docs.url}${path}`)));
+      });
+    const doc = (url: string) => ({ client_id: url, client_name: 'Doc client', redirect_uris: [REDIRECT] });
+    serve('/good.json', doc);
+    serve('/wrong-id.json', () => doc('https://someone-else.example/client.json'));
+    serve('/secret.json', (url) => ({ ...doc(url), client_secret: 'shh' }));
+    serve('/basic.json', (url) => ({ ...doc(url), token_endpoint_auth_method: 'client_secret_basic' }));
+    serve('/bad-redirect.json', (url) => ({ ...doc(url), redirect_uris: ['http://evil.example/cb'] }));
+    serve('/moved.json', doc, 302, { location: `${docs.url}/good.json` });
+    serve('/huge.json', (url) => ({ ...doc(url), padding: 'x'.repeat(64 * 1024) }));
+  });
+  afterAll(() => docs.close());
+
+  const start = async (clientId: string, resource: string) => {
+    const { verifier, challenge } = pkce();
+    const url = authorizeUrl(app.url, {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      resource,
+    });
+    return { url, verifier };
+  };
+
+  it('authorizes a client whose client_id is the URL of its document, and exchanges its code', async () => {
+    const session = await newSession();
+    const clientId = `${docs.url}/good.json`;
+    const { url, verifier } = await start(clientId, session.url);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Doc client');
+    const answer = await consent(url, session.token);
+    const code = new URL(answer.location!).searchParams.get('code')!;
+    const tokens = await tokenRequest(app.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: clientId });
+    expect(tokens.status).toBe(200);
+    expect((await mcpList(session.url, bearer(tokens.body.access_token))).status).toBe(200);
+  });
+
+  it.each(['/wrong-id.json', '/secret.json', '/basic.json', '/bad-redirect.json', '/moved.json', '/huge.json', '/missing.json'])(
+    'refuses the document at %s on a page, never redirecting',
+    async (path) => {
+      const session = await newSession();
+      const { url } = await start(`${docs.url}${path}`, session.url);
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    },
+  );
+
+  it('refuses a document on a private address (the address policy), without fetching it', async () => {
+    const session = await newSession();
+    const { url } = await start('https://10.0.0.1/client.json', session.url);
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('private');
   });
 });
