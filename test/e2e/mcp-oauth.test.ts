@@ -429,7 +429,13 @@ describe('Client ID Metadata Documents', () => {
     expect(await page.text()).toContain('Doc client');
     const answer = await consent(url, session.token);
     const code = new URL(answer.location!).searchParams.get('code')!;
-    const tokens = await tokenRequest(app.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: clientId });
+    const tokens = await tokenRequest(app.url, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+      client_id: clientId,
+    });
     expect(tokens.status).toBe(200);
     expect((await mcpList(session.url, bearer(tokens.body.access_token))).status).toBe(200);
   });

@@ -83,8 +83,8 @@ export async function mcpList(url: string, authorization: string) {
 }
 
 /** Registration, authorization with the session token and the code exchange, in one go: the token response. */
-export async function fullGrant(base: string, resource: string, sessionToken: string) {
-  const client = (await register(base)).body;
+export async function fullGrant(base: string, resource: string, sessionToken: string, metadata: Record<string, unknown> = {}) {
+  const client = (await register(base, metadata)).body;
   const { verifier, challenge } = pkce();
   const answer = await consent(
     authorizeUrl(base, {
@@ -105,6 +105,7 @@ export async function fullGrant(base: string, resource: string, sessionToken: st
     redirect_uri: REDIRECT,
     code_verifier: verifier,
     client_id: client.client_id,
+    ...(client.client_secret ? { client_secret: client.client_secret } : {}),
     resource,
   });
   return { client, code, tokens: tokens.body };
