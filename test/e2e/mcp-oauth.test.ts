@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { authorizeUrl, consent, fullGrant, mcpList, pkce, REDIRECT, register, revoke, tokenRequest } from '../helpers/mcp-oauth.ts';
+import {
+  authorizationParams,
+  authorizeCode,
+  authorizeUrl,
+  consent,
+  fullGrant,
+  mcpList,
+  pkce,
+  REDIRECT,
+  refresh,
+  register,
+  revoke,
+  tokenRequest,
+} from '../helpers/mcp-oauth.ts';
 
 // latchkey as the OAuth 2.1 authorization server of its session MCP endpoints, over raw HTTP:
 // discovery, the 401 challenge, registration, the authorization endpoint, the token endpoint
@@ -23,7 +36,7 @@ const bearer = (token: string) => `Bearer ${token}`;
 
 describe('discovery', () => {
   it('serves RFC 8414 metadata for the issuer and RFC 9728 metadata for a session MCP URL', async () => {
-    const as = await (await fetch(`${app.url}/.well-known/oauth-authorization-server`)).json();
+    const as = (await (await fetch(`${app.url}/.well-known/oauth-authorization-server`)).json()) as any;
     expect(as).toMatchObject({
       issuer: app.url,
       authorization_endpoint: `${app.url}/oauth/authorize`,
@@ -113,15 +126,7 @@ describe('the authorization endpoint', () => {
     const session = await newSession();
     const client = (await register(app.url)).body;
     const { verifier, challenge } = pkce();
-    const params = {
-      response_type: 'code',
-      client_id: client.client_id,
-      redirect_uri: REDIRECT,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state: 'xyz',
-      resource: session.url,
-    };
+    const params: Record<string, string> = authorizationParams(client.client_id, challenge, session.url, { state: 'xyz' });
     return { session, client, verifier, params };
   }
 
@@ -204,19 +209,7 @@ describe('the token endpoint', () => {
   async function codeFor() {
     const session = await newSession();
     const client = (await register(app.url)).body;
-    const { verifier, challenge } = pkce();
-    const answer = await consent(
-      authorizeUrl(app.url, {
-        response_type: 'code',
-        client_id: client.client_id,
-        redirect_uri: REDIRECT,
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-        resource: session.url,
-      }),
-      session.token,
-    );
-    const code = new URL(answer.location!).searchParams.get('code')!;
+    const { code, verifier } = await authorizeCode(app.url, client.client_id, session.url, session.token);
     const exchange = {
       grant_type: 'authorization_code',
       code,
@@ -256,10 +249,7 @@ describe('the token endpoint', () => {
     expect(again.body.error).toBe('invalid_grant');
     // the reuse revoked the grant: the tokens the first exchange issued no longer work
     expect((await mcpList(session.url, bearer(first.body.access_token))).status).toBe(401);
-    expect(
-      (await tokenRequest(app.url, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token, client_id: exchange.client_id }))
-        .body.error,
-    ).toBe('invalid_grant');
+    expect((await refresh(app.url, first.body.refresh_token, exchange.client_id)).body.error).toBe('invalid_grant');
   });
 
   it('refuses an expired code (60 s)', async () => {
@@ -275,16 +265,15 @@ describe('the token endpoint', () => {
   it('rotates refresh tokens; presenting a rotated one revokes the whole grant', async () => {
     const { session, exchange } = await codeFor();
     const first = (await tokenRequest(app.url, exchange)).body;
-    const refresh = (token: string) =>
-      tokenRequest(app.url, { grant_type: 'refresh_token', refresh_token: token, client_id: exchange.client_id });
-    const second = await refresh(first.refresh_token);
+    const rotate = (token: string) => refresh(app.url, token, exchange.client_id);
+    const second = await rotate(first.refresh_token);
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
     expect((await mcpList(session.url, bearer(second.body.access_token))).status).toBe(200);
-    const reuse = await refresh(first.refresh_token);
+    const reuse = await rotate(first.refresh_token);
     expect(reuse.body.error).toBe('invalid_grant');
     expect((await mcpList(session.url, bearer(second.body.access_token))).status).toBe(401);
-    expect((await refresh(second.body.refresh_token)).body.error).toBe('invalid_grant');
+    expect((await rotate(second.body.refresh_token)).body.error).toBe('invalid_grant');
   });
 
   it('stops an access token at its expiry', async () => {
@@ -313,19 +302,7 @@ describe('the token endpoint', () => {
   it('authenticates confidential clients by secret (post and basic)', async () => {
     const session = await newSession();
     const client = (await register(app.url, { token_endpoint_auth_method: 'client_secret_basic' })).body;
-    const { verifier, challenge } = pkce();
-    const answer = await consent(
-      authorizeUrl(app.url, {
-        response_type: 'code',
-        client_id: client.client_id,
-        redirect_uri: REDIRECT,
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-        resource: session.url,
-      }),
-      session.token,
-    );
-    const code = new URL(answer.location!).searchParams.get('code')!;
+    const { code, verifier } = await authorizeCode(app.url, client.client_id, session.url, session.token);
     const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
     expect((await tokenRequest(app.url, { ...form, client_id: client.client_id })).status).toBe(401);
     expect((await tokenRequest(app.url, { ...form, client_id: client.client_id, client_secret: 'lkcs_wrong' })).status).toBe(401);
@@ -353,11 +330,7 @@ describe('what an access token opens', () => {
       const res = await revoke(app.url, { token: tokens[which], client_id: client.client_id });
       expect(res.status).toBe(200);
       expect((await mcpList(session.url, bearer(tokens.access_token))).status).toBe(401);
-      const refreshed = await tokenRequest(app.url, {
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refresh_token,
-        client_id: client.client_id,
-      });
+      const refreshed = await refresh(app.url, tokens.refresh_token, client.client_id);
       expect(refreshed.body.error).toBe('invalid_grant');
     }
     const client = (await register(app.url)).body;
@@ -378,11 +351,7 @@ describe('what an access token opens', () => {
     expect((await mcpList(session.url, bearer(tokens.access_token))).status).toBe(200);
     expect((await app.api(`/api/v3.1/tool_router/session/${session.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
     expect((await mcpList(session.url, bearer(tokens.access_token))).status).toBe(401);
-    const refreshed = await tokenRequest(app.url, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token,
-      client_id: client.client_id,
-    });
+    const refreshed = await refresh(app.url, tokens.refresh_token, client.client_id);
     expect(refreshed.body.error).toBe('invalid_grant');
   });
 });
@@ -409,15 +378,7 @@ describe('Client ID Metadata Documents', () => {
 
   const start = async (clientId: string, resource: string) => {
     const { verifier, challenge } = pkce();
-    const url = authorizeUrl(app.url, {
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: REDIRECT,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      resource,
-    });
-    return { url, verifier };
+    return { url: authorizeUrl(app.url, authorizationParams(clientId, challenge, resource)), verifier };
   };
 
   it('authorizes a client whose client_id is the URL of its document, and exchanges its code', async () => {

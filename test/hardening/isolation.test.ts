@@ -6,7 +6,7 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.t
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { apiKeyToolkit, serveTestApis } from '../fixtures/toolkits.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
-import { authorizeUrl, consent, fullGrant, pkce, REDIRECT, register, tokenRequest } from '../helpers/mcp-oauth.ts';
+import { authorizationParams, authorizeUrl, consent, fullGrant, pkce, register, tokenRequest } from '../helpers/mcp-oauth.ts';
 
 /**
  * Many users, each with an account and a session, doing random operations through their own session
@@ -243,16 +243,8 @@ describe('isolation between users', () => {
         if (res.status !== 401) breaches.push(`${me.t.user}'s access token opened ${them.t.user}'s session (${res.status})`);
         await res.body?.cancel();
         // my session token does not authorize a client for their session
-        const { challenge } = pkce();
         const answer = await consent(
-          authorizeUrl(app.url, {
-            response_type: 'code',
-            client_id: me.client.client_id,
-            redirect_uri: REDIRECT,
-            code_challenge: challenge,
-            code_challenge_method: 'S256',
-            resource: them.t.mcpUrl,
-          }),
+          authorizeUrl(app.url, authorizationParams(me.client.client_id, pkce().challenge, them.t.mcpUrl)),
           me.t.token,
         );
         if (answer.location) breaches.push(`${me.t.user}'s session token authorized ${them.t.user}'s session`);
@@ -268,14 +260,7 @@ describe('isolation between users', () => {
     // a fresh client may not even start with a resource of no session
     const stranger = (await register(app.url)).body;
     const noSession = await fetch(
-      authorizeUrl(app.url, {
-        response_type: 'code',
-        client_id: stranger.client_id,
-        redirect_uri: REDIRECT,
-        code_challenge: pkce().challenge,
-        code_challenge_method: 'S256',
-        resource: `${app.url}/tool_router/trs_none/mcp`,
-      }),
+      authorizeUrl(app.url, authorizationParams(stranger.client_id, pkce().challenge, `${app.url}/tool_router/trs_none/mcp`)),
       { redirect: 'manual' },
     );
     expect(new URL(noSession.headers.get('location')!).searchParams.get('error')).toBe('invalid_target');

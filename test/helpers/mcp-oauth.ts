@@ -58,6 +58,10 @@ export async function tokenRequest(base: string, form: Record<string, string>, h
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
+/** A refresh_token grant of a public client. */
+export const refresh = (base: string, refreshToken: string, clientId: string) =>
+  tokenRequest(base, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+
 export async function revoke(base: string, form: Record<string, string>) {
   const res = await fetch(`${base}/oauth/revoke`, {
     method: 'POST',
@@ -82,23 +86,28 @@ export async function mcpList(url: string, authorization: string) {
   return { status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json()) as any };
 }
 
+/** The parameters of an authorization request with PKCE S256 for one client and resource. */
+export const authorizationParams = (clientId: string, challenge: string, resource: string, extra: Record<string, string> = {}) => ({
+  response_type: 'code',
+  client_id: clientId,
+  redirect_uri: REDIRECT,
+  code_challenge: challenge,
+  code_challenge_method: 'S256',
+  resource,
+  ...extra,
+});
+
+/** An authorization answered with the session token: the code and the verifier that redeems it. */
+export async function authorizeCode(base: string, clientId: string, resource: string, sessionToken: string) {
+  const { verifier, challenge } = pkce();
+  const answer = await consent(authorizeUrl(base, authorizationParams(clientId, challenge, resource)), sessionToken);
+  return { code: new URL(answer.location!).searchParams.get('code')!, verifier };
+}
+
 /** Registration, authorization with the session token and the code exchange, in one go: the token response. */
 export async function fullGrant(base: string, resource: string, sessionToken: string, metadata: Record<string, unknown> = {}) {
   const client = (await register(base, metadata)).body;
-  const { verifier, challenge } = pkce();
-  const answer = await consent(
-    authorizeUrl(base, {
-      response_type: 'code',
-      client_id: client.client_id,
-      redirect_uri: REDIRECT,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state: 'st-1',
-      resource,
-    }),
-    sessionToken,
-  );
-  const code = new URL(answer.location!).searchParams.get('code')!;
+  const { code, verifier } = await authorizeCode(base, client.client_id, resource, sessionToken);
   const tokens = await tokenRequest(base, {
     grant_type: 'authorization_code',
     code,
