@@ -127,9 +127,7 @@ export async function pendingAuthorization(
  */
 export async function approveAuthorization(deps: Deps, requestId: string, session: Session): Promise<string | undefined> {
   const now = deps.clock.now();
-  const pending = await oauthRequestsRepo(deps.db).find(requestHash(requestId), now);
-  if (!pending || pending.sessionId !== session.id) return undefined;
-  const request = await oauthRequestsRepo(deps.db).take(pending.idHash, now);
+  const request = await oauthRequestsRepo(deps.db).take(requestHash(requestId), now, session.id);
   if (!request) return undefined;
   const code = newSecret('lkc');
   const grantId = newId('grt');

@@ -34,7 +34,6 @@ export async function findClient(deps: Deps, clientId: string): Promise<OAuthCli
 export interface ClientCredentials {
   clientId: string | undefined;
   secret: string | undefined;
-  method: 'none' | 'client_secret_post' | 'client_secret_basic';
 }
 
 const sameHash = (a: string, b: string) => timingSafeEqual(Buffer.from(a), Buffer.from(b));

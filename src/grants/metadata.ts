@@ -41,7 +41,8 @@ export function authorizationServerMetadata(deps: Pick<Deps, 'config'>): OAuthMe
   };
 }
 
-const MCP_PATH = /^\/tool_router\/(trs_[A-Za-z0-9]{1,64})\/mcp$/;
+const SESSION_ID = 'trs_[A-Za-z0-9]{1,64}';
+const MCP_PATH = new RegExp(`^/tool_router/(${SESSION_ID})/mcp$`);
 
 /**
  * The session a resource indicator (RFC 8707) names, when it is exactly a session MCP URL this server
@@ -76,4 +77,5 @@ export function protectedResourceMetadata(deps: Deps, sessionId: string, request
   return { ...metadata, bearer_methods_supported: ['header'] };
 }
 
-export const isSessionId = (id: string) => /^trs_[A-Za-z0-9]{1,64}$/.test(id);
+const SESSION_ID_ONLY = new RegExp(`^${SESSION_ID}$`);
+export const isSessionId = (id: string) => SESSION_ID_ONLY.test(id);

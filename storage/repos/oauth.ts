@@ -70,11 +70,11 @@ export function oauthRequestsRepo(db: Kysely<Database>) {
         await db.selectFrom('oauth_requests').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', now).executeTakeFirst(),
       );
     },
-    /** Takes a live request out, once: exactly one caller gets it. */
-    async take(idHash: string, now: number): Promise<OAuthRequest | undefined> {
-      return requests.maybe(
-        await db.deleteFrom('oauth_requests').where('id_hash', '=', idHash).where('expires_at', '>', now).returningAll().executeTakeFirst(),
-      );
+    /** Takes a live request out, once (exactly one caller gets it); given a session, only a request for that session. */
+    async take(idHash: string, now: number, sessionId?: string): Promise<OAuthRequest | undefined> {
+      let query = db.deleteFrom('oauth_requests').where('id_hash', '=', idHash).where('expires_at', '>', now);
+      if (sessionId !== undefined) query = query.where('session_id', '=', sessionId);
+      return requests.maybe(await query.returningAll().executeTakeFirst());
     },
   };
 }
