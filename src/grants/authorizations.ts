@@ -1,8 +1,7 @@
 import type { Deps } from '../deps.ts';
-import { OAuthProtocolError, type OAuthErrorName } from '../errors.ts';
+import { AppError, OAuthProtocolError, type OAuthErrorName } from '../errors.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { getSession, type Session } from '../sessions/session.ts';
-import { AppError } from '../errors.ts';
 import type { OAuthClient, OAuthRequest } from '../../storage/domain.ts';
 import { oauthGrantsRepo, oauthRequestsRepo } from '../../storage/repos/oauth.ts';
 import { findClient } from './clients.ts';
@@ -16,7 +15,7 @@ import { issuerOf, sessionIdOfResource } from './metadata.ts';
  */
 
 const REQUEST_TTL_MS = 10 * 60_000;
-export const CODE_TTL_MS = 60_000;
+const CODE_TTL_MS = 60_000;
 
 /** An error shown on our page, never sent to a redirect URI not yet known to be the client's (no open redirect). */
 export class AuthorizationPageError extends Error {
