@@ -177,6 +177,7 @@ export interface OAuthClient {
   secretHash: string | null;
   metadata: OAuthClientMetadata;
   createdAt: number;
+  firstGrantedAt: number | null;
 }
 
 /** An authorization request waiting for its consent page's answer. */

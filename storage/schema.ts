@@ -140,6 +140,8 @@ export interface OAuthClientsTable {
   /** the registered metadata (redirect_uris, client_name, token_endpoint_auth_method, ...) as JSON */
   metadata: string;
   created_at: number;
+  /** when a person first authorized this client (null: never; such clients are dropped after a day) */
+  first_granted_at: number | null;
 }
 
 /** An authorization request waiting for the person on the consent page; looked up by the hash of its id. */

@@ -3,7 +3,7 @@ import { AppError, OAuthProtocolError, type OAuthErrorName } from '../errors.ts'
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { getSession, type Session } from '../sessions/session.ts';
 import type { OAuthClient, OAuthRequest } from '../../storage/domain.ts';
-import { oauthGrantsRepo, oauthRequestsRepo } from '../../storage/repos/oauth.ts';
+import { oauthClientsRepo, oauthGrantsRepo, oauthRequestsRepo } from '../../storage/repos/oauth.ts';
 import { findClient } from './clients.ts';
 import { redirectUriMatches } from './client-metadata.ts';
 import { issuerOf, sessionIdOfResource } from './metadata.ts';
@@ -143,6 +143,7 @@ export async function approveAuthorization(deps: Deps, requestId: string, sessio
       usedAt: null,
     },
   );
+  await oauthClientsRepo(deps.db).markGranted(request.clientId, now);
   return clientRedirect(deps, request.redirectUri, { code, state: request.state });
 }
 

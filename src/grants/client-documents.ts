@@ -70,7 +70,7 @@ export async function clientFromDocument(deps: Deps, clientId: string): Promise<
   // no shared secret can be agreed with a document (the draft's §4.1: none or private_key_jwt)
   if (metadata.token_endpoint_auth_method !== 'none')
     throw refuse('A client metadata document client must use token_endpoint_auth_method none.');
-  const client: OAuthClient = { id: clientId, secretHash: null, metadata, createdAt: now };
+  const client: OAuthClient = { id: clientId, secretHash: null, metadata, createdAt: now, firstGrantedAt: null };
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(clientId, { client, until: now + CACHE_MS });
   return client;

@@ -7,13 +7,19 @@ import { oauthClientsRepo } from '../../storage/repos/oauth.ts';
 import { clientFromDocument, isMetadataDocumentId } from './client-documents.ts';
 import { parseClientMetadata } from './client-metadata.ts';
 
+/** A registered client nobody authorized within a day is dropped (it can register again). */
+const UNUSED_CLIENT_MS = 86_400_000;
+
 /** Dynamic client registration (RFC 7591 §3.1): checked metadata stored, a secret only when asked for, and only by hash. */
 export async function registerClient(deps: Deps, input: unknown) {
   const metadata = parseClientMetadata(input, 'client_secret_basic');
   const now = deps.clock.now();
   const id = newId('mcpc');
   const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : newSecret('lkcs');
-  await oauthClientsRepo(deps.db).insert({ id, secretHash: secret ? hashSecret(secret) : null, metadata, createdAt: now });
+  await oauthClientsRepo(deps.db).insert(
+    { id, secretHash: secret ? hashSecret(secret) : null, metadata, createdAt: now, firstGrantedAt: null },
+    now - UNUSED_CLIENT_MS,
+  );
   // RFC 7591 §3.2.1: the registered metadata, with the id (and secret, shown this once)
   return {
     client_id: id,

@@ -13,7 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('secret_hash', 'text')
     .addColumn('metadata', 'text', (c) => c.notNull())
     .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('first_granted_at', 'integer')
     .execute();
+  await db.schema.createIndex('oauth_clients_unused').on('oauth_clients').columns(['first_granted_at', 'created_at']).execute();
   await db.schema
     .createTable('oauth_requests')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())

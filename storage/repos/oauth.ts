@@ -8,6 +8,7 @@ const clients = mapper<OAuthClient, OAuthClientsTable>({
   secretHash: plain('secret_hash'),
   metadata: json<'metadata', OAuthClientMetadata>('metadata'),
   createdAt: epoch('created_at'),
+  firstGrantedAt: epochOrNull('first_granted_at'),
 });
 
 const requests = mapper<OAuthRequest, OAuthRequestsTable>({
@@ -46,8 +47,23 @@ const tokens = mapper<OAuthToken, OAuthTokensTable>({
 /** Registered OAuth clients (RFC 7591). */
 export function oauthClientsRepo(db: Kysely<Database>) {
   return {
-    async insert(client: OAuthClient): Promise<void> {
-      await db.insertInto('oauth_clients').values(clients.toRow(client)).execute();
+    /**
+     * Stores a client; clients registered before `unusedSince` that nobody ever authorized go on the
+     * way (registration is open to anyone, so what is never used must not pile up).
+     */
+    async insert(client: OAuthClient, unusedSince: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('oauth_clients').where('first_granted_at', 'is', null).where('created_at', '<', unusedSince).execute();
+        await trx.insertInto('oauth_clients').values(clients.toRow(client)).execute();
+      });
+    },
+    async markGranted(id: string, now: number): Promise<void> {
+      await db
+        .updateTable('oauth_clients')
+        .set({ first_granted_at: now })
+        .where('id', '=', id)
+        .where('first_granted_at', 'is', null)
+        .execute();
     },
     async findById(id: string): Promise<OAuthClient | undefined> {
       return clients.maybe(await db.selectFrom('oauth_clients').selectAll().where('id', '=', id).executeTakeFirst());

@@ -108,6 +108,23 @@ describe('dynamic client registration (RFC 7591)', () => {
     expect(res.body.error).toBe(error);
   });
 
+  it('drops clients nobody authorized within a day, keeps those someone did', async () => {
+    const session = await newSession();
+    const unused = (await register(app.url)).body;
+    const used = (await fullGrant(app.url, session.url, session.token)).client;
+    const known = async (clientId: string) =>
+      (await fetch(authorizeUrl(app.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' })).status === 200;
+    expect(await known(unused.client_id)).toBe(true);
+    app.clock.advance(86_400_001);
+    try {
+      await register(app.url);
+      expect(await known(unused.client_id)).toBe(false);
+      expect(await known(used.client_id)).toBe(true);
+    } finally {
+      app.clock.advance(-86_400_001);
+    }
+  });
+
   it('refuses a non-JSON or oversized body with invalid_client_metadata', async () => {
     for (const [type, body] of [
       ['application/json', '{not json'],
