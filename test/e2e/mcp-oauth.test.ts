@@ -113,7 +113,8 @@ describe('dynamic client registration (RFC 7591)', () => {
     const unused = (await register(app.url)).body;
     const used = (await fullGrant(app.url, session.url, session.token)).client;
     const known = async (clientId: string) =>
-      (await fetch(authorizeUrl(app.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' })).status === 200;
+      (await fetch(authorizeUrl(app.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' })).status ===
+      200;
     expect(await known(unused.client_id)).toBe(true);
     app.clock.advance(86_400_001);
     try {
