@@ -98,10 +98,17 @@ export function oauthRequestsRepo(db: Kysely<Database>) {
 /** Grants and the codes and tokens issued under them. */
 export function oauthGrantsRepo(db: Kysely<Database>) {
   return {
-    /** A new grant with its first token (the authorization code); expired tokens go on the way. */
+    /** A new grant with its first token (the authorization code); expired tokens, and grants left with none, go on the way. */
     async insertWithToken(grant: OAuthGrant, token: OAuthToken): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('oauth_tokens').where('expires_at', '<', grant.createdAt).execute();
+        // a grant whose every token has expired can never be used again
+        await trx
+          .deleteFrom('oauth_grants')
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('oauth_tokens').select('token_hash').whereRef('oauth_tokens.grant_id', '=', 'oauth_grants.id'))),
+          )
+          .execute();
         await trx.insertInto('oauth_grants').values(grants.toRow(grant)).execute();
         await trx.insertInto('oauth_tokens').values(tokens.toRow(token)).execute();
       });

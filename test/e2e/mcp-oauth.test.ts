@@ -305,6 +305,22 @@ describe('the token endpoint', () => {
     }
   });
 
+  it('clears expired tokens, and grants left with none, when the next authorization is stored', async () => {
+    const session = await newSession();
+    const old = await fullGrant(app.url, session.url, session.token);
+    const grantsOf = async (clientId: string) =>
+      (await app.deps.db.selectFrom('oauth_grants').select('id').where('client_id', '=', clientId).execute()).length;
+    expect(await grantsOf(old.client.client_id)).toBe(1);
+    app.clock.advance(31 * 86_400_000);
+    try {
+      const fresh = await fullGrant(app.url, session.url, session.token);
+      expect(await grantsOf(old.client.client_id)).toBe(0);
+      expect(await grantsOf(fresh.client.client_id)).toBe(1);
+    } finally {
+      app.clock.advance(-31 * 86_400_000);
+    }
+  });
+
   it('answers RFC 6749 errors for bad requests', async () => {
     expect((await tokenRequest(app.url, { grant_type: 'password', client_id: 'x' })).status).toBe(401);
     const client = (await register(app.url)).body;
