@@ -55,7 +55,7 @@ async function sessionWithAccount(userId: string) {
 }
 
 /** The person's part: open the authorization URL, type the session token, allow; the callback URL the browser was sent to. */
-async function consentInBrowser(authorizationUrl: URL, sessionToken: string): Promise<URL> {
+async function consentInBrowser(authorizationUrl: URL, sessionToken: string, clientName = 'SDK test client'): Promise<URL> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -65,7 +65,7 @@ async function consentInBrowser(authorizationUrl: URL, sessionToken: string): Pr
       await route.fulfill({ status: 200, contentType: 'text/plain', body: 'back in the client' });
     });
     await page.goto(authorizationUrl.href);
-    expect(await page.textContent('h1')).toContain('SDK test client');
+    expect(await page.textContent('h1')).toContain(clientName);
     await page.fill('#session_token', sessionToken);
     await page.click('button[value=allow]');
     await page.waitForURL((url) => url.href.startsWith(REDIRECT));
@@ -140,5 +140,56 @@ describe('MCP SDK v1 client (2025-11-25) with its OAuthClientProvider', () => {
     expect((await app.api(`/api/v3.1/tool_router/session/${session.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
     await expect(client.listTools()).rejects.toThrow();
     expect((await mcpList(session.url, `Bearer ${provider.tokens().access_token}`)).status).toBe(401);
+  });
+});
+
+describe('MCP SDK v2 client registering by Client ID Metadata Document', () => {
+  // The SDK takes only an https clientMetadataUrl; latchkey's outbound client is routed so that the
+  // document's public https URL is answered by a local server (what the address policy would refuse
+  // to reach on loopback is not what is tested here: test/e2e/mcp-oauth.test.ts covers that).
+  const DOC_URL = 'https://client.example/oauth/client.json';
+  let docApp: LiveApp;
+  let docs: FakeUpstream;
+  beforeAll(async () => {
+    docs = await startFakeUpstream();
+    docs.on('/oauth/client.json', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          client_id: DOC_URL,
+          client_name: 'Doc-registered client',
+          redirect_uris: [REDIRECT],
+          token_endpoint_auth_method: 'none',
+        }),
+      );
+    });
+    const routed: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      return fetch(url.startsWith('https://client.example/') ? url.replace('https://client.example', docs.url) : input, init);
+    };
+    docApp = await startLiveApp({ fetch: routed });
+  });
+  afterAll(async () => {
+    await docApp?.close();
+    await docs?.close();
+  });
+
+  it('uses the document URL as client_id (no registration) and gets a token for the session', async () => {
+    const res = await docApp.api('/api/v3.1/tool_router/session', { body: { user_id: 'dee' } });
+    const session = { url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
+    const provider = new MemoryOAuthProvider(REDIRECT, DOC_URL);
+    const transport = new TransportV2(new URL(session.url), { authProvider: provider as never });
+    const probe = new ClientV2({ name: 'oauth-cimd', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await expect(probe.connect(transport).then(() => probe.listTools())).rejects.toThrow(/unauthorized/i);
+    expect(provider.clientInformation().client_id).toBe(DOC_URL);
+    const registrations = (await docApp.deps.db.selectFrom('oauth_clients').select('id').execute()).length;
+    expect(registrations).toBe(0);
+
+    const callback = await consentInBrowser(provider.authorizationUrl!, session.token, 'Doc-registered client');
+    await transport.finishAuth(callback.searchParams);
+    const client = new ClientV2({ name: 'oauth-cimd', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await client.connect(new TransportV2(new URL(session.url), { authProvider: provider as never }));
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('COMPOSIO_SEARCH_TOOLS');
+    expect(docs.requests.filter((r) => r.url === '/oauth/client.json').length).toBeGreaterThan(0);
   });
 });
