@@ -13,8 +13,8 @@ import ts from 'typescript';
 export const LAYERS: ReadonlyArray<{ name: string; members: readonly string[] }> = [
   // builds deps, starts the listener and the loops, turns an operator's mistake into one line
   { name: 'composition', members: ['src/main.ts', 'src/bootstrap.ts', 'src/server.ts', 'src/background.ts', 'src/startup-error.ts'] },
-  { name: 'edge', members: ['src/api/', 'src/mcp/', 'src/connect/', 'src/delivery/', 'src/http/', 'src/app.ts'] },
-  { name: 'features', members: ['src/sessions/', 'src/services/', 'src/refresh/', 'src/webhooks/', 'src/auth/'] },
+  { name: 'edge', members: ['src/api/', 'src/mcp/', 'src/connect/', 'src/authserver/', 'src/delivery/', 'src/http/', 'src/app.ts'] },
+  { name: 'features', members: ['src/sessions/', 'src/services/', 'src/grants/', 'src/refresh/', 'src/webhooks/', 'src/auth/'] },
   // the injection point and the configuration name the engine's and storage's types (the vault's key
   // ring, the catalogue, the database); features and the edge read them, the engine is handed values
   { name: 'wiring', members: ['src/config.ts', 'src/deps.ts'] },

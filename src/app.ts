@@ -4,6 +4,7 @@ import { healthRoutes } from './api/health.ts';
 import { apiRouter } from './api/router.ts';
 import { connectRouter, connectTooLarge } from './connect/router.ts';
 import { approvalRoutes } from './connect/approval-routes.ts';
+import { authServerRouter } from './authserver/router.ts';
 import { mcpRoutes, mcpTooLarge } from './mcp/route.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: Deps) {
   app.route('/', connectRouter(deps));
   app.route('/', approvalRoutes(deps));
   app.route('/', mcpRoutes(deps));
+  app.route('/', authServerRouter(deps));
   const api = apiRouter(deps);
   for (const prefix of API_PREFIXES) app.route(prefix, api);
   app.notFound(notFoundHandler);

@@ -20,7 +20,7 @@ export interface Config {
   publicUrl: string;
   /**
    * false: LATCHKEY_PUBLIC_URL was not set and publicUrl is the default. Then an MCP URL is built on the
-   * loopback origin a request came in on (mcpUrl in api/wire/sessions.ts), so `localhost` and `127.0.0.1` clients both
+   * loopback origin a request came in on (mcpUrl in sessions/mcp-url.ts), so `localhost` and `127.0.0.1` clients both
    * get one on their own API origin.
    */
   publicUrlExplicit: boolean;
@@ -55,6 +55,8 @@ export interface Config {
    * `complete_auth`. One project per installation, so this is the project's setting.
    */
   userVerifierUrl: string | null;
+  /** how long an access token latchkey issues to an MCP client (OAuth 2.1) is valid */
+  mcpAccessTokenTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +122,7 @@ const envSchema = z.object({
   LATCHKEY_ALLOW_INSECURE_LOOPBACK: flag,
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
   LATCHKEY_USER_VERIFIER_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LATCHKEY_MCP_TOKEN_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
 });
 
 /** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
@@ -224,5 +227,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     allowPrivateNetwork: e.LATCHKEY_ALLOW_PRIVATE_NETWORK,
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
     userVerifierUrl: e.LATCHKEY_USER_VERIFIER_URL ?? null,
+    mcpAccessTokenTtlMs: e.LATCHKEY_MCP_TOKEN_TTL_MS,
   };
 }

@@ -168,6 +168,47 @@ export const ERRORS = {
   UNAVAILABLE: { status: 503, code: 10503, slug: 'HTTP_ServiceUnavailable', message: 'The server is shutting down.' },
 } as const satisfies Record<string, ErrorSpec>;
 
+/**
+ * The OAuth endpoints (`/oauth/*`, latchkey as the authorization server of its MCP endpoints) answer
+ * RFC 6749 §5.2 error bodies, not Composio's envelope: these are the codes they use and their statuses.
+ * (RFC 6749 §5.2: 401 for invalid_client; RFC 7591 §3.2.2 for registration; RFC 8707 §2 invalid_target.)
+ */
+export const OAUTH_ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  invalid_scope: 400,
+  invalid_target: 400,
+  access_denied: 403,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
+  invalid_token: 401,
+} as const;
+
+export type OAuthErrorName = keyof typeof OAUTH_ERROR_STATUS;
+
+/** An OAuth protocol error (RFC 6749 §5.2 shape); the description reaches the client, so it never carries a secret. */
+export class OAuthProtocolError extends Error {
+  override name = 'OAuthProtocolError';
+  constructor(
+    readonly error: OAuthErrorName,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+
+  get status(): number {
+    return OAUTH_ERROR_STATUS[this.error];
+  }
+
+  toBody(): { error: string; error_description: string } {
+    return { error: this.error, error_description: this.description };
+  }
+}
+
 export interface ErrorSpec {
   status: number;
   code: number;

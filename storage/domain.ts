@@ -169,3 +169,67 @@ export interface OutboxEvent {
   lastStatus: number | null;
   createdAt: number;
 }
+
+/** What a registered OAuth client declared (RFC 7591 §2), as registered: wire names, checked at registration. */
+export interface OAuthClientMetadata {
+  redirect_uris: string[];
+  token_endpoint_auth_method: 'none' | 'client_secret_post' | 'client_secret_basic';
+  grant_types: Array<'authorization_code' | 'refresh_token'>;
+  response_types: Array<'code'>;
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  scope?: string;
+  contacts?: string[];
+  tos_uri?: string;
+  policy_uri?: string;
+  software_id?: string;
+  software_version?: string;
+}
+
+export interface OAuthClient {
+  id: string;
+  /** SHA-256 of the client secret, when one was issued */
+  secretHash: string | null;
+  metadata: OAuthClientMetadata;
+  createdAt: number;
+  firstGrantedAt: number | null;
+}
+
+/** An authorization request waiting for its consent page's answer. */
+export interface OAuthRequest {
+  idHash: string;
+  clientId: string;
+  sessionId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  state: string | null;
+  scope: string | null;
+  resource: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** One client's access to one session's MCP endpoint. */
+export interface OAuthGrant {
+  id: string;
+  sessionId: string;
+  clientId: string;
+  resource: string;
+  scope: string | null;
+  createdAt: number;
+}
+
+export type OAuthTokenKind = 'code' | 'access' | 'refresh';
+
+/** A code or token, by hash; codes also carry what the token request must repeat. */
+export interface OAuthToken {
+  tokenHash: string;
+  grantId: string;
+  kind: OAuthTokenKind;
+  redirectUri: string | null;
+  codeChallenge: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}

@@ -149,6 +149,56 @@ export interface RequestStateUsesTable {
   expires_at: number;
 }
 
+/** A client registered by RFC 7591 dynamic registration (Client ID Metadata Document clients are fetched, not stored). */
+export interface OAuthClientsTable {
+  id: string;
+  /** SHA-256 of the client secret, when one was issued */
+  secret_hash: string | null;
+  /** the registered metadata (redirect_uris, client_name, token_endpoint_auth_method, ...) as JSON */
+  metadata: string;
+  created_at: number;
+  /** when a person first authorized this client (null: never; such clients are dropped after a day) */
+  first_granted_at: number | null;
+}
+
+/** An authorization request waiting for the person on the consent page; looked up by the hash of its id. */
+export interface OAuthRequestsTable {
+  id_hash: string;
+  client_id: string;
+  session_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  state: string | null;
+  scope: string | null;
+  resource: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** One client's access to one session's MCP endpoint (its resource); deleting it ends every token under it. */
+export interface OAuthGrantsTable {
+  id: string;
+  session_id: string;
+  client_id: string;
+  resource: string;
+  scope: string | null;
+  created_at: number;
+}
+
+/** Authorization codes, access and refresh tokens, by SHA-256. */
+export interface OAuthTokensTable {
+  token_hash: string;
+  grant_id: string;
+  kind: 'code' | 'access' | 'refresh';
+  /** codes only: what the token request must repeat and prove (RFC 6749 §4.1.3, RFC 7636 §4.6) */
+  redirect_uri: string | null;
+  code_challenge: string | null;
+  created_at: number;
+  expires_at: number;
+  /** a code exchanged or a refresh token rotated: presenting it again is reuse */
+  used_at: number | null;
+}
+
 export interface WebhookSubscriptionsTable {
   id: string;
   webhook_url: string;
@@ -186,6 +236,10 @@ export interface Database {
   approvals: ApprovalsTable;
   request_state_uses: RequestStateUsesTable;
   verifications: VerificationsTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_requests: OAuthRequestsTable;
+  oauth_grants: OAuthGrantsTable;
+  oauth_tokens: OAuthTokensTable;
   refresh_leases: RefreshLeasesTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_outbox: WebhookOutboxTable;

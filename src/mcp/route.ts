@@ -4,7 +4,8 @@ import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { forgetClient } from '../sessions/mcp-clients.ts';
-import { getSession, sessionByToken, type Session } from '../sessions/session.ts';
+import { getSession, sessionByAccessToken, sessionByToken, type Session } from '../sessions/session.ts';
+import { isSessionId, resourceMetadataUrl } from '../grants/metadata.ts';
 import { serveLegacy } from './legacy.ts';
 import { serveModern } from './modern.ts';
 import { AppError } from '../errors.ts';
@@ -17,17 +18,26 @@ export const mcpTooLarge = (c: Context) => jsonRpcError(c, 413, -32600, 'Request
 
 /**
  * `/tool_router/{session_id}/mcp`, streamable HTTP, stateless. Accepted credentials: the project's
- * `x-api-key` (as Composio's SDK sends it) for any session, or the session's own token
- * (`x-session-token`, or `Authorization: Bearer`) for this session only.
+ * `x-api-key` (as Composio's SDK sends it) for any session, the session's own token
+ * (`x-session-token`, or `Authorization: Bearer lks_…`) for this session only, or an OAuth access
+ * token latchkey issued for this session's URL (`Authorization: Bearer lka_…`). Every 401 names the
+ * URL's protected-resource metadata (RFC 9728 §5.1), so an OAuth client can find our authorization
+ * server; an unknown session id gets the same answer as a known one.
  */
 export function mcpRoutes(deps: Deps) {
   async function authorize(c: Context<AppEnv>): Promise<Session | Response> {
     const id = c.req.param('id') ?? '';
+    const unauthorized = (message: string, tokenSent: boolean) => {
+      const metadata = resourceMetadataUrl(deps, isSessionId(id) ? id : 'trs_unknown', new URL(c.req.url).origin);
+      // RFC 6750 §3: error="invalid_token" when a token was sent and is not good here
+      const challenge = `Bearer ${tokenSent ? 'error="invalid_token", ' : ''}resource_metadata="${metadata}"`;
+      return jsonRpcError(c, 401, -32001, message, { 'WWW-Authenticate': challenge });
+    };
     const apiKey = c.req.header('x-api-key');
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const token = c.req.header('x-session-token') ?? (bearer?.startsWith('lks_') ? bearer : undefined);
     if (apiKey) {
-      if (!(await authenticateApiKey(deps, apiKey))) return jsonRpcError(c, 401, -32001, 'Invalid API key');
+      if (!(await authenticateApiKey(deps, apiKey))) return unauthorized('Invalid API key', false);
       try {
         return await getSession(deps, id);
       } catch (error) {
@@ -38,11 +48,18 @@ export function mcpRoutes(deps: Deps) {
     if (token) {
       const session = await sessionByToken(deps, token);
       // a valid token for another session opens nothing here
-      if (!session) return jsonRpcError(c, 401, -32001, 'Invalid session token', { 'WWW-Authenticate': 'Bearer' });
+      if (!session) return unauthorized('Invalid session token', true);
       if (session.id !== id) return jsonRpcError(c, 403, -32001, 'This token belongs to another session');
       return session;
     }
-    return jsonRpcError(c, 401, -32001, 'Send x-api-key or the session token (x-session-token)', { 'WWW-Authenticate': 'Bearer' });
+    if (bearer) {
+      // an access token's audience is its one session's URL (RFC 8707, MCP basic/authorization "Token
+      // Audience Binding"): on any other URL it is invalid, as an expired or revoked one is
+      const session = await sessionByAccessToken(deps, bearer);
+      if (!session || session.id !== id) return unauthorized('The access token is invalid, expired, revoked or for another session', true);
+      return session;
+    }
+    return unauthorized('Send x-api-key, the session token (x-session-token), or an OAuth access token', false);
   }
 
   return new Hono<AppEnv>()

@@ -138,3 +138,13 @@ export async function sessionByToken(deps: Deps, token: string): Promise<Session
   if (!/^lks_[A-Za-z0-9]{20,64}$/.test(token)) return undefined;
   return (await sessions(deps).findByTokenHash(hashSecret(token))) as Session | undefined;
 }
+
+/** The session an OAuth access token (latchkey as authorization server) opens, while it is live; one read. */
+export async function sessionByAccessToken(deps: Deps, token: string): Promise<Session | undefined> {
+  if (!ACCESS_TOKEN_SHAPE.test(token)) return undefined;
+  return (await sessions(deps).findByAccessTokenHash(hashSecret(token), deps.clock.now())) as Session | undefined;
+}
+
+/** Access tokens latchkey issues to MCP clients: `lka_` and 32 base62 characters (`newSecret`). */
+export const ACCESS_TOKEN_PREFIX = 'lka';
+const ACCESS_TOKEN_SHAPE = /^lka_[A-Za-z0-9]{32}$/;

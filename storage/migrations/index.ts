@@ -6,6 +6,7 @@ import * as webhooks from './2026-11-25-webhooks.ts';
 import * as accountLookupIndex from './2026-11-26-account-lookup-index.ts';
 import * as accountLookupOrder from './2026-11-27-account-lookup-order.ts';
 import * as approvals from './2026-11-30-approvals.ts';
+import * as mcpOAuth from './2026-12-01-mcp-oauth.ts';
 import * as verifications from './2026-12-01-verifications.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-account-lookup-index': accountLookupIndex,
   '2026-11-27-account-lookup-order': accountLookupOrder,
   '2026-11-30-approvals': approvals,
+  '2026-12-01-mcp-oauth': mcpOAuth,
   '2026-12-01-verifications': verifications,
 };
 

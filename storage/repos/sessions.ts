@@ -69,6 +69,25 @@ export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
       return row && fromRow(row);
     },
 
+    /**
+     * every MCP request with an OAuth access token: the session of a live (unexpired) access token,
+     * in one statement; a token whose grant or session was deleted is gone with them. Prepared once.
+     */
+    async findByAccessTokenHash(tokenHash: string, now: number): Promise<StoredSession | undefined> {
+      const query = prepared(db, 'sessions.byAccessTokenHash', (hash: string, at: number) =>
+        db
+          .selectFrom('oauth_tokens')
+          .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
+          .innerJoin('sessions', 'sessions.id', 'oauth_grants.session_id')
+          .selectAll('sessions')
+          .where('oauth_tokens.token_hash', '=', hash)
+          .where('oauth_tokens.kind', '=', 'access')
+          .where('oauth_tokens.expires_at', '>', at),
+      );
+      const row = (await query(tokenHash, now))[0];
+      return row && fromRow(row);
+    },
+
     /** Optimistic concurrency: the update lands only if the version is still the one read. */
     async updateIfVersion(id: string, version: number, changes: SessionChanges): Promise<boolean> {
       const result = await db

@@ -336,3 +336,108 @@ describe('fuzzing the MCP endpoint', () => {
     expect(huge.status).toBe(413);
   }, 120_000);
 });
+
+describe('fuzzing the OAuth endpoints (latchkey as authorization server of the MCP endpoint)', () => {
+  const REDIRECT = 'http://127.0.0.1:4999/callback';
+  const OAUTH_FIELDS = [
+    'grant_type',
+    'code',
+    'redirect_uri',
+    'code_verifier',
+    'client_id',
+    'client_secret',
+    'refresh_token',
+    'resource',
+    'token',
+    'token_type_hint',
+    'scope',
+    'state',
+    'response_type',
+    'code_challenge',
+    'code_challenge_method',
+    'request_id',
+    'csrf_token',
+    'session_token',
+    'decision',
+  ];
+  const hostileString = () => String(pick(HOSTILE_STRINGS)).slice(0, 3000).toWellFormed();
+  const hostileForm = (clientId: string) => {
+    const form = new URLSearchParams();
+    if (random() > 0.3) form.append('client_id', random() > 0.5 ? clientId : hostileString());
+    for (let i = 0; i < 5; i++)
+      form.append(pick(OAUTH_FIELDS), random() > 0.2 ? hostileString() : pick(['authorization_code', 'refresh_token', 'S256']));
+    return form.toString();
+  };
+
+  it('answers hostile registration, token, revocation and authorization requests with 4xx (OAuth shapes) or a normal answer, never a 500 or a foreign redirect', async () => {
+    const registered = await fetch(`${app.url}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
+    });
+    const clientId = ((await registered.json()) as { client_id: string }).client_id;
+    const failures: string[] = [];
+    const check = async (what: string, res: Response, json: boolean) => {
+      const text = await res.text();
+      if (res.status >= 500) failures.push(`${what} → ${res.status} ${text.slice(0, 200)}`);
+      else if (json && res.status >= 400 && typeof (JSON.parse(text) as { error?: unknown }).error !== 'string')
+        failures.push(`${what} → ${res.status} without an OAuth error`);
+      const location = res.headers.get('location');
+      if (location && !location.startsWith(REDIRECT)) failures.push(`${what} → redirected to ${location.slice(0, 100)}`);
+    };
+    for (let i = 0; i < 40; i++) {
+      const metadata: Record<string, unknown> = { redirect_uris: random() > 0.5 ? [hostileValue()] : hostileValue() };
+      for (let f = 0; f < 3; f++)
+        metadata[pick(['client_name', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'logo_uri', 'scope', 'contacts'])] =
+          hostileValue();
+      const body = random() > 0.2 ? JSON.stringify(metadata) : hostileBody();
+      await check(
+        'POST /oauth/register',
+        await fetch(`${app.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+        true,
+      );
+      for (const path of ['/oauth/token', '/oauth/revoke']) {
+        const type = random() > 0.9 ? 'application/json' : 'application/x-www-form-urlencoded';
+        const headers: Record<string, string> = { 'content-type': type };
+        if (random() > 0.8)
+          headers.authorization = `Basic ${Buffer.from(`${hostileString().slice(0, 200)}:${hostileString().slice(0, 200)}`).toString('base64')}`;
+        await check(`POST ${path}`, await fetch(`${app.url}${path}`, { method: 'POST', headers, body: hostileForm(clientId) }), true);
+      }
+      const query = new URLSearchParams(hostileForm(clientId));
+      if (random() > 0.5) query.set('redirect_uri', random() > 0.5 ? REDIRECT : hostileString());
+      await check('GET /oauth/authorize', await fetch(`${app.url}/oauth/authorize?${query}`, { redirect: 'manual' }), false);
+      await check(
+        'POST /oauth/authorize',
+        await fetch(`${app.url}/oauth/authorize`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.url },
+          body: hostileForm(clientId),
+        }),
+        false,
+      );
+      const id = encode(hostileString().slice(0, 200) || 'x');
+      await check(
+        'GET protected resource metadata',
+        await fetch(`${app.url}/.well-known/oauth-protected-resource/tool_router/${id}/mcp`),
+        false,
+      );
+      const mcp = await fetch(`${app.url}/tool_router/${ids.session}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${
+            hostileString()
+              .replace(/[^\x21-\x7e]/g, 'x')
+              .slice(0, 500) || 'x'
+          }`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+      if (mcp.status !== 401) failures.push(`MCP with a hostile bearer → ${mcp.status}`);
+      await mcp.body?.cancel();
+    }
+    expect(failures).toEqual([]);
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  }, 120_000);
+});

@@ -6,6 +6,7 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.t
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { apiKeyToolkit, serveTestApis } from '../fixtures/toolkits.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
+import { authorizationParams, authorizeUrl, consent, fullGrant, pkce, register, tokenRequest } from '../helpers/mcp-oauth.ts';
 
 /**
  * Many users, each with an account and a session, doing random operations through their own session
@@ -221,6 +222,50 @@ describe('isolation between users', () => {
       expect(theirs.body.items.every((i: any) => i.user_id === t.user)).toBe(true);
     }
   }, 120_000);
+
+  it('OAuth: an access token opens its own session only; another session’s token cannot authorize it; refresh tokens stay with their client', async () => {
+    const breaches: string[] = [];
+    const granted = [];
+    for (const t of tenants.slice(0, 4)) granted.push({ t, ...(await fullGrant(app.url, t.mcpUrl, t.token)) });
+    const call = (url: string, token: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'TESTKEY_WHOAMI', arguments: {} } }),
+      });
+    for (const me of granted) {
+      const own = await call(me.t.mcpUrl, me.tokens.access_token);
+      const region = own.status === 200 ? JSON.parse(text(((await own.json()) as any).result)).data?.account?.region : undefined;
+      // my own account, or the one added through my own link (the test above)
+      if (![me.t.user, `via-link-of-${me.t.user}`].includes(region)) breaches.push(`${me.t.user}'s own call: ${own.status} ${region}`);
+      for (const them of granted.filter((g) => g !== me)) {
+        const res = await call(them.t.mcpUrl, me.tokens.access_token);
+        if (res.status !== 401) breaches.push(`${me.t.user}'s access token opened ${them.t.user}'s session (${res.status})`);
+        await res.body?.cancel();
+        // my session token does not authorize a client for their session
+        const answer = await consent(
+          authorizeUrl(app.url, authorizationParams(me.client.client_id, pkce().challenge, them.t.mcpUrl)),
+          me.t.token,
+        );
+        if (answer.location) breaches.push(`${me.t.user}'s session token authorized ${them.t.user}'s session`);
+        // their client cannot spend my refresh token
+        const stolen = await tokenRequest(app.url, {
+          grant_type: 'refresh_token',
+          refresh_token: me.tokens.refresh_token,
+          client_id: them.client.client_id,
+        });
+        if (stolen.status !== 400) breaches.push(`${them.t.user}'s client refreshed ${me.t.user}'s grant`);
+      }
+    }
+    // a fresh client may not even start with a resource of no session
+    const stranger = (await register(app.url)).body;
+    const noSession = await fetch(
+      authorizeUrl(app.url, authorizationParams(stranger.client_id, pkce().challenge, `${app.url}/tool_router/trs_none/mcp`)),
+      { redirect: 'manual' },
+    );
+    expect(new URL(noSession.headers.get('location')!).searchParams.get('error')).toBe('invalid_target');
+    expect(breaches).toEqual([]);
+  }, 60_000);
 });
 
 describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', () => {

@@ -7,6 +7,7 @@ import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { fullGrant, mcpList, tokenRequest } from '../helpers/mcp-oauth.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
 import { webhookReceiver } from '../fixtures/webhook-receiver.ts';
@@ -95,6 +96,24 @@ describe('secrets after a full run', () => {
     }
     await client.close();
     expect(seenRefreshTokens.size).toBeGreaterThan(1);
+    // an MCP client by OAuth (latchkey as authorization server): a confidential client, its code, tokens, a rotation
+    const grant = await fullGrant(app.url, session.body.mcp.url, sessionToken, { token_endpoint_auth_method: 'client_secret_post' });
+    expect((await mcpList(session.body.mcp.url, `Bearer ${grant.tokens.access_token}`)).status).toBe(200);
+    const rotated = await tokenRequest(app.url, {
+      grant_type: 'refresh_token',
+      refresh_token: grant.tokens.refresh_token,
+      client_id: grant.client.client_id,
+      client_secret: grant.client.client_secret,
+    });
+    expect(rotated.status).toBe(200);
+    const mcpOAuthSecrets = [
+      grant.client.client_secret,
+      grant.code,
+      grant.tokens.access_token,
+      grant.tokens.refresh_token,
+      rotated.body.access_token,
+      rotated.body.refresh_token,
+    ] as string[];
     await call(`/api/v3.1/connected_accounts/${accountId}`);
     await call('/api/v3.1/connected_accounts?user_ids=sam');
     await call(`/api/v3.1/auth_configs/${oauthConfig.body.auth_config.id}`);
@@ -111,6 +130,7 @@ describe('secrets after a full run', () => {
       webhookSecret,
       sessionToken,
       link.body.link_token,
+      ...mcpOAuthSecrets,
     ];
     const db = app.deps.config.databasePath;
     const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));

@@ -38,9 +38,11 @@ export interface LiveApp extends Built {
 /**
  * latchkey listening on a real loopback port, with a real SQLite file, operator toolkits written to a
  * temp folder, and a movable clock. `port` may be reserved ahead so an OAuth server can know our
- * callback URL before we start.
+ * callback URL before we start. `fetch` replaces the outbound client (tests route public hosts to loopback).
  */
-export async function startLiveApp(options: { port?: number; toolkits?: object[]; env?: Record<string, string> } = {}): Promise<LiveApp> {
+export async function startLiveApp(
+  options: { port?: number; toolkits?: object[]; env?: Record<string, string>; fetch?: typeof fetch } = {},
+): Promise<LiveApp> {
   const dir = makeTempDir();
   const port = options.port ?? (await freePort());
   const toolkitsDir = `${dir.path}/toolkits`;
@@ -61,7 +63,7 @@ export async function startLiveApp(options: { port?: number; toolkits?: object[]
   });
   const { lines: logs, sink } = captureLogs();
   const clock = new TestClock();
-  const built = await buildDeps(config, createLogger(config.logLevel, sink), { clock });
+  const built = await buildDeps(config, createLogger(config.logLevel, sink), { clock, fetch: options.fetch });
   const server: RunningServer = await startServer(built);
   const url = `http://127.0.0.1:${server.port}`;
   return {

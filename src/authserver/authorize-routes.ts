@@ -1,0 +1,107 @@
+import { Hono, type Context } from 'hono';
+import { csrf } from 'hono/csrf';
+import { csrfTokenMatches, issueCsrfToken } from '../connect/csrf-token.ts';
+import { contentSecurityPolicy, messagePage } from '../connect/pages.ts';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from '../http/env.ts';
+import {
+  approveAuthorization,
+  AuthorizationPageError,
+  beginAuthorization,
+  denyAuthorization,
+  pendingAuthorization,
+} from '../grants/authorizations.ts';
+import { OAUTH_PATHS } from '../grants/metadata.ts';
+import { sessionByToken } from '../sessions/session.ts';
+import { consentPage } from './consent-page.ts';
+
+/** Where a form's answer redirects, as a CSP source: the origin of a web redirect URI, the scheme of an app's. */
+const formTarget = (redirectUri: string) => {
+  const url = new URL(redirectUri);
+  return /^https?:$/.test(url.protocol) ? url.origin : url.protocol;
+};
+
+const targetLabel = (redirectUri: string) => {
+  const url = new URL(redirectUri);
+  return /^https?:$/.test(url.protocol) ? url.host : `${url.protocol}//`;
+};
+
+/**
+ * The authorization endpoint (OAuth 2.1 §4.1): GET checks the request and shows the consent page;
+ * the page's POST (Origin check and double-submit token, as the other hosted forms) answers it. The
+ * person proves they may open the session with its session token; a later verifier (issue 17, part
+ * 1) calls the same `approveAuthorization`.
+ */
+export function authorizeRoutes(deps: Deps) {
+  const branding = deps.config.branding;
+  const secure = deps.config.publicUrl.startsWith('https:');
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+
+  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>, formTargets: string[] = []) => {
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Security-Policy', contentSecurityPolicy(branding, formTargets));
+    return c.html(body, status as 200);
+  };
+  const problem = (c: Context<AppEnv>, message: string) =>
+    render(c, 400, messagePage(branding, 'This connection cannot continue', message));
+  const consent = (c: Context<AppEnv>, status: number, q: { clientName: string; redirectUri: string; requestId: string; error?: string }) =>
+    render(
+      c,
+      status,
+      consentPage(branding, {
+        clientName: q.clientName,
+        redirectTarget: targetLabel(q.redirectUri),
+        requestId: q.requestId,
+        csrfToken: issueCsrfToken(c, OAUTH_PATHS.authorize, secure),
+        error: q.error,
+      }),
+      [formTarget(q.redirectUri)],
+    );
+
+  return new Hono<AppEnv>()
+    .get(OAUTH_PATHS.authorize, async (c) => {
+      try {
+        const started = await beginAuthorization(deps, new URL(c.req.url).searchParams);
+        if (started.kind === 'redirect') return c.redirect(started.url, 302);
+        const clientName = started.client.metadata.client_name ?? started.client.id;
+        return consent(c, 200, { clientName, redirectUri: started.redirectUri, requestId: started.requestId });
+      } catch (error) {
+        // before the redirect URI is known to be the client's, nothing is redirected (RFC 6749 §4.1.2.1)
+        if (error instanceof AuthorizationPageError) return problem(c, error.message);
+        throw error;
+      }
+    })
+    .post(
+      OAUTH_PATHS.authorize,
+      csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }),
+      async (c) => {
+        const form = await c.req.parseBody();
+        const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+        const requestId = field('request_id');
+        const pending = await pendingAuthorization(deps, requestId);
+        if (!pending) return problem(c, 'This request has expired or was already answered. Start again from your MCP client.');
+        if (!csrfTokenMatches(c, field('csrf_token'))) {
+          return render(
+            c,
+            403,
+            messagePage(branding, 'Form expired', 'This form could not be verified. Start again from your MCP client.'),
+          );
+        }
+        const { request, client } = pending;
+        if (field('decision') === 'deny') {
+          const url = await denyAuthorization(deps, requestId);
+          return url ? c.redirect(url, 303) : problem(c, 'This request was already answered.');
+        }
+        const session = await sessionByToken(deps, field('session_token').trim());
+        const url = session && session.id === request.sessionId ? await approveAuthorization(deps, requestId, session) : undefined;
+        if (url) return c.redirect(url, 303);
+        const clientName = client.metadata.client_name ?? client.id;
+        return consent(c, 400, {
+          clientName,
+          redirectUri: request.redirectUri,
+          requestId,
+          error: 'That is not the token of this session.',
+        });
+      },
+    );
+}
