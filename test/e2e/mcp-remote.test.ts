@@ -1,0 +1,153 @@
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.ts';
+import { allowOnConsentPage } from '../helpers/consent-page.ts';
+import { startKeyedSessions, TEST_API_KEY, type KeyedSessions } from '../helpers/keyed-sessions.ts';
+import { mcpList } from '../helpers/mcp-oauth.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { until } from '../helpers/wait.ts';
+
+// mcp-remote (the stdio bridge Claude Desktop users run) against a bare session URL, no --header:
+// it gets a 401, discovers latchkey's metadata, registers (DCR) and prints the authorization URL;
+// the person opens it in Chromium and types the session token on the consent page; the browser goes
+// back to mcp-remote's own loopback callback and mcp-remote exchanges the code. The MCP host is the
+// v1 SDK's stdio client, as in Claude Desktop.
+
+const MCP_REMOTE = createRequire(import.meta.url).resolve('mcp-remote/dist/proxy.js');
+
+let keyed: KeyedSessions;
+let browser: Browser;
+const dir = makeTempDir('latchkey-mcp-remote-');
+/** mcp-remote's token and client store (MCP_REMOTE_CONFIG_DIR): a temp dir, never the real HOME's ~/.mcp-auth */
+const configDir = `${dir.path}/mcp-auth`;
+const opened = `${dir.path}/browser-opened.jsonl`;
+const bridges: StdioClientTransport[] = [];
+
+/**
+ * What mcp-remote runs as the browser (the `open` package's xdg-open runs $BROWSER when there is no
+ * display): it records the URL and whether mcp-remote's OAuth callback was already listening at that
+ * moment, and opens nothing. The test's own Chromium does the person's part.
+ */
+function fakeBrowser(): string {
+  const path = `${dir.path}/browser.mjs`;
+  writeFileSync(
+    path,
+    `#!${process.execPath}
+import { appendFileSync } from 'node:fs';
+const url = new URL(process.argv[2]);
+const callback = new URL(url.searchParams.get('redirect_uri'));
+let listening = false;
+try {
+  listening = (await fetch('http://127.0.0.1:' + callback.port + '/.mcp-remote/id')).ok;
+} catch {}
+appendFileSync(${JSON.stringify(opened)}, JSON.stringify({ url: url.href, listening }) + '\\n');
+`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
+beforeAll(async () => {
+  keyed = await startKeyedSessions();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  // every bridge process ends, whatever happened in the test (close: stdin end, then SIGTERM, SIGKILL)
+  await Promise.all(bridges.map((t) => t.close().catch(() => {})));
+  await browser?.close();
+  await keyed?.close();
+  dir.cleanup();
+});
+
+/** `mcp-remote <url> …args` as a stdio MCP server of the v1 SDK client; its stderr collected. */
+function startBridge(url: string, browserCommand: string, ...args: string[]) {
+  const command = [MCP_REMOTE, url, ...args];
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: command,
+    // only the SDK's default variables (PATH, USER…) besides these: no DISPLAY, so no real browser
+    env: { HOME: dir.path, MCP_REMOTE_CONFIG_DIR: configDir, BROWSER: browserCommand },
+    stderr: 'pipe',
+  });
+  bridges.push(transport);
+  const output = { stderr: '' };
+  transport.stderr!.on('data', (d) => (output.stderr += String(d)));
+  const client = new Client({ name: 'stdio-host', version: '1.0.0' });
+  const connected = client.connect(transport, { timeout: 90_000 });
+  // awaited by the test; a failure before that point must not also surface as an unhandled rejection
+  connected.catch(() => {});
+  return { command, client, output, connected };
+}
+
+/** mcp-remote's stored tokens for the one server it has signed in to. */
+function storedTokens(): { access_token: string; refresh_token?: string } {
+  const file = readdirSync(`${configDir}/mcp-remote-v1`).find((name) => name.endsWith('_tokens.json'));
+  if (!file) throw new Error('mcp-remote stored no tokens');
+  return JSON.parse(readFileSync(`${configDir}/mcp-remote-v1/${file}`, 'utf8'));
+}
+
+const text = (result: any) => JSON.parse(result.content[0].text);
+
+describe('mcp-remote against a bare session URL', () => {
+  it('signs in by OAuth with no --header, then lists and calls tools as the session user', async () => {
+    const session = await keyed.sessionWithAccount('rae');
+    const bridge = startBridge(session.url, fakeBrowser());
+    expect(bridge.command.filter((arg) => arg.startsWith('--header'))).toEqual([]);
+
+    const authorizationUrl = await until(
+      'mcp-remote to print the authorization URL',
+      async () => /Please authorize this client by visiting:\s+(\S+)/.exec(bridge.output.stderr)?.[1],
+      30_000,
+    ).catch((error) => {
+      throw new Error(`${error.message}; mcp-remote said:\n${bridge.output.stderr}`);
+    });
+    const url = new URL(authorizationUrl);
+    expect(url.origin).toBe(keyed.app.url);
+    expect(url.searchParams.get('client_id')).toMatch(/^mcpc_/);
+    expect(url.searchParams.get('resource')).toBe(session.url);
+    const callback = url.searchParams.get('redirect_uri')!;
+
+    // when mcp-remote sent the person to the browser, its callback was already listening
+    const sent = await until('mcp-remote to open the browser', async () => existsSync(opened) && readFileSync(opened, 'utf8').trim());
+    expect(sent.split('\n').map((line) => JSON.parse(line))).toEqual([
+      { url: expect.stringContaining(`state=${url.searchParams.get('state')}`), listening: true },
+    ]);
+
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      expect(await allowOnConsentPage(page, authorizationUrl, session.token)).toContain('MCP CLI Proxy');
+      await page.waitForURL((at) => at.href.startsWith(callback));
+      expect(await page.textContent('body')).toContain('Authorization successful');
+    } finally {
+      await context.close();
+    }
+    await bridge.connected;
+
+    const names = (await bridge.client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('TESTKEY_WHOAMI');
+    const before = keyed.api.requests.length;
+    const who = text(await bridge.client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} }));
+    expect(who.data ?? who).toMatchObject({ account: { region: 'rae-region' } });
+    const upstream = keyed.api.requests.slice(before).filter((r) => r.url.startsWith('/whoami'));
+    expect(upstream.map((r) => [r.headers['x-api-key'], r.headers['x-region']])).toEqual([[TEST_API_KEY, 'rae-region']]);
+
+    // the token mcp-remote holds opens its own session's URL and no other
+    const { access_token } = storedTokens();
+    expect(access_token).toMatch(/^lka_/);
+    expect((await mcpList(session.url, `Bearer ${access_token}`)).status).toBe(200);
+    const other = await keyed.sessionWithAccount('sol');
+    expect((await mcpList(other.url, `Bearer ${access_token}`)).status).toBe(401);
+
+    // started again (Claude Desktop restarting), it uses what it stored: no new authorization
+    await bridge.client.close();
+    const again = startBridge(session.url, fakeBrowser());
+    await again.connected;
+    expect((await again.client.listTools()).tools.map((t) => t.name)).toContain('TESTKEY_WHOAMI');
+    expect(again.output.stderr).not.toContain('Please authorize');
+  }, 120_000);
+});
