@@ -8,6 +8,7 @@ import { launchChromium } from '../helpers/chromium.ts';
 import { allowOnConsentPage } from '../helpers/consent-page.ts';
 import { startKeyedSessions, TEST_API_KEY, type KeyedSessions } from '../helpers/keyed-sessions.ts';
 import { mcpList } from '../helpers/mcp-oauth.ts';
+import { ROOT } from '../helpers/spawn-server.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { until } from '../helpers/wait.ts';
 
@@ -18,6 +19,11 @@ import { until } from '../helpers/wait.ts';
 // v1 SDK's stdio client, as in Claude Desktop.
 
 const MCP_REMOTE = createRequire(import.meta.url).resolve('mcp-remote/dist/proxy.js');
+/** The Claude Desktop OAuth entry of mcp.json.example, what the README tells people to run: `npx -y mcp-remote <url>`. */
+const EXAMPLE = JSON.parse(readFileSync(`${ROOT}mcp.json.example`, 'utf8')).mcpServers['latchkey-claude-desktop-oauth'];
+/** The example's arguments after `mcp-remote`, with a real session URL. */
+const exampleArgs = (url: string): string[] =>
+  EXAMPLE.args.slice(EXAMPLE.args.indexOf('mcp-remote') + 1).map((arg: string) => (arg.includes('trs_REPLACE_ME') ? url : arg));
 
 let keyed: KeyedSessions;
 let browser: Browser;
@@ -63,9 +69,9 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-/** `mcp-remote <url> …args` as a stdio MCP server of the v1 SDK client; its stderr collected. */
-function startBridge(url: string, browserCommand: string, ...args: string[]) {
-  const command = [MCP_REMOTE, url, ...args];
+/** mcp-remote as mcp.json.example runs it, as a stdio MCP server of the v1 SDK client; its stderr collected. */
+function startBridge(url: string, browserCommand: string) {
+  const command = [MCP_REMOTE, ...exampleArgs(url)];
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: command,
@@ -96,7 +102,7 @@ describe('mcp-remote against a bare session URL', () => {
   it('signs in by OAuth with no --header, then lists and calls tools as the session user', async () => {
     const session = await keyed.sessionWithAccount('rae');
     const bridge = startBridge(session.url, fakeBrowser());
-    expect(bridge.command.filter((arg) => arg.startsWith('--header'))).toEqual([]);
+    expect(bridge.command).toEqual([MCP_REMOTE, session.url]);
 
     const authorizationUrl = await until(
       'mcp-remote to print the authorization URL',
