@@ -32,13 +32,14 @@ const dir = makeTempDir('latchkey-mcp-remote-');
 const configDir = `${dir.path}/mcp-auth`;
 const opened = `${dir.path}/browser-opened.jsonl`;
 const bridges: StdioClientTransport[] = [];
+let browserCommand: string;
 
 /**
  * What mcp-remote runs as the browser (the `open` package's xdg-open runs $BROWSER when there is no
  * display): it records the URL and whether mcp-remote's OAuth callback was already listening at that
  * moment, and opens nothing. The test's own Chromium does the person's part.
  */
-function fakeBrowser(): string {
+function writeFakeBrowser(): string {
   const path = `${dir.path}/browser.mjs`;
   writeFileSync(
     path,
@@ -60,6 +61,7 @@ appendFileSync(${JSON.stringify(opened)}, JSON.stringify({ url: url.href, listen
 beforeAll(async () => {
   keyed = await startKeyedSessions();
   browser = await launchChromium();
+  browserCommand = writeFakeBrowser();
 });
 afterAll(async () => {
   // every bridge process ends, whatever happened in the test (close: stdin end, then SIGTERM, SIGKILL)
@@ -70,7 +72,7 @@ afterAll(async () => {
 });
 
 /** mcp-remote as mcp.json.example runs it, as a stdio MCP server of the v1 SDK client; its stderr collected. */
-function startBridge(url: string, browserCommand: string) {
+function startBridge(url: string) {
   const command = [MCP_REMOTE, ...exampleArgs(url)];
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -89,19 +91,29 @@ function startBridge(url: string, browserCommand: string) {
   return { command, client, output, connected };
 }
 
-/** mcp-remote's stored tokens for the one server it has signed in to. */
-function storedTokens(): { access_token: string; refresh_token?: string } {
-  const file = readdirSync(`${configDir}/mcp-remote-v1`).find((name) => name.endsWith('_tokens.json'));
-  if (!file) throw new Error('mcp-remote stored no tokens');
-  return JSON.parse(readFileSync(`${configDir}/mcp-remote-v1/${file}`, 'utf8'));
+/** mcp-remote's token file for the one server it has signed in to. */
+function tokensFile(): string {
+  const name = readdirSync(`${configDir}/mcp-remote-v1`).find((file) => file.endsWith('_tokens.json'));
+  if (!name) throw new Error('mcp-remote stored no tokens');
+  return `${configDir}/mcp-remote-v1/${name}`;
 }
+
+const storedTokens = (): { access_token: string; refresh_token?: string; expires_at?: number } =>
+  JSON.parse(readFileSync(tokensFile(), 'utf8'));
+
+/** Each time mcp-remote opened the browser: the URL, and whether its callback was listening then. */
+const browserOpenings = () =>
+  readFileSync(opened, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 const text = (result: any) => JSON.parse(result.content[0].text);
 
 describe('mcp-remote against a bare session URL', () => {
-  it('signs in by OAuth with no --header, then lists and calls tools as the session user', async () => {
+  it('signs in by OAuth with no --header, calls tools as the session user, and refreshes on a later start', async () => {
     const session = await keyed.sessionWithAccount('rae');
-    const bridge = startBridge(session.url, fakeBrowser());
+    const bridge = startBridge(session.url);
     expect(bridge.command).toEqual([MCP_REMOTE, session.url]);
 
     const authorizationUrl = await until(
@@ -118,10 +130,8 @@ describe('mcp-remote against a bare session URL', () => {
     const callback = url.searchParams.get('redirect_uri')!;
 
     // when mcp-remote sent the person to the browser, its callback was already listening
-    const sent = await until('mcp-remote to open the browser', async () => existsSync(opened) && readFileSync(opened, 'utf8').trim());
-    expect(sent.split('\n').map((line) => JSON.parse(line))).toEqual([
-      { url: expect.stringContaining(`state=${url.searchParams.get('state')}`), listening: true },
-    ]);
+    await until('mcp-remote to open the browser', async () => existsSync(opened) && readFileSync(opened, 'utf8').trim());
+    expect(browserOpenings()).toEqual([{ url: expect.stringContaining(`state=${url.searchParams.get('state')}`), listening: true }]);
 
     const context = await browser.newContext();
     try {
@@ -149,11 +159,22 @@ describe('mcp-remote against a bare session URL', () => {
     const other = await keyed.sessionWithAccount('sol');
     expect((await mcpList(other.url, `Bearer ${access_token}`)).status).toBe(401);
 
-    // started again (Claude Desktop restarting), it uses what it stored: no new authorization
+    // started again an hour later (Claude Desktop restarting): the access token has expired, for
+    // latchkey and in mcp-remote's store; mcp-remote refreshes it, with no browser and no new consent
     await bridge.client.close();
-    const again = startBridge(session.url, fakeBrowser());
+    const first = storedTokens();
+    keyed.app.clock.advance(keyed.app.deps.config.mcpAccessTokenTtlMs + 1000);
+    expect((await mcpList(session.url, `Bearer ${first.access_token}`)).status).toBe(401);
+    writeFileSync(tokensFile(), JSON.stringify({ ...first, expires_at: Date.now() - 1000 }));
+    const again = startBridge(session.url);
     await again.connected;
-    expect((await again.client.listTools()).tools.map((t) => t.name)).toContain('TESTKEY_WHOAMI');
+    const later = text(await again.client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} }));
+    expect(later.data ?? later).toMatchObject({ account: { region: 'rae-region' } });
     expect(again.output.stderr).not.toContain('Please authorize');
+    expect(browserOpenings()).toHaveLength(1);
+    const refreshed = storedTokens();
+    expect(refreshed.access_token).not.toBe(first.access_token);
+    expect(refreshed.refresh_token).not.toBe(first.refresh_token);
+    expect((await mcpList(session.url, `Bearer ${refreshed.access_token}`)).status).toBe(200);
   }, 120_000);
 });
