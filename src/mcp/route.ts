@@ -63,9 +63,14 @@ export function mcpRoutes(deps: Deps) {
   }
 
   return new Hono<AppEnv>()
-    .get('/tool_router/:id/mcp', (c) =>
-      jsonRpcError(c, 405, -32000, 'Method not allowed: this endpoint is stateless, POST only', { Allow: 'POST, DELETE' }),
-    )
+    .get('/tool_router/:id/mcp', async (c) => {
+      // credentials before the method: the URL is a protected resource, so a GET without them is the
+      // same 401 challenge as a POST (RFC 6750 §3, RFC 9728 §5.1). mcp-remote probes by GET and starts
+      // its OAuth callback listener before the browser only when it sees that 401.
+      const session = await authorize(c);
+      if (session instanceof Response) return session;
+      return jsonRpcError(c, 405, -32000, 'Method not allowed: this endpoint is stateless, POST only', { Allow: 'POST, DELETE' });
+    })
     .delete('/tool_router/:id/mcp', async (c) => {
       const session = await authorize(c);
       if (session instanceof Response) return session;

@@ -3,9 +3,10 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyToolkit } from '../fixtures/toolkits.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { allowOnConsentPage } from '../helpers/consent-page.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { startKeyedSessions, type KeyedSessions } from '../helpers/keyed-sessions.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { mcpList, revoke } from '../helpers/mcp-oauth.ts';
 import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
@@ -16,43 +17,22 @@ import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
 // refresh → revocation and session delete cut it off.
 
 const REDIRECT = 'http://127.0.0.1:4998/oauth/callback';
-const KEY = 'key-alpha-123456';
 
+let keyed: KeyedSessions;
 let app: LiveApp;
-let api: FakeUpstream;
 let browser: Browser;
-let keyConfig: string;
 
 beforeAll(async () => {
-  api = await startFakeUpstream();
-  api.on('/whoami', (req, res) => {
-    res.writeHead(req.headers['x-api-key'] === KEY ? 200 : 401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ account: { email: 'ada@example.com', region: req.headers['x-region'] } }));
-  });
-  app = await startLiveApp({ toolkits: [apiKeyToolkit(api)], env: { LATCHKEY_MCP_TOKEN_TTL_MS: '2000' } });
-  keyConfig = (await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } })).body.auth_config.id;
+  keyed = await startKeyedSessions({ LATCHKEY_MCP_TOKEN_TTL_MS: '2000' });
+  app = keyed.app;
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await api?.close();
+  await keyed?.close();
 });
 
-async function sessionWithAccount(userId: string) {
-  const account = await app.api('/api/v3.1/connected_accounts', {
-    body: {
-      auth_config: { id: keyConfig },
-      connection: { user_id: userId, state: { authScheme: 'API_KEY', val: { api_key: KEY, region: `${userId}-region` } } },
-    },
-  });
-  expect(account.body.status).toBe('ACTIVE');
-  const res = await app.api('/api/v3.1/tool_router/session', {
-    body: { user_id: userId, toolkits: { enable: ['testkey'] }, preload: { tools: 'all' } },
-  });
-  expect(res.status).toBe(201);
-  return { id: res.body.session_id as string, url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
-}
+const sessionWithAccount = (userId: string) => keyed.sessionWithAccount(userId);
 
 /** The person's part: open the authorization URL, type the session token, allow; the callback URL the browser was sent to. */
 async function consentInBrowser(authorizationUrl: URL, sessionToken: string, clientName = 'SDK test client'): Promise<URL> {
@@ -64,10 +44,7 @@ async function consentInBrowser(authorizationUrl: URL, sessionToken: string, cli
       callback = new URL(route.request().url());
       await route.fulfill({ status: 200, contentType: 'text/plain', body: 'back in the client' });
     });
-    await page.goto(authorizationUrl.href);
-    expect(await page.textContent('h1')).toContain(clientName);
-    await page.fill('#session_token', sessionToken);
-    await page.click('button[value=allow]');
+    expect(await allowOnConsentPage(page, authorizationUrl.href, sessionToken)).toContain(clientName);
     await page.waitForURL((url) => url.href.startsWith(REDIRECT));
     return callback!;
   } finally {

@@ -74,6 +74,23 @@ describe('discovery', () => {
     // the header ways are unchanged
     expect((await mcpList(session.url, bearer(session.token))).status).toBe(200);
   });
+
+  it('challenges a GET without credentials too (mcp-remote probes by GET), and answers 405 only to a caller it knows', async () => {
+    const session = await newSession();
+    const metadata = `${app.url}/.well-known/oauth-protected-resource${new URL(session.url).pathname}`;
+    const accept = { accept: 'text/event-stream' };
+    const bare = await fetch(session.url, { headers: accept });
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadata}"`);
+    const unknown = await fetch(`${app.url}/tool_router/trs_doesnotexist00/mcp`, { headers: accept });
+    expect(unknown.status).toBe(401);
+    const bad = await fetch(session.url, { headers: { ...accept, authorization: bearer('lka_notarealtoken') } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    const known = await fetch(session.url, { headers: { ...accept, authorization: bearer(session.token) } });
+    expect(known.status).toBe(405);
+    expect(known.headers.get('allow')).toBe('POST, DELETE');
+  });
 });
 
 describe('dynamic client registration (RFC 7591)', () => {
