@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { csrfTokenMatches, issueCsrfToken } from '../connect/csrf-token.ts';
+import { readPageForm } from '../connect/page-form.ts';
 import { contentSecurityPolicy, messagePage } from '../connect/pages.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -75,8 +76,9 @@ export function authorizeRoutes(deps: Deps) {
       OAUTH_PATHS.authorize,
       csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }),
       async (c) => {
-        const form = await c.req.parseBody();
-        const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+        const form = await readPageForm(c, branding);
+        if (form instanceof Response) return form;
+        const field = (name: string) => form[name] ?? '';
         const requestId = field('request_id');
         const pending = await pendingAuthorization(deps, requestId);
         if (!pending) return problem(c, 'This request has expired or was already answered. Start again from your MCP client.');

@@ -280,6 +280,23 @@ describe('fuzzing the REST API', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).not.toContain('<script>x');
   });
+
+  it('answers a multipart body that does not match its boundary with a 400 page on every hosted form, never a 500', async () => {
+    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: ids.authConfig, user_id: 'fuzz' } });
+    expect(link.status).toBe(201);
+    // the approval page's form is covered in test/e2e/session-approvals.test.ts (it needs a held call)
+    for (const url of [link.body.redirect_url as string, `${app.url}/oauth/authorize`]) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { origin: app.url, 'content-type': 'multipart/form-data; boundary=x' },
+        body: 'garbage',
+      });
+      expect(res.status, url).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('Form could not be read');
+    }
+    expect(app.logs.join('\n')).not.toContain('TypeError');
+  });
 });
 
 describe('fuzzing the MCP endpoint', () => {
