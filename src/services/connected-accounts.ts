@@ -10,6 +10,7 @@ import { hashSecret, newId, newSecret } from '../ids.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
 import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { writeTransaction } from '../../storage/db.ts';
 import { sealed, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
@@ -406,6 +407,10 @@ export async function reconnectAccount(deps: Deps, id: string, callbackUrl: stri
   const callback = checkCallbackUrl(callbackUrl);
   const account = await accountToChange(deps, id);
   const now = deps.clock.now();
-  await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', statusReason: null, updatedAt: now });
-  return issueLink(deps, { ...account, status: 'INITIATED', updatedAt: now }, callback);
+  // one transaction: when the link is refused (with a verifier set, an account of the `default` user
+  // cannot be connected) the account keeps its status rather than being left INITIATED with no link
+  return writeTransaction(deps.db, async (trx) => {
+    await connectedAccountsRepo(trx).update(id, { status: 'INITIATED', statusReason: null, updatedAt: now });
+    return issueLink(deps, { ...account, status: 'INITIATED', updatedAt: now }, callback, trx);
+  });
 }

@@ -6,6 +6,9 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.t
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { activeOAuth2Account } from '../helpers/seed.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 
 /**
  * Callback identity verification end to end on loopback: latchkey with LATCHKEY_USER_VERIFIER_URL
@@ -308,5 +311,25 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     expect(JSON.stringify(call.body)).toContain('LATCHKEY_USER_VERIFIER_URL');
     const before = (await app.api('/api/v3.1/connected_accounts?user_ids=default')).body.total_items;
     expect(before).toBe(0);
+  });
+
+  it('refuses to reconnect an account of the default user (made before the verifier was set) and leaves it ACTIVE', async () => {
+    const id = 'ca_defaultowned01';
+    const sealedAs = sealed('connected_accounts', 'credentials_sealed');
+    await connectedAccountsRepo(app.deps.db).insert(
+      activeOAuth2Account({
+        id,
+        userId: 'default',
+        toolkitSlug: 'testoauth',
+        authConfigId: oauthConfigId,
+        credentialsSealed: app.deps.vault.sealJson({ access_token: 'at-default' }, sealedAad(sealedAs, id)),
+        expiresAt: null,
+        now: Date.now(),
+      }),
+    );
+    const res = await app.api(`/api/v3/connected_accounts/${id}/refresh`, { body: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.error.slug).toBe('ConnectedAccount_UserIdRequired');
+    expect(await account(id)).toMatchObject({ status: 'ACTIVE', user_id: 'default' });
   });
 });
