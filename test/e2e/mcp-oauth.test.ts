@@ -88,12 +88,22 @@ describe('dynamic client registration (RFC 7591)', () => {
     });
     expect(conf.status).toBe(201);
     expect(conf.body.client_secret).toMatch(/^lkcs_/);
+    // native apps' own schemes and loopback listeners stay open (RFC 8252 §7.1, §7.3)
+    const apps = await register(app.url, {
+      redirect_uris: ['vscode://vscode.github-authentication/did-authenticate', 'http://localhost:33418/'],
+    });
+    expect(apps.status).toBe(201);
   });
 
   it.each([
     [{ redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: ['https://ok.example/cb#frag'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['search-ms:query=invoice&crumb=location:\\\\evil.example\\share'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['ms-msdt:/id PCWDiagnostic'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['MS-Settings:privacy'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['file:///C:/Windows/System32/calc.exe'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['vbscript:msgbox(1)'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: ['https://user:pw@ok.example/cb'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: [] }, 'invalid_redirect_uri'],
     [{ redirect_uris: 'https://ok.example/cb' }, 'invalid_redirect_uri'],
@@ -163,7 +173,7 @@ describe('the authorization endpoint', () => {
     }
   });
 
-  it('redirects later errors with error, state and iss: no PKCE, plain PKCE, wrong or missing resource', async () => {
+  it('shows later errors on its own page too, never redirecting before the person answered (RFC 9700 §4.11.2): no PKCE, plain PKCE, wrong or missing resource', async () => {
     const { params, session } = await setup();
     const cases: Array<[Record<string, string>, string]> = [
       [{ ...params, code_challenge: '' }, 'invalid_request'],
@@ -176,11 +186,36 @@ describe('the authorization endpoint', () => {
     ];
     for (const [query, error] of cases) {
       const res = await fetch(authorizeUrl(app.url, query), { redirect: 'manual' });
-      expect(res.status).toBe(302);
-      const location = new URL(res.headers.get('location')!);
-      expect(location.origin + location.pathname).toBe(REDIRECT);
-      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error, state: 'xyz', iss: app.url });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain(`(${error})`);
     }
+  });
+
+  it('never sends the browser to a redirect URI an attacker registered until the person answers, and shows where it goes', async () => {
+    const { params } = await setup();
+    const phish = (await register(app.url, { redirect_uris: ['https://evil.example/phish?x=1'] })).body;
+    const bad = await fetch(
+      authorizeUrl(app.url, { ...params, client_id: phish.client_id, redirect_uri: phish.redirect_uris[0], code_challenge: '' }),
+      {
+        redirect: 'manual',
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('location')).toBeNull();
+    const web = await (
+      await fetch(authorizeUrl(app.url, { ...params, client_id: phish.client_id, redirect_uri: phish.redirect_uris[0] }))
+    ).text();
+    expect(web).toContain('https://evil.example/phish');
+    expect(web).not.toContain('x=1');
+    expect(web).not.toContain('opens an application');
+
+    const appClient = (await register(app.url, { redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'] })).body;
+    const native = await (
+      await fetch(authorizeUrl(app.url, { ...params, client_id: appClient.client_id, redirect_uri: appClient.redirect_uris[0] }))
+    ).text();
+    expect(native).toContain('cursor://anysphere.cursor-retrieval/oauth/callback');
+    expect(native).toContain('opens an application on your computer');
   });
 
   it('takes a loopback redirect URI on another port (RFC 8252 §7.3), not on another path', async () => {
