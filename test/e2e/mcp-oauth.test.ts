@@ -1,6 +1,7 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import {
   authorizationParams,
   authorizeCode,
@@ -442,6 +443,7 @@ describe('Client ID Metadata Documents', () => {
     serve('/bad-redirect.json', (url) => ({ ...doc(url), redirect_uris: ['http://evil.example/cb'] }));
     serve('/moved.json', doc, 302, { location: `${docs.url}/good.json` });
     serve('/huge.json', (url) => ({ ...doc(url), padding: 'x'.repeat(64 * 1024) }));
+    serve('/gone.json', doc, 404);
   });
   afterAll(() => docs.close());
 
@@ -481,11 +483,54 @@ describe('Client ID Metadata Documents', () => {
     },
   );
 
-  it('refuses a document on a private address (the address policy), without fetching it', async () => {
+  it('answers every failed fetch alike (no status, no reachability, no setting named): a port scan learns nothing', async () => {
     const session = await newSession();
-    const { url } = await start('https://10.0.0.1/client.json', session.url);
-    const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('private');
+    const closed = await freePort();
+    const pages: string[] = [];
+    for (const clientId of [
+      `${docs.url}/gone.json`,
+      `${docs.url}/huge.json`,
+      `${docs.url}/moved.json`,
+      `http://127.0.0.1:${closed}/client.json`,
+      'https://10.0.0.1/client.json',
+    ]) {
+      const res = await fetch((await start(clientId, session.url)).url, { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      pages.push((await res.text()).replaceAll(clientId, ''));
+    }
+    expect(new Set(pages)).toEqual(new Set([pages[0]]));
+    expect(pages[0]).toContain('could not be fetched');
+    expect(pages[0]).not.toMatch(/LATCHKEY_|404|302|ECONNREFUSED|private/);
+  });
+
+  it('fetches documents from public addresses only, even when the operator allows private ones for tool calls', async () => {
+    // a listener on this machine counts connections: the probe must never reach it
+    let connections = 0;
+    const listener = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const open = await startLiveApp({ env: { LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true', LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'false' } });
+    try {
+      const res = await open.api('/api/v3.1/tool_router/session', { body: { user_id: 'ada' } });
+      const resource = res.body.mcp.url as string;
+      for (const clientId of [
+        `https://127.0.0.1:${port}/client.json`,
+        `https://localhost:${port}/client.json`,
+        'https://10.0.0.1/client.json',
+      ]) {
+        const page = await fetch(authorizeUrl(open.url, authorizationParams(clientId, pkce().challenge, resource)), { redirect: 'manual' });
+        expect(page.status, clientId).toBe(400);
+        const text = await page.text();
+        expect(text).toContain('could not be fetched');
+        expect(text).not.toContain('LATCHKEY_');
+      }
+      expect(connections).toBe(0);
+    } finally {
+      await open.close();
+      listener.close();
+    }
   });
 });
