@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { MAX_UNUSED_CLIENTS } from '../../src/grants/clients.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import {
   authorizationParams,
@@ -119,7 +120,7 @@ describe('dynamic client registration (RFC 7591)', () => {
     expect(res.body.error).toBe(error);
   });
 
-  it('drops clients nobody authorized within a day, keeps those someone did', async () => {
+  it('drops clients nobody authorized within an hour, keeps those someone did', async () => {
     const session = await newSession();
     const unused = (await register(app.url)).body;
     const used = (await fullGrant(app.url, session.url, session.token)).client;
@@ -127,13 +128,13 @@ describe('dynamic client registration (RFC 7591)', () => {
       (await fetch(authorizeUrl(app.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' })).status ===
       200;
     expect(await known(unused.client_id)).toBe(true);
-    app.clock.advance(86_400_001);
+    app.clock.advance(3_600_001);
     try {
       await register(app.url);
       expect(await known(unused.client_id)).toBe(false);
       expect(await known(used.client_id)).toBe(true);
     } finally {
-      app.clock.advance(-86_400_001);
+      app.clock.advance(-3_600_001);
     }
   });
 
@@ -142,12 +143,49 @@ describe('dynamic client registration (RFC 7591)', () => {
       ['application/json', '{not json'],
       ['text/plain', '{}'],
       ['application/json', JSON.stringify({ redirect_uris: [REDIRECT], software_statement: 'x'.repeat(40_000) })],
+      // counted in bytes: under 10,000 characters, most of them three bytes each
+      [
+        'application/json',
+        JSON.stringify({ redirect_uris: Array.from({ length: 5 }, (_, n) => `https://ok.example/${n}${'€'.repeat(1900)}`) }),
+      ],
     ]) {
       const res = await fetch(`${app.url}/oauth/register`, { method: 'POST', headers: { 'content-type': type! }, body });
       expect(res.status).toBe(400);
       expect(((await res.json()) as any).error).toBe('invalid_client_metadata');
     }
   });
+});
+
+describe('registration cannot fill the disk', () => {
+  it(`keeps at most ${MAX_UNUSED_CLIENTS} clients nobody authorized, evicting the oldest; authorized ones stay`, async () => {
+    const own = await startLiveApp();
+    try {
+      const res = await own.api('/api/v3.1/tool_router/session', { body: { user_id: 'ada' } });
+      const session = { url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
+      const known = async (clientId: string) =>
+        (await fetch(authorizeUrl(own.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' }))
+          .status === 200;
+      const oldest = (await register(own.url)).body.client_id as string;
+      const used = (await fullGrant(own.url, session.url, session.token)).client.client_id as string;
+      let newest = '';
+      for (let batch = 0; batch < MAX_UNUSED_CLIENTS / 20; batch++) {
+        const made = await Promise.all(Array.from({ length: 20 }, () => register(own.url)));
+        for (const r of made) expect(r.status).toBe(201);
+        newest = made.at(-1)!.body.client_id;
+      }
+      expect(await known(oldest)).toBe(false);
+      expect(await known(used)).toBe(true);
+      expect(await known(newest)).toBe(true);
+      const { count } = await own.deps.db
+        .selectFrom('oauth_clients')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('first_granted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      expect(Number(count)).toBeLessThanOrEqual(MAX_UNUSED_CLIENTS);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });
 
 describe('the authorization endpoint', () => {
