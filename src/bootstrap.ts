@@ -9,7 +9,7 @@ import { loadCatalogue } from './catalogue/load.ts';
 import type { Config } from './config.ts';
 import { fetchExchange } from './execution/exchange.ts';
 import { nodeExchange } from './execution/node-exchange.ts';
-import { addressPolicy } from './execution/address-policy.ts';
+import { addressPolicy, publicOnlyPolicy } from './execution/address-policy.ts';
 import { Caches, systemClock, type Clock, type Deps } from './deps.ts';
 import { newId } from './ids.ts';
 import type { Logger } from './log.ts';
@@ -103,6 +103,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
       fetch: overrides.fetch ?? globalThis.fetch,
       // a test's fetch (routing provider hosts to a stand-in) applies to tool calls too
       exchange: overrides.fetch ? fetchExchange(overrides.fetch) : nodeExchange(addressPolicy(config)),
+      publicExchange: overrides.fetch ? fetchExchange(overrides.fetch) : nodeExchange(publicOnlyPolicy(config)),
       catalogue,
       log,
       installationId,

@@ -165,6 +165,19 @@ function verifierUrlProblem(url: string, allowInsecureLoopback: boolean): string
   return null;
 }
 
+/**
+ * latchkey serves every page, OAuth endpoint and MCP URL from the root of its host (the hosted forms
+ * post to `/…`, the issuer is an origin, RFC 8414 and RFC 9728 well-known paths sit at the root), so
+ * a public URL with a path (a proxy mounting it under `/latchkey`) would advertise URLs that never
+ * answer: refused at start-up instead.
+ */
+function publicUrlPathProblem(url: string): string | null {
+  const parsed = new URL(url);
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username || parsed.password)
+    return 'must be an origin only (scheme, host and port, no path): latchkey serves from the root of its host';
+  return null;
+}
+
 function databasePathFrom(url: string | undefined, dataDir: string, problems: string[]): string {
   if (!url) return join(dataDir, 'latchkey.db');
   if (/^postgres(ql)?:/i.test(url)) {
@@ -196,6 +209,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const databasePath = parsed.success
     ? databasePathFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems)
     : '';
+  const publicUrl = parsed.success && parsed.data.LATCHKEY_PUBLIC_URL;
+  const publicUrlProblem = publicUrl && publicUrlPathProblem(publicUrl);
+  if (publicUrlProblem) problems.push(`LATCHKEY_PUBLIC_URL: ${publicUrlProblem}`);
   const verifier = parsed.success ? parsed.data.LATCHKEY_USER_VERIFIER_URL : undefined;
   const verifierProblem = verifier && verifierUrlProblem(verifier, parsed.data!.LATCHKEY_ALLOW_INSECURE_LOOPBACK);
   if (verifierProblem) problems.push(`LATCHKEY_USER_VERIFIER_URL: ${verifierProblem}`);
@@ -204,7 +220,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: (e.LATCHKEY_PUBLIC_URL ?? defaultPublicUrl(e.PORT)).replace(/\/+$/, ''),
+    // the origin in its one spelling (`https://LK.example:443/` is `https://lk.example`), so every URL
+    // built from it (issuer, resource, MCP URL, links) compares equal to what clients parse it into
+    publicUrl: new URL(e.LATCHKEY_PUBLIC_URL ?? defaultPublicUrl(e.PORT)).origin,
     publicUrlExplicit: e.LATCHKEY_PUBLIC_URL !== undefined,
     dataDir: resolve(e.LATCHKEY_DATA_DIR),
     databasePath,

@@ -45,6 +45,8 @@ export interface Deps {
   fetch: typeof fetch;
   /** third-party API calls: tools, proxy, identity */
   exchange: Exchange;
+  /** fetches a stranger can cause (client metadata documents): public addresses only (`publicOnlyPolicy`) */
+  publicExchange: Exchange;
   catalogue: Catalogue;
   log: Logger;
   installationId: string;

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { csrfTokenMatches, issueCsrfToken } from '../connect/csrf-token.ts';
+import { readPageForm } from '../connect/page-form.ts';
 import { contentSecurityPolicy, messagePage } from '../connect/pages.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
@@ -21,9 +22,12 @@ const formTarget = (redirectUri: string) => {
   return /^https?:$/.test(url.protocol) ? url.origin : url.protocol;
 };
 
-const targetLabel = (redirectUri: string) => {
+/** Where the answer goes, as the consent page shows it: scheme, host and path (no query), and whether it opens an app. */
+const redirectTarget = (redirectUri: string) => {
   const url = new URL(redirectUri);
-  return /^https?:$/.test(url.protocol) ? url.host : `${url.protocol}//`;
+  const web = /^https?:$/.test(url.protocol);
+  const shown = web || url.host ? `${url.protocol}//${url.host}${url.pathname}` : `${url.protocol}${url.pathname}`;
+  return { redirectTarget: shown.length > 200 ? `${shown.slice(0, 200)}…` : shown, opensApp: !web };
 };
 
 /**
@@ -50,7 +54,7 @@ export function authorizeRoutes(deps: Deps) {
       status,
       consentPage(branding, {
         clientName: q.clientName,
-        redirectTarget: targetLabel(q.redirectUri),
+        ...redirectTarget(q.redirectUri),
         requestId: q.requestId,
         csrfToken: issueCsrfToken(c, OAUTH_PATHS.authorize, secure),
         error: q.error,
@@ -62,11 +66,10 @@ export function authorizeRoutes(deps: Deps) {
     .get(OAUTH_PATHS.authorize, async (c) => {
       try {
         const started = await beginAuthorization(deps, new URL(c.req.url).searchParams);
-        if (started.kind === 'redirect') return c.redirect(started.url, 302);
         const clientName = started.client.metadata.client_name ?? started.client.id;
         return consent(c, 200, { clientName, redirectUri: started.redirectUri, requestId: started.requestId });
       } catch (error) {
-        // before the redirect URI is known to be the client's, nothing is redirected (RFC 6749 §4.1.2.1)
+        // nothing is redirected before the person answered (RFC 9700 §4.11.2; see beginAuthorization)
         if (error instanceof AuthorizationPageError) return problem(c, error.message);
         throw error;
       }
@@ -75,8 +78,9 @@ export function authorizeRoutes(deps: Deps) {
       OAUTH_PATHS.authorize,
       csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }),
       async (c) => {
-        const form = await c.req.parseBody();
-        const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+        const form = await readPageForm(c, branding);
+        if (form instanceof Response) return form;
+        const field = (name: string) => form[name] ?? '';
         const requestId = field('request_id');
         const pending = await pendingAuthorization(deps, requestId);
         if (!pending) return problem(c, 'This request has expired or was already answered. Start again from your MCP client.');

@@ -4,8 +4,10 @@ import { page } from '../connect/pages.ts';
 
 export interface ConsentQuestion {
   clientName: string;
-  /** where the answer goes: the client's redirect URI, shown by its host (or scheme, for an app) */
+  /** where the answer goes: the client's redirect URI, by scheme, host and path */
   redirectTarget: string;
+  /** the redirect URI is not http(s): the answer opens an application on this computer */
+  opensApp: boolean;
   requestId: string;
   csrfToken: string;
   error?: string;
@@ -13,7 +15,8 @@ export interface ConsentQuestion {
 
 /**
  * The consent page of an MCP client's authorization: which client asks (its name as it registered,
- * escaped by hono's `html`, and where it will be sent), for what, and the session token that proves
+ * escaped by hono's `html`, and where the answer goes, with a warning when that opens an app rather
+ * than a web page: registration is open, so the redirect URI is the asker's choice), for what, and the session token that proves
  * the person may open this session.
  */
 export function consentPage(branding: Config['branding'], q: ConsentQuestion) {
@@ -22,7 +25,13 @@ export function consentPage(branding: Config['branding'], q: ConsentQuestion) {
     `Connect ${q.clientName}`,
     html`<h1>Connect ${q.clientName}?</h1>
       <p><strong>${q.clientName}</strong> asks to use this ${branding.appTitle} session: its tools, as the session's user, until
-        you revoke it. It will be sent back to <strong>${q.redirectTarget}</strong>.</p>
+        you revoke it.</p>
+      <p>Your answer is sent to <strong><code>${q.redirectTarget}</code></strong>.</p>
+      ${
+        q.opensApp
+          ? html`<p class="error" role="note">This address opens an application on your computer, not a web page. Allow only if you are connecting ${q.clientName} from an app installed here.</p>`
+          : ''
+      }
       ${q.error ? html`<p class="error" role="alert">${q.error}</p>` : ''}
       <form method="post" action="/oauth/authorize" autocomplete="off">
         <input type="hidden" name="csrf_token" value="${q.csrfToken}" />

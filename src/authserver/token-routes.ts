@@ -9,8 +9,11 @@ import { OAUTH_PATHS } from '../grants/metadata.ts';
 import { exchangeCode, refreshGrant, revokeToken } from '../grants/tokens.ts';
 import { answering, oauthJson, readForm } from './oauth-answer.ts';
 
-/** A registration body larger than any honest client's metadata: refused before it is parsed. */
-const MAX_REGISTRATION_BYTES = 16 * 1024;
+/**
+ * A registration body larger than any honest client's metadata (a few hundred bytes): refused before
+ * it is parsed. Counted in bytes, not characters, as that is what a stored client costs.
+ */
+const MAX_REGISTRATION_BYTES = 8 * 1024;
 
 /** Client credentials from the Basic header or the body (RFC 6749 §2.3.1: both form-urlencoded first). */
 function clientCredentials(c: Context, form: Map<string, string>): ClientCredentials {
@@ -83,7 +86,7 @@ export function tokenRoutes(deps: Deps) {
           if (!/^application\/json\b/i.test(c.req.header('content-type') ?? ''))
             throw new OAuthProtocolError('invalid_client_metadata', 'Send the client metadata as application/json (RFC 7591 §3.1).');
           const text = await c.req.text();
-          if (text.length > MAX_REGISTRATION_BYTES)
+          if (Buffer.byteLength(text) > MAX_REGISTRATION_BYTES)
             throw new OAuthProtocolError('invalid_client_metadata', `The client metadata is larger than ${MAX_REGISTRATION_BYTES} bytes.`);
           let body: unknown;
           try {

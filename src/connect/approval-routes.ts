@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { answerApproval, approvalByToken } from '../sessions/approvals.ts';
 import { csrfTokenMatches, issueCsrfToken } from './csrf-token.ts';
+import { readPageForm } from './page-form.ts';
 import { approvalForm, contentSecurityPolicy, messagePage } from './pages.ts';
 
 /**
@@ -68,8 +69,9 @@ export function approvalRoutes(deps: Deps) {
         if (!view) return gone(c);
         if (view.approval.status !== 'PENDING') return answered(c, view.approval.status, false);
         if (view.expired) return expired(c);
-        const form = await c.req.parseBody();
-        if (!csrfTokenMatches(c, typeof form.csrf_token === 'string' ? form.csrf_token : undefined)) {
+        const form = await readPageForm(c, branding);
+        if (form instanceof Response) return form;
+        if (!csrfTokenMatches(c, form.csrf_token)) {
           return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
         }
         if (form.decision !== 'approve' && form.decision !== 'refuse') {

@@ -17,6 +17,7 @@ import {
   type OpenLink,
 } from '../services/connect-flow.ts';
 import { csrfTokenMatches, issueCsrfToken } from './csrf-token.ts';
+import { readPageForm } from './page-form.ts';
 import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
 
 const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
@@ -136,9 +137,8 @@ export function connectRouter(deps: Deps) {
       const open = await openLink(deps, c.req.param('token'));
       if (typeof open === 'string')
         return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
-      const form = Object.fromEntries(
-        Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      );
+      const form = await readPageForm(c, branding);
+      if (form instanceof Response) return form;
       if (!csrfTokenMatches(c, form.csrf_token)) {
         return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
       }

@@ -17,6 +17,15 @@ export interface AddressPolicy {
 
 export const STRICT_POLICY: AddressPolicy = { allowPrivate: false, allowLoopback: false };
 
+/**
+ * For fetches an unauthenticated stranger can cause (a client metadata document an MCP client names):
+ * public addresses only, whatever LATCHKEY_ALLOW_PRIVATE_NETWORK says (that setting is for the
+ * operator's own tool calls), loopback only for development and tests (LATCHKEY_ALLOW_INSECURE_LOOPBACK).
+ */
+export function publicOnlyPolicy(config: { allowInsecureLoopback: boolean }): AddressPolicy {
+  return { allowPrivate: false, allowLoopback: config.allowInsecureLoopback };
+}
+
 export function addressPolicy(config: { allowPrivateNetwork: boolean; allowInsecureLoopback: boolean }): AddressPolicy {
   return { allowPrivate: config.allowPrivateNetwork, allowLoopback: config.allowPrivateNetwork || config.allowInsecureLoopback };
 }

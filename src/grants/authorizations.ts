@@ -22,10 +22,8 @@ export class AuthorizationPageError extends Error {
   override name = 'AuthorizationPageError';
 }
 
-/** What an authorization request led to. */
-export type AuthorizationStart =
-  | { kind: 'consent'; requestId: string; client: OAuthClient; redirectUri: string }
-  | { kind: 'redirect'; url: string };
+/** What an authorization request led to: the consent question. */
+export type AuthorizationStart = { kind: 'consent'; requestId: string; client: OAuthClient; redirectUri: string };
 
 const single = (params: URLSearchParams, name: string): string | undefined => {
   const all = params.getAll(name);
@@ -59,12 +57,14 @@ export async function beginAuthorization(deps: Deps, params: URLSearchParams): P
   if (!redirectUriMatches(client.metadata.redirect_uris, redirectUri))
     throw new AuthorizationPageError('The redirect_uri is not one this client registered.');
 
-  // from here on the redirect URI is the client's own: errors go back to it (RFC 6749 §4.1.2.1)
+  // The redirect URI is now one the client registered, but registration is open to anyone (DCR, CIMD),
+  // so it is no more trusted than the request: errors are shown on our page too, and the browser goes
+  // to the client only after the person answered the consent page (RFC 9700 §4.11.2: no automatic
+  // redirect to a URI the server does not trust; the error codes are RFC 6749 §4.1.2.1's).
   const state = params.getAll('state').length > 1 ? undefined : params.get('state');
-  const back = (error: OAuthErrorName, description: string): AuthorizationStart => ({
-    kind: 'redirect',
-    url: clientRedirect(deps, redirectUri, { error, error_description: description, state }),
-  });
+  const back = (error: OAuthErrorName, description: string): never => {
+    throw new AuthorizationPageError(`${description} (${error})`);
+  };
   for (const name of ['response_type', 'state', 'code_challenge', 'code_challenge_method', 'resource', 'scope'])
     if (params.getAll(name).length > 1) return back('invalid_request', `The ${name} parameter is repeated.`);
   if (params.get('response_type') !== 'code') return back('unsupported_response_type', 'Only response_type=code is supported.');

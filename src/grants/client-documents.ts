@@ -1,5 +1,5 @@
 import { CacheSlot, type Deps } from '../deps.ts';
-import { addressPolicy, isLoopbackHost, urlRefusal } from '../execution/address-policy.ts';
+import { hostRefusal, isLoopbackHost, publicOnlyPolicy } from '../execution/address-policy.ts';
 import { UpstreamFailure } from '../execution/exchange.ts';
 import { OAuthProtocolError } from '../errors.ts';
 import type { OAuthClient } from '../../storage/domain.ts';
@@ -8,9 +8,11 @@ import { parseClientMetadata } from './client-metadata.ts';
 /**
  * Clients identified by a Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document,
  * the MCP spec's SHOULD): the client_id is an https URL and the document there is its registration.
- * Fetched through the tool-call exchange, so the address policy applies to the name as written and
- * to what it resolves to (a private address is refused unless the operator allows it), with a size
- * limit, a timeout and no redirects; kept a few minutes per URL.
+ * The authorization endpoint fetches it for anyone who asks, so through `deps.publicExchange`: public
+ * addresses only, checked for the name as written and for what it resolves to, whatever
+ * LATCHKEY_ALLOW_PRIVATE_NETWORK says; with a size limit, a timeout and no redirects; kept a few
+ * minutes per URL. Every way the fetch can fail is one answer, so the endpoint tells an outsider
+ * nothing about what answers where (no status, no reachability, no setting to turn on).
  */
 
 const MAX_DOCUMENT_BYTES = 16 * 1024;
@@ -30,25 +32,26 @@ export function isMetadataDocumentId(deps: Deps, clientId: string): boolean {
 }
 
 const refuse = (message: string) => new OAuthProtocolError('invalid_client', message);
+const NOT_FETCHED =
+  'The client metadata document could not be fetched from a public https address with a 200 answer (redirects are not followed).';
 
 export async function clientFromDocument(deps: Deps, clientId: string): Promise<OAuthClient> {
   const cache = deps.caches.get(DOCUMENTS);
   const now = deps.clock.now();
   const hit = cache.get(clientId);
   if (hit && hit.until > now) return hit.client;
-  const refused = urlRefusal(clientId, addressPolicy(deps.config));
-  if (refused) throw refuse(`The client metadata document URL ${refused}.`);
+  const url = new URL(clientId);
+  if (hostRefusal(url.hostname, publicOnlyPolicy(deps.config))) throw refuse(NOT_FETCHED);
   let text: string;
   try {
-    const response = await deps.exchange(
-      { method: 'GET', url: new URL(clientId), headers: { accept: 'application/json' } },
+    const response = await deps.publicExchange(
+      { method: 'GET', url, headers: { accept: 'application/json' } },
       { deadline: Date.now() + TIMEOUT_MS, timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_DOCUMENT_BYTES },
     );
-    if (response.status !== 200)
-      throw refuse(`The client metadata document answered ${response.status}, not 200 (redirects are not followed).`);
+    if (response.status !== 200) throw refuse(NOT_FETCHED);
     text = response.text;
   } catch (error) {
-    if (error instanceof UpstreamFailure) throw refuse(`The client metadata document could not be fetched: ${error.message}.`);
+    if (error instanceof UpstreamFailure) throw refuse(NOT_FETCHED);
     throw error;
   }
   let document: unknown;

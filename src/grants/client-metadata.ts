@@ -9,7 +9,11 @@ import type { OAuthClientMetadata } from '../../storage/domain.ts';
  * dropped (RFC 7591 §2: the server ignores what it does not understand).
  */
 
-/** Schemes a redirect may never use: they would run or read something in the browser instead of reaching a client. */
+/**
+ * Schemes a redirect may never use: they would run or read something in the browser, or hand the URL
+ * to an operating system's handler (file shares, Windows search, the shell, mail and phone) instead
+ * of reaching a client. Registration is open, so a redirect URI is anyone's choice (RFC 9700 §4.11.2).
+ */
 const REFUSED_SCHEMES = new Set([
   'javascript:',
   'data:',
@@ -21,11 +25,35 @@ const REFUSED_SCHEMES = new Set([
   'view-source:',
   'ws:',
   'wss:',
+  'search-ms:',
+  'search:',
+  'shell:',
+  'mk:',
+  'its:',
+  'hcp:',
+  'res:',
+  'jar:',
+  'smb:',
+  'nfs:',
+  'ftp:',
+  'ldap:',
+  'ssh:',
+  'telnet:',
+  'mailto:',
+  'tel:',
+  'sms:',
+  'intent:',
+  'chrome:',
+  'microsoft-edge:',
 ]);
+
+/** Windows' own handlers (ms-msdt:, ms-settings:, ms-officecmd:, ms-word:…), several of them remote code execution paths. */
+const REFUSED_SCHEME_PREFIXES = ['ms-'];
 
 /**
  * Why a redirect URI may not be registered, or null. https anywhere; http only on loopback
- * (RFC 8252 §7.3, §8.3); a private-use scheme of a native app (RFC 8252 §7.1, `cursor://...`);
+ * (RFC 8252 §7.3, §8.3); a private-use scheme of a native app (RFC 8252 §7.1, `cursor://...`) unless
+ * it is one of the browser's or the operating system's own;
  * never a fragment (RFC 6749 §3.1.2) or credentials in the URL.
  */
 export function redirectUriProblem(uri: string): string | null {
@@ -35,7 +63,8 @@ export function redirectUriProblem(uri: string): string | null {
   if (url.username || url.password) return 'must not carry credentials';
   if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:') return isLoopbackHost(url.hostname) ? null : 'must use https (http only on loopback, RFC 8252)';
-  if (REFUSED_SCHEMES.has(url.protocol)) return `must not use the ${url.protocol} scheme`;
+  if (REFUSED_SCHEMES.has(url.protocol) || REFUSED_SCHEME_PREFIXES.some((prefix) => url.protocol.startsWith(prefix)))
+    return `must not use the ${url.protocol} scheme`;
   return null;
 }
 

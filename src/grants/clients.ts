@@ -7,8 +7,15 @@ import { oauthClientsRepo } from '../../storage/repos/oauth.ts';
 import { clientFromDocument, isMetadataDocumentId } from './client-documents.ts';
 import { parseClientMetadata } from './client-metadata.ts';
 
-/** A registered client nobody authorized within a day is dropped (it can register again). */
-const UNUSED_CLIENT_MS = 86_400_000;
+/**
+ * Registration is open to anyone, so what nobody uses must not pile up: a client nobody authorized
+ * within an hour is dropped (an MCP client registers right before it opens the consent page, and can
+ * register again), and of the clients nobody authorized yet only the newest MAX_UNUSED_CLIENTS are
+ * kept (evicting the oldest rather than refusing, so a flood cannot lock honest clients out; with
+ * MAX_REGISTRATION_BYTES, at most a few MB).
+ */
+const UNUSED_CLIENT_MS = 3_600_000;
+export const MAX_UNUSED_CLIENTS = 1000;
 
 /** Dynamic client registration (RFC 7591 §3.1): checked metadata stored, a secret only when asked for, and only by hash. */
 export async function registerClient(deps: Deps, input: unknown) {
@@ -18,7 +25,7 @@ export async function registerClient(deps: Deps, input: unknown) {
   const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : newSecret('lkcs');
   await oauthClientsRepo(deps.db).insert(
     { id, secretHash: secret ? hashSecret(secret) : null, metadata, createdAt: now, firstGrantedAt: null },
-    now - UNUSED_CLIENT_MS,
+    { unusedSince: now - UNUSED_CLIENT_MS, maxUnused: MAX_UNUSED_CLIENTS },
   );
   // RFC 7591 §3.2.1: the registered metadata, with the id (and secret, shown this once)
   return {

@@ -53,7 +53,15 @@ export function sessionIdOfResource(deps: Deps, resource: string): string | unde
   if (!URL.canParse(resource)) return undefined;
   const url = new URL(resource);
   const id = MCP_PATH.exec(url.pathname)?.[1];
-  return id && mcpUrl(deps, id, url.origin) === resource ? id : undefined;
+  return id && sameResource(mcpUrl(deps, id, url.origin), resource) ? id : undefined;
+}
+
+/**
+ * Whether two resource indicators name the same URL, compared parsed (RFC 3986 §6.2.2 and §6.2.3:
+ * `https://LK.example:443/x` is `https://lk.example/x`), as a client may spell it either way.
+ */
+export function sameResource(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
 }
 
 /** Where the protected-resource metadata of a session's MCP URL lives (RFC 9728 §3.1: the well-known path before the URL's path). */

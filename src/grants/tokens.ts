@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { OAuthProtocolError } from '../errors.ts';
 import { hashSecret, newSecret } from '../ids.ts';
 import { ACCESS_TOKEN_PREFIX } from '../sessions/session.ts';
+import { sameResource } from './metadata.ts';
 import type { OAuthClient, OAuthGrant, OAuthToken } from '../../storage/domain.ts';
 import { oauthGrantsRepo } from '../../storage/repos/oauth.ts';
 
@@ -34,7 +35,7 @@ function pkceMatches(verifier: string, challenge: string): boolean {
 
 /** RFC 8707 §2.2: a resource on the token request must be the one the grant was for. */
 function checkResource(grant: OAuthGrant, resource: string | undefined) {
-  if (resource !== undefined && resource !== grant.resource)
+  if (resource !== undefined && !sameResource(resource, grant.resource))
     throw new OAuthProtocolError('invalid_target', 'resource is not the one this grant was issued for.');
 }
 

@@ -10,6 +10,7 @@ import { hashSecret, newId, newSecret } from '../ids.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectLinksRepo } from '../../storage/repos/connect-links.ts';
 import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { writeTransaction } from '../../storage/db.ts';
 import { sealed, sealedAad, type Database } from '../../storage/schema.ts';
 import type { Kysely } from 'kysely';
 import { emitAccountEvent } from '../webhooks/events.ts';
@@ -368,14 +369,39 @@ export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean
   await connectedAccountsRepo(deps.db).update(id, changes);
 }
 
-/** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
-async function revokeAtProvider(deps: Deps, account: ConnectedAccount): Promise<string[]> {
+/**
+ * Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported.
+ * `held`: credentials a flow yielded that were never stored on the account (see `revokeUnclaimed`).
+ */
+async function revokeAtProvider(
+  deps: Deps,
+  account: ConnectedAccount,
+  held?: { credentials: Credentials; connectionData: Record<string, string> },
+): Promise<string[]> {
   const toolkit = toolkitOf(deps, account.toolkitSlug);
   const module = schemeModule(account.authScheme);
   if (!module.revoke || !schemeFor(toolkit, account.authScheme)) return [];
   const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
   if (!config) return [];
-  return module.revoke(schemeContext(deps, config, toolkit, account.connectionData, account.id), credentialsOf(deps, account));
+  const context = schemeContext(deps, config, toolkit, held?.connectionData ?? account.connectionData, account.id);
+  return module.revoke(context, held?.credentials ?? credentialsOf(deps, account));
+}
+
+/**
+ * Best effort: revokes at the provider what a flow yielded for an account that must not get it (the
+ * person who finished the flow is not the account's user), so the tokens die with the flow rather
+ * than staying valid at the provider. A failure is logged, never thrown: the flow fails either way.
+ */
+export async function revokeUnclaimed(
+  deps: Deps,
+  account: ConnectedAccount,
+  held: { credentials: Credentials; connectionData: Record<string, string> },
+): Promise<void> {
+  try {
+    await revokeAtProvider(deps, account, held);
+  } catch (error) {
+    deps.log.warn({ connected_account_id: account.id, error: (error as Error).name }, 'revocation at the provider failed');
+  }
 }
 
 export async function deleteAccount(deps: Deps, id: string): Promise<void> {
@@ -406,6 +432,10 @@ export async function reconnectAccount(deps: Deps, id: string, callbackUrl: stri
   const callback = checkCallbackUrl(callbackUrl);
   const account = await accountToChange(deps, id);
   const now = deps.clock.now();
-  await connectedAccountsRepo(deps.db).update(id, { status: 'INITIATED', statusReason: null, updatedAt: now });
-  return issueLink(deps, { ...account, status: 'INITIATED', updatedAt: now }, callback);
+  // one transaction: when the link is refused (with a verifier set, an account of the `default` user
+  // cannot be connected) the account keeps its status rather than being left INITIATED with no link
+  return writeTransaction(deps.db, async (trx) => {
+    await connectedAccountsRepo(trx).update(id, { status: 'INITIATED', statusReason: null, updatedAt: now });
+    return issueLink(deps, { ...account, status: 'INITIATED', updatedAt: now }, callback, trx);
+  });
 }

@@ -6,7 +6,7 @@ import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts
 import { verificationsRepo } from '../../storage/repos/verifications.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
 import { LINKABLE_STATUSES, STATUS_REASONS, type Credentials } from './account-state.ts';
-import { activateAccount, failAccount } from './connected-accounts.ts';
+import { activateAccount, failAccount, revokeUnclaimed } from './connected-accounts.ts';
 import type { ConnectLink, ConnectedAccount, VerificationKind } from '../../storage/domain.ts';
 
 /**
@@ -93,6 +93,9 @@ export async function completeAuth(deps: Deps, sessionUri: string, userId: strin
   if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: 'The connection this session_uri completes was deleted.' });
   if (userId !== verification.userId) {
     if (LINKABLE_STATUSES.includes(account.status)) await failAccount(deps, account.id, STATUS_REASONS.IDENTITY_MISMATCH, account.status);
+    // the held payload went with the spent row; the tokens it carried are someone else's (the person
+    // who finished the flow), so they are revoked at the provider too, as a delete does (RFC 7009)
+    await revokeUnclaimed(deps, account, held);
     throw new AppError('VERIFICATION_USER_MISMATCH');
   }
   const active = await activateAccount(deps, account, held.credentials, held.connectionData, held.expiresAt);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { OAuthClient, OAuthClientMetadata, OAuthGrant, OAuthRequest, OAuthToken, OAuthTokenKind } from '../domain.ts';
 import { epoch, epochOrNull, json, mapper, plain } from '../mapping.ts';
 import type { Database, OAuthClientsTable, OAuthGrantsTable, OAuthRequestsTable, OAuthTokensTable } from '../schema.ts';
@@ -48,12 +48,27 @@ const tokens = mapper<OAuthToken, OAuthTokensTable>({
 export function oauthClientsRepo(db: Kysely<Database>) {
   return {
     /**
-     * Stores a client; clients registered before `unusedSince` that nobody ever authorized go on the
-     * way (registration is open to anyone, so what is never used must not pile up).
+     * Stores a client. Of the clients nobody ever authorized, those registered before `unusedSince`
+     * go on the way, and only the newest `maxUnused` stay, this one included (registration is open
+     * to anyone, so what is never used must not pile up).
      */
-    async insert(client: OAuthClient, unusedSince: number): Promise<void> {
+    async insert(client: OAuthClient, limits: { unusedSince: number; maxUnused: number }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('oauth_clients').where('first_granted_at', 'is', null).where('created_at', '<', unusedSince).execute();
+        await trx.deleteFrom('oauth_clients').where('first_granted_at', 'is', null).where('created_at', '<', limits.unusedSince).execute();
+        await trx
+          .deleteFrom('oauth_clients')
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('oauth_clients')
+              .select('id')
+              .where('first_granted_at', 'is', null)
+              .orderBy('created_at', 'desc')
+              .orderBy(sql`rowid`, 'desc')
+              // SQLite: LIMIT -1 is no limit; skips the newest maxUnused - 1, leaving room for this one
+              .limit(-1)
+              .offset(Math.max(0, limits.maxUnused - 1)),
+          )
+          .execute();
         await trx.insertInto('oauth_clients').values(clients.toRow(client)).execute();
       });
     },

@@ -30,13 +30,14 @@ export function verificationsRepo(db: Kysely<Database>) {
 
     /**
      * Atomically spends the verification a reference names, if it is unused and in time: under any
-     * race exactly one caller gets the row; an unknown, expired or used reference gets nothing.
+     * race exactly one caller gets the row; an unknown, expired or used reference gets nothing. The
+     * row goes with it, so what it held (a provider's tokens) is in the caller's hands only, whether
+     * the flow then completes or is refused.
      */
     async consume(refHash: string, now: number): Promise<Verification | undefined> {
       return verifications.maybe(
         await db
-          .updateTable('verifications')
-          .set({ used_at: now })
+          .deleteFrom('verifications')
           .where('ref_hash', '=', refHash)
           .where('used_at', 'is', null)
           .where('expires_at', '>', now)

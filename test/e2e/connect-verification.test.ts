@@ -6,6 +6,9 @@ import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.t
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
+import { activeOAuth2Account } from '../helpers/seed.ts';
+import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
+import { sealed, sealedAad } from '../../storage/schema.ts';
 
 /**
  * Callback identity verification end to end on loopback: latchkey with LATCHKEY_USER_VERIFIER_URL
@@ -126,6 +129,19 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
   it("a victim who completes an attacker's OAuth link at the provider: the account ends FAILED, never ACTIVE, no credentials usable", async () => {
     const attack = await link('attacker', oauthConfigId);
     as.decide.account = 'victim';
+    // what the paused flow holds: the victim's tokens from the provider
+    let held: Record<string, string> = {};
+    beforeComplete = async () => {
+      const row = await app.deps.db
+        .selectFrom('verifications')
+        .selectAll()
+        .where('subject_id', '=', attack.connected_account_id)
+        .executeTakeFirstOrThrow();
+      held = app.deps.vault.openJson<{ credentials: Record<string, string> }>(
+        row.payload_sealed,
+        sealedAad(sealed('verifications', 'payload_sealed'), row.id),
+      ).credentials;
+    };
     const context = await signedIn('victim');
     const page = await context.newPage();
     await page.goto(attack.redirect_url);
@@ -133,6 +149,7 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     expect(await page.locator('p.who').textContent()).toContain('attacker');
     await page.click('button[type=submit]');
     await page.waitForURL((u) => u.pathname === '/verify');
+    beforeComplete = null;
     expect(await page.locator('h1').textContent()).toBe('This connection was not started by you');
     await context.close();
 
@@ -156,6 +173,24 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     expect(JSON.stringify(asAttacker.body)).not.toContain('victim');
     // the reference is spent: the attacker cannot redeem it under their own name afterwards
     expect((await completeAuth({ session_uri: call.query.get('session_uri'), user_id: 'attacker' })).status).toBe(404);
+
+    // nothing of the victim's is kept, and what the provider issued is revoked there (RFC 7009)
+    const kept = await app.deps.db.selectFrom('verifications').select('id').where('subject_id', '=', attack.connected_account_id).execute();
+    expect(kept).toEqual([]);
+    expect(held.refresh_token).toBeTruthy();
+    expect((await as.introspect(held.access_token!)).active).toBe(false);
+    const refreshed = await fetch(`${as.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: held.refresh_token!,
+        client_id: as.clientId,
+        client_secret: as.clientSecret,
+      }),
+    });
+    expect(refreshed.status).toBe(400);
+    expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('the right user completes: paused (not ACTIVE, tool calls get a Connect Link) until complete_auth, then ACTIVE and back to the app', async () => {
@@ -308,5 +343,25 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     expect(JSON.stringify(call.body)).toContain('LATCHKEY_USER_VERIFIER_URL');
     const before = (await app.api('/api/v3.1/connected_accounts?user_ids=default')).body.total_items;
     expect(before).toBe(0);
+  });
+
+  it('refuses to reconnect an account of the default user (made before the verifier was set) and leaves it ACTIVE', async () => {
+    const id = 'ca_defaultowned01';
+    const sealedAs = sealed('connected_accounts', 'credentials_sealed');
+    await connectedAccountsRepo(app.deps.db).insert(
+      activeOAuth2Account({
+        id,
+        userId: 'default',
+        toolkitSlug: 'testoauth',
+        authConfigId: oauthConfigId,
+        credentialsSealed: app.deps.vault.sealJson({ access_token: 'at-default' }, sealedAad(sealedAs, id)),
+        expiresAt: null,
+        now: Date.now(),
+      }),
+    );
+    const res = await app.api(`/api/v3/connected_accounts/${id}/refresh`, { body: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.error.slug).toBe('ConnectedAccount_UserIdRequired');
+    expect(await account(id)).toMatchObject({ status: 'ACTIVE', user_id: 'default' });
   });
 });

@@ -1,6 +1,8 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
-import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
+import { MAX_UNUSED_CLIENTS } from '../../src/grants/clients.ts';
+import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import {
   authorizationParams,
   authorizeCode,
@@ -105,12 +107,22 @@ describe('dynamic client registration (RFC 7591)', () => {
     });
     expect(conf.status).toBe(201);
     expect(conf.body.client_secret).toMatch(/^lkcs_/);
+    // native apps' own schemes and loopback listeners stay open (RFC 8252 §7.1, §7.3)
+    const apps = await register(app.url, {
+      redirect_uris: ['vscode://vscode.github-authentication/did-authenticate', 'http://localhost:33418/'],
+    });
+    expect(apps.status).toBe(201);
   });
 
   it.each([
     [{ redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: ['https://ok.example/cb#frag'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['search-ms:query=invoice&crumb=location:\\\\evil.example\\share'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['ms-msdt:/id PCWDiagnostic'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['MS-Settings:privacy'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['file:///C:/Windows/System32/calc.exe'] }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['vbscript:msgbox(1)'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: ['https://user:pw@ok.example/cb'] }, 'invalid_redirect_uri'],
     [{ redirect_uris: [] }, 'invalid_redirect_uri'],
     [{ redirect_uris: 'https://ok.example/cb' }, 'invalid_redirect_uri'],
@@ -125,7 +137,7 @@ describe('dynamic client registration (RFC 7591)', () => {
     expect(res.body.error).toBe(error);
   });
 
-  it('drops clients nobody authorized within a day, keeps those someone did', async () => {
+  it('drops clients nobody authorized within an hour, keeps those someone did', async () => {
     const session = await newSession();
     const unused = (await register(app.url)).body;
     const used = (await fullGrant(app.url, session.url, session.token)).client;
@@ -133,13 +145,13 @@ describe('dynamic client registration (RFC 7591)', () => {
       (await fetch(authorizeUrl(app.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' })).status ===
       200;
     expect(await known(unused.client_id)).toBe(true);
-    app.clock.advance(86_400_001);
+    app.clock.advance(3_600_001);
     try {
       await register(app.url);
       expect(await known(unused.client_id)).toBe(false);
       expect(await known(used.client_id)).toBe(true);
     } finally {
-      app.clock.advance(-86_400_001);
+      app.clock.advance(-3_600_001);
     }
   });
 
@@ -148,12 +160,49 @@ describe('dynamic client registration (RFC 7591)', () => {
       ['application/json', '{not json'],
       ['text/plain', '{}'],
       ['application/json', JSON.stringify({ redirect_uris: [REDIRECT], software_statement: 'x'.repeat(40_000) })],
+      // counted in bytes: under 10,000 characters, most of them three bytes each
+      [
+        'application/json',
+        JSON.stringify({ redirect_uris: Array.from({ length: 5 }, (_, n) => `https://ok.example/${n}${'€'.repeat(1900)}`) }),
+      ],
     ]) {
       const res = await fetch(`${app.url}/oauth/register`, { method: 'POST', headers: { 'content-type': type! }, body });
       expect(res.status).toBe(400);
       expect(((await res.json()) as any).error).toBe('invalid_client_metadata');
     }
   });
+});
+
+describe('registration cannot fill the disk', () => {
+  it(`keeps at most ${MAX_UNUSED_CLIENTS} clients nobody authorized, evicting the oldest; authorized ones stay`, async () => {
+    const own = await startLiveApp();
+    try {
+      const res = await own.api('/api/v3.1/tool_router/session', { body: { user_id: 'ada' } });
+      const session = { url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
+      const known = async (clientId: string) =>
+        (await fetch(authorizeUrl(own.url, authorizationParams(clientId, pkce().challenge, session.url)), { redirect: 'manual' }))
+          .status === 200;
+      const oldest = (await register(own.url)).body.client_id as string;
+      const used = (await fullGrant(own.url, session.url, session.token)).client.client_id as string;
+      let newest = '';
+      for (let batch = 0; batch < MAX_UNUSED_CLIENTS / 20; batch++) {
+        const made = await Promise.all(Array.from({ length: 20 }, () => register(own.url)));
+        for (const r of made) expect(r.status).toBe(201);
+        newest = made.at(-1)!.body.client_id;
+      }
+      expect(await known(oldest)).toBe(false);
+      expect(await known(used)).toBe(true);
+      expect(await known(newest)).toBe(true);
+      const { count } = await own.deps.db
+        .selectFrom('oauth_clients')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('first_granted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      expect(Number(count)).toBeLessThanOrEqual(MAX_UNUSED_CLIENTS);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });
 
 describe('the authorization endpoint', () => {
@@ -180,7 +229,7 @@ describe('the authorization endpoint', () => {
     }
   });
 
-  it('redirects later errors with error, state and iss: no PKCE, plain PKCE, wrong or missing resource', async () => {
+  it('shows later errors on its own page too, never redirecting before the person answered (RFC 9700 §4.11.2): no PKCE, plain PKCE, wrong or missing resource', async () => {
     const { params, session } = await setup();
     const cases: Array<[Record<string, string>, string]> = [
       [{ ...params, code_challenge: '' }, 'invalid_request'],
@@ -193,11 +242,36 @@ describe('the authorization endpoint', () => {
     ];
     for (const [query, error] of cases) {
       const res = await fetch(authorizeUrl(app.url, query), { redirect: 'manual' });
-      expect(res.status).toBe(302);
-      const location = new URL(res.headers.get('location')!);
-      expect(location.origin + location.pathname).toBe(REDIRECT);
-      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error, state: 'xyz', iss: app.url });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain(`(${error})`);
     }
+  });
+
+  it('never sends the browser to a redirect URI an attacker registered until the person answers, and shows where it goes', async () => {
+    const { params } = await setup();
+    const phish = (await register(app.url, { redirect_uris: ['https://evil.example/phish?x=1'] })).body;
+    const bad = await fetch(
+      authorizeUrl(app.url, { ...params, client_id: phish.client_id, redirect_uri: phish.redirect_uris[0], code_challenge: '' }),
+      {
+        redirect: 'manual',
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('location')).toBeNull();
+    const web = await (
+      await fetch(authorizeUrl(app.url, { ...params, client_id: phish.client_id, redirect_uri: phish.redirect_uris[0] }))
+    ).text();
+    expect(web).toContain('https://evil.example/phish');
+    expect(web).not.toContain('x=1');
+    expect(web).not.toContain('opens an application');
+
+    const appClient = (await register(app.url, { redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'] })).body;
+    const native = await (
+      await fetch(authorizeUrl(app.url, { ...params, client_id: appClient.client_id, redirect_uri: appClient.redirect_uris[0] }))
+    ).text();
+    expect(native).toContain('cursor://anysphere.cursor-retrieval/oauth/callback');
+    expect(native).toContain('opens an application on your computer');
   });
 
   it('takes a loopback redirect URI on another port (RFC 8252 §7.3), not on another path', async () => {
@@ -424,6 +498,7 @@ describe('Client ID Metadata Documents', () => {
     serve('/bad-redirect.json', (url) => ({ ...doc(url), redirect_uris: ['http://evil.example/cb'] }));
     serve('/moved.json', doc, 302, { location: `${docs.url}/good.json` });
     serve('/huge.json', (url) => ({ ...doc(url), padding: 'x'.repeat(64 * 1024) }));
+    serve('/gone.json', doc, 404);
   });
   afterAll(() => docs.close());
 
@@ -463,11 +538,54 @@ describe('Client ID Metadata Documents', () => {
     },
   );
 
-  it('refuses a document on a private address (the address policy), without fetching it', async () => {
+  it('answers every failed fetch alike (no status, no reachability, no setting named): a port scan learns nothing', async () => {
     const session = await newSession();
-    const { url } = await start('https://10.0.0.1/client.json', session.url);
-    const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('private');
+    const closed = await freePort();
+    const pages: string[] = [];
+    for (const clientId of [
+      `${docs.url}/gone.json`,
+      `${docs.url}/huge.json`,
+      `${docs.url}/moved.json`,
+      `http://127.0.0.1:${closed}/client.json`,
+      'https://10.0.0.1/client.json',
+    ]) {
+      const res = await fetch((await start(clientId, session.url)).url, { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      pages.push((await res.text()).replaceAll(clientId, ''));
+    }
+    expect(new Set(pages)).toEqual(new Set([pages[0]]));
+    expect(pages[0]).toContain('could not be fetched');
+    expect(pages[0]).not.toMatch(/LATCHKEY_|404|302|ECONNREFUSED|private/);
+  });
+
+  it('fetches documents from public addresses only, even when the operator allows private ones for tool calls', async () => {
+    // a listener on this machine counts connections: the probe must never reach it
+    let connections = 0;
+    const listener = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const open = await startLiveApp({ env: { LATCHKEY_ALLOW_PRIVATE_NETWORK: 'true', LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'false' } });
+    try {
+      const res = await open.api('/api/v3.1/tool_router/session', { body: { user_id: 'ada' } });
+      const resource = res.body.mcp.url as string;
+      for (const clientId of [
+        `https://127.0.0.1:${port}/client.json`,
+        `https://localhost:${port}/client.json`,
+        'https://10.0.0.1/client.json',
+      ]) {
+        const page = await fetch(authorizeUrl(open.url, authorizationParams(clientId, pkce().challenge, resource)), { redirect: 'manual' });
+        expect(page.status, clientId).toBe(400);
+        const text = await page.text();
+        expect(text).toContain('could not be fetched');
+        expect(text).not.toContain('LATCHKEY_');
+      }
+      expect(connections).toBe(0);
+    } finally {
+      await open.close();
+      listener.close();
+    }
   });
 });

@@ -278,6 +278,13 @@ describe('approvals over MCP 2025-11-25 (SDK v1 client)', () => {
     expect(crossSite.status).toBe(403);
     const noToken = await fetch(url, { method: 'POST', headers: { origin: app.url }, body: new URLSearchParams({ decision: 'approve' }) });
     expect(noToken.status).toBe(403);
+    // a multipart body that does not match its boundary is a 400 page, not a 500
+    const garbage = await fetch(url, {
+      method: 'POST',
+      headers: { origin: app.url, 'content-type': 'multipart/form-data; boundary=x' },
+      body: 'garbage',
+    });
+    expect(garbage.status).toBe(400);
     expect((await client.callTool({ name: 'NOTES_CREATE', arguments: { text: '<script>alert(1)</script>' } })).isError).toBe(true);
 
     // the page shows the arguments as text, under the strict CSP

@@ -280,6 +280,23 @@ describe('fuzzing the REST API', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).not.toContain('<script>x');
   });
+
+  it('answers a multipart body that does not match its boundary with a 400 page on every hosted form, never a 500', async () => {
+    const link = await app.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: ids.authConfig, user_id: 'fuzz' } });
+    expect(link.status).toBe(201);
+    // the approval page's form is covered in test/e2e/session-approvals.test.ts (it needs a held call)
+    for (const url of [link.body.redirect_url as string, `${app.url}/oauth/authorize`]) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { origin: app.url, 'content-type': 'multipart/form-data; boundary=x' },
+        body: 'garbage',
+      });
+      expect(res.status, url).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('Form could not be read');
+    }
+    expect(app.logs.join('\n')).not.toContain('TypeError');
+  });
 });
 
 describe('fuzzing the MCP endpoint', () => {
@@ -375,17 +392,39 @@ describe('fuzzing the OAuth endpoints (latchkey as authorization server of the M
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }),
     });
-    const clientId = ((await registered.json()) as { client_id: string }).client_id;
+    const ownClient = ((await registered.json()) as { client_id: string }).client_id;
+    // registration is open: an attacker registers the URI they want the browser sent to
+    const MALICIOUS = ['https://evil.example/phish', 'cursor://evil.example/cb'];
+    const attackerClient = (
+      (await (
+        await fetch(`${app.url}/oauth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ redirect_uris: MALICIOUS, token_endpoint_auth_method: 'none' }),
+        })
+      ).json()) as { client_id: string }
+    ).client_id;
     const failures: string[] = [];
+    for (const uri of ['search-ms:query=x&crumb=location:\\\\evil.example\\s', 'ms-msdt:/id PCWDiagnostic', 'file:///etc/passwd']) {
+      const refused = await fetch(`${app.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: [uri] }),
+      });
+      if (refused.status !== 400) failures.push(`registering ${uri} → ${refused.status}`);
+    }
     const check = async (what: string, res: Response, json: boolean) => {
       const text = await res.text();
       if (res.status >= 500) failures.push(`${what} → ${res.status} ${text.slice(0, 200)}`);
       else if (json && res.status >= 400 && typeof (JSON.parse(text) as { error?: unknown }).error !== 'string')
         failures.push(`${what} → ${res.status} without an OAuth error`);
       const location = res.headers.get('location');
-      if (location && !location.startsWith(REDIRECT)) failures.push(`${what} → redirected to ${location.slice(0, 100)}`);
+      // nothing redirects before a person answered the consent page, not even to a registered URI (RFC 9700 §4.11.2)
+      if (location) failures.push(`${what} → redirected to ${location.slice(0, 100)}`);
     };
     for (let i = 0; i < 40; i++) {
+      const attacker = random() > 0.5;
+      const clientId = attacker ? attackerClient : ownClient;
       const metadata: Record<string, unknown> = { redirect_uris: random() > 0.5 ? [hostileValue()] : hostileValue() };
       for (let f = 0; f < 3; f++)
         metadata[pick(['client_name', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'logo_uri', 'scope', 'contacts'])] =
@@ -404,7 +443,7 @@ describe('fuzzing the OAuth endpoints (latchkey as authorization server of the M
         await check(`POST ${path}`, await fetch(`${app.url}${path}`, { method: 'POST', headers, body: hostileForm(clientId) }), true);
       }
       const query = new URLSearchParams(hostileForm(clientId));
-      if (random() > 0.5) query.set('redirect_uri', random() > 0.5 ? REDIRECT : hostileString());
+      if (random() > 0.5) query.set('redirect_uri', random() > 0.5 ? (attacker ? pick(MALICIOUS) : REDIRECT) : hostileString());
       await check('GET /oauth/authorize', await fetch(`${app.url}/oauth/authorize?${query}`, { redirect: 'manual' }), false);
       await check(
         'POST /oauth/authorize',

@@ -263,7 +263,9 @@ describe('isolation between users', () => {
       authorizeUrl(app.url, authorizationParams(stranger.client_id, pkce().challenge, `${app.url}/tool_router/trs_none/mcp`)),
       { redirect: 'manual' },
     );
-    expect(new URL(noSession.headers.get('location')!).searchParams.get('error')).toBe('invalid_target');
+    expect(noSession.status).toBe(400);
+    expect(noSession.headers.get('location')).toBeNull();
+    expect(await noSession.text()).toContain('(invalid_target)');
     expect(breaches).toEqual([]);
   }, 60_000);
 });

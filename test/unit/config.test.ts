@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.ts';
+import type { Deps } from '../../src/deps.ts';
+import { authorizationServerMetadata, protectedResourceMetadata, sessionIdOfResource } from '../../src/grants/metadata.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -97,5 +99,33 @@ describe('configuration', () => {
     expect(problems({ LATCHKEY_USER_VERIFIER_URL: 'https://app.example.com/verify#x' })[0]).toMatch(/fragment/);
     expect(problems({ LATCHKEY_USER_VERIFIER_URL: 'javascript:alert(1)' })[0]).toMatch(/^LATCHKEY_USER_VERIFIER_URL: /);
     expect(() => parseConfig(loopback)).toThrow(/^invalid configuration: LATCHKEY_USER_VERIFIER_URL: must be https/);
+  });
+
+  it('keeps the public URL in its one canonical spelling, so OAuth resources built from it match what clients send', () => {
+    for (const given of ['https://lk.example:443', 'https://LK.example', 'https://lk.example/', 'HTTPS://lk.EXAMPLE:443/']) {
+      const config = parseConfig({ LATCHKEY_PUBLIC_URL: given });
+      expect(config.publicUrl, given).toBe('https://lk.example');
+      // the protected resource a client reads from the metadata is the resource authorize accepts
+      const deps = { config } as unknown as Deps;
+      const advertised = protectedResourceMetadata(deps, 'trs_abc', 'https://lk.example').resource;
+      expect(advertised).toBe('https://lk.example/tool_router/trs_abc/mcp');
+      expect(sessionIdOfResource(deps, advertised)).toBe('trs_abc');
+      expect(sessionIdOfResource(deps, 'https://LK.example:443/tool_router/trs_abc/mcp')).toBe('trs_abc');
+      expect(authorizationServerMetadata(deps).issuer).toBe('https://lk.example');
+    }
+    expect(parseConfig({ LATCHKEY_PUBLIC_URL: 'http://127.0.0.1:8080' }).publicUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('refuses a public URL with a path, query or fragment at start-up with one line (latchkey serves from the root)', () => {
+    for (const given of [
+      'https://lk.example/latchkey',
+      'https://lk.example/latchkey/',
+      'https://lk.example/?x=1',
+      'https://lk.example/#top',
+    ]) {
+      const found = problems({ LATCHKEY_PUBLIC_URL: given });
+      expect(found, given).toHaveLength(1);
+      expect(found[0]).toMatch(/^LATCHKEY_PUBLIC_URL: must be an origin only/);
+    }
   });
 });
