@@ -7,7 +7,7 @@ import { apiKeyToolkit } from '../fixtures/toolkits.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { mcpList, revoke } from '../helpers/mcp-oauth.ts';
+import { mcpList, revoke, sessionWithKeyAccount } from '../helpers/mcp-oauth.ts';
 import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
 
 // The official MCP clients' own OAuth support against a bare session URL (no header): 401 →
@@ -39,20 +39,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function sessionWithAccount(userId: string) {
-  const account = await app.api('/api/v3.1/connected_accounts', {
-    body: {
-      auth_config: { id: keyConfig },
-      connection: { user_id: userId, state: { authScheme: 'API_KEY', val: { api_key: KEY, region: `${userId}-region` } } },
-    },
-  });
-  expect(account.body.status).toBe('ACTIVE');
-  const res = await app.api('/api/v3.1/tool_router/session', {
-    body: { user_id: userId, toolkits: { enable: ['testkey'] }, preload: { tools: 'all' } },
-  });
-  expect(res.status).toBe(201);
-  return { id: res.body.session_id as string, url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
-}
+const sessionWithAccount = (userId: string) => sessionWithKeyAccount(app, keyConfig, userId, KEY);
 
 /** The person's part: open the authorization URL, type the session token, allow; the callback URL the browser was sent to. */
 async function consentInBrowser(authorizationUrl: URL, sessionToken: string, clientName = 'SDK test client'): Promise<URL> {

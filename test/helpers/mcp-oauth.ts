@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { FetchBrowser } from './browser-fetch.ts';
+import type { LiveApp } from './live-app.ts';
 
 /**
  * An OAuth client of latchkey's own authorization server, by hand (raw HTTP): registration, PKCE, the
@@ -118,4 +119,23 @@ export async function fullGrant(base: string, resource: string, sessionToken: st
     resource,
   });
   return { client, code, tokens: tokens.body };
+}
+
+/**
+ * A session of `userId` whose testkey account (API key `key`, region `<userId>-region`) is ACTIVE and
+ * whose tools are preloaded: its id, MCP URL and session token.
+ */
+export async function sessionWithKeyAccount(app: Pick<LiveApp, 'api'>, authConfigId: string, userId: string, key: string) {
+  const account = await app.api('/api/v3.1/connected_accounts', {
+    body: {
+      auth_config: { id: authConfigId },
+      connection: { user_id: userId, state: { authScheme: 'API_KEY', val: { api_key: key, region: `${userId}-region` } } },
+    },
+  });
+  if (account.body.status !== 'ACTIVE') throw new Error(`the account of ${userId} is ${account.body.status}`);
+  const res = await app.api('/api/v3.1/tool_router/session', {
+    body: { user_id: userId, toolkits: { enable: ['testkey'] }, preload: { tools: 'all' } },
+  });
+  if (res.status !== 201) throw new Error(`session of ${userId}: HTTP ${res.status}`);
+  return { id: res.body.session_id as string, url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
 }
