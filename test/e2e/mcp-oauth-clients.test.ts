@@ -7,7 +7,8 @@ import { apiKeyToolkit } from '../fixtures/toolkits.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { mcpList, revoke, sessionWithKeyAccount } from '../helpers/mcp-oauth.ts';
+import { mcpList, revoke, sessionWithKeyAccount, startKeyApi } from '../helpers/mcp-oauth.ts';
+import { authorizeInBrowser } from '../helpers/oauth-browser.ts';
 import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
 
 // The official MCP clients' own OAuth support against a bare session URL (no header): 401 →
@@ -24,11 +25,7 @@ let browser: Browser;
 let keyConfig: string;
 
 beforeAll(async () => {
-  api = await startFakeUpstream();
-  api.on('/whoami', (req, res) => {
-    res.writeHead(req.headers['x-api-key'] === KEY ? 200 : 401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ account: { email: 'ada@example.com', region: req.headers['x-region'] } }));
-  });
+  api = await startKeyApi(KEY);
   app = await startLiveApp({ toolkits: [apiKeyToolkit(api)], env: { LATCHKEY_MCP_TOKEN_TTL_MS: '2000' } });
   keyConfig = (await app.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } })).body.auth_config.id;
   browser = await launchChromium();
@@ -45,17 +42,12 @@ const sessionWithAccount = (userId: string) => sessionWithKeyAccount(app, keyCon
 async function consentInBrowser(authorizationUrl: URL, sessionToken: string, clientName = 'SDK test client'): Promise<URL> {
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    let callback: URL | undefined;
-    await page.route(`${REDIRECT}**`, async (route) => {
-      callback = new URL(route.request().url());
-      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'back in the client' });
+    const { callback } = await authorizeInBrowser(context, authorizationUrl, REDIRECT, async (page) => {
+      expect(await page.textContent('h1')).toContain(clientName);
+      await page.fill('#session_token', sessionToken);
+      await page.click('button[value=allow]');
+      await page.waitForURL((url) => url.href.startsWith(REDIRECT));
     });
-    await page.goto(authorizationUrl.href);
-    expect(await page.textContent('h1')).toContain(clientName);
-    await page.fill('#session_token', sessionToken);
-    await page.click('button[value=allow]');
-    await page.waitForURL((url) => url.href.startsWith(REDIRECT));
     return callback!;
   } finally {
     await context.close();

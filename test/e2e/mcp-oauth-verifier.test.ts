@@ -14,8 +14,10 @@ import {
   REDIRECT,
   register,
   sessionWithKeyAccount,
+  startKeyApi,
   tokenRequest,
 } from '../helpers/mcp-oauth.ts';
+import { authorizeInBrowser } from '../helpers/oauth-browser.ts';
 import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
 import { serveVerifierApp, type VerifierApp } from '../helpers/verifier-app.ts';
 
@@ -34,11 +36,7 @@ let browser: Browser;
 let keyConfig: string;
 
 beforeAll(async () => {
-  api = await startFakeUpstream();
-  api.on('/whoami', (req, res) => {
-    res.writeHead(req.headers['x-api-key'] === KEY ? 200 : 401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ account: { email: 'ada@example.com', region: req.headers['x-region'] } }));
-  });
+  api = await startKeyApi(KEY);
   web = await startFakeUpstream();
   verifier = serveVerifierApp(web, () => app);
   app = await startLiveApp({
@@ -82,19 +80,14 @@ async function clientAsks(sessionUrl: string) {
 async function continueInBrowser(authorizationUrl: URL, appUser: string): Promise<{ callback: URL | undefined; landed: URL; h1: string }> {
   const context = await verifier.signedIn(browser, appUser);
   try {
-    const page = await context.newPage();
-    let callback: URL | undefined;
-    await page.route(`${REDIRECT}**`, async (route) => {
-      callback = new URL(route.request().url());
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>back in the client</h1>' });
+    const { callback, page } = await authorizeInBrowser(context, authorizationUrl, REDIRECT, async (page) => {
+      expect(await page.textContent('h1')).toContain('SDK test client');
+      expect(await page.textContent('main')).toContain('Acme');
+      expect(await page.locator('#session_token').count()).toBe(0);
+      await page.click('button[value=allow]');
+      await page.waitForURL((url) => url.href.startsWith(REDIRECT) || url.pathname === '/verify');
+      await page.waitForLoadState();
     });
-    await page.goto(authorizationUrl.href);
-    expect(await page.textContent('h1')).toContain('SDK test client');
-    expect(await page.textContent('main')).toContain('Acme');
-    expect(await page.locator('#session_token').count()).toBe(0);
-    await page.click('button[value=allow]');
-    await page.waitForURL((url) => url.href.startsWith(REDIRECT) || url.pathname === '/verify');
-    await page.waitForLoadState();
     return { callback, landed: new URL(page.url()), h1: (await page.textContent('h1')) ?? '' };
   } finally {
     await context.close();

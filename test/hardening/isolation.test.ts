@@ -284,6 +284,23 @@ describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', ()
     await verifying?.close();
     await verifier?.close();
   });
+  const redeem = (ref: string, user: string) =>
+    verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: ref, user_id: user } });
+  type Answer = Awaited<ReturnType<typeof redeem>>;
+  /** tenant-i's app redeems tenant-(i+1)'s reference as its own user (i = 0, 1): each must be refused; `after` checks what it left */
+  async function crossRedeems<T extends { user: string; ref: string }>(
+    pending: T[],
+    breaches: string[],
+    after: (me: T, them: T, answer: Answer) => Promise<void>,
+  ) {
+    for (let i = 0; i < 2; i++) {
+      const me = pending[i]!;
+      const them = pending[i + 1]!;
+      const answer = await redeem(them.ref, me.user);
+      if (answer.status !== 400) breaches.push(`${me.user} redeemed ${them.user}'s reference: ${answer.status}`);
+      await after(me, them, answer);
+    }
+  }
 
   it("completes a reference only for its own user and its own account: another user's app fails it and gains nothing", async () => {
     /** a user's form link filled in with their own key: paused, its reference as the verifier gets it */
@@ -300,29 +317,17 @@ describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', ()
     const accountsOf = async (user: string) => (await verifying.api(`/api/v3.1/connected_accounts?user_ids=${user}`)).body.items;
     const pending = [await pause(0), await pause(1), await pause(2), await pause(3)];
     const breaches: string[] = [];
-    // tenant-i's app redeems tenant-(i+1)'s reference as its own user: refused, the victim's pending account fails
-    for (let i = 0; i < 2; i++) {
-      const me = pending[i]!;
-      const them = pending[i + 1]!;
-      const answer = await verifying.api('/api/v3.1/connected_accounts/complete_auth', {
-        body: { session_uri: them.ref, user_id: me.user },
-      });
-      if (answer.status !== 400) breaches.push(`${me.user} redeemed ${them.user}'s reference: ${answer.status}`);
+    // refused, and the victim's pending account fails
+    await crossRedeems(pending, breaches, async (me, them) => {
       for (const account of await accountsOf(me.user))
         if (account.status === 'ACTIVE') breaches.push(`${me.user} gained an ACTIVE account`);
       const theirs = (await accountsOf(them.user)).find((a: any) => a.id === them.account);
       if (theirs?.status !== 'FAILED') breaches.push(`${them.user}'s account is ${theirs?.status} after a foreign redeem`);
-      if (
-        (await verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: them.ref, user_id: them.user } }))
-          .status !== 404
-      )
-        breaches.push(`${them.user}'s spent reference still answers`);
-    }
+      if ((await redeem(them.ref, them.user)).status !== 404) breaches.push(`${them.user}'s spent reference still answers`);
+    });
     // tenant-3 redeems its own reference: exactly its own account turns ACTIVE, with its own key
     const mine = pending[3]!;
-    const own = await verifying.api('/api/v3.1/connected_accounts/complete_auth', {
-      body: { session_uri: mine.ref, user_id: mine.user },
-    });
+    const own = await redeem(mine.ref, mine.user);
     expect(own.body).toMatchObject({ connected_account_id: mine.account, connected_account: { user_id: mine.user, status: 'ACTIVE' } });
     const run = await verifying.api('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { body: { user_id: mine.user, arguments: {} } });
     expect(run.body.data.account.region).toBe(mine.user);
@@ -348,25 +353,23 @@ describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', ()
     };
     const pending = [await pause(0), await pause(1), await pause(2)];
     const breaches: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const me = pending[i]!;
-      const them = pending[i + 1]!;
-      const answer = await verifying.api('/api/v3.1/connected_accounts/complete_auth', {
-        body: { session_uri: them.ref, user_id: me.user },
-      });
-      if (answer.status !== 400) breaches.push(`${me.user} redeemed ${them.user}'s MCP reference: ${answer.status}`);
+    // refused, the victim's request dies with its reference, and no code or grant comes of it
+    await crossRedeems(pending, breaches, async (me, them, answer) => {
       if (JSON.stringify(answer.body).includes('lkc_')) breaches.push(`a code leaked to ${me.user}`);
       for (const session of [me.session, them.session])
         if ((await grantsOf(session)) > 0) breaches.push(`${session} gained a grant from ${me.user}'s redeem`);
-    }
+      const request = await verifying.deps.db
+        .selectFrom('oauth_requests')
+        .select('id_hash')
+        .where('session_id', '=', them.session)
+        .executeTakeFirst();
+      if (request) breaches.push(`${them.user}'s authorization request outlived a foreign redeem`);
+    });
     const mine = pending[2]!;
     // mcp-tenant-2's reference was already spent by mcp-tenant-1's attempt: nothing is left to approve
-    const late = await verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: mine.ref, user_id: mine.user } });
-    expect(late.status).toBe(404);
+    expect((await redeem(mine.ref, mine.user)).status).toBe(404);
     const fresh = await pause(3);
-    const own = await verifying.api('/api/v3.1/connected_accounts/complete_auth', {
-      body: { session_uri: fresh.ref, user_id: fresh.user },
-    });
+    const own = await redeem(fresh.ref, fresh.user);
     expect(own.body).toMatchObject({ session_id: fresh.session });
     expect(new URL(own.body.callback_url).searchParams.get('code')).toMatch(/^lkc_/);
     for (const t of pending) if ((await grantsOf(t.session)) > 0) breaches.push(`${t.session} has a grant after ${fresh.user}'s redeem`);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { FetchBrowser } from './browser-fetch.ts';
+import { startFakeUpstream, type FakeUpstream } from './fake-upstream.ts';
 import type { LiveApp } from './live-app.ts';
 
 /**
@@ -138,4 +139,14 @@ export async function sessionWithKeyAccount(app: Pick<LiveApp, 'api'>, authConfi
   });
   if (res.status !== 201) throw new Error(`session of ${userId}: HTTP ${res.status}`);
   return { id: res.body.session_id as string, url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
+}
+
+/** The testkey toolkit's API: `/whoami` answers, for `key` only, the region the account was connected with. */
+export async function startKeyApi(key: string): Promise<FakeUpstream> {
+  const api = await startFakeUpstream();
+  api.on('/whoami', (req, res) => {
+    res.writeHead(req.headers['x-api-key'] === key ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ account: { email: 'ada@example.com', region: req.headers['x-region'] } }));
+  });
+  return api;
 }
