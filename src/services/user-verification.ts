@@ -106,8 +106,8 @@ export type CompletedVerification =
 
 /**
  * An MCP client's authorization, with a verifier set: the person pressed Continue on the consent page,
- * and the app must now name the session's user (issue 17: the authorize step proves the human, MCP
- * 2025-11-25 security best practices, "confused deputy"). The request stays pending meanwhile.
+ * and the app must now name the session's user: the app is what authenticates the resource owner
+ * (RFC 6749 §4.1 step B) for latchkey. The request stays pending meanwhile.
  */
 export async function holdAuthorization(deps: Deps, requestId: string, request: OAuthRequest): Promise<string> {
   const session = await getSession(deps, request.sessionId);
