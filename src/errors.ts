@@ -124,7 +124,7 @@ export const ERRORS = {
     slug: 'ConnectedAccount_UserMismatch',
     message: 'The user_id is not the user this connection was started for; the connection is marked FAILED.',
     suggestedFix:
-      'Call complete_auth with the user signed in to your app; a connection finished by someone else must be started again by its owner.',
+      "Call complete_auth with the user signed in to your app; a flow finished by someone else (a connection, or an MCP client's authorization) must be started again by its owner.",
   },
   VERIFICATION_NEEDS_USER: {
     status: 400,

@@ -106,8 +106,8 @@ export interface McpClient {
   createdAt: number;
 }
 
-/** What a verification finishes when the app's verifier confirms the user. */
-export type VerificationKind = 'connection';
+/** What a verification finishes when the app's verifier confirms the user: a connection, or an MCP client's authorization. */
+export type VerificationKind = 'connection' | 'mcp_authorization';
 
 /** A flow paused until the app names, through complete_auth, the user who finished it. */
 export interface Verification {

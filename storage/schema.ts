@@ -129,9 +129,9 @@ export interface ApprovalsTable {
 
 export interface VerificationsTable {
   id: string;
-  /** what waits for the app's verifier: 'connection' (a connected account's new credentials); a new kind joins the union */
-  kind: 'connection';
-  /** the row that waits: a connected account id for 'connection' */
+  /** what waits for the app's verifier: 'connection' (a connected account's new credentials) or 'mcp_authorization' (an MCP client's authorization request) */
+  kind: 'connection' | 'mcp_authorization';
+  /** the row that waits: a connected account id for 'connection', the hash of the authorization request id for 'mcp_authorization' */
   subject_id: string;
   /** the user the app must name in complete_auth */
   user_id: string;

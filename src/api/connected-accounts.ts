@@ -88,7 +88,12 @@ export function connectedAccountRoutes(deps: Deps) {
       // Composio's callback identity verification (SDK 0.21 connectedAccounts.completeAuth): the app's
       // verifier names the user who finished the flow the session_uri holds
       const body = await readJson(c, completeAuthBody);
-      const { account, callbackUrl } = await completeAuth(deps, body.session_uri, body.user_id);
+      const done = await completeAuth(deps, body.session_uri, body.user_id);
+      // an MCP client's authorization (latchkey's own kind) has no account: the session it opens, and
+      // where the browser goes next (the client's redirect with the code)
+      if (done.kind === 'mcp_authorization')
+        return c.json({ session_id: done.sessionId, client_id: done.clientId, callback_url: done.callbackUrl });
+      const { account, callbackUrl } = done;
       return c.json({
         connected_account: connectedAccountWire(await viewAccount(deps, account.id)),
         connected_account_id: account.id,

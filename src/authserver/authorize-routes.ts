@@ -13,6 +13,7 @@ import {
   pendingAuthorization,
 } from '../grants/authorizations.ts';
 import { OAUTH_PATHS } from '../grants/metadata.ts';
+import { holdAuthorization, verificationRequired, verifierFormTargets } from '../services/user-verification.ts';
 import { sessionByToken } from '../sessions/session.ts';
 import { consentPage } from './consent-page.ts';
 
@@ -33,13 +34,17 @@ const redirectTarget = (redirectUri: string) => {
 /**
  * The authorization endpoint (OAuth 2.1 §4.1): GET checks the request and shows the consent page;
  * the page's POST (Origin check and double-submit token, as the other hosted forms) answers it. The
- * person proves they may open the session with its session token; a later verifier (issue 17, part
- * 1) calls the same `approveAuthorization`.
+ * person proves they may open the session with its session token or, with a verifier set, only
+ * through the app's verifier and `complete_auth` (which calls the same `approveAuthorization`): the
+ * app knows its signed-in user, a token can be pasted by anyone it leaked to.
  */
 export function authorizeRoutes(deps: Deps) {
   const branding = deps.config.branding;
   const secure = deps.config.publicUrl.startsWith('https:');
   const publicOrigin = new URL(deps.config.publicUrl).origin;
+  const viaVerifier = verificationRequired(deps);
+  // Continue redirects to the verifier
+  const verifierTargets = verifierFormTargets(deps);
 
   const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>, formTargets: string[] = []) => {
     c.header('Cache-Control', 'no-store');
@@ -57,9 +62,10 @@ export function authorizeRoutes(deps: Deps) {
         ...redirectTarget(q.redirectUri),
         requestId: q.requestId,
         csrfToken: issueCsrfToken(c, OAUTH_PATHS.authorize, secure),
+        viaVerifier,
         error: q.error,
       }),
-      [formTarget(q.redirectUri)],
+      [formTarget(q.redirectUri), ...verifierTargets],
     );
 
   return new Hono<AppEnv>()
@@ -96,6 +102,8 @@ export function authorizeRoutes(deps: Deps) {
           const url = await denyAuthorization(deps, requestId);
           return url ? c.redirect(url, 303) : problem(c, 'This request was already answered.');
         }
+        // with a verifier the session token is not asked for, and not taken either
+        if (viaVerifier) return c.redirect(await holdAuthorization(deps, requestId, request), 303);
         const session = await sessionByToken(deps, field('session_token').trim());
         const url = session && session.id === request.sessionId ? await approveAuthorization(deps, requestId, session) : undefined;
         if (url) return c.redirect(url, 303);

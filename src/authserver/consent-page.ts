@@ -10,14 +10,17 @@ export interface ConsentQuestion {
   opensApp: boolean;
   requestId: string;
   csrfToken: string;
+  /** with LATCHKEY_USER_VERIFIER_URL set, the app's verifier proves the person; otherwise the session token */
+  viaVerifier: boolean;
   error?: string;
 }
 
 /**
  * The consent page of an MCP client's authorization: which client asks (its name as it registered,
  * escaped by hono's `html`, and where the answer goes, with a warning when that opens an app rather
- * than a web page: registration is open, so the redirect URI is the asker's choice), for what, and the session token that proves
- * the person may open this session.
+ * than a web page: registration is open, so the redirect URI is the asker's choice), for what, and what
+ * proves the person may open this session: the session token, or (with a verifier set) signing in to
+ * the app, which Continue leads to.
  */
 export function consentPage(branding: Config['branding'], q: ConsentQuestion) {
   return page(
@@ -36,10 +39,15 @@ export function consentPage(branding: Config['branding'], q: ConsentQuestion) {
       <form method="post" action="/oauth/authorize" autocomplete="off">
         <input type="hidden" name="csrf_token" value="${q.csrfToken}" />
         <input type="hidden" name="request_id" value="${q.requestId}" />
-        <label for="session_token">Session token</label>
-        <input id="session_token" name="session_token" type="password" />
-        <div class="hint">The token ${branding.appTitle} gave you for this session (lks_…, its x-session-token). Only someone who holds it can connect a client.</div>
-        <button type="submit" name="decision" value="allow">Allow</button>
+        ${
+          q.viaVerifier
+            ? html`<p class="hint">Continue takes you to ${branding.appTitle} to confirm that you are this session's user.</p>
+                <button type="submit" name="decision" value="allow">Continue</button>`
+            : html`<label for="session_token">Session token</label>
+                <input id="session_token" name="session_token" type="password" />
+                <div class="hint">The token ${branding.appTitle} gave you for this session (lks_…, its x-session-token). Only someone who holds it can connect a client.</div>
+                <button type="submit" name="decision" value="allow">Allow</button>`
+        }
         <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
       </form>`,
   );

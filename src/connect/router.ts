@@ -16,6 +16,7 @@ import {
   type LinkProblem,
   type OpenLink,
 } from '../services/connect-flow.ts';
+import { verifierFormTargets } from '../services/user-verification.ts';
 import { csrfTokenMatches, issueCsrfToken } from './csrf-token.ts';
 import { readPageForm } from './page-form.ts';
 import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
@@ -88,7 +89,7 @@ export function connectRouter(deps: Deps) {
     const targets = [
       ...(page.redirectTo ? [redirectSource(page.redirectTo)] : []),
       ...(open.link.callbackUrl ? [new URL(open.link.callbackUrl).origin] : []),
-      ...(deps.config.userVerifierUrl ? [new URL(deps.config.userVerifierUrl).origin] : []),
+      ...verifierFormTargets(deps),
     ];
     return render(
       c,

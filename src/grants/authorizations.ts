@@ -147,9 +147,14 @@ export async function approveAuthorization(deps: Deps, requestId: string, sessio
   return clientRedirect(deps, request.redirectUri, { code, state: request.state });
 }
 
+/** The request is taken out and nothing is issued: it can never be approved (a later /authorize starts over). */
+export async function abandonAuthorization(deps: Deps, requestId: string): Promise<OAuthRequest | undefined> {
+  return oauthRequestsRepo(deps.db).take(requestHash(requestId), deps.clock.now());
+}
+
 /** The person said no: the request is taken, and the client told access_denied (RFC 6749 §4.1.2.1). */
 export async function denyAuthorization(deps: Deps, requestId: string): Promise<string | undefined> {
-  const request = await oauthRequestsRepo(deps.db).take(requestHash(requestId), deps.clock.now());
+  const request = await abandonAuthorization(deps, requestId);
   return (
     request &&
     clientRedirect(deps, request.redirectUri, { error: 'access_denied', error_description: 'The user refused.', state: request.state })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -9,12 +9,11 @@ import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits
 import { activeOAuth2Account } from '../helpers/seed.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
+import { serveVerifierApp, type VerifierApp } from '../helpers/verifier-app.ts';
 
 /**
  * Callback identity verification end to end on loopback: latchkey with LATCHKEY_USER_VERIFIER_URL
- * pointing at a small app that plays the verifier. The app knows who is signed in to it in this
- * browser (a cookie the test sets), reads `session_uri`, calls `complete_auth` with the project key and
- * its own user, and sends the browser on to the returned callback_url.
+ * pointing at a small app that plays the verifier (test/helpers/verifier-app.ts).
  */
 
 let as: TestAuthServer;
@@ -24,44 +23,7 @@ let app: LiveApp;
 let browser: Browser;
 let oauthConfigId: string;
 let keyConfigId: string;
-
-interface VerifierCall {
-  query: URLSearchParams;
-  user: string | undefined;
-  status: number;
-  body: any;
-}
-const verifierCalls: VerifierCall[] = [];
-/** runs after the verifier got a session_uri and before it calls complete_auth (a test looks at the paused account) */
-let beforeComplete: ((sessionUri: string) => Promise<void>) | null = null;
-
-/** The app: `/verify` is its verifier route, `/done` its callback page. */
-function serveTheApp(target: FakeUpstream) {
-  target.on('/verify', async (req, res) => {
-    const url = new URL(req.url, target.url);
-    const user = /(?:^|;\s*)app_user=([^;]+)/.exec(String(req.headers.cookie ?? ''))?.[1];
-    const sessionUri = url.searchParams.get('session_uri') ?? '';
-    if (beforeComplete) await beforeComplete(sessionUri);
-    const answer = await fetch(`${app.url}/api/v3.1/connected_accounts/complete_auth`, {
-      method: 'POST',
-      headers: { 'x-api-key': app.apiKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ session_uri: sessionUri, user_id: user ? decodeURIComponent(user) : 'nobody' }),
-    });
-    const body = (await answer.json()) as any;
-    verifierCalls.push({ query: url.searchParams, user, status: answer.status, body });
-    if (answer.ok && body.callback_url) {
-      res.writeHead(303, { location: body.callback_url });
-      res.end();
-      return;
-    }
-    res.writeHead(answer.ok ? 200 : 403, { 'content-type': 'text/html' });
-    res.end(answer.ok ? '<h1>Connected</h1>' : '<h1>This connection was not started by you</h1>');
-  });
-  target.on('/done', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<h1>Back in the app</h1>');
-  });
-}
+let verifier: VerifierApp;
 
 beforeAll(async () => {
   const port = await freePort();
@@ -69,7 +31,7 @@ beforeAll(async () => {
   api = await startFakeUpstream();
   serveTestApis(api, as, new Set(['key-alpha-123456']));
   web = await startFakeUpstream();
-  serveTheApp(web);
+  verifier = serveVerifierApp(web, () => app);
   app = await startLiveApp({
     port,
     toolkits: [oauthToolkit(as, api), apiKeyToolkit(api)],
@@ -104,11 +66,7 @@ async function link(userId: string, authConfigId: string, callbackUrl: string | 
 }
 
 /** A browser signed in to the app as `user`. */
-async function signedIn(user: string): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'app_user', value: encodeURIComponent(user), url: web.url }]);
-  return context;
-}
+const signedIn = (user: string) => verifier.signedIn(browser, user);
 
 const account = async (id: string) => (await app.api(`/api/v3.1/connected_accounts/${id}`)).body;
 const getMe = (userId: string) => app.api('/api/v3.1/tools/execute/TESTOAUTH_GET_ME', { body: { user_id: userId, arguments: {} } });
@@ -131,7 +89,7 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     as.decide.account = 'victim';
     // what the paused flow holds: the victim's tokens from the provider
     let held: Record<string, string> = {};
-    beforeComplete = async () => {
+    verifier.beforeComplete = async () => {
       const row = await app.deps.db
         .selectFrom('verifications')
         .selectAll()
@@ -149,11 +107,11 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     expect(await page.locator('p.who').textContent()).toContain('attacker');
     await page.click('button[type=submit]');
     await page.waitForURL((u) => u.pathname === '/verify');
-    beforeComplete = null;
+    verifier.beforeComplete = null;
     expect(await page.locator('h1').textContent()).toBe('This connection was not started by you');
     await context.close();
 
-    const call = verifierCalls.at(-1)!;
+    const call = verifier.calls.at(-1)!;
     expect([...call.query.keys()].sort()).toEqual(['session_uri', 'tenant']);
     expect(call.query.get('tenant')).toBe('t1');
     expect(call.user).toBe('victim');
@@ -199,7 +157,7 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     const seen: Array<{ status: string; toolStatus: number; toolBody: any; sessionTool: any }> = [];
     const session = (await app.api('/api/v3.1/tool_router/session', { body: { user_id: 'alice', toolkits: { enable: ['testoauth'] } } }))
       .body;
-    beforeComplete = async () => {
+    verifier.beforeComplete = async () => {
       const toolRes = await getMe('alice');
       const sessionTool = await app.api(`/api/v3.1/tool_router/session/${session.session_id}/execute`, {
         body: { tool_slug: 'TESTOAUTH_GET_ME', arguments: {} },
@@ -222,7 +180,7 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
       expect(back.searchParams.get('status')).toBe('success');
       expect(back.searchParams.get('connected_account_id')).toBe(mine.connected_account_id);
     } finally {
-      beforeComplete = null;
+      verifier.beforeComplete = null;
       await context.close();
     }
     expect(seen).toHaveLength(1);
@@ -230,7 +188,7 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     expect(seen[0]!.toolStatus).toBe(400);
     expect(JSON.stringify(seen[0]!.toolBody)).not.toContain('"login"');
     expect(JSON.stringify(seen[0]!.sessionTool)).toMatch(/\/link\/ln_/);
-    const call = verifierCalls.at(-1)!;
+    const call = verifier.calls.at(-1)!;
     expect(call.status).toBe(200);
     expect(call.body).toMatchObject({
       connected_account_id: mine.connected_account_id,
@@ -254,7 +212,7 @@ describe('callback identity verification (LATCHKEY_USER_VERIFIER_URL)', () => {
     await page.waitForURL((u) => u.pathname === '/verify');
     expect(await page.locator('h1').textContent()).toBe('Connected');
     await context.close();
-    const call = verifierCalls.at(-1)!;
+    const call = verifier.calls.at(-1)!;
     expect(call.body).toMatchObject({ connected_account_id: mine.connected_account_id, toolkit_slug: 'testkey', callback_url: null });
     expect(await account(mine.connected_account_id)).toMatchObject({ status: 'ACTIVE', user_id: 'carol' });
     const run = await app.api('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { body: { user_id: 'carol', arguments: {} } });

@@ -4,11 +4,11 @@ import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextproto
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.ts';
-import { allowOnConsentPage } from '../helpers/consent-page.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startKeyedSessions, type KeyedSessions } from '../helpers/keyed-sessions.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import { mcpList, revoke } from '../helpers/mcp-oauth.ts';
+import { authorizeInBrowser } from '../helpers/oauth-browser.ts';
 import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
 
 // The official MCP clients' own OAuth support against a bare session URL (no header): 401 →
@@ -38,14 +38,12 @@ const sessionWithAccount = (userId: string) => keyed.sessionWithAccount(userId);
 async function consentInBrowser(authorizationUrl: URL, sessionToken: string, clientName = 'SDK test client'): Promise<URL> {
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    let callback: URL | undefined;
-    await page.route(`${REDIRECT}**`, async (route) => {
-      callback = new URL(route.request().url());
-      await route.fulfill({ status: 200, contentType: 'text/plain', body: 'back in the client' });
+    const { callback } = await authorizeInBrowser(context, authorizationUrl, REDIRECT, async (page) => {
+      expect(await page.textContent('h1')).toContain(clientName);
+      await page.fill('#session_token', sessionToken);
+      await page.click('button[value=allow]');
+      await page.waitForURL((url) => url.href.startsWith(REDIRECT));
     });
-    expect(await allowOnConsentPage(page, authorizationUrl.href, sessionToken)).toContain(clientName);
-    await page.waitForURL((url) => url.href.startsWith(REDIRECT));
     return callback!;
   } finally {
     await context.close();

@@ -271,61 +271,111 @@ describe('isolation between users', () => {
 });
 
 describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', () => {
-  it("completes a reference only for its own user and its own account: another user's app fails it and gains nothing", async () => {
-    const verifier = await startFakeUpstream();
-    const verifying = await startLiveApp({
+  let verifier: FakeUpstream;
+  let verifying: LiveApp;
+  let config: string;
+  beforeAll(async () => {
+    verifier = await startFakeUpstream();
+    verifying = await startLiveApp({
       toolkits: [apiKeyToolkit(api)],
       env: { LATCHKEY_USER_VERIFIER_URL: `${verifier.url}/verify`, LATCHKEY_LOG_LEVEL: 'warn' },
     });
-    try {
-      const config = (await verifying.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } })).body.auth_config.id;
-      /** a user's form link filled in with their own key: paused, its reference as the verifier gets it */
-      const pause = async (i: number) => {
-        const user = `tenant-${i}`;
-        const link = await verifying.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config, user_id: user } });
-        const answer = await new FetchBrowser().submitForm(link.body.redirect_url, { region: user, api_key: `key-tenant-${i}-000000` });
-        return {
-          user,
-          account: link.body.connected_account_id as string,
-          ref: new URL(answer.headers.get('location')!).searchParams.get('session_uri')!,
-        };
-      };
-      const accountsOf = async (user: string) => (await verifying.api(`/api/v3.1/connected_accounts?user_ids=${user}`)).body.items;
-      const pending = [await pause(0), await pause(1), await pause(2), await pause(3)];
-      const breaches: string[] = [];
-      // tenant-i's app redeems tenant-(i+1)'s reference as its own user: refused, the victim's pending account fails
-      for (let i = 0; i < 2; i++) {
-        const me = pending[i]!;
-        const them = pending[i + 1]!;
-        const answer = await verifying.api('/api/v3.1/connected_accounts/complete_auth', {
-          body: { session_uri: them.ref, user_id: me.user },
-        });
-        if (answer.status !== 400) breaches.push(`${me.user} redeemed ${them.user}'s reference: ${answer.status}`);
-        for (const account of await accountsOf(me.user))
-          if (account.status === 'ACTIVE') breaches.push(`${me.user} gained an ACTIVE account`);
-        const theirs = (await accountsOf(them.user)).find((a: any) => a.id === them.account);
-        if (theirs?.status !== 'FAILED') breaches.push(`${them.user}'s account is ${theirs?.status} after a foreign redeem`);
-        if (
-          (await verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: them.ref, user_id: them.user } }))
-            .status !== 404
-        )
-          breaches.push(`${them.user}'s spent reference still answers`);
-      }
-      // tenant-3 redeems its own reference: exactly its own account turns ACTIVE, with its own key
-      const mine = pending[3]!;
-      const own = await verifying.api('/api/v3.1/connected_accounts/complete_auth', {
-        body: { session_uri: mine.ref, user_id: mine.user },
-      });
-      expect(own.body).toMatchObject({ connected_account_id: mine.account, connected_account: { user_id: mine.user, status: 'ACTIVE' } });
-      const run = await verifying.api('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { body: { user_id: mine.user, arguments: {} } });
-      expect(run.body.data.account.region).toBe(mine.user);
-      for (const other of pending.slice(0, 3))
-        for (const account of await accountsOf(other.user))
-          if (account.status === 'ACTIVE') breaches.push(`${other.user} has an ACTIVE account after ${mine.user}'s redeem`);
-      expect(breaches).toEqual([]);
-    } finally {
-      await verifying.close();
-      await verifier.close();
+    config = (await verifying.api('/api/v3.1/auth_configs', { body: { toolkit: { slug: 'testkey' } } })).body.auth_config.id;
+  });
+  afterAll(async () => {
+    await verifying?.close();
+    await verifier?.close();
+  });
+  const redeem = (ref: string, user: string) =>
+    verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: ref, user_id: user } });
+  type Answer = Awaited<ReturnType<typeof redeem>>;
+  /** tenant-i's app redeems tenant-(i+1)'s reference as its own user (i = 0, 1): each must be refused; `after` checks what it left */
+  async function crossRedeems<T extends { user: string; ref: string }>(
+    pending: T[],
+    breaches: string[],
+    after: (me: T, them: T, answer: Answer) => Promise<void>,
+  ) {
+    for (let i = 0; i < 2; i++) {
+      const me = pending[i]!;
+      const them = pending[i + 1]!;
+      const answer = await redeem(them.ref, me.user);
+      if (answer.status !== 400) breaches.push(`${me.user} redeemed ${them.user}'s reference: ${answer.status}`);
+      await after(me, them, answer);
     }
+  }
+
+  it("completes a reference only for its own user and its own account: another user's app fails it and gains nothing", async () => {
+    /** a user's form link filled in with their own key: paused, its reference as the verifier gets it */
+    const pause = async (i: number) => {
+      const user = `tenant-${i}`;
+      const link = await verifying.api('/api/v3.1/connected_accounts/link', { body: { auth_config_id: config, user_id: user } });
+      const answer = await new FetchBrowser().submitForm(link.body.redirect_url, { region: user, api_key: `key-tenant-${i}-000000` });
+      return {
+        user,
+        account: link.body.connected_account_id as string,
+        ref: new URL(answer.headers.get('location')!).searchParams.get('session_uri')!,
+      };
+    };
+    const accountsOf = async (user: string) => (await verifying.api(`/api/v3.1/connected_accounts?user_ids=${user}`)).body.items;
+    const pending = [await pause(0), await pause(1), await pause(2), await pause(3)];
+    const breaches: string[] = [];
+    // refused, and the victim's pending account fails
+    await crossRedeems(pending, breaches, async (me, them) => {
+      for (const account of await accountsOf(me.user))
+        if (account.status === 'ACTIVE') breaches.push(`${me.user} gained an ACTIVE account`);
+      const theirs = (await accountsOf(them.user)).find((a: any) => a.id === them.account);
+      if (theirs?.status !== 'FAILED') breaches.push(`${them.user}'s account is ${theirs?.status} after a foreign redeem`);
+      if ((await redeem(them.ref, them.user)).status !== 404) breaches.push(`${them.user}'s spent reference still answers`);
+    });
+    // tenant-3 redeems its own reference: exactly its own account turns ACTIVE, with its own key
+    const mine = pending[3]!;
+    const own = await redeem(mine.ref, mine.user);
+    expect(own.body).toMatchObject({ connected_account_id: mine.account, connected_account: { user_id: mine.user, status: 'ACTIVE' } });
+    const run = await verifying.api('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { body: { user_id: mine.user, arguments: {} } });
+    expect(run.body.data.account.region).toBe(mine.user);
+    for (const other of pending.slice(0, 3))
+      for (const account of await accountsOf(other.user))
+        if (account.status === 'ACTIVE') breaches.push(`${other.user} has an ACTIVE account after ${mine.user}'s redeem`);
+    expect(breaches).toEqual([]);
+  }, 60_000);
+
+  it("approves an MCP client only for the session's own user: another user's app kills the request and no session gains a grant", async () => {
+    const grantsOf = async (session: string) =>
+      (await verifying.deps.db.selectFrom('oauth_grants').select('id').where('session_id', '=', session).execute()).length;
+    /** a user's session, and an MCP client's authorization of it paused at the verifier */
+    const pause = async (i: number) => {
+      const user = `mcp-tenant-${i}`;
+      const session = (await verifying.api('/api/v3.1/tool_router/session', { body: { user_id: user } })).body;
+      const client = (await register(verifying.url)).body;
+      const answer = await consent(
+        authorizeUrl(verifying.url, authorizationParams(client.client_id, pkce().challenge, session.mcp.url as string)),
+        '',
+      );
+      return { user, session: session.session_id as string, ref: new URL(answer.location!).searchParams.get('session_uri')! };
+    };
+    const pending = [await pause(0), await pause(1), await pause(2)];
+    const breaches: string[] = [];
+    // refused, the victim's request dies with its reference, and no code or grant comes of it
+    await crossRedeems(pending, breaches, async (me, them, answer) => {
+      if (JSON.stringify(answer.body).includes('lkc_')) breaches.push(`a code leaked to ${me.user}`);
+      for (const session of [me.session, them.session])
+        if ((await grantsOf(session)) > 0) breaches.push(`${session} gained a grant from ${me.user}'s redeem`);
+      const request = await verifying.deps.db
+        .selectFrom('oauth_requests')
+        .select('id_hash')
+        .where('session_id', '=', them.session)
+        .executeTakeFirst();
+      if (request) breaches.push(`${them.user}'s authorization request outlived a foreign redeem`);
+    });
+    const mine = pending[2]!;
+    // mcp-tenant-2's reference was already spent by mcp-tenant-1's attempt: nothing is left to approve
+    expect((await redeem(mine.ref, mine.user)).status).toBe(404);
+    const fresh = await pause(3);
+    const own = await redeem(fresh.ref, fresh.user);
+    expect(own.body).toMatchObject({ session_id: fresh.session });
+    expect(new URL(own.body.callback_url).searchParams.get('code')).toMatch(/^lkc_/);
+    for (const t of pending) if ((await grantsOf(t.session)) > 0) breaches.push(`${t.session} has a grant after ${fresh.user}'s redeem`);
+    expect(await grantsOf(fresh.session)).toBe(1);
+    expect(breaches).toEqual([]);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
-import { fullGrant, mcpList, tokenRequest } from '../helpers/mcp-oauth.ts';
+import { authorizationParams, authorizeUrl, consent, fullGrant, mcpList, pkce, register, tokenRequest } from '../helpers/mcp-oauth.ts';
 import { startAuthServer, type TestAuthServer } from '../fixtures/oauth-server.ts';
 import { apiKeyToolkit, oauthToolkit, serveTestApis } from '../fixtures/toolkits.ts';
 import { webhookReceiver } from '../fixtures/webhook-receiver.ts';
@@ -149,7 +149,7 @@ describe('secrets after a full run', () => {
 });
 
 describe('secrets of a connection waiting for the verifier', () => {
-  it('the session_uri and the held credentials never appear in plain text in the database, the WAL or the logs', async () => {
+  it('the session_uri, the held credentials and a held MCP request id never appear in plain text in the database, the WAL or the logs', async () => {
     const port = await freePort();
     const verifyingAs = await startAuthServer({ redirectUris: [`http://127.0.0.1:${port}/api/v3/toolkits/auth/callback`] });
     const upstream = await startFakeUpstream();
@@ -187,8 +187,27 @@ describe('secrets of a connection waiting for the verifier', () => {
       const keyRef = new URL(posted.headers.get('location')!).searchParams.get('session_uri')!;
       expect(keyRef).toBeTruthy();
 
+      // an MCP client's authorization waiting for the verifier too: its reference and its request id
+      const session = (await verifying.api('/api/v3.1/tool_router/session', { body: { user_id: 'vera' } })).body;
+      const mcpClient = (await register(verifying.url)).body;
+      const paused = await consent(
+        authorizeUrl(verifying.url, authorizationParams(mcpClient.client_id, pkce().challenge, session.mcp.url)),
+        '',
+      );
+      const mcpRef = new URL(paused.location!).searchParams.get('session_uri')!;
+      const mcpRow = await verifying.deps.db
+        .selectFrom('verifications')
+        .selectAll()
+        .where('kind', '=', 'mcp_authorization')
+        .executeTakeFirstOrThrow();
+      const { requestId } = verifying.deps.vault.openJson<{ requestId: string }>(
+        mcpRow.payload_sealed,
+        sealedAad(sealed('verifications', 'payload_sealed'), mcpRow.id),
+      );
+      expect(requestId).toMatch(/^lkq_/);
+
       // what the OAuth flow holds: the tokens the provider issued, sealed in the verification row
-      const rows = await verifying.deps.db.selectFrom('verifications').selectAll().execute();
+      const rows = await verifying.deps.db.selectFrom('verifications').selectAll().where('kind', '=', 'connection').execute();
       expect(rows).toHaveLength(2);
       const held = rows.map((row) =>
         verifying.deps.vault.openJson<{ credentials: Record<string, string> }>(
@@ -207,7 +226,7 @@ describe('secrets of a connection waiting for the verifier', () => {
       await accessLogsWritten();
       const db = verifying.deps.config.databasePath;
       const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
-      for (const secret of [oauthRef, keyRef, heldKey, ...tokens]) {
+      for (const secret of [oauthRef, keyRef, mcpRef, requestId, heldKey, ...tokens]) {
         for (const file of files) expect(file.includes(Buffer.from(secret)), `${secret.slice(0, 6)}… in the database files`).toBe(false);
         expect(verifying.logs.join('\n').includes(secret), `${secret.slice(0, 6)}… in the logs`).toBe(false);
       }

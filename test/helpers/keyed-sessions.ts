@@ -15,6 +15,8 @@ export interface KeyedSessions {
   app: LiveApp;
   /** the API-key toolkit's upstream: `/whoami` answers with the region it was sent (each user's is `<user>-region`) */
   api: FakeUpstream;
+  /** the API-key toolkit's auth config */
+  authConfigId: string;
   /** a session of `userId` with an ACTIVE account of the API-key toolkit and all its tools preloaded */
   sessionWithAccount(userId: string): Promise<TestSession>;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startKeyedSessions(env: Record<string, string> = {}): Prom
   return {
     app,
     api,
+    authConfigId: keyConfig,
     sessionWithAccount,
     close: async () => {
       await app.close();
