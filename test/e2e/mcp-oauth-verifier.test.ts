@@ -1,4 +1,6 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
@@ -122,6 +124,27 @@ describe('MCP authorization through the app verifier (SDK v2 client, Chromium)',
     // the spent reference cannot be redeemed by the right user afterwards
     expect((await completeAuth({ session_uri: call.query.get('session_uri'), user_id: 'bo' })).status).toBe(404);
     expect(await grantsOf(session.id)).toBe(0);
+  });
+});
+
+describe('MCP authorization through the app verifier (SDK v1 client, 2025-11-25, Chromium)', () => {
+  it("the v1 client's OAuthClientProvider goes the same way: verifier, complete_auth, code, tools as the session's user", async () => {
+    const session = await sessionOf('vi');
+    const provider = new MemoryOAuthProvider(REDIRECT);
+    const first = new TransportV1(new URL(session.url), { authProvider: provider as never });
+    await expect(new ClientV1({ name: 'oauth-v1', version: '1.0.0' }).connect(first)).rejects.toThrow(/unauthorized/i);
+    expect(provider.authorizationUrl?.searchParams.get('resource')).toBe(session.url);
+
+    const { callback } = await continueInBrowser(provider.authorizationUrl!, 'vi');
+    expect(verifier.calls.at(-1)).toMatchObject({ user: 'vi', status: 200 });
+    expect(callback!.searchParams.get('code')).toMatch(/^lkc_/);
+    await first.finishAuth(callback!.searchParams.get('code')!);
+
+    const client = new ClientV1({ name: 'oauth-v1', version: '1.0.0' });
+    await client.connect(new TransportV1(new URL(session.url), { authProvider: provider as never }));
+    const who = text(await client.callTool({ name: 'TESTKEY_WHOAMI', arguments: {} }));
+    expect(who.data ?? who).toMatchObject({ account: { region: 'vi-region' } });
+    await client.close();
   });
 });
 
