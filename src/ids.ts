@@ -1,4 +1,4 @@
-import { hash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -46,4 +46,11 @@ export function hashSecret(secret: string): string {
 /** How secrets are shown when they must be mentioned at all: `••••9f3a`. */
 export function maskSecret(secret: string): string {
   return `••••${secret.slice(-4)}`;
+}
+
+/** Whether two secrets (or their hashes) are equal, compared in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

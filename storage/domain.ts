@@ -106,8 +106,12 @@ export interface McpClient {
   createdAt: number;
 }
 
-/** What a verification finishes when the app's verifier confirms the user: a connection, or an MCP client's authorization. */
-export type VerificationKind = 'connection' | 'mcp_authorization';
+/**
+ * What a verification finishes when the app's verifier confirms the user: a connection, or an MCP
+ * client's authorization; 'mcp_authorization_return' is the second step of the latter (the app named
+ * the right user, and the browser that saw the consent page must come back to fetch the code).
+ */
+export type VerificationKind = 'connection' | 'mcp_authorization' | 'mcp_authorization_return';
 
 /** A flow paused until the app names, through complete_auth, the user who finished it. */
 export interface Verification {

@@ -129,9 +129,9 @@ export interface ApprovalsTable {
 
 export interface VerificationsTable {
   id: string;
-  /** what waits for the app's verifier: 'connection' (a connected account's new credentials) or 'mcp_authorization' (an MCP client's authorization request) */
-  kind: 'connection' | 'mcp_authorization';
-  /** the row that waits: a connected account id for 'connection', the hash of the authorization request id for 'mcp_authorization' */
+  /** what waits for the app's verifier: 'connection' (a connected account's new credentials) or 'mcp_authorization' (an MCP client's authorization request); 'mcp_authorization_return' waits for the consent page's browser once the app named the right user */
+  kind: 'connection' | 'mcp_authorization' | 'mcp_authorization_return';
+  /** the row that waits: a connected account id for 'connection', the hash of the authorization request id for the MCP kinds */
   subject_id: string;
   /** the user the app must name in complete_auth */
   user_id: string;

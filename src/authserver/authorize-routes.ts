@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { csrfTokenMatches, issueCsrfToken } from '../connect/csrf-token.ts';
 import { readPageForm } from '../connect/page-form.ts';
@@ -13,7 +14,14 @@ import {
   pendingAuthorization,
 } from '../grants/authorizations.ts';
 import { OAUTH_PATHS } from '../grants/metadata.ts';
-import { holdAuthorization, verificationRequired, verifierFormTargets } from '../services/user-verification.ts';
+import {
+  AUTHORIZATION_RETURN_PATH,
+  authorizationCookie,
+  holdAuthorization,
+  returnFromVerifier,
+  verificationRequired,
+  verifierFormTargets,
+} from '../services/user-verification.ts';
 import { sessionByToken } from '../sessions/session.ts';
 import { consentPage } from './consent-page.ts';
 
@@ -69,6 +77,25 @@ export function authorizeRoutes(deps: Deps) {
     );
 
   return new Hono<AppEnv>()
+    .get(AUTHORIZATION_RETURN_PATH, async (c) => {
+      // the app's redirect after complete_auth matched: the code goes only to the browser that pressed Continue
+      const back = await returnFromVerifier(deps, c.req.query('ref') ?? '', (request) => getCookie(c, authorizationCookie(request)));
+      if (back.outcome === 'approved') {
+        c.header('Cache-Control', 'no-store');
+        return c.redirect(back.redirect, 302);
+      }
+      if (back.outcome === 'other_browser')
+        return render(
+          c,
+          403,
+          messagePage(
+            branding,
+            'Started in another browser',
+            'This sign-in was started in another browser, so it cannot finish here. Nothing was connected. Start again from your MCP client, in this browser.',
+          ),
+        );
+      return problem(c, 'This request has expired or was already answered. Start again from your MCP client.');
+    })
     .get(OAUTH_PATHS.authorize, async (c) => {
       try {
         const started = await beginAuthorization(deps, new URL(c.req.url).searchParams);
@@ -102,8 +129,20 @@ export function authorizeRoutes(deps: Deps) {
           const url = await denyAuthorization(deps, requestId);
           return url ? c.redirect(url, 303) : problem(c, 'This request was already answered.');
         }
-        // with a verifier the session token is not asked for, and not taken either
-        if (viaVerifier) return c.redirect(await holdAuthorization(deps, requestId, request), 303);
+        // with a verifier the session token is not asked for, and not taken either; the cookie binds the
+        // request to this browser, which alone gets the code back (see returnFromVerifier)
+        if (viaVerifier) {
+          const { verifierUrl, browserNonce } = await holdAuthorization(deps, requestId, request);
+          setCookie(c, authorizationCookie(request), browserNonce, {
+            path: AUTHORIZATION_RETURN_PATH,
+            httpOnly: true,
+            // Lax: the app's redirect back is a top-level GET navigation from another site
+            sameSite: 'Lax',
+            secure,
+            maxAge: 900,
+          });
+          return c.redirect(verifierUrl, 303);
+        }
         const session = await sessionByToken(deps, field('session_token').trim());
         const url = session && session.id === request.sessionId ? await approveAuthorization(deps, requestId, session) : undefined;
         if (url) return c.redirect(url, 303);

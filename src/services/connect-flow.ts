@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { connectionResultUrl } from '../callback-url.ts';
 import type { FieldDefinition, ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { hashSecret, newSecret } from '../ids.ts';
+import { hashSecret, newSecret, sameSecret } from '../ids.ts';
 import { addressPolicy } from '../execution/address-policy.ts';
 import { OAuthFlowError } from '../oauth/client.ts';
 import { isRedirectMode, schemeFor, schemeModule } from '../schemes/registry.ts';
@@ -115,12 +114,6 @@ export async function beginRedirect(deps: Deps, open: OpenLink): Promise<{ url: 
     flowSealed: deps.vault.sealJson(flow, sealedAad(FLOW_COLUMN, open.link.id)),
   });
   return { url: start.url, browserNonce };
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export type CallbackProblem = 'unknown_state' | 'used_state' | 'expired' | 'other_browser';

@@ -369,39 +369,15 @@ export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean
   await connectedAccountsRepo(deps.db).update(id, changes);
 }
 
-/**
- * Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported.
- * `held`: credentials a flow yielded that were never stored on the account (see `revokeUnclaimed`).
- */
-async function revokeAtProvider(
-  deps: Deps,
-  account: ConnectedAccount,
-  held?: { credentials: Credentials; connectionData: Record<string, string> },
-): Promise<string[]> {
+/** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
+async function revokeAtProvider(deps: Deps, account: ConnectedAccount): Promise<string[]> {
   const toolkit = toolkitOf(deps, account.toolkitSlug);
   const module = schemeModule(account.authScheme);
   if (!module.revoke || !schemeFor(toolkit, account.authScheme)) return [];
   const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
   if (!config) return [];
-  const context = schemeContext(deps, config, toolkit, held?.connectionData ?? account.connectionData, account.id);
-  return module.revoke(context, held?.credentials ?? credentialsOf(deps, account));
-}
-
-/**
- * Best effort: revokes at the provider what a flow yielded for an account that must not get it (the
- * person who finished the flow is not the account's user), so the tokens die with the flow rather
- * than staying valid at the provider. A failure is logged, never thrown: the flow fails either way.
- */
-export async function revokeUnclaimed(
-  deps: Deps,
-  account: ConnectedAccount,
-  held: { credentials: Credentials; connectionData: Record<string, string> },
-): Promise<void> {
-  try {
-    await revokeAtProvider(deps, account, held);
-  } catch (error) {
-    deps.log.warn({ connected_account_id: account.id, error: (error as Error).name }, 'revocation at the provider failed');
-  }
+  const context = schemeContext(deps, config, toolkit, account.connectionData, account.id);
+  return module.revoke(context, credentialsOf(deps, account));
 }
 
 export async function deleteAccount(deps: Deps, id: string): Promise<void> {
