@@ -15,8 +15,9 @@ import { serveVerifierApp, type VerifierApp } from '../helpers/verifier-app.ts';
 
 // An MCP client's authorization with LATCHKEY_USER_VERIFIER_URL set: the consent page asks for no
 // session token; Continue sends the browser to the app's verifier, which names its signed-in user in
-// complete_auth. The session's own user gets the code (complete_auth's callback_url is the client's
-// redirect); anyone else ends the request, and the client gets nothing.
+// complete_auth. The session's own user gets the code, through latchkey's return route (complete_auth's
+// callback_url), and only in the browser that pressed Continue; anyone else ends the request, and the
+// client gets nothing.
 
 let keyed: KeyedSessions;
 let app: LiveApp;
@@ -91,7 +92,13 @@ describe('MCP authorization through the app verifier (SDK v2 client, Chromium)',
     expect(call).toMatchObject({ user: 'ada', status: 200 });
     expect(Object.keys(call.body).sort()).toEqual(['callback_url', 'client_id', 'session_id']);
     expect(call.body).toMatchObject({ session_id: session.id, client_id: provider.clientInformation().client_id });
-    expect(callback?.href).toBe(call.body.callback_url);
+    // the app is handed latchkey's return route, never the code
+    const back = new URL(call.body.callback_url);
+    expect(back.origin + back.pathname).toBe(`${app.url}/oauth/authorize/return`);
+    expect(back.searchParams.get('ref')).toMatch(/^lkr_/);
+    expect(JSON.stringify(call.body)).not.toMatch(/lkc_/);
+    // spent: the return reference does not work twice
+    expect((await fetch(back)).status).toBe(400);
     expect(callback!.searchParams.get('code')).toMatch(/^lkc_/);
     expect(callback!.searchParams.get('iss')).toBe(app.url);
     expect(callback!.searchParams.get('state')).toBe(provider.authorizationUrl!.searchParams.get('state'));
@@ -127,6 +134,47 @@ describe('MCP authorization through the app verifier (SDK v2 client, Chromium)',
   });
 });
 
+describe('MCP authorization through the app verifier: the consent page and the verifier in different browsers', () => {
+  it("an attacker's Continue, sent on to the signed-in victim: complete_auth matches, but no code, no grant, no token", async () => {
+    const session = await sessionOf('vic');
+    const { provider } = await clientAsks(session.url);
+
+    // the attacker (a script: its own cookie jar) opens the request for the victim's public MCP URL and
+    // presses Continue, keeping the verifier link instead of following it
+    const attacker = new FetchBrowser();
+    const continued = await consent(provider.authorizationUrl!.href, '', 'allow', attacker);
+    expect(continued.status).toBe(303);
+    const verifierLink = continued.location!;
+    expect(new URL(verifierLink).searchParams.get('session_uri')).toMatch(/^lkv_/);
+    expect(attacker.cookiesFor(new URL(app.url).host).size).toBeGreaterThan(0);
+
+    // the victim, signed in to the app as the session's user, follows it in their own browser
+    const victim = await verifier.signedIn(browser, 'vic');
+    try {
+      const { callback, page } = await authorizeInBrowser(victim, new URL(verifierLink), REDIRECT, async (page) => {
+        await page.waitForLoadState();
+      });
+      expect(callback).toBeUndefined();
+      expect(new URL(page.url()).pathname).toBe('/oauth/authorize/return');
+      expect(await page.textContent('h1')).toBe('Started in another browser');
+      const call = verifier.calls.at(-1)!;
+      expect(call).toMatchObject({ user: 'vic', status: 200 });
+      expect(JSON.stringify(call.body)).not.toMatch(/lkc_/);
+      expect(await grantsOf(session.id)).toBe(0);
+      expect(await pendingOf(session.id)).toBe(0);
+
+      // the request is dead: even the attacker's browser, which holds the cookie, gets nothing with the ref
+      const late = await attacker.request(call.body.callback_url);
+      expect(late.status).toBe(400);
+      expect(late.headers.get('location')).toBeNull();
+      expect(await grantsOf(session.id)).toBe(0);
+      expect(provider.tokens()).toBeUndefined();
+    } finally {
+      await victim.close();
+    }
+  });
+});
+
 describe('MCP authorization through the app verifier (SDK v1 client, 2025-11-25, Chromium)', () => {
   it("the v1 client's OAuthClientProvider goes the same way: verifier, complete_auth, code, tools as the session's user", async () => {
     const session = await sessionOf('vi');
@@ -148,17 +196,27 @@ describe('MCP authorization through the app verifier (SDK v1 client, 2025-11-25,
   });
 });
 
-/** A registered client's authorization request answered by Allow, by raw HTTP: where the browser was sent. */
+/**
+ * A registered client's authorization request answered by Allow, by raw HTTP: where the browser was
+ * sent, and `back`, the browser's return through complete_auth's callback_url (with its cookie).
+ */
 async function pausedAuthorization(sessionUrl: string, typedToken = '') {
   const client = (await register(app.url)).body;
   const { verifier: codeVerifier, challenge } = pkce();
+  const browser = new FetchBrowser();
   const answer = await consent(
     authorizeUrl(app.url, authorizationParams(client.client_id, challenge, sessionUrl, { state: 's1' })),
     typedToken,
+    'allow',
+    browser,
   );
   expect(answer.status).toBe(303);
   const location = new URL(answer.location!);
-  return { clientId: client.client_id as string, codeVerifier, location, sessionUri: location.searchParams.get('session_uri')! };
+  const back = async (callbackUrl: string) => {
+    const res = await browser.request(callbackUrl);
+    return { status: res.status, location: res.headers.get('location') };
+  };
+  return { clientId: client.client_id as string, codeVerifier, location, sessionUri: location.searchParams.get('session_uri')!, back };
 }
 
 describe('complete_auth for an MCP authorization (raw HTTP)', () => {
@@ -176,7 +234,10 @@ describe('complete_auth for an MCP authorization (raw HTTP)', () => {
     const done = await completeAuth({ session_uri: paused.sessionUri, user_id: 'dee' });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ session_id: session.id, client_id: paused.clientId });
-    const back = new URL(done.body.callback_url);
+    expect(new URL(done.body.callback_url).pathname).toBe('/oauth/authorize/return');
+    const returned = await paused.back(done.body.callback_url);
+    expect(returned.status).toBe(302);
+    const back = new URL(returned.location!);
     expect(back.origin + back.pathname).toBe(REDIRECT);
     expect(back.searchParams.get('state')).toBe('s1');
     const again = await completeAuth({ session_uri: paused.sessionUri, user_id: 'dee' });
@@ -230,9 +291,17 @@ describe('complete_auth for an MCP authorization (raw HTTP)', () => {
     expect(connection.body.session_id).toBeUndefined();
     expect(connection.body.callback_url ?? '').not.toContain('code=');
     expect(await grantsOf(session.id)).toBe(grantsBefore);
-    expect(await pendingOf(session.id)).toBe(1);
-    // the MCP authorization still waits for its own reference
-    expect((await completeAuth({ session_uri: second.sessionUri, user_id: 'fay' })).status).toBe(200);
+    // the first MCP authorization waits for its browser's return, the second for its own reference
+    expect(await pendingOf(session.id)).toBe(2);
+    expect((await paused.back(mcp.body.callback_url)).status).toBe(302);
     expect(await grantsOf(session.id)).toBe(grantsBefore + 1);
+    const secondDone = await completeAuth({ session_uri: second.sessionUri, user_id: 'fay' });
+    expect(secondDone.status).toBe(200);
+    // a return reference is redeemed only by the browser, never through complete_auth
+    expect(
+      (await completeAuth({ session_uri: new URL(secondDone.body.callback_url).searchParams.get('ref'), user_id: 'fay' })).status,
+    ).toBe(404);
+    expect((await second.back(secondDone.body.callback_url)).status).toBe(302);
+    expect(await grantsOf(session.id)).toBe(grantsBefore + 2);
   });
 });
