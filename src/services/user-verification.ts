@@ -172,6 +172,7 @@ async function completeConnection(
   userId: string,
 ): Promise<CompletedConnection> {
   const account = await connectedAccountsRepo(deps.db).findById(verification.subjectId);
+  // deleted while it waited: the held tokens went with the spent row and are dropped here (never stored)
   if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: 'The connection this session_uri completes was deleted.' });
   if (userId !== verification.userId) {
     if (LINKABLE_STATUSES.includes(account.status)) await failAccount(deps, account.id, STATUS_REASONS.IDENTITY_MISMATCH, account.status);
