@@ -25,7 +25,7 @@ export async function registerClient(deps: Deps, input: unknown) {
   const secret = metadata.token_endpoint_auth_method === 'none' ? undefined : newSecret('lkcs');
   await oauthClientsRepo(deps.db).insert(
     { id, secretHash: secret ? hashSecret(secret) : null, metadata, createdAt: now, firstGrantedAt: null },
-    { unusedSince: now - UNUSED_CLIENT_MS, maxUnused: MAX_UNUSED_CLIENTS },
+    { now, unusedSince: now - UNUSED_CLIENT_MS, maxUnused: MAX_UNUSED_CLIENTS },
   );
   // RFC 7591 §3.2.1: the registered metadata, with the id (and secret, shown this once)
   return {

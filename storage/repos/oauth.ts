@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { OAuthClient, OAuthClientMetadata, OAuthGrant, OAuthRequest, OAuthToken, OAuthTokenKind } from '../domain.ts';
 import { epoch, epochOrNull, json, mapper, plain } from '../mapping.ts';
 import type { Database, OAuthClientsTable, OAuthGrantsTable, OAuthRequestsTable, OAuthTokensTable } from '../schema.ts';
@@ -44,31 +44,53 @@ const tokens = mapper<OAuthToken, OAuthTokensTable>({
   usedAt: epochOrNull('used_at'),
 });
 
+/** A client no live authorization request names: one being authorized now is never evicted. */
+const unclaimed =
+  (now: number) =>
+  ({ not, exists, selectFrom }: ExpressionBuilder<Database, 'oauth_clients'>) =>
+    not(
+      exists(
+        selectFrom('oauth_requests')
+          .select('id_hash')
+          .whereRef('oauth_requests.client_id', '=', 'oauth_clients.id')
+          .where('oauth_requests.expires_at', '>', now),
+      ),
+    );
+
 /** Registered OAuth clients (RFC 7591). */
 export function oauthClientsRepo(db: Kysely<Database>) {
   return {
     /**
-     * Stores a client. Of the clients nobody ever authorized, those registered before `unusedSince`
-     * go on the way, and only the newest `maxUnused` stay, this one included (registration is open
-     * to anyone, so what is never used must not pile up).
+     * Stores a client. Of the clients nobody ever authorized and no live authorization request names
+     * (one being authorized right now is kept whatever else registers), those registered before
+     * `unusedSince` go on the way, and only the newest `maxUnused` stay, this one included
+     * (registration is open to anyone, so what is never used must not pile up).
      */
-    async insert(client: OAuthClient, limits: { unusedSince: number; maxUnused: number }): Promise<void> {
+    async insert(client: OAuthClient, limits: { now: number; unusedSince: number; maxUnused: number }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('oauth_clients').where('first_granted_at', 'is', null).where('created_at', '<', limits.unusedSince).execute();
-        await trx
-          .deleteFrom('oauth_clients')
-          .where('id', 'in', (eb) =>
-            eb
-              .selectFrom('oauth_clients')
-              .select('id')
-              .where('first_granted_at', 'is', null)
-              .orderBy('created_at', 'desc')
-              .orderBy(sql`rowid`, 'desc')
-              // SQLite: LIMIT -1 is no limit; skips the newest maxUnused - 1, leaving room for this one
-              .limit(-1)
-              .offset(Math.max(0, limits.maxUnused - 1)),
-          )
-          .execute();
+        const evictable = () => trx.deleteFrom('oauth_clients').where('first_granted_at', 'is', null).where(unclaimed(limits.now));
+        await evictable().where('created_at', '<', limits.unusedSince).execute();
+        // the newest evictable client that must go to leave room for this one (the maxUnused-th newest);
+        // it and every older one go. Found first, so no dialect's LIMIT/OFFSET quirks are needed.
+        const cutoff = await trx
+          .selectFrom('oauth_clients')
+          .select(['created_at', 'id'])
+          .where('first_granted_at', 'is', null)
+          .where(unclaimed(limits.now))
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .offset(Math.max(0, limits.maxUnused - 1))
+          .executeTakeFirst();
+        if (cutoff)
+          await evictable()
+            .where((eb) =>
+              eb.or([
+                eb('created_at', '<', cutoff.created_at),
+                eb.and([eb('created_at', '=', cutoff.created_at), eb('id', '<=', cutoff.id)]),
+              ]),
+            )
+            .execute();
         await trx.insertInto('oauth_clients').values(clients.toRow(client)).execute();
       });
     },

@@ -1,9 +1,11 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { MAX_UNUSED_CLIENTS } from '../../src/grants/clients.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import {
+  answerConsent,
   authorizationParams,
   authorizeCode,
   authorizeUrl,
@@ -199,6 +201,39 @@ describe('registration cannot fill the disk', () => {
         .where('first_granted_at', 'is', null)
         .executeTakeFirstOrThrow();
       expect(Number(count)).toBeLessThanOrEqual(MAX_UNUSED_CLIENTS);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+  it(`a client in the middle of its consent is not evicted by ${MAX_UNUSED_CLIENTS} registrations after it`, async () => {
+    const own = await startLiveApp();
+    try {
+      const res = await own.api('/api/v3.1/tool_router/session', { body: { user_id: 'ada' } });
+      const session = { url: res.body.mcp.url as string, token: res.body.mcp.headers['x-session-token'] as string };
+      const honest = (await register(own.url)).body.client_id as string;
+      const { verifier, challenge } = pkce();
+      // the consent page is open: a pending request names the client
+      const browser = new FetchBrowser();
+      const page = await browser.request(authorizeUrl(own.url, authorizationParams(honest, challenge, session.url)));
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      for (let batch = 0; batch < MAX_UNUSED_CLIENTS / 20; batch++) {
+        const made = await Promise.all(Array.from({ length: 20 }, () => register(own.url)));
+        for (const r of made) expect(r.status).toBe(201);
+      }
+      const answer = await answerConsent(own.url, text, session.token, 'allow', browser);
+      expect(answer.status).toBe(303);
+      const code = new URL(answer.location!).searchParams.get('code')!;
+      expect(code).toMatch(/^lkc_/);
+      const tokens = await tokenRequest(own.url, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+        client_id: honest,
+        resource: session.url,
+      });
+      expect(tokens.status).toBe(200);
     } finally {
       await own.close();
     }

@@ -35,13 +35,23 @@ export async function consent(url: string, sessionToken: string, decision: 'allo
   const page = await browser.request(url);
   const text = await page.text();
   if (page.status !== 200) return { status: page.status, location: page.headers.get('location'), text };
-  const origin = new URL(url).origin;
+  return answerConsent(new URL(url).origin, text, sessionToken, decision, browser);
+}
+
+/** Answers a consent page (its HTML) that `browser` was shown. */
+export async function answerConsent(
+  origin: string,
+  page: string,
+  sessionToken: string,
+  decision: 'allow' | 'deny' = 'allow',
+  browser = new FetchBrowser(),
+) {
   const answer = await browser.request(`${origin}/oauth/authorize`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
     body: new URLSearchParams({
-      csrf_token: hidden(text, 'csrf_token')!,
-      request_id: hidden(text, 'request_id')!,
+      csrf_token: hidden(page, 'csrf_token')!,
+      request_id: hidden(page, 'request_id')!,
       session_token: sessionToken,
       decision,
     }).toString(),
