@@ -8,7 +8,7 @@ import { launchChromium } from '../helpers/chromium.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startKeyedSessions, TEST_API_KEY as KEY, type KeyedSessions } from '../helpers/keyed-sessions.ts';
 import type { LiveApp } from '../helpers/live-app.ts';
-import { authorizationParams, authorizeUrl, consent, pkce, REDIRECT, register, tokenRequest } from '../helpers/mcp-oauth.ts';
+import { answerConsent, authorizationParams, authorizeUrl, consent, pkce, REDIRECT, register, tokenRequest } from '../helpers/mcp-oauth.ts';
 import { authorizeInBrowser } from '../helpers/oauth-browser.ts';
 import { MemoryOAuthProvider } from '../helpers/oauth-client-provider.ts';
 import { serveVerifierApp, type VerifierApp } from '../helpers/verifier-app.ts';
@@ -253,6 +253,24 @@ describe('complete_auth for an MCP authorization (raw HTTP)', () => {
     });
     expect(tokens.status).toBe(200);
     expect(tokens.body.access_token).toMatch(/^lka_/);
+  });
+
+  it('Continue pressed again on one request keeps one verification: the newest reference, the earlier one 404', async () => {
+    const session = await sessionOf('gus');
+    const client = (await register(app.url)).body;
+    const browser = new FetchBrowser();
+    const url = authorizeUrl(app.url, authorizationParams(client.client_id, pkce().challenge, session.url));
+    const page = await (await browser.request(url)).text();
+    const refs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await answerConsent(app.url, page, '', 'allow', browser);
+      expect(answer.status).toBe(303);
+      refs.push(new URL(answer.location!).searchParams.get('session_uri')!);
+    }
+    const rows = await app.deps.db.selectFrom('verifications').select('id').where('user_id', '=', 'gus').execute();
+    expect(rows).toHaveLength(1);
+    expect((await completeAuth({ session_uri: refs[0], user_id: 'gus' })).status).toBe(404);
+    expect((await completeAuth({ session_uri: refs[2], user_id: 'gus' })).status).toBe(200);
   });
 
   it('answers 404 for an expired reference, and issues nothing', async () => {
