@@ -347,11 +347,15 @@ describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', ()
       const user = `mcp-tenant-${i}`;
       const session = (await verifying.api('/api/v3.1/tool_router/session', { body: { user_id: user } })).body;
       const client = (await register(verifying.url)).body;
+      // the browser that pressed Continue: only it gets the code back after a match
+      const browser = new FetchBrowser();
       const answer = await consent(
         authorizeUrl(verifying.url, authorizationParams(client.client_id, pkce().challenge, session.mcp.url as string)),
         '',
+        'allow',
+        browser,
       );
-      return { user, session: session.session_id as string, ref: new URL(answer.location!).searchParams.get('session_uri')! };
+      return { user, session: session.session_id as string, ref: new URL(answer.location!).searchParams.get('session_uri')!, browser };
     };
     const pending = [await pause(0), await pause(1), await pause(2)];
     const breaches: string[] = [];
@@ -373,7 +377,10 @@ describe('isolation of verification references (LATCHKEY_USER_VERIFIER_URL)', ()
     const fresh = await pause(3);
     const own = await redeem(fresh.ref, fresh.user);
     expect(own.body).toMatchObject({ session_id: fresh.session });
-    expect(new URL(own.body.callback_url).searchParams.get('code')).toMatch(/^lkc_/);
+    expect(JSON.stringify(own.body)).not.toContain('lkc_');
+    const back = await fresh.browser.request(own.body.callback_url);
+    expect(back.status).toBe(302);
+    expect(new URL(back.headers.get('location')!).searchParams.get('code')).toMatch(/^lkc_/);
     for (const t of pending) if ((await grantsOf(t.session)) > 0) breaches.push(`${t.session} has a grant after ${fresh.user}'s redeem`);
     expect(await grantsOf(fresh.session)).toBe(1);
     expect(breaches).toEqual([]);
