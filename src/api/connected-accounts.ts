@@ -90,7 +90,7 @@ export function connectedAccountRoutes(deps: Deps) {
       const body = await readJson(c, completeAuthBody);
       const done = await completeAuth(deps, body.session_uri, body.user_id);
       // an MCP client's authorization (latchkey's own kind) has no account: the session it opens, and
-      // where the browser goes next (the client's redirect with the code)
+      // where the browser goes next (latchkey's return route, which hands the code only to the browser that pressed Continue)
       if (done.kind === 'mcp_authorization')
         return c.json({ session_id: done.sessionId, client_id: done.clientId, callback_url: done.callbackUrl });
       const { account, callbackUrl } = done;

@@ -43,8 +43,9 @@ const redirectTarget = (redirectUri: string) => {
  * The authorization endpoint (OAuth 2.1 §4.1): GET checks the request and shows the consent page;
  * the page's POST (Origin check and double-submit token, as the other hosted forms) answers it. The
  * person proves they may open the session with its session token or, with a verifier set, only
- * through the app's verifier and `complete_auth` (which calls the same `approveAuthorization`): the
- * app knows its signed-in user, a token can be pasted by anyone it leaked to.
+ * through the app's verifier and `complete_auth`: the app knows its signed-in user, a token can be
+ * pasted by anyone it leaked to. After a match the app sends the browser to the return route, which
+ * calls the same `approveAuthorization` only for the browser whose cookie Continue set.
  */
 export function authorizeRoutes(deps: Deps) {
   const branding = deps.config.branding;

@@ -120,8 +120,9 @@ export async function pendingAuthorization(
 /**
  * The person said yes for `session`: the pending request is taken (once), and a grant with a
  * single-use code is stored. Returns where to send the browser: the client's redirect URI with
- * `code`, `state` and `iss`. Whatever proved the person (the consent page's session token, or
- * later an app's verifier through `complete_auth`) calls this same function; undefined when the
+ * `code`, `state` and `iss`. Whatever proved the person (the consent page's session token, or an
+ * app's verifier through `complete_auth` and then the return route in the browser that pressed
+ * Continue) calls this same function; undefined when the
  * request is gone or belongs to another session.
  */
 export async function approveAuthorization(deps: Deps, requestId: string, session: Session): Promise<string | undefined> {
