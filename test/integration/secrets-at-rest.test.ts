@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
 import { seedSealedRows } from '../helpers/seed.ts';
+import { sqliteFile, sqliteHandle } from '../helpers/sqlite-only.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -26,7 +27,7 @@ describe('secrets at rest', () => {
   it('keeps every stored secret out of the database file and its WAL, before and after a checkpoint', async () => {
     await seedSealedRows(t.deps.db, t.deps.vault, '1', secrets);
     const { key } = await createApiKey(apiKeysRepo(t.deps.db), t.deps.clock, 'scan');
-    const db = t.deps.config.databasePath;
+    const db = sqliteFile(t.deps.config);
     const needles = [...Object.values(secrets), key, t.apiKey];
     // the canary: the non-secret client id is stored in clear, so a scan that finds nothing is a real scan
     expect(fileContains(`${db}-wal`, 'client-id') || fileContains(db, 'client-id')).toBe(true);
@@ -34,7 +35,7 @@ describe('secrets at rest', () => {
       expect(fileContains(db, needle), `${needle} in db`).toBe(false);
       expect(fileContains(`${db}-wal`, needle), `${needle} in wal`).toBe(false);
     }
-    t.storage.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    sqliteHandle(t.storage).pragma('wal_checkpoint(TRUNCATE)');
     expect(fileContains(db, 'client-id')).toBe(true);
     for (const needle of needles) expect(fileContains(db, needle), `${needle} in db after checkpoint`).toBe(false);
   });
