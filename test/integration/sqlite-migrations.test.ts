@@ -65,11 +65,16 @@ describe('SQLite migrations', () => {
         webhook_url: 'https://app.example/hook',
         secret_sealed: 'x',
         enabled_events: '[]',
+        version: 'V3',
         created_at: 1,
         updated_at: 1,
       })
       .execute();
     const event = {
+      attempts: 0,
+      claimed_until: null,
+      delivered_at: null,
+      last_status: null,
       subscription_id: 'ws_1',
       event_type: 't',
       account_id: 'ca_1',
