@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Migrator, sql, type Kysely } from 'kysely';
-import { isPostgres } from './migrations/dialect.ts';
+import { isPostgres } from './dialect.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { openPostgres } from './postgres.ts';
 import type { Database } from './schema.ts';

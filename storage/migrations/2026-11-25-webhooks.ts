@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isPostgres } from './dialect.ts';
+import { isPostgres } from '../dialect.ts';
 
 /** Webhook subscriptions and the durable outbox: an event row is written in the same transaction as the change it reports. */
 export async function up(db: Kysely<any>): Promise<void> {

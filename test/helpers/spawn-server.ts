@@ -23,7 +23,7 @@ export function serverEnv(dir: string, publicPort: number, apiKey: string, extra
     LATCHKEY_API_KEY: apiKey,
     LATCHKEY_TOOLKITS_DIR: `${dir}/toolkits`,
     LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
-    ...(testBackend === 'postgres' ? { LATCHKEY_DATABASE_URL: testDatabaseUrlFor(dir) } : {}),
+    ...(testBackend === 'postgres' ? { LATCHKEY_DATABASE_URL: testDatabaseUrlFor(`${dir}/data`) } : {}),
     ...extra,
   };
 }

@@ -66,9 +66,18 @@ export async function ensureTestDatabase(url: string | undefined): Promise<void>
   await createDatabase(target.pathname.slice(1));
 }
 
-/** The settings a test app adds for its backend, and what to do when it closes (nothing on SQLite). */
+/**
+ * The settings a test app adds for its backend, and what to do when it closes (nothing on SQLite). Apps
+ * given one LATCHKEY_DATA_DIR share its database, as they would share its SQLite file; the cluster
+ * removes that one at the end of the run. Any other app gets a database of its own, dropped on close.
+ */
 export async function testDatabaseEnv(env: Record<string, string> = {}): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   if (testBackend !== 'postgres' || env.LATCHKEY_DATABASE_URL) return { env: {}, drop: async () => {} };
+  if (env.LATCHKEY_DATA_DIR) {
+    const url = testDatabaseUrlFor(env.LATCHKEY_DATA_DIR);
+    await ensureTestDatabase(url);
+    return { env: { LATCHKEY_DATABASE_URL: url }, drop: async () => {} };
+  }
   const database = await createTestDatabase();
   return { env: { LATCHKEY_DATABASE_URL: database.url }, drop: database.drop };
 }
