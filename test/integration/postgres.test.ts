@@ -2,6 +2,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openStorage, writeTransaction, type Storage } from '../../storage/db.ts';
+import { insertOutboxEvents } from '../helpers/outbox-rows.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
 // The PostgreSQL branch of storage, on the run's throwaway cluster whatever LATCHKEY_TEST_BACKEND says.
@@ -31,37 +32,9 @@ describe('PostgreSQL storage', () => {
       id: 'lk_time',
       created_at: now,
     });
-    await db
-      .insertInto('webhook_subscriptions')
-      .values({
-        id: 'ws_1',
-        webhook_url: 'https://app.example/hook',
-        secret_sealed: 'x',
-        enabled_events: '[]',
-        version: 'V3',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    const event = {
-      subscription_id: 'ws_1',
-      event_type: 't',
-      account_id: 'ca_1',
-      payload: '{}',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    };
-    await db
-      .insertInto('webhook_outbox')
-      .values([
-        { ...event, event_id: 'e1' },
-        { ...event, event_id: 'e2' },
-      ])
-      .execute();
-    expect(await db.selectFrom('webhook_outbox').select(['seq', 'event_id']).orderBy('seq').execute()).toEqual([
-      { seq: 1, event_id: 'e1' },
-      { seq: 2, event_id: 'e2' },
+    expect(await insertOutboxEvents(db, now, ['e1', 'e2'])).toEqual([
+      { seq: 1, event_id: 'e1', created_at: now },
+      { seq: 2, event_id: 'e2', created_at: now },
     ]);
     // counts are int8 too
     expect(

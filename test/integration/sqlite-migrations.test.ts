@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openStorage } from '../../storage/db.ts';
+import { insertOutboxEvents } from '../helpers/outbox-rows.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 // The migrations are written once for both engines (times as bigint, the outbox order by dialect); on
@@ -58,38 +59,7 @@ describe('SQLite migrations', () => {
 
     const storage = openStorage({ dialect: 'sqlite', path });
     expect(await migrateToLatest(storage.db)).toEqual([]);
-    await storage.db
-      .insertInto('webhook_subscriptions')
-      .values({
-        id: 'ws_1',
-        webhook_url: 'https://app.example/hook',
-        secret_sealed: 'x',
-        enabled_events: '[]',
-        version: 'V3',
-        created_at: 1,
-        updated_at: 1,
-      })
-      .execute();
-    const event = {
-      attempts: 0,
-      claimed_until: null,
-      delivered_at: null,
-      last_status: null,
-      subscription_id: 'ws_1',
-      event_type: 't',
-      account_id: 'ca_1',
-      payload: '{}',
-      next_attempt_at: 1_764_000_000_000,
-      created_at: 1_764_000_000_000,
-    };
-    await storage.db
-      .insertInto('webhook_outbox')
-      .values([
-        { ...event, event_id: 'e1' },
-        { ...event, event_id: 'e2' },
-      ])
-      .execute();
-    expect(await storage.db.selectFrom('webhook_outbox').select(['seq', 'event_id', 'created_at']).orderBy('seq').execute()).toEqual([
+    expect(await insertOutboxEvents(storage.db, 1_764_000_000_000, ['e1', 'e2'])).toEqual([
       { seq: 1, event_id: 'e1', created_at: 1_764_000_000_000 },
       { seq: 2, event_id: 'e2', created_at: 1_764_000_000_000 },
     ]);
