@@ -104,7 +104,7 @@ const { deps, storage } = await buildDeps(parseConfig(env), createLogger('silent
 // After bulk seeding, fold the WAL back into the database as a server's own writes would (SQLite
 // checkpoints on commit once the WAL passes 1000 pages; a bench that writes then only reads never
 // triggers it, and readers would search a WAL of a million rows on every page).
-const checkpoint = () => storage.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+const checkpoint = () => storage.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
 
 const api = async (path: string, body?: unknown) => {
   const res = await fetch(`${latchkey.url}${path}`, {
@@ -448,7 +448,8 @@ if (serverErrors === 0) dir.cleanup();
 process.exit(0);
 
 function dbBytes(): number {
-  const path = deps.config.databasePath;
+  if (deps.config.database.dialect !== 'sqlite') return 0;
+  const path = deps.config.database.path;
   return [path, `${path}-wal`].reduce((n, f) => n + (statSafe(f) ?? 0), 0);
 }
 function statSafe(path: string): number | undefined {

@@ -44,29 +44,42 @@ export function loadKeys(config: Config): { keys: VaultKey[]; source: string; ke
 
 /**
  * Opens the database at the latest schema. `create: false` (the admin scripts that only read or change
- * rows) refuses a missing file, so a mistyped LATCHKEY_DATA_DIR does not quietly make an empty database.
+ * rows) refuses a missing SQLite file, so a mistyped LATCHKEY_DATA_DIR does not quietly make an empty
+ * database (PostgreSQL's database is the operator's to create; a missing one is refused by the server).
  */
-export async function openDatabase(config: Config, options: { create: boolean }): Promise<Storage> {
-  const path = config.databasePath;
-  if (!options.create && !existsSync(path)) {
-    throw new StartupError(
-      `no database at ${path}: check LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL (\`npm run migrate\` or \`npm start\` creates one)`,
-    );
+export async function openDatabase(config: Config, options: { create: boolean }, log?: Logger): Promise<Storage> {
+  const location = config.database;
+  const where = describeDatabase(location);
+  if (location.dialect === 'sqlite') {
+    if (!options.create && !existsSync(location.path)) {
+      throw new StartupError(
+        `no database at ${where}: check LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL (\`npm run migrate\` or \`npm start\` creates one)`,
+      );
+    }
+    makeDirectory(dirname(location.path));
   }
-  makeDirectory(dirname(path));
   let storage: Storage | undefined;
   try {
-    storage = openStorage(path);
+    storage = openStorage(location, (error) => log?.warn({ err: error.message }, 'a pooled database connection failed; it is replaced'));
     await migrateToLatest(storage.db);
     return storage;
   } catch (error) {
     await storage?.close();
-    // better-sqlite3 says "unable to open database file" without the path; SqliteError has a SQLITE_* code
+    // better-sqlite3 says "unable to open database file" without the path; SqliteError has a SQLITE_* code;
+    // pg's errors carry a system code (ECONNREFUSED) or a SQLSTATE (3D000: no such database, 28P01: bad password)
     const code = String((error as { code?: unknown }).code ?? '');
-    if (code.startsWith('SQLITE_') || code.startsWith('E'))
-      throw new StartupError(`cannot open the database ${path}: ${(error as Error).message}`);
+    if (code.startsWith('SQLITE_') || code.startsWith('E') || (location.dialect === 'postgres' && /^[0-9A-Z]{5}$/.test(code)))
+      throw new StartupError(`cannot open the database ${where}: ${(error as Error).message}`);
     throw error;
   }
+}
+
+/** The database for a message: the SQLite path, or the PostgreSQL URL without its password. */
+function describeDatabase(location: Config['database']): string {
+  if (location.dialect === 'sqlite') return location.path;
+  const url = new URL(location.url);
+  if (url.password) url.password = '***';
+  return url.href;
 }
 
 /**
@@ -88,7 +101,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
   const vault = new Vault(keys);
   const clock = overrides.clock ?? systemClock;
 
-  const storage = await openDatabase(config, { create: true });
+  const storage = await openDatabase(config, { create: true }, log);
   try {
     const problem = await keyRingProblem(storage.db, vault, source);
     if (problem) throw new StartupError(problem);

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { DatabaseLocation } from '../storage/db.ts';
 import { isLoopbackHost } from './execution/address-policy.ts';
 import { KeyRingError, parseKeyRing, type VaultKey } from './vault/key-ring.ts';
 
@@ -25,7 +26,8 @@ export interface Config {
    */
   publicUrlExplicit: boolean;
   dataDir: string;
-  databasePath: string;
+  /** LATCHKEY_DATABASE_URL: PostgreSQL by URL, else the SQLite file (in the data directory by default) */
+  database: DatabaseLocation;
   /** null: no key given, use (or create) the key file in the data directory. */
   encryptionKeys: VaultKey[] | null;
   apiKey: string | null;
@@ -178,15 +180,21 @@ function publicUrlPathProblem(url: string): string | null {
   return null;
 }
 
-function databasePathFrom(url: string | undefined, dataDir: string, problems: string[]): string {
-  if (!url) return join(dataDir, 'latchkey.db');
+/**
+ * `postgres://` or `postgresql://` selects PostgreSQL; anything else is a SQLite path (`file:` prefix
+ * optional). The URL may hold a password, so a problem names the variable and never its value.
+ */
+function databaseFrom(url: string | undefined, dataDir: string, problems: string[]): DatabaseLocation {
+  if (!url) return { dialect: 'sqlite', path: join(dataDir, 'latchkey.db') };
   if (/^postgres(ql)?:/i.test(url)) {
-    problems.push('LATCHKEY_DATABASE_URL: PostgreSQL is not supported yet; use a SQLite path (file:/path/to/latchkey.db)');
-    return '';
+    const parsed = /^postgres(ql)?:\/\//i.test(url) && URL.canParse(url) ? new URL(url) : null;
+    if (!parsed || !(parsed.hostname || parsed.searchParams.get('host')))
+      problems.push('LATCHKEY_DATABASE_URL: not a PostgreSQL URL (postgres://user:password@host:5432/database)');
+    return { dialect: 'postgres', url };
   }
   const path = url.replace(/^(file|sqlite):(\/\/)?/i, '');
   if (!path) problems.push('LATCHKEY_DATABASE_URL: names no file');
-  return isAbsolute(path) ? path : resolve(path);
+  return { dialect: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
 }
 
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -206,9 +214,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       problems.push(`LATCHKEY_ENCRYPTION_KEY: ${error.message}`);
     }
   }
-  const databasePath = parsed.success
-    ? databasePathFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems)
-    : '';
+  const database = parsed.success
+    ? databaseFrom(parsed.data.LATCHKEY_DATABASE_URL, resolve(parsed.data.LATCHKEY_DATA_DIR), problems)
+    : null;
   const publicUrl = parsed.success && parsed.data.LATCHKEY_PUBLIC_URL;
   const publicUrlProblem = publicUrl && publicUrlPathProblem(publicUrl);
   if (publicUrlProblem) problems.push(`LATCHKEY_PUBLIC_URL: ${publicUrlProblem}`);
@@ -225,7 +233,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     publicUrl: new URL(e.LATCHKEY_PUBLIC_URL ?? defaultPublicUrl(e.PORT)).origin,
     publicUrlExplicit: e.LATCHKEY_PUBLIC_URL !== undefined,
     dataDir: resolve(e.LATCHKEY_DATA_DIR),
-    databasePath,
+    database: database!,
     encryptionKeys,
     apiKey: e.LATCHKEY_API_KEY ?? null,
     toolkitsDirs: (e.LATCHKEY_TOOLKITS_DIR ?? '')

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { POSTGRES_BIN } from './helpers/postgres.ts';
 
 /**
  * The system packages the tests need beyond `npm install`, and the file each one provides. vitest runs
@@ -8,6 +9,8 @@ import { existsSync } from 'node:fs';
 export const SYSTEM_PACKAGES = [
   // the hosted-page tests drive Debian's Chromium through playwright-core, which downloads no browser
   { name: 'chromium', provides: '/usr/bin/chromium' },
+  // the PostgreSQL tests (and LATCHKEY_TEST_BACKEND=postgres) run a throwaway cluster (test/helpers/postgres.ts)
+  { name: 'postgresql', provides: `${POSTGRES_BIN}/postgres` },
 ];
 
 interface Machine {

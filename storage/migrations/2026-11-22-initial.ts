@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 
 // Frozen in time: migrations use Kysely<any> and never import application code.
+// Times are epoch milliseconds: `bigint`, which PostgreSQL needs (they overflow its 32-bit integer) and
+// SQLite reads as INTEGER affinity, the same as the `integer` these columns were first declared with.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('installation')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -14,9 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('key_hash', 'text', (c) => c.notNull().unique())
     .addColumn('key_hint', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('last_used_at', 'integer')
-    .addColumn('revoked_at', 'integer')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('last_used_at', 'bigint')
+    .addColumn('revoked_at', 'bigint')
     .execute();
 
   await db.schema
@@ -30,8 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('ENABLED'))
     .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('credentials_sealed', 'text')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('auth_configs_toolkit').on('auth_configs').columns(['toolkit_slug', 'created_at']).execute();
 
@@ -48,9 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('is_disabled', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('connection_data', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('credentials_sealed', 'text')
-    .addColumn('expires_at', 'integer')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema
     .createIndex('connected_accounts_user')
@@ -71,9 +73,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('callback_url', 'text')
     .addColumn('state_hash', 'text', (c) => c.unique())
     .addColumn('flow_sealed', 'text')
-    .addColumn('expires_at', 'integer', (c) => c.notNull())
-    .addColumn('used_at', 'integer')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('used_at', 'bigint')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('connect_links_account').on('connect_links').columns(['connected_account_id']).execute();
 
@@ -85,8 +87,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('config_version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('mcp_token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('mcp_token_sealed', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sessions_user').on('sessions').columns(['user_id']).execute();
 }

@@ -8,7 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
     .addColumn('url_elicitation', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('client_name', 'text')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('mcp_clients_session').on('mcp_clients').columns(['session_id']).execute();
 }

@@ -18,16 +18,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('arguments_sealed', 'text', (c) => c.notNull())
     .addColumn('scope', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('expires_at', 'integer', (c) => c.notNull())
-    .addColumn('decided_at', 'integer')
-    .addColumn('used_at', 'integer')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('decided_at', 'bigint')
+    .addColumn('used_at', 'bigint')
     .execute();
   await db.schema.createIndex('approvals_session_call').on('approvals').columns(['session_id', 'call_hash']).execute();
   await db.schema
     .createTable('request_state_uses')
     .addColumn('state_id', 'text', (c) => c.primaryKey())
-    .addColumn('expires_at', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('request_state_uses_expiry').on('request_state_uses').columns(['expires_at']).execute();
 }

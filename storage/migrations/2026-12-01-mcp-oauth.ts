@@ -12,8 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('secret_hash', 'text')
     .addColumn('metadata', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('first_granted_at', 'integer')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('first_granted_at', 'bigint')
     .execute();
   await db.schema.createIndex('oauth_clients_unused').on('oauth_clients').columns(['first_granted_at', 'created_at']).execute();
   await db.schema
@@ -26,8 +26,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('state', 'text')
     .addColumn('scope', 'text')
     .addColumn('resource', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('expires_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('oauth_requests_expiry').on('oauth_requests').columns(['expires_at']).execute();
   await db.schema
@@ -37,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('resource', 'text', (c) => c.notNull())
     .addColumn('scope', 'text')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('oauth_grants_session').on('oauth_grants').columns(['session_id']).execute();
   await db.schema
@@ -47,9 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('redirect_uri', 'text')
     .addColumn('code_challenge', 'text')
-    .addColumn('created_at', 'integer', (c) => c.notNull())
-    .addColumn('expires_at', 'integer', (c) => c.notNull())
-    .addColumn('used_at', 'integer')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('used_at', 'bigint')
     .execute();
   await db.schema.createIndex('oauth_tokens_grant').on('oauth_tokens').columns(['grant_id']).execute();
   await db.schema.createIndex('oauth_tokens_expiry').on('oauth_tokens').columns(['expires_at']).execute();

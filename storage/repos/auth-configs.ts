@@ -61,9 +61,10 @@ export function authConfigsRepo(db: Kysely<Database>) {
       if (filter.toolkitSlugs) query = query.where('toolkit_slug', 'in', filter.toolkitSlugs);
       if (filter.isComposioManaged !== undefined) query = query.where('is_composio_managed', '=', filter.isComposioManaged ? 1 : 0);
       if (!filter.showDisabled) query = query.where('status', '=', 'ENABLED');
-      // SQLite's LIKE has no escape character unless ESCAPE names one: without it `\%` is a backslash then a wildcard
+      // SQLite's LIKE has no escape character unless ESCAPE names one: without it `\%` is a backslash then a wildcard.
+      // Both sides lowered: SQLite's LIKE ignores ASCII case, PostgreSQL's does not (and lower() is ASCII-only in SQLite).
       if (filter.search)
-        query = query.where(sql<boolean>`name like ${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`);
+        query = query.where(sql<boolean>`lower(name) like lower(${`%${filter.search.replace(/[%_\\]/g, (m) => `\\${m}`)}%`}) escape '\\'`);
       const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       const rows = await query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
       return { configs: rows.map(authConfigRows.fromRow), total: Number(total.n) };

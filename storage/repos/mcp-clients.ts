@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { McpClient } from '../domain.ts';
 import { epoch, flag, mapper, plain } from '../mapping.ts';
 import type { Database, McpClientsTable } from '../schema.ts';
@@ -20,15 +20,22 @@ export function mcpClientsRepo(db: Kysely<Database>) {
     async insert(client: McpClient, keep: number): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('mcp_clients').values(clients.toRow(client)).execute();
+        // the client just recorded stays whatever its clock says; of the others, the newest keep - 1
+        // (ties within a millisecond by id: no engine-neutral insertion order to use)
         const newest = trx
           .selectFrom('mcp_clients')
           .select('id')
           .where('session_id', '=', client.sessionId)
-          // rowid breaks ties within a millisecond: the later insert is the newer client
+          .where('id', '!=', client.id)
           .orderBy('created_at', 'desc')
-          .orderBy(sql`rowid`, 'desc')
-          .limit(keep);
-        await trx.deleteFrom('mcp_clients').where('session_id', '=', client.sessionId).where('id', 'not in', newest).execute();
+          .orderBy('id', 'desc')
+          .limit(keep - 1);
+        await trx
+          .deleteFrom('mcp_clients')
+          .where('session_id', '=', client.sessionId)
+          .where('id', '!=', client.id)
+          .where('id', 'not in', newest)
+          .execute();
       });
     },
     async find(id: string, sessionId: string): Promise<McpClient | undefined> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.ts';
 import type { Database, SealedColumn } from '../schema.ts';
 
 export interface SealedValueRow {
@@ -34,13 +35,18 @@ export function sealedValuesRepo(db: Kysely<Database>) {
       return Number(result.numAffectedRows ?? 0) > 0;
     },
 
-    /** The oldest and the newest stored value of a column (by rowid): a cheap sample at any table size. */
+    /**
+     * The oldest and the newest stored value of a column: a cheap sample at any table size. SQLite's
+     * rowid is insertion order for free; PostgreSQL has none, so there by creation time (every sealed
+     * table has created_at), id breaking ties.
+     */
     async samples(column: SealedColumn): Promise<SealedValueRow[]> {
+      const order = isPostgres(db) ? (d: string) => sql.raw(`created_at ${d}, id ${d}`) : (d: string) => sql.raw(`rowid ${d}`);
       const pick = (direction: 'asc' | 'desc') =>
         sql<SealedValueRow>`
         select id, ${sql.ref(column.column)} as value from ${sql.table(column.table)}
         where ${sql.ref(column.column)} is not null
-        order by rowid ${sql.raw(direction)} limit 1`.execute(db);
+        order by ${order(direction)} limit 1`.execute(db);
       const [first, last] = await Promise.all([pick('asc'), pick('desc')]);
       return [...first.rows, ...last.rows.filter((r) => r.id !== first.rows[0]?.id)];
     },

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshDue } from '../../src/refresh/scheduler.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { databaseContents } from '../helpers/database-contents.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 import {
   JWT_LIFETIME_S,
@@ -64,9 +64,8 @@ const execute = (slug: string, userId: string) => app.api(`/api/v3.1/tools/execu
 const account = async (id: string) => (await app.api(`/api/v3.1/connected_accounts/${id}`)).body;
 
 function storedAnywhere(needle: string): string[] {
-  const db = app.deps.config.databasePath;
-  const files = [db, `${db}-wal`].filter((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(needle, 'utf8')));
-  return [...files, ...(app.logs.some((line) => line.includes(needle)) ? ['logs'] : [])];
+  const inDatabase = databaseContents(app.deps.config).some((bytes) => bytes.includes(Buffer.from(needle, 'utf8')));
+  return [...(inDatabase ? ['database'] : []), ...(app.logs.some((line) => line.includes(needle)) ? ['logs'] : [])];
 }
 
 describe('GOOGLE_SERVICE_ACCOUNT: a pasted key, exchanged with a signed JWT (RFC 7523)', () => {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../storage/db.ts';
 import { outboxRepo } from '../../storage/repos/webhooks.ts';
+import { parseConfig } from '../../src/config.ts';
 import { DELIVERY_CLAIM_MS } from '../../src/webhooks/outbox.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -143,12 +144,15 @@ describe('a process killed (SIGKILL) during connects, refreshes, deliveries and 
       (!lostInKill.has(id) || delivered.get(id)?.has('composio.connected_account.expired'));
     while (Date.now() < deadline && !users.every(({ id }) => arrived(id))) await sleep(100);
     for (const { id } of users) expect(arrived(id), id).toBe(true);
-    const storage = openStorage(`${dir.path}/data/latchkey.db`);
+    // the database the servers used (the SQLite file, or with LATCHKEY_TEST_BACKEND=postgres its database)
+    const storage = openStorage(parseConfig(env).database);
     try {
       while (Date.now() < deadline && (await outboxRepo(storage.db).pendingCount()) > 0) await sleep(100);
       expect(await outboxRepo(storage.db).pendingCount()).toBe(0);
-      expect(storage.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(storage.sqlite.pragma('foreign_key_check')).toEqual([]);
+      if (storage.sqlite) {
+        expect(storage.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(storage.sqlite.pragma('foreign_key_check')).toEqual([]);
+      }
       const rows = await storage.db.selectFrom('connected_accounts').select(['id', 'user_id', 'status', 'credentials_sealed']).execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       // a connect the browser saw finish is ACTIVE; one cut short is still INITIATED (its user can

@@ -252,6 +252,23 @@ describe('a start-up the operator got wrong', () => {
     60_000,
   );
 
+  it('names a PostgreSQL server it cannot reach in one line, its password masked', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await runToExit(dir.path, {
+      PORT: '0',
+      LATCHKEY_DATA_DIR: `${dir.path}/pg-down`,
+      LATCHKEY_DATABASE_URL: `postgres://latchkey:secret-pw@127.0.0.1:${port}/latchkey`,
+    });
+    expectOneLine(
+      result,
+      new RegExp(`cannot open the database postgres://latchkey:\\*\\*\\*@127\\.0\\.0\\.1:${port}/latchkey: .*ECONNREFUSED`),
+    );
+    expect(result.stderr).not.toContain('secret-pw');
+  });
+
   it('admin scripts refuse a data directory with no database, except migrate, which creates it', async () => {
     const missing = `${dir.path}/typo-data`;
     const env = { LATCHKEY_DATA_DIR: missing, LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') };

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealedAad, sealed } from '../../storage/schema.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
+import { databaseContents } from '../helpers/database-contents.ts';
 import { accessLogsWritten } from '../helpers/logs.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -132,8 +132,7 @@ describe('secrets after a full run', () => {
       link.body.link_token,
       ...mcpOAuthSecrets,
     ];
-    const db = app.deps.config.databasePath;
-    const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+    const files = databaseContents(app.deps.config);
     for (const secret of stored) {
       for (const file of files) expect(file.includes(Buffer.from(secret)), `${secret.slice(0, 6)}… in the database files`).toBe(false);
       expect(app.logs.join('\n').includes(secret), `${secret.slice(0, 6)}… in the logs`).toBe(false);
@@ -224,8 +223,7 @@ describe('secrets of a connection waiting for the verifier', () => {
         (await verifying.api('/api/v3.1/connected_accounts/complete_auth', { body: { session_uri: keyRef, user_id: 'vera' } })).status,
       ).toBe(200);
       await accessLogsWritten();
-      const db = verifying.deps.config.databasePath;
-      const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+      const files = databaseContents(verifying.deps.config);
       for (const secret of [oauthRef, keyRef, mcpRef, requestId, heldKey, ...tokens]) {
         for (const file of files) expect(file.includes(Buffer.from(secret)), `${secret.slice(0, 6)}… in the database files`).toBe(false);
         expect(verifying.logs.join('\n').includes(secret), `${secret.slice(0, 6)}… in the logs`).toBe(false);

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { buildDeps, type Built } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import { freePort } from './free-port.ts';
 import { captureLogs } from './logs.ts';
 import { makeTempDir } from './temp-dir.ts';
+import { testDatabaseEnv } from './test-database.ts';
 
 /** A clock tests can move forward. */
 export class TestClock {
@@ -18,13 +18,7 @@ export class TestClock {
   }
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 export interface LiveApp extends Built {
   url: string;
@@ -50,7 +44,9 @@ export async function startLiveApp(
   for (const toolkit of options.toolkits ?? [])
     writeFileSync(`${toolkitsDir}/${(toolkit as { slug: string }).slug}.json`, JSON.stringify(toolkit));
   const apiKey = `ak_live${randomBytes(16).toString('hex')}`;
+  const database = await testDatabaseEnv(options.env);
   const config = parseConfig({
+    ...database.env,
     PORT: String(port),
     LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${port}`,
     LATCHKEY_DATA_DIR: `${dir.path}/data`,
@@ -89,6 +85,7 @@ export async function startLiveApp(
     },
     close: async () => {
       await server.shutdown();
+      await database.drop();
       dir.cleanup();
     },
   };

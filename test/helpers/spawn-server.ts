@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureTestDatabase, testBackend, testDatabaseUrlFor } from './test-database.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -11,7 +12,8 @@ const NODE_ARGS = ['--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loade
 
 /**
  * What a latchkey process on loopback needs: its public URL, a fresh encryption key, the project key,
- * and data and toolkits under `dir`. PORT is the caller's (processes sharing a database differ in it).
+ * and data and toolkits under `dir` (with LATCHKEY_TEST_BACKEND=postgres, the database of `dir` on the
+ * test cluster). PORT is the caller's (processes sharing a database differ in it).
  */
 export function serverEnv(dir: string, publicPort: number, apiKey: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -21,6 +23,7 @@ export function serverEnv(dir: string, publicPort: number, apiKey: string, extra
     LATCHKEY_API_KEY: apiKey,
     LATCHKEY_TOOLKITS_DIR: `${dir}/toolkits`,
     LATCHKEY_ALLOW_INSECURE_LOOPBACK: 'true',
+    ...(testBackend === 'postgres' ? { LATCHKEY_DATABASE_URL: testDatabaseUrlFor(`${dir}/data`) } : {}),
     ...extra,
   };
 }
@@ -38,7 +41,8 @@ export interface SpawnedServer {
  * Starts `src/main.ts` as its own process (as `npm start` does), with only the given environment
  * plus PATH/HOME, and waits for its "listening" log line.
  */
-export function spawnServer(cwd: string, env: Record<string, string>, script = 'src/main.ts'): Promise<SpawnedServer> {
+export async function spawnServer(cwd: string, env: Record<string, string>, script = 'src/main.ts'): Promise<SpawnedServer> {
+  await ensureTestDatabase(env.LATCHKEY_DATABASE_URL);
   const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
@@ -89,6 +93,7 @@ export async function runToExit(
   args: string[] = [],
   as: { uid?: number; gid?: number } = {},
 ): Promise<{ code: number | null; stderr: string }> {
+  await ensureTestDatabase(env.LATCHKEY_DATABASE_URL);
   const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },

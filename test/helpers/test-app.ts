@@ -6,6 +6,7 @@ import type { Clock } from '../../src/deps.ts';
 import { createLogger } from '../../src/log.ts';
 import { captureLogs } from './logs.ts';
 import { makeTempDir } from './temp-dir.ts';
+import { testDatabaseEnv } from './test-database.ts';
 
 export interface TestApp extends Built {
   app: ReturnType<typeof createApp>;
@@ -19,13 +20,16 @@ export interface TestApp extends Built {
 }
 
 /**
- * A real app on a real SQLite file in a fresh temp dir, served in-process through `app.request`.
+ * A real app on a real SQLite file in a fresh temp dir (or its own PostgreSQL database with
+ * LATCHKEY_TEST_BACKEND=postgres), served in-process through `app.request`.
  * `env` adds or overrides configuration variables.
  */
 export async function createTestApp(options: { env?: Record<string, string>; clock?: Clock; fetch?: typeof fetch } = {}): Promise<TestApp> {
   const dir = makeTempDir();
   const apiKey = `ak_test${randomBytes(16).toString('hex')}`;
+  const database = await testDatabaseEnv(options.env);
   const config = parseConfig({
+    ...database.env,
     LATCHKEY_DATA_DIR: dir.path,
     LATCHKEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LATCHKEY_API_KEY: apiKey,
@@ -48,6 +52,7 @@ export async function createTestApp(options: { env?: Record<string, string>; clo
     },
     close: async () => {
       await built.storage.close();
+      await database.drop();
       dir.cleanup();
     },
   };

@@ -81,7 +81,7 @@ describe('auth configs over REST', () => {
     await expect(ensureDefaultAuthConfig(t.deps, 'notion')).rejects.toThrow(/LATCHKEY_OAUTH_NOTION_CLIENT_ID/);
   });
 
-  it('searches names with % and _ taken literally, not as LIKE wildcards', async () => {
+  it('searches names with % and _ taken literally, not as LIKE wildcards, and whatever their case', async () => {
     const names = ['50% off', '5000 off', 'a_b \\ c', 'axb \\ c'];
     for (const name of names) {
       expect(
@@ -103,6 +103,7 @@ describe('auth configs over REST', () => {
     expect(await found('_')).toEqual(['a_b \\ c']);
     expect(await found('\\ c')).toEqual(['a_b \\ c', 'axb \\ c']);
     expect(await found('off')).toEqual(['50% off', '5000 off']);
+    expect(await found('OfF')).toEqual(['50% off', '5000 off']);
   });
 
   it('updates with PATCH semantics, lists with filters and pages, disables, enables and deletes', async () => {

@@ -16,7 +16,7 @@ let cleanup: () => void;
 async function setup(rows: number) {
   const dir = makeTempDir();
   cleanup = dir.cleanup;
-  storage = openStorage(`${dir.path}/latchkey.db`);
+  storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/latchkey.db` });
   await migrateToLatest(storage.db);
   const vault = new Vault([oldKey]);
   for (let i = 0; i < rows; i++) {

@@ -8,7 +8,7 @@ afterAll(() => dir.cleanup());
 
 describe('storage', () => {
   it('writes whole-number LIMIT and OFFSET into the SQL and keeps everything else a bound parameter', async () => {
-    const storage = openStorage(`${dir.path}/a.db`);
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/a.db` });
     await migrateToLatest(storage.db);
     const query = storage.db.selectFrom('sessions').select('id').where('user_id', '=', "x' or 1=1 --").orderBy('id').limit(50).offset(100);
     const compiled = query.compile();
@@ -20,7 +20,7 @@ describe('storage', () => {
   });
 
   it('pages with inlined limits exactly as with bound ones, and reuses prepared statements safely', async () => {
-    const storage = openStorage(`${dir.path}/b.db`);
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/b.db` });
     await migrateToLatest(storage.db);
     const rows = Array.from({ length: 25 }, (_, i) => ({ id: `k${String(i).padStart(2, '0')}`, created_at: i }));
     await storage.db.insertInto('installation').values(rows).execute();
@@ -36,7 +36,7 @@ describe('storage', () => {
 
 describe('prepared queries', () => {
   it('compile once and run with each call’s own values, constants kept', async () => {
-    const storage = openStorage(`${dir.path}/c.db`);
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/c.db` });
     await migrateToLatest(storage.db);
     await storage.db
       .insertInto('installation')
@@ -64,7 +64,7 @@ describe('prepared queries', () => {
   });
 
   it('refuses a query whose argument does not become a parameter', async () => {
-    const storage = openStorage(`${dir.path}/d.db`);
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/d.db` });
     await migrateToLatest(storage.db);
     expect(() => prepared(storage.db, 'test.unused', (_unused: string) => storage.db.selectFrom('installation').select('id'))).toThrow(
       /argument 0 is not a parameter/,

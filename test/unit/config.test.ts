@@ -29,7 +29,7 @@ describe('configuration', () => {
       publicUrl: 'https://keys.example.com',
       publicUrlExplicit: true,
     });
-    expect(config.databasePath).toMatch(/\.latchkey\/latchkey\.db$/);
+    expect(config.database).toMatchObject({ dialect: 'sqlite', path: expect.stringMatching(/\.latchkey\/latchkey\.db$/) });
   });
 
   it('names every bad variable at once', () => {
@@ -78,9 +78,18 @@ describe('configuration', () => {
     expect(config.toolkitsDirs).toEqual(['/a', '/b']);
   });
 
-  it('accepts SQLite URLs and refuses PostgreSQL for now with a clear message', () => {
-    expect(parseConfig({ LATCHKEY_DATABASE_URL: 'file:/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
-    expect(problems({ LATCHKEY_DATABASE_URL: 'postgres://u@h/db' })[0]).toMatch(/^LATCHKEY_DATABASE_URL: PostgreSQL is not supported yet/);
+  it('takes a SQLite path, or PostgreSQL by a postgres:// or postgresql:// URL', () => {
+    expect(parseConfig({ LATCHKEY_DATABASE_URL: 'file:/tmp/x.db' }).database).toEqual({ dialect: 'sqlite', path: '/tmp/x.db' });
+    for (const url of ['postgres://u:p@db.example:5432/latchkey', 'postgresql://u@h/db', 'postgres:///db?host=/run/postgresql'])
+      expect(parseConfig({ LATCHKEY_DATABASE_URL: url }).database).toEqual({ dialect: 'postgres', url });
+  });
+
+  it('refuses a PostgreSQL URL it cannot use in one line that does not echo its password', () => {
+    for (const url of ['postgres:', 'postgres://', 'postgres:/secret-pw@h/db', 'postgresql://u:secret-pw@[::1/db']) {
+      const found = problems({ LATCHKEY_DATABASE_URL: url });
+      expect(found).toEqual(['LATCHKEY_DATABASE_URL: not a PostgreSQL URL (postgres://user:password@host:5432/database)']);
+      expect(found.join('')).not.toContain('secret-pw');
+    }
   });
 
   it('takes an https verifier URL, and http only to loopback with insecure loopback allowed', () => {

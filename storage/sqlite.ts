@@ -1,0 +1,72 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, SqliteQueryCompiler, type LimitNode, type OffsetNode, type OperationNode } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * Opens (creating if needed) the SQLite file in an existing directory (the caller makes it, and says
+ * which path it could not use): WAL so readers never wait on the writer, foreign keys on,
+ * a busy timeout so a second process (key rotation, a CLI) waits for a lock instead of failing.
+ */
+export function openSqlite(path: string): { db: Kysely<Database>; sqlite: BetterSqlite3.Database } {
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return { db: new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: withStatementCache(sqlite) }) }), sqlite };
+}
+
+/** A whole number bound as a parameter, which this compiler writes into the SQL instead. */
+function literalInteger(node: OperationNode): number | undefined {
+  const value = (node as { kind: string; value?: unknown }).kind === 'ValueNode' ? (node as { value?: unknown }).value : undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * LIMIT and OFFSET numbers go into the SQL text: SQLite (3.4x and later) re-prepares a statement on
+ * every execution whose LIMIT is a bound parameter, which made the per-call account lookup cost more
+ * than everything else in it (found by profiling `npm run bench`). Only safe integers are inlined.
+ */
+class InlineLimitCompiler extends SqliteQueryCompiler {
+  protected override visitLimit(node: LimitNode): void {
+    const n = literalInteger(node.limit);
+    if (n === undefined) return super.visitLimit(node);
+    this.append(`limit ${n}`);
+  }
+
+  protected override visitOffset(node: OffsetNode): void {
+    const n = literalInteger(node.offset);
+    if (n === undefined) return super.visitOffset(node);
+    this.append(`offset ${n}`);
+  }
+}
+
+class CachingSqliteDialect extends SqliteDialect {
+  override createQueryCompiler() {
+    return new InlineLimitCompiler();
+  }
+}
+
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running the small
+ * indexed queries of a tool call. The same SQL text gets the same prepared statement back (SQLite
+ * re-prepares a cached statement by itself if the schema changes). Bounded, oldest out first, because
+ * multi-row inserts make SQL texts that may not repeat.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
