@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { OAuthClient, OAuthClientMetadata, OAuthGrant, OAuthRequest, OAuthToken, OAuthTokenKind } from '../domain.ts';
+import { writeTransaction } from '../db.ts';
 import { epoch, epochOrNull, json, mapper, plain } from '../mapping.ts';
 import type { Database, OAuthClientsTable, OAuthGrantsTable, OAuthRequestsTable, OAuthTokensTable } from '../schema.ts';
 
@@ -64,10 +65,11 @@ export function oauthClientsRepo(db: Kysely<Database>) {
      * Stores a client. Of the clients nobody ever authorized and no live authorization request names
      * (one being authorized right now is kept whatever else registers), those registered before
      * `unusedSince` go on the way, and only the newest `maxUnused` stay, this one included
-     * (registration is open to anyone, so what is never used must not pile up).
+     * (registration is open to anyone, so what is never used must not pile up). A write transaction,
+     * so concurrent registrations count each other (on PostgreSQL a plain one would not).
      */
     async insert(client: OAuthClient, limits: { now: number; unusedSince: number; maxUnused: number }): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const evictable = () => trx.deleteFrom('oauth_clients').where('first_granted_at', 'is', null).where(unclaimed(limits.now));
         await evictable().where('created_at', '<', limits.unusedSince).execute();
         // the newest evictable client that must go to leave room for this one (the maxUnused-th newest);
