@@ -4,7 +4,7 @@
 // README's "Benchmarks" section shows a run. BENCH_QUICK=1 lowers the sizes (the test that checks this
 // script runs uses it).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -22,6 +22,7 @@ import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { startAuthServer } from '../test/fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../test/fixtures/toolkits.ts';
 import { fmt, latencies, latency, ratio, throughput, type Latency } from './bench/measure.ts';
+import { postgresSection } from './bench/postgres.ts';
 import { startProcess, type BenchProcess } from './bench/processes.ts';
 import { seedAccounts, seedSessions } from './bench/seed.ts';
 import { evaluateSearch, qualityTable, summaryTable, type SearchQuery } from './bench/search-quality.ts';
@@ -284,6 +285,22 @@ for (const era of eras) {
   );
 }
 out('');
+await postgresSection({
+  env,
+  apiKey,
+  logDir: dir.path,
+  sqliteCall: latchkeyRaw,
+  callTool: (url, headers) => callTool(url, headers, 'BENCHAPI_GET_ITEM'),
+  sizes: {
+    n: N,
+    rounds: ROUNDS,
+    windowMs: WINDOW_MS,
+    warmMs: WARM_MS,
+    accountLevels: QUICK ? [1_000, 10_000] : [10_000, 100_000, 1_000_000],
+  },
+  out,
+});
+out('');
 out('## Sessions');
 let made = 0;
 const createSession = async () => {
@@ -438,10 +455,12 @@ out(`| accounts due | refreshed | seconds | accounts per second | expired before
 out(`|---|---|---|---|---|`);
 out(`| ${refreshCount} | ${refreshed} | ${fmt(seconds)} | ${fmt(refreshed / seconds, 0)} | ${lapsed} |`);
 
-const serverErrors = readFileSync(`${dir.path}/latchkey.log`, 'utf8')
-  .split('\n')
+// every latchkey process's log: the SQLite one and the PostgreSQL ones
+const serverErrors = readdirSync(dir.path)
+  .filter((f) => /^latchkey.*\.log$/.test(f))
+  .flatMap((f) => readFileSync(`${dir.path}/${f}`, 'utf8').split('\n'))
   .filter((l) => l.includes('"level":50')).length;
-if (serverErrors > 0) out(`\nlatchkey logged ${serverErrors} errors during the run: see ${dir.path}/latchkey.log`);
+if (serverErrors > 0) out(`\nlatchkey logged ${serverErrors} errors during the run: see ${dir.path}/latchkey*.log`);
 await storage.close();
 await Promise.all([latchkey.stop(), thin.stop(), thinV2.stop(), upstream.stop(), oauthApi.close(), as.close()]);
 if (serverErrors === 0) dir.cleanup();

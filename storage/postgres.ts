@@ -31,6 +31,10 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * unhandled `error` event and ends the process. With one, the broken client is discarded and the next
  * query opens a new connection.
  */
+/** The pool behind each PostgreSQL Kysely instance, for the hot path's named statements (prepared.ts). */
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+export const poolOf = (db: Kysely<Database>): pg.Pool | undefined => pools.get(db);
+
 export function openPostgres(url: string, onIdleError: (error: Error) => void): { db: Kysely<Database>; pool: pg.Pool } {
   const pool = new pg.Pool({
     connectionString: url,
@@ -40,5 +44,7 @@ export function openPostgres(url: string, onIdleError: (error: Error) => void): 
     application_name: 'latchkey',
   });
   pool.on('error', onIdleError);
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return { db, pool };
 }

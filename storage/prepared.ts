@@ -1,4 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type pg from 'pg';
+import { poolOf } from './postgres.ts';
 import type { Database } from './schema.ts';
 
 type Values = readonly unknown[];
@@ -41,6 +43,16 @@ export function prepared<A extends Values, R>(
     byName.set(name, template as Template<unknown>);
   }
   const { query, sources } = template;
+  const pool = poolOf(db);
+  if (pool) {
+    // PostgreSQL: a named statement (extended protocol), parsed and planned once per connection
+    // instead of on every call; `pg` keeps track of which connection has prepared which name.
+    const statement = { name: `lk_${name}`, text: query.sql };
+    return async (...args) => {
+      const values = sources.map((source, i) => (source === -1 ? query.parameters[i] : args[source]));
+      return (await pool.query<R & pg.QueryResultRow>({ ...statement, values })).rows;
+    };
+  }
   return async (...args) => {
     const parameters = sources.map((source, i) => (source === -1 ? query.parameters[i] : args[source]));
     const result = await db.executeQuery<R>({ ...query, parameters });

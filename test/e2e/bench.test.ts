@@ -9,9 +9,9 @@ describe('npm run bench', () => {
   it('runs end to end (quick sizes) and prints every figure with its baseline', async () => {
     const { stdout } = await run(process.execPath, ['--import', `${ROOT}node_modules/tsx/dist/loader.mjs`, `${ROOT}scripts/bench.ts`], {
       cwd: ROOT,
-      // the bench measures SQLite whatever backend the tests run on (its PostgreSQL column is issue 18's next step)
+      // the bench runs latchkey on SQLite and, beside it, on a PostgreSQL cluster of its own, whatever backend the tests run on
       env: { ...process.env, LATCHKEY_TEST_BACKEND: 'sqlite', BENCH_QUICK: '1' },
-      timeout: 240_000,
+      timeout: 420_000,
       maxBuffer: 4 * 1024 * 1024,
     });
     for (const heading of [
@@ -22,6 +22,7 @@ describe('npm run bench', () => {
       '## Memory',
       '## Growth',
       '## Refresh throughput',
+      '## PostgreSQL',
     ])
       expect(stdout).toContain(heading);
     expect(stdout).toMatch(/\| latchkey, raw JSON-RPC client \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \|/);
@@ -49,8 +50,15 @@ describe('npm run bench', () => {
     expect(levels).toHaveLength(3);
     expect(levels[1]! / levels[0]!).toBeGreaterThan(9.9);
     expect(levels[2]! / levels[1]!).toBeGreaterThan(9.9);
+    // PostgreSQL beside SQLite in the same run: one process, two on one database, and lookups as accounts grow
+    expect(stdout).toMatch(/\| PostgreSQL, one process \| [\d.]+ \| [\d.]+ \| [\d.]+x \| \d+ \| [\d.]+ \|/);
+    expect(stdout).toMatch(/\| PostgreSQL, two processes on one database \| \| \| \| \d+ \| [\d.]+ \|/);
+    const postgresLevels = [...stdout.matchAll(/^\| ([\d,]+) \| [\d.]+ \| [\d.]+ \| [\d.]+x \|$/gm)].map((m) =>
+      Number(m[1]!.replaceAll(',', '')),
+    );
+    expect(postgresLevels).toEqual([1_000, 10_000]);
     const refresh = stdout.match(/\| (\d+) \| (\d+) \| [\d.]+ \| \d+ \| (\d+) \|/);
     expect(refresh?.[1]).toBe(refresh?.[2]);
     expect(refresh?.[3]).toBe('0');
-  }, 300_000);
+  }, 480_000);
 });
