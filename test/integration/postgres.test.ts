@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openStorage, writeTransaction, type Storage } from '../../storage/db.ts';
 import { refreshRepo } from '../../storage/repos/refresh.ts';
+import { verificationsRepo } from '../../storage/repos/verifications.ts';
 import { outboxRepo } from '../../storage/repos/webhooks.ts';
 import { insertOutboxEvents } from '../helpers/outbox-rows.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
@@ -143,5 +144,27 @@ describe('PostgreSQL storage', () => {
       const seqs = delivered.filter((d) => d.accountId === `ca_${a}`).map((d) => d.seq);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     }
+  });
+
+  it('keeps one verification per subject when several processes store one for it at once', async () => {
+    const now = Date.now();
+    const pools = [open(), open(), open()];
+    await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        verificationsRepo(pools[i % 3]!.db).insert({
+          id: `vf_race${i}`,
+          kind: 'mcp_authorization_return',
+          subjectId: 'subject-raced',
+          userId: 'u',
+          refHash: `ref-${i}`,
+          payloadSealed: 'x',
+          createdAt: now,
+          expiresAt: now + 600_000,
+          usedAt: null,
+        }),
+      ),
+    );
+    const rows = await pools[0]!.db.selectFrom('verifications').select('id').where('subject_id', '=', 'subject-raced').execute();
+    expect(rows).toHaveLength(1);
   });
 });
