@@ -69,6 +69,26 @@ describe('PostgreSQL storage', () => {
     expect(await db.selectFrom('installation').select('id').where('id', '=', 'lk_time').execute()).toEqual([{ id: 'lk_time' }]);
   });
 
+  it('survives the server ending a connection that is checked out between two statements of a transaction', async () => {
+    const { db } = open();
+    const terminate = async () => {
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'latchkey' and datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      await admin.end();
+    };
+    const held = db.transaction().execute(async (trx) => {
+      await trx.selectFrom('installation').select('id').execute();
+      await terminate(); // the server's notice arrives while no statement of this client runs
+      await new Promise((r) => setTimeout(r, 200));
+      await trx.selectFrom('installation').select('id').execute();
+    });
+    await expect(held).rejects.toThrow();
+    expect(await db.selectFrom('installation').select('id').where('id', '=', 'lk_time').execute()).toEqual([{ id: 'lk_time' }]);
+  });
+
   it('runs write transactions one at a time across pools, so a read-then-insert never doubles', async () => {
     const pools = [open(), open()];
     const insertIfMissing = (storage: Storage, id: string) =>
