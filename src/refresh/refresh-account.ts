@@ -17,14 +17,13 @@ export { expiryOf } from '../schemes/oauth2.ts';
  * 1. single-flight inside the process (callers of one account share one promise);
  * 2. a lease row in the database, so two processes never refresh one account at once;
  * 3. after taking the lease, the row is read again: if another process already refreshed, done;
- * 4. the new tokens (a rotated refresh token included) are stored and the lease released in one transaction.
+ * 4. the new tokens (a rotated refresh token included) are stored and the lease released in one transaction,
+ *    fenced by the lease's token: a holder whose lease lapsed and was taken over writes nothing and
+ *    announces nothing (storage/repos/refresh.ts: finish).
  * A transient failure backs off without marking the account; `invalid_grant` (or failing for too long)
  * turns it EXPIRED with Composio's status_reason and an event.
  */
 
-// who holds a lease: one id per app (Deps), so two apps on one database, even in one process, exclude each other
-const LEASE_HOLDER = new CacheSlot('refresh lease holder id', () => newId('proc'));
-const holderOf = (deps: Deps) => deps.caches.get(LEASE_HOLDER);
 // longer than a token request may take (15 s), short enough that a crashed holder blocks its accounts briefly
 const LEASE_TTL_MS = 20_000;
 const COOLDOWN_BASE_MS = 30_000;
@@ -68,8 +67,10 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
   const accounts = connectedAccountsRepo(deps.db);
   const before = await accounts.findById(accountId);
   if (!before) return 'not_refreshable';
+  // this acquisition's fencing token: two apps on one database, even in one process, exclude each other
+  const lease = newId('lease');
   const deadline = Date.now() + LEASE_TTL_MS;
-  while (!(await leases.acquireLease(accountId, holderOf(deps), deps.clock.now(), LEASE_TTL_MS))) {
+  while (!(await leases.acquireLease(accountId, lease, deps.clock.now(), LEASE_TTL_MS))) {
     // another process is refreshing: wait for it, then use what it stored
     if (Date.now() > deadline) return 'backoff';
     await sleep(50 + Math.random() * 50);
@@ -79,21 +80,21 @@ async function refreshUnderLease(deps: Deps, accountId: string, force: boolean):
   try {
     const account = await accounts.findById(accountId);
     if (!account || account.status !== 'ACTIVE' || !canRefresh(account.authScheme)) {
-      await leases.releaseLease(accountId, holderOf(deps));
+      await leases.releaseLease(accountId, lease);
       return 'not_refreshable';
     }
     // re-read after the lease: another process may have refreshed while we waited
     if (account.credentialsSealed !== before.credentialsSealed || (!force && !needsRefresh(deps, account) && !isIdleDue(deps, account))) {
-      await leases.releaseLease(accountId, holderOf(deps));
+      await leases.releaseLease(accountId, lease);
       return 'fresh';
     }
     if (!force && account.nextRefreshAt !== null && account.nextRefreshAt > deps.clock.now()) {
-      await leases.releaseLease(accountId, holderOf(deps));
+      await leases.releaseLease(accountId, lease);
       return 'backoff';
     }
-    return await refreshNow(deps, account);
+    return await refreshNow(deps, account, lease);
   } catch (error) {
-    await leases.releaseLease(accountId, holderOf(deps)).catch(() => undefined);
+    await leases.releaseLease(accountId, lease).catch(() => undefined);
     throw error;
   }
 }
@@ -102,7 +103,13 @@ function isIdleDue(deps: Deps, account: ConnectedAccount): boolean {
   return (account.lastRefreshedAt ?? account.updatedAt) <= deps.clock.now() - deps.config.refresh.idleMs;
 }
 
-async function refreshNow(deps: Deps, account: ConnectedAccount): Promise<RefreshOutcome> {
+/** What a holder whose lease was taken over answers: the holder that took over stores its own outcome. */
+function leaseLost(deps: Deps, account: ConnectedAccount): RefreshOutcome {
+  deps.log.warn({ connected_account_id: account.id }, 'refresh lease lapsed and was taken over: outcome discarded');
+  return 'fresh';
+}
+
+async function refreshNow(deps: Deps, account: ConnectedAccount, lease: string): Promise<RefreshOutcome> {
   const leases = refreshRepo(deps.db);
   const credentials = credentialsOf(deps, account);
   const toolkit = toolkitOf(deps, account.toolkitSlug);
@@ -114,16 +121,14 @@ async function refreshNow(deps: Deps, account: ConnectedAccount): Promise<Refres
       config && schemeFor(toolkit, account.authScheme)
         ? await module.refresh!(schemeContext(deps, config, toolkit, account.connectionData, account.id), credentials)
         : null;
-    if (!grant) {
-      await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN);
-      return 'expired';
-    }
-    await leases.finish(account.id, holderOf(deps), {
+    if (!grant) return await expire(deps, account, REFRESH_REASONS.NO_REFRESH_TOKEN, lease);
+    const stored = await leases.finish(account.id, lease, {
       credentialsSealed: sealCredentials(deps, account.id, grant.credentials),
       expiresAt: grant.expiresAt,
       ...cleanRefreshState(deps.clock.now()),
       updatedAt: deps.clock.now(),
     });
+    if (!stored) return leaseLost(deps, account);
     deps.log.info(
       {
         connected_account_id: account.id,
@@ -136,33 +141,33 @@ async function refreshNow(deps: Deps, account: ConnectedAccount): Promise<Refres
     const failure = error instanceof OAuthFlowError ? error : new OAuthFlowError('server_error', 'unexpected refresh failure');
     if (failure.isPermanent) {
       deps.log.warn({ connected_account_id: account.id, oauth_error: failure.error }, 'refresh refused: account expired');
-      await expire(deps, account, `${REFRESH_REASONS.PERMANENT} (${failure.error})`);
-      return 'expired';
+      return await expire(deps, account, `${REFRESH_REASONS.PERMANENT} (${failure.error})`, lease);
     }
     const failures = account.refreshFailures + 1;
     const since = account.refreshFailingSince ?? now;
     if (failures >= GIVE_UP_AFTER_FAILURES && now - since >= GIVE_UP_AFTER_MS) {
-      await expire(deps, account, REFRESH_REASONS.MAX_FAILURES);
-      return 'expired';
+      return await expire(deps, account, REFRESH_REASONS.MAX_FAILURES, lease);
     }
     const cooldown = Math.min(COOLDOWN_BASE_MS * 2 ** (failures - 1), COOLDOWN_MAX_MS);
     deps.log.warn(
       { connected_account_id: account.id, oauth_error: failure.error, failures, retry_in_ms: cooldown },
       'refresh failed: will retry',
     );
-    await leases.finish(account.id, holderOf(deps), {
+    const stored = await leases.finish(account.id, lease, {
       refreshFailures: failures,
       refreshFailingSince: since,
       nextRefreshAt: now + cooldown,
     });
-    return 'backoff';
+    return stored ? 'backoff' : leaseLost(deps, account);
   }
 }
 
-async function expire(deps: Deps, account: ConnectedAccount, reason: string): Promise<void> {
+/** Expires the account with its event, fenced like `finish`: only while this lease is still held. */
+async function expire(deps: Deps, account: ConnectedAccount, reason: string, lease: string): Promise<RefreshOutcome> {
+  let held = true;
   await emitAccountEvent(deps, 'composio.connected_account.expired', account.id, async (trx) => {
-    const expired = await connectedAccountsRepo(trx).expire(account.id, reason, deps.clock.now());
-    await refreshRepo(trx).releaseLease(account.id, holderOf(deps));
-    return expired;
+    held = await refreshRepo(trx).releaseLease(account.id, lease);
+    return held && (await connectedAccountsRepo(trx).expire(account.id, reason, deps.clock.now()));
   });
+  return held ? 'expired' : leaseLost(deps, account);
 }

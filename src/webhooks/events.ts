@@ -19,6 +19,12 @@ export type EventType = keyof typeof EVENT_TYPES;
  * Changes an account and records the event about it in one transaction: the change and its event are
  * committed together or not at all, so a crash can lose neither. `change` returns whether it changed
  * anything; only then is an event written (one outbox row per subscription that wants it).
+ *
+ * Invariant, which per-account delivery order rests on (storage/repos/webhooks.ts: claimDue): `change`
+ * updates the account's row (a conditional UPDATE) before the outbox insert, in this one transaction.
+ * On PostgreSQL that row lock makes a second transaction emitting for the same account wait until this
+ * one commits, so events of one account are numbered in commit order, and no later event of an account
+ * becomes visible to a deliverer while an earlier one is still uncommitted.
  */
 export async function emitAccountEvent(
   deps: Deps,

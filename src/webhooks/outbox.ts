@@ -58,9 +58,7 @@ async function deliverOne(deps: Deps, event: OutboxEvent, send: Send): Promise<v
  */
 export async function processOutbox(deps: Deps, send: Send, limit = 50): Promise<number> {
   const outbox = outboxRepo(deps.db);
-  const due = await outbox.listDue(deps.clock.now(), limit);
-  const claimed: OutboxEvent[] = [];
-  for (const event of due) if (await outbox.claim(event.seq, deps.clock.now(), DELIVERY_CLAIM_MS)) claimed.push(event);
+  const claimed = await outbox.claimDue(deps.clock.now(), limit, DELIVERY_CLAIM_MS);
   // per account in order: deliveries for one (subscription, account) pair never run side by side
   const byKey = new Map<string, OutboxEvent[]>();
   for (const event of claimed) {

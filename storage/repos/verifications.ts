@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { writeTransaction } from '../db.ts';
 import type { Verification, VerificationKind } from '../domain.ts';
 import { epoch, epochOrNull, mapper, plain } from '../mapping.ts';
 import type { Database, VerificationsTable } from '../schema.ts';
@@ -20,10 +21,11 @@ export function verificationsRepo(db: Kysely<Database>) {
     /**
      * Stores a new verification, the only one of its subject: an earlier row for the same subject goes
      * (a Continue pressed again replaces its reference rather than adding one), and so do rows expired
-     * a day ago (nothing reads them any more).
+     * a day ago (nothing reads them any more). A write transaction: on PostgreSQL two plain transactions
+     * storing for one subject at once would each delete nothing the other wrote and both insert.
      */
     async insert(verification: Verification): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         await trx
           .deleteFrom('verifications')
           .where((eb) => eb.or([eb('subject_id', '=', verification.subjectId), eb('expires_at', '<', verification.createdAt - 86_400_000)]))

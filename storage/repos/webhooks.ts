@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OutboxEvent, WebhookSubscription } from '../domain.ts';
 import { epoch, epochOrNull, integer, integerOrNull, json, mapper, plain } from '../mapping.ts';
+import { isPostgres, leaseTime } from '../dialect.ts';
 import type { Database, WebhookOutboxTable, WebhookSubscriptionsTable } from '../schema.ts';
 
 const subscriptions = mapper<WebhookSubscription, WebhookSubscriptionsTable>({
@@ -68,16 +69,27 @@ export function outboxRepo(db: Kysely<Database>) {
     },
 
     /**
-     * Due deliveries, oldest first, skipping any whose earlier event for the same subscription and
-     * account is still undelivered: a receiver sees each account's events in order.
+     * Claims up to `limit` due deliveries for this process, oldest first, in one statement, and returns
+     * them in order. Skipped: any event whose earlier event for the same subscription and account is
+     * still undelivered (claimed or not), so a receiver sees each account's events in order and never
+     * two of them at once. On PostgreSQL the candidates are locked `for update skip locked`: two
+     * processes claiming at once take disjoint rows instead of waiting on each other, and a claim's
+     * expiry is judged by the database's clock (dialect.ts: leaseTime). SQLite's single writer makes the
+     * statement atomic by itself.
+     *
+     * Order across processes rests on an invariant of the writers (src/webhooks/events.ts): an event is
+     * inserted in the same transaction that first updates its account's row, so two transactions
+     * emitting for one account are serialised by that row's lock and number their events in commit
+     * order; a later event can never be visible while an earlier one is not.
      */
-    async listDue(now: number, limit: number): Promise<OutboxEvent[]> {
-      const rows = await db
+    async claimDue(now: number, limit: number, ttlMs: number): Promise<OutboxEvent[]> {
+      const postgres = isPostgres(db);
+      const due = db
         .selectFrom('webhook_outbox as o')
-        .selectAll('o')
+        .select('o.seq')
         .where('o.delivered_at', 'is', null)
         .where('o.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<', now)]))
+        .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<', leaseTime(db, now))]))
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(
@@ -92,20 +104,14 @@ export function outboxRepo(db: Kysely<Database>) {
         )
         .orderBy('o.seq')
         .limit(limit)
-        .execute();
-      return rows.map(events.fromRow);
-    },
-
-    /** Claims a delivery for this process; false when another process claimed it first. */
-    async claim(seq: number, now: number, ttlMs: number): Promise<boolean> {
-      const result = await db
+        .$if(postgres, (q) => q.forUpdate().skipLocked());
+      const rows = await db
         .updateTable('webhook_outbox')
-        .set({ claimed_until: now + ttlMs })
-        .where('seq', '=', seq)
-        .where('delivered_at', 'is', null)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+        .set({ claimed_until: leaseTime(db, now, ttlMs) })
+        .where('seq', 'in', due)
+        .returningAll()
+        .execute();
+      return rows.map(events.fromRow).sort((a, b) => a.seq - b.seq);
     },
 
     async markDelivered(seq: number, status: number, now: number, attempts: number): Promise<void> {

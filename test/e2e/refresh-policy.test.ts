@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expiryOf, refreshAccount, REFRESH_REASONS } from '../../src/refresh/refresh-account.ts';
+import { refreshRepo } from '../../storage/repos/refresh.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { freePort, startLiveApp, type LiveApp } from '../helpers/live-app.ts';
@@ -20,6 +21,8 @@ let receiver: ReturnType<typeof webhookReceiver>;
 let authConfigId: string;
 const outage = { on: false, hits: 0 };
 const rejectNext = { count: 0 };
+/** holds the next token request until the test answers it: passed through, or refused with invalid_grant */
+const stall: { next: null | { reached: () => void; answer: Promise<'pass' | 'invalid_grant'> } } = { next: null };
 
 beforeAll(async () => {
   const port = await freePort();
@@ -28,6 +31,14 @@ beforeAll(async () => {
   gateway = await startFakeUpstream();
   gateway.on('/token', async (req, res) => {
     outage.hits += 1;
+    const stalled = stall.next;
+    stall.next = null;
+    stalled?.reached();
+    if ((await stalled?.answer) === 'invalid_grant') {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"invalid_grant"}');
+      return;
+    }
     if (outage.on) {
       res.writeHead(503);
       res.end('maintenance');
@@ -149,6 +160,33 @@ describe('refresh policy', () => {
     expect(await row(id)).toMatchObject({ status: 'EXPIRED', status_reason: REFRESH_REASONS.MAX_FAILURES });
     const hook = await until('the expired event', async () => receiver.state.received.find((r) => r.accountId === id), 10_000);
     expect(hook.type).toBe('composio.connected_account.expired');
+  });
+
+  it('discards the outcome of a refresh whose lease lapsed and was taken over: no tokens overwritten, no event', async () => {
+    // (a subscription to expired events exists since the test above)
+    for (const answer of ['pass', 'invalid_grant'] as const) {
+      const id = await connect(`tess-${answer}`);
+      const before = await row(id);
+      let reached!: () => void;
+      let answerWith!: (a: typeof answer) => void;
+      const atProvider = new Promise<void>((r) => (reached = r));
+      stall.next = { reached, answer: new Promise((r) => (answerWith = r)) };
+      const refreshing = refreshAccount(app.deps, id, { force: true });
+      await atProvider;
+      // the provider is slow past the lease's TTL, and another holder takes the lease over
+      await app.deps.db.updateTable('refresh_leases').set({ expires_at: 0 }).where('account_id', '=', id).execute();
+      expect(await refreshRepo(app.deps.db).acquireLease(id, 'lease_other', Date.now(), 20_000)).toBe(true);
+      answerWith(answer);
+      expect(await refreshing, answer).toBe('fresh');
+      expect(await row(id), answer).toMatchObject({
+        status: 'ACTIVE',
+        credentials_sealed: before.credentials_sealed,
+        refresh_failures: 0,
+      });
+      const events = await app.deps.db.selectFrom('webhook_outbox').select('event_type').where('account_id', '=', id).execute();
+      expect(events, answer).toEqual([]);
+      expect(await refreshRepo(app.deps.db).releaseLease(id, 'lease_other')).toBe(true);
+    }
   });
 
   it('announces a failed connection (denied consent), to a receiver whose 2xx answer is a large page', async () => {

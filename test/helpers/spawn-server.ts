@@ -39,9 +39,15 @@ export interface SpawnedServer {
 
 /**
  * Starts `src/main.ts` as its own process (as `npm start` does), with only the given environment
- * plus PATH/HOME, and waits for its "listening" log line.
+ * plus PATH/HOME, and waits for its "listening" log line (`startMs` at most: several processes starting
+ * at once on a busy machine need longer; one that does not make it is killed, not left running).
  */
-export async function spawnServer(cwd: string, env: Record<string, string>, script = 'src/main.ts'): Promise<SpawnedServer> {
+export async function spawnServer(
+  cwd: string,
+  env: Record<string, string>,
+  script = 'src/main.ts',
+  { startMs = 20_000 }: { startMs?: number } = {},
+): Promise<SpawnedServer> {
   await ensureTestDatabase(env.LATCHKEY_DATABASE_URL);
   const child = spawn(process.execPath, [...NODE_ARGS, `${ROOT}${script}`], {
     cwd,
@@ -52,7 +58,10 @@ export async function spawnServer(cwd: string, env: Record<string, string>, scri
   const stderr: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr.join('')}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${stderr.join('')}`));
+    }, startMs);
     child.stderr!.on('data', (d) => stderr.push(String(d)));
     child.stdout!.on('data', (d) => {
       for (const line of String(d).split('\n').filter(Boolean)) {
