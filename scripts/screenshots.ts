@@ -1,0 +1,41 @@
+// `npm run screenshots`: PNGs of every hosted page (Connect link, form, success, each failure, MCP
+// consent, approval, error pages) at desktop and phone width, so a person can look at them. latchkey
+// runs in-process with the oidc-provider fixture as the provider, as the tests run it.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium } from '../test/helpers/chromium.ts';
+import { startHostedPagesStage, tourHostedPages } from '../test/helpers/hosted-pages.ts';
+
+export const SCREENSHOT_WIDTHS = [1280, 390] as const;
+
+/** Writes `<page>-<width>.png` (and `<page>-<width>-<lang>.png` for `languages`) into `outDir`; returns the paths. */
+export async function takeScreenshots(outDir: string, languages: string[] = []): Promise<string[]> {
+  mkdirSync(outDir, { recursive: true });
+  const stage = await startHostedPagesStage();
+  const browser = await launchChromium();
+  const written: string[] = [];
+  try {
+    for (const lang of [undefined, ...languages])
+      for (const width of SCREENSHOT_WIDTHS)
+        await tourHostedPages(
+          stage,
+          browser,
+          async (name, page) => {
+            const path = join(outDir, `${name}-${width}${lang ? `-${lang}` : ''}.png`);
+            await page.screenshot({ path, fullPage: true });
+            written.push(path);
+          },
+          { width, acceptLanguage: lang },
+        );
+  } finally {
+    await browser.close();
+    await stage.close();
+  }
+  return written;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const outDir = resolve(process.argv[2] ?? 'screenshots');
+  const languages = process.argv.includes('--languages') ? ['es', 'zh-CN'] : [];
+  for (const path of await takeScreenshots(outDir, languages)) console.log(path);
+}
