@@ -138,10 +138,12 @@ export async function tourHostedPages(
   stage: HostedPagesStage,
   browser: Browser,
   visit: Visit,
-  options: { acceptLanguage?: string; width?: number } = {},
+  options: { acceptLanguage?: string; width?: number; bypassCSP?: boolean } = {},
 ) {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: 900 },
+    // only to inject axe-core: the pages allow no script of their own
+    bypassCSP: options.bypassCSP ?? false,
     extraHTTPHeaders: options.acceptLanguage ? { 'accept-language': options.acceptLanguage } : {},
   });
   const stop = async (name: string, reach: (page: Page) => Promise<number>) => {
