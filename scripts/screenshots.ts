@@ -3,19 +3,26 @@
 // runs in-process with the oidc-provider fixture as the provider, as the tests run it.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/helpers/chromium.ts';
-import { startHostedPagesStage, tourHostedPages } from '../test/helpers/hosted-pages.ts';
+import { startHostedPagesStage, tourHostedPages, type HostedPagesStage } from '../test/helpers/hosted-pages.ts';
 
 export const SCREENSHOT_WIDTHS = [1280, 390] as const;
 
-/** Writes `<page>-<width>.png` (and `<page>-<width>-<lang>.png` for `languages`) into `outDir`; returns the paths. */
-export async function takeScreenshots(outDir: string, languages: string[] = []): Promise<string[]> {
+/**
+ * Writes `<page>-<width>.png` (and `<page>-<width>-<lang>.png` for `languages`) into `outDir`; returns
+ * the paths. A stage and browser passed in are used and left open (a test's); otherwise its own.
+ */
+export async function takeScreenshots(
+  outDir: string,
+  options: { languages?: string[]; stage?: HostedPagesStage; browser?: Browser } = {},
+): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
-  const stage = await startHostedPagesStage();
-  const browser = await launchChromium();
+  const stage = options.stage ?? (await startHostedPagesStage());
+  const browser = options.browser ?? (await launchChromium());
   const written: string[] = [];
   try {
-    for (const lang of [undefined, ...languages])
+    for (const lang of [undefined, ...(options.languages ?? [])])
       for (const width of SCREENSHOT_WIDTHS)
         await tourHostedPages(
           stage,
@@ -28,8 +35,8 @@ export async function takeScreenshots(outDir: string, languages: string[] = []):
           { width, acceptLanguage: lang },
         );
   } finally {
-    await browser.close();
-    await stage.close();
+    if (!options.browser) await browser.close();
+    if (!options.stage) await stage.close();
   }
   return written;
 }
@@ -37,5 +44,5 @@ export async function takeScreenshots(outDir: string, languages: string[] = []):
 if (import.meta.url === `file://${process.argv[1]}`) {
   const outDir = resolve(process.argv[2] ?? 'screenshots');
   const languages = process.argv.includes('--languages') ? ['es', 'zh-CN'] : [];
-  for (const path of await takeScreenshots(outDir, languages)) console.log(path);
+  for (const path of await takeScreenshots(outDir, { languages })) console.log(path);
 }

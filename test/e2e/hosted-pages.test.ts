@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.ts';
 import { HOSTED_PAGES, startHostedPagesStage, tourHostedPages, type HostedPagesStage } from '../helpers/hosted-pages.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+import { SCREENSHOT_WIDTHS, takeScreenshots } from '../../scripts/screenshots.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -31,20 +35,20 @@ interface Seen {
 
 async function inspect(page: Page, status: number): Promise<Seen> {
   await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(async () => {
-    // biome-ignore lint: axe is the global the injected script defines
-    const found = await (globalThis as any).axe.run(document, { resultTypes: ['violations'] });
-    return found.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
-  });
+  // run in the page (a string: the tests compile without the DOM's types)
+  const results = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((found) =>
+    found.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)) as Array<{
+    id: string;
+    impact: string;
+    nodes: string[];
+  }>;
   return {
     status,
     lang: await page.getAttribute('html', 'lang'),
     h1: (await page.locator('h1').innerText()).trim(),
     text: await page.locator('body').innerText(),
-    violations: results
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; nodes: string[] }) => `${v.id}: ${v.nodes.join(', ')}`),
-    horizontalScroll: await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth),
+    violations: results.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.join(', ')}`),
+    horizontalScroll: (await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')) as boolean,
   };
 }
 
@@ -71,7 +75,10 @@ describe('the hosted pages, in headless Chromium', () => {
     english = await tour(undefined, {
       // the way back on a page whose link has a callback_url: a click, and the app learns how it ended
       'link-expired': async (page) => {
-        await Promise.all([page.waitForURL((u) => u.pathname === '/back-in-the-app'), page.getByRole('link', { name: 'Back to Acme Assistant' }).click()]);
+        await Promise.all([
+          page.waitForURL((u) => u.pathname === '/back-in-the-app'),
+          page.getByRole('link', { name: 'Back to Acme Assistant' }).click(),
+        ]);
         backInTheApp = new URL(page.url());
       },
     });
@@ -138,16 +145,20 @@ describe('the hosted pages, in headless Chromium', () => {
   it.each([
     ['es-ES,es;q=0.9,en;q=0.5', 'es', 'Acme Assistant quiere conectar tu cuenta de Todoist', 'GitLab está conectado'],
     ['zh-CN,zh;q=0.9', 'zh-Hans', 'Acme Assistant 想要连接你的 Todoist 账号', 'GitLab 已连接'],
-  ])('speaks the reader’s language by Accept-Language (%s), with no violation and no sideways scroll', async (header, lang, linkH1, connectedH1) => {
-    const seen = await tour(header);
-    expect([...seen.values()].map((s) => s.lang)).toEqual(HOSTED_PAGES.map(() => lang));
-    expect(seen.get('link-form')!.h1).toBe(linkH1);
-    expect(seen.get('connected')!.h1).toBe(connectedH1);
-    // every heading is translated (names aside): none is the English one
-    for (const name of HOSTED_PAGES) expect(seen.get(name)!.h1, name).not.toBe(english.get(name)!.h1);
-    expect([...seen].flatMap(([name, s]) => s.violations.map((v) => `${name}: ${v}`))).toEqual([]);
-    expect([...seen].filter(([, s]) => s.horizontalScroll).map(([name]) => name)).toEqual([]);
-  }, 180_000);
+  ])(
+    'speaks the reader’s language by Accept-Language (%s), with no violation and no sideways scroll',
+    async (header, lang, linkH1, connectedH1) => {
+      const seen = await tour(header);
+      expect([...seen.values()].map((s) => s.lang)).toEqual(HOSTED_PAGES.map(() => lang));
+      expect(seen.get('link-form')!.h1).toBe(linkH1);
+      expect(seen.get('connected')!.h1).toBe(connectedH1);
+      // every heading is translated (names aside): none is the English one
+      for (const name of HOSTED_PAGES) expect(seen.get(name)!.h1, name).not.toBe(english.get(name)!.h1);
+      expect([...seen].flatMap(([name, s]) => s.violations.map((v) => `${name}: ${v}`))).toEqual([]);
+      expect([...seen].filter(([, s]) => s.horizontalScroll).map(([name]) => name)).toEqual([]);
+    },
+    180_000,
+  );
 });
 
 describe('the hosted pages, over HTTP', () => {
@@ -159,4 +170,25 @@ describe('the hosted pages, over HTTP', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     expect(await res.text()).toContain('<html lang="es">');
   });
+});
+
+describe('npm run screenshots', () => {
+  it('writes a PNG of every hosted page at 1280 and 390 px', async () => {
+    const dir = makeTempDir();
+    try {
+      const written = await takeScreenshots(dir.path, { stage, browser });
+      expect(written.map((path) => basename(path)).sort()).toEqual(
+        SCREENSHOT_WIDTHS.flatMap((width) => HOSTED_PAGES.map((name) => `${name}-${width}.png`)).sort(),
+      );
+      for (const path of written) {
+        const png = readFileSync(path);
+        expect(png.subarray(1, 4).toString()).toBe('PNG');
+        // IHDR's width: the page at the width it was taken at, and more than a blank frame's few hundred bytes
+        expect(SCREENSHOT_WIDTHS).toContain(png.readUInt32BE(16));
+        expect(png.length, path).toBeGreaterThan(8_000);
+      }
+    } finally {
+      dir.cleanup();
+    }
+  }, 240_000);
 });
