@@ -44,19 +44,26 @@ function markOf(slug: string): { hex: string; path: string } | null {
   return marks.get(slug)!;
 }
 
-function httpsUrl(value: string | undefined): string | null {
+/**
+ * The catalogue's logo as an image URL and the CSP source that allows exactly it (CSP Level 3 §6.7.2.9:
+ * a source with a path matches that path; the query is not part of a source). A URL whose text would
+ * break the policy header (`;` and `,` separate directives and policies) is not used.
+ */
+function externalLogo(value: string | undefined): { src: string; source: string } | null {
   if (!value) return null;
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' ? url.href : null;
+    const source = `${url.origin}${url.pathname}`;
+    return url.protocol === 'https:' && !/[;,'\s]/.test(source) ? { src: url.href, source } : null;
   } catch {
     return null;
   }
 }
 
 export function toolkitLogo(toolkit: { slug: string; name: string; logo?: string }): Logo {
-  const external = httpsUrl(toolkit.logo);
-  if (external) return { markup: html`<img class="logo" src="${external}" alt="" width="48" height="48" />`, imgSource: external };
+  const external = externalLogo(toolkit.logo);
+  if (external)
+    return { markup: html`<img class="logo" src="${external.src}" alt="" width="48" height="48" />`, imgSource: external.source };
   const mark = markOf(toolkit.slug.replaceAll('_', ''));
   if (mark)
     return {

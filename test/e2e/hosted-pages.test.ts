@@ -4,7 +4,14 @@ import { basename } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.ts';
-import { HOSTED_PAGES, startHostedPagesStage, tourHostedPages, type HostedPagesStage } from '../helpers/hosted-pages.ts';
+import {
+  authConfig,
+  connectLink,
+  HOSTED_PAGES,
+  startHostedPagesStage,
+  tourHostedPages,
+  type HostedPagesStage,
+} from '../helpers/hosted-pages.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { SCREENSHOT_WIDTHS, takeScreenshots } from '../../scripts/screenshots.ts';
 
@@ -169,6 +176,21 @@ describe('the hosted pages, over HTTP', () => {
     expect(res.headers.get('content-language')).toBe('es');
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     expect(await res.text()).toContain('<html lang="es">');
+  });
+
+  it("shows the catalogue's logo (allowed by exactly its URL in img-src), else the simple-icons mark inlined, else an initial", async () => {
+    const page = async (slug: string) => {
+      const res = await fetch(await connectLink(stage, await authConfig(stage, slug), 'maria@example.com'));
+      return { csp: res.headers.get('content-security-policy') ?? '', html: await res.text() };
+    };
+    const figma = await page('figma');
+    expect(figma.html).toContain('<img class="logo" src="https://cdn.example.com/logos/figma.svg?v=2"');
+    expect(figma.csp).toContain('img-src https://cdn.example.com/logos/figma.svg;');
+    const todoist = await page('todoist');
+    expect(todoist.html).toMatch(/<svg class="logo"[^>]*aria-hidden="true"[^>]*><path fill="#E44332" d="M/);
+    expect(todoist.csp).not.toContain('img-src');
+    const acme = await page('acmecrm');
+    expect(acme.html).toContain('<span class="logo badge" aria-hidden="true">A</span>');
   });
 });
 

@@ -46,6 +46,8 @@ export async function startHostedPagesStage(): Promise<HostedPagesStage> {
       renamed(oauthToolkit(as, api), 'acmecrm', 'Acme CRM'),
       renamed(apiKeyToolkit(api), 'todoist', 'Todoist'),
       renamed(notesToolkit(api), 'asana', 'Asana'),
+      // a logo of the operator's choosing in the catalogue file (not on the tour: it would not load offline)
+      { ...renamed(apiKeyToolkit(api), 'figma', 'Figma'), logo: 'https://cdn.example.com/logos/figma.svg?v=2' },
     ],
     env: {
       LATCHKEY_APP_TITLE: 'Acme Assistant',
@@ -68,7 +70,7 @@ export async function startHostedPagesStage(): Promise<HostedPagesStage> {
 }
 
 /** An auth config: the app's own OAuth client (`clientSecret` as given), or the toolkit's default (a form, or the operator's app). */
-async function authConfig(stage: HostedPagesStage, slug: string, ownClient?: { clientSecret: string }): Promise<string> {
+export async function authConfig(stage: HostedPagesStage, slug: string, ownClient?: { clientSecret: string }): Promise<string> {
   const res = await stage.app.api('/api/v3.1/auth_configs', {
     body: {
       toolkit: { slug },
@@ -81,7 +83,7 @@ async function authConfig(stage: HostedPagesStage, slug: string, ownClient?: { c
   return res.body.auth_config.id;
 }
 
-async function connectLink(stage: HostedPagesStage, authConfigId: string, userId: string, callbackUrl?: string) {
+export async function connectLink(stage: HostedPagesStage, authConfigId: string, userId: string, callbackUrl?: string) {
   const res = await stage.app.api('/api/v3.1/connected_accounts/link', {
     body: { auth_config_id: authConfigId, user_id: userId, callback_url: callbackUrl },
   });
