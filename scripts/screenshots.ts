@@ -42,7 +42,7 @@ export async function takeScreenshots(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const outDir = resolve(process.argv[2] ?? 'screenshots');
+  const outDir = resolve(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'screenshots');
   const languages = process.argv.includes('--languages') ? ['es', 'zh-CN'] : [];
   for (const path of await takeScreenshots(outDir, { languages })) console.log(path);
 }
