@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/helpers/chromium.ts';
+import { ensureSystemPackages } from '../test/system-packages.ts';
 import { startHostedPagesStage, tourHostedPages, type HostedPagesStage } from '../test/helpers/hosted-pages.ts';
 
 export const SCREENSHOT_WIDTHS = [1280, 390] as const;
@@ -42,6 +43,8 @@ export async function takeScreenshots(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // what the tests' setup installs (Chromium, the CJK font), when it is not there yet
+  ensureSystemPackages();
   const outDir = resolve(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'screenshots');
   const languages = process.argv.includes('--languages') ? ['es', 'zh-CN'] : [];
   for (const path of await takeScreenshots(outDir, { languages })) console.log(path);

@@ -31,7 +31,7 @@ export function consentPage(view: View, q: ConsentQuestion) {
     logo: initialBadge(q.clientName),
     body: html`<h1>${t.consentTitle(q.clientName)}</h1>
       <p>${t.consentAsks(q.clientName, app)}</p>
-      <p>${t.answerGoesTo}: <strong><code>${q.redirectTarget}</code></strong></p>
+      <p>${t.answerGoesTo} <strong><code>${q.redirectTarget}</code></strong></p>
       ${q.opensApp ? html`<p class="error" role="note">${t.opensApp(q.clientName)}</p>` : ''}
       ${q.error ? html`<p class="error" role="alert">${q.error}</p>` : ''}
       <form method="post" action="/oauth/authorize" autocomplete="off">

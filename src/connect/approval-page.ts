@@ -28,7 +28,7 @@ export function approvalPage(view: View, q: ApprovalQuestion) {
         <dt>${t.service}</dt><dd>${q.toolkitName}</dd>
         <dt>${t.user}</dt><dd>${q.userId}</dd>
       </dl>
-      <p id="args-label">${t.withArguments}:</p>
+      <p id="args-label">${t.withArguments}</p>
       <pre tabindex="0" aria-labelledby="args-label">${JSON.stringify(q.arguments, null, 2)}</pre>
       <p class="hint">${q.forSession ? t.forSession(q.toolName) : t.once}</p>
       <form method="post" action="${q.action}">

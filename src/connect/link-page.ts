@@ -29,7 +29,7 @@ export function connectPage(view: View, o: LinkPageOptions) {
     title: t.connectTitle(o.toolkitName),
     logo: o.logo,
     body: html`<h1>${t.wantsToConnect(branding.appTitle, o.toolkitName)}</h1>
-      <p class="who">${t.forUser} <strong>${o.userId}</strong>. ${t.notYou}</p>
+      <p class="who">${t.forUser} <strong>${o.userId}</strong>${t.notYou}</p>
       <p>${o.intro}</p>
       ${o.error ? html`<p class="error" role="alert">${o.error}</p>` : ''}
       <form method="post" action="${o.action}" autocomplete="off">

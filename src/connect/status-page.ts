@@ -28,7 +28,7 @@ export function statusPage(view: View, o: StatusOptions) {
         <h1>${o.title}</h1>
         <p>${o.message}</p>
       </div>
-      ${o.detail ? html`<p class="hint">${view.t.details}: <code>${o.detail}</code></p>` : ''}
+      ${o.detail ? html`<p class="hint">${view.t.details} <code>${o.detail}</code></p>` : ''}
       ${o.next ? html`<a class="button" href="${o.next.href}">${o.next.label}</a>` : html`<p class="close">${view.t.close}</p>`}`,
   });
 }

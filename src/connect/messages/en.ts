@@ -1,18 +1,20 @@
 /**
  * The hosted pages' words in English, the table every other language follows (its type is
  * `Messages`). App, toolkit, tool and client names are passed in, never translated. Sentences that
- * name something are functions so each language can put the name where its grammar wants it.
+ * name something are functions so each language can put the name where its grammar wants it; words
+ * before a value carry their own colon and punctuation (`：` and `。` in Chinese).
  */
 export const en = {
   close: 'You can close this tab.',
   backTo: (app: string) => `Back to ${app}`,
-  details: 'Details',
+  details: 'Details:',
 
   // the link page
   connectTitle: (toolkit: string) => `Connect ${toolkit}`,
   wantsToConnect: (app: string, toolkit: string) => `${app} wants to connect your ${toolkit} account`,
   forUser: 'For the user',
-  notYou: 'If that is not you, close this page.',
+  /** follows the user's label, punctuation included */
+  notYou: '. If that is not you, close this page.',
   introCredentials: (toolkit: string) =>
     `Enter your ${toolkit} credentials. They are encrypted and used only for requests you ask your assistant to make.`,
   introWorkspace: (toolkit: string) => `Tell us which ${toolkit} workspace to use, then sign in there.`,
@@ -64,7 +66,7 @@ export const en = {
   tool: 'Tool',
   service: 'Service',
   user: 'User',
-  withArguments: 'With',
+  withArguments: 'With:',
   forSession: (tool: string) => `A yes lets it use ${tool} for the rest of this conversation.`,
   once: 'A yes runs this one call, once.',
   approve: 'Approve',
@@ -86,7 +88,7 @@ export const en = {
   consentTitle: (client: string) => `Connect ${client}?`,
   consentAsks: (client: string, app: string) =>
     `${client} asks to use this ${app} session: its tools, as the session's user, until you revoke it.`,
-  answerGoesTo: 'Your answer is sent to',
+  answerGoesTo: 'Your answer is sent to:',
   opensApp: (client: string) =>
     `This address opens an application on your computer, not a web page. Allow only if you are connecting ${client} from an app installed here.`,
   verifierHint: (app: string) => `Continue takes you to ${app} to confirm that you are this session's user.`,

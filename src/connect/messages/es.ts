@@ -4,12 +4,12 @@ import type { Messages } from './en.ts';
 export const es: Messages = {
   close: 'Ya puedes cerrar esta pestaña.',
   backTo: (app) => `Volver a ${app}`,
-  details: 'Detalles',
+  details: 'Detalles:',
 
   connectTitle: (toolkit) => `Conectar ${toolkit}`,
   wantsToConnect: (app, toolkit) => `${app} quiere conectar tu cuenta de ${toolkit}`,
   forUser: 'Para el usuario',
-  notYou: 'Si no eres tú, cierra esta página.',
+  notYou: '. Si no eres tú, cierra esta página.',
   introCredentials: (toolkit) =>
     `Introduce tus credenciales de ${toolkit}. Se guardan cifradas y solo se usan para las solicitudes que pidas a tu asistente.`,
   introWorkspace: (toolkit) => `Indica qué espacio de trabajo de ${toolkit} usar y después inicia sesión allí.`,
@@ -60,7 +60,7 @@ export const es: Messages = {
   tool: 'Herramienta',
   service: 'Servicio',
   user: 'Usuario',
-  withArguments: 'Con',
+  withArguments: 'Con:',
   forSession: (tool) => `Si aceptas, podrá usar ${tool} durante el resto de esta conversación.`,
   once: 'Si aceptas, se ejecuta esta llamada una sola vez.',
   approve: 'Aprobar',
@@ -81,7 +81,7 @@ export const es: Messages = {
   consentTitle: (client) => `¿Conectar ${client}?`,
   consentAsks: (client, app) =>
     `${client} pide usar esta sesión de ${app}: sus herramientas, como el usuario de la sesión, hasta que lo revoques.`,
-  answerGoesTo: 'Tu respuesta se envía a',
+  answerGoesTo: 'Tu respuesta se envía a:',
   opensApp: (client) =>
     `Esta dirección abre una aplicación en tu ordenador, no una página web. Permítelo solo si estás conectando ${client} desde una aplicación instalada aquí.`,
   verifierHint: (app) => `Continuar te lleva a ${app} para confirmar que eres el usuario de esta sesión.`,

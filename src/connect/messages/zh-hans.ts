@@ -4,12 +4,12 @@ import type { Messages } from './en.ts';
 export const zhHans: Messages = {
   close: '现在可以关闭此标签页。',
   backTo: (app) => `返回 ${app}`,
-  details: '详情',
+  details: '详情：',
 
   connectTitle: (toolkit) => `连接 ${toolkit}`,
   wantsToConnect: (app, toolkit) => `${app} 想要连接你的 ${toolkit} 账号`,
   forUser: '用户',
-  notYou: '如果这不是你，请关闭此页面。',
+  notYou: '。如果这不是你，请关闭此页面。',
   introCredentials: (toolkit) => `请输入你的 ${toolkit} 凭据。凭据会加密保存，只用于你让助手发出的请求。`,
   introWorkspace: (toolkit) => `请告诉我们要使用哪个 ${toolkit} 工作区，然后在那里登录。`,
   introSignIn: (toolkit) => `继续前往 ${toolkit} 登录。完成后会回到这里。`,
@@ -55,7 +55,7 @@ export const zhHans: Messages = {
   tool: '工具',
   service: '服务',
   user: '用户',
-  withArguments: '参数',
+  withArguments: '参数：',
   forSession: (tool) => `批准后，它可以在本次对话的剩余时间内使用 ${tool}。`,
   once: '批准后，仅运行这一次调用。',
   approve: '批准',
@@ -75,7 +75,7 @@ export const zhHans: Messages = {
 
   consentTitle: (client) => `连接 ${client}？`,
   consentAsks: (client, app) => `${client} 请求使用此 ${app} 会话：以会话用户的身份使用其工具，直到你撤销为止。`,
-  answerGoesTo: '你的回答将发送到',
+  answerGoesTo: '你的回答将发送到：',
   opensApp: (client) => `此地址会打开你电脑上的应用程序，而不是网页。只有当你正从本机安装的应用连接 ${client} 时才允许。`,
   verifierHint: (app) => `点击继续将前往 ${app}，确认你是此会话的用户。`,
   sessionToken: '会话令牌',
