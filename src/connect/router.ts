@@ -84,7 +84,10 @@ export function connectRouter(deps: Deps) {
     const [status, words] = LINK_PROBLEMS[trouble.problem];
     const [title, message] = words(v.t);
     const logo = trouble.toolkit && toolkitLogo(trouble.toolkit);
-    return sendPage(c, status, statusPage(v, { tone: 'warning', title, message, logo, next: backToApp(v, trouble.link) }));
+    // back to the app only from a link that expired unused: a used link's account may well be ACTIVE,
+    // and telling the app `status=failed` for it would be wrong
+    const next = trouble.problem === 'expired' ? backToApp(v, trouble.link) : undefined;
+    return sendPage(c, status, statusPage(v, { tone: 'warning', title, message, logo, next }));
   };
 
   const finish = (c: Context<AppEnv>, outcome: FlowOutcome) => {

@@ -52,7 +52,7 @@ export type FlowOutcome =
   | { status: 'success'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null }
   /** held for the app's verifier (LATCHKEY_USER_VERIFIER_URL): the browser goes there */
   | { status: 'verifying'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string }
-  /** `denied`: the person said no at the provider; `error`: the provider or the exchange failed (the detail is in `reason`) */
+  /** `denied`: the person said no at the provider; otherwise the provider or the exchange failed (the detail is in `reason`) */
   | { status: 'failed'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null; reason: string; denied: boolean };
 
 export async function openLink(deps: Deps, token: string): Promise<OpenLink | LinkTrouble> {
