@@ -9,6 +9,9 @@ import { POSTGRES_BIN } from './helpers/postgres.ts';
 export const SYSTEM_PACKAGES = [
   // the hosted-page tests drive Debian's Chromium through playwright-core, which downloads no browser
   { name: 'chromium', provides: '/usr/bin/chromium' },
+  // a CJK font (1.6 MB), so the Simplified Chinese hosted pages render as text, not boxes, in the
+  // browser tests and in `npm run screenshots`
+  { name: 'fonts-wqy-microhei', provides: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc' },
   // the PostgreSQL tests (and LATCHKEY_TEST_BACKEND=postgres) run a throwaway cluster (test/helpers/postgres.ts)
   { name: 'postgresql', provides: `${POSTGRES_BIN}/postgres` },
 ];

@@ -3,7 +3,9 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { csrfTokenMatches, issueCsrfToken } from '../connect/csrf-token.ts';
 import { readPageForm } from '../connect/page-form.ts';
-import { contentSecurityPolicy, messagePage } from '../connect/pages.ts';
+import type { Messages } from '../connect/messages/index.ts';
+import { pageView, sendPage, type HostedPage } from '../connect/pages.ts';
+import { problemPage, statusPage } from '../connect/status-page.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import {
@@ -55,27 +57,35 @@ export function authorizeRoutes(deps: Deps) {
   // Continue redirects to the verifier
   const verifierTargets = verifierFormTargets(deps);
 
-  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>, formTargets: string[] = []) => {
+  const render = (c: Context<AppEnv>, status: number, hosted: HostedPage, formTargets: string[] = []) => {
     c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', contentSecurityPolicy(branding, formTargets));
-    return c.html(body, status as 200);
+    return sendPage(c, status, hosted, formTargets);
   };
-  const problem = (c: Context<AppEnv>, message: string) =>
-    render(c, 400, messagePage(branding, 'This connection cannot continue', message));
-  const consent = (c: Context<AppEnv>, status: number, q: { clientName: string; redirectUri: string; requestId: string; error?: string }) =>
-    render(
+  /** A request that cannot go on: our words, or (`detail`) what the client's request got wrong, for its developer */
+  const problem = (c: Context<AppEnv>, words: (t: Messages) => string, detail?: string) => {
+    const v = pageView(c, branding);
+    return render(c, 400, statusPage(v, { tone: 'warning', title: v.t.cannotContinue, message: words(v.t), detail }));
+  };
+  const consent = (
+    c: Context<AppEnv>,
+    status: number,
+    q: { clientName: string; redirectUri: string; requestId: string; error?: (t: Messages) => string },
+  ) => {
+    const v = pageView(c, branding);
+    return render(
       c,
       status,
-      consentPage(branding, {
+      consentPage(v, {
         clientName: q.clientName,
         ...redirectTarget(q.redirectUri),
         requestId: q.requestId,
         csrfToken: issueCsrfToken(c, OAUTH_PATHS.authorize, secure),
         viaVerifier,
-        error: q.error,
+        error: q.error?.(v.t),
       }),
       [formTarget(q.redirectUri), ...verifierTargets],
     );
+  };
 
   return new Hono<AppEnv>()
     .get(AUTHORIZATION_RETURN_PATH, async (c) => {
@@ -85,17 +95,11 @@ export function authorizeRoutes(deps: Deps) {
         c.header('Cache-Control', 'no-store');
         return c.redirect(back.redirect, 302);
       }
-      if (back.outcome === 'other_browser')
-        return render(
-          c,
-          403,
-          messagePage(
-            branding,
-            'Started in another browser',
-            'This sign-in was started in another browser, so it cannot finish here. Nothing was connected. Start again from your MCP client, in this browser.',
-          ),
-        );
-      return problem(c, 'This request has expired or was already answered. Start again from your MCP client.');
+      if (back.outcome === 'other_browser') {
+        const v = pageView(c, branding);
+        return render(c, 403, problemPage(v, v.t.otherBrowserConsentTitle, v.t.otherBrowserConsent));
+      }
+      return problem(c, (t) => t.requestGone);
     })
     .get(OAUTH_PATHS.authorize, async (c) => {
       try {
@@ -104,7 +108,7 @@ export function authorizeRoutes(deps: Deps) {
         return consent(c, 200, { clientName, redirectUri: started.redirectUri, requestId: started.requestId });
       } catch (error) {
         // nothing is redirected before the person answered (RFC 9700 §4.11.2; see beginAuthorization)
-        if (error instanceof AuthorizationPageError) return problem(c, error.message);
+        if (error instanceof AuthorizationPageError) return problem(c, (t) => t.requestRefused, error.message);
         throw error;
       }
     })
@@ -117,18 +121,15 @@ export function authorizeRoutes(deps: Deps) {
         const field = (name: string) => form[name] ?? '';
         const requestId = field('request_id');
         const pending = await pendingAuthorization(deps, requestId);
-        if (!pending) return problem(c, 'This request has expired or was already answered. Start again from your MCP client.');
+        if (!pending) return problem(c, (t) => t.requestGone);
         if (!csrfTokenMatches(c, field('csrf_token'))) {
-          return render(
-            c,
-            403,
-            messagePage(branding, 'Form expired', 'This form could not be verified. Start again from your MCP client.'),
-          );
+          const v = pageView(c, branding);
+          return render(c, 403, problemPage(v, v.t.formExpiredTitle, v.t.consentFormExpired));
         }
         const { request, client } = pending;
         if (field('decision') === 'deny') {
           const url = await denyAuthorization(deps, requestId);
-          return url ? c.redirect(url, 303) : problem(c, 'This request was already answered.');
+          return url ? c.redirect(url, 303) : problem(c, (t) => t.requestAnswered);
         }
         // with a verifier the session token is not asked for, and not taken either; the cookie binds the
         // request to this browser, which alone gets the code back (see returnFromVerifier)
@@ -152,7 +153,7 @@ export function authorizeRoutes(deps: Deps) {
           clientName,
           redirectUri: request.redirectUri,
           requestId,
-          error: 'That is not the token of this session.',
+          error: (t) => t.wrongToken,
         });
       },
     );

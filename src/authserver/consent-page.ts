@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
-import type { Config } from '../config.ts';
-import { page } from '../connect/pages.ts';
+import { initialBadge } from '../connect/logos.ts';
+import { page, type View } from '../connect/pages.ts';
 
 export interface ConsentQuestion {
   clientName: string;
@@ -20,35 +20,33 @@ export interface ConsentQuestion {
  * escaped by hono's `html`, and where the answer goes, with a warning when that opens an app rather
  * than a web page: registration is open, so the redirect URI is the asker's choice), for what, and what
  * proves the person may open this session: the session token, or (with a verifier set) signing in to
- * the app, which Continue leads to.
+ * the app, which Continue leads to. The client's badge is its initial, never a logo it registered
+ * (`logo_uri`): an image the asker chose would lend it a look of trust it has not earned.
  */
-export function consentPage(branding: Config['branding'], q: ConsentQuestion) {
-  return page(
-    branding,
-    `Connect ${q.clientName}`,
-    html`<h1>Connect ${q.clientName}?</h1>
-      <p><strong>${q.clientName}</strong> asks to use this ${branding.appTitle} session: its tools, as the session's user, until
-        you revoke it.</p>
-      <p>Your answer is sent to <strong><code>${q.redirectTarget}</code></strong>.</p>
-      ${
-        q.opensApp
-          ? html`<p class="error" role="note">This address opens an application on your computer, not a web page. Allow only if you are connecting ${q.clientName} from an app installed here.</p>`
-          : ''
-      }
+export function consentPage(view: View, q: ConsentQuestion) {
+  const { t, branding } = view;
+  const app = branding.appTitle;
+  return page(view, {
+    title: t.consentTitle(q.clientName),
+    logo: initialBadge(q.clientName),
+    body: html`<h1>${t.consentTitle(q.clientName)}</h1>
+      <p>${t.consentAsks(q.clientName, app)}</p>
+      <p>${t.answerGoesTo} <strong><code>${q.redirectTarget}</code></strong></p>
+      ${q.opensApp ? html`<p class="error" role="note">${t.opensApp(q.clientName)}</p>` : ''}
       ${q.error ? html`<p class="error" role="alert">${q.error}</p>` : ''}
       <form method="post" action="/oauth/authorize" autocomplete="off">
         <input type="hidden" name="csrf_token" value="${q.csrfToken}" />
         <input type="hidden" name="request_id" value="${q.requestId}" />
         ${
           q.viaVerifier
-            ? html`<p class="hint">Continue takes you to ${branding.appTitle} to confirm that you are this session's user.</p>
-                <button type="submit" name="decision" value="allow">Continue</button>`
-            : html`<label for="session_token">Session token</label>
-                <input id="session_token" name="session_token" type="password" />
-                <div class="hint">The token ${branding.appTitle} gave you for this session (lks_…, its x-session-token). Only someone who holds it can connect a client.</div>
-                <button type="submit" name="decision" value="allow">Allow</button>`
+            ? html`<p class="hint">${t.verifierHint(app)}</p>
+                <button class="button" type="submit" name="decision" value="allow">${t.continue}</button>`
+            : html`<label for="session_token">${t.sessionToken}</label>
+                <input id="session_token" name="session_token" type="password" aria-describedby="session_token_hint" />
+                <div class="hint" id="session_token_hint">${t.sessionTokenHint(app)}</div>
+                <button class="button" type="submit" name="decision" value="allow">${t.allow}</button>`
         }
-        <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+        <button class="button secondary" type="submit" name="decision" value="deny">${t.deny}</button>
       </form>`,
-  );
+  });
 }

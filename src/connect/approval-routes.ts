@@ -4,8 +4,12 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
 import { answerApproval, approvalByToken } from '../sessions/approvals.ts';
 import { csrfTokenMatches, issueCsrfToken } from './csrf-token.ts';
+import { approvalPage } from './approval-page.ts';
+import { initialBadge, toolkitLogo } from './logos.ts';
+import type { Messages } from './messages/index.ts';
 import { readPageForm } from './page-form.ts';
-import { approvalForm, contentSecurityPolicy, messagePage } from './pages.ts';
+import { pageView, sendPage, type HostedPage } from './pages.ts';
+import { problemPage, statusPage } from './status-page.ts';
 
 /**
  * The approval page, `/approve/{token}`: where a person says yes or no to a call their assistant
@@ -21,23 +25,28 @@ export function approvalRoutes(deps: Deps) {
   const secure = deps.config.publicUrl.startsWith('https:');
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
-  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>) => {
+  const render = (c: Context<AppEnv>, status: number, hosted: HostedPage) => {
     c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', contentSecurityPolicy(branding));
-    return c.html(body, status as 200);
+    return sendPage(c, status, hosted);
   };
-  const gone = (c: Context<AppEnv>) =>
-    render(c, 404, messagePage(branding, 'Approval not found', 'This approval link does not exist. Ask your assistant again.'));
-  const expired = (c: Context<AppEnv>) =>
-    render(c, 410, messagePage(branding, 'Approval expired', 'This approval waited more than 10 minutes. Ask your assistant again.'));
-  const answered = (c: Context<AppEnv>, status: 'APPROVED' | 'REFUSED', now: boolean) =>
-    render(
+  const problem = (c: Context<AppEnv>, status: number, words: (t: Messages) => [string, string]) => {
+    const v = pageView(c, branding);
+    const [title, message] = words(v.t);
+    return render(c, status, problemPage(v, title, message));
+  };
+  const gone = (c: Context<AppEnv>) => problem(c, 404, (t) => [t.approvalUnknownTitle, t.approvalUnknown]);
+  const expired = (c: Context<AppEnv>) => problem(c, 410, (t) => [t.approvalExpiredTitle, t.approvalExpired]);
+  const answered = (c: Context<AppEnv>, status: 'APPROVED' | 'REFUSED', now: boolean) => {
+    const v = pageView(c, branding);
+    const { t } = v;
+    return render(
       c,
       now ? 200 : 409,
       status === 'APPROVED'
-        ? messagePage(branding, now ? 'Approved' : 'Already approved', 'Return to the chat: your assistant can run it now.')
-        : messagePage(branding, now ? 'Refused' : 'Already refused', 'Your assistant will not run it.'),
+        ? statusPage(v, { tone: 'success', title: now ? t.approved : t.alreadyApproved, message: t.approvedBody })
+        : statusPage(v, { tone: 'failure', title: now ? t.refused : t.alreadyRefused, message: t.refusedBody }),
     );
+  };
 
   return new Hono<AppEnv>()
     .get('/approve/:token', async (c) => {
@@ -47,12 +56,14 @@ export function approvalRoutes(deps: Deps) {
       if (view.expired) return expired(c);
       const action = `/approve/${c.req.param('token')}`;
       const catalogue = deps.catalogue.tool(view.approval.toolSlug);
+      const toolkitName = catalogue?.toolkit.name ?? view.approval.toolkitSlug;
       return render(
         c,
         200,
-        approvalForm(branding, {
+        approvalPage(pageView(c, branding), {
           toolName: catalogue?.tool.name ?? view.approval.toolSlug,
-          toolkitName: catalogue?.toolkit.name ?? view.approval.toolkitSlug,
+          toolkitName,
+          logo: catalogue ? toolkitLogo(catalogue.toolkit) : initialBadge(toolkitName),
           userId: view.userId,
           arguments: view.arguments,
           forSession: view.approval.scope === 'session',
@@ -72,10 +83,10 @@ export function approvalRoutes(deps: Deps) {
         const form = await readPageForm(c, branding);
         if (form instanceof Response) return form;
         if (!csrfTokenMatches(c, form.csrf_token)) {
-          return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
+          return problem(c, 403, (t) => [t.formExpiredTitle, t.formExpired]);
         }
         if (form.decision !== 'approve' && form.decision !== 'refuse') {
-          return render(c, 400, messagePage(branding, 'No answer', 'Choose Approve or Refuse.'));
+          return problem(c, 400, (t) => [t.noAnswerTitle, t.noAnswer]);
         }
         const approved = form.decision === 'approve';
         if (!(await answerApproval(deps, view.approval, approved))) {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Config } from '../config.ts';
-import { contentSecurityPolicy, messagePage } from './pages.ts';
+import { pageView, sendPage } from './pages.ts';
+import { problemPage } from './status-page.ts';
 
 /**
  * The fields of a hosted page's form (urlencoded or multipart; a file part is dropped, a field sent
@@ -14,11 +15,8 @@ export async function readPageForm(c: Context, branding: Config['branding']): Pr
     body = await c.req.parseBody();
   } catch {
     c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', contentSecurityPolicy(branding));
-    return c.html(
-      messagePage(branding, 'Form could not be read', 'What was sent is not a form this page accepts. Go back and try again.'),
-      400,
-    );
+    const v = pageView(c, branding);
+    return sendPage(c, 400, problemPage(v, v.t.formUnreadableTitle, v.t.formUnreadable));
   }
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

@@ -5,40 +5,47 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from '../http/env.ts';
 import {
+  appCallbackUrl,
   beginRedirect,
   completeCallback,
   completeWithForm,
+  isLinkTrouble,
   isRedirectLink,
   linkPage,
   openLink,
   saveConnectionFields,
+  type CallbackProblem,
   type FlowOutcome,
-  type LinkProblem,
+  type LinkTrouble,
   type OpenLink,
 } from '../services/connect-flow.ts';
 import { verifierFormTargets } from '../services/user-verification.ts';
 import { csrfTokenMatches, issueCsrfToken } from './csrf-token.ts';
+import { connectPage } from './link-page.ts';
+import { toolkitLogo } from './logos.ts';
+import type { Messages } from './messages/index.ts';
 import { readPageForm } from './page-form.ts';
-import { contentSecurityPolicy, credentialsForm, messagePage, successPage } from './pages.ts';
+import { pageView, sendPage, type HostedPage, type View } from './pages.ts';
+import { problemPage, statusPage } from './status-page.ts';
 
-const LINK_PROBLEMS: Record<LinkProblem, [number, string, string]> = {
-  unknown: [404, 'Link not found', 'This connect link does not exist. Ask your assistant for a new one.'],
-  expired: [410, 'Link expired', 'This connect link has expired (links last 10 minutes). Ask your assistant for a new one.'],
-  used: [410, 'Link already used', 'This connect link was already used. Ask your assistant for a new one if you still need to connect.'],
-  not_pending: [410, 'Link no longer valid', 'This connection is no longer waiting to be completed. Ask your assistant for a new link.'],
+const LINK_PROBLEMS: Record<LinkTrouble['problem'], [number, (t: Messages) => [string, string]]> = {
+  unknown: [404, (t) => [t.linkUnknownTitle, t.linkUnknown]],
+  expired: [410, (t) => [t.linkExpiredTitle, t.linkExpired]],
+  used: [410, (t) => [t.linkUsedTitle, t.linkUsed]],
+  not_pending: [410, (t) => [t.linkNotPendingTitle, t.linkNotPending]],
 };
 
-const CALLBACK_PROBLEMS = {
-  unknown_state: [400, 'Unknown sign-in', 'This sign-in response does not belong to any pending connection. Start again from a new link.'],
-  used_state: [400, 'Sign-in already completed', 'This sign-in response was already used. Start again from a new link if you need to.'],
-  expired: [410, 'Link expired', 'The connect link expired before the sign-in finished. Ask your assistant for a new one.'],
-  other_browser: [400, 'Different browser', 'This sign-in was started in another browser. Open the connect link again in this one.'],
-} as const;
+const CALLBACK_PROBLEMS: Record<CallbackProblem, [number, (t: Messages) => [string, string]]> = {
+  unknown_state: [400, (t) => [t.unknownSignInTitle, t.unknownSignIn]],
+  used_state: [400, (t) => [t.usedSignInTitle, t.usedSignIn]],
+  expired: [410, (t) => [t.linkExpiredTitle, t.signInExpired]],
+  other_browser: [400, (t) => [t.otherBrowserTitle, t.otherBrowser]],
+};
 
 /** A form over the body limit (checked in front of every route, see app.ts), as a page a person can read. */
 export const connectTooLarge = (c: Context, branding: Deps['config']['branding']) => {
-  c.header('Content-Security-Policy', contentSecurityPolicy(branding));
-  return c.html(messagePage(branding, 'Form too large', 'What was sent is larger than this page accepts. Go back and try again.'), 413);
+  const view = pageView(c, branding);
+  return sendPage(c, 413, problemPage(view, view.t.formTooLargeTitle, view.t.formTooLarge));
 };
 
 /**
@@ -64,47 +71,97 @@ export function connectRouter(deps: Deps) {
   const branding = deps.config.branding;
   const secure = deps.config.publicUrl.startsWith('https:');
   const publicOrigin = new URL(deps.config.publicUrl).origin;
+  const view = (c: Context<AppEnv>) => pageView(c, branding);
 
-  const render = (c: Context<AppEnv>, status: number, body: ReturnType<typeof messagePage>, formTargets: string[] = []) => {
-    c.header('Content-Security-Policy', contentSecurityPolicy(branding, formTargets));
-    return c.html(body, status as 200);
+  /** The way back to the app after a link ended without connecting, when the link has a callback_url. */
+  const backToApp = (v: View, link: OpenLink['link'] | undefined) => {
+    const href = link && appCallbackUrl(link, 'failed');
+    return href ? { href, label: v.t.backTo(branding.appTitle) } : undefined;
   };
+
+  const troublePage = (c: Context<AppEnv>, trouble: LinkTrouble) => {
+    const v = view(c);
+    const [status, words] = LINK_PROBLEMS[trouble.problem];
+    const [title, message] = words(v.t);
+    const logo = trouble.toolkit && toolkitLogo(trouble.toolkit);
+    // back to the app only from a link that expired unused: a used link's account may well be ACTIVE,
+    // and telling the app `status=failed` for it would be wrong
+    const next = trouble.problem === 'expired' ? backToApp(v, trouble.link) : undefined;
+    return sendPage(c, status, statusPage(v, { tone: 'warning', title, message, logo, next }));
+  };
+
   const finish = (c: Context<AppEnv>, outcome: FlowOutcome) => {
     if (outcome.status === 'verifying' || outcome.redirectTo) return c.redirect(outcome.redirectTo!, 303);
-    if (outcome.status === 'success') return render(c, 200, successPage(branding, outcome.toolkit.name));
-    return render(c, 400, messagePage(branding, 'Connection failed', `${outcome.toolkit.name} was not connected: ${outcome.reason}`));
+    const v = view(c);
+    const toolkit = outcome.toolkit;
+    if (outcome.status === 'success')
+      return sendPage(
+        c,
+        200,
+        statusPage(v, { tone: 'success', title: v.t.connected(toolkit.name), message: v.t.connectedBody, logo: toolkitLogo(toolkit) }),
+      );
+    // what went wrong at the provider is the operator's to read (and the account's status_reason); the person gets plain words
+    deps.log.warn({ connectedAccountId: outcome.account.id, toolkit: toolkit.slug, reason: outcome.reason }, 'connect link failed');
+    return sendPage(
+      c,
+      400,
+      statusPage(v, {
+        tone: 'failure',
+        title: v.t.notConnected(toolkit.name),
+        message: outcome.denied ? v.t.denied(toolkit.name) : v.t.providerError(toolkit.name),
+        logo: toolkitLogo(toolkit),
+      }),
+    );
   };
 
   const showForm = (c: Context<AppEnv>, open: OpenLink, status: number, error?: string) => {
     const csrfToken = issueCsrfToken(c, `/link/${c.req.param('token')}`, secure);
-    const page = linkPage(open);
-    const oauth = page.redirect;
-    const fields = page.fields;
+    const v = view(c);
+    const toolkit = open.toolkit;
+    const shape = linkPage(open);
+    const oauth = shape.redirect;
+    const fields = shape.fields;
     const intro = !oauth
-      ? `Enter your ${open.toolkit.name} credentials. They are encrypted and used only for requests you ask your assistant to make.`
+      ? v.t.introCredentials(toolkit.name)
       : fields.length > 0
-        ? `Tell us which ${open.toolkit.name} workspace to use, then sign in there.`
-        : `Continue to sign in at ${open.toolkit.name}.`;
+        ? v.t.introWorkspace(toolkit.name)
+        : v.t.introSignIn(toolkit.name);
     // the answer to this form redirects to the provider (OAuth), then to the app's verifier or callback_url
     const targets = [
-      ...(page.redirectTo ? [redirectSource(page.redirectTo)] : []),
+      ...(shape.redirectTo ? [redirectSource(shape.redirectTo)] : []),
       ...(open.link.callbackUrl ? [new URL(open.link.callbackUrl).origin] : []),
       ...verifierFormTargets(deps),
     ];
-    return render(
+    const hosted: HostedPage = connectPage(v, {
+      toolkitName: toolkit.name,
+      logo: toolkitLogo(toolkit),
+      action: `/link/${c.req.param('token')}`,
+      csrfToken,
+      fields,
+      error,
+      intro,
+      userId: open.account.userId,
+      submit: oauth && fields.length === 0 ? 'continue' : 'connect',
+    });
+    return sendPage(c, status, hosted, targets);
+  };
+
+  /** The sign-in could not start: an operator's missing OAuth app, or a provider that did not answer (OAuth 1.0a's first step). */
+  const notStarted = (c: Context<AppEnv>, open: OpenLink, error: AppError) => {
+    deps.log.warn(
+      { connectedAccountId: open.account.id, toolkit: open.toolkit.slug, reason: error.message },
+      'connect link could not start',
+    );
+    const v = view(c);
+    const name = open.toolkit.name;
+    const [title, message] =
+      error.code === 'OPERATOR_APP_MISSING'
+        ? [v.t.notConfiguredTitle, v.t.notConfigured(branding.appTitle, name)]
+        : [v.t.signInNotStartedTitle, v.t.signInNotStarted(name)];
+    return sendPage(
       c,
-      status,
-      credentialsForm(branding, {
-        toolkitName: open.toolkit.name,
-        action: `/link/${c.req.param('token')}`,
-        csrfToken,
-        fields: fields.map((field) => ({ field })),
-        error,
-        intro,
-        userId: open.account.userId,
-        submit: oauth && fields.length === 0 ? 'continue' : 'connect',
-      }),
-      targets,
+      502,
+      statusPage(v, { tone: 'failure', title, message, logo: toolkitLogo(open.toolkit), next: backToApp(v, open.link) }),
     );
   };
 
@@ -123,8 +180,7 @@ export function connectRouter(deps: Deps) {
   router.get('/link/:token', async (c) => {
     c.header('Cache-Control', 'no-store');
     const open = await openLink(deps, c.req.param('token'));
-    if (typeof open === 'string')
-      return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
+    if (isLinkTrouble(open)) return troublePage(c, open);
     // never straight to the provider: the page first says for whom (app and user) the account is
     // connected, so a person sent someone else's link sees it is not theirs; Continue posts back here
     return showForm(c, open, 200);
@@ -136,12 +192,12 @@ export function connectRouter(deps: Deps) {
     async (c) => {
       c.header('Cache-Control', 'no-store');
       const open = await openLink(deps, c.req.param('token'));
-      if (typeof open === 'string')
-        return render(c, LINK_PROBLEMS[open][0], messagePage(branding, LINK_PROBLEMS[open][1], LINK_PROBLEMS[open][2]));
+      if (isLinkTrouble(open)) return troublePage(c, open);
       const form = await readPageForm(c, branding);
       if (form instanceof Response) return form;
       if (!csrfTokenMatches(c, form.csrf_token)) {
-        return render(c, 403, messagePage(branding, 'Form expired', 'This form could not be verified. Reload the page and try again.'));
+        const v = view(c);
+        return sendPage(c, 403, problemPage(v, v.t.formExpiredTitle, v.t.formExpired));
       }
       try {
         if (isRedirectLink(open)) return await redirectToProvider(c, await saveConnectionFields(deps, open, form));
@@ -149,8 +205,7 @@ export function connectRouter(deps: Deps) {
       } catch (error) {
         if (error instanceof AppError && (error.code === 'VALIDATION_FAILED' || error.code === 'CREDENTIALS_REJECTED'))
           return showForm(c, open, 400, error.message);
-        if (error instanceof AppError && isRedirectLink(open))
-          return render(c, 502, messagePage(branding, 'Sign-in could not start', error.message));
+        if (error instanceof AppError && isRedirectLink(open)) return notStarted(c, open, error);
         throw error;
       }
     },
@@ -160,8 +215,10 @@ export function connectRouter(deps: Deps) {
     c.header('Cache-Control', 'no-store');
     const outcome = await completeCallback(deps, new URL(c.req.url), (linkId) => getCookie(c, flowCookie(linkId)));
     if (typeof outcome === 'string') {
-      const [status, title, message] = CALLBACK_PROBLEMS[outcome];
-      return render(c, status, messagePage(branding, title, message));
+      const v = view(c);
+      const [status, words] = CALLBACK_PROBLEMS[outcome];
+      const [title, message] = words(v.t);
+      return sendPage(c, status, problemPage(v, title, message));
     }
     return finish(c, outcome);
   });

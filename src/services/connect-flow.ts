@@ -28,6 +28,13 @@ const FLOW_COLUMN = sealed('connect_links', 'flow_sealed');
 
 export type LinkProblem = 'unknown' | 'expired' | 'used' | 'not_pending';
 
+/** A link that cannot be used, with what is known of it: the page still names the toolkit and offers the way back to the app. */
+export interface LinkTrouble {
+  problem: LinkProblem;
+  link?: ConnectLink;
+  toolkit?: ToolkitFile;
+}
+
 export interface OpenLink {
   link: ConnectLink;
   account: ConnectedAccount;
@@ -45,20 +52,24 @@ export type FlowOutcome =
   | { status: 'success'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null }
   /** held for the app's verifier (LATCHKEY_USER_VERIFIER_URL): the browser goes there */
   | { status: 'verifying'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string }
-  | { status: 'failed'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null; reason: string };
+  /** `denied`: the person said no at the provider; otherwise the provider or the exchange failed (the detail is in `reason`) */
+  | { status: 'failed'; account: ConnectedAccount; toolkit: ToolkitFile; redirectTo: string | null; reason: string; denied: boolean };
 
-export async function openLink(deps: Deps, token: string): Promise<OpenLink | LinkProblem> {
-  if (!/^ln_[A-Za-z0-9]{20,64}$/.test(token)) return 'unknown';
+export async function openLink(deps: Deps, token: string): Promise<OpenLink | LinkTrouble> {
+  if (!/^ln_[A-Za-z0-9]{20,64}$/.test(token)) return { problem: 'unknown' };
   const link = await connectLinksRepo(deps.db).findByTokenHash(hashSecret(token));
-  if (!link) return 'unknown';
-  if (link.usedAt !== null) return 'used';
-  if (link.expiresAt <= deps.clock.now()) return 'expired';
+  if (!link) return { problem: 'unknown' };
   const account = await connectedAccountsRepo(deps.db).findById(link.connectedAccountId);
-  if (!account || !LINKABLE_STATUSES.includes(account.status)) return 'not_pending';
+  const toolkit = account ? deps.catalogue.toolkit(account.toolkitSlug) : undefined;
+  if (link.usedAt !== null) return { problem: 'used', link, toolkit };
+  if (link.expiresAt <= deps.clock.now()) return { problem: 'expired', link, toolkit };
+  if (!account || !LINKABLE_STATUSES.includes(account.status)) return { problem: 'not_pending', link, toolkit };
   const config = await authConfigsRepo(deps.db).findById(account.authConfigId);
-  if (!config || config.status !== 'ENABLED') return 'not_pending';
+  if (!config || config.status !== 'ENABLED') return { problem: 'not_pending', link, toolkit };
   return { link, account, config, toolkit: toolkitOf(deps, account.toolkitSlug) };
 }
+
+export const isLinkTrouble = (open: OpenLink | LinkTrouble): open is LinkTrouble => 'problem' in open;
 
 export function appCallbackUrl(link: ConnectLink, status: 'success' | 'failed'): string | null {
   return connectionResultUrl(link.callbackUrl, link.connectedAccountId, status);
@@ -154,9 +165,10 @@ async function takeLink(
 }
 
 async function failed(deps: Deps, taken: TakenLink, error: unknown): Promise<FlowOutcome> {
+  const denied = error instanceof OAuthFlowError && error.error === 'access_denied';
   const reason =
     error instanceof OAuthFlowError
-      ? error.error === 'access_denied'
+      ? denied
         ? `The user denied access (access_denied${error.description ? `: ${error.description}` : ''})`
         : `${STATUS_REASONS.CALLBACK_FAILED}: ${error.message}`
       : error instanceof AppError
@@ -172,6 +184,7 @@ async function failed(deps: Deps, taken: TakenLink, error: unknown): Promise<Flo
     toolkit: taken.toolkit,
     redirectTo: appCallbackUrl(taken.link, 'failed'),
     reason,
+    denied,
   };
 }
 

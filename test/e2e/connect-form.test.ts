@@ -142,10 +142,8 @@ describe('the hosted form for API-key toolkits', () => {
     await page.goto(redirect_url);
     // nothing was sent to the provider yet: the page waits for the person
     expect(new URL(page.url()).pathname).toBe(new URL(redirect_url).pathname);
-    const who = await page.locator('p.who').textContent();
-    expect(who).toContain('Acme <Assistant>');
-    expect(who).toContain(owner);
-    expect(who).toContain('Test OAuth');
+    expect(await page.locator('h1').textContent()).toBe('Acme <Assistant> wants to connect your Test OAuth account');
+    expect(await page.locator('p.who').textContent()).toContain(owner);
     expect(await page.locator('p.who strong').textContent()).toBe(owner);
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.title()).not.toBe('owned');
@@ -166,7 +164,8 @@ describe('the hosted form for API-key toolkits', () => {
     const { redirect_url } = await link('sam', keyConfigId);
     const page = await browser.newPage();
     await page.goto(redirect_url);
-    expect(await page.locator('p.who').textContent()).toMatch(/Acme <Assistant> is connecting a Test Key account for the user sam\./);
+    expect(await page.locator('h1').textContent()).toBe('Acme <Assistant> wants to connect your Test Key account');
+    expect(await page.locator('p.who').textContent()).toMatch(/^For the user sam\. If that is not you/);
     expect(await page.locator('button[type=submit]').textContent()).toBe('Connect');
     await page.close();
   });
