@@ -10,7 +10,10 @@ export interface ConsoleSessionRow {
 export function consoleSessionsRepo(db: Kysely<Database>) {
   return {
     async insert(idHash: string, apiKeyId: string, now: number): Promise<void> {
-      await db.insertInto('console_sessions').values({ id_hash: idHash, api_key_id: apiKeyId, created_at: now, last_seen_at: now }).execute();
+      await db
+        .insertInto('console_sessions')
+        .values({ id_hash: idHash, api_key_id: apiKeyId, created_at: now, last_seen_at: now })
+        .execute();
     },
 
     async find(idHash: string): Promise<ConsoleSessionRow | undefined> {

@@ -101,7 +101,13 @@ export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
 
     /** A user's sessions, newest first (the console's user page). */
     async listByUser(userId: string, limit: number): Promise<StoredSession[]> {
-      const rows = await db.selectFrom('sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(fromRow);
     },
 
