@@ -193,13 +193,28 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
 
     /** Accounts per status as reads show them (an abandoned INITIATED one counts as EXPIRED). */
     async countByStatus(abandonedBefore: number): Promise<Record<string, number>> {
-      const shown = sql<string>`case when status = 'INITIATED' and updated_at < ${abandonedBefore} then 'EXPIRED' else status end`;
-      const rows = await db
-        .selectFrom('connected_accounts')
-        .select([shown.as('shown'), (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(shown)
-        .execute();
-      return Object.fromEntries(rows.map((r) => [r.shown, Number(r.n)]));
+      // grouped by the stored status, the abandoned ones counted apart: PostgreSQL will not group by an
+      // expression holding a bound parameter (the select's and the group's are two parameters to it)
+      const [rows, abandoned] = await Promise.all([
+        db
+          .selectFrom('connected_accounts')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute(),
+        db
+          .selectFrom('connected_accounts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'INITIATED')
+          .where('updated_at', '<', abandonedBefore)
+          .executeTakeFirstOrThrow(),
+      ]);
+      const counts: Record<string, number> = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      const moved = Number(abandoned.n);
+      if (moved > 0) {
+        counts.INITIATED = (counts.INITIATED ?? 0) - moved;
+        counts.EXPIRED = (counts.EXPIRED ?? 0) + moved;
+      }
+      return counts;
     },
 
     /** ACTIVE, enabled accounts whose refresh is failing (a failure counted, not yet expired). */

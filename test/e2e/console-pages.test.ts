@@ -149,7 +149,16 @@ describe('console pages', () => {
   it('shows a tool input schema and the overview counts', async () => {
     await page.goto(`${bed.app.url}/console/tools/TESTOAUTHCFG_PING`);
     expect(JSON.parse((await page.textContent('pre'))!)).toMatchObject({ properties: { note: { type: 'string' } } });
+    // an abandoned link's account counts as EXPIRED (as the API shows it) and is listed among recent failures
+    const late = await bed.app.api('/api/v3.1/connected_accounts/link', {
+      body: { auth_config_id: bed.keyConfigId, user_id: 'late-user' },
+    });
+    bed.app.clock.advance(11 * 60_000);
     await page.goto(`${bed.app.url}/console`);
-    expect(await page.textContent('main')).toMatch(/ACTIVE\s*2/);
+    const card = (status: string) => page.locator('.card', { has: page.locator(`a[href$="status=${status}"]`) }).locator('strong');
+    expect(await card('ACTIVE').textContent()).toBe('2');
+    expect(await card('EXPIRED').textContent()).toBe('1');
+    expect(await card('INITIATED').textContent()).toBe('0');
+    expect(await page.locator(`tr[data-account="${late.body.connected_account_id}"]`).textContent()).toContain('EXPIRED');
   });
 });
