@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { AccountView } from '../services/account-view.ts';
 import { CONSOLE_PATH } from './env.ts';
 import { CsrfField } from './layout.tsx';
@@ -60,60 +61,102 @@ export function AccountsTable({
 }) {
   if (accounts.length === 0) return <p>No connected accounts.</p>;
   return (
+    <Table
+      columns={['Account', ...(showUser ? ['User'] : []), 'Toolkit', 'Status', 'Auth config', 'Updated', ...(csrfToken ? ['Actions'] : [])]}
+    >
+      {accounts.map((a) => (
+        <tr data-account={a.id}>
+          <td>
+            {a.id}
+            {a.alias ? <div class="hint">{a.alias}</div> : null}
+          </td>
+          {showUser ? (
+            <td>
+              <a href={userHref(a.userId)}>{a.userId}</a>
+            </td>
+          ) : null}
+          <td>
+            <a href={`${CONSOLE_PATH}/toolkits/${encodeURIComponent(a.toolkitSlug)}`}>{a.toolkitSlug}</a>
+          </td>
+          <td>
+            <StatusBadge status={a.status} />
+            {a.disabled ? <span class="status"> DISABLED</span> : null}
+            {a.statusReason ? <div class="hint">{a.statusReason}</div> : null}
+          </td>
+          <td>
+            <a href={`${CONSOLE_PATH}/auth-configs/${encodeURIComponent(a.authConfigId)}`}>{a.authConfigId}</a>
+          </td>
+          <td>{when(a.updatedAt)}</td>
+          {csrfToken ? (
+            <td>
+              <ActionButton
+                action={`${CONSOLE_PATH}/accounts/${encodeURIComponent(a.id)}/${a.disabled ? 'enable' : 'disable'}`}
+                label={a.disabled ? 'Enable' : 'Disable'}
+                csrfToken={csrfToken}
+              />{' '}
+              <ActionButton
+                action={`${CONSOLE_PATH}/accounts/${encodeURIComponent(a.id)}/reconnect`}
+                label="Reconnect link"
+                csrfToken={csrfToken}
+              />{' '}
+              <a href={`${CONSOLE_PATH}/accounts/${encodeURIComponent(a.id)}/delete`}>Delete…</a>
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </Table>
+  );
+}
+
+/** A table with a header row of column names. */
+export function Table({ columns, children }: { columns: string[]; children?: Child }) {
+  return (
     <table>
       <thead>
         <tr>
-          <th scope="col">Account</th>
-          {showUser ? <th scope="col">User</th> : null}
-          <th scope="col">Toolkit</th>
-          <th scope="col">Status</th>
-          <th scope="col">Auth config</th>
-          <th scope="col">Updated</th>
-          {csrfToken ? <th scope="col">Actions</th> : null}
+          {columns.map((name) => (
+            <th scope="col">{name}</th>
+          ))}
         </tr>
       </thead>
-      <tbody>
-        {accounts.map((a) => (
-          <tr data-account={a.id}>
-            <td>
-              {a.id}
-              {a.alias ? <div class="hint">{a.alias}</div> : null}
-            </td>
-            {showUser ? (
-              <td>
-                <a href={userHref(a.userId)}>{a.userId}</a>
-              </td>
-            ) : null}
-            <td>
-              <a href={`${CONSOLE_PATH}/toolkits/${encodeURIComponent(a.toolkitSlug)}`}>{a.toolkitSlug}</a>
-            </td>
-            <td>
-              <StatusBadge status={a.status} />
-              {a.disabled ? <span class="status"> DISABLED</span> : null}
-              {a.statusReason ? <div class="hint">{a.statusReason}</div> : null}
-            </td>
-            <td>
-              <a href={`${CONSOLE_PATH}/auth-configs/${encodeURIComponent(a.authConfigId)}`}>{a.authConfigId}</a>
-            </td>
-            <td>{when(a.updatedAt)}</td>
-            {csrfToken ? (
-              <td>
-                <ActionButton
-                  action={`${CONSOLE_PATH}/accounts/${encodeURIComponent(a.id)}/${a.disabled ? 'enable' : 'disable'}`}
-                  label={a.disabled ? 'Enable' : 'Disable'}
-                  csrfToken={csrfToken}
-                />{' '}
-                <ActionButton
-                  action={`${CONSOLE_PATH}/accounts/${encodeURIComponent(a.id)}/reconnect`}
-                  label="Reconnect link"
-                  csrfToken={csrfToken}
-                />{' '}
-                <a href={`${CONSOLE_PATH}/accounts/${encodeURIComponent(a.id)}/delete`}>Delete…</a>
-              </td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
+      <tbody>{children}</tbody>
     </table>
+  );
+}
+
+/** What went wrong, announced to screen readers. */
+export const ErrorNote = ({ message }: { message?: string }) =>
+  message ? (
+    <p class="error" role="alert">
+      {message}
+    </p>
+  ) : null;
+
+/** A labelled select; `any` adds an empty first choice (no filter). */
+export function Choice({
+  name,
+  label,
+  options,
+  selected,
+  any,
+}: {
+  name: string;
+  label: string;
+  options: ReadonlyArray<readonly [value: string, text: string]>;
+  selected?: string;
+  any?: boolean;
+}) {
+  return (
+    <div>
+      <label for={name}>{label}</label>
+      <select id={name} name={name}>
+        {any ? <option value="">Any</option> : null}
+        {options.map(([value, text]) => (
+          <option value={value} selected={value === selected}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
+import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { Config } from '../config.ts';
-import { CONSOLE_PATH } from './env.ts';
+import { CONSOLE_PATH, type ConsoleEnv } from './env.ts';
 import { STYLE_TEXT } from './style.ts';
 
 const NAV = [
@@ -61,3 +62,14 @@ export const CsrfField = ({ token }: { token: string }) => <input type="hidden" 
 
 /** A page as an HTML document. */
 export const documentOf = (page: ReturnType<typeof Layout>) => `<!doctype html>${page}`;
+
+/** A signed-in page: the layout around `body`, answered with `status`. */
+export const renderPage = (c: Context<ConsoleEnv>, branding: Config['branding'], title: string, body: Child, status = 200) =>
+  c.html(
+    documentOf(
+      <Layout branding={branding} title={title} csrfToken={c.get('csrfToken')}>
+        {body}
+      </Layout>,
+    ),
+    status as 200,
+  );

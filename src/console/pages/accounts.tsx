@@ -3,9 +3,9 @@ import type { Deps } from '../../deps.ts';
 import { listAccounts, viewAccount } from '../../services/account-listing.ts';
 import { listAuthConfigs } from '../../services/auth-config-view.ts';
 import { deleteAccount, reconnectAccount, setAccountEnabled } from '../../services/connected-accounts.ts';
-import { AccountsTable, ActionButton, PAGE_SIZE, Pager, pageOf, userHref, when } from '../components.tsx';
+import { AccountsTable, ActionButton, Choice, PAGE_SIZE, Pager, pageOf, userHref, when } from '../components.tsx';
 import { CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
-import { documentOf, Layout } from '../layout.tsx';
+import { renderPage } from '../layout.tsx';
 
 const STATUSES = ['ACTIVE', 'INITIATED', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
 
@@ -32,49 +32,32 @@ export function accountRoutes(deps: Deps) {
         }),
         listAuthConfigs(deps, { showDisabled: true, offset: 0, limit: 500 }),
       ]);
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title="Connected accounts" csrfToken={c.get('csrfToken')}>
-            <form method="get" action={`${CONSOLE_PATH}/accounts`} class="filters">
-              <div>
-                <label for="toolkit">Toolkit</label>
-                <select id="toolkit" name="toolkit">
-                  <option value="">Any</option>
-                  {deps.catalogue.toolkits.map((t) => (
-                    <option value={t.slug} selected={t.slug === toolkit.toLowerCase()}>
-                      {t.name}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div>
-                <label for="status">Status</label>
-                <select id="status" name="status">
-                  <option value="">Any</option>
-                  {STATUSES.map((s) => (
-                    <option value={s} selected={s === status}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div>
-                <label for="auth_config">Auth config</label>
-                <select id="auth_config" name="auth_config">
-                  <option value="">Any</option>
-                  {configs.items.map(({ config }) => (
-                    <option value={config.id} selected={config.id === authConfig}>
-                      {`${config.name} (${config.id})`}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <button type="submit">Filter</button>
-            </form>
-            <AccountsTable accounts={accounts.items} csrfToken={c.get('csrfToken')} />
-            <Pager url={c.req.url} page={page} total={accounts.total} />
-          </Layout>,
-        ),
+      return renderPage(
+        c,
+        branding,
+        'Connected accounts',
+        <>
+          <form method="get" action={`${CONSOLE_PATH}/accounts`} class="filters">
+            <Choice
+              name="toolkit"
+              label="Toolkit"
+              any
+              options={deps.catalogue.toolkits.map((t) => [t.slug, t.name] as const)}
+              selected={toolkit.toLowerCase()}
+            />
+            <Choice name="status" label="Status" any options={STATUSES.map((s) => [s, s] as const)} selected={status} />
+            <Choice
+              name="auth_config"
+              label="Auth config"
+              any
+              options={configs.items.map(({ config }) => [config.id, `${config.name} (${config.id})`] as const)}
+              selected={authConfig}
+            />
+            <button type="submit">Filter</button>
+          </form>
+          <AccountsTable accounts={accounts.items} csrfToken={c.get('csrfToken')} />
+          <Pager url={c.req.url} page={page} total={accounts.total} />
+        </>,
       );
     })
     .post('/accounts/:id/:change{enable|disable}', async (c) => {
@@ -84,38 +67,40 @@ export function accountRoutes(deps: Deps) {
     })
     .post('/accounts/:id/reconnect', async (c) => {
       const link = await reconnectAccount(deps, c.req.param('id'), undefined);
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title="Reconnect link" csrfToken={c.get('csrfToken')}>
-            <p>
-              Send this Connect Link to <a href={userHref(link.account.userId)}>{link.account.userId}</a> to connect{' '}
-              {link.account.toolkitSlug} again. It works once, until {when(link.expiresAt)} UTC.
-            </p>
-            <p class="notice">
-              <code>{link.redirectUrl}</code>
-            </p>
-          </Layout>,
-        ),
+      return renderPage(
+        c,
+        branding,
+        'Reconnect link',
+        <>
+          <p>
+            Send this Connect Link to <a href={userHref(link.account.userId)}>{link.account.userId}</a> to connect{' '}
+            {link.account.toolkitSlug} again. It works once, until {when(link.expiresAt)} UTC.
+          </p>
+          <p class="notice">
+            <code>{link.redirectUrl}</code>
+          </p>
+        </>,
       );
     })
     .get('/accounts/:id/delete', async (c) => {
       const account = await viewAccount(deps, c.req.param('id'));
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title="Delete a connected account" csrfToken={c.get('csrfToken')}>
-            <p>
-              Delete {account.toolkitSlug} account {account.id} of <a href={userHref(account.userId)}>{account.userId}</a>? Its credentials
-              are revoked at the provider where it allows, and the account is gone for good.
-            </p>
-            <ActionButton
-              action={`${CONSOLE_PATH}/accounts/${encodeURIComponent(account.id)}/delete`}
-              label="Delete for good"
-              csrfToken={c.get('csrfToken')}
-              danger
-            />{' '}
-            <a href={userHref(account.userId)}>Cancel</a>
-          </Layout>,
-        ),
+      return renderPage(
+        c,
+        branding,
+        'Delete a connected account',
+        <>
+          <p>
+            Delete {account.toolkitSlug} account {account.id} of <a href={userHref(account.userId)}>{account.userId}</a>? Its credentials
+            are revoked at the provider where it allows, and the account is gone for good.
+          </p>
+          <ActionButton
+            action={`${CONSOLE_PATH}/accounts/${encodeURIComponent(account.id)}/delete`}
+            label="Delete for good"
+            csrfToken={c.get('csrfToken')}
+            danger
+          />{' '}
+          <a href={userHref(account.userId)}>Cancel</a>
+        </>,
       );
     })
     .post('/accounts/:id/delete', async (c) => {

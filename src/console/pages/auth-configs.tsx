@@ -5,9 +5,9 @@ import { AppError } from '../../errors.ts';
 import { listAuthConfigs, viewAuthConfig, type AuthConfigView } from '../../services/auth-config-view.ts';
 import { createAuthConfig, setAuthConfigStatus, toolkitOf, updateAuthConfig } from '../../services/auth-configs.ts';
 import { schemeModule } from '../../schemes/registry.ts';
-import { ActionButton, PAGE_SIZE, Pager, pageOf, StatusBadge, when } from '../components.tsx';
+import { ActionButton, Choice, ErrorNote, PAGE_SIZE, Pager, pageOf, StatusBadge, when, Table } from '../components.tsx';
 import { CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
-import { CsrfField, documentOf, Layout } from '../layout.tsx';
+import { CsrfField, renderPage } from '../layout.tsx';
 
 const BASE = `${CONSOLE_PATH}/auth-configs`;
 const href = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
@@ -26,6 +26,8 @@ async function formOf(c: Context<ConsoleEnv>): Promise<Form> {
 function credentialsOf(form: Form): Record<string, string> {
   return Object.fromEntries(['client_id', 'client_secret', 'scopes'].filter((k) => form[k]).map((k) => [k, form[k]!]));
 }
+
+const newTitle = (toolkit: ToolkitFile) => `New ${toolkit.name} auth config`;
 
 const usesAppClient = (toolkit: ToolkitFile) => toolkit.auth_schemes.some((s) => schemeModule(s.mode).usesAppClient);
 
@@ -46,36 +48,28 @@ function AppClientFields({ view }: { view?: AuthConfigView }) {
   );
 }
 
-function NewConfigForm({ deps, toolkit, csrfToken, error }: { deps: Deps; toolkit: ToolkitFile; csrfToken: string; error?: string }) {
+const CREDENTIAL_TYPES = [
+  ['use_custom_auth', 'Your own app (custom)'],
+  ['use_composio_managed_auth', 'This server’s app (managed, LATCHKEY_OAUTH_* settings)'],
+] as const;
+
+function NewConfigForm({ toolkit, csrfToken, error }: { toolkit: ToolkitFile; csrfToken: string; error?: string }) {
   return (
-    <Layout branding={deps.config.branding} title={`New ${toolkit.name} auth config`} csrfToken={csrfToken}>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+    <>
+      <ErrorNote message={error} />
       <form method="post" action={BASE}>
         <CsrfField token={csrfToken} />
         <input type="hidden" name="toolkit" value={toolkit.slug} />
         <label for="name">Name</label>
         <input id="name" name="name" maxlength={200} />
-        <label for="auth_scheme">Auth scheme</label>
-        <select id="auth_scheme" name="auth_scheme">
-          {toolkit.auth_schemes.map((s) => (
-            <option value={s.mode}>{s.mode}</option>
-          ))}
-        </select>
-        <label for="type">Credentials</label>
-        <select id="type" name="type">
-          <option value="use_custom_auth">Your own app (custom)</option>
-          <option value="use_composio_managed_auth">This server’s app (managed, LATCHKEY_OAUTH_* settings)</option>
-        </select>
+        <Choice name="auth_scheme" label="Auth scheme" options={toolkit.auth_schemes.map((s) => [s.mode, s.mode] as const)} />
+        <Choice name="type" label="Credentials" options={CREDENTIAL_TYPES} />
         {usesAppClient(toolkit) ? <AppClientFields /> : <p class="hint">Users enter their own credentials on the Connect page.</p>}
         <p>
           <button type="submit">Create</button>
         </p>
       </form>
-    </Layout>
+    </>
   );
 }
 
@@ -85,63 +79,44 @@ export function authConfigRoutes(deps: Deps) {
     .get('/auth-configs', async (c) => {
       const page = pageOf(c.req.query('page'));
       const { items, total } = await listAuthConfigs(deps, { showDisabled: true, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title="Auth configs" csrfToken={c.get('csrfToken')}>
-            <form method="get" action={`${BASE}/new`} class="filters">
-              <div>
-                <label for="toolkit">Toolkit</label>
-                <select id="toolkit" name="toolkit">
-                  {deps.catalogue.toolkits.map((t) => (
-                    <option value={t.slug}>{t.name}</option>
-                  ))}
-                </select>
-              </div>
-              <button type="submit">New auth config</button>
-            </form>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Toolkit</th>
-                  <th scope="col">Scheme</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Accounts</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map(({ config, connections }) => (
-                  <tr>
-                    <td>
-                      <a href={href(config.id)}>{config.name}</a>
-                      <div class="hint">{config.id}</div>
-                    </td>
-                    <td>{config.toolkitSlug}</td>
-                    <td>
-                      {config.authScheme} {config.isComposioManaged ? '(managed)' : '(custom)'}
-                    </td>
-                    <td>
-                      <StatusBadge status={config.status} />
-                    </td>
-                    <td>
-                      <a href={`${CONSOLE_PATH}/accounts?auth_config=${encodeURIComponent(config.id)}`}>{connections}</a>
-                    </td>
-                    <td>{when(config.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager url={c.req.url} page={page} total={total} />
-          </Layout>,
-        ),
+      return renderPage(
+        c,
+        branding,
+        'Auth configs',
+        <>
+          <form method="get" action={`${BASE}/new`} class="filters">
+            <Choice name="toolkit" label="Toolkit" options={deps.catalogue.toolkits.map((t) => [t.slug, t.name] as const)} />
+            <button type="submit">New auth config</button>
+          </form>
+          <Table columns={['Name', 'Toolkit', 'Scheme', 'Status', 'Accounts', 'Created']}>
+            {items.map(({ config, connections }) => (
+              <tr>
+                <td>
+                  <a href={href(config.id)}>{config.name}</a>
+                  <div class="hint">{config.id}</div>
+                </td>
+                <td>{config.toolkitSlug}</td>
+                <td>
+                  {config.authScheme} {config.isComposioManaged ? '(managed)' : '(custom)'}
+                </td>
+                <td>
+                  <StatusBadge status={config.status} />
+                </td>
+                <td>
+                  <a href={`${CONSOLE_PATH}/accounts?auth_config=${encodeURIComponent(config.id)}`}>{connections}</a>
+                </td>
+                <td>{when(config.createdAt)}</td>
+              </tr>
+            ))}
+          </Table>
+          <Pager url={c.req.url} page={page} total={total} />
+        </>,
       );
     })
-    .get('/auth-configs/new', (c) =>
-      c.html(
-        documentOf(<NewConfigForm deps={deps} toolkit={toolkitOf(deps, c.req.query('toolkit') ?? '')} csrfToken={c.get('csrfToken')} />),
-      ),
-    )
+    .get('/auth-configs/new', (c) => {
+      const toolkit = toolkitOf(deps, c.req.query('toolkit') ?? '');
+      return renderPage(c, branding, newTitle(toolkit), <NewConfigForm toolkit={toolkit} csrfToken={c.get('csrfToken')} />);
+    })
     .post('/auth-configs', async (c) => {
       const form = await formOf(c);
       const toolkit = toolkitOf(deps, form.toolkit ?? '');
@@ -157,41 +132,40 @@ export function authConfigRoutes(deps: Deps) {
       } catch (error) {
         // the form again with what was wrong; nothing typed into the secret field comes back
         if (!(error instanceof AppError) || error.status !== 400) throw error;
-        return c.html(
-          documentOf(<NewConfigForm deps={deps} toolkit={toolkit} csrfToken={c.get('csrfToken')} error={error.message} />),
-          400,
-        );
+        const body = <NewConfigForm toolkit={toolkit} csrfToken={c.get('csrfToken')} error={error.message} />;
+        return renderPage(c, branding, newTitle(toolkit), body, 400);
       }
     })
     .get('/auth-configs/:id', async (c) => {
       const view = await viewAuthConfig(deps, c.req.param('id'));
       const { config } = view;
       const csrfToken = c.get('csrfToken');
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title={`Auth config ${config.name}`} csrfToken={csrfToken}>
+      return renderPage(
+        c,
+        branding,
+        `Auth config ${config.name}`,
+        <>
+          <p>
+            {config.id} · {config.toolkitSlug} · {config.authScheme} {config.isComposioManaged ? '(managed)' : '(custom)'} ·{' '}
+            <StatusBadge status={config.status} /> ·{' '}
+            <a href={`${CONSOLE_PATH}/accounts?auth_config=${encodeURIComponent(config.id)}`}>{view.connections} accounts</a>
+          </p>
+          <ActionButton
+            action={`${href(config.id)}/${config.status === 'ENABLED' ? 'disable' : 'enable'}`}
+            label={config.status === 'ENABLED' ? 'Disable' : 'Enable'}
+            csrfToken={csrfToken}
+          />
+          <h2>Edit</h2>
+          <form method="post" action={href(config.id)}>
+            <CsrfField token={csrfToken} />
+            <label for="name">Name</label>
+            <input id="name" name="name" value={config.name} maxlength={200} />
+            {!config.isComposioManaged && schemeModule(config.authScheme).usesAppClient ? <AppClientFields view={view} /> : null}
             <p>
-              {config.id} · {config.toolkitSlug} · {config.authScheme} {config.isComposioManaged ? '(managed)' : '(custom)'} ·{' '}
-              <StatusBadge status={config.status} /> ·{' '}
-              <a href={`${CONSOLE_PATH}/accounts?auth_config=${encodeURIComponent(config.id)}`}>{view.connections} accounts</a>
+              <button type="submit">Save</button>
             </p>
-            <ActionButton
-              action={`${href(config.id)}/${config.status === 'ENABLED' ? 'disable' : 'enable'}`}
-              label={config.status === 'ENABLED' ? 'Disable' : 'Enable'}
-              csrfToken={csrfToken}
-            />
-            <h2>Edit</h2>
-            <form method="post" action={href(config.id)}>
-              <CsrfField token={csrfToken} />
-              <label for="name">Name</label>
-              <input id="name" name="name" value={config.name} maxlength={200} />
-              {!config.isComposioManaged && schemeModule(config.authScheme).usesAppClient ? <AppClientFields view={view} /> : null}
-              <p>
-                <button type="submit">Save</button>
-              </p>
-            </form>
-          </Layout>,
-        ),
+          </form>
+        </>,
       );
     })
     .post('/auth-configs/:id', async (c) => {

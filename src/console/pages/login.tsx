@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { signIn, signOut } from '../../auth/console-sessions.ts';
 import { csrfTokenMatches, issueCsrfToken } from '../../connect/csrf-token.ts';
 import type { Deps } from '../../deps.ts';
+import { ErrorNote } from '../components.tsx';
 import { CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
 import { CsrfField, documentOf, Layout } from '../layout.tsx';
 import { checkForm, clearSessionCookie, requireSignIn, safeNext, sessionCookie, setSessionCookie } from '../session.ts';
@@ -19,11 +20,7 @@ function LoginPage({ deps, csrfToken, next, error }: { deps: Deps; csrfToken: st
   return (
     <Layout branding={deps.config.branding} title="Sign in">
       <div class="login">
-        {error ? (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorNote message={error} />
         <form method="post" action={LOGIN_PATH}>
           <CsrfField token={csrfToken} />
           <input type="hidden" name="next" value={next} />

@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { listAccounts } from '../../services/account-listing.ts';
 import { findUserIds, userSessions } from '../../services/operations.ts';
-import { AccountsTable, PAGE_SIZE, Pager, pageOf, userHref, when } from '../components.tsx';
+import { AccountsTable, PAGE_SIZE, Pager, pageOf, Table, userHref, when } from '../components.tsx';
 import { CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
-import { documentOf, Layout } from '../layout.tsx';
+import { renderPage } from '../layout.tsx';
 
 export function userRoutes(deps: Deps) {
   const branding = deps.config.branding;
@@ -12,31 +12,32 @@ export function userRoutes(deps: Deps) {
     .get('/users', async (c) => {
       const q = (c.req.query('q') ?? '').slice(0, 256);
       const found = q ? await findUserIds(deps, q) : [];
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title="Users" csrfToken={c.get('csrfToken')}>
-            <form method="get" action={`${CONSOLE_PATH}/users`} class="filters" role="search">
-              <div>
-                <label for="q">User id starts with</label>
-                <input id="q" name="q" value={q} />
-              </div>
-              <button type="submit">Find</button>
-            </form>
-            {q ? (
-              found.length > 0 ? (
-                <ul>
-                  {found.map((userId) => (
-                    <li>
-                      <a href={userHref(userId)}>{userId}</a>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p>No user with a connected account starts with that.</p>
-              )
-            ) : null}
-          </Layout>,
-        ),
+      return renderPage(
+        c,
+        branding,
+        'Users',
+        <>
+          <form method="get" action={`${CONSOLE_PATH}/users`} class="filters" role="search">
+            <div>
+              <label for="q">User id starts with</label>
+              <input id="q" name="q" value={q} />
+            </div>
+            <button type="submit">Find</button>
+          </form>
+          {q ? (
+            found.length > 0 ? (
+              <ul>
+                {found.map((userId) => (
+                  <li>
+                    <a href={userHref(userId)}>{userId}</a>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>No user with a connected account starts with that.</p>
+            )
+          ) : null}
+        </>,
       );
     })
     .get('/users/:userId', async (c) => {
@@ -52,37 +53,29 @@ export function userRoutes(deps: Deps) {
         }),
         userSessions(deps, userId),
       ]);
-      return c.html(
-        documentOf(
-          <Layout branding={branding} title={`User ${userId}`} csrfToken={c.get('csrfToken')}>
-            <h2>Connected accounts</h2>
-            <AccountsTable accounts={accounts.items} csrfToken={c.get('csrfToken')} showUser={false} />
-            <Pager url={c.req.url} page={page} total={accounts.total} />
-            <h2>Sessions</h2>
-            {sessions.length === 0 ? (
-              <p>No sessions.</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Session</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Updated</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sessions.map((s) => (
-                    <tr>
-                      <td>{s.id}</td>
-                      <td>{when(s.createdAt)}</td>
-                      <td>{when(s.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </Layout>,
-        ),
+      return renderPage(
+        c,
+        branding,
+        `User ${userId}`,
+        <>
+          <h2>Connected accounts</h2>
+          <AccountsTable accounts={accounts.items} csrfToken={c.get('csrfToken')} showUser={false} />
+          <Pager url={c.req.url} page={page} total={accounts.total} />
+          <h2>Sessions</h2>
+          {sessions.length === 0 ? (
+            <p>No sessions.</p>
+          ) : (
+            <Table columns={['Session', 'Created', 'Updated']}>
+              {sessions.map((s) => (
+                <tr>
+                  <td>{s.id}</td>
+                  <td>{when(s.createdAt)}</td>
+                  <td>{when(s.updatedAt)}</td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </>,
       );
     });
 }
