@@ -27,7 +27,7 @@ export function clearSessionCookie(c: Context): void {
 
 /** Where the sign-in page sends the operator back to: a console path only, so the parameter cannot lead elsewhere. */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith(`${CONSOLE_PATH}/`) && !next.startsWith('//') && !/[\\\s]/.test(next) ? next : CONSOLE_PATH;
+  return next?.startsWith(`${CONSOLE_PATH}/`) && !next.includes('..') && !/[\\\s]/.test(next) ? next : CONSOLE_PATH;
 }
 
 /** Every console page but sign-in: no live sign-in, and a GET goes to the sign-in page (303) with the way back. */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { createApiKey } from '../../src/auth/api-keys.ts';
+import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { activeAccount, signedInPage, startConsoleBed, type ConsoleBed } from '../helpers/console.ts';
 
@@ -129,6 +131,30 @@ describe('console access', () => {
     expect(ok.status).toBe(303);
     expect(await accountDisabled()).toBe(true);
     await post(`/console/accounts/${accountId}/enable`, { csrf_token: token }, { cookie, origin: bed.app.url });
+  });
+
+  it('ends the sign-ins of a revoked API key', async () => {
+    const { id, key } = await createApiKey(apiKeysRepo(bed.app.deps.db), bed.app.deps.clock, 'second');
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${bed.app.url}/console/login`);
+    await page.fill('#api_key', key);
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    expect(new URL(page.url()).pathname).toBe('/console');
+    await apiKeysRepo(bed.app.deps.db).revoke(id, Date.now());
+    await page.goto(`${bed.app.url}/console/webhooks`);
+    expect(new URL(page.url()).pathname).toBe('/console/login');
+    await page.context().close();
+  });
+
+  it('sends sign-in back only to a console path', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/console/', '/console/../api/v3/auth_configs', '/api/v3/auth_configs']) {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${bed.app.url}/console/login?next=${encodeURIComponent(next)}`);
+      await page.fill('#api_key', bed.app.apiKey);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      expect(page.url(), next).toBe(`${bed.app.url}/console`);
+      await page.context().close();
+    }
   });
 
   it('refuses a sign-in form without its token', async () => {
