@@ -13,7 +13,10 @@ import ts from 'typescript';
 export const LAYERS: ReadonlyArray<{ name: string; members: readonly string[] }> = [
   // builds deps, starts the listener and the loops, turns an operator's mistake into one line
   { name: 'composition', members: ['src/main.ts', 'src/bootstrap.ts', 'src/server.ts', 'src/background.ts', 'src/startup-error.ts'] },
-  { name: 'edge', members: ['src/api/', 'src/mcp/', 'src/connect/', 'src/authserver/', 'src/delivery/', 'src/http/', 'src/app.ts'] },
+  {
+    name: 'edge',
+    members: ['src/api/', 'src/mcp/', 'src/connect/', 'src/console/', 'src/authserver/', 'src/delivery/', 'src/http/', 'src/app.ts'],
+  },
   { name: 'features', members: ['src/sessions/', 'src/services/', 'src/grants/', 'src/refresh/', 'src/webhooks/', 'src/auth/'] },
   // the injection point and the configuration name the engine's and storage's types (the vault's key
   // ring, the catalogue, the database); features and the edge read them, the engine is handed values
@@ -59,7 +62,7 @@ export function layerOf(file: string): number {
   return LAYERS.findIndex((layer) => layer.members.some((m) => (m.endsWith('/') ? file.startsWith(m) : file === m)));
 }
 
-/** Relative imports of every .ts file under the roots, as repo-relative paths. */
+/** Relative imports of every .ts and .tsx file under the roots, as repo-relative paths. */
 export function importGraph(root: string): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
   for (const file of ROOTS.flatMap((dir) => tsFiles(join(root, dir)))) {
@@ -145,13 +148,15 @@ function tsFiles(dir: string): string[] {
     .flatMap((name) => {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) return tsFiles(path);
-      return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
+      return (name.endsWith('.ts') || name.endsWith('.tsx')) && !name.endsWith('.d.ts') ? [path] : [];
     });
 }
 
 function resolveImport(fromDir: string, specifier: string): string | undefined {
   const base = resolve(fromDir, specifier);
-  return [base, `${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+  return [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find(
+    (candidate) => existsSync(candidate) && statSync(candidate).isFile(),
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,6 +4,7 @@ import { healthRoutes } from './api/health.ts';
 import { apiRouter } from './api/router.ts';
 import { connectRouter, connectTooLarge } from './connect/router.ts';
 import { approvalRoutes } from './connect/approval-routes.ts';
+import { consoleRouter } from './console/router.ts';
 import { authServerRouter } from './authserver/router.ts';
 import { mcpRoutes, mcpTooLarge } from './mcp/route.ts';
 import type { Deps } from './deps.ts';
@@ -22,7 +23,8 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
   app.use('*', accessLog(unredacted(deps.log)));
-  app.use('*', secureHeaders());
+  // a surface that sets one of these itself keeps its own (the console: X-Frame-Options DENY, a same-origin referrer)
+  app.use('*', secureHeaders({ overwrite: false }));
   // One limit in front of every route, so no handler (hosted form, MCP, REST, any later one) parses a
   // body over it; chunked bodies are counted as they arrive. The answer takes the shape of the surface.
   app.use(
@@ -51,6 +53,9 @@ export function createApp(deps: Deps) {
   app.route('/', approvalRoutes(deps));
   app.route('/', mcpRoutes(deps));
   app.route('/', authServerRouter(deps));
+  app.route('/console', consoleRouter(deps));
+  // a person who opens the server's address lands on the console (its sign-in when not signed in)
+  app.get('/', (c) => c.redirect('/console', 303));
   const api = apiRouter(deps);
   for (const prefix of API_PREFIXES) app.route(prefix, api);
   app.notFound(notFoundHandler);

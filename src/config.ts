@@ -59,6 +59,8 @@ export interface Config {
   userVerifierUrl: string | null;
   /** how long an access token latchkey issues to an MCP client (OAuth 2.1) is valid */
   mcpAccessTokenTtlMs: number;
+  /** operator console sign-ins: ended after `idleMs` without a request, and `maxAgeMs` after sign-in whatever happens */
+  console: { idleMs: number; maxAgeMs: number };
 }
 
 export class ConfigError extends Error {
@@ -125,6 +127,13 @@ const envSchema = z.object({
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
   LATCHKEY_USER_VERIFIER_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LATCHKEY_MCP_TOKEN_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  LATCHKEY_CONSOLE_IDLE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(1_800_000),
+  LATCHKEY_CONSOLE_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(30 * 86_400_000)
+    .default(43_200_000),
 });
 
 /** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
@@ -254,5 +263,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
     userVerifierUrl: e.LATCHKEY_USER_VERIFIER_URL ?? null,
     mcpAccessTokenTtlMs: e.LATCHKEY_MCP_TOKEN_TTL_MS,
+    console: { idleMs: e.LATCHKEY_CONSOLE_IDLE_MS, maxAgeMs: e.LATCHKEY_CONSOLE_MAX_AGE_MS },
   };
 }

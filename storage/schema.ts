@@ -144,6 +144,16 @@ export interface VerificationsTable {
   used_at: number | null;
 }
 
+/** A signed-in operator console browser (src/console/). */
+export interface ConsoleSessionsTable {
+  /** sha256 of the cookie's random id */
+  id_hash: string;
+  api_key_id: string;
+  created_at: number;
+  /** idle expiry counts from here */
+  last_seen_at: number;
+}
+
 export interface RequestStateUsesTable {
   state_id: string;
   expires_at: number;
@@ -236,6 +246,7 @@ export interface Database {
   approvals: ApprovalsTable;
   request_state_uses: RequestStateUsesTable;
   verifications: VerificationsTable;
+  console_sessions: ConsoleSessionsTable;
   oauth_clients: OAuthClientsTable;
   oauth_requests: OAuthRequestsTable;
   oauth_grants: OAuthGrantsTable;

@@ -44,6 +44,11 @@ export function apiKeysRepo(db: Kysely<Database>) {
       return row && apiKeys.fromRow(row);
     },
 
+    async isActive(id: string): Promise<boolean> {
+      const row = await db.selectFrom('api_keys').select('id').where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return row !== undefined;
+    },
+
     async countActive(): Promise<number> {
       const row = await db
         .selectFrom('api_keys')

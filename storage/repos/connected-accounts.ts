@@ -191,6 +191,71 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
       return { accounts: rows.map(accountRows.fromRow), total: Number(total.n) };
     },
 
+    /** Accounts per status as reads show them (an abandoned INITIATED one counts as EXPIRED). */
+    async countByStatus(abandonedBefore: number): Promise<Record<string, number>> {
+      // grouped by the stored status, the abandoned ones counted apart: PostgreSQL will not group by an
+      // expression holding a bound parameter (the select's and the group's are two parameters to it)
+      const [rows, abandoned] = await Promise.all([
+        db
+          .selectFrom('connected_accounts')
+          .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute(),
+        db
+          .selectFrom('connected_accounts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'INITIATED')
+          .where('updated_at', '<', abandonedBefore)
+          .executeTakeFirstOrThrow(),
+      ]);
+      const counts: Record<string, number> = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      const moved = Number(abandoned.n);
+      if (moved > 0) {
+        counts.INITIATED = (counts.INITIATED ?? 0) - moved;
+        counts.EXPIRED = (counts.EXPIRED ?? 0) + moved;
+      }
+      return counts;
+    },
+
+    /** ACTIVE, enabled accounts whose refresh is failing (a failure counted, not yet expired). */
+    async countRefreshFailing(): Promise<number> {
+      const row = await db
+        .selectFrom('connected_accounts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'ACTIVE')
+        .where('refresh_failures', '>', 0)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** ACTIVE accounts whose token expires before `before` (the refresh loop should take them soon). */
+    async countExpiringBefore(before: number): Promise<number> {
+      const row = await db
+        .selectFrom('connected_accounts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'ACTIVE')
+        .where('is_disabled', '=', 0)
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '<=', before)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Distinct user ids starting with `prefix`, in order (the console's user search). */
+    async userIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+      // substr rather than LIKE: the same exact, case-sensitive match on both backends, no wildcards to escape
+      // (both count characters, so the prefix's length is its code points)
+      const rows = await db
+        .selectFrom('connected_accounts')
+        .select('user_id')
+        .distinct()
+        .where(sql<string>`substr(user_id, 1, ${[...prefix].length})`, '=', prefix)
+        .orderBy('user_id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.user_id);
+    },
+
     /**
      * The user's connection of a toolkit that waits to be completed: the newest INITIATED account
      * started since `initiatedSince`, else the newest EXPIRED one (a reconnect). Optionally of one auth

@@ -99,6 +99,18 @@ export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
       return Number(result.numUpdatedRows) > 0;
     },
 
+    /** A user's sessions, newest first (the console's user page). */
+    async listByUser(userId: string, limit: number): Promise<StoredSession[]> {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

@@ -130,6 +130,22 @@ export function outboxRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    /** The newest events, delivered or not (the console's deliveries page). */
+    async listRecent(limit: number, offset: number): Promise<OutboxEvent[]> {
+      const rows = await db.selectFrom('webhook_outbox').selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute();
+      return rows.map(events.fromRow);
+    },
+
+    /** When the oldest undelivered event was queued, or null when none waits. */
+    async oldestPendingAt(): Promise<number | null> {
+      const row = await db
+        .selectFrom('webhook_outbox')
+        .select((eb) => eb.fn.min('created_at').as('oldest'))
+        .where('delivered_at', 'is', null)
+        .executeTakeFirst();
+      return row?.oldest == null ? null : Number(row.oldest);
+    },
+
     async pendingCount(): Promise<number> {
       const row = await db
         .selectFrom('webhook_outbox')
