@@ -14,6 +14,7 @@ import { limitBody } from './http/body-limit.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { requestId } from './http/request-id.ts';
+import { metricsRoutes, requestMetrics } from './http/metrics.ts';
 
 export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 
@@ -21,6 +22,7 @@ export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
+  app.use('*', requestMetrics(deps));
   app.use('*', accessLog(unredacted(deps.log)));
   app.use('*', secureHeaders());
   // One limit in front of every route, so no handler (hosted form, MCP, REST, any later one) parses a
@@ -46,6 +48,7 @@ export function createApp(deps: Deps) {
     if (length > 0 && length <= deps.config.maxBodyBytes && raw.body) await raw.arrayBuffer().catch(() => undefined);
   });
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key
   app.route('/', connectRouter(deps));
   app.route('/', approvalRoutes(deps));

@@ -59,6 +59,10 @@ export interface Config {
   userVerifierUrl: string | null;
   /** how long an access token latchkey issues to an MCP client (OAuth 2.1) is valid */
   mcpAccessTokenTtlMs: number;
+  /** the execution and audit log: what of a call's payload is kept (masked, sealed), and for how long rows are kept */
+  activityLog: { payloads: 'none' | 'arguments' | 'all'; retentionDays: number };
+  /** the bearer token `/metrics` asks for; null: `/metrics` answers 404 */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +129,9 @@ const envSchema = z.object({
   LATCHKEY_ALLOW_PRIVATE_NETWORK: flag,
   LATCHKEY_USER_VERIFIER_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LATCHKEY_MCP_TOKEN_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  LATCHKEY_LOG_PAYLOADS: z.enum(['none', 'arguments', 'all']).default('none'),
+  LATCHKEY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LATCHKEY_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 /** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
@@ -254,5 +261,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     branding: { appTitle: e.LATCHKEY_APP_TITLE ?? 'latchkey', logoUrl: e.LATCHKEY_LOGO_URL ?? null },
     userVerifierUrl: e.LATCHKEY_USER_VERIFIER_URL ?? null,
     mcpAccessTokenTtlMs: e.LATCHKEY_MCP_TOKEN_TTL_MS,
+    activityLog: { payloads: e.LATCHKEY_LOG_PAYLOADS, retentionDays: e.LATCHKEY_LOG_RETENTION_DAYS },
+    metricsToken: e.LATCHKEY_METRICS_TOKEN ?? null,
   };
 }

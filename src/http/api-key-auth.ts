@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
+import { runAs } from '../services/actor.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
@@ -12,6 +13,7 @@ export function apiKeyAuth(deps: Deps): MiddlewareHandler<AppEnv> {
     const key = await authenticateApiKey(deps, presented.trim());
     if (!key) throw new AppError('INVALID_API_KEY');
     c.set('apiKeyId', key.id);
-    await next();
+    // every change made under this request is the key's, in the audit log
+    await runAs({ type: 'api_key', id: key.id }, next);
   };
 }

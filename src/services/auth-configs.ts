@@ -1,5 +1,6 @@
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
+import { recordAdminEvent } from './audit-log.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
@@ -128,8 +129,17 @@ export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Prom
     updatedAt: now,
   };
   await authConfigsRepo(deps.db).insert(config);
+  await recordAdminEvent(deps, authConfigChange('created', config, { auth_scheme: scheme, managed }));
   return config;
 }
+
+const authConfigChange = (verb: string, config: Pick<AuthConfig, 'id' | 'toolkitSlug'>, detail: Record<string, unknown> | null = null) => ({
+  action: `auth_config.${verb}`,
+  subjectType: 'auth_config',
+  subjectId: config.id,
+  toolkitSlug: config.toolkitSlug,
+  detail,
+});
 
 export async function getAuthConfig(deps: Deps, id: string): Promise<AuthConfig> {
   const config = await authConfigsRepo(deps.db).findById(id);
@@ -166,17 +176,25 @@ export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfig
     updatedAt: deps.clock.now(),
   };
   await authConfigsRepo(deps.db).update(id, changes);
+  // which fields changed, never their values (a client secret among them)
+  await recordAdminEvent(
+    deps,
+    authConfigChange('updated', config, {
+      fields: Object.keys(patch.credentials ?? {}).concat(Object.keys(patch).filter((k) => k !== 'credentials')),
+    }),
+  );
   return { ...config, ...changes };
 }
 
 export async function setAuthConfigStatus(deps: Deps, id: string, status: 'ENABLED' | 'DISABLED'): Promise<void> {
-  await getAuthConfig(deps, id);
+  const config = await getAuthConfig(deps, id);
   await authConfigsRepo(deps.db).update(id, { status, updatedAt: deps.clock.now() });
+  await recordAdminEvent(deps, authConfigChange(status === 'ENABLED' ? 'enabled' : 'disabled', config));
 }
 
 /** Deleting a config deletes the accounts connected through it: they cannot work without it. */
 export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
-  await getAuthConfig(deps, id);
+  const config = await getAuthConfig(deps, id);
   await deps.db.transaction().execute(async (trx) => {
     const accounts = connectedAccountsRepo(trx);
     const { accounts: connected } = await accounts.list({
@@ -188,6 +206,7 @@ export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
     });
     for (const account of connected) await accounts.delete(account.id);
     await authConfigsRepo(trx).delete(id);
+    await recordAdminEvent(deps, authConfigChange('deleted', config, { connected_accounts_deleted: connected.length }), trx);
   });
 }
 

@@ -1,6 +1,7 @@
 import { isCallbackUrl } from '../callback-url.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
+import { recordAdminEvent, recordConnectionEvent } from './audit-log.ts';
 import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
 import { addressPolicy, urlRefusal, type AddressPolicy } from '../execution/address-policy.ts';
@@ -170,6 +171,7 @@ export async function insertInitiatedAccount(
     ...cleanRefreshState(null),
   };
   await connectedAccountsRepo(db).insert(account);
+  await recordConnectionEvent(deps, account, 'created', { auth_config_id: config.id }, db);
   return account;
 }
 
@@ -367,6 +369,13 @@ export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean
   if (!enabled && account.status === 'ACTIVE') Object.assign(changes, { status: 'INACTIVE', statusReason: STATUS_REASONS.USER_UPDATED });
   if (enabled && account.status === 'INACTIVE') Object.assign(changes, { status: 'ACTIVE', statusReason: null });
   await connectedAccountsRepo(deps.db).update(id, changes);
+  await recordAdminEvent(deps, {
+    action: `connected_account.${enabled ? 'enabled' : 'disabled'}`,
+    subjectType: 'connected_account',
+    subjectId: id,
+    userId: account.userId,
+    toolkitSlug: account.toolkitSlug,
+  });
 }
 
 /** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
@@ -382,8 +391,9 @@ async function revokeAtProvider(deps: Deps, account: ConnectedAccount): Promise<
 
 export async function deleteAccount(deps: Deps, id: string): Promise<void> {
   const account = await accountToChange(deps, id);
-  await revokeAtProvider(deps, account);
+  const revoked = await revokeAtProvider(deps, account);
   await connectedAccountsRepo(deps.db).delete(id);
+  await recordConnectionEvent(deps, account, 'deleted', { revoked_at_provider: revoked });
 }
 
 export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccount }> {
@@ -399,6 +409,7 @@ export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTo
     updatedAt: deps.clock.now(),
   };
   await connectedAccountsRepo(deps.db).update(id, changes);
+  await recordConnectionEvent(deps, account, 'revoked', { revoked_at_provider: revoked });
   return { revokedTokens: revoked.length > 0 ? revoked : ['credential'], account: { ...account, ...changes } };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
+import { recordAdminEvent } from '../services/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { maskSecret, newId } from '../ids.ts';
@@ -74,6 +75,7 @@ export async function createSubscription(
     updatedAt: now,
   };
   await webhookSubscriptionsRepo(deps.db).insert(subscription);
+  await recordAdminEvent(deps, subscriptionChange('created', id, { events: input.enabledEvents }));
   return viewOf(deps, subscription, true);
 }
 
@@ -98,6 +100,7 @@ export async function updateSubscription(
     updatedAt: deps.clock.now(),
   };
   await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  await recordAdminEvent(deps, subscriptionChange('updated', subscription.id, { fields: Object.keys(patch) }));
   return viewOf(deps, { ...subscription, ...changes }, false);
 }
 
@@ -105,10 +108,19 @@ export async function rotateSubscriptionSecret(deps: Deps, id: string): Promise<
   const subscription = await findSubscription(deps, id);
   const changes = { secretSealed: newSecretFor(deps, subscription.id), updatedAt: deps.clock.now() };
   await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  await recordAdminEvent(deps, subscriptionChange('secret_rotated', subscription.id));
   return viewOf(deps, { ...subscription, ...changes }, true);
 }
 
 export async function deleteSubscription(deps: Deps, id: string): Promise<void> {
   const subscription = await findSubscription(deps, id);
   await webhookSubscriptionsRepo(deps.db).delete(subscription.id);
+  await recordAdminEvent(deps, subscriptionChange('deleted', subscription.id));
 }
+
+const subscriptionChange = (verb: string, id: string, detail: Record<string, unknown> | null = null) => ({
+  action: `webhook_subscription.${verb}`,
+  subjectType: 'webhook_subscription',
+  subjectId: id,
+  detail,
+});
