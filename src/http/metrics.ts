@@ -7,7 +7,7 @@ import type { AppEnv } from './env.ts';
 
 /**
  * Counts every answer by method, route pattern and status. The pattern is the one Hono matched
- * (`/api/v3.1/connected_accounts/:nanoid`, `/tool_router/:id/mcp`), read after the answer: never the
+ * (`/api/v3.1/connected_accounts/:id`, `/tool_router/:id/mcp`), read after the answer: never the
  * raw path, so no id or token becomes a label. A request no route matched counts as `unmatched`.
  */
 export function requestMetrics(deps: Deps): MiddlewareHandler<AppEnv> {

@@ -70,11 +70,21 @@ export async function logExecution<T>(deps: Deps, call: LoggedCall, run: () => P
     record(deps, call, end(value), createdAt, started);
     return value;
   } catch (error) {
-    const message = error instanceof AppError ? error.message : 'internal error';
-    record(deps, call, { outcome: 'error', errorMessage: message }, createdAt, started);
+    record(deps, call, thrownEnd(error), createdAt, started);
     throw error;
   }
 }
+
+/** A call refused before it could start (an unknown tool, bad arguments): logged as an error, at once. */
+export function logRefusal(deps: Deps, call: LoggedCall, error: unknown): void {
+  record(deps, call, thrownEnd(error), deps.clock.now(), performance.now());
+}
+
+// an AppError's message is written for the caller; anything else may carry what no log should keep
+const thrownEnd = (error: unknown): CallEnd => ({
+  outcome: 'error',
+  errorMessage: error instanceof AppError ? error.message : 'internal error',
+});
 
 function record(deps: Deps, call: LoggedCall, end: CallEnd, createdAt: number, started: number): void {
   const seconds = (performance.now() - started) / 1000;

@@ -2,7 +2,7 @@ import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { secretValues, type ToolConnection } from '../execution/connection.ts';
-import { type LoggedCall, logExecution, resultEnd } from './execution-log.ts';
+import { type LoggedCall, logExecution, logRefusal, resultEnd } from './execution-log.ts';
 import { canRefresh, isNoAuth, NO_AUTH_CONNECTION } from '../schemes/registry.ts';
 import {
   executePrepared,
@@ -155,13 +155,15 @@ export function noteAccount(call: LoggedCall, resolved: ResolvedConnection): voi
 }
 
 export async function executeToolRequest(deps: Deps, request: ExecuteRequest): Promise<ToolResult> {
-  const entry = findTool(deps, request.toolSlug);
-  const call: LoggedCall = {
-    userId: request.userId,
-    toolkitSlug: entry.toolkit.slug,
-    toolSlug: entry.tool.slug,
-    arguments: request.arguments,
-  };
+  const call: LoggedCall = { userId: request.userId, toolkitSlug: 'unknown', toolSlug: request.toolSlug, arguments: request.arguments };
+  let entry: CatalogueTool;
+  try {
+    entry = findTool(deps, request.toolSlug);
+  } catch (error) {
+    logRefusal(deps, call, error);
+    throw error;
+  }
+  call.toolkitSlug = entry.toolkit.slug;
   return logExecution(
     deps,
     call,

@@ -2,13 +2,13 @@ import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { prepareArguments, type ToolResult } from '../execution/execute.ts';
+import { prepareArguments, type PreparedArguments, type ToolResult } from '../execution/execute.ts';
 import { authorizeToolkit, resolveSessionConnection, type SessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
 import { sessionTools } from './tool-lists.ts';
 import { executeWithRefresh, noteAccount, type ResolvedConnection } from '../services/tool-execution.ts';
-import { type CallEnd, type LoggedCall, logExecution, resultEnd } from '../services/execution-log.ts';
+import { type CallEnd, type LoggedCall, logExecution, logRefusal, resultEnd } from '../services/execution-log.ts';
 import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
 import type { ToolCallContext } from './call-context.ts';
 import { blockingHook } from './hooks.ts';
@@ -106,7 +106,7 @@ export async function prepareGoverned(
   try {
     prepared = await governed(deps, session, request, context, call);
   } catch (error) {
-    await logExecution<SessionToolOutcome>(deps, call, () => Promise.reject(error), outcomeEnd);
+    logRefusal(deps, call, error);
     throw error;
   }
   if (prepared.kind === 'settled') {
@@ -182,8 +182,17 @@ export async function prepareSessionTool(
   account: string | undefined,
   context: ToolCallContext,
 ): Promise<PreparedCall> {
-  const entry = sessionTool(deps, session, slug);
-  const args = prepareArguments(entry, rawArgs);
+  let entry: CatalogueTool;
+  let args: PreparedArguments;
+  try {
+    entry = sessionTool(deps, session, slug);
+    args = prepareArguments(entry, rawArgs);
+  } catch (error) {
+    // refused before governance (not a tool of this session, bad arguments): logged all the same
+    const toolkitSlug = deps.catalogue.tool(slug)?.toolkit.slug ?? 'unknown';
+    logRefusal(deps, { sessionId: session.id, userId: session.config.userId, toolkitSlug, toolSlug: slug, arguments: rawArgs }, error);
+    throw error;
+  }
   return prepareGoverned(
     deps,
     session,

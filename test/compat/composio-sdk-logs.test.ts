@@ -30,7 +30,9 @@ describe('logs', () => {
       const ok = await composio.tools.execute('TESTKEY_WHOAMI', { userId: 'lola', arguments: {}, dangerouslySkipVersionCheck: true });
       expect(ok.successful).toBe(true);
       // a user with no account: a failed execution
-      await composio.tools.execute('TESTKEY_WHOAMI', { userId: 'nobody', arguments: {}, dangerouslySkipVersionCheck: true }).catch(() => undefined);
+      await composio.tools
+        .execute('TESTKEY_WHOAMI', { userId: 'nobody', arguments: {}, dangerouslySkipVersionCheck: true })
+        .catch(() => undefined);
 
       const { logs, nextCursor } = await composio.logs.search({
         filters: [
@@ -45,7 +47,13 @@ describe('logs', () => {
         type: 'tool.execution',
         status: 'success',
         level: 'info',
-        metadata: { tool_slug: 'TESTKEY_WHOAMI', user_id: 'lola', connected_account_id: connection.id, outcome: 'success', upstream_status: 200 },
+        metadata: {
+          tool_slug: 'TESTKEY_WHOAMI',
+          user_id: 'lola',
+          connected_account_id: connection.id,
+          outcome: 'success',
+          upstream_status: 200,
+        },
         parent: null,
       });
 
