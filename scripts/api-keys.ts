@@ -1,7 +1,7 @@
 // Manage project API keys: `create [name]` prints a new key once; `revoke <id>`; `list` (never shows keys).
 import { apiKeysRepo } from '../storage/repos/api-keys.ts';
 import { createApiKey, revokeApiKey } from '../src/auth/api-keys.ts';
-import { runAs } from '../src/services/actor.ts';
+import { CLI_ACTOR } from '../src/services/actor.ts';
 import { systemClock } from '../src/deps.ts';
 import { configOrExit, openMigrated } from './_context.ts';
 
@@ -10,34 +10,31 @@ const config = configOrExit();
 const storage = await openMigrated(config, { create: false });
 const repo = apiKeysRepo(storage.db);
 const store = { db: storage.db, clock: systemClock };
-// the audit log records these changes as the operator's, from the command line
-await runAs({ type: 'cli', id: null }, async () => {
-  try {
-    if (command === 'create') {
-      const { id, key } = await createApiKey(store, arg ?? 'created by script');
-      console.log(JSON.stringify({ id, key }));
-    } else if (command === 'revoke' && arg) {
-      if (!(await revokeApiKey(store, arg))) {
-        console.error(`no active key with id ${arg}`);
-        process.exitCode = 1;
-      } else console.log(JSON.stringify({ id: arg, revoked: true }));
-    } else if (command === 'list') {
-      for (const k of await repo.list()) {
-        console.log(
-          JSON.stringify({
-            id: k.id,
-            name: k.name,
-            hint: `••••${k.keyHint}`,
-            created_at: new Date(k.createdAt).toISOString(),
-            revoked: k.revokedAt !== null,
-          }),
-        );
-      }
-    } else {
-      console.error('usage: npm run api-keys -- create [name] | revoke <id> | list');
-      process.exitCode = 2;
+try {
+  if (command === 'create') {
+    const { id, key } = await createApiKey(store, arg ?? 'created by script', CLI_ACTOR);
+    console.log(JSON.stringify({ id, key }));
+  } else if (command === 'revoke' && arg) {
+    if (!(await revokeApiKey(store, arg, CLI_ACTOR))) {
+      console.error(`no active key with id ${arg}`);
+      process.exitCode = 1;
+    } else console.log(JSON.stringify({ id: arg, revoked: true }));
+  } else if (command === 'list') {
+    for (const k of await repo.list()) {
+      console.log(
+        JSON.stringify({
+          id: k.id,
+          name: k.name,
+          hint: `••••${k.keyHint}`,
+          created_at: new Date(k.createdAt).toISOString(),
+          revoked: k.revokedAt !== null,
+        }),
+      );
     }
-  } finally {
-    await storage.close();
+  } else {
+    console.error('usage: npm run api-keys -- create [name] | revoke <id> | list');
+    process.exitCode = 2;
   }
-});
+} finally {
+  await storage.close();
+}

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Clock, Deps } from '../deps.ts';
 import { hashSecret, newId, newSecret } from '../ids.ts';
 import { recordAdminEvent } from '../services/audit-log.ts';
+import { type Actor, SYSTEM_ACTOR } from '../services/actor.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import type { ApiKey } from '../../storage/domain.ts';
 import type { Database } from '../../storage/schema.ts';
@@ -21,18 +22,18 @@ export function generateApiKey(): string {
   return newSecret('ak');
 }
 
-export async function createApiKey(store: KeyStore, name: string): Promise<{ id: string; key: string }> {
+export async function createApiKey(store: KeyStore, name: string, actor: Actor = SYSTEM_ACTOR): Promise<{ id: string; key: string }> {
   const key = generateApiKey();
   const id = newId('key');
   await apiKeysRepo(store.db).insert({ id, name, keyHash: hashSecret(key), keyHint: key.slice(-4), createdAt: store.clock.now() });
-  await recordAdminEvent(store, keyChange('created', id, name));
+  await recordAdminEvent(store, keyChange('created', id, name), actor);
   return { id, key };
 }
 
 /** Revokes an active key; false when there is none with this id. */
-export async function revokeApiKey(store: KeyStore, id: string): Promise<boolean> {
+export async function revokeApiKey(store: KeyStore, id: string, actor: Actor): Promise<boolean> {
   if (!(await apiKeysRepo(store.db).revoke(id, store.clock.now()))) return false;
-  await recordAdminEvent(store, keyChange('revoked', id));
+  await recordAdminEvent(store, keyChange('revoked', id), actor);
   return true;
 }
 
@@ -47,7 +48,7 @@ export async function registerConfiguredApiKey(store: KeyStore, config: Config):
     keyHint: config.apiKey.slice(-4),
     createdAt: store.clock.now(),
   });
-  if (inserted) await recordAdminEvent(store, keyChange('created', id, 'LATCHKEY_API_KEY'));
+  if (inserted) await recordAdminEvent(store, keyChange('created', id, 'LATCHKEY_API_KEY'), SYSTEM_ACTOR);
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
-import { runAs } from '../services/actor.ts';
+import { type Actor, apiKeyActor } from '../services/actor.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
@@ -13,7 +13,11 @@ export function apiKeyAuth(deps: Deps): MiddlewareHandler<AppEnv> {
     const key = await authenticateApiKey(deps, presented.trim());
     if (!key) throw new AppError('INVALID_API_KEY');
     c.set('apiKeyId', key.id);
-    // every change made under this request is the key's, in the audit log
-    await runAs({ type: 'api_key', id: key.id }, next);
+    await next();
   };
+}
+
+/** The caller of an API request, as the audit log names it: the key it authenticated with. */
+export function requestActor(c: Context<AppEnv>): Actor {
+  return apiKeyActor(c.get('apiKeyId'));
 }

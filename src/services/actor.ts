@@ -1,23 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Actor } from '../../storage/domain.ts';
 
 export type { Actor };
 
-const current = new AsyncLocalStorage<Actor>();
-
-/** latchkey itself: the background refresher, an expiry, a provider's callback. */
+/**
+ * Who made a change, as the audit log records it. The edge that authenticated the caller names it
+ * (an API key's id; later a console user) and hands it to the service that makes the change. Passed
+ * explicitly rather than through AsyncLocalStorage: on Node 20 a store, once used, turns on a
+ * promise hook for every promise of the process, a cost the tool-call path must not pay.
+ */
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
 
-/**
- * Runs `work` on behalf of `actor`: the edge that authenticated a caller (an API key, later a console
- * user's sign-in) says so once, and every change the services make underneath is recorded with it,
- * without each service taking the caller as a parameter.
- */
-export function runAs<T>(actor: Actor, work: () => T): T {
-  return current.run(actor, work);
-}
+export const apiKeyActor = (id: string): Actor => ({ type: 'api_key', id });
 
-/** Who the work in progress runs for; latchkey itself when no caller was named. */
-export function currentActor(): Actor {
-  return current.getStore() ?? SYSTEM_ACTOR;
-}
+/** `npm run api-keys` and other operator commands. */
+export const CLI_ACTOR: Actor = { type: 'cli', id: null };

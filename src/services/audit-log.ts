@@ -4,7 +4,7 @@ import { newId } from '../ids.ts';
 import { activityLogRepo } from '../../storage/repos/activity-log.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
 import type { Database } from '../../storage/schema.ts';
-import { currentActor } from './actor.ts';
+import { type Actor, SYSTEM_ACTOR } from './actor.ts';
 import { metricsOf } from './metrics.ts';
 
 /**
@@ -21,10 +21,10 @@ export async function recordConnectionEvent(
   account: Pick<ConnectedAccount, 'id' | 'userId' | 'toolkitSlug'>,
   action: ConnectionAction,
   detail: Record<string, unknown> | null = null,
-  db: Kysely<Database> = deps.db,
+  options: { actor?: Actor; db?: Kysely<Database> } = {},
 ): Promise<void> {
-  const actor = currentActor();
-  await activityLogRepo(db).insertEvent({
+  const actor = options.actor ?? SYSTEM_ACTOR;
+  await activityLogRepo(options.db ?? deps.db).insertEvent({
     id: newId('log'),
     createdAt: deps.clock.now(),
     kind: 'connection',
@@ -53,9 +53,9 @@ export interface AdminChange {
 export async function recordAdminEvent(
   deps: Pick<Deps, 'db' | 'clock'>,
   change: AdminChange,
+  actor: Actor,
   db: Kysely<Database> = deps.db,
 ): Promise<void> {
-  const actor = currentActor();
   await activityLogRepo(db).insertEvent({
     id: newId('log'),
     createdAt: deps.clock.now(),

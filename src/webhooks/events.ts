@@ -39,7 +39,9 @@ export async function emitAccountEvent(
     if (!(await change(trx))) return false;
     const account = await connectedAccountsRepo(trx).findById(accountId);
     if (!account) return true;
-    await recordConnectionEvent(deps, account, AUDIT_ACTIONS[type], account.statusReason ? { reason: account.statusReason } : null, trx);
+    await recordConnectionEvent(deps, account, AUDIT_ACTIONS[type], account.statusReason ? { reason: account.statusReason } : null, {
+      db: trx,
+    });
     const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) => s.enabledEvents.includes(type));
     if (subscriptions.length === 0) return true;
     const config = await authConfigsRepo(trx).findById(account.authConfigId);
