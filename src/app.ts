@@ -15,6 +15,7 @@ import { limitBody } from './http/body-limit.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { requestId } from './http/request-id.ts';
+import { metricsRoutes, requestMetrics } from './http/metrics.ts';
 
 export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 
@@ -22,6 +23,7 @@ export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
+  app.use('*', requestMetrics(deps));
   app.use('*', accessLog(unredacted(deps.log)));
   // a surface that sets one of these itself keeps its own (the console: X-Frame-Options DENY, a same-origin referrer)
   app.use('*', secureHeaders({ overwrite: false }));
@@ -48,6 +50,7 @@ export function createApp(deps: Deps) {
     if (length > 0 && length <= deps.config.maxBodyBytes && raw.body) await raw.arrayBuffer().catch(() => undefined);
   });
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key
   app.route('/', connectRouter(deps));
   app.route('/', approvalRoutes(deps));

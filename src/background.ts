@@ -2,10 +2,11 @@ import type { Deps } from './deps.ts';
 import { refreshDue } from './refresh/scheduler.ts';
 import { expireAbandonedAccounts } from './services/account-state.ts';
 import { deliverDue } from './delivery/deliver.ts';
+import { PURGE_INTERVAL_MS, purgeExpiredLog } from './services/log-retention.ts';
 
 /**
- * The process's background work: the token refresher, the expiry of abandoned connections and the
- * webhook deliverer, each a loop that never overlaps itself. Every process of a deployment may run
+ * The process's background work: the token refresher, the expiry of abandoned connections, the
+ * webhook deliverer and the execution and audit log's retention, each a loop that never overlaps itself. Every process of a deployment may run
  * them: leases and claims in the database keep them from doing the same work twice.
  */
 export function startBackground(deps: Deps, options: { webhookIntervalMs?: number } = {}) {
@@ -36,6 +37,8 @@ export function startBackground(deps: Deps, options: { webhookIntervalMs?: numbe
       // keep draining while there is work
     }
   });
+
+  loop('log-retention', PURGE_INTERVAL_MS, () => purgeExpiredLog(deps));
 
   return {
     /** stops scheduling and waits for the work in progress */

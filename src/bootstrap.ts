@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { apiKeysRepo } from '../storage/repos/api-keys.ts';
 import { ensureInstallationId } from '../storage/repos/installation.ts';
 import { migrateToLatest, openStorage, type Storage } from '../storage/db.ts';
 import { createFirstApiKey, registerConfiguredApiKey } from './auth/api-keys.ts';
@@ -106,8 +105,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
     const problem = await keyRingProblem(storage.db, vault, source);
     if (problem) throw new StartupError(problem);
     const installationId = await ensureInstallationId(storage.db, newId('lk'), clock.now());
-    const keysRepo = apiKeysRepo(storage.db);
-    await registerConfiguredApiKey(keysRepo, config, clock);
+    const keyStore = { db: storage.db, clock };
+    await registerConfiguredApiKey(keyStore, config);
     const deps: Deps = {
       config,
       db: storage.db,
@@ -123,7 +122,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
       caches: new Caches(),
       lifecycle: { draining: false },
     };
-    return { deps, storage, createFirstApiKey: () => createFirstApiKey(keysRepo, config, clock) };
+    return { deps, storage, createFirstApiKey: () => createFirstApiKey(keyStore, config) };
   } catch (error) {
     await storage.close();
     throw error;

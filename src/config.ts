@@ -61,6 +61,10 @@ export interface Config {
   mcpAccessTokenTtlMs: number;
   /** operator console sign-ins: ended after `idleMs` without a request, and `maxAgeMs` after sign-in whatever happens */
   console: { idleMs: number; maxAgeMs: number };
+  /** the execution and audit log: what of a call's payload is kept (masked, sealed), and for how long rows are kept */
+  activityLog: { payloads: 'none' | 'arguments' | 'all'; retentionDays: number };
+  /** the bearer token `/metrics` asks for; null: `/metrics` answers 404 */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +138,9 @@ const envSchema = z.object({
     .min(60_000)
     .max(30 * 86_400_000)
     .default(43_200_000),
+  LATCHKEY_LOG_PAYLOADS: z.enum(['none', 'arguments', 'all']).default('none'),
+  LATCHKEY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LATCHKEY_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 /** The public URL when LATCHKEY_PUBLIC_URL is not set; with PORT=0 the server asks again with the port it got. */
@@ -264,5 +271,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     userVerifierUrl: e.LATCHKEY_USER_VERIFIER_URL ?? null,
     mcpAccessTokenTtlMs: e.LATCHKEY_MCP_TOKEN_TTL_MS,
     console: { idleMs: e.LATCHKEY_CONSOLE_IDLE_MS, maxAgeMs: e.LATCHKEY_CONSOLE_MAX_AGE_MS },
+    activityLog: { payloads: e.LATCHKEY_LOG_PAYLOADS, retentionDays: e.LATCHKEY_LOG_RETENTION_DAYS },
+    metricsToken: e.LATCHKEY_METRICS_TOKEN ?? null,
   };
 }

@@ -33,6 +33,13 @@ export const ERRORS = {
     message: 'The API key is not valid or was revoked.',
     suggestedFix: 'Check the x-api-key header; create a key with `npm run api-keys -- create`.',
   },
+  METRICS_TOKEN_INVALID: {
+    status: 401,
+    code: 10412,
+    slug: 'Metrics_Unauthorized',
+    message: 'The metrics endpoint needs its bearer token.',
+    suggestedFix: 'Send Authorization: Bearer <LATCHKEY_METRICS_TOKEN>.',
+  },
   INVALID_CURSOR: {
     status: 400,
     code: 10420,

@@ -5,6 +5,7 @@ import { startBackground } from './background.ts';
 import type { Built } from './bootstrap.ts';
 import { defaultPublicUrl } from './config.ts';
 import { StartupError } from './startup-error.ts';
+import { flushExecutionLog } from './services/execution-log.ts';
 
 const LISTEN_PROBLEMS: Record<string, string> = {
   EADDRINUSE: 'the port is in use by another process (choose another with PORT)',
@@ -67,6 +68,8 @@ export async function startServer(built: Built): Promise<RunningServer> {
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
       await background.stop();
+      // the execution log's last rows, written before the database closes
+      await flushExecutionLog(deps);
       await storage.close();
       deps.log.info('stopped');
     })();

@@ -237,3 +237,42 @@ export interface OAuthToken {
   expiresAt: number;
   usedAt: number | null;
 }
+
+/** One tool call as the execution log keeps it. */
+export interface ToolExecution {
+  id: string;
+  createdAt: number;
+  sessionId: string | null;
+  userId: string | null;
+  toolkitSlug: string;
+  toolSlug: string;
+  connectedAccountId: string | null;
+  authConfigId: string | null;
+  outcome: string;
+  upstreamStatus: number | null;
+  durationMs: number;
+  errorMessage: string | null;
+  requestId: string | null;
+  payloadSealed: string | null;
+}
+
+/** Who made a change: an API key, a console user, the CLI, or latchkey itself ('system'). */
+export interface Actor {
+  type: 'api_key' | 'console_user' | 'cli' | 'system';
+  id: string | null;
+}
+
+/** A connection or administrative event of the audit log. */
+export interface AuditEvent {
+  id: string;
+  createdAt: number;
+  kind: 'connection' | 'admin';
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  userId: string | null;
+  toolkitSlug: string | null;
+  actorType: Actor['type'];
+  actorId: string | null;
+  detail: Record<string, unknown> | null;
+}

@@ -235,6 +235,43 @@ export interface WebhookOutboxTable {
   created_at: number;
 }
 
+export interface ToolExecutionsTable {
+  id: string;
+  created_at: number;
+  session_id: string | null;
+  user_id: string | null;
+  toolkit_slug: string;
+  tool_slug: string;
+  connected_account_id: string | null;
+  auth_config_id: string | null;
+  /** success, error, blocked, refused, approval_required, not_connected, choose_account */
+  outcome: string;
+  upstream_status: number | null;
+  duration_ms: number;
+  error_message: string | null;
+  request_id: string | null;
+  /** arguments (and the result) as LATCHKEY_LOG_PAYLOADS chooses, masked, sealed with AAD `tool_executions.payload_sealed:<id>` */
+  payload_sealed: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  created_at: number;
+  /** 'connection' (a connected account's life) or 'admin' (an operator's change) */
+  kind: string;
+  /** what happened: `connected_account.active`, `auth_config.created`, … */
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  user_id: string | null;
+  toolkit_slug: string | null;
+  /** who did it: 'api_key', 'console_user', 'cli', 'system' (the process itself: a refresh, an expiry) */
+  actor_type: string;
+  actor_id: string | null;
+  /** JSON: a reason, the fields changed; never a secret */
+  detail: string | null;
+}
+
 export interface Database {
   installation: InstallationTable;
   api_keys: ApiKeysTable;
@@ -254,6 +291,8 @@ export interface Database {
   refresh_leases: RefreshLeasesTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_outbox: WebhookOutboxTable;
+  tool_executions: ToolExecutionsTable;
+  audit_events: AuditEventsTable;
   kysely_migration: { name: string; timestamp: string };
 }
 
@@ -272,6 +311,7 @@ export const SEALED = {
   approvals: ['token_sealed', 'arguments_sealed'],
   verifications: ['payload_sealed'],
   webhook_subscriptions: ['secret_sealed'],
+  tool_executions: ['payload_sealed'],
 } as const satisfies { [T in keyof Database]?: ReadonlyArray<keyof Database[T] & `${string}_sealed`> };
 
 type SealedTable = keyof typeof SEALED;

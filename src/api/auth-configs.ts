@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
+import { requestActor } from '../http/api-key-auth.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
 import { listAuthConfigs, viewAuthConfig } from '../services/auth-config-view.ts';
 import { createAuthConfig, deleteAuthConfig, setAuthConfigStatus, updateAuthConfig } from '../services/auth-configs.ts';
@@ -57,15 +58,19 @@ export function authConfigRoutes(deps: Deps) {
     .post('/auth_configs', async (c) => {
       const body = await readJson(c, createBody);
       const input = body.auth_config;
-      const config = await createAuthConfig(deps, {
-        toolkitSlug: body.toolkit.slug,
-        type: input?.type ?? 'use_composio_managed_auth',
-        authScheme: input?.authScheme ?? input?.auth_scheme,
-        name: input?.name,
-        credentials: input?.credentials,
-        toolAccessConfig: input?.tool_access_config,
-        isEnabledForToolRouter: input?.is_enabled_for_tool_router,
-      });
+      const config = await createAuthConfig(
+        deps,
+        {
+          toolkitSlug: body.toolkit.slug,
+          type: input?.type ?? 'use_composio_managed_auth',
+          authScheme: input?.authScheme ?? input?.auth_scheme,
+          name: input?.name,
+          credentials: input?.credentials,
+          toolAccessConfig: input?.tool_access_config,
+          isEnabledForToolRouter: input?.is_enabled_for_tool_router,
+        },
+        requestActor(c),
+      );
       return c.json(
         {
           toolkit: { slug: config.toolkitSlug },
@@ -95,22 +100,27 @@ export function authConfigRoutes(deps: Deps) {
     })
     .get('/auth_configs/:id', async (c) => c.json(await wire(c.req.param('id'))))
     .patch('/auth_configs/:id/:status{ENABLED|DISABLED|enabled|disabled}', async (c) => {
-      await setAuthConfigStatus(deps, c.req.param('id'), c.req.param('status').toUpperCase() as 'ENABLED' | 'DISABLED');
+      await setAuthConfigStatus(deps, c.req.param('id'), c.req.param('status').toUpperCase() as 'ENABLED' | 'DISABLED', requestActor(c));
       return c.json({ success: true });
     })
     .patch('/auth_configs/:id', async (c) => {
       const body = await readJson(c, updateBody);
-      await updateAuthConfig(deps, c.req.param('id'), {
-        name: body.name,
-        credentials: body.credentials,
-        scopes: body.scopes,
-        toolAccessConfig: body.tool_access_config,
-        isEnabledForToolRouter: body.is_enabled_for_tool_router,
-      });
+      await updateAuthConfig(
+        deps,
+        c.req.param('id'),
+        {
+          name: body.name,
+          credentials: body.credentials,
+          scopes: body.scopes,
+          toolAccessConfig: body.tool_access_config,
+          isEnabledForToolRouter: body.is_enabled_for_tool_router,
+        },
+        requestActor(c),
+      );
       return c.json(await wire(c.req.param('id')));
     })
     .delete('/auth_configs/:id', async (c) => {
-      await deleteAuthConfig(deps, c.req.param('id'));
+      await deleteAuthConfig(deps, c.req.param('id'), requestActor(c));
       return c.json({ success: true });
     });
 }

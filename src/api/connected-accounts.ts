@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { callbackUrlField } from '../callback-url.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
+import { requestActor } from '../http/api-key-auth.ts';
 import { commaList, readJson, validate } from '../http/read-json.ts';
 import { listAccounts, viewAccount } from '../services/account-listing.ts';
 import {
@@ -68,6 +69,7 @@ export function connectedAccountRoutes(deps: Deps) {
     .post('/connected_accounts/link', async (c) => {
       const body = await readJson(c, linkBody);
       const link = await createLink(deps, {
+        actor: requestActor(c),
         authConfigId: body.auth_config_id,
         userId: body.user_id,
         callbackUrl: body.callback_url,
@@ -105,6 +107,7 @@ export function connectedAccountRoutes(deps: Deps) {
       const body = await readJson(c, initiateBody);
       const connection = body.connection;
       const { account, redirectUrl } = await initiateConnection(deps, {
+        actor: requestActor(c),
         authConfigId: body.auth_config.id,
         userId: validate(userId, connection.user_id ?? connection.entity_id, 'connection.user_id'),
         callbackUrl: connection.callback_url ?? connection.redirect_uri,
@@ -145,12 +148,12 @@ export function connectedAccountRoutes(deps: Deps) {
     })
     .get('/connected_accounts/:id', async (c) => c.json(connectedAccountWire(await viewAccount(deps, c.req.param('id')))))
     .delete('/connected_accounts/:id', async (c) => {
-      await deleteAccount(deps, c.req.param('id'));
+      await deleteAccount(deps, c.req.param('id'), requestActor(c));
       return c.json({ success: true });
     })
     .patch('/connected_accounts/:id/status', async (c) => {
       const body = await readJson(c, z.object({ enabled: z.boolean() }));
-      await setAccountEnabled(deps, c.req.param('id'), body.enabled);
+      await setAccountEnabled(deps, c.req.param('id'), body.enabled, requestActor(c));
       return c.json({ success: true });
     })
     .post('/connected_accounts/:id/refresh', async (c) => {
@@ -163,7 +166,7 @@ export function connectedAccountRoutes(deps: Deps) {
       return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });
     })
     .post('/connected_accounts/:id/revoke', async (c) => {
-      const { revokedTokens, account } = await revokeAccount(deps, c.req.param('id'));
+      const { revokedTokens, account } = await revokeAccount(deps, c.req.param('id'), requestActor(c));
       return c.json({ revoked_tokens: revokedTokens, connected_account: { id: account.id, status: account.status } });
     });
 }

@@ -8,6 +8,7 @@ import { authConfigRoutes } from './auth-configs.ts';
 import { connectedAccountRoutes } from './connected-accounts.ts';
 import { sessionRoutes } from './sessions.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { logRoutes } from './logs.ts';
 
 /**
  * The REST API, mounted under both `/api/v3` and `/api/v3.1` (Composio's two generations share
@@ -22,5 +23,6 @@ export function apiRouter(deps: Deps) {
   api.route('/', connectedAccountRoutes(deps));
   api.route('/', sessionRoutes(deps));
   api.route('/', webhookRoutes(deps));
+  api.route('/', logRoutes(deps));
   return api;
 }

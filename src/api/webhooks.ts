@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http/env.ts';
+import { requestActor } from '../http/api-key-auth.ts';
 import { readJson } from '../http/read-json.ts';
 import { EVENT_TYPES } from '../webhooks/events.ts';
 import {
@@ -46,7 +47,13 @@ export function webhookRoutes(deps: Deps) {
     .post('/webhook_subscriptions', async (c) => {
       const body = await readJson(c, createBody);
       return c.json(
-        wire(await createSubscription(deps, { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events, version: body.version })),
+        wire(
+          await createSubscription(
+            deps,
+            { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events, version: body.version },
+            requestActor(c),
+          ),
+        ),
         201,
       );
     })
@@ -59,12 +66,21 @@ export function webhookRoutes(deps: Deps) {
       const subscription = await findSubscription(deps, c.req.param('id'));
       const body = await readJson(c, updateBody);
       return c.json(
-        wire(await updateSubscription(deps, subscription, { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events })),
+        wire(
+          await updateSubscription(
+            deps,
+            subscription,
+            { webhookUrl: body.webhook_url, enabledEvents: body.enabled_events },
+            requestActor(c),
+          ),
+        ),
       );
     })
-    .post('/webhook_subscriptions/:id/rotate_secret', async (c) => c.json(wire(await rotateSubscriptionSecret(deps, c.req.param('id')))))
+    .post('/webhook_subscriptions/:id/rotate_secret', async (c) =>
+      c.json(wire(await rotateSubscriptionSecret(deps, c.req.param('id'), requestActor(c)))),
+    )
     .delete('/webhook_subscriptions/:id', async (c) => {
-      await deleteSubscription(deps, c.req.param('id'));
+      await deleteSubscription(deps, c.req.param('id'), requestActor(c));
       return c.json({ success: true, id: c.req.param('id') });
     });
 }

@@ -1,4 +1,6 @@
+import type { Context } from 'hono';
 import type { AppEnv } from '../http/env.ts';
+import { type Actor, consoleActor } from '../services/actor.ts';
 
 /** The console's context: the REST API's (`apiKeyId` is the signed-in key, who does an admin action) plus its form token. */
 export interface ConsoleEnv {
@@ -9,3 +11,6 @@ export interface ConsoleEnv {
 }
 
 export const CONSOLE_PATH = '/console';
+
+/** Who makes a change from the console, as the audit log records it. */
+export const actorOf = (c: Context<ConsoleEnv>): Actor => consoleActor(c.get('apiKeyId'));

@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
+import { type Actor, apiKeyActor } from '../services/actor.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
@@ -14,4 +15,9 @@ export function apiKeyAuth(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('apiKeyId', key.id);
     await next();
   };
+}
+
+/** The caller of an API request, as the audit log names it: the key it authenticated with. */
+export function requestActor(c: Context<AppEnv>): Actor {
+  return apiKeyActor(c.get('apiKeyId'));
 }

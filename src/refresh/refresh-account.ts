@@ -8,6 +8,8 @@ import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { cleanRefreshState, connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { refreshRepo } from '../../storage/repos/refresh.ts';
 import { emitAccountEvent } from '../webhooks/events.ts';
+import { recordConnectionEvent } from '../services/audit-log.ts';
+import { metricsOf } from '../services/metrics.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
 
 export { expiryOf } from '../schemes/oauth2.ts';
@@ -55,7 +57,19 @@ export function refreshAccount(deps: Deps, accountId: string, options: { force?:
   const inFlight = deps.caches.get(IN_FLIGHT);
   const running = inFlight.get(accountId);
   if (running) return running;
-  const work = refreshUnderLease(deps, accountId, options.force ?? false).finally(() => inFlight.delete(accountId));
+  const refreshes = metricsOf(deps).refreshes;
+  const work = refreshUnderLease(deps, accountId, options.force ?? false)
+    .then(
+      (outcome) => {
+        refreshes.inc({ outcome });
+        return outcome;
+      },
+      (error: unknown) => {
+        refreshes.inc({ outcome: 'error' });
+        throw error;
+      },
+    )
+    .finally(() => inFlight.delete(accountId));
   inFlight.set(accountId, work);
   return work;
 }
@@ -136,6 +150,7 @@ async function refreshNow(deps: Deps, account: ConnectedAccount, lease: string):
       },
       'tokens refreshed',
     );
+    await recordConnectionEvent(deps, account, 'refreshed');
     return 'refreshed';
   } catch (error) {
     const failure = error instanceof OAuthFlowError ? error : new OAuthFlowError('server_error', 'unexpected refresh failure');
@@ -158,7 +173,9 @@ async function refreshNow(deps: Deps, account: ConnectedAccount, lease: string):
       refreshFailingSince: since,
       nextRefreshAt: now + cooldown,
     });
-    return stored ? 'backoff' : leaseLost(deps, account);
+    if (!stored) return leaseLost(deps, account);
+    await recordConnectionEvent(deps, account, 'refresh_failed', { error: failure.error, failures, retry_in_ms: cooldown });
+    return 'backoff';
   }
 }
 

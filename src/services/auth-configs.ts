@@ -1,5 +1,7 @@
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
+import { recordAdminEvent } from './audit-log.ts';
+import { type Actor, SYSTEM_ACTOR } from './actor.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
@@ -85,7 +87,7 @@ function operatorAppError(toolkit: ToolkitFile): AppError {
   });
 }
 
-export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Promise<AuthConfig> {
+export async function createAuthConfig(deps: Deps, input: AuthConfigInput, actor: Actor = SYSTEM_ACTOR): Promise<AuthConfig> {
   const toolkit = toolkitOf(deps, input.toolkitSlug);
   const scheme = chooseScheme(toolkit, input.authScheme, input.type, deps);
   const credentials = input.credentials ?? {};
@@ -128,8 +130,17 @@ export async function createAuthConfig(deps: Deps, input: AuthConfigInput): Prom
     updatedAt: now,
   };
   await authConfigsRepo(deps.db).insert(config);
+  await recordAdminEvent(deps, authConfigChange('created', config, { auth_scheme: scheme, managed }), actor);
   return config;
 }
+
+const authConfigChange = (verb: string, config: Pick<AuthConfig, 'id' | 'toolkitSlug'>, detail: Record<string, unknown> | null = null) => ({
+  action: `auth_config.${verb}`,
+  subjectType: 'auth_config',
+  subjectId: config.id,
+  toolkitSlug: config.toolkitSlug,
+  detail,
+});
 
 export async function getAuthConfig(deps: Deps, id: string): Promise<AuthConfig> {
   const config = await authConfigsRepo(deps.db).findById(id);
@@ -146,7 +157,7 @@ export interface AuthConfigPatch {
 }
 
 /** PATCH semantics: omitted fields stay; `credentials` merge into what is stored. */
-export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfigPatch): Promise<AuthConfig> {
+export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfigPatch, actor: Actor): Promise<AuthConfig> {
   const config = await getAuthConfig(deps, id);
   // a copy: the changes are written, then returned over the config as read
   const settings = { ...config.settings };
@@ -166,17 +177,26 @@ export async function updateAuthConfig(deps: Deps, id: string, patch: AuthConfig
     updatedAt: deps.clock.now(),
   };
   await authConfigsRepo(deps.db).update(id, changes);
+  // which fields changed, never their values (a client secret among them)
+  await recordAdminEvent(
+    deps,
+    authConfigChange('updated', config, {
+      fields: Object.keys(patch.credentials ?? {}).concat(Object.keys(patch).filter((k) => k !== 'credentials')),
+    }),
+    actor,
+  );
   return { ...config, ...changes };
 }
 
-export async function setAuthConfigStatus(deps: Deps, id: string, status: 'ENABLED' | 'DISABLED'): Promise<void> {
-  await getAuthConfig(deps, id);
+export async function setAuthConfigStatus(deps: Deps, id: string, status: 'ENABLED' | 'DISABLED', actor: Actor): Promise<void> {
+  const config = await getAuthConfig(deps, id);
   await authConfigsRepo(deps.db).update(id, { status, updatedAt: deps.clock.now() });
+  await recordAdminEvent(deps, authConfigChange(status === 'ENABLED' ? 'enabled' : 'disabled', config), actor);
 }
 
 /** Deleting a config deletes the accounts connected through it: they cannot work without it. */
-export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
-  await getAuthConfig(deps, id);
+export async function deleteAuthConfig(deps: Deps, id: string, actor: Actor): Promise<void> {
+  const config = await getAuthConfig(deps, id);
   await deps.db.transaction().execute(async (trx) => {
     const accounts = connectedAccountsRepo(trx);
     const { accounts: connected } = await accounts.list({
@@ -188,6 +208,7 @@ export async function deleteAuthConfig(deps: Deps, id: string): Promise<void> {
     });
     for (const account of connected) await accounts.delete(account.id);
     await authConfigsRepo(trx).delete(id);
+    await recordAdminEvent(deps, authConfigChange('deleted', config, { connected_accounts_deleted: connected.length }), actor, trx);
   });
 }
 

@@ -1,6 +1,8 @@
 import { isCallbackUrl } from '../callback-url.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
+import { recordAdminEvent, recordConnectionEvent } from './audit-log.ts';
+import type { Actor } from './actor.ts';
 import { AppError } from '../errors.ts';
 import type { ToolConnection } from '../execution/connection.ts';
 import { addressPolicy, urlRefusal, type AddressPolicy } from '../execution/address-policy.ts';
@@ -39,6 +41,8 @@ export interface LinkRequest {
   callbackUrl?: string;
   alias?: string;
   connectionData?: Record<string, string>;
+  /** who asked (the audit log's actor); latchkey itself when not named */
+  actor?: Actor;
 }
 
 export interface CreatedLink {
@@ -146,7 +150,7 @@ export async function insertInitiatedAccount(
   deps: Deps,
   config: AuthConfig,
   toolkit: ToolkitFile,
-  request: Pick<LinkRequest, 'userId' | 'alias'>,
+  request: Pick<LinkRequest, 'userId' | 'alias' | 'actor'>,
   connectionData: Record<string, string>,
   db: Kysely<Database> = deps.db,
 ): Promise<ConnectedAccount> {
@@ -170,6 +174,7 @@ export async function insertInitiatedAccount(
     ...cleanRefreshState(null),
   };
   await connectedAccountsRepo(db).insert(account);
+  await recordConnectionEvent(deps, account, 'created', { auth_config_id: config.id }, { actor: request.actor, db });
   return account;
 }
 
@@ -361,12 +366,23 @@ async function accountToChange(deps: Deps, id: string): Promise<ConnectedAccount
   return getAccount(deps, id);
 }
 
-export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean): Promise<void> {
+export async function setAccountEnabled(deps: Deps, id: string, enabled: boolean, actor: Actor): Promise<void> {
   const account = await accountToChange(deps, id);
   const changes: Partial<ConnectedAccount> = { isDisabled: !enabled, updatedAt: deps.clock.now() };
   if (!enabled && account.status === 'ACTIVE') Object.assign(changes, { status: 'INACTIVE', statusReason: STATUS_REASONS.USER_UPDATED });
   if (enabled && account.status === 'INACTIVE') Object.assign(changes, { status: 'ACTIVE', statusReason: null });
   await connectedAccountsRepo(deps.db).update(id, changes);
+  await recordAdminEvent(
+    deps,
+    {
+      action: `connected_account.${enabled ? 'enabled' : 'disabled'}`,
+      subjectType: 'connected_account',
+      subjectId: id,
+      userId: account.userId,
+      toolkitSlug: account.toolkitSlug,
+    },
+    actor,
+  );
 }
 
 /** Revokes at the provider where the toolkit has an RFC 7009 endpoint; which tokens went is reported. */
@@ -380,13 +396,14 @@ async function revokeAtProvider(deps: Deps, account: ConnectedAccount): Promise<
   return module.revoke(context, credentialsOf(deps, account));
 }
 
-export async function deleteAccount(deps: Deps, id: string): Promise<void> {
+export async function deleteAccount(deps: Deps, id: string, actor: Actor): Promise<void> {
   const account = await accountToChange(deps, id);
-  await revokeAtProvider(deps, account);
+  const revoked = await revokeAtProvider(deps, account);
   await connectedAccountsRepo(deps.db).delete(id);
+  await recordConnectionEvent(deps, account, 'deleted', { revoked_at_provider: revoked }, { actor });
 }
 
-export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTokens: string[]; account: ConnectedAccount }> {
+export async function revokeAccount(deps: Deps, id: string, actor: Actor): Promise<{ revokedTokens: string[]; account: ConnectedAccount }> {
   const account = await accountToChange(deps, id);
   if (!account.credentialsSealed)
     throw new AppError('REVOKE_NOT_SUPPORTED', { message: `Connected account ${id} holds no credentials to revoke.` });
@@ -399,6 +416,7 @@ export async function revokeAccount(deps: Deps, id: string): Promise<{ revokedTo
     updatedAt: deps.clock.now(),
   };
   await connectedAccountsRepo(deps.db).update(id, changes);
+  await recordConnectionEvent(deps, account, 'revoked', { revoked_at_provider: revoked }, { actor });
   return { revokedTokens: revoked.length > 0 ? revoked : ['credential'], account: { ...account, ...changes } };
 }
 

@@ -1,7 +1,8 @@
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { ToolConnection } from '../execution/connection.ts';
+import { secretValues, type ToolConnection } from '../execution/connection.ts';
+import { type LoggedCall, logExecution, logRefusal, resultEnd } from './execution-log.ts';
 import { canRefresh, isNoAuth, NO_AUTH_CONNECTION } from '../schemes/registry.ts';
 import {
   executePrepared,
@@ -146,16 +147,40 @@ function argumentsError(error: ToolInputError): AppError {
   return new AppError('TOOL_ARGUMENTS_INVALID', { message: error.message, errors: error.errors });
 }
 
+/** The account a call resolved to, noted on its log entry (and its secrets, masked out of a kept payload). */
+export function noteAccount(call: LoggedCall, resolved: ResolvedConnection): void {
+  call.connectedAccountId = resolved.account?.id ?? null;
+  call.authConfigId = resolved.account?.authConfigId ?? null;
+  call.secrets = secretValues(resolved.connection);
+}
+
 export async function executeToolRequest(deps: Deps, request: ExecuteRequest): Promise<ToolResult> {
-  const entry = findTool(deps, request.toolSlug);
+  const call: LoggedCall = { userId: request.userId, toolkitSlug: 'unknown', toolSlug: request.toolSlug, arguments: request.arguments };
+  let entry: CatalogueTool;
   try {
-    // validate first: a bad argument is the caller's to fix whether or not an account exists
-    const args = prepareArguments(entry, request.arguments);
-    return await executeWithRefresh(deps, entry, args, await resolveAccount(deps, entry.toolkit, request));
+    entry = findTool(deps, request.toolSlug);
   } catch (error) {
-    if (error instanceof ToolInputError) throw argumentsError(error);
+    logRefusal(deps, call, error);
     throw error;
   }
+  call.toolkitSlug = entry.toolkit.slug;
+  return logExecution(
+    deps,
+    call,
+    async () => {
+      try {
+        // validate first: a bad argument is the caller's to fix whether or not an account exists
+        const args = prepareArguments(entry, request.arguments);
+        const resolved = await resolveAccount(deps, entry.toolkit, request);
+        noteAccount(call, resolved);
+        return await executeWithRefresh(deps, entry, args, resolved);
+      } catch (error) {
+        if (error instanceof ToolInputError) throw argumentsError(error);
+        throw error;
+      }
+    },
+    resultEnd,
+  );
 }
 
 /** `POST /tools/execute/proxy`: a raw call to the account's toolkit API with its credential. */
@@ -164,11 +189,21 @@ export async function proxyRequest(deps: Deps, connectedAccountId: string, input
   if (!account) throw new AppError('CONNECTED_ACCOUNT_NOT_FOUND', { message: `Connected account ${connectedAccountId} was not found.` });
   const toolkit = deps.catalogue.toolkit(account.toolkitSlug);
   if (!toolkit) throw new AppError('TOOLKIT_NOT_FOUND');
-  const { connection } = await resolveAccount(deps, toolkit, { connectedAccountId });
-  try {
-    return await executeProxy(toolkit, input, connection, executionOptions(deps));
-  } catch (error) {
-    if (error instanceof ToolInputError) throw argumentsError(error);
-    throw error;
-  }
+  // logged under the name a session's raw request has (sessions/approval-policy.ts PROXY_TOOL)
+  const call: LoggedCall = { userId: account.userId, toolkitSlug: toolkit.slug, toolSlug: 'COMPOSIO_PROXY_EXECUTE', arguments: input };
+  return logExecution(
+    deps,
+    call,
+    async () => {
+      const resolved = await resolveAccount(deps, toolkit, { connectedAccountId });
+      noteAccount(call, resolved);
+      try {
+        return await executeProxy(toolkit, input, resolved.connection, executionOptions(deps));
+      } catch (error) {
+        if (error instanceof ToolInputError) throw argumentsError(error);
+        throw error;
+      }
+    },
+    resultEnd,
+  );
 }

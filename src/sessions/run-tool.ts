@@ -2,12 +2,13 @@ import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { prepareArguments, type ToolResult } from '../execution/execute.ts';
+import { prepareArguments, type PreparedArguments, type ToolResult } from '../execution/execute.ts';
 import { authorizeToolkit, resolveSessionConnection, type SessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
 import { sessionTools } from './tool-lists.ts';
-import { executeWithRefresh, type ResolvedConnection } from '../services/tool-execution.ts';
+import { executeWithRefresh, noteAccount, type ResolvedConnection } from '../services/tool-execution.ts';
+import { type CallEnd, type LoggedCall, logExecution, logRefusal, resultEnd } from '../services/execution-log.ts';
 import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
 import type { ToolCallContext } from './call-context.ts';
 import { blockingHook } from './hooks.ts';
@@ -93,6 +94,43 @@ export async function prepareGoverned(
   request: GovernedRequest,
   context: ToolCallContext,
 ): Promise<PreparedCall> {
+  // every call of a session is logged once: as it settles here without running, or when it runs
+  const call: LoggedCall = {
+    sessionId: session.id,
+    userId: session.config.userId,
+    toolkitSlug: request.toolkit.slug,
+    toolSlug: request.tool,
+    arguments: request.arguments,
+  };
+  let prepared: PreparedCall;
+  try {
+    prepared = await governed(deps, session, request, context, call);
+  } catch (error) {
+    logRefusal(deps, call, error);
+    throw error;
+  }
+  if (prepared.kind === 'settled') {
+    const { outcome } = prepared;
+    await logExecution(deps, call, async () => outcome, outcomeEnd);
+    return prepared;
+  }
+  const { start } = prepared;
+  return { kind: 'ready', start: () => logExecution(deps, call, start, outcomeEnd) };
+}
+
+/** A session call's outcome as the log records it: a result by its envelope, anything else by its kind. */
+function outcomeEnd(outcome: SessionToolOutcome): CallEnd {
+  if (outcome.kind === 'result') return resultEnd(outcome.result);
+  return { outcome: outcome.kind, errorMessage: outcome.message };
+}
+
+async function governed(
+  deps: Deps,
+  session: Session,
+  request: GovernedRequest,
+  context: ToolCallContext,
+  call: LoggedCall,
+): Promise<PreparedCall> {
   const { toolkit } = request;
   const blocked = blockingHook(
     session.config.hooks,
@@ -102,6 +140,7 @@ export async function prepareGoverned(
   if (blocked) return settled({ kind: 'blocked', hookId: blocked.hookId, message: blocked.reason });
   const resolved = await resolveSessionConnection(deps, session.config, toolkit, request.account);
   if (!('connection' in resolved)) return settled(await unresolvedOutcome(deps, session, resolved, request.tool));
+  noteAccount(call, resolved);
   const verdict = await approvalVerdict(
     deps,
     session,
@@ -143,8 +182,17 @@ export async function prepareSessionTool(
   account: string | undefined,
   context: ToolCallContext,
 ): Promise<PreparedCall> {
-  const entry = sessionTool(deps, session, slug);
-  const args = prepareArguments(entry, rawArgs);
+  let entry: CatalogueTool;
+  let args: PreparedArguments;
+  try {
+    entry = sessionTool(deps, session, slug);
+    args = prepareArguments(entry, rawArgs);
+  } catch (error) {
+    // refused before governance (not a tool of this session, bad arguments): logged all the same
+    const toolkitSlug = deps.catalogue.tool(slug)?.toolkit.slug ?? 'unknown';
+    logRefusal(deps, { sessionId: session.id, userId: session.config.userId, toolkitSlug, toolSlug: slug, arguments: rawArgs }, error);
+    throw error;
+  }
   return prepareGoverned(
     deps,
     session,

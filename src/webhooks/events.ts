@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.ts';
 import { newId } from '../ids.ts';
 import { accountView } from '../services/account-view.ts';
+import { recordConnectionEvent } from '../services/audit-log.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
@@ -15,10 +16,18 @@ export const EVENT_TYPES = {
 
 export type EventType = keyof typeof EVENT_TYPES;
 
+/** The audit log's name for each event (services/audit-log.ts). */
+const AUDIT_ACTIONS = {
+  'composio.connected_account.expired': 'expired',
+  'composio.connected_account.active': 'active',
+  'composio.connected_account.failed': 'failed',
+} as const satisfies Record<EventType, string>;
+
 /**
- * Changes an account and records the event about it in one transaction: the change and its event are
- * committed together or not at all, so a crash can lose neither. `change` returns whether it changed
- * anything; only then is an event written (one outbox row per subscription that wants it).
+ * Changes an account and records the event about it in one transaction: the change, its audit log
+ * row and its webhooks are committed together or not at all, so a crash can lose none. `change`
+ * returns whether it changed anything; only then is an event written (one outbox row per subscription
+ * that wants it).
  *
  * Invariant, which per-account delivery order rests on (storage/repos/webhooks.ts: claimDue): `change`
  * updates the account's row (a conditional UPDATE) before the outbox insert, in this one transaction.
@@ -34,10 +43,13 @@ export async function emitAccountEvent(
 ): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     if (!(await change(trx))) return false;
-    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) => s.enabledEvents.includes(type));
-    if (subscriptions.length === 0) return true;
     const account = await connectedAccountsRepo(trx).findById(accountId);
     if (!account) return true;
+    await recordConnectionEvent(deps, account, AUDIT_ACTIONS[type], account.statusReason ? { reason: account.statusReason } : null, {
+      db: trx,
+    });
+    const subscriptions = (await webhookSubscriptionsRepo(trx).list()).filter((s) => s.enabledEvents.includes(type));
+    if (subscriptions.length === 0) return true;
     const config = await authConfigsRepo(trx).findById(account.authConfigId);
     const eventId = newId('msg');
     const now = deps.clock.now();

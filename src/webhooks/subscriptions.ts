@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
+import { recordAdminEvent } from '../services/audit-log.ts';
+import type { Actor } from '../services/actor.ts';
 import { AppError } from '../errors.ts';
 import { addressPolicy, urlRefusal } from '../execution/address-policy.ts';
 import { maskSecret, newId } from '../ids.ts';
@@ -60,6 +62,7 @@ export async function findSubscription(deps: Deps, id: string): Promise<WebhookS
 export async function createSubscription(
   deps: Deps,
   input: { webhookUrl: string; enabledEvents: string[]; version?: string },
+  actor: Actor,
 ): Promise<SubscriptionView> {
   checkAddress(deps, input.webhookUrl);
   const now = deps.clock.now();
@@ -74,6 +77,7 @@ export async function createSubscription(
     updatedAt: now,
   };
   await webhookSubscriptionsRepo(deps.db).insert(subscription);
+  await recordAdminEvent(deps, subscriptionChange('created', id, { events: input.enabledEvents }), actor);
   return viewOf(deps, subscription, true);
 }
 
@@ -90,6 +94,7 @@ export async function updateSubscription(
   deps: Deps,
   subscription: WebhookSubscription,
   patch: { webhookUrl?: string; enabledEvents?: string[] },
+  actor: Actor,
 ): Promise<SubscriptionView> {
   checkAddress(deps, patch.webhookUrl);
   const changes = {
@@ -98,17 +103,27 @@ export async function updateSubscription(
     updatedAt: deps.clock.now(),
   };
   await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  await recordAdminEvent(deps, subscriptionChange('updated', subscription.id, { fields: Object.keys(patch) }), actor);
   return viewOf(deps, { ...subscription, ...changes }, false);
 }
 
-export async function rotateSubscriptionSecret(deps: Deps, id: string): Promise<SubscriptionView> {
+export async function rotateSubscriptionSecret(deps: Deps, id: string, actor: Actor): Promise<SubscriptionView> {
   const subscription = await findSubscription(deps, id);
   const changes = { secretSealed: newSecretFor(deps, subscription.id), updatedAt: deps.clock.now() };
   await webhookSubscriptionsRepo(deps.db).update(subscription.id, changes);
+  await recordAdminEvent(deps, subscriptionChange('secret_rotated', subscription.id), actor);
   return viewOf(deps, { ...subscription, ...changes }, true);
 }
 
-export async function deleteSubscription(deps: Deps, id: string): Promise<void> {
+export async function deleteSubscription(deps: Deps, id: string, actor: Actor): Promise<void> {
   const subscription = await findSubscription(deps, id);
   await webhookSubscriptionsRepo(deps.db).delete(subscription.id);
+  await recordAdminEvent(deps, subscriptionChange('deleted', subscription.id), actor);
 }
+
+const subscriptionChange = (verb: string, id: string, detail: Record<string, unknown> | null = null) => ({
+  action: `webhook_subscription.${verb}`,
+  subjectType: 'webhook_subscription',
+  subjectId: id,
+  detail,
+});

@@ -8,6 +8,7 @@ import * as accountLookupOrder from './2026-11-27-account-lookup-order.ts';
 import * as approvals from './2026-11-30-approvals.ts';
 import * as mcpOAuth from './2026-12-01-mcp-oauth.ts';
 import * as verifications from './2026-12-01-verifications.ts';
+import * as activityLog from './2026-12-02-activity-log.ts';
 import * as consoleSessions from './2026-12-02-console-sessions.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-approvals': approvals,
   '2026-12-01-mcp-oauth': mcpOAuth,
   '2026-12-01-verifications': verifications,
+  '2026-12-02-activity-log': activityLog,
   '2026-12-02-console-sessions': consoleSessions,
 };
 

@@ -154,5 +154,15 @@ export function outboxRepo(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
+
+    /** The undelivered events: how many, and when the oldest was written (null when none). */
+    async backlog(): Promise<{ count: number; oldestAt: number | null }> {
+      const row = await db
+        .selectFrom('webhook_outbox')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+        .where('delivered_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return { count: Number(row.n), oldestAt: row.oldest === null || row.oldest === undefined ? null : Number(row.oldest) };
+    },
   };
 }

@@ -134,7 +134,7 @@ describe('console access', () => {
   });
 
   it('ends the sign-ins of a revoked API key', async () => {
-    const { id, key } = await createApiKey(apiKeysRepo(bed.app.deps.db), bed.app.deps.clock, 'second');
+    const { id, key } = await createApiKey(bed.app.deps, 'second');
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${bed.app.url}/console/login`);
     await page.fill('#api_key', key);

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealedAad, sealed } from '../../storage/schema.ts';
+import { flushExecutionLog } from '../../src/services/execution-log.ts';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { databaseContents } from '../helpers/database-contents.ts';
 import { accessLogsWritten } from '../helpers/logs.ts';
@@ -36,6 +37,8 @@ beforeAll(async () => {
       LATCHKEY_REFRESH_INTERVAL_MS: '200',
       LATCHKEY_WEBHOOK_INTERVAL_MS: '100',
       LATCHKEY_LOG_LEVEL: 'debug',
+      // the execution log keeps arguments and results: masked and sealed, never in clear
+      LATCHKEY_LOG_PAYLOADS: 'all',
     },
   });
 });
@@ -64,14 +67,19 @@ describe('secrets after a full run', () => {
       auth_config: { type: 'use_custom_auth', credentials: { client_id: as.clientId, client_secret: as.clientSecret } },
     });
     const keyConfig = await call('/api/v3.1/auth_configs', { toolkit: { slug: 'testkey' } });
-    await call('/api/v3.1/connected_accounts', {
+    const keyAccount = await call('/api/v3.1/connected_accounts', {
       auth_config: { id: keyConfig.body.auth_config.id },
       connection: { user_id: 'sam', state: { authScheme: 'API_KEY', val: { api_key: API_KEY_CREDENTIAL, region: 'eu' } } },
     });
     as.decide.account = 'sam';
     const link = await call('/api/v3.1/connected_accounts/link', { auth_config_id: oauthConfig.body.auth_config.id, user_id: 'sam' });
     await new FetchBrowser().follow(link.body.redirect_url);
-    const session = await call('/api/v3.1/tool_router/session', { user_id: 'sam', toolkits: ['testoauth', 'testkey'] });
+    // tools preloaded, so the MCP calls run (and the execution log keeps their payloads)
+    const session = await call('/api/v3.1/tool_router/session', {
+      user_id: 'sam',
+      toolkits: ['testoauth', 'testkey'],
+      preload: { tools: 'all' },
+    });
     const sessionToken = session.body.mcp.headers['x-session-token'] as string;
     const client = new Client({ name: 'scan', version: '1' });
     await client.connect(
@@ -119,6 +127,22 @@ describe('secrets after a full run', () => {
     await call(`/api/v3.1/auth_configs/${oauthConfig.body.auth_config.id}`);
     await call(`/api/v3.1/webhook_subscriptions/${sub.body.id}`);
     await call('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { user_id: 'nobody', arguments: {} });
+    // a call whose own arguments carry the account's credential: the log keeps it masked, and sealed
+    const proxy = await call('/api/v3.1/tools/execute/proxy', {
+      endpoint: '/whoami',
+      method: 'GET',
+      connected_account_id: keyAccount.body.id,
+      parameters: [{ name: 'x-note', type: 'header', value: API_KEY_CREDENTIAL }],
+    });
+    expect(proxy.status, JSON.stringify(proxy.body)).toBe(200);
+    await flushExecutionLog(app.deps);
+    const logged = await app.deps.db.selectFrom('tool_executions').selectAll().where('payload_sealed', 'is not', null).execute();
+    expect(logged.length).toBeGreaterThan(20);
+    const proxied = logged.find((row) => row.tool_slug === 'COMPOSIO_PROXY_EXECUTE')!;
+    const payload = app.deps.vault.open(proxied.payload_sealed!, sealedAad(sealed('tool_executions', 'payload_sealed'), proxied.id));
+    expect(payload).toContain('••••3456');
+    expect(payload).not.toContain(API_KEY_CREDENTIAL);
+    expect(await app.deps.db.selectFrom('audit_events').select('id').execute()).not.toHaveLength(0);
 
     await accessLogsWritten();
     const stored = [

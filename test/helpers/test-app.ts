@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.ts';
 import { buildDeps, type Built } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/deps.ts';
+import { flushExecutionLog } from '../../src/services/execution-log.ts';
 import { createLogger } from '../../src/log.ts';
 import { captureLogs } from './logs.ts';
 import { makeTempDir } from './temp-dir.ts';
@@ -51,6 +52,7 @@ export async function createTestApp(options: { env?: Record<string, string>; clo
       return Promise.resolve(app.request(path, { ...init, headers }));
     },
     close: async () => {
+      await flushExecutionLog(built.deps);
       await built.storage.close();
       await database.drop();
       dir.cleanup();

@@ -33,7 +33,7 @@ describe('REST authentication and the error envelope', () => {
     expectEnvelope(await wrong.json(), 401, 'APIKey_Invalid');
 
     const repo = apiKeysRepo(t.deps.db);
-    const { id, key } = await createApiKey(repo, t.deps.clock, 'to revoke');
+    const { id, key } = await createApiKey(t.deps, 'to revoke');
     expect((await t.app.request('/api/v3/nothing-here', { headers: { 'x-api-key': key } })).status).toBe(404);
     await repo.revoke(id, Date.now());
     const revoked = await t.app.request('/api/v3/nothing-here', { headers: { 'x-api-key': key } });

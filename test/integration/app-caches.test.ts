@@ -117,7 +117,7 @@ describe('two apps in one process', () => {
         body: JSON.stringify({ user_id: 'u1', toolkits: ['github'] }),
       });
       const id = ((await created.json()) as { session_id: string }).session_id;
-      const { id: keyId, key } = await createApiKey(apiKeysRepo(a.deps.db), a.deps.clock, 'sdk client');
+      const { id: keyId, key } = await createApiKey(a.deps, 'sdk client');
       // the lookups of an MCP call are prepared once per process: each call still reads the rows
       const list = (apiKey: string) =>
         b.app.request(`/tool_router/${id}/mcp`, {

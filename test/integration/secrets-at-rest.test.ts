@@ -1,6 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
 import { databaseContents } from '../helpers/database-contents.ts';
 import { seedSealedRows } from '../helpers/seed.ts';
@@ -27,7 +26,7 @@ function fileContains(path: string, needle: string): boolean {
 describe('secrets at rest', () => {
   it('keeps every stored secret out of the database: the SQLite file and its WAL (before and after a checkpoint), or a PostgreSQL dump', async () => {
     await seedSealedRows(t.deps.db, t.deps.vault, '1', secrets);
-    const { key } = await createApiKey(apiKeysRepo(t.deps.db), t.deps.clock, 'scan');
+    const { key } = await createApiKey(t.deps, 'scan');
     const needles = [...Object.values(secrets), key, t.apiKey];
     const stored = (needle: string) => databaseContents(t.deps.config).some((bytes) => bytes.includes(Buffer.from(needle, 'utf8')));
     // the canary: the non-secret client id is stored in clear, so a scan that finds nothing is a real scan

@@ -4,7 +4,7 @@ import { listAccounts, viewAccount } from '../../services/account-listing.ts';
 import { listAuthConfigs } from '../../services/auth-config-view.ts';
 import { deleteAccount, reconnectAccount, setAccountEnabled } from '../../services/connected-accounts.ts';
 import { AccountsTable, ActionButton, Choice, PAGE_SIZE, Pager, pageOf, userHref, when } from '../components.tsx';
-import { CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
+import { actorOf, CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
 import { renderPage } from '../layout.tsx';
 
 const STATUSES = ['ACTIVE', 'INITIATED', 'FAILED', 'EXPIRED', 'INACTIVE', 'REVOKED'];
@@ -62,7 +62,7 @@ export function accountRoutes(deps: Deps) {
     })
     .post('/accounts/:id/:change{enable|disable}', async (c) => {
       const id = c.req.param('id');
-      await setAccountEnabled(deps, id, c.req.param('change') === 'enable');
+      await setAccountEnabled(deps, id, c.req.param('change') === 'enable', actorOf(c));
       return c.redirect(userHref((await viewAccount(deps, id)).userId), 303);
     })
     .post('/accounts/:id/reconnect', async (c) => {
@@ -105,7 +105,7 @@ export function accountRoutes(deps: Deps) {
     })
     .post('/accounts/:id/delete', async (c) => {
       const account = await viewAccount(deps, c.req.param('id'));
-      await deleteAccount(deps, account.id);
+      await deleteAccount(deps, account.id, actorOf(c));
       return c.redirect(userHref(account.userId), 303);
     });
 }

@@ -6,7 +6,7 @@ import { listAuthConfigs, viewAuthConfig, type AuthConfigView } from '../../serv
 import { createAuthConfig, setAuthConfigStatus, toolkitOf, updateAuthConfig } from '../../services/auth-configs.ts';
 import { schemeModule } from '../../schemes/registry.ts';
 import { ActionButton, Choice, ErrorNote, PAGE_SIZE, Pager, pageOf, StatusBadge, when, Table } from '../components.tsx';
-import { CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
+import { actorOf, CONSOLE_PATH, type ConsoleEnv } from '../env.ts';
 import { CsrfField, renderPage } from '../layout.tsx';
 
 const BASE = `${CONSOLE_PATH}/auth-configs`;
@@ -121,13 +121,17 @@ export function authConfigRoutes(deps: Deps) {
       const form = await formOf(c);
       const toolkit = toolkitOf(deps, form.toolkit ?? '');
       try {
-        const config = await createAuthConfig(deps, {
-          toolkitSlug: toolkit.slug,
-          type: form.type === 'use_composio_managed_auth' ? 'use_composio_managed_auth' : 'use_custom_auth',
-          authScheme: form.auth_scheme || undefined,
-          name: form.name || undefined,
-          credentials: credentialsOf(form),
-        });
+        const config = await createAuthConfig(
+          deps,
+          {
+            toolkitSlug: toolkit.slug,
+            type: form.type === 'use_composio_managed_auth' ? 'use_composio_managed_auth' : 'use_custom_auth',
+            authScheme: form.auth_scheme || undefined,
+            name: form.name || undefined,
+            credentials: credentialsOf(form),
+          },
+          actorOf(c),
+        );
         return c.redirect(href(config.id), 303);
       } catch (error) {
         // the form again with what was wrong; nothing typed into the secret field comes back
@@ -171,12 +175,12 @@ export function authConfigRoutes(deps: Deps) {
     .post('/auth-configs/:id', async (c) => {
       const form = await formOf(c);
       const id = c.req.param('id');
-      await updateAuthConfig(deps, id, { name: form.name || undefined, credentials: credentialsOf(form) });
+      await updateAuthConfig(deps, id, { name: form.name || undefined, credentials: credentialsOf(form) }, actorOf(c));
       return c.redirect(href(id), 303);
     })
     .post('/auth-configs/:id/:status{enable|disable}', async (c) => {
       const id = c.req.param('id');
-      await setAuthConfigStatus(deps, id, c.req.param('status') === 'enable' ? 'ENABLED' : 'DISABLED');
+      await setAuthConfigStatus(deps, id, c.req.param('status') === 'enable' ? 'ENABLED' : 'DISABLED', actorOf(c));
       return c.redirect(href(id), 303);
     });
 }
