@@ -11,6 +11,7 @@ const NAV = [
   ['/auth-configs', 'Auth configs'],
   ['/toolkits', 'Toolkits'],
   ['/webhooks', 'Webhooks'],
+  ['/log', 'Log'],
 ] as const;
 
 export interface LayoutProps {

@@ -5,6 +5,7 @@ import type { ConsoleEnv } from './env.ts';
 import { consoleHeaders } from './headers.ts';
 import { accountRoutes } from './pages/accounts.tsx';
 import { authConfigRoutes } from './pages/auth-configs.tsx';
+import { logRoutes } from './pages/log.tsx';
 import { loginRoutes } from './pages/login.tsx';
 import { messagePage } from './pages/message.tsx';
 import { overviewRoutes } from './pages/overview.tsx';
@@ -24,7 +25,7 @@ export function consoleRouter(deps: Deps) {
   router.use('*', consoleHeaders(branding));
   router.route('/', loginRoutes(deps));
   router.use('*', requireSignIn(deps), checkForm(deps));
-  for (const routes of [overviewRoutes, userRoutes, accountRoutes, authConfigRoutes, toolkitRoutes, webhookRoutes])
+  for (const routes of [overviewRoutes, userRoutes, accountRoutes, authConfigRoutes, toolkitRoutes, webhookRoutes, logRoutes])
     router.route('/', routes(deps));
   router.all('*', (c) => c.html(messagePage(branding, 'Not found', 'There is no console page here.', c.get('csrfToken')), 404));
   // a service's refusal (no such account, a disabled config) as a page; anything else is the app's 500

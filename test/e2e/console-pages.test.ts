@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.ts';
-import { activeAccount, seriousA11yViolations, signedInPage, startConsoleBed, type ConsoleBed } from '../helpers/console.ts';
+import { activeAccount, seriousA11yViolations, signedInPage, startConsoleBed, VALID_KEY, type ConsoleBed } from '../helpers/console.ts';
 
 const CLIENT_SECRET = 'cs-console-very-secret-4242';
 
@@ -134,6 +134,8 @@ describe('console pages', () => {
       '/console/toolkits/testoauthcfg',
       '/console/tools/TESTOAUTHCFG_PING',
       '/console/webhooks',
+      '/console/log',
+      '/console/log?kind=connection',
     ];
     for (const path of paths) {
       const res = await page.goto(`${bed.app.url}${path}`);
@@ -144,6 +146,34 @@ describe('console pages', () => {
     await signIn.goto(`${bed.app.url}/console/login`);
     expect(await seriousA11yViolations(signIn)).toEqual([]);
     await signIn.context().close();
+  });
+
+  it('reads a tool execution in the log, with its outcome and never the credential, and the connection events', async () => {
+    const run = await bed.app.api('/api/v3.1/tools/execute/TESTKEY_WHOAMI', { body: { user_id: 'other-user', arguments: {} } });
+    expect(run.body.successful).toBe(true);
+    await page.goto(`${bed.app.url}/console/log`);
+    await page.fill('#user_id', 'other-user');
+    await submit(() => page.click('form.filters button'));
+    const rows = page.locator('tr[data-execution]');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('TESTKEY_WHOAMI');
+    expect(await rows.first().locator('.status').textContent()).toBe('success');
+    expect(await page.content()).not.toContain(VALID_KEY);
+    // another user's filter shows none of it
+    await page.fill('#user_id', 'acme-user-7');
+    await submit(() => page.click('form.filters button'));
+    expect(await page.locator('tr[data-execution]').count()).toBe(0);
+    // the connection events: each account that became ACTIVE
+    await page.selectOption('#kind', 'connection');
+    await page.fill('#user_id', '');
+    await submit(() => page.click('form.filters button'));
+    expect(await page.locator(`tr[data-event]`, { hasText: activeId }).count()).toBeGreaterThan(0);
+    // the disable done in the console earlier, recorded as the console's signed-in operator
+    await page.selectOption('#kind', 'admin');
+    await submit(() => page.click('form.filters button'));
+    const disabled = page.locator('tr[data-event]', { hasText: activeId });
+    expect(await disabled.count()).toBeGreaterThan(0);
+    expect(await disabled.first().textContent()).toContain('console_user');
   });
 
   it('shows a tool input schema and the overview counts', async () => {
