@@ -162,7 +162,7 @@ export function connectedAccountRoutes(deps: Deps) {
         z.object({ redirect_url: callbackUrlField.optional(), validate_credentials: z.boolean().optional() }).passthrough(),
       );
       // the query form too goes through the one callback check (in reconnectAccount), before the account changes
-      const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url || c.req.query('redirect_url'));
+      const link = await reconnectAccount(deps, c.req.param('id'), body.redirect_url || c.req.query('redirect_url'), requestActor(c));
       return c.json({ id: link.account.id, status: 'INITIATED', redirect_url: link.redirectUrl });
     })
     .post('/connected_accounts/:id/revoke', async (c) => {

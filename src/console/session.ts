@@ -25,9 +25,17 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, COOKIE, { path: CONSOLE_PATH });
 }
 
-/** Where the sign-in page sends the operator back to: a console path only, so the parameter cannot lead elsewhere. */
+/**
+ * Where the sign-in page sends the operator back to: a console path only, so the parameter cannot lead
+ * elsewhere. Judged as the browser will resolve it (WHATWG URL: `%2e%2e` is a dot segment too), and
+ * answered in that resolved form.
+ */
 export function safeNext(next: string | undefined): string {
-  return next?.startsWith(`${CONSOLE_PATH}/`) && !next.includes('..') && !/[\\\s]/.test(next) ? next : CONSOLE_PATH;
+  if (!next?.startsWith(`${CONSOLE_PATH}/`) || /[\\\s]/.test(next)) return CONSOLE_PATH;
+  const base = 'http://console.invalid';
+  const resolved = new URL(next, base);
+  if (resolved.origin !== base || !resolved.pathname.startsWith(`${CONSOLE_PATH}/`)) return CONSOLE_PATH;
+  return `${resolved.pathname}${resolved.search}`;
 }
 
 /** Every console page but sign-in: no live sign-in, and a GET goes to the sign-in page (303) with the way back. */

@@ -21,6 +21,14 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 /**
+ * SQLSTATEs with which PostgreSQL refuses a value itself (SQLite stores any text): a NUL or an
+ * encoding it cannot take (22021, 22P05), and a value too long for an index entry (54000). The value
+ * came from the request, so the answer is the caller's 400, not a 500.
+ */
+const REFUSED_VALUE_STATES = new Set(['22021', '22P05', '54000']);
+const refusedValue = (err: Error) => REFUSED_VALUE_STATES.has(String((err as { code?: unknown }).code));
+
+/**
  * Every error leaves in the envelope. Unknown errors become a generic 500 and are logged by name and
  * stack only, never with their `cause` (oauth4webapi puts whole token responses there).
  */
@@ -28,6 +36,11 @@ export function errorHandler(log: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
     if (err instanceof AppError) return respond(c, err);
     if (err instanceof HTTPException && STATUS_CODES[err.status]) return respond(c, new AppError(STATUS_CODES[err.status]!));
+    if (refusedValue(err))
+      return respond(
+        c,
+        new AppError('BAD_REQUEST', { message: 'A value in the request cannot be stored: a NUL character, or far too long.' }),
+      );
     log.error({ request_id: c.get('requestId'), err: { name: err.name, stack: err.stack } }, 'unhandled error');
     return respond(c, new AppError('INTERNAL'));
   };

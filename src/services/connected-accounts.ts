@@ -421,7 +421,7 @@ export async function revokeAccount(deps: Deps, id: string, actor: Actor): Promi
 }
 
 /** The deprecated `refresh`: a new link for the account (reconnect), as Composio's SDK expects. */
-export async function reconnectAccount(deps: Deps, id: string, callbackUrl: string | undefined): Promise<CreatedLink> {
+export async function reconnectAccount(deps: Deps, id: string, callbackUrl: string | undefined, actor: Actor): Promise<CreatedLink> {
   // checked before anything changes: a refused URL must leave an EXPIRED account EXPIRED, with its reason
   const callback = checkCallbackUrl(callbackUrl);
   const account = await accountToChange(deps, id);
@@ -430,6 +430,9 @@ export async function reconnectAccount(deps: Deps, id: string, callbackUrl: stri
   // cannot be connected) the account keeps its status rather than being left INITIATED with no link
   return writeTransaction(deps.db, async (trx) => {
     await connectedAccountsRepo(trx).update(id, { status: 'INITIATED', statusReason: null, updatedAt: now });
+    // an ACTIVE account stops working until the new link completes: who asked for that is on record
+    const change = { action: 'connected_account.reconnect_requested', subjectType: 'connected_account', subjectId: id };
+    await recordAdminEvent(deps, { ...change, userId: account.userId, toolkitSlug: account.toolkitSlug }, actor, trx);
     return issueLink(deps, { ...account, status: 'INITIATED', updatedAt: now }, callback, trx);
   });
 }

@@ -52,11 +52,27 @@ interface Pending {
 
 interface Buffer {
   rows: Pending[];
+  /** rows waiting or being written: what MAX_PENDING bounds (a stalled insert holds its batch in memory too) */
+  held: number;
   timer: NodeJS.Timeout | null;
   flushing: Promise<void>;
 }
 
-const BUFFER = new CacheSlot('execution log buffer', (): Buffer => ({ rows: [], timer: null, flushing: Promise.resolve() }));
+const BUFFER = new CacheSlot('execution log buffer', (): Buffer => ({ rows: [], held: 0, timer: null, flushing: Promise.resolve() }));
+
+/** Longest id or slug a row keeps; longer ones (only a caller's invention can be) are cut. */
+const MAX_NAME = 200;
+const MAX_MESSAGE = 2000;
+
+/**
+ * A caller's text as a row may hold it: NUL replaced (PostgreSQL refuses it in text) and cut to a
+ * length an index entry takes, so one hostile value (a tool slug of "\u0000" or 4,000 characters)
+ * cannot fail the insert of a whole batch.
+ */
+function storable(value: string | null | undefined, max = MAX_NAME): string | null {
+  if (value === null || value === undefined) return null;
+  return value.replaceAll('\u0000', '\ufffd').slice(0, max);
+}
 
 /**
  * Runs one tool call and logs it: its outcome as `end` reads the value, or `error` with the message
@@ -93,26 +109,27 @@ function record(deps: Deps, call: LoggedCall, end: CallEnd, createdAt: number, s
   metrics.toolCalls.inc(labels);
   metrics.toolDuration.observe(labels, seconds);
   const buffer = deps.caches.get(BUFFER);
-  if (buffer.rows.length >= MAX_PENDING) {
+  if (buffer.held >= MAX_PENDING) {
     metrics.logRowsDropped.inc();
     return;
   }
   const mode = deps.config.activityLog.payloads;
+  buffer.held += 1;
   buffer.rows.push({
     row: {
       id: newId('log'),
       createdAt,
-      sessionId: call.sessionId ?? null,
-      userId: call.userId ?? null,
-      toolkitSlug: call.toolkitSlug,
-      toolSlug: call.toolSlug,
-      connectedAccountId: call.connectedAccountId ?? null,
-      authConfigId: call.authConfigId ?? null,
+      sessionId: storable(call.sessionId),
+      userId: storable(call.userId),
+      toolkitSlug: storable(call.toolkitSlug)!,
+      toolSlug: storable(call.toolSlug)!,
+      connectedAccountId: storable(call.connectedAccountId),
+      authConfigId: storable(call.authConfigId),
       outcome: end.outcome,
       upstreamStatus: end.upstreamStatus ?? null,
       durationMs: Math.round(seconds * 1000),
-      errorMessage: end.errorMessage?.slice(0, 2000) ?? null,
-      requestId: call.requestId ?? null,
+      errorMessage: storable(end.errorMessage, MAX_MESSAGE),
+      requestId: storable(call.requestId),
     },
     payload:
       mode === 'none' ? null : mode === 'arguments' ? { arguments: call.arguments } : { arguments: call.arguments, result: end.result },
@@ -124,8 +141,9 @@ function record(deps: Deps, call: LoggedCall, end: CallEnd, createdAt: number, s
 
 /**
  * Writes the waiting rows (one insert). Flushes run one after another, so rows land in order and a
- * reader that flushes first sees its own calls. A failed write is logged and its rows counted as
- * dropped: the log must never stop tool calls.
+ * reader that flushes first sees its own calls. When the batch insert fails, each row is tried on its
+ * own, so only a row the database refuses is lost; lost rows are logged and counted as dropped: the
+ * log must never stop tool calls.
  */
 export function flushExecutionLog(deps: Deps): Promise<void> {
   const buffer = deps.caches.get(BUFFER);
@@ -135,14 +153,20 @@ export function flushExecutionLog(deps: Deps): Promise<void> {
   buffer.rows = [];
   buffer.flushing = buffer.flushing.then(async () => {
     if (batch.length === 0) return;
+    const repo = activityLogRepo(deps.db);
+    const rows = batch.map((pending) => stored(deps, pending));
     try {
-      await activityLogRepo(deps.db).insertExecutions(batch.map((pending) => stored(deps, pending)));
-    } catch (error) {
-      metricsOf(deps).logRowsDropped.inc(batch.length);
-      deps.log.error(
-        { rows: batch.length, err: { name: (error as Error).name, message: (error as Error).message } },
-        'execution log rows lost',
-      );
+      await repo.insertExecutions(rows).catch(async () => {
+        let lost = 0;
+        let last: unknown;
+        for (const row of rows) await repo.insertExecutions([row]).catch((error: unknown) => ((lost += 1), (last = error)));
+        if (lost === 0) return;
+        metricsOf(deps).logRowsDropped.inc(lost);
+        const err = last as Error;
+        deps.log.error({ rows: lost, err: { name: err.name, message: err.message } }, 'execution log rows lost');
+      });
+    } finally {
+      buffer.held -= batch.length;
     }
   });
   return buffer.flushing;
@@ -166,7 +190,13 @@ export function resultEnd(result: { successful: boolean; error: string | null; u
   return {
     outcome: result.successful ? 'success' : 'error',
     upstreamStatus: result.upstreamStatus ?? null,
-    errorMessage: result.error,
+    // An upstream's error text quotes its answer (what was sent, a person's data): the row keeps only
+    // that the upstream refused; the answer itself is in the payload, sealed, when the operator keeps results.
+    errorMessage: result.successful
+      ? null
+      : result.upstreamStatus === undefined
+        ? result.error
+        : `the upstream answered HTTP ${result.upstreamStatus} with an error`,
     result: result.data,
   };
 }

@@ -147,7 +147,15 @@ describe('console access', () => {
   });
 
   it('sends sign-in back only to a console path', async () => {
-    for (const next of ['https://evil.example/', '//evil.example/console/', '/console/../api/v3/auth_configs', '/api/v3/auth_configs']) {
+    for (const next of [
+      'https://evil.example/',
+      '//evil.example/console/',
+      '/console/../api/v3/auth_configs',
+      '/api/v3/auth_configs',
+      // percent-encoded dot segments, which the browser resolves as `..`
+      '/console/%2e%2e/api/v3/toolkits',
+      '/console/%2E%2e/%2e%2e//evil.example',
+    ]) {
       const page = await (await browser.newContext()).newPage();
       await page.goto(`${bed.app.url}/console/login?next=${encodeURIComponent(next)}`);
       await page.fill('#api_key', bed.app.apiKey);

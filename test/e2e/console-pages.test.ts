@@ -174,6 +174,10 @@ describe('console pages', () => {
     const disabled = page.locator('tr[data-event]', { hasText: activeId });
     expect(await disabled.count()).toBeGreaterThan(0);
     expect(await disabled.first().textContent()).toContain('console_user');
+    // and the reconnect link made there, which sent an account back to INITIATED
+    const reconnect = page.locator('tr[data-event]', { hasText: 'connected_account.reconnect_requested' });
+    expect(await reconnect.count()).toBe(1);
+    expect(await reconnect.textContent()).toContain('console_user');
   });
 
   it('shows a tool input schema and the overview counts', async () => {

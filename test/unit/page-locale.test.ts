@@ -20,6 +20,9 @@ describe('the hosted pages language (Accept-Language, RFC 9110 §12.5.4)', () =>
     expect(await localeFor('')).toBe('en');
     expect(await localeFor()).toBe('en');
     expect(await localeFor('garbage;;;q=x')).toBe('en');
+    // names of Object.prototype's members are tags like any other unknown one
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'constructor-es'])
+      expect(await localeFor(name)).toBe('en');
   });
 
   it('looks a tag up by removing subtags (RFC 4647 §3.4), but gives Traditional Chinese readers no Simplified page', () => {

@@ -31,8 +31,9 @@ const TAGS: Record<string, Locale | null> = {
 export function localeOfTag(tag: string): Locale | null {
   const subtags = tag.toLowerCase().split('-');
   for (let n = subtags.length; n > 0; n--) {
-    const found = TAGS[subtags.slice(0, n).join('-')];
-    if (found !== undefined) return found;
+    // own keys only: a range of `constructor` or `__proto__` must not find Object.prototype's members
+    const key = subtags.slice(0, n).join('-');
+    if (Object.hasOwn(TAGS, key)) return TAGS[key] ?? null;
   }
   return null;
 }

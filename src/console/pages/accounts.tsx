@@ -66,7 +66,7 @@ export function accountRoutes(deps: Deps) {
       return c.redirect(userHref((await viewAccount(deps, id)).userId), 303);
     })
     .post('/accounts/:id/reconnect', async (c) => {
-      const link = await reconnectAccount(deps, c.req.param('id'), undefined);
+      const link = await reconnectAccount(deps, c.req.param('id'), undefined, actorOf(c));
       return renderPage(
         c,
         branding,
