@@ -23,7 +23,8 @@ export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
-  app.use('*', requestMetrics(deps));
+  // counted only where someone can read them: without a metrics token `/metrics` does not exist
+  if (deps.config.metricsToken) app.use('*', requestMetrics(deps));
   app.use('*', accessLog(unredacted(deps.log)));
   // a surface that sets one of these itself keeps its own (the console: X-Frame-Options DENY, a same-origin referrer)
   app.use('*', secureHeaders({ overwrite: false }));
