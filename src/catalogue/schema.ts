@@ -167,6 +167,24 @@ const requestSchema = z
   })
   .strict();
 
+/**
+ * Where a tool comes from (issue 20): the provider's machine-readable description and the operation in
+ * it, which `npm run toolkit:verify` checks the tool against; or, where the provider publishes none, the
+ * documentation page the tool was reviewed from.
+ */
+const sourceSchema = z.union([
+  z
+    .object({
+      spec: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'spec ids are lower-kebab-case keys of tools/_specs.json'),
+      operation: z
+        .string()
+        .min(1)
+        .describe('the operation in that spec: an OpenAPI operationId, a Discovery method id, `Mutation.field` / `Query.field` in GraphQL'),
+    })
+    .strict(),
+  z.object({ docs: z.url().describe('the documentation page of the endpoint, where the provider publishes no spec') }).strict(),
+]);
+
 export const toolSchema = z
   .object({
     slug: z.string().regex(/^[A-Z0-9]+(_[A-Z0-9]+)+$/, 'tool slugs are UPPER_SNAKE_CASE, prefixed by the toolkit'),
@@ -196,6 +214,7 @@ export const toolSchema = z
     input_parameters: jsonSchemaObject,
     output_parameters: z.record(z.string(), z.unknown()).optional(),
     request: requestSchema,
+    source: sourceSchema.optional(),
   })
   .strict();
 
