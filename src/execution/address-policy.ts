@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Which network addresses latchkey may connect to on a caller's behalf (tool calls, webhook
@@ -68,11 +69,39 @@ for (const [net, prefix] of [
   NOT_PUBLIC.addSubnet(net, prefix, 'ipv6');
 }
 
+/**
+ * IPv6 addresses a gateway turns into IPv4 ones: NAT64's well-known prefix 64:ff9b::/96 (RFC 6052 2.1,
+ * the IPv4 address in the last 32 bits), 6to4 2002::/16 (RFC 3056 2, bits 16-47) and the deprecated
+ * IPv4-compatible ::/96 (RFC 4291 2.5.5.1). Each is judged by the IPv4 address it reaches, so
+ * 64:ff9b::a9fe:a9fe is the metadata endpoint on a NAT64 network while 64:ff9b::808:808 stays public
+ * (IPv6-only hosts reach IPv4-only APIs that way). Teredo (2001::/32, RFC 4380) hides its IPv4 server
+ * and client behind a relay; no API is served from it, so it is refused whole.
+ */
+function embeddedIpv4(address: string): string | 'teredo' | null {
+  if (!ipaddr.IPv6.isValid(address)) return null;
+  const parsed = ipaddr.IPv6.parse(address);
+  const range = parsed.range();
+  if (range === 'teredo') return 'teredo';
+  const p = parsed.parts;
+  const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+  // (ipaddr.js reads the dotted ::a.b.c.d as IPv4-mapped; both carry the IPv4 address in the last 32 bits)
+  if (range === 'rfc6052' || range === 'ipv4Mapped') return ipv4(p[6]!, p[7]!);
+  if (range === '6to4') return ipv4(p[1]!, p[2]!);
+  // ::a.b.c.d, but not :: and ::1 themselves (the lists above judge those)
+  if (p.slice(0, 6).every((part) => part === 0) && p[6] !== 0) return ipv4(p[6]!, p[7]!);
+  return null;
+}
+
 /** Why an IP address may not be connected to under the policy, or null when it may. */
 export function addressRefusal(address: string, policy: AddressPolicy): string | null {
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
   if (LOOPBACK.check(address, family)) return policy.allowLoopback ? null : 'a loopback address';
   if (NOT_PUBLIC.check(address, family)) return policy.allowPrivate ? null : 'a private, link-local or reserved address';
+  if (family === 'ipv6') {
+    const inner = embeddedIpv4(address);
+    if (inner === 'teredo') return policy.allowPrivate ? null : 'a Teredo tunnel address';
+    if (inner) return addressRefusal(inner, policy);
+  }
   return null;
 }
 

@@ -247,6 +247,25 @@ describe('address policy', () => {
     for (const address of inward) expect(addressRefusal(address, { allowPrivate: true, allowLoopback: true }), address).toBeNull();
   });
 
+  it('judges an IPv6 address that a gateway turns into IPv4 (NAT64, 6to4, IPv4-compatible) by the IPv4 address, and refuses Teredo', () => {
+    for (const address of [
+      '64:ff9b::a9fe:a9fe', // NAT64 to 169.254.169.254
+      '64:ff9b::7f00:1', // NAT64 to 127.0.0.1
+      '64:ff9b::10.0.0.1',
+      '2002:a9fe:a9fe::1', // 6to4 from 169.254.169.254
+      '2002:c0a8:1::', // 6to4 from 192.168.0.1
+      '::a9fe:a9fe', // IPv4-compatible
+      '::10.1.2.3',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
+    ])
+      expect(addressRefusal(address, STRICT_POLICY), address).not.toBeNull();
+    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::8.8.8.8'])
+      expect(addressRefusal(address, STRICT_POLICY), address).toBeNull();
+    expect(addressRefusal('64:ff9b::7f00:1', { allowPrivate: false, allowLoopback: true })).toBeNull();
+    expect(addressRefusal('2001:0:4136:e378:8000:63bf:3fff:fdd2', { allowPrivate: true, allowLoopback: true })).toBeNull();
+    expect(urlRefusal('https://[64:ff9b::a9fe:a9fe]/', STRICT_POLICY)).toMatch(/LATCHKEY_ALLOW_PRIVATE_NETWORK/);
+  });
+
   it('reads URL hosts as the URL parser does, and names the setting', () => {
     for (const url of [
       'http://2130706433/',
