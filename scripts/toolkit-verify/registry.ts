@@ -13,6 +13,7 @@ export const SPEC_FORMATS = [
   'googleapis-typescript', // the generated client of an `@googleapis/<api>` package (`v1.ts`): Google's Discovery methods as code
   'notion-endpoints', // `@notionhq/client`'s endpoint table (`build/src/api-endpoints.js`)
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
+  'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

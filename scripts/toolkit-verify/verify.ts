@@ -9,6 +9,7 @@ import { loadGraphql } from './formats/graphql.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
+import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
@@ -18,6 +19,7 @@ const LOADERS: Record<SpecFormat, (file: string) => LoadedSpec> = {
   'googleapis-typescript': loadGoogleapisTypescript,
   'notion-endpoints': loadNotionEndpoints,
   'slack-web-api': loadSlackWebApi,
+  'stripe-node': loadStripeNode,
   graphql: loadGraphql,
 };
 
@@ -52,10 +54,6 @@ export async function verifyToolkits(toolkits: ToolkitFile[], registry: SpecRegi
   for (const toolkit of toolkits) {
     for (const tool of toolkit.tools) {
       const source = tool.source;
-      if (!source) {
-        results.push({ tool: tool.slug, status: 'failed', problems: ['names no source'] });
-        continue;
-      }
       if ('docs' in source) {
         results.push({ tool: tool.slug, status: 'docs', problems: [] });
         continue;
