@@ -153,6 +153,14 @@ describe('toolkit:verify', () => {
     expect(problems('TASKS_CLOSE_TASK')).toBe('spec tasks-v3 is not in the registry');
   });
 
+  it('a tool that names no source does not load', () => {
+    expect(() =>
+      toolkitCopy((t) => {
+        delete t.TASKS_ARCHIVE.source;
+      }),
+    ).toThrow(/tools\[4\] \(TASKS_ARCHIVE\)\.source: every tool names where it comes from/);
+  });
+
   it('fetches each spec once, and refuses a download whose sha256 is not the pinned one', async () => {
     const cache = join(temp.path, 'cache-once');
     const fetched = () => upstream.requests.filter((r) => r.url.startsWith('/specs/')).length;
