@@ -13,14 +13,15 @@ import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
-const LOADERS: Record<SpecFormat, (file: string) => LoadedSpec> = {
-  openapi: (file) => loadOpenApi(JSON.parse(readFileSync(file, 'utf8'))),
-  discovery: (file) => loadDiscovery(JSON.parse(readFileSync(file, 'utf8'))),
-  'googleapis-typescript': loadGoogleapisTypescript,
-  'notion-endpoints': loadNotionEndpoints,
-  'slack-web-api': loadSlackWebApi,
-  'stripe-node': loadStripeNode,
-  graphql: loadGraphql,
+/** How each format is read, and whether it reads more of its package than the one file (code that imports its neighbours). */
+const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePackage: boolean }> = {
+  openapi: { load: (file) => loadOpenApi(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
+  discovery: { load: (file) => loadDiscovery(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
+  'googleapis-typescript': { load: loadGoogleapisTypescript, wholePackage: false },
+  'notion-endpoints': { load: loadNotionEndpoints, wholePackage: true },
+  'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
+  'stripe-node': { load: loadStripeNode, wholePackage: true },
+  graphql: { load: loadGraphql, wholePackage: false },
 };
 
 export interface ToolResult {
@@ -45,7 +46,8 @@ export async function verifyToolkits(toolkits: ToolkitFile[], registry: SpecRegi
   const load = (id: string, entry: SpecEntry) => {
     let spec = specs.get(id);
     if (!spec) {
-      spec = fetchSpec(entry, cacheDir).then((file) => LOADERS[entry.format](file));
+      const loader = LOADERS[entry.format];
+      spec = fetchSpec(entry, cacheDir, loader.wholePackage).then((file) => loader.load(file));
       specs.set(id, spec);
     }
     return spec;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import type { LoadedSpec, SpecOperation } from '../model.ts';
@@ -12,6 +12,7 @@ import { argumentSchema } from './ts-types.ts';
  * (docs.stripe.com/api, "Stripe's API ... accepts form-encoded request bodies").
  */
 export function loadStripeNode(dir: string): LoadedSpec {
+  let program: ts.Program | undefined;
   const operation = (id: string): SpecOperation | undefined => {
     const [resource, method] = id.split('.');
     if (!resource || !method || !/^[A-Za-z]+(\/[A-Za-z]+)*$/.test(resource)) return undefined;
@@ -20,9 +21,16 @@ export function loadStripeNode(dir: string): LoadedSpec {
     const request = findRequest(js, method);
     if (!request) return undefined;
     const dts = join(dir, `${resource}.d.ts`);
-    const program = ts.createProgram([dts], { noEmit: true, skipLibCheck: true, types: [] });
+    // one program for the whole folder: the resources import each other, so each would parse them all again
+    program ??= ts.createProgram(
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.d.ts'))
+        .map((f) => join(dir, f)),
+      { noEmit: true, skipLibCheck: true, types: [] },
+    );
     const checker = program.getTypeChecker();
-    const source = program.getSourceFile(dts)!;
+    const source = program.getSourceFile(dts);
+    if (!source) return undefined;
     const cls = source.statements.find(
       (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && Boolean(s.name?.text.endsWith('Resource')),
     );
