@@ -60,7 +60,8 @@ function fetchFromNpm(spec: string, file: string, cacheDir: string, wholePackage
 async function fetchFromUrl(url: string, sha256: string, cacheDir: string): Promise<string> {
   const path = join(cacheDir, `sha256-${sha256}`);
   if (existsSync(path)) return path;
-  const response = await fetch(url);
+  // a kept-alive connection the server has just closed fails the request before it is sent: once more on a new one
+  const response = await fetch(url).catch(() => fetch(url));
   if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const actual = createHash('sha256').update(bytes).digest('hex');

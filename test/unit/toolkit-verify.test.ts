@@ -24,7 +24,7 @@ let registryFile: string;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  for (const name of ['tasks-openapi.json', 'tasks.graphql'])
+  for (const name of ['tasks-openapi.json', 'tasks-discovery.json', 'tasks.graphql'])
     upstream.on(`/specs/${name}`, (_req, res) => {
       res.writeHead(200);
       res.end(fixture(name));
@@ -34,6 +34,11 @@ beforeAll(async () => {
     registryFile,
     JSON.stringify({
       'tasks-rest': { format: 'openapi', url: `${upstream.url}/specs/tasks-openapi.json`, sha256: sha256(fixture('tasks-openapi.json')) },
+      'tasks-discovery': {
+        format: 'discovery',
+        url: `${upstream.url}/specs/tasks-discovery.json`,
+        sha256: sha256(fixture('tasks-discovery.json')),
+      },
       'tasks-graphql': { format: 'graphql', url: `${upstream.url}/specs/tasks.graphql`, sha256: sha256(fixture('tasks.graphql')) },
     }),
   );
@@ -60,10 +65,10 @@ async function verify(edit?: (tools: Record<string, any>) => void, cache = join(
 }
 
 describe('toolkit:verify', () => {
-  it('passes the toolkit as written: four tools verified against their specs, one reviewed from docs', async () => {
+  it('passes the toolkit as written: five tools verified against their specs (OpenAPI, Discovery, GraphQL), one reviewed from docs', async () => {
     const { report } = await verify();
     expect(report.results.filter((r) => r.problems.length > 0)).toEqual([]);
-    expect(report).toMatchObject({ verified: 4, docs: 1, failed: 0 });
+    expect(report).toMatchObject({ verified: 5, docs: 1, failed: 0 });
   });
 
   it('fails a changed method', async () => {
@@ -80,6 +85,18 @@ describe('toolkit:verify', () => {
     });
     expect(report.failed).toBe(1);
     expect(problems('TASKS_LIST_TASKS')).toContain('path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks');
+  });
+
+  it('fails a Discovery method whose path, argument or enum the tool does not match', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_ADD_NOTE.request.path = '/tasks/{task_id}/note';
+      t.TASKS_ADD_NOTE.input_parameters.properties.pinned.type = 'string';
+      t.TASKS_ADD_NOTE.input_parameters.properties.visibility.enum = ['public'];
+    });
+    expect(report.failed).toBe(1);
+    expect(problems('TASKS_ADD_NOTE')).toBe(
+      'path /v2/tasks/{task_id}/note, the spec says /v2/tasks/{taskId}/notes; visibility allows "public", not in the spec\'s enum; pinned is string here, boolean in the spec',
+    );
   });
 
   it('fails a renamed argument, in the query and in the body', async () => {
@@ -158,7 +175,7 @@ describe('toolkit:verify', () => {
       toolkitCopy((t) => {
         delete t.TASKS_ARCHIVE.source;
       }),
-    ).toThrow(/tools\[4\] \(TASKS_ARCHIVE\)\.source: every tool names where it comes from/);
+    ).toThrow(/tools\[5\] \(TASKS_ARCHIVE\)\.source: every tool names where it comes from/);
   });
 
   it('fetches each spec once, and refuses a download whose sha256 is not the pinned one', async () => {
@@ -166,9 +183,9 @@ describe('toolkit:verify', () => {
     const fetched = () => upstream.requests.filter((r) => r.url.startsWith('/specs/')).length;
     const before = fetched();
     await verify(undefined, cache);
-    expect(fetched() - before).toBe(2);
+    expect(fetched() - before).toBe(3);
     await verify(undefined, cache);
-    expect(fetched() - before).toBe(2);
+    expect(fetched() - before).toBe(3);
 
     const registry = JSON.parse(readFileSync(registryFile, 'utf8'));
     registry['tasks-rest'].sha256 = '0'.repeat(64);
