@@ -170,20 +170,31 @@ const requestSchema = z
 /**
  * Where a tool comes from (issue 20): the provider's machine-readable description and the operation in
  * it, which `npm run toolkit:verify` checks the tool against; or, where the provider publishes none, the
- * documentation page the tool was reviewed from.
+ * documentation page the tool was reviewed from. Required: a tool that cannot say where it comes from
+ * does not load.
  */
-const sourceSchema = z.union([
-  z
-    .object({
-      spec: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'spec ids are lower-kebab-case keys of tools/_specs.json'),
-      operation: z
-        .string()
-        .min(1)
-        .describe('the operation in that spec: an OpenAPI operationId, a Discovery method id, `Mutation.field` / `Query.field` in GraphQL'),
-    })
-    .strict(),
-  z.object({ docs: z.url().describe('the documentation page of the endpoint, where the provider publishes no spec') }).strict(),
-]);
+const sourceSchema = z.union(
+  [
+    z
+      .object({
+        spec: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'spec ids are lower-kebab-case keys of tools/_specs.json'),
+        operation: z
+          .string()
+          .min(1)
+          .describe(
+            'the operation in that spec: an OpenAPI operationId, a Discovery method id, `Mutation.field` / `Query.field` in GraphQL',
+          ),
+      })
+      .strict(),
+    z.object({ docs: z.url().describe('the documentation page of the endpoint, where the provider publishes no spec') }).strict(),
+  ],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'every tool names where it comes from: `{"spec": "<id in tools/_specs.json>", "operation": "..."}` or `{"docs": "<url of the endpoint\'s documentation>"}`'
+        : undefined,
+  },
+);
 
 export const toolSchema = z
   .object({
@@ -214,7 +225,7 @@ export const toolSchema = z
     input_parameters: jsonSchemaObject,
     output_parameters: z.record(z.string(), z.unknown()).optional(),
     request: requestSchema,
-    source: sourceSchema.optional(),
+    source: sourceSchema,
   })
   .strict();
 

@@ -59,6 +59,7 @@ beforeAll(async () => {
             tags: ['readOnlyHint'],
             input_parameters: { type: 'object', properties: {} },
             request: { method: 'GET', path: '/me' },
+            source: { docs: 'https://docs.example.com/api' },
           },
         ],
       },

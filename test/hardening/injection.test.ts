@@ -118,6 +118,7 @@ describe('dot segments in path parameters', () => {
               tags: ['destructiveHint'],
               input_parameters: { type: 'object', properties: { id: { type: 'string', description: 'id' } }, required: ['id'] },
               request: { method: 'DELETE', path: '/items/{id}/detail' },
+              source: { docs: 'https://docs.example.com/api' },
             },
           ],
         },
@@ -380,6 +381,7 @@ describe('private, loopback and link-local addresses', () => {
           tags: ['readOnlyHint'],
           input_parameters: { type: 'object', properties: {} },
           request: { method: 'GET', path: '/x' },
+          source: { docs: 'https://docs.example.com/api' },
         },
       ],
     };

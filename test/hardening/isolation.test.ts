@@ -52,6 +52,7 @@ function toolkitWithItems(api: FakeUpstream) {
     description: 'Returns the detail of one item of the test API.',
     input_parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false },
     request: { method: 'GET', path: '/items/{id}/detail' },
+    source: { docs: 'https://docs.example.com/api' },
   };
   return { ...kit, tools: [...kit.tools, item] };
 }

@@ -30,6 +30,7 @@ const oauthConfigToolkit = (api: FakeUpstream) => ({
       tags: ['readOnlyHint'],
       input_parameters: { type: 'object', properties: { note: { type: 'string', description: 'echoed' } }, additionalProperties: false },
       request: { method: 'GET', path: '/ping' },
+      source: { docs: 'https://docs.example.com/api' },
     },
   ],
 });

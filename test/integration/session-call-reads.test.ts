@@ -29,6 +29,7 @@ function tokenToolkit(baseUrl: string) {
         tags: ['readOnlyHint'],
         input_parameters: { type: 'object', properties: {} },
         request: { method: 'GET', path: '/item' },
+        source: { docs: 'https://docs.example.com/api' },
       },
     ],
   };

@@ -22,6 +22,7 @@ const chatApp = (slug: string, name: string) => ({
       tags: ['createHint'],
       input_parameters: { type: 'object', properties: {} },
       request: { method: 'POST', path: '/messages' },
+      source: { docs: 'https://docs.example.com/api' },
     },
   ],
 });

@@ -19,6 +19,7 @@ function operatorToolkit(baseUrl: string) {
     tags: [method === 'GET' ? 'readOnlyHint' : 'createHint', 'openWorldHint'],
     input_parameters: { type: 'object', properties, required, additionalProperties: false },
     request: { method, path },
+    source: { docs: 'https://docs.example.com/api' },
   });
   return {
     slug: 'localapi',

@@ -72,6 +72,7 @@ describe('an operator’s toolkit file with a wrong action tag', () => {
             tags: ['readOnlyHint'],
             input_parameters: { type: 'object', properties: {} },
             request: { method: 'GET', path: '/thing' },
+            source: { docs: 'https://docs.example.com/api' },
           },
           {
             slug: tool.slug ?? 'KIT_DO_THING',
@@ -80,6 +81,7 @@ describe('an operator’s toolkit file with a wrong action tag', () => {
             ...(tool.tags ? { tags: tool.tags } : {}),
             input_parameters: { type: 'object', properties },
             request: { method: tool.method ?? 'POST', path: tool.path ?? '/thing' },
+            source: { docs: 'https://docs.example.com/api' },
           },
         ],
       }),

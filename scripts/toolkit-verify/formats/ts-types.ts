@@ -1,0 +1,41 @@
+import ts from 'typescript';
+import type { SpecSchema } from '../model.ts';
+
+/**
+ * What a TypeScript type (of an SDK's typed arguments) admits, as a SpecSchema: its JSON types, and an
+ * enum when it is a union of string literals. Objects stay open (their members are not followed).
+ */
+export function typeSchema(checker: ts.TypeChecker, type: ts.Type): SpecSchema {
+  const members = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+  const types = new Set<string>();
+  const literals: unknown[] = [];
+  for (const t of members) {
+    if (t.isStringLiteral()) literals.push(t.value);
+    if (t.flags & ts.TypeFlags.StringLike) types.add('string');
+    else if (t.flags & ts.TypeFlags.NumberLike) types.add('number');
+    else if (t.flags & ts.TypeFlags.BooleanLike) types.add('boolean');
+    else if (checker.isArrayType(t)) types.add('array');
+    else if (t.flags & ts.TypeFlags.Object) types.add('object');
+    else return { open: true };
+  }
+  const onlyLiterals = literals.length > 0 && literals.length === members.length;
+  return { type: [...types], open: true, ...(onlyLiterals ? { enum: literals } : {}) };
+}
+
+/**
+ * The properties of an argument type; a union's variants are merged, and a property is required when
+ * every variant requires it.
+ */
+export function argumentSchema(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): SpecSchema {
+  const variants = type.isUnion() ? type.types : [type];
+  const properties: Record<string, SpecSchema> = {};
+  const requiredIn = new Map<string, number>();
+  for (const variant of variants) {
+    for (const prop of checker.getPropertiesOfType(variant)) {
+      properties[prop.name] ??= typeSchema(checker, checker.getTypeOfSymbolAtLocation(prop, at));
+      if (!(prop.flags & ts.SymbolFlags.Optional)) requiredIn.set(prop.name, (requiredIn.get(prop.name) ?? 0) + 1);
+    }
+  }
+  const required = [...requiredIn].filter(([, n]) => n === variants.length).map(([name]) => name);
+  return { properties, required };
+}

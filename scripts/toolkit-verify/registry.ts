@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The format of `tools/_specs.json`, the registry of the providers' machine-readable descriptions that
+ * tools name in `source.spec`. Each entry says what kind of document it is and where it comes from: an
+ * npm package at an exact version and the file inside it (the registry is what CI can reach; npm checks
+ * the tarball's integrity), or a URL with the sha256 of its bytes.
+ */
+export const SPEC_FORMATS = [
+  'openapi', // OpenAPI 3.x or Swagger 2 (JSON)
+  'discovery', // a Google API Discovery document (JSON)
+  'googleapis-typescript', // the generated client of an `@googleapis/<api>` package (`v1.ts`): Google's Discovery methods as code
+  'notion-endpoints', // `@notionhq/client`'s endpoint table (`build/src/api-endpoints.js`)
+  'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
+  'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
+  'graphql', // a GraphQL schema (SDL)
+] as const;
+export type SpecFormat = (typeof SPEC_FORMATS)[number];
+
+const common = {
+  format: z.enum(SPEC_FORMATS),
+  title: z.string().optional(),
+  docs: z.url().optional(),
+};
+
+const npmEntry = z
+  .object({
+    ...common,
+    npm: z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*@\d+\.\d+\.\d+(-[\w.]+)?$/, 'npm is `<package>@<exact version>`'),
+    file: z.string().min(1).describe('the document inside the package, relative to its root'),
+  })
+  .strict();
+
+const urlEntry = z
+  .object({
+    ...common,
+    url: z
+      .url()
+      .refine(
+        (u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u),
+        'a spec URL is https (http only on loopback)',
+      ),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 is 64 lower-case hex digits'),
+  })
+  .strict();
+
+export const specEntrySchema = z.union([npmEntry, urlEntry]);
+export type SpecEntry = z.infer<typeof specEntrySchema>;
+
+export const specRegistrySchema = z
+  .object({ $comment: z.string().optional() })
+  .catchall(specEntrySchema)
+  .superRefine((registry, ctx) => {
+    for (const id of Object.keys(registry))
+      if (id !== '$comment' && !/^[a-z0-9][a-z0-9-]*$/.test(id))
+        ctx.addIssue({ code: 'custom', path: [id], message: 'spec ids are lower-kebab-case' });
+  });
+
+export type SpecRegistry = Map<string, SpecEntry>;
+
+export function loadSpecRegistry(file: string): SpecRegistry {
+  const parsed = specRegistrySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+    throw new Error(`${file}: ${problems.join('; ')}`);
+  }
+  const { $comment: _, ...entries } = parsed.data;
+  return new Map(Object.entries(entries) as Array<[string, SpecEntry]>);
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import type { ToolkitFile } from '../../src/catalogue/schema.ts';
+import { checkGraphqlTool } from './check-graphql.ts';
+import { checkRestTool } from './check-rest.ts';
+import { fetchSpec } from './fetch-spec.ts';
+import { loadDiscovery } from './formats/discovery.ts';
+import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
+import { loadGraphql } from './formats/graphql.ts';
+import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
+import { loadOpenApi } from './formats/openapi.ts';
+import { loadSlackWebApi } from './formats/slack-web-api.ts';
+import { loadStripeNode } from './formats/stripe-node.ts';
+import type { LoadedSpec } from './model.ts';
+import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
+
+/** How each format is read, and whether it reads more of its package than the one file (code that imports its neighbours). */
+const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePackage: boolean }> = {
+  openapi: { load: (file) => loadOpenApi(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
+  discovery: { load: (file) => loadDiscovery(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
+  'googleapis-typescript': { load: loadGoogleapisTypescript, wholePackage: false },
+  'notion-endpoints': { load: loadNotionEndpoints, wholePackage: true },
+  'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
+  'stripe-node': { load: loadStripeNode, wholePackage: true },
+  graphql: { load: loadGraphql, wholePackage: false },
+};
+
+export interface ToolResult {
+  tool: string;
+  status: 'verified' | 'docs' | 'failed';
+  problems: string[];
+}
+
+export interface Report {
+  results: ToolResult[];
+  verified: number;
+  docs: number;
+  failed: number;
+}
+
+/**
+ * Checks every tool of the toolkits against the source it names: each spec is fetched (once, cached)
+ * and read by the loader of its format; a tool naming documentation is counted as reviewed from docs.
+ */
+export async function verifyToolkits(toolkits: ToolkitFile[], registry: SpecRegistry, cacheDir: string): Promise<Report> {
+  const specs = new Map<string, Promise<LoadedSpec>>();
+  const load = (id: string, entry: SpecEntry) => {
+    let spec = specs.get(id);
+    if (!spec) {
+      const loader = LOADERS[entry.format];
+      spec = fetchSpec(entry, cacheDir, loader.wholePackage).then((file) => loader.load(file));
+      specs.set(id, spec);
+    }
+    return spec;
+  };
+  const results: ToolResult[] = [];
+  for (const toolkit of toolkits) {
+    for (const tool of toolkit.tools) {
+      const source = tool.source;
+      if ('docs' in source) {
+        results.push({ tool: tool.slug, status: 'docs', problems: [] });
+        continue;
+      }
+      const entry = registry.get(source.spec);
+      if (!entry) {
+        results.push({ tool: tool.slug, status: 'failed', problems: [`spec ${source.spec} is not in the registry`] });
+        continue;
+      }
+      let problems: string[];
+      try {
+        const spec = await load(source.spec, entry);
+        if (spec.kind === 'graphql') problems = checkGraphqlTool(tool, spec.schema, source.operation);
+        else {
+          const op = spec.operation(source.operation);
+          problems = op ? checkRestTool(toolkit, tool, op) : [`${source.spec} has no operation ${source.operation}`];
+        }
+      } catch (error) {
+        problems = [`spec ${source.spec}: ${(error as Error).message}`];
+      }
+      results.push({ tool: tool.slug, status: problems.length > 0 ? 'failed' : 'verified', problems });
+    }
+  }
+  const count = (status: ToolResult['status']) => results.filter((r) => r.status === status).length;
+  return { results, verified: count('verified'), docs: count('docs'), failed: count('failed') };
+}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
+import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
+import { loadCatalogue } from '../../src/catalogue/load.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
+
+/**
+ * `npm run toolkit:verify` on a small toolkit and two small specs (test/fixtures/toolkit-verify), served
+ * from loopback as URL sources with their sha256: the toolkit as written passes, and each way of
+ * breaking a tool (method, path, an argument renamed, sent in the wrong place, a required parameter
+ * left optional, a type or enum the spec does not accept, a GraphQL field the schema lacks) fails it.
+ */
+const FIXTURES = join(import.meta.dirname, '../fixtures/toolkit-verify');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name));
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+let upstream: FakeUpstream;
+const temp = makeTempDir('latchkey-verify-');
+let registryFile: string;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  for (const name of ['tasks-openapi.json', 'tasks-discovery.json', 'tasks.graphql'])
+    upstream.on(`/specs/${name}`, (_req, res) => {
+      res.writeHead(200);
+      res.end(fixture(name));
+    });
+  registryFile = join(temp.path, '_specs.json');
+  writeFileSync(
+    registryFile,
+    JSON.stringify({
+      'tasks-rest': { format: 'openapi', url: `${upstream.url}/specs/tasks-openapi.json`, sha256: sha256(fixture('tasks-openapi.json')) },
+      'tasks-discovery': {
+        format: 'discovery',
+        url: `${upstream.url}/specs/tasks-discovery.json`,
+        sha256: sha256(fixture('tasks-discovery.json')),
+      },
+      'tasks-graphql': { format: 'graphql', url: `${upstream.url}/specs/tasks.graphql`, sha256: sha256(fixture('tasks.graphql')) },
+    }),
+  );
+});
+afterAll(async () => {
+  await upstream.close();
+  temp.cleanup();
+});
+
+let copies = 0;
+/** Loads a copy of the fixture toolkit, changed by `edit`, the way the catalogue loads any toolkit file. */
+function toolkitCopy(edit: (tools: Record<string, any>) => void = () => {}) {
+  const raw = JSON.parse(fixture('tasks.json').toString('utf8'));
+  edit(Object.fromEntries(raw.tools.map((t: any) => [t.slug, t])));
+  const dir = join(temp.path, `copy-${++copies}`);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'tasks.json'), JSON.stringify(raw));
+  return loadCatalogue([dir]).toolkits;
+}
+
+async function verify(edit?: (tools: Record<string, any>) => void, cache = join(temp.path, 'cache')) {
+  const report = await verifyToolkits(toolkitCopy(edit), loadSpecRegistry(registryFile), cache);
+  return { report, problems: (slug: string) => report.results.find((r) => r.tool === slug)!.problems.join('; ') };
+}
+
+describe('toolkit:verify', () => {
+  it('passes the toolkit as written: five tools verified against their specs (OpenAPI, Discovery, GraphQL), one reviewed from docs', async () => {
+    const { report } = await verify();
+    expect(report.results.filter((r) => r.problems.length > 0)).toEqual([]);
+    expect(report).toMatchObject({ verified: 5, docs: 1, failed: 0 });
+  });
+
+  it('fails a changed method', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+    });
+    expect(report.failed).toBe(1);
+    expect(problems('TASKS_CREATE_TASK')).toContain('method PUT, the spec says POST');
+  });
+
+  it('fails a changed path', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_LIST_TASKS.request.path = '/projects/{project_id}/task';
+    });
+    expect(report.failed).toBe(1);
+    expect(problems('TASKS_LIST_TASKS')).toContain('path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks');
+  });
+
+  it('fails a Discovery method whose path, argument or enum the tool does not match', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_ADD_NOTE.request.path = '/tasks/{task_id}/note';
+      t.TASKS_ADD_NOTE.input_parameters.properties.pinned.type = 'string';
+      t.TASKS_ADD_NOTE.input_parameters.properties.visibility.enum = ['public'];
+    });
+    expect(report.failed).toBe(1);
+    expect(problems('TASKS_ADD_NOTE')).toBe(
+      'path /v2/tasks/{task_id}/note, the spec says /v2/tasks/{taskId}/notes; visibility allows "public", not in the spec\'s enum; pinned is string here, boolean in the spec',
+    );
+  });
+
+  it('fails a renamed argument, in the query and in the body', async () => {
+    const { report, problems } = await verify((t) => {
+      const list = t.TASKS_LIST_TASKS.input_parameters.properties;
+      list.state = list.status;
+      delete list.status;
+      const create = t.TASKS_CREATE_TASK.input_parameters.properties;
+      create.due_date = create.due;
+      delete create.due;
+    });
+    expect(report.failed).toBe(2);
+    expect(problems('TASKS_LIST_TASKS')).toContain('argument state is not in the spec');
+    expect(problems('TASKS_CREATE_TASK')).toContain('argument due_date is not in the spec');
+  });
+
+  it('fails an argument sent where the spec does not take it, and a body of the wrong media type', async () => {
+    const { report, problems } = await verify((t) => {
+      delete t.TASKS_CREATE_TASK.request.query; // notify now goes to the JSON body
+      t.TASKS_CLOSE_TASK.request.body = 'json';
+    });
+    expect(report.failed).toBe(2);
+    expect(problems('TASKS_CREATE_TASK')).toContain('argument notify is sent in the body, the spec takes it in the query');
+    expect(problems('TASKS_CLOSE_TASK')).toContain('sends a json body, the spec takes form');
+  });
+
+  it('fails a required parameter of the spec that the tool does not always send', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      delete t.TASKS_CLOSE_TASK.request.headers;
+      delete t.TASKS_CLOSE_TASK.input_parameters.properties.reason;
+      t.TASKS_CLOSE_TASK.input_parameters.required = ['task_id'];
+    });
+    expect(report.failed).toBe(2);
+    expect(problems('TASKS_CREATE_TASK')).toContain('the spec requires body property title');
+    expect(problems('TASKS_CLOSE_TASK')).toContain('the spec requires header parameter X-Reason');
+  });
+
+  it('fails a type or an enum value the spec does not accept, also inside a body object', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_CLOSE_TASK.input_parameters.properties.task_id.type = 'string';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      t.TASKS_CREATE_TASK.input_parameters.properties.assignee.properties.role.enum = ['boss'];
+    });
+    expect(report.failed).toBe(3);
+    expect(problems('TASKS_CLOSE_TASK')).toContain('task_id is string here, integer in the spec');
+    expect(problems('TASKS_LIST_TASKS')).toContain('status allows "archived", not in the spec\'s enum');
+    expect(problems('TASKS_CREATE_TASK')).toContain('assignee.role allows "boss"');
+  });
+
+  it('fails a GraphQL document the schema does not validate, and one of another operation', async () => {
+    const { report, problems } = await verify((t) => {
+      const q = t.TASKS_GRAPHQL_CREATE_TASK.input_parameters.properties.query;
+      q.const = q.default = 'mutation Create($input: TaskInput!) { taskCreate(input: $input) { id titel } }';
+    });
+    expect(report.failed).toBe(1);
+    expect(problems('TASKS_GRAPHQL_CREATE_TASK')).toContain('Cannot query field "titel" on type "Task"');
+    const other = await verify((t) => {
+      t.TASKS_GRAPHQL_CREATE_TASK.source.operation = 'Query.viewer';
+    });
+    expect(other.problems('TASKS_GRAPHQL_CREATE_TASK')).toContain('the source names Query.viewer');
+  });
+
+  it('fails an operation or a spec id that does not exist', async () => {
+    const { report, problems } = await verify((t) => {
+      t.TASKS_LIST_TASKS.source.operation = 'listTask';
+      t.TASKS_CLOSE_TASK.source.spec = 'tasks-v3';
+    });
+    expect(report.failed).toBe(2);
+    expect(problems('TASKS_LIST_TASKS')).toBe('tasks-rest has no operation listTask');
+    expect(problems('TASKS_CLOSE_TASK')).toBe('spec tasks-v3 is not in the registry');
+  });
+
+  it('a tool that names no source does not load', () => {
+    expect(() =>
+      toolkitCopy((t) => {
+        delete t.TASKS_ARCHIVE.source;
+      }),
+    ).toThrow(/tools\[5\] \(TASKS_ARCHIVE\)\.source: every tool names where it comes from/);
+  });
+
+  it('fetches each spec once, and refuses a download whose sha256 is not the pinned one', async () => {
+    const cache = join(temp.path, 'cache-once');
+    const fetched = () => upstream.requests.filter((r) => r.url.startsWith('/specs/')).length;
+    const before = fetched();
+    await verify(undefined, cache);
+    expect(fetched() - before).toBe(3);
+    await verify(undefined, cache);
+    expect(fetched() - before).toBe(3);
+
+    const registry = JSON.parse(readFileSync(registryFile, 'utf8'));
+    registry['tasks-rest'].sha256 = '0'.repeat(64);
+    const tampered = join(temp.path, '_specs-tampered.json');
+    writeFileSync(tampered, JSON.stringify(registry));
+    const report = await verifyToolkits(toolkitCopy(), loadSpecRegistry(tampered), join(temp.path, 'cache-tampered'));
+    expect(report.failed).toBe(3);
+    expect(report.results[0]!.problems[0]).toMatch(/has sha256 [0-9a-f]{64}, the registry pins 0{64}/);
+  });
+});
