@@ -21,6 +21,9 @@ export function actionTag(tool: ToolDefinition): ActionTag | undefined {
 
 // the words of a slug that name a read done with POST because its request needs a body
 const READ_WORDS = new Set(['SEARCH', 'QUERY', 'LIST']);
+// an RPC-style endpoint whose own name says it reads: every Dropbox API v2 call is a POST
+// (`/2/files/get_metadata`, `/2/users/get_space_usage`), named by what it does
+const READ_ENDPOINT = /^(get|list|search|query)(_|$)/;
 
 /** The fixed GraphQL document a tool sends (a `const` `query` argument); undefined when the caller writes it. */
 function graphqlDocument(tool: ToolDefinition): string | undefined {
@@ -43,7 +46,8 @@ function mayWrite(tool: ToolDefinition): string | undefined {
     return /^(query\b|\{)/.test(document) ? undefined : 'a GraphQL mutation writes';
   }
   if (tool.slug.split('_').some((word) => READ_WORDS.has(word))) return undefined;
-  return 'a POST reads only at a search, query or list endpoint (SEARCH, QUERY or LIST in the slug) or as a GraphQL query';
+  if (READ_ENDPOINT.test(path.split('/').pop() ?? '')) return undefined;
+  return 'a POST reads only at a search, query or list endpoint (SEARCH, QUERY or LIST in the slug, or an RPC endpoint named get_…, list_…, search_…) or as a GraphQL query';
 }
 
 /** What is wrong with a tool's action tag, if anything: the lint reports it at the tool's `tags`. */

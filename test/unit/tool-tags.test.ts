@@ -26,8 +26,12 @@ describe('the built-in catalogue’s action tags', () => {
       if (method === 'PUT' || method === 'PATCH') expect(action, tool.slug).not.toBe('readOnlyHint');
       // a GraphQL mutation writes; a query reads (GraphQL spec 2.3)
       if (graphql) expect(action === 'readOnlyHint', tool.slug).toBe(graphql.startsWith('query'));
-      // a POST that reads is a search, query or list endpoint taking its criteria in a body
-      if (method === 'POST' && action === 'readOnlyHint' && !graphql) expect(tool.slug, tool.slug).toMatch(/_(SEARCH|QUERY|LIST)(_|$)/);
+      // a POST that reads is a search, query or list endpoint taking its criteria in a body, or an RPC
+      // endpoint named as a read (Dropbox's `/2/files/get_metadata`)
+      if (method === 'POST' && action === 'readOnlyHint' && !graphql)
+        expect(`${tool.slug} ${tool.request.path}`, tool.slug).toMatch(
+          /_(SEARCH|QUERY|LIST)(_|\s)|\/(get|list|search|query)(_[a-z0-9_]*)?$/,
+        );
     }
     for (const action of ACTIONS) expect(counts[action], action).toBeGreaterThan(0);
   });
@@ -137,5 +141,12 @@ describe('an operator’s toolkit file with a wrong action tag', () => {
       load({ slug: 'KIT_GET_VIEWER', tags: ['readOnlyHint'], path: '/graphql', graphql: 'query Viewer { viewer { id } }' })(),
     ).toBeTruthy();
     expect(load({ slug: 'KIT_REMOVE_THING', method: 'DELETE', tags: ['destructiveHint'] })()).toBeTruthy();
+  });
+
+  it('takes a POST to an RPC endpoint named as a read (Dropbox `/2/files/get_metadata`) as a read, and no other', () => {
+    expect(load({ slug: 'KIT_GET_METADATA', tags: ['readOnlyHint'], path: '/2/files/get_metadata' })()).toBeTruthy();
+    expect(load({ slug: 'KIT_SPACE', tags: ['readOnlyHint'], path: '/2/users/get_space_usage' })()).toBeTruthy();
+    refused({ slug: 'KIT_GET_THING_DONE', tags: ['readOnlyHint'], path: '/2/files/delete_v2' }, /readOnlyHint, but a POST reads only/);
+    refused({ slug: 'KIT_TARGET', tags: ['readOnlyHint'], path: '/2/files/getaway' }, /readOnlyHint, but a POST reads only/);
   });
 });
