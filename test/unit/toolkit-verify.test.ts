@@ -1,3 +1,4 @@
+import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -194,5 +195,24 @@ describe('toolkit:verify', () => {
     const report = await verifyToolkits(toolkitCopy(), loadSpecRegistry(tampered), join(temp.path, 'cache-tampered'));
     expect(report.failed).toBe(3);
     expect(report.results[0]!.problems[0]).toMatch(/has sha256 [0-9a-f]{64}, the registry pins 0{64}/);
+  });
+});
+
+describe('the googleapis-typescript format', () => {
+  it('reads method ids, paths written over two lines, inherited standard parameters and `any` values as the generator writes them', () => {
+    const spec = loadGoogleapisTypescript(join(FIXTURES, 'tasks-googleapis-v1.ts.txt'));
+    if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+    const batchGet = spec.operation('tasks.spreadsheets.values.batchGet');
+    expect(batchGet?.path).toBe('/v4/spreadsheets/{spreadsheetId}/values:batchGet');
+    expect(batchGet?.params.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'path:spreadsheetId',
+      'query:fields',
+      'query:quotaUser',
+      'query:ranges',
+    ]);
+    const update = spec.operation('tasks.spreadsheets.values.update');
+    expect(update?.methods).toEqual(['PUT']);
+    // a cell value is any JSON value, not an object
+    expect(update?.body?.schema.properties?.values).toEqual({ type: ['array'], items: { type: ['array'], items: { open: true } } });
   });
 });

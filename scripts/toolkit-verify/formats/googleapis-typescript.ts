@@ -39,6 +39,8 @@ export function loadGoogleapisTypescript(file: string): LoadedSpec {
     if (type.kind === ts.SyntaxKind.StringKeyword) return { type: ['string'] };
     if (type.kind === ts.SyntaxKind.NumberKeyword) return { type: ['number'] };
     if (type.kind === ts.SyntaxKind.BooleanKeyword) return { type: ['boolean'] };
+    // the generator writes `any` where Discovery says `type: any` (Sheets' cell values): any JSON value
+    if (type.kind === ts.SyntaxKind.AnyKeyword || type.kind === ts.SyntaxKind.UnknownKeyword) return { open: true };
     if (ts.isArrayTypeNode(type)) return { type: ['array'], items: typeToSchema(type.elementType, depth + 1) };
     if (ts.isUnionTypeNode(type)) {
       const members = type.types.filter((t) => !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword));
@@ -50,12 +52,21 @@ export function loadGoogleapisTypescript(file: string): LoadedSpec {
     }
     return { type: ['object'], open: true };
   };
+  // with the members it inherits: every `Params$…` extends `StandardParameters` (`fields`, `quotaUser`, …),
+  // which Discovery lists as parameters every method takes
+  const ownAndInherited = (declaration: ts.InterfaceDeclaration): ts.PropertySignature[] => [
+    ...(declaration.heritageClauses ?? []).flatMap((clause) =>
+      clause.types.flatMap((base) => {
+        const inherited = interfaces.get(base.expression.getText(source));
+        return inherited ? ownAndInherited(inherited) : [];
+      }),
+    ),
+    ...declaration.members.filter(ts.isPropertySignature),
+  ];
   const interfaceSchema = (declaration: ts.InterfaceDeclaration, depth: number): SpecSchema => ({
     type: ['object'],
     properties: Object.fromEntries(
-      declaration.members
-        .filter(ts.isPropertySignature)
-        .map((m) => [m.name.getText(source).replace(/^'|'$/g, ''), typeToSchema(m.type, depth)]),
+      ownAndInherited(declaration).map((m) => [m.name.getText(source).replace(/^'|'$/g, ''), typeToSchema(m.type, depth)]),
     ),
   });
 
