@@ -9,8 +9,8 @@ export { pathParameters, templateNames } from './url-placeholders.ts';
 /**
  * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
  * path parameters the input schema does not declare, placeholders that name no field, a tool without
- * exactly one action tag or with one its request contradicts (`tool-tags.ts`). Each problem is
- * returned as `{ path, message }`, with `path` pointing into the file.
+ * exactly one action tag or with one its request contradicts (`tool-tags.ts`), a name or description
+ * still marked TODO. Each problem is returned as `{ path, message }`, with `path` pointing into the file.
  */
 export interface LintProblem {
   path: string;
@@ -119,6 +119,9 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     if (!tool.slug.startsWith(prefix)) problems.push({ path: `${at}.slug`, message: `tool slug must start with ${prefix}` });
     if (seen.has(tool.slug)) problems.push({ path: `${at}.slug`, message: `duplicate tool slug ${tool.slug}` });
     seen.add(tool.slug);
+    // what `npm run toolkit:import` could not take from the spec: the operator writes it before the file loads
+    for (const field of ['name', 'description'] as const)
+      if (/^\s*TODO\b/i.test(tool[field])) problems.push({ path: `${at}.${field}`, message: `still a TODO: ${tool[field]}` });
     const tagProblem = actionTagProblem(tool);
     if (tagProblem) problems.push({ path: `${at}.tags`, message: tagProblem });
     const properties = Object.keys(tool.input_parameters.properties ?? {});
