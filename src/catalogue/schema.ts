@@ -73,6 +73,12 @@ const oauth2Schema = z
     scope_separator: z.string().default(' '),
     pkce: z.boolean().default(true),
     token_endpoint_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
+    token_request_body: z
+      .enum(['form', 'json'])
+      .default('form')
+      .describe(
+        'how token, refresh and revocation requests carry their parameters: a form (RFC 6749 4.1.3, RFC 7009 2.1), or one JSON object for providers that document only that (Notion)',
+      ),
     authorization_params: z.record(z.string(), z.string()).optional(),
     token_params: z.record(z.string(), z.string()).optional(),
     token_response_fields: tokenResponseFields,
