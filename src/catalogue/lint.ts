@@ -3,6 +3,7 @@ import type { ToolkitFile } from './schema.ts';
 import { searchTerms, tokenize } from './search-text.ts';
 import { pathParameters, templateNames, urlPlaceholders } from './url-placeholders.ts';
 import { schemeModule } from '../schemes/registry.ts';
+import { wireNames } from '../execution/composers/registry.ts';
 
 export { pathParameters, templateNames } from './url-placeholders.ts';
 
@@ -130,17 +131,22 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     for (const param of pathParameters(tool.request.path)) {
       if (!properties.includes(param))
         problems.push({ path: `${at}.request.path`, message: `path parameter {${param}} is not in input_parameters.properties` });
-      else if (!requiredList.includes(param))
-        problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required` });
+      // ajv fills a default in before the request is built (`useDefaults`), so a defaulted one is always there
+      else if (!requiredList.includes(param) && (tool.input_parameters.properties[param] as { default?: unknown })?.default === undefined)
+        problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required or have a default` });
     }
     for (const name of requiredList) {
       if (!properties.includes(name))
         problems.push({ path: `${at}.input_parameters.required`, message: `required parameter ${name} is not in properties` });
     }
+    const sent = wireNames(tool.request.compose, properties);
     for (const list of ['query', 'body_params'] as const) {
       for (const name of tool.request[list] ?? []) {
-        if (!properties.includes(name))
-          problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
+        if (!sent.includes(name))
+          problems.push({
+            path: `${at}.request.${list}`,
+            message: `${name} is not in input_parameters.properties${tool.request.compose ? ` nor produced by ${tool.request.compose}` : ''}`,
+          });
       }
     }
   });

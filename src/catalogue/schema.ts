@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPOSER_NAMES } from '../execution/composers/registry.ts';
 
 /**
  * The toolkit file format (`tools/<slug>.json`). This schema is the single source: it types the code
@@ -170,6 +171,12 @@ const requestSchema = z
     body: z.enum(['json', 'form', 'none']).optional().describe('default: json for POST/PUT/PATCH, none for GET/DELETE'),
     body_params: z.array(z.string()).optional().describe('arguments sent in the body (default: all non-path, non-query ones)'),
     headers: z.record(z.string(), z.string()).optional().describe('extra headers; `{param}` takes a tool argument'),
+    compose: z
+      .enum(COMPOSER_NAMES)
+      .optional()
+      .describe(
+        'a composer (src/execution/composers/) that turns some arguments into the ones the request sends, where a template cannot (rfc5322_message: an email as Gmail `raw`)',
+      ),
   })
   .strict();
 
