@@ -26,6 +26,9 @@ function toolkitUrls(toolkit: ToolkitFile): Array<[string, string]> {
     if ('identity' in scheme && scheme.identity?.base_url) urls.push([`${at}.identity.base_url`, scheme.identity.base_url]);
     for (const [key, url] of schemeModule(scheme.mode).urls(scheme)) urls.push([`${at}.${key}`, url]);
   });
+  toolkit.tools.forEach((tool, i) => {
+    if (tool.request.base_url) urls.push([`tools[${i}].request.base_url`, tool.request.base_url]);
+  });
   return urls;
 }
 

@@ -167,6 +167,12 @@ const requestSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
     path: z.string().startsWith('/').describe('`{param}` takes a tool argument; `{{field}}` a connection field'),
+    base_url: z
+      .string()
+      .optional()
+      .describe(
+        `when this one endpoint lives outside the toolkit base_url (Hacker News' front page is on its search API); ${TEMPLATE_HINT}`,
+      ),
     query: z.array(z.string()).optional().describe('arguments sent in the query string (default for GET/DELETE: all non-path ones)'),
     body: z.enum(['json', 'form', 'none']).optional().describe('default: json for POST/PUT/PATCH, none for GET/DELETE'),
     body_params: z.array(z.string()).optional().describe('arguments sent in the body (default: all non-path, non-query ones)'),

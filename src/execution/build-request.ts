@@ -105,7 +105,7 @@ export function buildToolRequest(
 ): PreparedRequest {
   const args = wireArguments(tool.request.compose, toolArgs);
   const values = templateValues(connection);
-  const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
+  const base = fillBaseUrl(tool.request.base_url ?? toolkit.base_url, values, options.allowHttpLoopback);
   const routes = routeArguments(tool);
   const url = parsePreservingPath(base, fillPath(tool.request.path, args, values));
   for (const name of routes.query) appendParams(url.searchParams, name, args[name]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_TOOLKITS_DIR } from '../../src/bootstrap.ts';
+import { lintToolkit } from '../../src/catalogue/lint.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import { rfc5322Message } from '../../src/execution/composers/rfc5322-message.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
@@ -150,5 +151,30 @@ describe('GMAIL_SEND_EMAIL', () => {
     // the composer refuses such an address itself, whatever the input schema let through
     expect(() => rfc5322Message({ recipient_email: 'a@b.example\r\nBcc: thief@evil.example', body: 'x' })).toThrow(/recipient_email/);
     expect(() => rfc5322Message({ body: 'x' })).toThrow(/at least one recipient/);
+  });
+});
+
+describe('HACKERNEWS_GET_FRONTPAGE', () => {
+  it("asks Hacker News' search API for the front page's stories, with their details", async () => {
+    upstream.on('/api/v1/search', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ hits: [{ objectID: '1', title: 'Show HN: a thing', points: 120, num_comments: 40 }], page: 0, nbPages: 2 }));
+    });
+    const { result, sent } = await run('HACKERNEWS_GET_FRONTPAGE', { hitsPerPage: 30 });
+    expect(sent.method).toBe('GET');
+    expect(sent.headers['x-original-host']).toBe('hn.algolia.com');
+    const url = new URL(sent.url, 'http://x');
+    expect(url.pathname).toBe('/api/v1/search');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ tags: 'front_page', hitsPerPage: '30' });
+    expect(result).toMatchObject({ successful: true, data: { hits: [{ title: 'Show HN: a thing', points: 120 }] } });
+    // the other tools keep the toolkit's own API
+    expect((await run('HACKERNEWS_GET_TOP_STORIES', {})).sent.headers['x-original-host']).toBe('hacker-news.firebaseio.com');
+  });
+
+  it("a tool's own base_url is held to the toolkit URL rules: no placeholder may choose its host", () => {
+    const toolkit = structuredClone(entry('HACKERNEWS_GET_FRONTPAGE').toolkit);
+    toolkit.tools.find((t) => t.slug === 'HACKERNEWS_GET_FRONTPAGE')!.request.base_url = 'https://{{host}}/api/v1';
+    const at = toolkit.tools.findIndex((t) => t.slug === 'HACKERNEWS_GET_FRONTPAGE');
+    expect(lintToolkit(toolkit).map((p) => p.path)).toContain(`tools[${at}].request.base_url`);
   });
 });

@@ -46,7 +46,7 @@ function expectedRouting(tool: ToolDefinition) {
 }
 
 function expectedPath(toolkit: ToolkitFile, tool: ToolDefinition, args: Record<string, any>, values: Record<string, string>) {
-  const base = new URL(fill(toolkit.base_url, values));
+  const base = new URL(fill(tool.request.base_url ?? toolkit.base_url, values));
   const path = fill(tool.request.path, values).replace(/\{(\+?)(\w+)\}/g, (_, plus: string, n: string) =>
     plus ? String(args[n]).split('/').map(encodeURIComponent).join('/') : encodeURIComponent(String(args[n])),
   );
