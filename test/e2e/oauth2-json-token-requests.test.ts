@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
-import { startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.ts';
+import { approveAuthorizations, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 
 /**
@@ -60,14 +60,7 @@ function toolkit(slug: string, body: 'json' | undefined) {
 
 beforeAll(async () => {
   provider = await startFakeUpstream();
-  provider.on('/authorize', (req, res) => {
-    const query = new URL(req.url, provider.url).searchParams;
-    const back = new URL(query.get('redirect_uri')!);
-    back.searchParams.set('code', 'code-123');
-    back.searchParams.set('state', query.get('state')!);
-    res.writeHead(302, { location: back.href });
-    res.end();
-  });
+  approveAuthorizations(provider, 'code-123');
   provider.on('/token', (req, res) => {
     const body = jsonOnly(req);
     if (!body) return refuse(res);
