@@ -10,7 +10,9 @@ const isUrl = (source: string) => /^https?:\/\//.test(source);
  * and its format. Printed, not written: the registry is reviewed by hand.
  */
 export async function specsEntry(source: string, spec: Spec): Promise<Record<string, unknown>> {
-  const bytes = isUrl(source) ? Buffer.from(await (await fetch(source)).arrayBuffer()) : readFileSync(source);
+  const bytes = isUrl(source)
+    ? Buffer.from(await (await fetch(source, { signal: AbortSignal.timeout(15_000) })).arrayBuffer())
+    : readFileSync(source);
   const format = typeof spec.swagger === 'string' ? 'swagger2' : 'openapi3';
   return {
     ...(isUrl(source) ? { url: source } : { file: source }),
