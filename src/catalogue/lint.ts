@@ -3,14 +3,15 @@ import type { ToolkitFile } from './schema.ts';
 import { searchTerms, tokenize } from './search-text.ts';
 import { pathParameters, templateNames, urlPlaceholders } from './url-placeholders.ts';
 import { schemeModule } from '../schemes/registry.ts';
+import { wireNames } from '../execution/composers/registry.ts';
 
 export { pathParameters, templateNames } from './url-placeholders.ts';
 
 /**
  * Checks a toolkit file for mistakes JSON Schema cannot express: tool slugs without the toolkit prefix,
  * path parameters the input schema does not declare, placeholders that name no field, a tool without
- * exactly one action tag or with one its request contradicts (`tool-tags.ts`). Each problem is
- * returned as `{ path, message }`, with `path` pointing into the file.
+ * exactly one action tag or with one its request contradicts (`tool-tags.ts`), a name or description
+ * still marked TODO. Each problem is returned as `{ path, message }`, with `path` pointing into the file.
  */
 export interface LintProblem {
   path: string;
@@ -24,6 +25,9 @@ function toolkitUrls(toolkit: ToolkitFile): Array<[string, string]> {
     const at = `auth_schemes[${i}]`;
     if ('identity' in scheme && scheme.identity?.base_url) urls.push([`${at}.identity.base_url`, scheme.identity.base_url]);
     for (const [key, url] of schemeModule(scheme.mode).urls(scheme)) urls.push([`${at}.${key}`, url]);
+  });
+  toolkit.tools.forEach((tool, i) => {
+    if (tool.request.base_url) urls.push([`tools[${i}].request.base_url`, tool.request.base_url]);
   });
   return urls;
 }
@@ -119,6 +123,9 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     if (!tool.slug.startsWith(prefix)) problems.push({ path: `${at}.slug`, message: `tool slug must start with ${prefix}` });
     if (seen.has(tool.slug)) problems.push({ path: `${at}.slug`, message: `duplicate tool slug ${tool.slug}` });
     seen.add(tool.slug);
+    // what `npm run toolkit:import` could not take from the spec: the operator writes it before the file loads
+    for (const field of ['name', 'description'] as const)
+      if (/^\s*TODO\b/i.test(tool[field])) problems.push({ path: `${at}.${field}`, message: `still a TODO: ${tool[field]}` });
     const tagProblem = actionTagProblem(tool);
     if (tagProblem) problems.push({ path: `${at}.tags`, message: tagProblem });
     const properties = Object.keys(tool.input_parameters.properties ?? {});
@@ -127,17 +134,22 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
     for (const param of pathParameters(tool.request.path)) {
       if (!properties.includes(param))
         problems.push({ path: `${at}.request.path`, message: `path parameter {${param}} is not in input_parameters.properties` });
-      else if (!requiredList.includes(param))
-        problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required` });
+      // ajv fills a default in before the request is built (`useDefaults`), so a defaulted one is always there
+      else if (!requiredList.includes(param) && (tool.input_parameters.properties[param] as { default?: unknown })?.default === undefined)
+        problems.push({ path: `${at}.input_parameters.required`, message: `path parameter ${param} must be required or have a default` });
     }
     for (const name of requiredList) {
       if (!properties.includes(name))
         problems.push({ path: `${at}.input_parameters.required`, message: `required parameter ${name} is not in properties` });
     }
+    const sent = wireNames(tool.request.compose, properties);
     for (const list of ['query', 'body_params'] as const) {
       for (const name of tool.request[list] ?? []) {
-        if (!properties.includes(name))
-          problems.push({ path: `${at}.request.${list}`, message: `${name} is not in input_parameters.properties` });
+        if (!sent.includes(name))
+          problems.push({
+            path: `${at}.request.${list}`,
+            message: `${name} is not in input_parameters.properties${tool.request.compose ? ` nor produced by ${tool.request.compose}` : ''}`,
+          });
       }
     }
   });

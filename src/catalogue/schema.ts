@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPOSER_NAMES } from '../execution/composers/registry.ts';
 
 /**
  * The toolkit file format (`tools/<slug>.json`). This schema is the single source: it types the code
@@ -73,6 +74,12 @@ const oauth2Schema = z
     scope_separator: z.string().default(' '),
     pkce: z.boolean().default(true),
     token_endpoint_auth: z.enum(['client_secret_post', 'client_secret_basic']).default('client_secret_post'),
+    token_request_body: z
+      .enum(['form', 'json'])
+      .default('form')
+      .describe(
+        'how token, refresh and revocation requests carry their parameters: a form (RFC 6749 4.1.3, RFC 7009 2.1), or one JSON object for providers that document only that (Notion)',
+      ),
     authorization_params: z.record(z.string(), z.string()).optional(),
     token_params: z.record(z.string(), z.string()).optional(),
     token_response_fields: tokenResponseFields,
@@ -160,10 +167,22 @@ const requestSchema = z
   .object({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
     path: z.string().startsWith('/').describe('`{param}` takes a tool argument; `{{field}}` a connection field'),
+    base_url: z
+      .string()
+      .optional()
+      .describe(
+        `when this one endpoint lives outside the toolkit base_url (Hacker News' front page is on its search API); ${TEMPLATE_HINT}`,
+      ),
     query: z.array(z.string()).optional().describe('arguments sent in the query string (default for GET/DELETE: all non-path ones)'),
     body: z.enum(['json', 'form', 'none']).optional().describe('default: json for POST/PUT/PATCH, none for GET/DELETE'),
     body_params: z.array(z.string()).optional().describe('arguments sent in the body (default: all non-path, non-query ones)'),
     headers: z.record(z.string(), z.string()).optional().describe('extra headers; `{param}` takes a tool argument'),
+    compose: z
+      .enum(COMPOSER_NAMES)
+      .optional()
+      .describe(
+        'a composer (src/execution/composers/) that turns some arguments into the ones the request sends, where a template cannot (rfc5322_message: an email as Gmail `raw`)',
+      ),
   })
   .strict();
 

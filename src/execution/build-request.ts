@@ -3,6 +3,7 @@ import { templateValues, type ToolConnection } from './connection.ts';
 import type { FormFields, PreparedRequest } from './prepared-request.ts';
 import { fillBaseUrl, fillTemplate, segmentProblem, TemplateError } from './templates.ts';
 import { pathParameters, TEMPLATE } from '../catalogue/url-placeholders.ts';
+import { wireArguments, wireNames } from './composers/registry.ts';
 
 export type { PreparedRequest } from './prepared-request.ts';
 
@@ -83,7 +84,8 @@ export function routeArguments(tool: ToolDefinition) {
   const inPath = new Set(pathParameters(request.path));
   const inHeaders = new Set(Object.values(request.headers ?? {}).flatMap((v) => [...v.matchAll(ARG_IN_HEADER)].map((m) => m[1]!)));
   const bodyMode = request.body ?? (request.method === 'GET' || request.method === 'DELETE' ? 'none' : 'json');
-  const rest = Object.keys(tool.input_parameters.properties ?? {}).filter((n) => !inPath.has(n) && !inHeaders.has(n));
+  const names = wireNames(request.compose, Object.keys(tool.input_parameters.properties ?? {}));
+  const rest = names.filter((n) => !inPath.has(n) && !inHeaders.has(n));
   const query = request.query ?? (bodyMode === 'none' ? rest : []);
   const body = bodyMode === 'none' ? [] : (request.body_params ?? rest.filter((n) => !query.includes(n)));
   return { inPath, inHeaders, query, body, bodyMode };
@@ -97,12 +99,13 @@ export function routeArguments(tool: ToolDefinition) {
 export function buildToolRequest(
   toolkit: ToolkitFile,
   tool: ToolDefinition,
-  args: Args,
+  toolArgs: Args,
   connection: ToolConnection,
   options: { allowHttpLoopback: boolean },
 ): PreparedRequest {
+  const args = wireArguments(tool.request.compose, toolArgs);
   const values = templateValues(connection);
-  const base = fillBaseUrl(toolkit.base_url, values, options.allowHttpLoopback);
+  const base = fillBaseUrl(tool.request.base_url ?? toolkit.base_url, values, options.allowHttpLoopback);
   const routes = routeArguments(tool);
   const url = parsePreservingPath(base, fillPath(tool.request.path, args, values));
   for (const name of routes.query) appendParams(url.searchParams, name, args[name]);

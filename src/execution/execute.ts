@@ -3,6 +3,7 @@ import { describeInputErrors, type InputValidator } from '../catalogue/input-val
 import type { FieldError } from '../errors.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import { buildToolRequest, PathArgumentError, type PreparedRequest } from './build-request.ts';
+import { ComposeArgumentError } from './composers/argument-error.ts';
 import { buildProxyRequest, ProxyParameterError, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
 import { maskList, scrub } from './masking.ts';
@@ -132,7 +133,7 @@ export async function executePrepared(
   try {
     request = buildToolRequest(entry.toolkit, entry.tool, args, connection, options);
   } catch (error) {
-    if (error instanceof PathArgumentError)
+    if (error instanceof PathArgumentError || error instanceof ComposeArgumentError)
       throw new ToolInputError(`Invalid arguments for ${entry.tool.slug}: ${error.message}`, [
         { field: `arguments.${error.argument}`, message: error.message },
       ]);

@@ -17,6 +17,8 @@ export interface OAuth2Client {
   clientId: string;
   clientSecret: string;
   tokenEndpointAuth: 'client_secret_post' | 'client_secret_basic';
+  /** how token, refresh and revocation requests carry their parameters; `json` for providers that take only JSON (Notion) */
+  tokenRequestBody?: 'form' | 'json';
 }
 
 export interface OAuthCallOptions {
@@ -78,9 +80,23 @@ function clientAuth(client: OAuth2Client): oauth.ClientAuth {
     : oauth.ClientSecretPost(client.clientSecret);
 }
 
-function requestOptions(options: OAuthCallOptions, additionalParameters?: Record<string, string>) {
+/**
+ * RFC 6749 4.1.3 and RFC 7009 2.1 send the parameters as a form, and oauth4webapi always does; a
+ * provider that documents a JSON body instead (Notion's token and revoke endpoints) gets the same
+ * parameters as one JSON object, with the same client authentication.
+ */
+function asJsonBody(send: typeof fetch): typeof fetch {
+  return (input, init) => {
+    if (!(init?.body instanceof URLSearchParams)) return send(input, init);
+    const headers = new Headers(init.headers);
+    headers.set('content-type', 'application/json');
+    return send(input, { ...init, headers, body: JSON.stringify(Object.fromEntries(init.body)) });
+  };
+}
+
+function requestOptions(options: OAuthCallOptions, client: OAuth2Client, additionalParameters?: Record<string, string>) {
   return {
-    [oauth.customFetch]: options.fetch,
+    [oauth.customFetch]: client.tokenRequestBody === 'json' ? asJsonBody(options.fetch) : options.fetch,
     [oauth.allowInsecureRequests]: options.allowInsecure,
     additionalParameters,
     signal: AbortSignal.timeout(15_000),
@@ -153,7 +169,7 @@ export async function exchangeCode(
       params,
       flow.redirectUri,
       flow.codeVerifier ?? oauth.nopkce,
-      requestOptions(options, flow.tokenParams),
+      requestOptions(options, client, flow.tokenParams),
     );
     return toTokenSet(await oauth.processAuthorizationCodeResponse(as, oauthClient, response, { recognizedTokenTypes: anyTokenType }));
   } catch (error) {
@@ -176,7 +192,7 @@ export async function refreshTokens(
       oauthClient,
       clientAuth(client),
       refreshToken,
-      requestOptions(options, tokenParams),
+      requestOptions(options, client, tokenParams),
     );
     return toTokenSet(await oauth.processRefreshTokenResponse(as, oauthClient, response, { recognizedTokenTypes: anyTokenType }));
   } catch (error) {
@@ -193,7 +209,13 @@ export async function revokeToken(
 ): Promise<void> {
   const as = server(endpoints);
   try {
-    const response = await oauth.revocationRequest(as, { client_id: client.clientId }, clientAuth(client), token, requestOptions(options));
+    const response = await oauth.revocationRequest(
+      as,
+      { client_id: client.clientId },
+      clientAuth(client),
+      token,
+      requestOptions(options, client),
+    );
     await oauth.processRevocationResponse(response);
   } catch (error) {
     throw translate(error);

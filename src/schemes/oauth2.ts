@@ -32,7 +32,13 @@ function endpoints(deps: SchemeEnvironment, scheme: OAuth2, connectionData: Reco
 
 function client(context: Context) {
   const app = context.client();
-  return { clientId: app.clientId, clientSecret: app.clientSecret, tokenEndpointAuth: context.definition.token_endpoint_auth };
+  const scheme = context.definition;
+  return {
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    tokenEndpointAuth: scheme.token_endpoint_auth,
+    tokenRequestBody: scheme.token_request_body,
+  };
 }
 
 /**

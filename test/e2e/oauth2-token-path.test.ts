@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { approveAuthorizations, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
 
 /**
@@ -12,14 +12,7 @@ let app: LiveApp;
 
 beforeAll(async () => {
   provider = await startFakeUpstream();
-  provider.on('/authorize', (req, res) => {
-    const query = new URL(req.url, provider.url).searchParams;
-    const back = new URL(query.get('redirect_uri')!);
-    back.searchParams.set('code', 'code-123');
-    back.searchParams.set('state', query.get('state')!);
-    res.writeHead(302, { location: back.href });
-    res.end();
-  });
+  approveAuthorizations(provider, 'code-123');
   provider.on('/token', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(

@@ -67,3 +67,15 @@ export function redirectingFetch(upstream: FakeUpstream): typeof fetch {
     return fetch(target, { ...init, headers });
   };
 }
+
+/** A stand-in authorization endpoint at `/authorize` that approves at once: back to `redirect_uri` with `code` and the state. */
+export function approveAuthorizations(provider: FakeUpstream, code: string): void {
+  provider.on('/authorize', (req, res) => {
+    const query = new URL(req.url, provider.url).searchParams;
+    const back = new URL(query.get('redirect_uri')!);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', query.get('state')!);
+    res.writeHead(302, { location: back.href });
+    res.end();
+  });
+}

@@ -4,6 +4,7 @@ import { loadCatalogue } from '../../src/catalogue/load.ts';
 import type { AuthScheme, ToolDefinition, ToolkitFile } from '../../src/catalogue/schema.ts';
 import type { ToolConnection } from '../../src/execution/connection.ts';
 import { fetchExchange } from '../../src/execution/exchange.ts';
+import { wireArguments, wireNames } from '../../src/execution/composers/registry.ts';
 import { executeTool } from '../../src/execution/execute.ts';
 import { catalogueConnection } from '../helpers/catalogue-connection.ts';
 import { redirectingFetch, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -35,7 +36,9 @@ function expectedRouting(tool: ToolDefinition) {
   const r = tool.request;
   const path = [...r.path.replace(TEMPLATE, '').matchAll(/\{\+?(\w+)\}/g)].map((m) => m[1]!);
   const header = Object.values(r.headers ?? {}).flatMap((v) => [...v.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
-  const rest = Object.keys(tool.input_parameters.properties).filter((n) => !path.includes(n) && !header.includes(n));
+  // a composed request (`request.compose`) routes the arguments its composer leaves and produces
+  const names = wireNames(r.compose, Object.keys(tool.input_parameters.properties));
+  const rest = names.filter((n) => !path.includes(n) && !header.includes(n));
   const bodyMode = r.body ?? (r.method === 'GET' || r.method === 'DELETE' ? 'none' : 'json');
   const query = r.query ?? (bodyMode === 'none' ? rest : []);
   const body = bodyMode === 'none' ? [] : (r.body_params ?? rest.filter((n) => !query.includes(n)));
@@ -43,7 +46,7 @@ function expectedRouting(tool: ToolDefinition) {
 }
 
 function expectedPath(toolkit: ToolkitFile, tool: ToolDefinition, args: Record<string, any>, values: Record<string, string>) {
-  const base = new URL(fill(toolkit.base_url, values));
+  const base = new URL(fill(tool.request.base_url ?? toolkit.base_url, values));
   const path = fill(tool.request.path, values).replace(/\{(\+?)(\w+)\}/g, (_, plus: string, n: string) =>
     plus ? String(args[n]).split('/').map(encodeURIComponent).join('/') : encodeURIComponent(String(args[n])),
   );
@@ -109,12 +112,14 @@ describe('the built-in catalogue', () => {
         const values = { ...connection.connectionData, ...connection.credentials };
         for (const tool of toolkit.tools) {
           const entry = catalogue.tool(tool.slug)!;
-          const args = sampleObject(tool.input_parameters);
-          expect(entry.validate(structuredClone(args)), `${tool.slug} sample arguments: ${JSON.stringify(entry.validate.errors)}`).toBe(
+          const input = sampleObject(tool.input_parameters);
+          expect(entry.validate(structuredClone(input)), `${tool.slug} sample arguments: ${JSON.stringify(entry.validate.errors)}`).toBe(
             true,
           );
+          // what the request carries (the composer's output checked for what it means in its own tests)
+          const args = wireArguments(tool.request.compose, input) as Record<string, any>;
           const before = upstream.requests.length;
-          const result = await executeTool(entry, args, connection, {
+          const result = await executeTool(entry, input, connection, {
             exchange: fetchExchange(redirectingFetch(upstream)),
             timeoutMs: 5000,
             maxResponseBytes: 1 << 20,
