@@ -164,6 +164,12 @@ const requestSchema = z
     body: z.enum(['json', 'form', 'none']).optional().describe('default: json for POST/PUT/PATCH, none for GET/DELETE'),
     body_params: z.array(z.string()).optional().describe('arguments sent in the body (default: all non-path, non-query ones)'),
     headers: z.record(z.string(), z.string()).optional().describe('extra headers; `{param}` takes a tool argument'),
+    wire_names: z
+      .record(z.string(), z.string().min(1))
+      .optional()
+      .describe(
+        "the name a query or body argument is sent under where the API's is no name a model can use (Microsoft Graph's `$top` for `top`): tool clients accept only property names of letters, digits, `_`, `.` and `-`",
+      ),
   })
   .strict();
 
