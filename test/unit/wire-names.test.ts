@@ -1,34 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { lintToolkit } from '../../src/catalogue/lint.ts';
-import type { ToolkitFile } from '../../src/catalogue/schema.ts';
 import { buildToolRequest } from '../../src/execution/build-request.ts';
 import { bindConnection } from '../../src/schemes/registry.ts';
+import { oneToolKit } from '../helpers/one-tool-kit.ts';
 
 /**
  * `request.wire_names`: an argument a model can name (`top`) goes out under the API's own name
  * (Graph's `$top`), in the query string, a JSON body or a form body.
  */
 const kit = (request: Record<string, unknown>) =>
-  ({
-    slug: 'kit',
-    name: 'Kit',
-    description: 'kit',
-    base_url: 'https://api.example.com/v1',
-    auth_schemes: [{ mode: 'NO_AUTH' }],
-    tools: [
-      {
-        slug: 'KIT_X',
-        name: 'x',
-        description: 'x',
-        tags: ['readOnlyHint'],
-        input_parameters: {
-          type: 'object',
-          properties: { id: { type: 'string' }, top: { type: 'integer' }, filter: { type: 'string' }, plain: { type: 'string' } },
-        },
-        request,
-      },
-    ],
-  }) as unknown as ToolkitFile;
+  oneToolKit({
+    input_parameters: {
+      type: 'object',
+      properties: { id: { type: 'string' }, top: { type: 'integer' }, filter: { type: 'string' }, plain: { type: 'string' } },
+    },
+    request,
+  });
 
 const build = (request: Record<string, unknown>, args: Record<string, unknown>) => {
   const toolkit = kit(request);
