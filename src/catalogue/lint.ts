@@ -152,6 +152,14 @@ export function lintToolkit(toolkit: ToolkitFile): LintProblem[] {
           });
       }
     }
+    const pathNames = pathParameters(tool.request.path);
+    for (const name of Object.keys(tool.request.wire_names ?? {})) {
+      if (!properties.includes(name) || pathNames.includes(name))
+        problems.push({
+          path: `${at}.request.wire_names`,
+          message: `${name} is not a query or body argument of input_parameters.properties`,
+        });
+    }
   });
   return problems;
 }

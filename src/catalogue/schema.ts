@@ -183,6 +183,12 @@ const requestSchema = z
       .describe(
         'a composer (src/execution/composers/) that turns some arguments into the ones the request sends, where a template cannot (rfc5322_message: an email as Gmail `raw`)',
       ),
+    wire_names: z
+      .record(z.string(), z.string().min(1))
+      .optional()
+      .describe(
+        "the name a query or body argument is sent under where the API's is no name a model can use (Microsoft Graph's `$top` for `top`): tool clients accept only property names of letters, digits, `_`, `.` and `-`",
+      ),
   })
   .strict();
 

@@ -91,6 +91,11 @@ export function routeArguments(tool: ToolDefinition) {
   return { inPath, inHeaders, query, body, bodyMode };
 }
 
+/** The name an argument goes out under in the query or body: its own unless the tool maps it (`wire_names`). */
+export function wireName(tool: ToolDefinition, argument: string): string {
+  return tool.request.wire_names?.[argument] ?? argument;
+}
+
 /**
  * Builds the upstream request for one tool call: base URL and path filled, arguments routed, the
  * toolkit's headers set, and the connection's credential injected as its scheme says (`connection.inject`).
@@ -108,7 +113,7 @@ export function buildToolRequest(
   const base = fillBaseUrl(tool.request.base_url ?? toolkit.base_url, values, options.allowHttpLoopback);
   const routes = routeArguments(tool);
   const url = parsePreservingPath(base, fillPath(tool.request.path, args, values));
-  for (const name of routes.query) appendParams(url.searchParams, name, args[name]);
+  for (const name of routes.query) appendParams(url.searchParams, wireName(tool, name), args[name]);
 
   const headers: Record<string, string> = { Accept: 'application/json', ...toolkit.headers };
   for (const [name, template] of Object.entries(tool.request.headers ?? {})) {
@@ -119,11 +124,11 @@ export function buildToolRequest(
   const bodyArgs = routes.body.filter((n) => args[n] !== undefined);
   let form: FormFields | undefined;
   if (routes.bodyMode === 'json' && bodyArgs.length > 0) {
-    request.body = JSON.stringify(Object.fromEntries(bodyArgs.map((n) => [n, args[n]])));
+    request.body = JSON.stringify(Object.fromEntries(bodyArgs.map((n) => [wireName(tool, n), args[n]])));
     headers['Content-Type'] = 'application/json';
   } else if (routes.bodyMode === 'form' && bodyArgs.length > 0) {
     const params = new URLSearchParams();
-    for (const n of bodyArgs) appendParams(params, n, args[n]);
+    for (const n of bodyArgs) appendParams(params, wireName(tool, n), args[n]);
     request.body = params.toString();
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
     form = {};

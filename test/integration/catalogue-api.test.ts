@@ -63,7 +63,7 @@ describe('toolkits and tools over REST', () => {
     expect(updates.body.items.some((i: any) => i.tags.includes('destructiveHint') || i.tags.includes('createHint'))).toBe(false);
     expect((await json('/api/v3.1/tools/GITHUB_CREATE_AN_ISSUE')).body.tags).toEqual(['createHint', 'openWorldHint']);
     const search = await json('/api/v3.1/tools?search=send%20an%20email');
-    expect(search.body.items[0].slug).toMatch(/^GMAIL_|^SENDGRID_/);
+    expect(search.body.items[0].slug).toMatch(/^GMAIL_|^SENDGRID_|^OUTLOOK_/);
     const paged = await json('/api/v3.1/tools?limit=7');
     expect(paged.body.items).toHaveLength(7);
     expect(paged.body.total_items).toBe(t.deps.catalogue.toolCount);

@@ -20,28 +20,13 @@ import { bindConnection, NO_AUTH_CONNECTION } from '../../src/schemes/registry.t
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { maskList, scrub } from '../../src/execution/masking.ts';
 import { fillBaseUrl, TemplateError } from '../../src/execution/templates.ts';
+import { oneToolKit } from '../helpers/one-tool-kit.ts';
 
 const toolkit = (path: string, extra: Partial<ToolkitFile> = {}) =>
-  ({
-    slug: 'kit',
-    name: 'Kit',
-    description: 'kit',
-    base_url: 'https://api.example.com/v1',
-    connection_fields: [{ name: 'space', display_name: 'Space', type: 'string', secret: false, required: true }],
-    auth_schemes: [{ mode: 'NO_AUTH' }],
-    tools: [
-      {
-        slug: 'KIT_X',
-        name: 'x',
-        description: 'x',
-        tags: ['readOnlyHint'],
-        input_parameters: { type: 'object', properties: {} },
-        request: { method: 'GET', path },
-        source: { docs: 'https://docs.example.com/api' },
-      },
-    ],
-    ...extra,
-  }) as unknown as ToolkitFile;
+  oneToolKit(
+    { request: { method: 'GET', path } },
+    { connection_fields: [{ name: 'space', display_name: 'Space', type: 'string', secret: false, required: true }], ...extra },
+  );
 
 describe('path segments', () => {
   const build = (path: string, args: Record<string, unknown>, space = 'main') => {
