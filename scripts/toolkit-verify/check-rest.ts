@@ -1,5 +1,5 @@
 import type { ToolDefinition, ToolkitFile } from '../../src/catalogue/schema.ts';
-import { routeArguments } from '../../src/execution/build-request.ts';
+import { routeArguments, wireName } from '../../src/execution/build-request.ts';
 import { incompatibility, type SpecOperation, type SpecSchema } from './model.ts';
 
 type Token = { param: string } | { field: string } | { text: string };
@@ -100,13 +100,15 @@ export function checkRestTool(toolkit: ToolkitFile, tool: ToolDefinition, op: Sp
     if (elsewhere) problems.push(`argument ${name} is sent in the ${where}, the spec takes it in the ${elsewhere}`);
     else if (!(where === 'body' && op.body?.schema.open)) problems.push(`argument ${name} is not in the spec`);
   };
-  for (const name of routes.query) place(name, 'query', op.params.find((p) => p.in === 'query' && p.name === name)?.schema);
+  // an argument goes out under its wire name (`wire_names`: Graph's `$top` for `top`), which the spec knows it by
+  const wire = (name: string) => wireName(tool, name);
+  for (const name of routes.query) place(name, 'query', op.params.find((p) => p.in === 'query' && p.name === wire(name))?.schema);
   if (routes.body.length > 0 && !op.argsAnywhere) {
     if (!op.body) problems.push(`sends a ${routes.bodyMode} body, the spec takes none`);
     else if (!op.body.media.includes(routes.bodyMode as 'json' | 'form'))
       problems.push(`sends a ${routes.bodyMode} body, the spec takes ${op.body.media.join(' or ')}`);
   }
-  for (const name of routes.body) place(name, 'body', bodyProps?.[name]);
+  for (const name of routes.body) place(name, 'body', bodyProps?.[wire(name)]);
   for (const [header, template] of Object.entries(request.headers ?? {})) {
     for (const m of template.matchAll(/\{([A-Za-z_]\w*)\}/g)) {
       const param = op.params.find((p) => p.in === 'header' && p.name.toLowerCase() === header.toLowerCase());
@@ -120,13 +122,13 @@ export function checkRestTool(toolkit: ToolkitFile, tool: ToolDefinition, op: Sp
     for (const p of op.params) {
       if (!p.required || p.in === 'path') continue;
       if (p.in === 'header' && given.headers.has(p.name.toLowerCase())) continue;
-      if (p.in === 'query' && (given.query.has(p.name) || (routes.query.includes(p.name) && givesValue(p.name)))) continue;
+      if (p.in === 'query' && (given.query.has(p.name) || routes.query.some((n) => wire(n) === p.name && givesValue(n)))) continue;
       if (op.argsAnywhere && givesValue(p.name)) continue;
       problems.push(`the spec requires ${p.in} parameter ${p.name}, which the tool does not always send`);
     }
     for (const name of op.body?.schema.required ?? []) {
-      const sent = op.argsAnywhere ? name in props : routes.body.includes(name);
-      if (!(sent && givesValue(name))) problems.push(`the spec requires body property ${name}, which the tool does not always send`);
+      const sent = op.argsAnywhere ? name in props && givesValue(name) : routes.body.some((n) => wire(n) === name && givesValue(n));
+      if (!sent) problems.push(`the spec requires body property ${name}, which the tool does not always send`);
     }
   }
   return problems;

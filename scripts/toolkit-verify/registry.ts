@@ -11,6 +11,7 @@ export const SPEC_FORMATS = [
   'openapi', // OpenAPI 3.x or Swagger 2 (JSON)
   'discovery', // a Google API Discovery document (JSON)
   'googleapis-typescript', // the generated client of an `@googleapis/<api>` package (`v1.ts`): Google's Discovery methods as code
+  'openapi-typescript', // an OpenAPI document as openapi-typescript types (`interface paths`, `operations`, `components`): Microsoft Graph's on npm
   'notion-endpoints', // `@notionhq/client`'s endpoint table (`build/src/api-endpoints.js`)
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
@@ -22,6 +23,11 @@ const common = {
   format: z.enum(SPEC_FORMATS),
   title: z.string().optional(),
   docs: z.url().optional(),
+  base_path: z
+    .string()
+    .regex(/^\/[^?#]*[^/]$/, 'base_path is a path such as /v1.0')
+    .optional()
+    .describe("the path the API's server puts before every path of the document, where the format does not keep the servers"),
 };
 
 const npmEntry = z

@@ -8,6 +8,7 @@ import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
+import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
@@ -18,6 +19,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   openapi: { load: (file) => loadOpenApi(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
   discovery: { load: (file) => loadDiscovery(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
   'googleapis-typescript': { load: loadGoogleapisTypescript, wholePackage: false },
+  'openapi-typescript': { load: loadOpenApiTypescript, wholePackage: false },
   'notion-endpoints': { load: loadNotionEndpoints, wholePackage: true },
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
@@ -47,7 +49,7 @@ export async function verifyToolkits(toolkits: ToolkitFile[], registry: SpecRegi
     let spec = specs.get(id);
     if (!spec) {
       const loader = LOADERS[entry.format];
-      spec = fetchSpec(entry, cacheDir, loader.wholePackage).then((file) => loader.load(file));
+      spec = fetchSpec(entry, cacheDir, loader.wholePackage).then((file) => underBasePath(loader.load(file), entry.base_path));
       specs.set(id, spec);
     }
     return spec;
@@ -81,4 +83,17 @@ export async function verifyToolkits(toolkits: ToolkitFile[], registry: SpecRegi
   }
   const count = (status: ToolResult['status']) => results.filter((r) => r.status === status).length;
   return { results, verified: count('verified'), docs: count('docs'), failed: count('failed') };
+}
+
+/** A spec whose paths lack the prefix its servers give them (`/v1.0` of Graph's `https://graph.microsoft.com/v1.0`), with it. */
+function underBasePath(spec: LoadedSpec, basePath: string | undefined): LoadedSpec {
+  if (!basePath || spec.kind !== 'rest') return spec;
+  const { operation } = spec;
+  return {
+    ...spec,
+    operation: (id) => {
+      const op = operation(id);
+      return op && { ...op, path: basePath + op.path };
+    },
+  };
 }

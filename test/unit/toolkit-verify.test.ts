@@ -1,3 +1,6 @@
+import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
+import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/openapi-typescript.ts';
+import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -214,5 +217,38 @@ describe('the googleapis-typescript format', () => {
     expect(update?.methods).toEqual(['PUT']);
     // a cell value is any JSON value, not an object
     expect(update?.body?.schema.properties?.values).toEqual({ type: ['array'], items: { type: ['array'], items: { open: true } } });
+  });
+});
+
+describe('the openapi-typescript format', () => {
+  const spec = loadOpenApiTypescript(join(FIXTURES, 'tasks-openapi-typescript.d.ts.txt'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (operation: string, tool: Record<string, unknown>) => {
+    const kit = oneToolKit(tool, { base_url: 'https://api.example.com' });
+    return checkRestTool(kit, kit.tools[0]!, spec.operation(operation)!);
+  };
+  const list = (props: Record<string, unknown>, wire_names?: Record<string, string>) =>
+    check('me.ListTasks', {
+      input_parameters: { type: 'object', properties: props },
+      request: { method: 'GET', path: '/me/tasks', ...(wire_names ? { wire_names } : {}) },
+    });
+
+  it('checks arguments under their wire names, and takes a comma-joined string for a query array', () => {
+    expect(list({ top: { type: 'integer' }, select: { type: 'string' } }, { top: '$top', select: '$select' })).toEqual([]);
+    expect(list({ top: { type: 'integer' } })).toEqual(['argument top is not in the spec']);
+    expect(list({ top: { type: 'string' } }, { top: '$top' })).toEqual(['top is string here, number in the spec']);
+  });
+
+  it('reads a body through components and inheritance, with its required properties but not @odata.type', () => {
+    const create = (props: Record<string, unknown>, required: string[]) =>
+      check('me.CreateTasks', {
+        input_parameters: { type: 'object', properties: props, required },
+        request: { method: 'POST', path: '/me/tasks' },
+      });
+    expect(create({ title: { type: 'string' }, status: { enum: ['open', 'done'] }, id: { type: 'string' } }, ['title'])).toEqual([]);
+    expect(create({ status: { enum: ['open', 'later'] } }, [])).toEqual([
+      'status allows "later", not in the spec\'s enum',
+      'the spec requires body property title, which the tool does not always send',
+    ]);
   });
 });
