@@ -25,6 +25,9 @@ const READ_WORDS = new Set(['SEARCH', 'QUERY', 'LIST']);
 // (`/2/files/get_metadata`, `/2/users/get_space_usage`), named by what it does
 const READ_ENDPOINT = /^(get|list|search|query)(_|$)/;
 
+// how a GraphQL executable document starts: an operation type, or the query shorthand `{` (GraphQL spec 2.3)
+const GRAPHQL_OPERATION = /^(query|mutation|subscription)\b|^\{/;
+
 /** The fixed GraphQL document a tool sends (a `const` `query` argument); undefined when the caller writes it. */
 function graphqlDocument(tool: ToolDefinition): string | undefined {
   const query = tool.input_parameters.properties.query as { const?: unknown } | undefined;
@@ -40,8 +43,9 @@ function mayWrite(tool: ToolDefinition): string | undefined {
   const { method, path } = tool.request;
   if (method === 'GET') return undefined;
   if (method !== 'POST') return `a ${method} request changes what it names`;
-  if (/graphql/i.test(path)) {
-    const document = graphqlDocument(tool);
+  const document = graphqlDocument(tool);
+  // a fixed GraphQL operation (spec 2.3) marks a GraphQL endpoint whatever its path (monday.com serves `/v2`)
+  if (/graphql/i.test(path) || (document !== undefined && GRAPHQL_OPERATION.test(document))) {
     if (document === undefined) return 'a GraphQL request whose document the caller writes may be a mutation';
     return /^(query\b|\{)/.test(document) ? undefined : 'a GraphQL mutation writes';
   }

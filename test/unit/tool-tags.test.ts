@@ -133,6 +133,11 @@ describe('an operator’s toolkit file with a wrong action tag', () => {
       { slug: 'KIT_LIST_THINGS', tags: ['readOnlyHint'], path: '/graphql', graphql: 'mutation Drop { dropThings { ok } }' },
       /readOnlyHint, but a GraphQL mutation writes/,
     );
+    // an endpoint not named graphql (monday.com's /v2) is judged by its fixed document too
+    refused(
+      { slug: 'KIT_LIST_THINGS', tags: ['readOnlyHint'], path: '/v2', graphql: 'mutation Drop { dropThings { ok } }' },
+      /readOnlyHint, but a GraphQL mutation writes/,
+    );
   });
 
   it('takes a POST that searches, queries or lists, or sends a GraphQL query, as a read', () => {
@@ -140,6 +145,7 @@ describe('an operator’s toolkit file with a wrong action tag', () => {
     expect(
       load({ slug: 'KIT_GET_VIEWER', tags: ['readOnlyHint'], path: '/graphql', graphql: 'query Viewer { viewer { id } }' })(),
     ).toBeTruthy();
+    expect(load({ slug: 'KIT_GET_BOARDS', tags: ['readOnlyHint'], path: '/v2', graphql: 'query Boards { boards { id } }' })()).toBeTruthy();
     expect(load({ slug: 'KIT_REMOVE_THING', method: 'DELETE', tags: ['destructiveHint'] })()).toBeTruthy();
   });
 
