@@ -15,6 +15,7 @@ export const SPEC_FORMATS = [
   'notion-endpoints', // `@notionhq/client`'s endpoint table (`build/src/api-endpoints.js`)
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
+  'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

@@ -9,6 +9,7 @@ import { loadGraphql } from './formats/graphql.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
+import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
@@ -23,6 +24,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'notion-endpoints': { load: loadNotionEndpoints, wholePackage: true },
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
+  'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

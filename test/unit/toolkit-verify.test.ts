@@ -1,4 +1,3 @@
-import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/openapi-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
@@ -6,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
+import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -250,5 +251,48 @@ describe('the openapi-typescript format', () => {
       'status allows "later", not in the spec\'s enum',
       'the spec requires body property title, which the tool does not always send',
     ]);
+  });
+});
+
+describe('toolkit:verify, format openapi-generator-typescript (a generated client, as in @hubspot/api-client)', () => {
+  const spec = loadOpenApiGeneratorTypescript(join(FIXTURES, 'openapi-generator-typescript'));
+  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the generated client's operations. */
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, operation: string) => {
+      const op = spec.kind === 'rest' ? spec.operation(`tasks/TasksApi.${operation}`) : undefined;
+      if (!op) throw new Error(`no operation ${operation}`);
+      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+    };
+    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+  }
+
+  it('reads method, path, query parameters and the body model from the generated request factory: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(spec.kind === 'rest' && spec.operation('tasks/TasksApi.deleteTask')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the generated code does not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.assignee.properties.role.enum = ['boss'];
+      props.due_date = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; assignee.role allows "boss", not in the spec\'s enum; argument due_date is not in the spec',
+    );
+  });
+
+  it('takes a parameter as required where the generated code throws RequiredError for it, and as optional elsewhere', () => {
+    const required = spec.kind === 'rest' ? spec.operation('tasks/TasksApi.createTask')?.params : [];
+    expect(required).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: {} });
+    expect(required).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'] } });
   });
 });
