@@ -79,6 +79,7 @@ const benchToolkit = {
       tags: ['readOnlyHint'],
       input_parameters: { type: 'object', properties: {} },
       request: { method: 'GET', path: '/item' },
+      source: { docs: 'https://docs.example.com/item' },
     },
   ],
 };

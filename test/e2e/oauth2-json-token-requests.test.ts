@@ -53,6 +53,7 @@ function toolkit(slug: string, body: 'json' | undefined) {
         tags: ['readOnlyHint'],
         input_parameters: { type: 'object', properties: {} },
         request: { method: 'GET', path: '/me' },
+        source: { docs: 'https://docs.example.com/me' },
       },
     ],
   };
