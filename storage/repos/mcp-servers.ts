@@ -1,0 +1,237 @@
+import { type Kysely, sql } from 'kysely';
+import type { McpServer, McpServerInstance, McpServerToolkit, StoredSession } from '../domain.ts';
+import { epoch, flag, json, mapper, plain } from '../mapping.ts';
+import type { Database, McpServerInstancesTable, McpServersTable } from '../schema.ts';
+import { writeTransaction } from '../db.ts';
+import { likePattern } from './activity-log.ts';
+import { sessionsRepo } from './sessions.ts';
+
+const serverRows = mapper<Omit<McpServer, 'toolkits'>, McpServersTable>({
+  id: plain('id'),
+  name: plain('name'),
+  allowedTools: json('allowed_tools'),
+  managedAuth: flag('managed_auth'),
+  createdAt: epoch('created_at'),
+  updatedAt: epoch('updated_at'),
+});
+
+const instanceRows = mapper<McpServerInstance, McpServerInstancesTable>({
+  sessionId: plain('session_id'),
+  serverId: plain('server_id'),
+  userId: plain('user_id'),
+  createdAt: epoch('created_at'),
+  updatedAt: epoch('updated_at'),
+});
+
+export interface McpServerFilter {
+  /** part of the name, any case */
+  name?: string;
+  /** servers with any of these toolkits */
+  toolkits?: string[];
+  /** servers with any of these auth configs */
+  authConfigIds?: string[];
+  orderBy: 'created_at' | 'updated_at';
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+export interface InstanceFilter {
+  serverId: string;
+  /** part of the user id */
+  search?: string;
+  orderBy: 'created_at' | 'updated_at';
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/** A session config rewritten to follow its server (the session and its new config). */
+export interface FollowingSession {
+  sessionId: string;
+  config: unknown;
+}
+
+const toolkitRows = (serverId: string, toolkits: McpServerToolkit[]) =>
+  toolkits.map((t, position) => ({ server_id: serverId, toolkit: t.toolkit, auth_config_id: t.authConfigId, position }));
+
+/** Composio's MCP servers, their toolkits, and their per-user instances (each a session). */
+export function mcpServersRepo(db: Kysely<Database>) {
+  async function withToolkits(rows: McpServersTable[]): Promise<McpServer[]> {
+    if (rows.length === 0) return [];
+    const toolkits = await db
+      .selectFrom('mcp_server_toolkits')
+      .selectAll()
+      .where(
+        'server_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('position')
+      .execute();
+    return rows.map((row) => ({
+      ...serverRows.fromRow(row),
+      toolkits: toolkits.filter((t) => t.server_id === row.id).map((t) => ({ toolkit: t.toolkit, authConfigId: t.auth_config_id })),
+    }));
+  }
+
+  return {
+    /** false when the name is taken */
+    async insert(server: McpServer): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('mcp_servers')
+          .values(serverRows.toRow(server))
+          .onConflict((oc) => oc.column('name').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return false;
+        if (server.toolkits.length > 0)
+          await trx.insertInto('mcp_server_toolkits').values(toolkitRows(server.id, server.toolkits)).execute();
+        return true;
+      });
+    },
+
+    async findById(id: string): Promise<McpServer | undefined> {
+      const row = await db.selectFrom('mcp_servers').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && (await withToolkits([row]))[0];
+    },
+
+    async list(filter: McpServerFilter): Promise<{ servers: McpServer[]; total: number }> {
+      let query = db.selectFrom('mcp_servers');
+      if (filter.name) query = query.where(sql<boolean>`lower(name) like lower(${likePattern(filter.name)}) escape '\\'`);
+      for (const [column, values] of [
+        ['toolkit', filter.toolkits],
+        ['auth_config_id', filter.authConfigIds],
+      ] as const) {
+        if (!values?.length) continue;
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('mcp_server_toolkits')
+              .select('toolkit')
+              .whereRef('mcp_server_toolkits.server_id', '=', 'mcp_servers.id')
+              .where(column, 'in', values),
+          ),
+        );
+      }
+      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const rows = await query
+        .selectAll()
+        .orderBy(filter.orderBy, filter.direction)
+        .orderBy('id')
+        .limit(filter.limit)
+        .offset(filter.offset)
+        .execute();
+      return { servers: await withToolkits(rows), total: Number(total.n) };
+    },
+
+    /**
+     * Writes a server's new state and, in the same transaction, the configs of its instances' sessions,
+     * so no request sees a session that no longer matches its server. false when the name is taken.
+     */
+    async update(server: McpServer, following: FollowingSession[]): Promise<boolean> {
+      return writeTransaction(db, async (trx) => {
+        const clash = await trx
+          .selectFrom('mcp_servers')
+          .select('id')
+          .where('name', '=', server.name)
+          .where('id', '<>', server.id)
+          .executeTakeFirst();
+        if (clash) return false;
+        await trx.updateTable('mcp_servers').set(serverRows.toChanges(server)).where('id', '=', server.id).execute();
+        await trx.deleteFrom('mcp_server_toolkits').where('server_id', '=', server.id).execute();
+        if (server.toolkits.length > 0)
+          await trx.insertInto('mcp_server_toolkits').values(toolkitRows(server.id, server.toolkits)).execute();
+        for (const { sessionId, config } of following) await sessionsRepo(trx).replaceConfig(sessionId, config, server.updatedAt);
+        await trx.updateTable('mcp_server_instances').set({ updated_at: server.updatedAt }).where('server_id', '=', server.id).execute();
+        return true;
+      });
+    },
+
+    /** Deletes a server with its instances' sessions (their URLs, OAuth grants and tokens go with them). */
+    async delete(id: string): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('sessions')
+          .where('id', 'in', (eb) => eb.selectFrom('mcp_server_instances').select('session_id').where('server_id', '=', id))
+          .execute();
+        const result = await trx.deleteFrom('mcp_servers').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      });
+    },
+
+    async countInstances(serverIds: string[]): Promise<Map<string, number>> {
+      if (serverIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('mcp_server_instances')
+        .select(['server_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('server_id', 'in', serverIds)
+        .groupBy('server_id')
+        .execute();
+      return new Map(rows.map((r) => [r.server_id, Number(r.n)]));
+    },
+
+    async findInstance(serverId: string, userId: string): Promise<McpServerInstance | undefined> {
+      const row = await db
+        .selectFrom('mcp_server_instances')
+        .selectAll()
+        .where('server_id', '=', serverId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return instanceRows.maybe(row);
+    },
+
+    /**
+     * Stores a user's instance with its session, unless the user has one already (a concurrent
+     * generate; one write transaction, so both see each other): then the one stored is returned and
+     * this session is not kept. undefined when the server was deleted meanwhile.
+     */
+    async insertInstance(instance: McpServerInstance, session: StoredSession): Promise<McpServerInstance | undefined> {
+      return writeTransaction(db, async (trx) => {
+        const server = await trx.selectFrom('mcp_servers').select('id').where('id', '=', instance.serverId).executeTakeFirst();
+        if (!server) return undefined;
+        const existing = await trx
+          .selectFrom('mcp_server_instances')
+          .selectAll()
+          .where('server_id', '=', instance.serverId)
+          .where('user_id', '=', instance.userId)
+          .executeTakeFirst();
+        if (existing) return instanceRows.fromRow(existing);
+        await sessionsRepo(trx).insert(session);
+        await trx.insertInto('mcp_server_instances').values(instanceRows.toRow(instance)).execute();
+        return instance;
+      });
+    },
+
+    /** Every instance of a server (their sessions follow it when it changes). */
+    async instancesOf(serverId: string): Promise<McpServerInstance[]> {
+      const rows = await db.selectFrom('mcp_server_instances').selectAll().where('server_id', '=', serverId).execute();
+      return rows.map(instanceRows.fromRow);
+    },
+
+    async listInstances(filter: InstanceFilter): Promise<{ instances: McpServerInstance[]; total: number }> {
+      let query = db.selectFrom('mcp_server_instances').where('server_id', '=', filter.serverId);
+      if (filter.search) query = query.where(sql<boolean>`user_id like ${likePattern(filter.search)} escape '\\'`);
+      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const rows = await query
+        .selectAll()
+        .orderBy(filter.orderBy, filter.direction)
+        .orderBy('session_id')
+        .limit(filter.limit)
+        .offset(filter.offset)
+        .execute();
+      return { instances: rows.map(instanceRows.fromRow), total: Number(total.n) };
+    },
+
+    /** Deletes a user's instance and its session; false when there is none. */
+    async deleteInstance(serverId: string, userId: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('sessions')
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('mcp_server_instances').select('session_id').where('server_id', '=', serverId).where('user_id', '=', userId),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}
