@@ -82,6 +82,43 @@ describe("@composio/core's MCP servers API against latchkey", () => {
     await composio.mcp.delete(server.id);
   });
 
+  it("the rest of @composio/client's surface: create from auth configs and no-auth apps, create and delete an instance", async () => {
+    const created = await stack.app.api('/api/v3.1/mcp/servers', {
+      body: { name: 'client-server', auth_config_ids: [authConfigId], no_auth_apps: ['hackernews'], managed_auth_via_composio: false },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      toolkits: ['hackernews', 'testoauth'],
+      auth_config_ids: [authConfigId],
+      managed_auth_via_composio: false,
+      server_instance_count: 0,
+    });
+    const id = created.body.id;
+    const instance = await stack.app.api(`/api/v3.1/mcp/servers/${id}/instances`, { body: { user_id: 'ivy' } });
+    expect(instance.status).toBe(201);
+    expect(instance.body).toMatchObject({ instance_id: 'ivy', mcp_server_id: id, id: expect.stringMatching(/^trs_/) });
+    // generate answers the instance made before
+    const generated = await stack.app.api('/api/v3.1/mcp/servers/generate', { body: { mcp_server_id: id, user_ids: ['ivy'] } });
+    expect(generated.body.user_ids_url).toEqual([`${stack.app.url}/tool_router/${instance.body.id}/mcp`]);
+    expect(generated.body.connected_account_urls).toEqual([]);
+    const search = await stack.app.api(`/api/v3.1/mcp/servers/${id}/instances?search=iv&order_direction=asc`);
+    expect(search.body.instances.map((i: any) => i.instance_id)).toEqual(['ivy']);
+
+    const removed = await stack.app.api(`/api/v3.1/mcp/servers/${id}/instances/ivy`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect(removed.body.deleted_connected_accounts).toBe(0);
+    const gone = await fetch(generated.body.user_ids_url[0], {
+      method: 'POST',
+      headers: { 'x-api-key': stack.app.apiKey, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    expect(gone.status).toBe(404);
+    await gone.body?.cancel();
+    expect((await stack.app.api(`/api/v3.1/mcp/servers/${id}/instances/ivy`, { method: 'DELETE' })).status).toBe(404);
+    const byUrl = await stack.app.api('/api/v3.1/mcp/servers/generate', { body: { mcp_server_id: id, connected_account_ids: ['ca_x'] } });
+    expect(byUrl.status).toBe(400);
+  });
+
   it('refuses what cannot be served with a 4xx naming it: unknown toolkit, auth config or tool, a tool of another toolkit, a taken name', async () => {
     const create = (body: unknown) => stack.app.api('/api/v3.1/mcp/servers/custom', { body });
     const cases: Array<[unknown, number, RegExp]> = [
