@@ -28,6 +28,9 @@ beforeEach(() => {
 });
 afterEach(() => expect(warnings).toEqual([]));
 
+// the SDK types list's options as its schema's output (defaults required); its input takes any of them
+const list = (options: { toolkits?: string[]; authConfigs?: string[]; name?: string; limit?: number; page?: number }) =>
+  composio.mcp.list(options as Parameters<typeof composio.mcp.list>[0]);
 const text = (result: any) => JSON.parse(result.content[0].text);
 
 async function openV1(url: string, headers: Record<string, string>) {
@@ -51,11 +54,11 @@ describe("@composio/core's MCP servers API against latchkey", () => {
     expect(got).toMatchObject({ id: server.id, toolkits: ['testoauth', 'testkey'], serverInstanceCount: 0, authConfigIds: [authConfigId] });
 
     const other = await composio.mcp.create('sdk-other', { toolkits: ['hackernews'] });
-    expect((await composio.mcp.list({})).items.map((i) => i.id).sort()).toEqual([server.id, other.id].sort());
-    expect((await composio.mcp.list({ toolkits: ['testkey'] })).items.map((i) => i.id)).toEqual([server.id]);
-    expect((await composio.mcp.list({ authConfigs: [authConfigId] })).items.map((i) => i.id)).toEqual([server.id]);
-    expect((await composio.mcp.list({ name: 'OTHER' })).items.map((i) => i.id)).toEqual([other.id]);
-    const paged = await composio.mcp.list({ limit: 1, page: 2 });
+    expect((await list({})).items.map((i) => i.id).sort()).toEqual([server.id, other.id].sort());
+    expect((await list({ toolkits: ['testkey'] })).items.map((i) => i.id)).toEqual([server.id]);
+    expect((await list({ authConfigs: [authConfigId] })).items.map((i) => i.id)).toEqual([server.id]);
+    expect((await list({ name: 'OTHER' })).items.map((i) => i.id)).toEqual([other.id]);
+    const paged = await list({ limit: 1, page: 2 });
     expect(paged).toMatchObject({ currentPage: 2, totalPages: 2 });
     expect(paged.items).toHaveLength(1);
     // the raw app/{appKey} route: the servers with that toolkit
@@ -77,7 +80,7 @@ describe("@composio/core's MCP servers API against latchkey", () => {
     expect((await stack.app.api(`/api/v3.1/mcp/${server.id}`)).body.managed_auth_via_composio).toBe(false);
 
     expect(await composio.mcp.delete(other.id)).toEqual({ id: other.id, deleted: true });
-    expect((await composio.mcp.list({})).items.map((i) => i.id)).toEqual([server.id]);
+    expect((await list({})).items.map((i) => i.id)).toEqual([server.id]);
     await expect(composio.mcp.get(other.id)).rejects.toThrow();
     await composio.mcp.delete(server.id);
   });
