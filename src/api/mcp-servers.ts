@@ -29,34 +29,17 @@ const name = z.string().trim().min(1).max(200);
 // Composio's custom tools are not part of latchkey: a list of them is refused, never silently dropped
 const noCustomTools = z.array(z.string()).max(0, 'custom tools are not supported by latchkey').optional();
 
-const createCustomBody = z
-  .object({
-    name,
-    toolkits: slugs.optional(),
-    auth_config_ids: slugs.optional(),
-    allowed_tools: toolSlugs.optional(),
-    custom_tools: noCustomTools,
-    managed_auth_via_composio: z.boolean().optional(),
-  })
-  .passthrough();
-const createBody = z
-  .object({
-    name,
-    auth_config_ids: slugs,
-    no_auth_apps: slugs.optional(),
-    allowed_tools: toolSlugs.optional(),
-    managed_auth_via_composio: z.boolean().optional(),
-  })
-  .passthrough();
-const updateBody = z
-  .object({
-    name: name.optional(),
-    toolkits: slugs.optional(),
-    auth_config_ids: slugs.optional(),
-    allowed_tools: toolSlugs.optional(),
-    managed_auth_via_composio: z.boolean().optional(),
-  })
-  .passthrough();
+// what a create or PATCH may set; a create needs a name (the client's POST /mcp/servers also auth_config_ids)
+const serverFields = {
+  name: name.optional(),
+  toolkits: slugs.optional(),
+  auth_config_ids: slugs.optional(),
+  allowed_tools: toolSlugs.optional(),
+  managed_auth_via_composio: z.boolean().optional(),
+};
+const updateBody = z.object(serverFields).passthrough();
+const createCustomBody = z.object({ ...serverFields, name, custom_tools: noCustomTools }).passthrough();
+const createBody = z.object({ ...serverFields, name, auth_config_ids: slugs, no_auth_apps: slugs.optional() }).passthrough();
 const generateBody = z
   .object({
     mcp_server_id: slug,

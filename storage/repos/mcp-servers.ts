@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { McpServer, McpServerInstance, McpServerToolkit, StoredSession } from '../domain.ts';
 import { epoch, flag, json, mapper, plain } from '../mapping.ts';
 import type { Database, McpServerInstancesTable, McpServersTable } from '../schema.ts';
@@ -23,27 +23,46 @@ const instanceRows = mapper<McpServerInstance, McpServerInstancesTable>({
   updatedAt: epoch('updated_at'),
 });
 
-export interface McpServerFilter {
-  /** part of the name, any case */
-  name?: string;
-  /** servers with any of these toolkits */
-  toolkits?: string[];
-  /** servers with any of these auth configs */
-  authConfigIds?: string[];
+/** One page of a list, newest or oldest first by creation or by change. */
+export interface Paging {
   orderBy: 'created_at' | 'updated_at';
   direction: 'asc' | 'desc';
   limit: number;
   offset: number;
 }
 
-export interface InstanceFilter {
+/** A filtered query's rows of one page and how many rows it has in all; `tieBreak` (the key) makes the order total. */
+async function paged<T extends 'mcp_servers' | 'mcp_server_instances'>(
+  query: SelectQueryBuilder<Database, T, object>,
+  tieBreak: 'id' | 'session_id',
+  paging: Paging,
+): Promise<{ rows: Database[T][]; total: number }> {
+  // the two tables share the ordering columns; Kysely cannot see that through the union
+  const q = query as unknown as SelectQueryBuilder<Database, 'mcp_servers', object>;
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll()
+    .orderBy(paging.orderBy, paging.direction)
+    .orderBy(tieBreak as 'id')
+    .limit(paging.limit)
+    .offset(paging.offset)
+    .execute();
+  return { rows: rows as unknown as Database[T][], total: Number(total.n) };
+}
+
+export interface McpServerFilter extends Paging {
+  /** part of the name, any case */
+  name?: string;
+  /** servers with any of these toolkits */
+  toolkits?: string[];
+  /** servers with any of these auth configs */
+  authConfigIds?: string[];
+}
+
+export interface InstanceFilter extends Paging {
   serverId: string;
   /** part of the user id */
   search?: string;
-  orderBy: 'created_at' | 'updated_at';
-  direction: 'asc' | 'desc';
-  limit: number;
-  offset: number;
 }
 
 /** A session config rewritten to follow its server (the session and its new config). */
@@ -114,15 +133,8 @@ export function mcpServersRepo(db: Kysely<Database>) {
           ),
         );
       }
-      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const rows = await query
-        .selectAll()
-        .orderBy(filter.orderBy, filter.direction)
-        .orderBy('id')
-        .limit(filter.limit)
-        .offset(filter.offset)
-        .execute();
-      return { servers: await withToolkits(rows), total: Number(total.n) };
+      const { rows, total } = await paged(query, 'id', filter);
+      return { servers: await withToolkits(rows), total };
     },
 
     /**
@@ -212,15 +224,8 @@ export function mcpServersRepo(db: Kysely<Database>) {
     async listInstances(filter: InstanceFilter): Promise<{ instances: McpServerInstance[]; total: number }> {
       let query = db.selectFrom('mcp_server_instances').where('server_id', '=', filter.serverId);
       if (filter.search) query = query.where(sql<boolean>`user_id like ${likePattern(filter.search)} escape '\\'`);
-      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      const rows = await query
-        .selectAll()
-        .orderBy(filter.orderBy, filter.direction)
-        .orderBy('session_id')
-        .limit(filter.limit)
-        .offset(filter.offset)
-        .execute();
-      return { instances: rows.map(instanceRows.fromRow), total: Number(total.n) };
+      const { rows, total } = await paged(query, 'session_id', filter);
+      return { instances: rows.map(instanceRows.fromRow), total };
     },
 
     /** Deletes a user's instance and its session; false when there is none. */
