@@ -95,6 +95,10 @@ describe("isolation of MCP servers' generated URLs", () => {
     expect(swapped.status).toBe(401);
     expect(swapped.region).toBeUndefined();
     expect(swapped.challenge).toContain('error="invalid_token"');
+    // ann's instance session token on bob's URL: refused
+    const annToken = { 'x-session-token': session.body.mcp.headers['x-session-token'] };
+    expect(await whoami(urls.ann!, annToken)).toMatchObject({ status: 200, region: 'ann' });
+    expect(await whoami(urls.bob!, annToken)).toMatchObject({ status: 403, region: undefined });
     // ann's instance id swapped for a made-up one: refused, never another user's
     const madeUp = urls.ann!.replace(/trs_\w+/, 'trs_AAAAAAAAAAAAAAAA');
     expect((await whoami(madeUp, bearer)).status).toBe(401);
