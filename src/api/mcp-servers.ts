@@ -120,7 +120,8 @@ export function mcpServerRoutes(deps: Deps) {
     })
     .post('/mcp/servers', async (c) => {
       const body = await readJson(c, createBody);
-      const server = await createMcpServer(deps, { ...inputOf(body), name: body.name }, requestActor(c));
+      const input = { ...inputOf(body), name: body.name, authConfigsAddToolkits: true };
+      const server = await createMcpServer(deps, input, requestActor(c));
       return c.json(await one(c, server), 201);
     })
     .get('/mcp/servers', (c) => list(c))
@@ -130,7 +131,7 @@ export function mcpServerRoutes(deps: Deps) {
       const server = await getMcpServer(deps, body.mcp_server_id);
       const urls: string[] = [];
       for (const userId of body.user_ids ?? []) {
-        const instance = await instanceFor(deps, server, userId);
+        const instance = await instanceFor(deps, server.id, userId);
         urls.push(mcpUrl(deps, instance.sessionId, requestOrigin(c)));
       }
       return c.json({ mcp_url: (await one(c, server)).mcp_url, connected_account_urls: [], user_ids_url: urls });
@@ -150,7 +151,7 @@ export function mcpServerRoutes(deps: Deps) {
     .post('/mcp/servers/:serverId/instances', async (c) => {
       const body = await readJson(c, instanceBody);
       const server = await getMcpServer(deps, c.req.param('serverId'));
-      return c.json(instanceWire(await instanceFor(deps, server, body.user_id)), 201);
+      return c.json(instanceWire(await instanceFor(deps, server.id, body.user_id)), 201);
     })
     .delete('/mcp/servers/:serverId/instances/:instanceId', async (c) => {
       await deleteInstance(deps, c.req.param('serverId'), c.req.param('instanceId'));

@@ -26,6 +26,12 @@ export interface McpServerInput {
   authConfigIds?: string[];
   allowedTools?: string[];
   managedAuth?: boolean;
+  /**
+   * Composio's POST /mcp/servers names toolkits by their auth configs (`auth_config_ids` beside
+   * `no_auth_apps`): there an auth config adds its toolkit. Elsewhere a listed `toolkits` is the
+   * whole set, and an auth config of a toolkit not in it is refused.
+   */
+  authConfigsAddToolkits?: boolean;
 }
 
 function invalid(field: string, message: string): AppError {
@@ -37,11 +43,12 @@ const servers = (deps: Pick<Deps, 'db'>) => mcpServersRepo(deps.db);
 const notFound = (message: string) => new AppError('MCP_SERVER_NOT_FOUND', { message });
 
 /**
- * The server's toolkits: those named, then those only an auth config names (Composio's SDK sends a
- * `{toolkit, authConfigId}` pair as both, and an auth config alone stands for its toolkit). Every
- * toolkit must be in the catalogue, every auth config must exist, and a toolkit has at most one.
+ * The server's toolkits: those named, each with its auth config (Composio's SDK sends a
+ * `{toolkit, authConfigId}` pair as both). An auth config of a toolkit not named is refused unless
+ * `addToolkits` (then it stands for its toolkit). Every toolkit must be in the catalogue, every auth
+ * config must exist, and a toolkit has at most one.
  */
-async function resolveToolkits(deps: Deps, toolkits: string[], authConfigIds: string[]): Promise<McpServerToolkit[]> {
+async function resolveToolkits(deps: Deps, toolkits: string[], authConfigIds: string[], addToolkits: boolean): Promise<McpServerToolkit[]> {
   const out: McpServerToolkit[] = [];
   for (const slug of toolkits.map((t) => t.toLowerCase())) {
     if (!deps.catalogue.toolkit(slug)) throw invalid('toolkits', `unknown toolkit ${slug}`);
@@ -54,6 +61,8 @@ async function resolveToolkits(deps: Deps, toolkits: string[], authConfigIds: st
     if (entry?.authConfigId && entry.authConfigId !== id)
       throw invalid('auth_config_ids', `${entry.authConfigId} and ${id} are both ${config.toolkitSlug} auth configs: name one per toolkit`);
     if (entry) entry.authConfigId = id;
+    else if (!addToolkits)
+      throw invalid('auth_config_ids', `${id} is a ${config.toolkitSlug} auth config, and ${config.toolkitSlug} is not in toolkits`);
     else out.push({ toolkit: config.toolkitSlug, authConfigId: id });
   }
   if (out.length === 0) throw invalid('toolkits', 'name at least one toolkit or auth config');
@@ -93,7 +102,9 @@ export function instanceConfig(deps: Deps, server: McpServer, userId: string): S
 }
 
 export async function createMcpServer(deps: Deps, input: McpServerInput & { name: string }, actor: Actor): Promise<McpServer> {
-  const toolkits = await resolveToolkits(deps, input.toolkits ?? [], input.authConfigIds ?? []);
+  // without toolkits, a custom create's auth configs name them (nothing listed says otherwise)
+  const addToolkits = input.authConfigsAddToolkits === true || input.toolkits === undefined;
+  const toolkits = await resolveToolkits(deps, input.toolkits ?? [], input.authConfigIds ?? [], addToolkits);
   const now = deps.clock.now();
   const server: McpServer = {
     id: newId('mcp'),
@@ -136,9 +147,10 @@ export async function instanceCounts(deps: Pick<Deps, 'db'>, list: McpServer[]):
 /** A PATCH: what is given replaces what was (toolkits as a whole), and the instances follow at once. */
 export async function updateMcpServer(deps: Deps, id: string, input: McpServerInput, actor: Actor): Promise<McpServer> {
   const current = await getMcpServer(deps, id);
+  // auth configs alone are set on the server's toolkits as they are
   const toolkits =
     input.toolkits !== undefined || input.authConfigIds !== undefined
-      ? await resolveToolkits(deps, input.toolkits ?? [], input.authConfigIds ?? [])
+      ? await resolveToolkits(deps, input.toolkits ?? current.toolkits.map((t) => t.toolkit), input.authConfigIds ?? [], false)
       : current.toolkits;
   const next: McpServer = {
     ...current,
@@ -148,12 +160,9 @@ export async function updateMcpServer(deps: Deps, id: string, input: McpServerIn
     managedAuth: input.managedAuth ?? current.managedAuth,
     updatedAt: deps.clock.now(),
   };
-  const following = (await servers(deps).instancesOf(id)).map((i) => ({
-    sessionId: i.sessionId,
-    config: instanceConfig(deps, next, i.userId),
-  }));
-  if (!(await servers(deps).update(next, following))) throw nameTaken(next.name);
-  await recordAdminEvent(deps, serverChange('updated', next, { instances: following.length }), actor);
+  const updated = await servers(deps).update(next, (server, userId) => instanceConfig(deps, server, userId));
+  if (!updated) throw nameTaken(next.name);
+  await recordAdminEvent(deps, serverChange('updated', next, updated), actor);
   return next;
 }
 
@@ -163,14 +172,19 @@ export async function deleteMcpServer(deps: Deps, id: string, actor: Actor): Pro
   await recordAdminEvent(deps, serverChange('deleted', server), actor);
 }
 
-/** The user's instance of a server: the one made before, or a new one (its session with the server's config). */
-export async function instanceFor(deps: Deps, server: McpServer, userId: string): Promise<McpServerInstance> {
-  const existing = await servers(deps).findInstance(server.id, userId);
+/**
+ * The user's instance of a server: the one made before, or a new one, its session's config built from
+ * the server as stored when the instance is (a copy read earlier may be older than an update since).
+ */
+export async function instanceFor(deps: Deps, serverId: string, userId: string): Promise<McpServerInstance> {
+  const existing = await servers(deps).findInstance(serverId, userId);
   if (existing) return existing;
-  const { session } = newSession(deps, instanceConfig(deps, server, userId));
-  const instance = { sessionId: session.id, serverId: server.id, userId, createdAt: session.createdAt, updatedAt: session.createdAt };
-  const stored = await servers(deps).insertInstance(instance, session);
-  if (!stored) throw notFound(`MCP server ${server.id} was not found.`);
+  const stored = await servers(deps).insertInstance(
+    serverId,
+    userId,
+    (server) => newSession(deps, instanceConfig(deps, server, userId)).session,
+  );
+  if (!stored) throw notFound(`MCP server ${serverId} was not found.`);
   return stored;
 }
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
  * Composio's MCP servers (issue 21): a named, reusable set of toolkits (each with the auth config it
  * connects through), allowed tools and whether connections are managed in chat; its toolkits one row
  * each, so lists filter by toolkit or auth config in SQL; and one instance per user a URL was
- * generated for, which is a session of that user (it goes with its session, and both go with the server).
+ * generated for, which is a session of that user (it goes with its session; the server's deletion deletes both).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -29,7 +29,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('mcp_server_instances')
     .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id').onDelete('cascade'))
-    .addColumn('server_id', 'text', (c) => c.notNull().references('mcp_servers.id').onDelete('cascade'))
+    // restrict, not cascade: deleting a server deletes its instances and their sessions explicitly
+    // (a cascade would leave the session, which is the URL, working without its server)
+    .addColumn('server_id', 'text', (c) => c.notNull().references('mcp_servers.id').onDelete('restrict'))
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

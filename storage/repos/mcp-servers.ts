@@ -3,6 +3,7 @@ import type { McpServer, McpServerInstance, McpServerToolkit, StoredSession } fr
 import { epoch, flag, json, mapper, plain } from '../mapping.ts';
 import type { Database, McpServerInstancesTable, McpServersTable } from '../schema.ts';
 import { writeTransaction } from '../db.ts';
+import { isUniqueViolation } from '../unique-violation.ts';
 import { likePattern } from './activity-log.ts';
 import { sessionsRepo } from './sessions.ts';
 
@@ -65,14 +66,21 @@ export interface InstanceFilter extends Paging {
   search?: string;
 }
 
-/** A session config rewritten to follow its server (the session and its new config). */
-export interface FollowingSession {
-  sessionId: string;
-  config: unknown;
-}
+/** The session config of a user's instance of this state of its server. */
+export type InstanceConfigOf = (server: McpServer, userId: string) => unknown;
 
 const toolkitRows = (serverId: string, toolkits: McpServerToolkit[]) =>
   toolkits.map((t, position) => ({ server_id: serverId, toolkit: t.toolkit, auth_config_id: t.authConfigId, position }));
+
+/** A unique violation on a server's name (a rename or create another process committed first) reads as "taken". */
+async function nameTakenAsFalse<T>(write: () => Promise<T>): Promise<T | false> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, 'mcp_servers', 'name')) return false;
+    throw error;
+  }
+}
 
 /** Composio's MCP servers, their toolkits, and their per-user instances (each a session). */
 export function mcpServersRepo(db: Kysely<Database>) {
@@ -95,20 +103,22 @@ export function mcpServersRepo(db: Kysely<Database>) {
   }
 
   return {
-    /** false when the name is taken */
+    /** false when the name is taken (one at a time with a rename, which checks the name first) */
     async insert(server: McpServer): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('mcp_servers')
-          .values(serverRows.toRow(server))
-          .onConflict((oc) => oc.column('name').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) return false;
-        if (server.toolkits.length > 0)
-          await trx.insertInto('mcp_server_toolkits').values(toolkitRows(server.id, server.toolkits)).execute();
-        return true;
-      });
+      return nameTakenAsFalse(() =>
+        writeTransaction(db, async (trx) => {
+          const inserted = await trx
+            .insertInto('mcp_servers')
+            .values(serverRows.toRow(server))
+            .onConflict((oc) => oc.column('name').doNothing())
+            .returning('id')
+            .executeTakeFirst();
+          if (!inserted) return false;
+          if (server.toolkits.length > 0)
+            await trx.insertInto('mcp_server_toolkits').values(toolkitRows(server.id, server.toolkits)).execute();
+          return true;
+        }),
+      );
     },
 
     async findById(id: string): Promise<McpServer | undefined> {
@@ -138,38 +148,57 @@ export function mcpServersRepo(db: Kysely<Database>) {
     },
 
     /**
-     * Writes a server's new state and, in the same transaction, the configs of its instances' sessions,
-     * so no request sees a session that no longer matches its server. false when the name is taken.
+     * Writes a server's new state and, in the same write transaction, the config of every instance's
+     * session, read there: an instance a concurrent generate stored (insertInstance takes the same
+     * lock) is either rewritten here or was built from this state. false when the name is taken.
      */
-    async update(server: McpServer, following: FollowingSession[]): Promise<boolean> {
-      return writeTransaction(db, async (trx) => {
-        const clash = await trx
-          .selectFrom('mcp_servers')
-          .select('id')
-          .where('name', '=', server.name)
-          .where('id', '<>', server.id)
-          .executeTakeFirst();
-        if (clash) return false;
-        await trx.updateTable('mcp_servers').set(serverRows.toChanges(server)).where('id', '=', server.id).execute();
-        await trx.deleteFrom('mcp_server_toolkits').where('server_id', '=', server.id).execute();
-        if (server.toolkits.length > 0)
-          await trx.insertInto('mcp_server_toolkits').values(toolkitRows(server.id, server.toolkits)).execute();
-        for (const { sessionId, config } of following) await sessionsRepo(trx).replaceConfig(sessionId, config, server.updatedAt);
-        await trx.updateTable('mcp_server_instances').set({ updated_at: server.updatedAt }).where('server_id', '=', server.id).execute();
-        return true;
-      });
+    async update(server: McpServer, configOf: InstanceConfigOf): Promise<{ instances: number } | false> {
+      return nameTakenAsFalse(() =>
+        writeTransaction(db, async (trx) => {
+          const clash = await trx
+            .selectFrom('mcp_servers')
+            .select('id')
+            .where('name', '=', server.name)
+            .where('id', '<>', server.id)
+            .executeTakeFirst();
+          if (clash) return false;
+          await trx.updateTable('mcp_servers').set(serverRows.toChanges(server)).where('id', '=', server.id).execute();
+          await trx.deleteFrom('mcp_server_toolkits').where('server_id', '=', server.id).execute();
+          if (server.toolkits.length > 0)
+            await trx.insertInto('mcp_server_toolkits').values(toolkitRows(server.id, server.toolkits)).execute();
+          const instances = await trx
+            .selectFrom('mcp_server_instances')
+            .select(['session_id', 'user_id'])
+            .where('server_id', '=', server.id)
+            .execute();
+          for (const i of instances) await sessionsRepo(trx).replaceConfig(i.session_id, configOf(server, i.user_id), server.updatedAt);
+          await trx.updateTable('mcp_server_instances').set({ updated_at: server.updatedAt }).where('server_id', '=', server.id).execute();
+          return { instances: instances.length };
+        }),
+      );
     },
 
-    /** Deletes a server with its instances' sessions (their URLs, OAuth grants and tokens go with them). */
+    /**
+     * Deletes a server with its instances and their sessions (their URLs, OAuth grants and tokens go
+     * with them), in the write transaction insertInstance takes, so no instance is stored meanwhile;
+     * an instance row restricts its server's deletion, so one missed here fails the delete, never
+     * leaves a working URL behind.
+     */
     async delete(id: string): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
-        await trx
-          .deleteFrom('sessions')
-          .where('id', 'in', (eb) => eb.selectFrom('mcp_server_instances').select('session_id').where('server_id', '=', id))
-          .execute();
+      return writeTransaction(db, async (trx) => {
+        const sessionIds = trx.selectFrom('mcp_server_instances').select('session_id').where('server_id', '=', id);
+        const sessions = (await sessionIds.execute()).map((r) => r.session_id);
+        await trx.deleteFrom('mcp_server_instances').where('server_id', '=', id).execute();
+        if (sessions.length > 0) await trx.deleteFrom('sessions').where('id', 'in', sessions).execute();
         const result = await trx.deleteFrom('mcp_servers').where('id', '=', id).executeTakeFirst();
         return Number(result.numDeletedRows) > 0;
       });
+    },
+
+    /** The instance whose session this is (a session that follows its server), if any. */
+    async instanceOfSession(sessionId: string): Promise<McpServerInstance | undefined> {
+      const row = await db.selectFrom('mcp_server_instances').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+      return instanceRows.maybe(row);
     },
 
     async countInstances(serverIds: string[]): Promise<Map<string, number>> {
@@ -195,30 +224,31 @@ export function mcpServersRepo(db: Kysely<Database>) {
 
     /**
      * Stores a user's instance with its session, unless the user has one already (a concurrent
-     * generate; one write transaction, so both see each other): then the one stored is returned and
-     * this session is not kept. undefined when the server was deleted meanwhile.
+     * generate; one write transaction, so both see each other): then the one stored is returned. The
+     * session is built by `sessionOf` from the server as read in this transaction (update and delete
+     * take the same lock), never from an older copy. undefined when the server was deleted meanwhile.
      */
-    async insertInstance(instance: McpServerInstance, session: StoredSession): Promise<McpServerInstance | undefined> {
+    async insertInstance(
+      serverId: string,
+      userId: string,
+      sessionOf: (server: McpServer) => StoredSession,
+    ): Promise<McpServerInstance | undefined> {
       return writeTransaction(db, async (trx) => {
-        const server = await trx.selectFrom('mcp_servers').select('id').where('id', '=', instance.serverId).executeTakeFirst();
+        const server = await mcpServersRepo(trx).findById(serverId);
         if (!server) return undefined;
         const existing = await trx
           .selectFrom('mcp_server_instances')
           .selectAll()
-          .where('server_id', '=', instance.serverId)
-          .where('user_id', '=', instance.userId)
+          .where('server_id', '=', serverId)
+          .where('user_id', '=', userId)
           .executeTakeFirst();
         if (existing) return instanceRows.fromRow(existing);
+        const session = sessionOf(server);
+        const instance = { sessionId: session.id, serverId, userId, createdAt: session.createdAt, updatedAt: session.createdAt };
         await sessionsRepo(trx).insert(session);
         await trx.insertInto('mcp_server_instances').values(instanceRows.toRow(instance)).execute();
         return instance;
       });
-    },
-
-    /** Every instance of a server (their sessions follow it when it changes). */
-    async instancesOf(serverId: string): Promise<McpServerInstance[]> {
-      const rows = await db.selectFrom('mcp_server_instances').selectAll().where('server_id', '=', serverId).execute();
-      return rows.map(instanceRows.fromRow);
     },
 
     async listInstances(filter: InstanceFilter): Promise<{ instances: McpServerInstance[]; total: number }> {

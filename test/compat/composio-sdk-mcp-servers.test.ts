@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Composio, logger } from '@composio/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -5,6 +6,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FetchBrowser } from '../helpers/browser-fetch.ts';
 import { startCompatStack, type CompatStack } from './stack.ts';
+import { getMcpServer, instanceFor, updateMcpServer } from '../../src/services/mcp-servers.ts';
+import { SYSTEM_ACTOR } from '../../src/services/actor.ts';
+import { getSession } from '../../src/sessions/session.ts';
+import { sessionsRepo } from '../../storage/repos/sessions.ts';
 
 /**
  * `composio.mcp` of the published @composio/core 0.21 against latchkey (issue 21): named server
@@ -218,5 +223,123 @@ describe("@composio/core's MCP servers API against latchkey", () => {
     });
     expect(res.status).toBe(404);
     await res.body?.cancel();
+  });
+});
+
+describe('MCP servers: what the security review of issue 21 found', () => {
+  const api = (path: string, init?: { method?: string; body?: unknown }) => stack.app.api(`/api/v3.1${path}`, init);
+  const configOf = async (sessionId: string) => (await getSession(stack.app.deps, sessionId)).config;
+
+  it('an instance made from a copy of its server read before an update gets the updated config', async () => {
+    const deps = stack.app.deps;
+    const created = await api('/mcp/servers/custom', {
+      body: { name: 'stale-copy', toolkits: ['hackernews'], allowed_tools: ['HACKERNEWS_GET_ITEM', 'HACKERNEWS_GET_USER'] },
+    });
+    const stale = await getMcpServer(deps, created.body.id);
+    await updateMcpServer(deps, stale.id, { allowedTools: ['HACKERNEWS_GET_ITEM'] }, SYSTEM_ACTOR);
+    const instance = await instanceFor(deps, stale.id, 'stale-user');
+    expect((await configOf(instance.sessionId)).preload).toEqual(['HACKERNEWS_GET_ITEM']);
+  });
+
+  it('generate for many users while PATCH shrinks allowed_tools: every instance ends with the new list', async () => {
+    const created = await api('/mcp/servers/custom', {
+      body: { name: 'racing', toolkits: ['hackernews'], allowed_tools: ['HACKERNEWS_GET_ITEM', 'HACKERNEWS_GET_USER'] },
+    });
+    const id = created.body.id;
+    const users = Array.from({ length: 24 }, (_, i) => `racer-${i}`);
+    const generates = users.map((u) => api('/mcp/servers/generate', { body: { mcp_server_id: id, user_ids: [u] } }));
+    const patch = api(`/mcp/${id}`, { method: 'PATCH', body: { allowed_tools: ['HACKERNEWS_GET_USER'] } });
+    const [patched, ...generated] = await Promise.all([patch, ...generates]);
+    expect(patched.status).toBe(200);
+    for (const g of generated) expect(g.status).toBe(200);
+    const instances = await api(`/mcp/servers/${id}/instances?limit=100`);
+    expect(instances.body.instances).toHaveLength(users.length);
+    for (const i of instances.body.instances) expect((await configOf(i.id)).preload).toEqual(['HACKERNEWS_GET_USER']);
+  });
+
+  it("refuses (409) to change or delete an instance's session through the sessions API; the server's update still governs it", async () => {
+    const created = await api('/mcp/servers/custom', {
+      body: { name: 'governed', toolkits: ['hackernews'], allowed_tools: ['HACKERNEWS_GET_ITEM'] },
+    });
+    const instance = await api(`/mcp/servers/${created.body.id}/instances`, { body: { user_id: 'gov-user' } });
+    const sessionId = instance.body.id;
+    const patched = await api(`/tool_router/session/${sessionId}`, { method: 'PATCH', body: { toolkits: { enable: ['testkey'] } } });
+    expect(patched.status).toBe(409);
+    expect(patched.body.error).toMatchObject({ slug: 'MCP_InstanceSessionFollowsServer' });
+    expect(patched.body.error.message).toContain(created.body.id);
+    const deleted = await api(`/tool_router/session/${sessionId}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(409);
+    expect(deleted.body.error).toMatchObject({ slug: 'MCP_InstanceSessionFollowsServer' });
+    expect((await api(`/tool_router/session/${sessionId}`)).status).toBe(200);
+    expect((await configOf(sessionId)).toolkits).toEqual({ enabled: ['hackernews'] });
+    // an ordinary session is still changed and deleted
+    const own = await api('/tool_router/session', { body: { user_id: 'gov-user' } });
+    expect((await api(`/tool_router/session/${own.body.session_id}`, { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it('an auth config of a toolkit not in the listed toolkits is refused (custom create, PATCH); POST /mcp/servers still adds it', async () => {
+    const custom = await api('/mcp/servers/custom', { body: { name: 'mismatch', toolkits: ['testkey'], auth_config_ids: [authConfigId] } });
+    expect(custom.status).toBe(400);
+    expect(custom.body.error.message).toMatch(/testoauth is not in toolkits/);
+    const server = await api('/mcp/servers/custom', { body: { name: 'mismatch', toolkits: ['testkey'] } });
+    expect(server.status).toBe(201);
+    for (const body of [{ auth_config_ids: [authConfigId] }, { toolkits: ['hackernews'], auth_config_ids: [authConfigId] }]) {
+      const res = await api(`/mcp/${server.body.id}`, { method: 'PATCH', body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await api(`/mcp/${server.body.id}`)).body.toolkits).toEqual(['testkey']);
+    const listed = await api(`/mcp/${server.body.id}`, {
+      method: 'PATCH',
+      body: { toolkits: ['testkey', 'testoauth'], auth_config_ids: [authConfigId] },
+    });
+    expect(listed.body).toMatchObject({ toolkits: ['testkey', 'testoauth'], auth_config_ids: [authConfigId] });
+  });
+
+  it('generate racing delete leaves no session of the server that serves', async () => {
+    for (let round = 0; round < 5; round++) {
+      const created = await api('/mcp/servers/custom', { body: { name: `doomed-${round}`, toolkits: ['hackernews'] } });
+      const users = Array.from({ length: 8 }, (_, i) => `doomed-${round}-${i}`);
+      const generates = users.map((u) => api('/mcp/servers/generate', { body: { mcp_server_id: created.body.id, user_ids: [u] } }));
+      const [deleted, ...generated] = await Promise.all([api(`/mcp/${created.body.id}`, { method: 'DELETE' }), ...generates]);
+      expect(deleted.status).toBe(200);
+      for (const g of generated) expect([200, 404]).toContain(g.status);
+      for (const u of users) expect(await sessionsRepo(stack.app.deps.db).listByUser(u, 10)).toEqual([]);
+      for (const g of generated.filter((r) => r.status === 200)) {
+        const res = await fetch(g.body.user_ids_url[0], {
+          method: 'POST',
+          headers: { 'x-api-key': stack.app.apiKey, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+        });
+        expect(res.status).toBe(404);
+        await res.body?.cancel();
+      }
+    }
+  });
+
+  it('quotes the server name in the claude command for a POSIX shell', async () => {
+    const name = `it's $(id); echo \`id\` "x"`;
+    const created = await api('/mcp/servers/custom', { body: { name, toolkits: ['hackernews'] } });
+    const command: string = created.body.commands.claude;
+    expect(command.startsWith('claude ')).toBe(true);
+    // the shell itself splits it: the name is one word, nothing ran
+    const words = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${command.slice('claude '.length)}`], { encoding: 'utf8' }).split('\n');
+    expect(words.slice(0, 4)).toEqual(['mcp', 'add', '--transport', 'http']);
+    expect(words[4]).toBe(name);
+    expect(words[5]).toContain(created.body.id);
+    expect(words[6]).toBe('--header');
+    expect(words[7]).toBe('x-api-key: <project API key>');
+  });
+
+  it('a rename racing a create of the same name: one wins, the other is told the name is taken (never a 500)', async () => {
+    const renamed = await api('/mcp/servers/custom', { body: { name: 'to-rename', toolkits: ['hackernews'] } });
+    for (let round = 0; round < 10; round++) {
+      const name = `contested-${round}`;
+      const [rename, create] = await Promise.all([
+        api(`/mcp/${renamed.body.id}`, { method: 'PATCH', body: { name } }),
+        api('/mcp/servers/custom', { body: { name, toolkits: ['hackernews'] } }),
+      ]);
+      expect([rename.status, create.status].sort()).toEqual(rename.status === 200 ? [200, 409] : [201, 409]);
+      for (const res of [rename, create]) if (res.status === 409) expect(res.body.error.slug).toBe('MCP_ServerNameTaken');
+    }
   });
 });

@@ -5,6 +5,12 @@ import type { McpServer, McpServerInstance } from '../../services/mcp-servers.ts
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
+ * One word for a POSIX shell, whatever it holds: in single quotes nothing is expanded (POSIX.1-2017
+ * XCU 2.2.2), and a single quote itself is closed, escaped and reopened ('\'').
+ */
+const shellWord = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/**
  * An MCP server in Composio's shape (GET /api/v3.1/mcp/{id}, the list items). Its `mcp_url` names the
  * server (its REST resource here); latchkey serves MCP only at the URL generated for a user, so the
  * `commands` say to generate one and send the project key beside it, as Composio's MCP URLs require.
@@ -21,7 +27,7 @@ export function mcpServerWire(deps: Deps, server: McpServer, instanceCount: numb
     toolkits: server.toolkits.map((t) => t.toolkit),
     toolkit_icons: Object.fromEntries(server.toolkits.map((t) => [t.toolkit, deps.catalogue.toolkit(t.toolkit)?.logo ?? ''])),
     commands: {
-      claude: `claude mcp add --transport http ${server.name} ${userUrl} --header "x-api-key: ${key}"`,
+      claude: `claude mcp add --transport http ${shellWord(server.name)} ${shellWord(userUrl)} --header ${shellWord(`x-api-key: ${key}`)}`,
       cursor: JSON.stringify({ mcpServers: { [server.name]: { url: userUrl, headers: { 'x-api-key': key } } } }),
       windsurf: JSON.stringify({ mcpServers: { [server.name]: { serverUrl: userUrl, headers: { 'x-api-key': key } } } }),
     },
