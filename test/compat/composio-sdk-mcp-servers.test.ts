@@ -296,7 +296,7 @@ describe('MCP servers: what the security review of issue 21 found', () => {
   });
 
   it('generate racing delete leaves no session of the server that serves', async () => {
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 30; round++) {
       const created = await api('/mcp/servers/custom', { body: { name: `doomed-${round}`, toolkits: ['hackernews'] } });
       const users = Array.from({ length: 8 }, (_, i) => `doomed-${round}-${i}`);
       const generates = users.map((u) => api('/mcp/servers/generate', { body: { mcp_server_id: created.body.id, user_ids: [u] } }));
