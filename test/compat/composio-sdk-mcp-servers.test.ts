@@ -38,6 +38,17 @@ const list = (options: { toolkits?: string[]; authConfigs?: string[]; name?: str
   composio.mcp.list(options as Parameters<typeof composio.mcp.list>[0]);
 const text = (result: any) => JSON.parse(result.content[0].text);
 
+/** The status of a tools/list on a generated URL with the project key (its body discarded). */
+async function toolsListStatus(url: string): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'x-api-key': stack.app.apiKey, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
 async function openV1(url: string, headers: Record<string, string>) {
   const client = new Client({ name: 'mcp-server-agent', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
@@ -115,13 +126,7 @@ describe("@composio/core's MCP servers API against latchkey", () => {
     const removed = await stack.app.api(`/api/v3.1/mcp/servers/${id}/instances/ivy`, { method: 'DELETE' });
     expect(removed.status).toBe(200);
     expect(removed.body.deleted_connected_accounts).toBe(0);
-    const gone = await fetch(generated.body.user_ids_url[0], {
-      method: 'POST',
-      headers: { 'x-api-key': stack.app.apiKey, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-    });
-    expect(gone.status).toBe(404);
-    await gone.body?.cancel();
+    expect(await toolsListStatus(generated.body.user_ids_url[0])).toBe(404);
     expect((await stack.app.api(`/api/v3.1/mcp/servers/${id}/instances/ivy`, { method: 'DELETE' })).status).toBe(404);
     const byUrl = await stack.app.api('/api/v3.1/mcp/servers/generate', { body: { mcp_server_id: id, connected_account_ids: ['ca_x'] } });
     expect(byUrl.status).toBe(400);
@@ -216,13 +221,7 @@ describe("@composio/core's MCP servers API against latchkey", () => {
     await client.close();
 
     await composio.mcp.delete(server.id);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-    });
-    expect(res.status).toBe(404);
-    await res.body?.cancel();
+    expect(await toolsListStatus(url)).toBe(404);
   });
 });
 
@@ -304,15 +303,7 @@ describe('MCP servers: what the security review of issue 21 found', () => {
       expect(deleted.status).toBe(200);
       for (const g of generated) expect([200, 404]).toContain(g.status);
       for (const u of users) expect(await sessionsRepo(stack.app.deps.db).listByUser(u, 10)).toEqual([]);
-      for (const g of generated.filter((r) => r.status === 200)) {
-        const res = await fetch(g.body.user_ids_url[0], {
-          method: 'POST',
-          headers: { 'x-api-key': stack.app.apiKey, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-        });
-        expect(res.status).toBe(404);
-        await res.body?.cancel();
-      }
+      for (const g of generated.filter((r) => r.status === 200)) expect(await toolsListStatus(g.body.user_ids_url[0])).toBe(404);
     }
   });
 
