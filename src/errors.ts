@@ -154,6 +154,28 @@ export const ERRORS = {
     slug: 'ToolRouter_InvalidSessionToken',
     message: 'This credential does not open this session.',
   },
+  MCP_SERVER_NOT_FOUND: {
+    status: 404,
+    code: 4404,
+    slug: 'MCP_ServerNotFound',
+    message: 'No such MCP server.',
+    suggestedFix: 'List MCP servers with GET /api/v3.1/mcp/servers.',
+  },
+  MCP_SERVER_NAME_TAKEN: {
+    status: 409,
+    code: 4409,
+    slug: 'MCP_ServerNameTaken',
+    message: 'An MCP server with this name exists.',
+    suggestedFix: 'Choose another name, or update the existing server with PATCH /api/v3.1/mcp/{id}.',
+  },
+  MCP_SERVER_INSTANCE_SESSION: {
+    status: 409,
+    code: 4410,
+    slug: 'MCP_InstanceSessionFollowsServer',
+    message: 'This session is an MCP server instance: it follows its server.',
+    suggestedFix:
+      'Change the server with PATCH /api/v3.1/mcp/{id}, or delete the instance with DELETE /api/v3.1/mcp/servers/{id}/instances/{user_id}.',
+  },
   FORBIDDEN: { status: 403, code: 10403, slug: 'HTTP_Forbidden', message: 'This credential may not do that.' },
   NOT_FOUND: { status: 404, code: 10404, slug: 'HTTP_NotFound', message: 'No such route.' },
   METHOD_NOT_ALLOWED: { status: 405, code: 10405, slug: 'HTTP_MethodNotAllowed', message: 'Method not allowed.' },

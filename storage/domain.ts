@@ -276,3 +276,31 @@ export interface AuditEvent {
   actorId: string | null;
   detail: Record<string, unknown> | null;
 }
+
+/** One toolkit of an MCP server, and the auth config its users connect through (null: the toolkit's default). */
+export interface McpServerToolkit {
+  toolkit: string;
+  authConfigId: string | null;
+}
+
+/** Composio's MCP server config: a named set of toolkits, allowed tools and how connections are made. */
+export interface McpServer {
+  id: string;
+  name: string;
+  toolkits: McpServerToolkit[];
+  /** empty: every tool of its toolkits */
+  allowedTools: string[];
+  /** Connect Links in chat (managed_auth_via_composio) */
+  managedAuth: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A user's instance of an MCP server: the session its generated URL opens. */
+export interface McpServerInstance {
+  sessionId: string;
+  serverId: string;
+  userId: string;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -154,6 +154,36 @@ export interface ConsoleSessionsTable {
   last_seen_at: number;
 }
 
+/** Composio's MCP server configs (services/mcp-servers.ts). */
+export interface McpServersTable {
+  id: string;
+  name: string;
+  /** JSON array of tool slugs; empty: every tool of the server's toolkits */
+  allowed_tools: string;
+  /** 1: Connect Links in chat (Composio's managed_auth_via_composio) */
+  managed_auth: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface McpServerToolkitsTable {
+  server_id: string;
+  toolkit: string;
+  /** the auth config its users connect through (null: the toolkit's default) */
+  auth_config_id: string | null;
+  /** the order the toolkits were given in */
+  position: number;
+}
+
+/** A user's instance of an MCP server: the session its generated URL opens. */
+export interface McpServerInstancesTable {
+  session_id: string;
+  server_id: string;
+  user_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface RequestStateUsesTable {
   state_id: string;
   expires_at: number;
@@ -284,6 +314,9 @@ export interface Database {
   request_state_uses: RequestStateUsesTable;
   verifications: VerificationsTable;
   console_sessions: ConsoleSessionsTable;
+  mcp_servers: McpServersTable;
+  mcp_server_toolkits: McpServerToolkitsTable;
+  mcp_server_instances: McpServerInstancesTable;
   oauth_clients: OAuthClientsTable;
   oauth_requests: OAuthRequestsTable;
   oauth_grants: OAuthGrantsTable;

@@ -9,6 +9,7 @@ import { connectedAccountRoutes } from './connected-accounts.ts';
 import { sessionRoutes } from './sessions.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { logRoutes } from './logs.ts';
+import { mcpServerRoutes } from './mcp-servers.ts';
 
 /**
  * The REST API, mounted under both `/api/v3` and `/api/v3.1` (Composio's two generations share
@@ -24,5 +25,6 @@ export function apiRouter(deps: Deps) {
   api.route('/', sessionRoutes(deps));
   api.route('/', webhookRoutes(deps));
   api.route('/', logRoutes(deps));
+  api.route('/', mcpServerRoutes(deps));
   return api;
 }

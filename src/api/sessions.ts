@@ -75,7 +75,7 @@ const searchBody = z
   .passthrough();
 
 /** The origin this request was sent to (from its Host header), for the session's MCP URL. */
-const requestOrigin = (c: Context) => new URL(c.req.url).origin;
+export const requestOrigin = (c: Context) => new URL(c.req.url).origin;
 
 /** Tool-call failures the caller must fix answer as 4xx; everything upstream is in the envelope. */
 function inputError(error: unknown): never {

@@ -11,10 +11,14 @@ import { isLoopbackHost } from '../execution/address-policy.ts';
  * always use the public URL, so what the operator registers with a provider never changes.
  */
 export function mcpUrl(deps: Deps, sessionId: string, requestOrigin?: string): string {
-  let base = deps.config.publicUrl;
+  return `${answerBase(deps, requestOrigin)}/tool_router/${sessionId}/mcp`;
+}
+
+/** The base of a URL an API answer hands out for this request (see mcpUrl). */
+export function answerBase(deps: Deps, requestOrigin?: string): string {
   if (!deps.config.publicUrlExplicit && requestOrigin && URL.canParse(requestOrigin)) {
     const origin = new URL(requestOrigin);
-    if (origin.protocol === 'http:' && isLoopbackHost(origin.hostname)) base = origin.origin;
+    if (origin.protocol === 'http:' && isLoopbackHost(origin.hostname)) return origin.origin;
   }
-  return `${base}/tool_router/${sessionId}/mcp`;
+  return deps.config.publicUrl;
 }

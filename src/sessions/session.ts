@@ -8,6 +8,7 @@ import { sessionTools } from './tool-lists.ts';
 import { authConfigsRepo } from '../../storage/repos/auth-configs.ts';
 import { connectedAccountsRepo } from '../../storage/repos/connected-accounts.ts';
 import { sessionsRepo } from '../../storage/repos/sessions.ts';
+import { mcpServersRepo } from '../../storage/repos/mcp-servers.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
 import type { StoredSession } from '../../storage/domain.ts';
 import { ParsedJsonCache } from '../../storage/parsed-json-cache.ts';
@@ -110,8 +111,21 @@ export async function getSession(deps: Pick<Deps, 'db' | 'caches'>, id: string):
   return session;
 }
 
+/**
+ * An MCP server's instance session has one writer, its server (whose update rewrites its config and
+ * whose deletion deletes it): the sessions API neither changes nor deletes it.
+ */
+async function refuseInstanceSession(deps: Pick<Deps, 'db'>, id: string): Promise<void> {
+  const instance = await mcpServersRepo(deps.db).instanceOfSession(id);
+  if (instance)
+    throw new AppError('MCP_SERVER_INSTANCE_SESSION', {
+      message: `Session ${id} follows MCP server ${instance.serverId} (user ${instance.userId}); change the server.`,
+    });
+}
+
 export async function updateSession(deps: Deps, id: string, wire: SessionConfigWire, expectedVersion?: number): Promise<Session> {
   const current = await getSession(deps, id);
+  await refuseInstanceSession(deps, id);
   if (expectedVersion !== undefined && expectedVersion !== current.configVersion) {
     throw new AppError('SESSION_CONFIG_CONFLICT', {
       message: `Session ${id} is at config_version ${current.configVersion}, not ${expectedVersion}.`,
@@ -127,6 +141,7 @@ export async function updateSession(deps: Deps, id: string, wire: SessionConfigW
 }
 
 export async function deleteSession(deps: Deps, id: string): Promise<void> {
+  await refuseInstanceSession(deps, id);
   if (!(await sessionsRepo(deps.db).delete(id))) throw new AppError('SESSION_NOT_FOUND', { message: `Session ${id} was not found.` });
 }
 

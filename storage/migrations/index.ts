@@ -10,6 +10,7 @@ import * as mcpOAuth from './2026-12-01-mcp-oauth.ts';
 import * as verifications from './2026-12-01-verifications.ts';
 import * as activityLog from './2026-12-02-activity-log.ts';
 import * as consoleSessions from './2026-12-02-console-sessions.ts';
+import * as mcpServers from './2026-12-03-mcp-servers.ts';
 
 /** A static list instead of a folder scan: it bundles, and the order is the names' ISO-date order. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-verifications': verifications,
   '2026-12-02-activity-log': activityLog,
   '2026-12-02-console-sessions': consoleSessions,
+  '2026-12-03-mcp-servers': mcpServers,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -69,7 +69,8 @@ export interface Search<C extends string> {
   limit: number;
 }
 
-const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `%value%` for LIKE with `escape '\\'`: the value's own wildcards match themselves. */
+export const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * The shared WHERE of both tables' searches (the tables share the columns it names: id, created_at).

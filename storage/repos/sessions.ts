@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { StoredSession } from '../domain.ts';
 import { epoch, integer, mapper, plain } from '../mapping.ts';
 import type { ParsedJsonCache } from '../parsed-json-cache.ts';
@@ -97,6 +97,18 @@ export function sessionsRepo(db: Kysely<Database>, configs?: ParsedJsonCache) {
         .where('config_version', '=', version)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    /**
+     * Replaces a session's config whatever its version, and counts the version up (an MCP server's
+     * instances follow the server's config: the server's update is the one writer, in its transaction).
+     */
+    async replaceConfig(id: string, config: unknown, now: number): Promise<void> {
+      await db
+        .updateTable('sessions')
+        .set({ config: JSON.stringify(config), config_version: sql<number>`config_version + 1`, updated_at: now })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** A user's sessions, newest first (the console's user page). */

@@ -12,7 +12,7 @@ import { apiKeyToolkit } from '../fixtures/toolkits.ts';
  */
 let app: LiveApp;
 let api: FakeUpstream;
-let ids: { authConfig: string; account: string; session: string; token: string };
+let ids: { mcpServer: string; authConfig: string; account: string; session: string; token: string };
 
 function rng(seed: number) {
   return () => {
@@ -120,6 +120,13 @@ function hostileBody(): string {
     'endpoint',
     'method',
     'session_uri',
+    'name',
+    'allowed_tools',
+    'auth_config_ids',
+    'no_auth_apps',
+    'managed_auth_via_composio',
+    'mcp_server_id',
+    'user_ids',
   ];
   const body: Record<string, unknown> = {};
   for (let i = 0; i < 4; i++) body[pick(fields)] = hostileValue();
@@ -139,7 +146,9 @@ beforeAll(async () => {
   const session = await app.api('/api/v3.1/tool_router/session', {
     body: { user_id: 'fuzz', toolkits: ['testkey', 'hackernews', 'github'] },
   });
+  const mcpServer = await app.api('/api/v3.1/mcp/servers/custom', { body: { name: 'fuzz', toolkits: ['testkey', 'hackernews'] } });
   ids = {
+    mcpServer: mcpServer.body.id,
     authConfig: config.body.auth_config.id,
     account: account.body.id,
     session: session.body.session_id,
@@ -182,6 +191,15 @@ const ENDPOINTS: Array<[string, string]> = [
   ['POST', '/tool_router/session/{trs}/proxy_execute'],
   ['POST', '/webhook_subscriptions'],
   ['GET', '/webhook_subscriptions'],
+  ['POST', '/mcp/servers/custom'],
+  ['POST', '/mcp/servers'],
+  ['GET', '/mcp/servers'],
+  ['GET', '/mcp/app/{ac}'],
+  ['GET', '/mcp/{mcp}'],
+  ['PATCH', '/mcp/{mcp}'],
+  ['POST', '/mcp/servers/generate'],
+  ['GET', '/mcp/servers/{mcp}/instances'],
+  ['POST', '/mcp/servers/{mcp}/instances'],
 ];
 
 const QUERY_KEYS = [
@@ -196,6 +214,10 @@ const QUERY_KEYS = [
   'is_connected',
   'order_by',
   'show_disabled',
+  'page_no',
+  'name',
+  'auth_config_ids',
+  'order_direction',
 ];
 
 describe('fuzzing the REST API', () => {
@@ -207,7 +229,8 @@ describe('fuzzing the REST API', () => {
         const path = template
           .replace('{ac}', random() > 0.3 ? ids.authConfig : encode(pick(HOSTILE_STRINGS).slice(0, 300) || 'x'))
           .replace('{ca}', random() > 0.3 ? ids.account : "ca_' OR '1'='1")
-          .replace('{trs}', ids.session);
+          .replace('{trs}', ids.session)
+          .replace('{mcp}', random() > 0.3 ? ids.mcpServer : encode(pick(HOSTILE_STRINGS).slice(0, 300) || 'x'));
         const query = new URLSearchParams();
         for (let q = 0; q < 3; q++) query.set(pick(QUERY_KEYS), String(pick(HOSTILE_STRINGS)).slice(0, 5000).toWellFormed());
         const url = `${app.url}/api/v3.1${path}${method === 'GET' ? `?${query}` : ''}`;

@@ -13,7 +13,7 @@ afterAll(() => dir.cleanup());
 const EXISTING_SCHEMA = readFileSync(new URL('../fixtures/sqlite-schema-2026-12-01.sql', import.meta.url), 'utf8');
 
 /** The migrations written after the fixture was taken: only these run on it. */
-const AFTER_FIXTURE = ['2026-12-02-activity-log', '2026-12-02-console-sessions'];
+const AFTER_FIXTURE = ['2026-12-02-activity-log', '2026-12-02-console-sessions', '2026-12-03-mcp-servers'];
 
 /** Each table and index the fixture has, as SQLite stores it. */
 const schemaOf = (sqlite: BetterSqlite3.Database) =>
