@@ -112,11 +112,11 @@ describe('the hosted pages, in headless Chromium', () => {
       approved: 200,
       'approval-unknown': 404,
     });
-    expect(english.get('link-form')!.h1).toBe('Acme Assistant wants to connect your Todoist account');
+    expect(english.get('link-form')!.h1).toBe('Acme Assistant wants to connect your TickTick account');
     expect(english.get('link-form')!.text).toContain('maria@example.com');
     expect(english.get('link-form-error')!.text).toContain('Region is required.');
-    expect(english.get('connected')!.h1).toBe('GitLab is connected');
-    expect(english.get('denied')!.text).toContain('Access was not allowed at GitLab');
+    expect(english.get('connected')!.h1).toBe('Gitea is connected');
+    expect(english.get('denied')!.text).toContain('Access was not allowed at Gitea');
   });
 
   it('finds no serious or critical accessibility violation (axe-core) on any of them', () => {
@@ -136,7 +136,7 @@ describe('the hosted pages, in headless Chromium', () => {
     const logs = stage.app.logs.join('\n');
     expect(logs).toContain('set LATCHKEY_OAUTH_ACMECRM_CLIENT_ID');
     // the provider's refusal of the code exchange: the person reads plain words, the operator the reason
-    expect(english.get('provider-error')!.text).toContain('GitLab could not complete the sign-in');
+    expect(english.get('provider-error')!.text).toContain('Gitea could not complete the sign-in');
     expect(logs).toMatch(/"msg":"connect link failed"/);
     expect(logs).toMatch(/OAuth callback failed during token exchange/);
   });
@@ -150,8 +150,8 @@ describe('the hosted pages, in headless Chromium', () => {
   });
 
   it.each([
-    ['es-ES,es;q=0.9,en;q=0.5', 'es', 'Acme Assistant quiere conectar tu cuenta de Todoist', 'GitLab está conectado'],
-    ['zh-CN,zh;q=0.9', 'zh-Hans', 'Acme Assistant 想要连接你的 Todoist 账号', 'GitLab 已连接'],
+    ['es-ES,es;q=0.9,en;q=0.5', 'es', 'Acme Assistant quiere conectar tu cuenta de TickTick', 'Gitea está conectado'],
+    ['zh-CN,zh;q=0.9', 'zh-Hans', 'Acme Assistant 想要连接你的 TickTick 账号', 'Gitea 已连接'],
   ])(
     'speaks the reader’s language by Accept-Language (%s), with no violation and no sideways scroll',
     async (header, lang, linkH1, connectedH1) => {
@@ -186,9 +186,9 @@ describe('the hosted pages, over HTTP', () => {
     const figma = await page('figma');
     expect(figma.html).toContain('<img class="logo" src="https://cdn.example.com/logos/figma.svg?v=2"');
     expect(figma.csp).toContain('img-src https://cdn.example.com/logos/figma.svg;');
-    const todoist = await page('todoist');
-    expect(todoist.html).toMatch(/<svg class="logo"[^>]*aria-hidden="true"[^>]*><path fill="#E44332" d="M/);
-    expect(todoist.csp).not.toContain('img-src');
+    const ticktick = await page('ticktick');
+    expect(ticktick.html).toMatch(/<svg class="logo"[^>]*aria-hidden="true"[^>]*><path fill="#4772FA" d="M/);
+    expect(ticktick.csp).not.toContain('img-src');
     const acme = await page('acmecrm');
     expect(acme.html).toContain('<span class="logo badge" aria-hidden="true">A</span>');
   });

@@ -10,7 +10,7 @@ import { authorizeUrl, pkce, register } from './mcp-oauth.ts';
 /**
  * Every hosted page, each in the state a person meets it: latchkey with the oidc-provider fixture as
  * the provider and local stand-ins for the APIs, toolkits renamed after brands simple-icons has a
- * mark for (GitLab, Todoist, Asana) and one it has not (Acme CRM: the initial badge). Used by the
+ * mark for (Gitea, TickTick, Basecamp) and one it has not (Acme CRM: the initial badge). Used by the
  * accessibility test and by `npm run screenshots`.
  */
 export interface HostedPagesStage {
@@ -42,10 +42,10 @@ export async function startHostedPagesStage(): Promise<HostedPagesStage> {
   const app = await startLiveApp({
     port,
     toolkits: [
-      renamed(oauthToolkit(as, api), 'gitlab', 'GitLab'),
+      renamed(oauthToolkit(as, api), 'gitea', 'Gitea'),
       renamed(oauthToolkit(as, api), 'acmecrm', 'Acme CRM'),
-      renamed(apiKeyToolkit(api), 'todoist', 'Todoist'),
-      renamed(notesToolkit(api), 'asana', 'Asana'),
+      renamed(apiKeyToolkit(api), 'ticktick', 'TickTick'),
+      renamed(notesToolkit(api), 'basecamp', 'Basecamp'),
       // a logo of the operator's choosing in the catalogue file (not on the tour: it would not load offline)
       { ...renamed(apiKeyToolkit(api), 'figma', 'Figma'), logo: 'https://cdn.example.com/logos/figma.svg?v=2' },
     ],
@@ -96,7 +96,7 @@ async function approvalUrl(stage: HostedPagesStage): Promise<string> {
   const created = await stage.app.api('/api/v3.1/tool_router/session', {
     body: {
       user_id: 'maria@example.com',
-      toolkits: { enable: ['asana'] },
+      toolkits: { enable: ['basecamp'] },
       preload: { tools: 'all' },
       tags: { require_approval: ['createHint'] },
     },
@@ -105,7 +105,7 @@ async function approvalUrl(stage: HostedPagesStage): Promise<string> {
   const client = new Client({ name: 'hosted-pages', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(session.mcp.url), { requestInit: { headers: session.mcp.headers } }));
   try {
-    await client.callTool({ name: 'ASANA_CREATE', arguments: { text: 'Book the team offsite for March' } });
+    await client.callTool({ name: 'BASECAMP_CREATE', arguments: { text: 'Book the team offsite for March' } });
   } finally {
     await client.close();
   }
@@ -159,23 +159,23 @@ export async function tourHostedPages(
   };
   const goto = async (page: Page, url: string) => (await page.goto(url))!.status();
 
-  const gitlab = await authConfig(stage, 'gitlab', { clientSecret: stage.as.clientSecret });
-  const todoist = await authConfig(stage, 'todoist');
+  const gitea = await authConfig(stage, 'gitea', { clientSecret: stage.as.clientSecret });
+  const ticktick = await authConfig(stage, 'ticktick');
 
-  await stop('link-form', async (page) => goto(page, await connectLink(stage, todoist, 'maria@example.com', stage.appCallback)));
+  await stop('link-form', async (page) => goto(page, await connectLink(stage, ticktick, 'maria@example.com', stage.appCallback)));
   await stop('link-form-error', async (page) => {
-    await goto(page, await connectLink(stage, todoist, 'maria@example.com'));
+    await goto(page, await connectLink(stage, ticktick, 'maria@example.com'));
     // a field left empty past the browser's own check (as an old browser would send it): the server's message shows
     await page.locator('input[name=region]').evaluate((input) => input.removeAttribute('required'));
     await page.fill('input[name=api_key]', VALID_KEY);
     const [answer] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     return answer!.status();
   });
-  await stop('link-oauth', async (page) => goto(page, await connectLink(stage, gitlab, 'maria@example.com')));
+  await stop('link-oauth', async (page) => goto(page, await connectLink(stage, gitea, 'maria@example.com')));
 
   let usedLink = '';
   await stop('connected', async (page) => {
-    usedLink = await connectLink(stage, gitlab, 'maria@example.com');
+    usedLink = await connectLink(stage, gitea, 'maria@example.com');
     stage.as.decide.next = 'approve';
     await goto(page, usedLink);
     const [answer] = await Promise.all([
@@ -185,7 +185,7 @@ export async function tourHostedPages(
     return answer!.status();
   });
   await stop('denied', async (page) => {
-    await goto(page, await connectLink(stage, gitlab, 'maria@example.com'));
+    await goto(page, await connectLink(stage, gitea, 'maria@example.com'));
     stage.as.decide.next = 'deny';
     try {
       const [answer] = await Promise.all([
@@ -199,7 +199,7 @@ export async function tourHostedPages(
   });
   await stop('provider-error', async (page) => {
     // the provider refuses the code exchange (the app's client secret is wrong): an error after the person said yes
-    await goto(page, await connectLink(stage, await authConfig(stage, 'gitlab', { clientSecret: 'not-the-secret' }), 'maria@example.com'));
+    await goto(page, await connectLink(stage, await authConfig(stage, 'gitea', { clientSecret: 'not-the-secret' }), 'maria@example.com'));
     const [answer] = await Promise.all([
       page.waitForNavigation({ url: (u) => u.pathname === '/api/v3/toolkits/auth/callback' }),
       page.click('button[type=submit]'),
@@ -221,7 +221,7 @@ export async function tourHostedPages(
     }
   });
   await stop('link-expired', async (page) => {
-    const link = await connectLink(stage, gitlab, 'maria@example.com', stage.appCallback);
+    const link = await connectLink(stage, gitea, 'maria@example.com', stage.appCallback);
     stage.app.clock.advance(11 * 60_000);
     return goto(page, link);
   });
