@@ -78,11 +78,14 @@ function toolkitNames(toolkit: ToolkitFile): string[] {
   return [...new Set([toolkit.slug, toolkit.name, ...(toolkit.aliases ?? [])].map((n) => searchTerms(n).join(' ')).filter(Boolean))];
 }
 
-/** Loads every `*.json` toolkit file of the given folders, in order; a later folder may not redefine a slug. */
-export function loadCatalogue(dirs: string[]): Catalogue {
+/**
+ * Loads every `*.json` toolkit file of the given folders, in order; a later folder may not redefine a slug.
+ * Input validators compile on first use unless `compileValidatorsNow` (see `newValidatorCompiler`).
+ */
+export function loadCatalogue(dirs: string[], options: { compileValidatorsNow?: boolean } = {}): Catalogue {
   const toolkits: LoadedToolkit[] = [];
   const owner = new Map<string, string>();
-  const compile = newValidatorCompiler();
+  const compile = newValidatorCompiler({ eager: options.compileValidatorsNow });
   // a query naming a toolkit must name one: no alias may be another toolkit's slug, name or alias
   const nameOwner = new Map<string, string>();
   for (const dir of dirs) {
