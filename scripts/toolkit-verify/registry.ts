@@ -17,6 +17,7 @@ export const SPEC_FORMATS = [
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'graphql', // a GraphQL schema (SDL)
+  'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];
 

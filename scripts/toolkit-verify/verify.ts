@@ -6,6 +6,7 @@ import { fetchSpec } from './fetch-spec.ts';
 import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
+import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
@@ -26,6 +27,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
+  'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };
 
 export interface ToolResult {

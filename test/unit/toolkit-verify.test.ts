@@ -1,4 +1,7 @@
 import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/openapi-typescript.ts';
+import { buildSchema, printSchema } from 'graphql';
+import { checkGraphqlTool } from '../../scripts/toolkit-verify/check-graphql.ts';
+import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scripts/toolkit-verify/formats/graphql-codegen-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { createHash } from 'node:crypto';
@@ -218,6 +221,60 @@ describe('the googleapis-typescript format', () => {
     expect(update?.methods).toEqual(['PUT']);
     // a cell value is any JSON value, not an object
     expect(update?.body?.schema.properties?.values).toEqual({ type: ['array'], items: { type: ['array'], items: { open: true } } });
+  });
+});
+
+describe('the graphql-codegen-typescript format (a schema as GraphQL Code Generator writes it, as in @linear/sdk)', () => {
+  const file = join(FIXTURES, 'tasks-graphql-codegen.d.ts.txt');
+
+  it('reads back the schema: object types with their interfaces, arguments (one with a default), inputs, enums, unions, nullability and lists', () => {
+    const expected = `
+      scalar DateTime
+      enum TaskStatus { done open }
+      interface Node { id: ID! }
+      type Query { task(id: ID!): Task tasks(filter: TaskFilter, first: Int, limit: Int! = 0): TaskConnection! viewer: User! }
+      type Mutation { taskCreate(input: TaskInput!): TaskPayload! }
+      type User implements Node { id: ID! name: String! }
+      type Task implements Node { dueAt: DateTime id: ID! labels: [String!]! status: TaskStatus! title: String! }
+      type TaskConnection { nodes: [Task!]! }
+      type TaskPayload { success: Boolean! task: Task }
+      union Assignable = Task | User
+      input TaskFilter { status: [TaskStatus!] and: [TaskFilter!] }
+      input TaskInput { dueAt: DateTime labels: [String!] title: String! }`;
+    const read = buildSchema(codegenTypescriptToSdl(readFileSync(file, 'utf8')));
+    expect(printSchema(read)).toBe(printSchema(buildSchema(expected)));
+    expect(read.getType('TaskFragment')).toBeUndefined();
+  });
+
+  it('passes a document the schema validates and fails one with a missing field, a nullable variable for a non-null argument or a wrong enum', () => {
+    const spec = loadGraphqlCodegenTypescript(file);
+    if (spec.kind !== 'graphql') throw new Error('expected a GraphQL spec');
+    const check = (query: string, operation: string) =>
+      checkGraphqlTool(
+        oneToolKit({ input_parameters: { type: 'object', properties: { query: { type: 'string', const: query } } } }).tools[0]!,
+        spec.schema,
+        operation,
+      );
+    expect(check('query T($id: ID!) { task(id: $id) { id title status labels } }', 'Query.task')).toEqual([]);
+    expect(check('mutation C($input: TaskInput!) { taskCreate(input: $input) { success task { id } } }', 'Mutation.taskCreate')).toEqual(
+      [],
+    );
+    expect(check('query { tasks(first: 5, filter: { status: [open] }) { nodes { id } } }', 'Query.tasks')).toEqual([]);
+    // a nullable variable may fill a non-null argument that has a default
+    expect(check('query L($n: Int) { tasks(limit: $n) { nodes { id } } }', 'Query.tasks')).toEqual([]);
+    expect(check('query T($id: ID!) { task(id: $id) { id titel } }', 'Query.task').join()).toContain(
+      'Cannot query field "titel" on type "Task"',
+    );
+    expect(check('query T($id: ID) { task(id: $id) { id } }', 'Query.task').join()).toContain(
+      'Variable "$id" of type "ID" used in position expecting type "ID!"',
+    );
+    expect(check('query { tasks(filter: { status: [closed] }) { nodes { id } } }', 'Query.tasks').join()).toContain(
+      'Value "closed" does not exist in "TaskStatus" enum',
+    );
+  });
+
+  it('refuses a file that is not GraphQL Code Generator output', () => {
+    expect(() => codegenTypescriptToSdl('type A = { a: string };')).toThrow(/not GraphQL Code Generator output/);
   });
 });
 
