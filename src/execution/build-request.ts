@@ -117,7 +117,11 @@ export function buildToolRequest(
 
   const headers: Record<string, string> = { Accept: 'application/json', ...toolkit.headers };
   for (const [name, template] of Object.entries(tool.request.headers ?? {})) {
-    headers[name] = template.replace(ARG_IN_HEADER, (_, arg: string) => scalar(args[arg] ?? ''));
+    // a header made of an argument the call leaves out is not sent: an empty `If-Match:` or a bare
+    // `Bearer ` asks the API for something else than no header does
+    const named = [...template.matchAll(ARG_IN_HEADER)].map((m) => m[1]!);
+    if (named.some((arg) => args[arg] === undefined || args[arg] === null)) continue;
+    headers[name] = template.replace(ARG_IN_HEADER, (_, arg: string) => scalar(args[arg]));
   }
   const request: PreparedRequest = { method: tool.request.method, url, headers };
 

@@ -6,7 +6,8 @@ import { oneToolKit } from '../helpers/one-tool-kit.ts';
 
 /**
  * `request.wire_names`: an argument a model can name (`top`) goes out under the API's own name
- * (Graph's `$top`), in the query string, a JSON body or a form body.
+ * (Graph's `$top`), in the query string, a JSON body or a form body; and arguments sent as declared
+ * headers (`request.headers`).
  */
 const kit = (request: Record<string, unknown>) =>
   oneToolKit({
@@ -50,5 +51,16 @@ describe('wire names', () => {
       'id is not a query or body argument of input_parameters.properties',
       'skip is not a query or body argument of input_parameters.properties',
     ]);
+  });
+
+  it('sends a declared header filled from its argument, and no header when the call leaves the argument out', () => {
+    const headers = { 'If-Match': '{filter}', 'X-Page': 'page {top} of items' };
+    expect(build({ method: 'GET', path: '/items', headers }, { filter: 'W/"1"', top: 2 }).headers).toMatchObject({
+      'If-Match': 'W/"1"',
+      'X-Page': 'page 2 of items',
+    });
+    const without = build({ method: 'GET', path: '/items', headers }, { plain: 'p' }).headers;
+    expect(Object.keys(without)).not.toContain('If-Match');
+    expect(Object.keys(without)).not.toContain('X-Page');
   });
 });
