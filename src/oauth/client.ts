@@ -75,9 +75,23 @@ function server(endpoints: OAuth2Endpoints): oauth.AuthorizationServer {
 }
 
 function clientAuth(client: OAuth2Client): oauth.ClientAuth {
-  return client.tokenEndpointAuth === 'client_secret_basic'
-    ? oauth.ClientSecretBasic(client.clientSecret)
-    : oauth.ClientSecretPost(client.clientSecret);
+  return client.tokenEndpointAuth === 'client_secret_basic' ? clientSecretBasic(client.clientSecret) : oauth.ClientSecretPost(client.clientSecret);
+}
+
+/**
+ * HTTP Basic client authentication (RFC 6749 2.3.1): the client id and secret are form-encoded, then
+ * joined by `:` and base64-encoded. oauth4webapi form-encodes by HTML 4's strict rule, `-`, `_`, `.`
+ * and `~` included (`%2D`), which a server that decodes reads back the same, but many providers compare
+ * the decoded Basic credentials byte for byte without form-decoding them (Reddit's client ids and
+ * Notion's UUIDs and `secret_` keys are made of those characters). RFC 3986's unreserved characters stay
+ * as they are here, which both kinds of server read correctly; every other character is still
+ * percent-encoded, so a `:` in a client id cannot split the pair.
+ */
+function clientSecretBasic(clientSecret: string): oauth.ClientAuth {
+  const encode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return (_as, client, _body, headers) => {
+    headers.set('authorization', `Basic ${Buffer.from(`${encode(client.client_id)}:${encode(clientSecret)}`).toString('base64')}`);
+  };
 }
 
 /**

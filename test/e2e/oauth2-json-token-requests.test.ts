@@ -11,7 +11,11 @@ import { startLiveApp, type LiveApp } from '../helpers/live-app.ts';
  */
 let provider: FakeUpstream;
 let app: LiveApp;
-const BASIC = `Basic ${Buffer.from('cid:csecret').toString('base64')}`;
+// Notion's client ids are UUIDs and its secrets start with `secret_`; like Notion, this provider compares
+// the Basic credentials as they are, without form-decoding them
+const CLIENT_ID = '1f2e3d4c-5b6a-4789-8abc-def012345678';
+const CLIENT_SECRET = 'secret_AbC-123.xyz~';
+const BASIC = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
 
 function jsonOnly(req: RecordedRequest): Record<string, string> | undefined {
   if (req.headers['content-type'] !== 'application/json' || req.headers.authorization !== BASIC) return undefined;
@@ -90,7 +94,7 @@ afterAll(async () => {
 
 async function connect(slug: string) {
   const config = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug }, auth_config: { type: 'use_custom_auth', credentials: { client_id: 'cid', client_secret: 'csecret' } } },
+    body: { toolkit: { slug }, auth_config: { type: 'use_custom_auth', credentials: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET } } },
   });
   const link = await app.api('/api/v3.1/connected_accounts/link', {
     body: { auth_config_id: config.body.auth_config.id, user_id: 'nina' },
