@@ -75,7 +75,9 @@ function server(endpoints: OAuth2Endpoints): oauth.AuthorizationServer {
 }
 
 function clientAuth(client: OAuth2Client): oauth.ClientAuth {
-  return client.tokenEndpointAuth === 'client_secret_basic' ? clientSecretBasic(client.clientSecret) : oauth.ClientSecretPost(client.clientSecret);
+  return client.tokenEndpointAuth === 'client_secret_basic'
+    ? clientSecretBasic(client.clientSecret)
+    : oauth.ClientSecretPost(client.clientSecret);
 }
 
 /**

@@ -94,7 +94,10 @@ afterAll(async () => {
 
 async function connect(slug: string) {
   const config = await app.api('/api/v3.1/auth_configs', {
-    body: { toolkit: { slug }, auth_config: { type: 'use_custom_auth', credentials: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET } } },
+    body: {
+      toolkit: { slug },
+      auth_config: { type: 'use_custom_auth', credentials: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET } },
+    },
   });
   const link = await app.api('/api/v3.1/connected_accounts/link', {
     body: { auth_config_id: config.body.auth_config.id, user_id: 'nina' },
