@@ -8,7 +8,7 @@ import { z } from 'zod';
  * the tarball's integrity), or a URL with the sha256 of its bytes.
  */
 export const SPEC_FORMATS = [
-  'openapi', // OpenAPI 3.x or Swagger 2 (JSON)
+  'openapi', // OpenAPI 3.x or Swagger 2 (JSON or YAML)
   'discovery', // a Google API Discovery document (JSON)
   'googleapis-typescript', // the generated client of an `@googleapis/<api>` package (`v1.ts`): Google's Discovery methods as code
   'openapi-typescript', // an OpenAPI document as openapi-typescript types (`interface paths`, `operations`, `components`): Microsoft Graph's on npm

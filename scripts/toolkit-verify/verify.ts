@@ -7,7 +7,7 @@ import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
-import { loadOpenApi } from './formats/openapi.ts';
+import { loadOpenApi, readOpenApiFile } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
@@ -17,7 +17,7 @@ import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
 /** How each format is read, and whether it reads more of its package than the one file (code that imports its neighbours). */
 const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePackage: boolean }> = {
-  openapi: { load: (file) => loadOpenApi(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
+  openapi: { load: (file) => loadOpenApi(readOpenApiFile(file)), wholePackage: false },
   discovery: { load: (file) => loadDiscovery(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
   'googleapis-typescript': { load: loadGoogleapisTypescript, wholePackage: false },
   'openapi-typescript': { load: loadOpenApiTypescript, wholePackage: false },

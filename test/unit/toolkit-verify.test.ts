@@ -29,7 +29,7 @@ let registryFile: string;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  for (const name of ['tasks-openapi.json', 'tasks-discovery.json', 'tasks.graphql'])
+  for (const name of ['tasks-openapi.json', 'tasks-openapi.yaml', 'tasks-discovery.json', 'tasks.graphql'])
     upstream.on(`/specs/${name}`, (_req, res) => {
       res.writeHead(200);
       res.end(fixture(name));
@@ -199,6 +199,43 @@ describe('toolkit:verify', () => {
     const report = await verifyToolkits(toolkitCopy(), loadSpecRegistry(tampered), join(temp.path, 'cache-tampered'));
     expect(report.failed).toBe(3);
     expect(report.results[0]!.problems[0]).toMatch(/has sha256 [0-9a-f]{64}, the registry pins 0{64}/);
+  });
+});
+
+describe('the openapi format, from a YAML document', () => {
+  /** The registry with `tasks-rest` served as YAML (the same document as tasks-openapi.json). */
+  function yamlRegistry() {
+    const registry = JSON.parse(readFileSync(registryFile, 'utf8'));
+    registry['tasks-rest'] = {
+      format: 'openapi',
+      url: `${upstream.url}/specs/tasks-openapi.yaml`,
+      sha256: sha256(fixture('tasks-openapi.yaml')),
+    };
+    const file = join(temp.path, '_specs-yaml.json');
+    writeFileSync(file, JSON.stringify(registry));
+    return loadSpecRegistry(file);
+  }
+
+  it('reads it as it reads JSON: the tools as written pass, a changed path or a renamed argument fails', async () => {
+    const cache = join(temp.path, 'cache-yaml');
+    const passing = await verifyToolkits(toolkitCopy(), yamlRegistry(), cache);
+    expect(passing.results.filter((r) => r.problems.length > 0)).toEqual([]);
+    expect(passing).toMatchObject({ verified: 5, docs: 1, failed: 0 });
+
+    const broken = await verifyToolkits(
+      toolkitCopy((t) => {
+        t.TASKS_LIST_TASKS.request.path = '/projects/{project_id}/task';
+        t.TASKS_CREATE_TASK.input_parameters.properties.notify_all = t.TASKS_CREATE_TASK.input_parameters.properties.notify;
+        delete t.TASKS_CREATE_TASK.input_parameters.properties.notify;
+        t.TASKS_CREATE_TASK.request.query = ['notify_all'];
+      }),
+      yamlRegistry(),
+      cache,
+    );
+    expect(broken.failed).toBe(2);
+    const problems = (slug: string) => broken.results.find((r) => r.tool === slug)!.problems.join('; ');
+    expect(problems('TASKS_LIST_TASKS')).toContain('the spec says /v2/projects/{projectId}/tasks');
+    expect(problems('TASKS_CREATE_TASK')).toContain('notify_all');
   });
 });
 
