@@ -3,6 +3,7 @@ import type { ToolkitFile } from '../../src/catalogue/schema.ts';
 import { checkGraphqlTool } from './check-graphql.ts';
 import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
+import { loadBoxSdkGen } from './formats/box-sdk-gen.ts';
 import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
@@ -25,6 +26,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
+  'box-sdk-gen': { load: loadBoxSdkGen, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 
