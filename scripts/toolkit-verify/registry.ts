@@ -17,6 +17,7 @@ export const SPEC_FORMATS = [
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'box-sdk-gen', // Box's generated TypeScript SDK (`box-typescript-sdk-gen`'s `src`): managers that build each request, typed serializers
+  'zoom-rivet', // a module folder of Zoom Rivet (`@zoom/rivet`'s `meetings`, `users`): its endpoint builders (`.mjs`) and argument types (`.d.ts`)
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

@@ -13,6 +13,7 @@ import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
+import { loadZoomRivet } from './formats/zoom-rivet.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
@@ -27,6 +28,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   'box-sdk-gen': { load: loadBoxSdkGen, wholePackage: true },
+  'zoom-rivet': { load: loadZoomRivet, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
 import { loadBoxSdkGen } from '../../scripts/toolkit-verify/formats/box-sdk-gen.ts';
+import { loadZoomRivet } from '../../scripts/toolkit-verify/formats/zoom-rivet.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -362,6 +363,45 @@ describe('toolkit:verify, format box-sdk-gen (the generated TypeScript SDK of bo
   });
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the generated code does not accept, a required property left optional', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.assignee.properties.role.enum = ['boss'];
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+      props.due_on = props.labels;
+      delete props.labels;
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; assignee.role allows "boss", not in the spec\'s enum; argument due_on is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+});
+
+describe('toolkit:verify, format zoom-rivet (a module of Zoom Rivet, @zoom/rivet)', () => {
+  const spec = loadZoomRivet(join(FIXTURES, 'zoom-rivet/tasks'));
+  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the module's endpoints. */
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, operation: string) => {
+      const op = spec.kind === 'rest' ? spec.operation(`tasks.${operation}`) : undefined;
+      if (!op) throw new Error(`no operation ${operation}`);
+      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+    };
+    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+  }
+
+  it('reads method and path from the endpoint builders and the arguments from their declared types: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(spec.kind === 'rest' && spec.operation('tasks.deleteTask')).toBeFalsy();
+    // a multipart upload: its body is not one the engine sends
+    expect(spec.kind === 'rest' && spec.operation('tasks.uploadAttachment')?.body).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the declared types do not accept, a required property left optional', () => {
     const { list, create } = check((t) => {
       t.TASKS_CREATE_TASK.request.method = 'PUT';
       t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
