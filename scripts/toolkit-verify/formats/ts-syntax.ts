@@ -52,6 +52,17 @@ export function syntaxSchema(node: ts.TypeNode, resolve: (name: string) => ts.Ty
     const open = node.members.some((m) => ts.isIndexSignatureDeclaration(m));
     return { type: ['object'], properties, required, ...(open ? { open: true } : {}) };
   }
+  if (ts.isIntersectionTypeNode(node)) {
+    // `{ email: string } & { first_name?: string }`: one object with the members of every part
+    const parts = node.types.map(next);
+    if (parts.some((p) => !p.properties)) return { open: true };
+    return {
+      type: ['object'],
+      properties: Object.assign({}, ...parts.map((p) => p.properties)),
+      required: parts.flatMap((p) => p.required ?? []),
+      ...(parts.some((p) => p.open) ? { open: true } : {}),
+    };
+  }
   if (ts.isTypeReferenceNode(node)) {
     const name = node.typeName.getText();
     if (name === 'Date' || name === 'DateTime') return { type: ['string'] };
