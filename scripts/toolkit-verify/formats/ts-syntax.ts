@@ -1,6 +1,20 @@
 import ts from 'typescript';
 import type { SpecSchema } from '../model.ts';
 
+/** `string`, `number` and `boolean` as a SpecSchema; undefined for any other type. */
+export function keywordSchema(node: ts.TypeNode): SpecSchema | undefined {
+  switch (node.kind) {
+    case ts.SyntaxKind.StringKeyword:
+      return { type: ['string'] };
+    case ts.SyntaxKind.NumberKeyword:
+      return { type: ['number'] };
+    case ts.SyntaxKind.BooleanKeyword:
+      return { type: ['boolean'] };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * What a TypeScript type, as written (no type checker), admits, as a SpecSchema: keywords, arrays,
  * literal unions (enums), type literals with their members (a member without `?` is required), and
@@ -9,14 +23,8 @@ import type { SpecSchema } from '../model.ts';
  */
 export function syntaxSchema(node: ts.TypeNode, resolve: (name: string) => ts.TypeNode | undefined, depth = 0): SpecSchema {
   if (depth > 8) return { open: true };
-  switch (node.kind) {
-    case ts.SyntaxKind.StringKeyword:
-      return { type: ['string'] };
-    case ts.SyntaxKind.NumberKeyword:
-      return { type: ['number'] };
-    case ts.SyntaxKind.BooleanKeyword:
-      return { type: ['boolean'] };
-  }
+  const keyword = keywordSchema(node);
+  if (keyword) return keyword;
   const next = (n: ts.TypeNode) => syntaxSchema(n, resolve, depth + 1);
   if (ts.isTypeOperatorNode(node) || ts.isParenthesizedTypeNode(node)) return syntaxSchema(node.type, resolve, depth);
   if (ts.isArrayTypeNode(node)) return { type: ['array'], items: next(node.elementType) };
