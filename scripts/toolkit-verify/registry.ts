@@ -8,7 +8,7 @@ import { z } from 'zod';
  * the tarball's integrity), or a URL with the sha256 of its bytes.
  */
 export const SPEC_FORMATS = [
-  'openapi', // OpenAPI 3.x or Swagger 2 (JSON)
+  'openapi', // OpenAPI 3.x or Swagger 2 (JSON or YAML)
   'discovery', // a Google API Discovery document (JSON)
   'googleapis-typescript', // the generated client of an `@googleapis/<api>` package (`v1.ts`): Google's Discovery methods as code
   'openapi-typescript', // an OpenAPI document as openapi-typescript types (`interface paths`, `operations`, `components`): Microsoft Graph's on npm
@@ -16,6 +16,8 @@ export const SPEC_FORMATS = [
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
+  'box-sdk-gen', // Box's generated TypeScript SDK (`box-typescript-sdk-gen`'s `src`): managers that build each request, typed serializers
+  'zoom-rivet', // a module folder of Zoom Rivet (`@zoom/rivet`'s `meetings`, `users`): its endpoint builders (`.mjs`) and argument types (`.d.ts`)
   'graphql', // a GraphQL schema (SDL)
   'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;

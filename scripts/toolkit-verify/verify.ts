@@ -3,22 +3,24 @@ import type { ToolkitFile } from '../../src/catalogue/schema.ts';
 import { checkGraphqlTool } from './check-graphql.ts';
 import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
+import { loadBoxSdkGen } from './formats/box-sdk-gen.ts';
 import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
-import { loadOpenApi } from './formats/openapi.ts';
+import { loadOpenApi, readOpenApiFile } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
+import { loadZoomRivet } from './formats/zoom-rivet.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
 /** How each format is read, and whether it reads more of its package than the one file (code that imports its neighbours). */
 const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePackage: boolean }> = {
-  openapi: { load: (file) => loadOpenApi(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
+  openapi: { load: (file) => loadOpenApi(readOpenApiFile(file)), wholePackage: false },
   discovery: { load: (file) => loadDiscovery(JSON.parse(readFileSync(file, 'utf8'))), wholePackage: false },
   'googleapis-typescript': { load: loadGoogleapisTypescript, wholePackage: false },
   'openapi-typescript': { load: loadOpenApiTypescript, wholePackage: false },
@@ -26,6 +28,8 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
+  'box-sdk-gen': { load: loadBoxSdkGen, wholePackage: true },
+  'zoom-rivet': { load: loadZoomRivet, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

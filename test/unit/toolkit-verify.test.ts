@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
+import { loadBoxSdkGen } from '../../scripts/toolkit-verify/formats/box-sdk-gen.ts';
+import { loadZoomRivet } from '../../scripts/toolkit-verify/formats/zoom-rivet.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
+import type { SpecOperation } from '../../scripts/toolkit-verify/model.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -32,7 +35,7 @@ let registryFile: string;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  for (const name of ['tasks-openapi.json', 'tasks-discovery.json', 'tasks.graphql'])
+  for (const name of ['tasks-openapi.json', 'tasks-openapi.yaml', 'tasks-discovery.json', 'tasks.graphql'])
     upstream.on(`/specs/${name}`, (_req, res) => {
       res.writeHead(200);
       res.end(fixture(name));
@@ -205,6 +208,43 @@ describe('toolkit:verify', () => {
   });
 });
 
+describe('the openapi format, from a YAML document', () => {
+  /** The registry with `tasks-rest` served as YAML (the same document as tasks-openapi.json). */
+  function yamlRegistry() {
+    const registry = JSON.parse(readFileSync(registryFile, 'utf8'));
+    registry['tasks-rest'] = {
+      format: 'openapi',
+      url: `${upstream.url}/specs/tasks-openapi.yaml`,
+      sha256: sha256(fixture('tasks-openapi.yaml')),
+    };
+    const file = join(temp.path, '_specs-yaml.json');
+    writeFileSync(file, JSON.stringify(registry));
+    return loadSpecRegistry(file);
+  }
+
+  it('reads it as it reads JSON: the tools as written pass, a changed path or a renamed argument fails', async () => {
+    const cache = join(temp.path, 'cache-yaml');
+    const passing = await verifyToolkits(toolkitCopy(), yamlRegistry(), cache);
+    expect(passing.results.filter((r) => r.problems.length > 0)).toEqual([]);
+    expect(passing).toMatchObject({ verified: 5, docs: 1, failed: 0 });
+
+    const broken = await verifyToolkits(
+      toolkitCopy((t) => {
+        t.TASKS_LIST_TASKS.request.path = '/projects/{project_id}/task';
+        t.TASKS_CREATE_TASK.input_parameters.properties.notify_all = t.TASKS_CREATE_TASK.input_parameters.properties.notify;
+        delete t.TASKS_CREATE_TASK.input_parameters.properties.notify;
+        t.TASKS_CREATE_TASK.request.query = ['notify_all'];
+      }),
+      yamlRegistry(),
+      cache,
+    );
+    expect(broken.failed).toBe(2);
+    const problems = (slug: string) => broken.results.find((r) => r.tool === slug)!.problems.join('; ');
+    expect(problems('TASKS_LIST_TASKS')).toContain('the spec says /v2/projects/{projectId}/tasks');
+    expect(problems('TASKS_CREATE_TASK')).toContain('notify_all');
+  });
+});
+
 describe('the googleapis-typescript format', () => {
   it('reads method ids, paths written over two lines, inherited standard parameters and `any` values as the generator writes them', () => {
     const spec = loadGoogleapisTypescript(join(FIXTURES, 'tasks-googleapis-v1.ts.txt'));
@@ -311,18 +351,33 @@ describe('the openapi-typescript format', () => {
   });
 });
 
+/** The fixture toolkit's two REST tools, changed by `edit`, checked against a generated client's `listTasks` and `createTask`. */
+function checkTwoTools(operation: (name: string) => SpecOperation | undefined, edit?: (tools: Record<string, any>) => void) {
+  const [toolkit] = toolkitCopy(edit);
+  const problems = (slug: string, name: string) => {
+    const op = operation(name);
+    if (!op) throw new Error(`no operation ${name}`);
+    return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+  };
+  return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+}
+
+/** Breaks the fixture's two REST tools: a method, a path, a query enum, a body type, a nested enum, a required property left optional. */
+function breakTwoTools(t: Record<string, any>) {
+  t.TASKS_CREATE_TASK.request.method = 'PUT';
+  t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+  const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+  props.due.type = 'integer';
+  props.assignee.properties.role.enum = ['boss'];
+  t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+  t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+  return props;
+}
+
 describe('toolkit:verify, format openapi-generator-typescript (a generated client, as in @hubspot/api-client)', () => {
   const spec = loadOpenApiGeneratorTypescript(join(FIXTURES, 'openapi-generator-typescript'));
-  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the generated client's operations. */
-  function check(edit?: (tools: Record<string, any>) => void) {
-    const [toolkit] = toolkitCopy(edit);
-    const problems = (slug: string, operation: string) => {
-      const op = spec.kind === 'rest' ? spec.operation(`tasks/TasksApi.${operation}`) : undefined;
-      if (!op) throw new Error(`no operation ${operation}`);
-      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
-    };
-    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
-  }
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkTwoTools((name) => (spec.kind === 'rest' ? spec.operation(`tasks/TasksApi.${name}`) : undefined), edit);
 
   it('reads method, path, query parameters and the body model from the generated request factory: the tools as written pass', () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -331,15 +386,9 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the generated code does not accept', () => {
     const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.assignee.properties.role.enum = ['boss'];
+      const props = breakTwoTools(t);
       props.due_date = props.title;
       delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
     });
     expect(list).toBe('status allows "archived", not in the spec\'s enum');
     expect(create).toBe(
@@ -351,5 +400,54 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
     const required = spec.kind === 'rest' ? spec.operation('tasks/TasksApi.createTask')?.params : [];
     expect(required).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: {} });
     expect(required).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'] } });
+  });
+});
+
+/** The generated clients read from TypeScript sources, each with a fixture of the same two REST tools. */
+describe.each([
+  {
+    format: 'box-sdk-gen (the generated TypeScript SDK of box-typescript-sdk-gen)',
+    spec: loadBoxSdkGen(join(FIXTURES, 'box-sdk-gen/src')),
+  },
+  { format: 'zoom-rivet (a module of Zoom Rivet, @zoom/rivet)', spec: loadZoomRivet(join(FIXTURES, 'zoom-rivet/tasks')) },
+])('toolkit:verify, format $format', ({ spec }) => {
+  const operation = (name: string) => (spec.kind === 'rest' ? spec.operation(`tasks.${name}`) : undefined);
+  const check = (edit?: (tools: Record<string, any>) => void) => checkTwoTools(operation, edit);
+
+  it('reads method, path, query parameters and the body (wire names, nested objects, enums): the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('deleteTask')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the client does not accept, a required property left optional', () => {
+    const { list, create } = check((t) => {
+      const props = breakTwoTools(t);
+      props.due_on = props.labels;
+      delete props.labels;
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; assignee.role allows "boss", not in the spec\'s enum; argument due_on is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+});
+
+describe('toolkit:verify, what only one generated client does', () => {
+  it("box-sdk-gen: an array the SDK joins with commas (`fields.map(toString).join(',')`) is also taken as one string", () => {
+    const spec = loadBoxSdkGen(join(FIXTURES, 'box-sdk-gen/src'));
+    const list = spec.kind === 'rest' ? spec.operation('tasks.listTasks') : undefined;
+    expect(list?.params).toContainEqual({
+      name: 'fields',
+      in: 'query',
+      required: false,
+      schema: { type: ['array', 'string'], items: { type: ['string'] } },
+    });
+  });
+
+  it('zoom-rivet: a multipart upload has no body the engine could send', () => {
+    const spec = loadZoomRivet(join(FIXTURES, 'zoom-rivet/tasks'));
+    const upload = spec.kind === 'rest' ? spec.operation('tasks.uploadAttachment') : undefined;
+    expect(upload?.path).toBe('/v2/tasks/{taskId}/attachments');
+    expect(upload?.body).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import type { LoadedSpec, SpecOperation, SpecParam, SpecSchema } from '../model.ts';
+import { keywordSchema } from './ts-syntax.ts';
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 const PLACES = new Set(['path', 'query', 'header']);
@@ -43,14 +44,8 @@ export function loadOpenApiTypescript(file: string): LoadedSpec {
 
   const schemaOf = (type: ts.TypeNode | undefined, depth: number): SpecSchema => {
     if (!type || depth > 6) return { open: true };
-    switch (type.kind) {
-      case ts.SyntaxKind.StringKeyword:
-        return { type: ['string'] };
-      case ts.SyntaxKind.NumberKeyword:
-        return { type: ['number'] };
-      case ts.SyntaxKind.BooleanKeyword:
-        return { type: ['boolean'] };
-    }
+    const keyword = keywordSchema(type);
+    if (keyword) return keyword;
     if (ts.isParenthesizedTypeNode(type)) return schemaOf(type.type, depth);
     if (ts.isArrayTypeNode(type)) return { type: ['array'], items: schemaOf(type.elementType, depth + 1) };
     if (ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal)) return { type: ['string'], enum: [type.literal.text] };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { load as loadYaml } from 'js-yaml';
 import { fromJsonSchema, type LoadedSpec, type SpecOperation, type SpecParam, type SpecSchema } from '../model.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -25,7 +27,18 @@ function basePath(doc: any): string {
   return server.replace(/^[a-z]+:\/\/[^/]*/i, '').replace(/\/+$/, '');
 }
 
-/** An OpenAPI 3.x or Swagger 2 document (JSON), its operations by operationId (or `METHOD /path`). */
+/**
+ * Reads an OpenAPI document file, JSON or YAML (OpenAPI 3.1 section 4.2: either; some providers publish
+ * only YAML, e.g. `@figma/rest-api-spec`). A JSON document starts with `{`; anything else is YAML,
+ * which js-yaml reads (its default schema constructs no functions or classes). A URL source is cached
+ * under its hash, so the content decides, not the name.
+ */
+export function readOpenApiFile(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  return text.trimStart().startsWith('{') ? JSON.parse(text) : loadYaml(text);
+}
+
+/** An OpenAPI 3.x or Swagger 2 document (JSON or YAML, parsed), its operations by operationId (or `METHOD /path`). */
 export function loadOpenApi(doc: any): LoadedSpec {
   const resolve = localResolver(doc);
   const schema = (n: unknown) => fromJsonSchema(n, resolve);
