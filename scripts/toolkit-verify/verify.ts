@@ -6,6 +6,7 @@ import { fetchSpec } from './fetch-spec.ts';
 import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
+import { loadHeyApiTypescript } from './formats/hey-api-typescript.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
@@ -25,6 +26,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
+  'hey-api-typescript': { load: loadHeyApiTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

@@ -1,8 +1,9 @@
 import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/openapi-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
+import { loadHeyApiTypescript } from '../../scripts/toolkit-verify/formats/hey-api-typescript.ts';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
@@ -294,5 +295,55 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
     const required = spec.kind === 'rest' ? spec.operation('tasks/TasksApi.createTask')?.params : [];
     expect(required).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: {} });
     expect(required).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'] } });
+  });
+});
+
+describe('toolkit:verify, format hey-api-typescript (a bundled @hey-api/openapi-ts client, as @sentry/api)', () => {
+  // the bundle's file names, kept as .txt in the fixtures so that neither tsc nor biome reads them as code of ours
+  const dist = join(temp.path, 'hey-api-dist');
+  mkdirSync(dist, { recursive: true });
+  for (const name of ['index.js', 'sdk.gen.d.ts', 'types.gen.d.ts'])
+    copyFileSync(join(FIXTURES, 'hey-api-typescript', `${name}.txt`), join(dist, name));
+  const spec = loadHeyApiTypescript(dist);
+  const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
+  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the bundle's functions. */
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, id: string) =>
+      checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, operation(id)!).join('; ');
+    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+  }
+
+  it('reads method and URL from the bundle, parameters and body from the Data types: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('createTask')).toMatchObject({ methods: ['POST'], path: '/v2/projects/{projectId}/tasks', body: { media: ['json'] } });
+    // a multipart body is not one the engine sends: no body is read for it
+    expect(operation('uploadAttachment')?.body).toBeUndefined();
+    expect(operation('deleteTask')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the client does not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.due_date = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+
+  it("takes a query parameter as optional in an optional group, a path parameter as required, and a body's required members", () => {
+    expect(operation('createTask')?.params).toEqual([
+      { name: 'projectId', in: 'path', required: true, schema: { type: ['string'], open: true } },
+      { name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } },
+    ]);
+    expect(operation('createTask')?.body?.schema.required).toEqual(['title']);
   });
 });
