@@ -16,6 +16,7 @@ export const SPEC_FORMATS = [
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
+  'discord-api-spec', // Discord's OpenAPI document as the `discord-api-spec` package generates it into TypeScript (`build/discord-api-spec.ts`)
   'hey-api-typescript', // a client of `@hey-api/openapi-ts`, bundled (`@sentry/api`'s `dist`: index.js, sdk.gen.d.ts, types.gen.d.ts)
   'graphql', // a GraphQL schema (SDL)
 ] as const;

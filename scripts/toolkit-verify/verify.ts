@@ -3,6 +3,7 @@ import type { ToolkitFile } from '../../src/catalogue/schema.ts';
 import { checkGraphqlTool } from './check-graphql.ts';
 import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
+import { loadDiscordApiSpec } from './formats/discord-api-spec.ts';
 import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
@@ -26,6 +27,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
+  'discord-api-spec': { load: loadDiscordApiSpec, wholePackage: false },
   'hey-api-typescript': { load: loadHeyApiTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };

@@ -1,6 +1,7 @@
 import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/openapi-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
+import { loadDiscordApiSpec } from '../../scripts/toolkit-verify/formats/discord-api-spec.ts';
 import { loadHeyApiTypescript } from '../../scripts/toolkit-verify/formats/hey-api-typescript.ts';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -345,5 +346,54 @@ describe('toolkit:verify, format hey-api-typescript (a bundled @hey-api/openapi-
       { name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } },
     ]);
     expect(operation('createTask')?.body?.schema.required).toEqual(['title']);
+  });
+});
+
+describe("toolkit:verify, format discord-api-spec (Discord's OpenAPI as the discord-api-spec package writes it)", () => {
+  // kept as .txt in the fixtures so that neither tsc nor biome reads it as code of ours
+  const file = join(temp.path, 'discord-api-spec.ts');
+  copyFileSync(join(FIXTURES, 'discord-api-spec.ts.txt'), file);
+  const spec = loadDiscordApiSpec(file);
+  const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, id: string) =>
+      checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, operation(id)!).join('; ');
+    return { list: problems('TASKS_LIST_TASKS', 'list_tasks'), create: problems('TASKS_CREATE_TASK', 'create_task') };
+  }
+
+  it("names operations as the responses do, with each path's parameters and JSON body: the tools as written pass", () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('create_task')).toMatchObject({
+      methods: ['POST'],
+      path: '/v2/projects/{project_id}/tasks',
+      body: { media: ['json'] },
+    });
+    expect(operation('create_task')?.body?.schema.required).toEqual(['title']);
+    // the generator writes `path?:`, yet a path parameter is always required
+    expect(operation('list_tasks')?.params).toContainEqual({
+      name: 'project_id',
+      in: 'path',
+      required: true,
+      schema: { type: ['string'], open: true },
+    });
+    expect(operation('delete_task')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the spec does not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.due_date = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
   });
 });
