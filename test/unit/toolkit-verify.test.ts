@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
+import type { LoadedSpec } from '../../scripts/toolkit-verify/model.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -69,6 +70,29 @@ function toolkitCopy(edit: (tools: Record<string, any>) => void = () => {}) {
 async function verify(edit?: (tools: Record<string, any>) => void, cache = join(temp.path, 'cache')) {
   const report = await verifyToolkits(toolkitCopy(edit), loadSpecRegistry(registryFile), cache);
   return { report, problems: (slug: string) => report.results.find((r) => r.tool === slug)!.problems.join('; ') };
+}
+
+/** The fixture toolkit's list and create tools, changed by `edit`, checked against two operations of a spec read by one format. */
+function checkListAndCreate(spec: LoadedSpec, ids: { list: string; create: string }, edit?: (tools: Record<string, any>) => void) {
+  const [toolkit] = toolkitCopy(edit);
+  const problems = (slug: string, id: string) => {
+    const op = spec.kind === 'rest' ? spec.operation(id) : undefined;
+    if (!op) throw new Error(`no operation ${id}`);
+    return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+  };
+  return { list: problems('TASKS_LIST_TASKS', ids.list), create: problems('TASKS_CREATE_TASK', ids.create) };
+}
+
+/** What every format must catch on those two tools: a method, a path, a renamed argument, a type and an enum value changed. */
+function breakListAndCreate(t: Record<string, any>) {
+  t.TASKS_CREATE_TASK.request.method = 'PUT';
+  t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+  const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+  props.due.type = 'integer';
+  props.due_date = props.title;
+  delete props.title;
+  t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+  t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
 }
 
 describe('toolkit:verify', () => {
@@ -258,16 +282,8 @@ describe('the openapi-typescript format', () => {
 
 describe('toolkit:verify, format openapi-generator-typescript (a generated client, as in @hubspot/api-client)', () => {
   const spec = loadOpenApiGeneratorTypescript(join(FIXTURES, 'openapi-generator-typescript'));
-  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the generated client's operations. */
-  function check(edit?: (tools: Record<string, any>) => void) {
-    const [toolkit] = toolkitCopy(edit);
-    const problems = (slug: string, operation: string) => {
-      const op = spec.kind === 'rest' ? spec.operation(`tasks/TasksApi.${operation}`) : undefined;
-      if (!op) throw new Error(`no operation ${operation}`);
-      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
-    };
-    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
-  }
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'tasks/TasksApi.listTasks', create: 'tasks/TasksApi.createTask' }, edit);
 
   it('reads method, path, query parameters and the body model from the generated request factory: the tools as written pass', () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -276,15 +292,8 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the generated code does not accept', () => {
     const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.assignee.properties.role.enum = ['boss'];
-      props.due_date = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+      breakListAndCreate(t);
+      t.TASKS_CREATE_TASK.input_parameters.properties.assignee.properties.role.enum = ['boss'];
     });
     expect(list).toBe('status allows "archived", not in the spec\'s enum');
     expect(create).toBe(
@@ -307,13 +316,8 @@ describe('toolkit:verify, format hey-api-typescript (a bundled @hey-api/openapi-
     copyFileSync(join(FIXTURES, 'hey-api-typescript', `${name}.txt`), join(dist, name));
   const spec = loadHeyApiTypescript(dist);
   const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
-  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the bundle's functions. */
-  function check(edit?: (tools: Record<string, any>) => void) {
-    const [toolkit] = toolkitCopy(edit);
-    const problems = (slug: string, id: string) =>
-      checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, operation(id)!).join('; ');
-    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
-  }
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'listTasks', create: 'createTask' }, edit);
 
   it('reads method and URL from the bundle, parameters and body from the Data types: the tools as written pass', () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -324,16 +328,7 @@ describe('toolkit:verify, format hey-api-typescript (a bundled @hey-api/openapi-
   });
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the client does not accept', () => {
-    const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.due_date = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-    });
+    const { list, create } = check(breakListAndCreate);
     expect(list).toBe('status allows "archived", not in the spec\'s enum');
     expect(create).toBe(
       'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
@@ -355,12 +350,8 @@ describe("toolkit:verify, format discord-api-spec (Discord's OpenAPI as the disc
   copyFileSync(join(FIXTURES, 'discord-api-spec.ts.txt'), file);
   const spec = loadDiscordApiSpec(file);
   const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
-  function check(edit?: (tools: Record<string, any>) => void) {
-    const [toolkit] = toolkitCopy(edit);
-    const problems = (slug: string, id: string) =>
-      checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, operation(id)!).join('; ');
-    return { list: problems('TASKS_LIST_TASKS', 'list_tasks'), create: problems('TASKS_CREATE_TASK', 'create_task') };
-  }
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'list_tasks', create: 'create_task' }, edit);
 
   it("names operations as the responses do, with each path's parameters and JSON body: the tools as written pass", () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -381,16 +372,7 @@ describe("toolkit:verify, format discord-api-spec (Discord's OpenAPI as the disc
   });
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the spec does not accept', () => {
-    const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.due_date = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-    });
+    const { list, create } = check(breakListAndCreate);
     expect(list).toBe('status allows "archived", not in the spec\'s enum');
     expect(create).toBe(
       'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
