@@ -266,6 +266,18 @@ describe('the openapi-typescript format', () => {
     expect(list({ top: { type: 'string' } }, { top: '$top' })).toEqual(['top is string here, number in the spec']);
   });
 
+  it("appends a tool's path to its own base URL where it names one, not the toolkit's", () => {
+    const kit = oneToolKit(
+      { request: { method: 'GET', path: '/me/tasks', base_url: 'https://tasks.example.com' } },
+      { base_url: 'https://api.example.com/v9' },
+    );
+    expect(checkRestTool(kit, kit.tools[0]!, spec.operation('me.ListTasks')!)).toEqual([]);
+    const elsewhere = oneToolKit({ request: { method: 'GET', path: '/me/tasks', base_url: 'https://tasks.example.com/v2' } });
+    expect(checkRestTool(elsewhere, elsewhere.tools[0]!, spec.operation('me.ListTasks')!)).toEqual([
+      'path /v2/me/tasks, the spec says /me/tasks',
+    ]);
+  });
+
   it('reads a body through components and inheritance, with its required properties but not @odata.type', () => {
     const create = (props: Record<string, unknown>, required: string[]) =>
       check('me.CreateTasks', {
