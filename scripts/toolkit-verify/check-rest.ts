@@ -21,9 +21,10 @@ function segments(path: string): Token[][] {
     );
 }
 
-/** The path of the toolkit's base URL: what a tool's path is appended to. */
-function basePath(toolkit: ToolkitFile): string {
-  return toolkit.base_url.replace(/^(\{\{[^}]+\}\}|[a-z]+:\/\/[^/]*)/i, '').replace(/\/+$/, '');
+/** The path of the base URL a tool's path is appended to: its own (`request.base_url`) or else the toolkit's. */
+function basePath(toolkit: ToolkitFile, tool: ToolDefinition): string {
+  const base = tool.request.base_url ?? toolkit.base_url;
+  return base.replace(/^(\{\{[^}]+\}\}|[a-z]+:\/\/[^/]*)/i, '').replace(/\/+$/, '');
 }
 
 /**
@@ -68,7 +69,7 @@ export function checkRestTool(toolkit: ToolkitFile, tool: ToolDefinition, op: Sp
   const problems: string[] = [];
   const { request } = tool;
   if (!op.methods.includes(request.method)) problems.push(`method ${request.method}, the spec says ${op.methods.join(' or ')}`);
-  const ourPath = basePath(toolkit) + request.path;
+  const ourPath = basePath(toolkit, tool) + request.path;
   const pathMap = matchPath(ourPath, op.path);
   if (!pathMap) problems.push(`path ${ourPath}, the spec says ${op.path}`);
 

@@ -18,6 +18,8 @@ export const SPEC_FORMATS = [
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'box-sdk-gen', // Box's generated TypeScript SDK (`box-typescript-sdk-gen`'s `src`): managers that build each request, typed serializers
   'zoom-rivet', // a module folder of Zoom Rivet (`@zoom/rivet`'s `meetings`, `users`): its endpoint builders (`.mjs`) and argument types (`.d.ts`)
+  'discord-api-spec', // Discord's OpenAPI document as the `discord-api-spec` package generates it into TypeScript (`build/discord-api-spec.ts`)
+  'hey-api-typescript', // a client of `@hey-api/openapi-ts`, bundled (`@sentry/api`'s `dist`: index.js, sdk.gen.d.ts, types.gen.d.ts)
   'graphql', // a GraphQL schema (SDL)
   'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;

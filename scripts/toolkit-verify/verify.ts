@@ -8,6 +8,8 @@ import { loadDiscovery } from './formats/discovery.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
+import { loadDiscordApiSpec } from './formats/discord-api-spec.ts';
+import { loadHeyApiTypescript } from './formats/hey-api-typescript.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi, readOpenApiFile } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
@@ -30,6 +32,8 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   'box-sdk-gen': { load: loadBoxSdkGen, wholePackage: true },
   'zoom-rivet': { load: loadZoomRivet, wholePackage: true },
+  'discord-api-spec': { load: loadDiscordApiSpec, wholePackage: false },
+  'hey-api-typescript': { load: loadHeyApiTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

@@ -4,17 +4,19 @@ import { checkGraphqlTool } from '../../scripts/toolkit-verify/check-graphql.ts'
 import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scripts/toolkit-verify/formats/graphql-codegen-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
+import { loadDiscordApiSpec } from '../../scripts/toolkit-verify/formats/discord-api-spec.ts';
+import { loadHeyApiTypescript } from '../../scripts/toolkit-verify/formats/hey-api-typescript.ts';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
 import { loadBoxSdkGen } from '../../scripts/toolkit-verify/formats/box-sdk-gen.ts';
 import { loadZoomRivet } from '../../scripts/toolkit-verify/formats/zoom-rivet.ts';
+import type { LoadedSpec } from '../../scripts/toolkit-verify/model.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
-import type { SpecOperation } from '../../scripts/toolkit-verify/model.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -73,6 +75,29 @@ function toolkitCopy(edit: (tools: Record<string, any>) => void = () => {}) {
 async function verify(edit?: (tools: Record<string, any>) => void, cache = join(temp.path, 'cache')) {
   const report = await verifyToolkits(toolkitCopy(edit), loadSpecRegistry(registryFile), cache);
   return { report, problems: (slug: string) => report.results.find((r) => r.tool === slug)!.problems.join('; ') };
+}
+
+/** The fixture toolkit's list and create tools, changed by `edit`, checked against two operations of a spec read by one format. */
+function checkListAndCreate(spec: LoadedSpec, ids: { list: string; create: string }, edit?: (tools: Record<string, any>) => void) {
+  const [toolkit] = toolkitCopy(edit);
+  const problems = (slug: string, id: string) => {
+    const op = spec.kind === 'rest' ? spec.operation(id) : undefined;
+    if (!op) throw new Error(`no operation ${id}`);
+    return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+  };
+  return { list: problems('TASKS_LIST_TASKS', ids.list), create: problems('TASKS_CREATE_TASK', ids.create) };
+}
+
+/** What every format must catch on those two tools: a method, a path, a renamed argument, a type and an enum value changed. */
+function breakListAndCreate(t: Record<string, any>) {
+  t.TASKS_CREATE_TASK.request.method = 'PUT';
+  t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+  const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+  props.due.type = 'integer';
+  props.due_date = props.title;
+  delete props.title;
+  t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+  t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
 }
 
 describe('toolkit:verify', () => {
@@ -337,6 +362,18 @@ describe('the openapi-typescript format', () => {
     expect(list({ top: { type: 'string' } }, { top: '$top' })).toEqual(['top is string here, number in the spec']);
   });
 
+  it("appends a tool's path to its own base URL where it names one, not the toolkit's", () => {
+    const kit = oneToolKit(
+      { request: { method: 'GET', path: '/me/tasks', base_url: 'https://tasks.example.com' } },
+      { base_url: 'https://api.example.com/v9' },
+    );
+    expect(checkRestTool(kit, kit.tools[0]!, spec.operation('me.ListTasks')!)).toEqual([]);
+    const elsewhere = oneToolKit({ request: { method: 'GET', path: '/me/tasks', base_url: 'https://tasks.example.com/v2' } });
+    expect(checkRestTool(elsewhere, elsewhere.tools[0]!, spec.operation('me.ListTasks')!)).toEqual([
+      'path /v2/me/tasks, the spec says /me/tasks',
+    ]);
+  });
+
   it('reads a body through components and inheritance, with its required properties but not @odata.type', () => {
     const create = (props: Record<string, unknown>, required: string[]) =>
       check('me.CreateTasks', {
@@ -351,33 +388,10 @@ describe('the openapi-typescript format', () => {
   });
 });
 
-/** The fixture toolkit's two REST tools, changed by `edit`, checked against a generated client's `listTasks` and `createTask`. */
-function checkTwoTools(operation: (name: string) => SpecOperation | undefined, edit?: (tools: Record<string, any>) => void) {
-  const [toolkit] = toolkitCopy(edit);
-  const problems = (slug: string, name: string) => {
-    const op = operation(name);
-    if (!op) throw new Error(`no operation ${name}`);
-    return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
-  };
-  return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
-}
-
-/** Breaks the fixture's two REST tools: a method, a path, a query enum, a body type, a nested enum, a required property left optional. */
-function breakTwoTools(t: Record<string, any>) {
-  t.TASKS_CREATE_TASK.request.method = 'PUT';
-  t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-  const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-  props.due.type = 'integer';
-  props.assignee.properties.role.enum = ['boss'];
-  t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-  t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-  return props;
-}
-
 describe('toolkit:verify, format openapi-generator-typescript (a generated client, as in @hubspot/api-client)', () => {
   const spec = loadOpenApiGeneratorTypescript(join(FIXTURES, 'openapi-generator-typescript'));
   const check = (edit?: (tools: Record<string, any>) => void) =>
-    checkTwoTools((name) => (spec.kind === 'rest' ? spec.operation(`tasks/TasksApi.${name}`) : undefined), edit);
+    checkListAndCreate(spec, { list: 'tasks/TasksApi.listTasks', create: 'tasks/TasksApi.createTask' }, edit);
 
   it('reads method, path, query parameters and the body model from the generated request factory: the tools as written pass', () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -386,9 +400,8 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the generated code does not accept', () => {
     const { list, create } = check((t) => {
-      const props = breakTwoTools(t);
-      props.due_date = props.title;
-      delete props.title;
+      breakListAndCreate(t);
+      t.TASKS_CREATE_TASK.input_parameters.properties.assignee.properties.role.enum = ['boss'];
     });
     expect(list).toBe('status allows "archived", not in the spec\'s enum');
     expect(create).toBe(
@@ -412,7 +425,8 @@ describe.each([
   { format: 'zoom-rivet (a module of Zoom Rivet, @zoom/rivet)', spec: loadZoomRivet(join(FIXTURES, 'zoom-rivet/tasks')) },
 ])('toolkit:verify, format $format', ({ spec }) => {
   const operation = (name: string) => (spec.kind === 'rest' ? spec.operation(`tasks.${name}`) : undefined);
-  const check = (edit?: (tools: Record<string, any>) => void) => checkTwoTools(operation, edit);
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'tasks.listTasks', create: 'tasks.createTask' }, edit);
 
   it('reads method, path, query parameters and the body (wire names, nested objects, enums): the tools as written pass', () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -421,13 +435,12 @@ describe.each([
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the client does not accept, a required property left optional', () => {
     const { list, create } = check((t) => {
-      const props = breakTwoTools(t);
-      props.due_on = props.labels;
-      delete props.labels;
+      breakListAndCreate(t);
+      t.TASKS_CREATE_TASK.input_parameters.properties.assignee.properties.role.enum = ['boss'];
     });
     expect(list).toBe('status allows "archived", not in the spec\'s enum');
     expect(create).toBe(
-      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; assignee.role allows "boss", not in the spec\'s enum; argument due_on is not in the spec; the spec requires body property title, which the tool does not always send',
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; assignee.role allows "boss", not in the spec\'s enum; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
     );
   });
 });
@@ -449,5 +462,76 @@ describe('toolkit:verify, what only one generated client does', () => {
     const upload = spec.kind === 'rest' ? spec.operation('tasks.uploadAttachment') : undefined;
     expect(upload?.path).toBe('/v2/tasks/{taskId}/attachments');
     expect(upload?.body).toBeUndefined();
+  });
+});
+describe('toolkit:verify, format hey-api-typescript (a bundled @hey-api/openapi-ts client, as @sentry/api)', () => {
+  // the bundle's file names, kept as .txt in the fixtures so that neither tsc nor biome reads them as code of ours
+  const dist = join(temp.path, 'hey-api-dist');
+  mkdirSync(dist, { recursive: true });
+  for (const name of ['index.js', 'sdk.gen.d.ts', 'types.gen.d.ts'])
+    copyFileSync(join(FIXTURES, 'hey-api-typescript', `${name}.txt`), join(dist, name));
+  const spec = loadHeyApiTypescript(dist);
+  const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'listTasks', create: 'createTask' }, edit);
+
+  it('reads method and URL from the bundle, parameters and body from the Data types: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('createTask')).toMatchObject({ methods: ['POST'], path: '/v2/projects/{projectId}/tasks', body: { media: ['json'] } });
+    // a multipart body is not one the engine sends: no body is read for it
+    expect(operation('uploadAttachment')?.body).toBeUndefined();
+    expect(operation('deleteTask')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the client does not accept', () => {
+    const { list, create } = check(breakListAndCreate);
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+
+  it("takes a query parameter as optional in an optional group, a path parameter as required, and a body's required members", () => {
+    expect(operation('createTask')?.params).toEqual([
+      { name: 'projectId', in: 'path', required: true, schema: { type: ['string'], open: true } },
+      { name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } },
+    ]);
+    expect(operation('createTask')?.body?.schema.required).toEqual(['title']);
+  });
+});
+
+describe("toolkit:verify, format discord-api-spec (Discord's OpenAPI as the discord-api-spec package writes it)", () => {
+  // kept as .txt in the fixtures so that neither tsc nor biome reads it as code of ours
+  const file = join(temp.path, 'discord-api-spec.ts');
+  copyFileSync(join(FIXTURES, 'discord-api-spec.ts.txt'), file);
+  const spec = loadDiscordApiSpec(file);
+  const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'list_tasks', create: 'create_task' }, edit);
+
+  it("names operations as the responses do, with each path's parameters and JSON body: the tools as written pass", () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('create_task')).toMatchObject({
+      methods: ['POST'],
+      path: '/v2/projects/{project_id}/tasks',
+      body: { media: ['json'] },
+    });
+    expect(operation('create_task')?.body?.schema.required).toEqual(['title']);
+    // the generator writes `path?:`, yet a path parameter is always required
+    expect(operation('list_tasks')?.params).toContainEqual({
+      name: 'project_id',
+      in: 'path',
+      required: true,
+      schema: { type: ['string'], open: true },
+    });
+    expect(operation('delete_task')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the spec does not accept', () => {
+    const { list, create } = check(breakListAndCreate);
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
   });
 });
