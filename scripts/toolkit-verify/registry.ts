@@ -16,6 +16,7 @@ export const SPEC_FORMATS = [
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
+  'speakeasy-typescript', // the TypeScript source of an SDK Speakeasy generated (`@vercel/sdk`'s `src`: `funcs/*.ts` and their models)
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

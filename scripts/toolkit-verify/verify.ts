@@ -11,6 +11,7 @@ import { loadOpenApi } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
+import { loadSpeakeasyTypescript } from './formats/speakeasy-typescript.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
@@ -25,6 +26,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
+  'speakeasy-typescript': { load: loadSpeakeasyTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

@@ -2,11 +2,12 @@ import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/open
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
+import { loadSpeakeasyTypescript } from '../../scripts/toolkit-verify/formats/speakeasy-typescript.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -294,5 +295,61 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
     const required = spec.kind === 'rest' ? spec.operation('tasks/TasksApi.createTask')?.params : [];
     expect(required).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: {} });
     expect(required).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'] } });
+  });
+});
+
+describe('toolkit:verify, format speakeasy-typescript (an SDK Speakeasy generated, as @vercel/sdk)', () => {
+  // the fixture's sources are kept as .ts.txt (they are not this project's code): copied back to .ts to be read
+  const dir = join(temp.path, 'speakeasy');
+  for (const sub of ['funcs', 'models']) {
+    mkdirSync(join(dir, sub), { recursive: true });
+    for (const name of readdirSync(join(FIXTURES, 'speakeasy-typescript', sub)))
+      writeFileSync(join(dir, sub, name.replace(/\.txt$/, '')), fixture(join('speakeasy-typescript', sub, name)));
+  }
+  const spec = loadSpeakeasyTypescript(dir);
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, operation: string) => {
+      const op = spec.kind === 'rest' ? spec.operation(operation) : undefined;
+      if (!op) throw new Error(`no operation ${operation}`);
+      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+    };
+    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+  }
+
+  it('reads operationID, method, path, query and header names and the JSON body from the generated function: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const create = spec.kind === 'rest' ? spec.operation('createTask') : undefined;
+    expect(create?.params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
+    expect(create?.params.map((p) => `${p.in}:${p.name}`)).toContain('header:X-Request-Id');
+    expect(spec.kind === 'rest' && spec.operation('deleteTask')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the generated types do not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.dueDate = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument dueDate is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+
+  it("takes a body property under the name the model's remap$ sends it by, and the object variant of a body that also takes an array", () => {
+    const { create } = check((t) => {
+      t.TASKS_CREATE_TASK.input_parameters.properties.due_date = { type: 'string' };
+    });
+    expect(create).toBe('');
+    const body = spec.kind === 'rest' ? spec.operation('createTask')?.body : undefined;
+    expect(Object.keys(body?.schema.properties ?? {}).sort()).toEqual(['assignee', 'due', 'due_date', 'labels', 'title']);
+    expect(body?.schema.required).toEqual(['title']);
   });
 });

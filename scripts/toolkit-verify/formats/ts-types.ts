@@ -24,10 +24,11 @@ export function typeSchema(checker: ts.TypeChecker, type: ts.Type): SpecSchema {
 
 /**
  * The properties of an argument type; a union's variants are merged, and a property is required when
- * every variant requires it.
+ * every variant requires it. An array variant (a body that also takes a batch of the same objects) names
+ * no arguments.
  */
 export function argumentSchema(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): SpecSchema {
-  const variants = type.isUnion() ? type.types : [type];
+  const variants = (type.isUnion() ? type.types : [type]).filter((t) => !checker.isArrayType(t));
   const properties: Record<string, SpecSchema> = {};
   const requiredIn = new Map<string, number>();
   for (const variant of variants) {
