@@ -17,6 +17,7 @@ export const SPEC_FORMATS = [
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'speakeasy-typescript', // the TypeScript source of an SDK Speakeasy generated (`@vercel/sdk`'s `src`: `funcs/*.ts` and their models)
+  'stainless-typescript', // the TypeScript resources of an SDK Stainless generated (the `cloudflare` package's `src/resources`)
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

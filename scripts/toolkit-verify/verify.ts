@@ -12,6 +12,7 @@ import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadSpeakeasyTypescript } from './formats/speakeasy-typescript.ts';
+import { loadStainlessTypescript } from './formats/stainless-typescript.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
@@ -27,6 +28,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   'speakeasy-typescript': { load: loadSpeakeasyTypescript, wholePackage: true },
+  'stainless-typescript': { load: loadStainlessTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

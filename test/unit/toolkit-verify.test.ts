@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
 import { loadSpeakeasyTypescript } from '../../scripts/toolkit-verify/formats/speakeasy-typescript.ts';
+import { loadStainlessTypescript } from '../../scripts/toolkit-verify/formats/stainless-typescript.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
+import type { LoadedSpec } from '../../scripts/toolkit-verify/model.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -298,24 +300,31 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
   });
 });
 
+/** A fixture folder of generated TypeScript, kept as .ts.txt (it is not this project's code), copied back to .ts to be read. */
+function generatedSources(name: string): string {
+  const dir = join(temp.path, name);
+  for (const file of readdirSync(join(FIXTURES, name), { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts.txt')) continue;
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file.replace(/\.txt$/, '')), fixture(join(name, file)));
+  }
+  return dir;
+}
+
+/** The fixture toolkit's two REST tools, changed by `edit`, checked against a spec's list and create operations. */
+function checkTasks(spec: LoadedSpec, list: string, create: string, edit?: (tools: Record<string, any>) => void) {
+  const [toolkit] = toolkitCopy(edit);
+  const problems = (slug: string, operation: string) => {
+    const op = spec.kind === 'rest' ? spec.operation(operation) : undefined;
+    if (!op) throw new Error(`no operation ${operation}`);
+    return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+  };
+  return { list: problems('TASKS_LIST_TASKS', list), create: problems('TASKS_CREATE_TASK', create) };
+}
+
 describe('toolkit:verify, format speakeasy-typescript (an SDK Speakeasy generated, as @vercel/sdk)', () => {
-  // the fixture's sources are kept as .ts.txt (they are not this project's code): copied back to .ts to be read
-  const dir = join(temp.path, 'speakeasy');
-  for (const sub of ['funcs', 'models']) {
-    mkdirSync(join(dir, sub), { recursive: true });
-    for (const name of readdirSync(join(FIXTURES, 'speakeasy-typescript', sub)))
-      writeFileSync(join(dir, sub, name.replace(/\.txt$/, '')), fixture(join('speakeasy-typescript', sub, name)));
-  }
-  const spec = loadSpeakeasyTypescript(dir);
-  function check(edit?: (tools: Record<string, any>) => void) {
-    const [toolkit] = toolkitCopy(edit);
-    const problems = (slug: string, operation: string) => {
-      const op = spec.kind === 'rest' ? spec.operation(operation) : undefined;
-      if (!op) throw new Error(`no operation ${operation}`);
-      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
-    };
-    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
-  }
+  const spec = loadSpeakeasyTypescript(generatedSources('speakeasy-typescript'));
+  const check = (edit?: (tools: Record<string, any>) => void) => checkTasks(spec, 'listTasks', 'createTask', edit);
 
   it('reads operationID, method, path, query and header names and the JSON body from the generated function: the tools as written pass', () => {
     expect(check()).toEqual({ list: '', create: '' });
@@ -350,6 +359,47 @@ describe('toolkit:verify, format speakeasy-typescript (an SDK Speakeasy generate
     expect(create).toBe('');
     const body = spec.kind === 'rest' ? spec.operation('createTask')?.body : undefined;
     expect(Object.keys(body?.schema.properties ?? {}).sort()).toEqual(['assignee', 'due', 'due_date', 'labels', 'title']);
+    expect(body?.schema.required).toEqual(['title']);
+  });
+});
+
+describe('toolkit:verify, format stainless-typescript (an SDK Stainless generated, as the cloudflare package)', () => {
+  const spec = loadStainlessTypescript(generatedSources('stainless-typescript'));
+  const check = (edit?: (tools: Record<string, any>) => void) => checkTasks(spec, 'projects.tasks.list', 'projects.tasks.create', edit);
+
+  it('reads the resource key, method, path and where the destructured params go from the generated method: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const remove = spec.kind === 'rest' ? spec.operation('projects.tasks.delete') : undefined;
+    expect(remove).toMatchObject({ methods: ['DELETE'], path: '/v2/projects/{project_id}/tasks/{taskID}' });
+    expect(spec.kind === 'rest' && spec.operation('projects.tasks.archive')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the params do not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+      t.TASKS_CREATE_TASK.request.query = [];
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.due_date = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks; due is integer here, string in the spec; argument notify is sent in the body, the spec takes it in the query; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+
+  it('takes what any variant of a union of params admits, and as required what every variant requires', () => {
+    const kind = (values: string[]) =>
+      check((t) => {
+        t.TASKS_CREATE_TASK.input_parameters.properties.kind = { type: 'string', enum: values };
+      }).create;
+    expect(kind(['task', 'milestone'])).toBe('');
+    expect(kind(['task', 'epic'])).toBe('kind allows "epic", not in the spec\'s enum');
+    const body = spec.kind === 'rest' ? spec.operation('projects.tasks.create')?.body : undefined;
     expect(body?.schema.required).toEqual(['title']);
   });
 });

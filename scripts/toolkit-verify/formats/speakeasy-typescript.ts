@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import type { LoadedSpec, SpecOperation, SpecParam, SpecSchema } from '../model.ts';
-import { argumentSchema, typeSchema } from './ts-types.ts';
+import { argumentSchema, cachingHost, SDK_OPTIONS, typeSchema } from './ts-types.ts';
 
 /**
  * The TypeScript source of an SDK Speakeasy generated from a provider's OpenAPI document (`@vercel/sdk`'s
@@ -21,11 +21,11 @@ export function loadSpeakeasyTypescript(dir: string): LoadedSpec {
     if (id) files.set(id, join(funcs, name));
   }
   const cache = new Map<string, SpecOperation | undefined>();
-  const host = cachingHost();
+  const host = cachingHost(SDK_OPTIONS);
   const operation = (id: string) => {
     if (!cache.has(id)) {
       const file = files.get(id);
-      cache.set(id, file ? readOperation(id, file, ts.createProgram([file], OPTIONS, host)) : undefined);
+      cache.set(id, file ? readOperation(id, file, ts.createProgram([file], SDK_OPTIONS, host)) : undefined);
     }
     return cache.get(id);
   };
@@ -39,20 +39,6 @@ interface Found {
   params: Array<{ name: string; in: 'query' | 'header'; prop: string }>;
   /** the request property sent as the JSON body; '' when the whole request is the body */
   body?: string;
-}
-
-const OPTIONS: ts.CompilerOptions = { noEmit: true, skipLibCheck: true, types: [] };
-
-/** A compiler host that parses each file once: every function imports the same models, lib and core. */
-function cachingHost(): ts.CompilerHost {
-  const host = ts.createCompilerHost(OPTIONS);
-  const parsed = new Map<string, ts.SourceFile | undefined>();
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, onError) => {
-    if (!parsed.has(name)) parsed.set(name, getSourceFile(name, version, onError));
-    return parsed.get(name);
-  };
-  return host;
 }
 
 function readOperation(id: string, file: string, program: ts.Program): SpecOperation | undefined {
