@@ -18,6 +18,7 @@ export const SPEC_FORMATS = [
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'speakeasy-typescript', // the TypeScript source of an SDK Speakeasy generated (`@vercel/sdk`'s `src`: `funcs/*.ts` and their models)
   'stainless-typescript', // the TypeScript resources of an SDK Stainless generated (the `cloudflare` package's `src/resources`)
+  'orval-fetch', // a client Orval's fetch generator wrote, bundled (`supabase-management-js`'s `dist/index.js`, its `index.d.ts` beside it)
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

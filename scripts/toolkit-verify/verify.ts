@@ -10,6 +10,7 @@ import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
+import { loadOrvalFetch } from './formats/orval-fetch.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadSpeakeasyTypescript } from './formats/speakeasy-typescript.ts';
 import { loadStainlessTypescript } from './formats/stainless-typescript.ts';
@@ -29,6 +30,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   'speakeasy-typescript': { load: loadSpeakeasyTypescript, wholePackage: true },
   'stainless-typescript': { load: loadStainlessTypescript, wholePackage: true },
+  'orval-fetch': { load: loadOrvalFetch, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
 import { loadSpeakeasyTypescript } from '../../scripts/toolkit-verify/formats/speakeasy-typescript.ts';
+import { loadOrvalFetch } from '../../scripts/toolkit-verify/formats/orval-fetch.ts';
 import { loadStainlessTypescript } from '../../scripts/toolkit-verify/formats/stainless-typescript.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
@@ -300,11 +301,11 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
   });
 });
 
-/** A fixture folder of generated TypeScript, kept as .ts.txt (it is not this project's code), copied back to .ts to be read. */
+/** A fixture folder of generated code, its TypeScript kept as .ts.txt (it is not this project's code), copied with the names the generator gives. */
 function generatedSources(name: string): string {
   const dir = join(temp.path, name);
   for (const file of readdirSync(join(FIXTURES, name), { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.ts.txt')) continue;
+    if (!/\.(txt|js)$/.test(file)) continue;
     mkdirSync(join(dir, file, '..'), { recursive: true });
     writeFileSync(join(dir, file.replace(/\.txt$/, '')), fixture(join(name, file)));
   }
@@ -401,5 +402,35 @@ describe('toolkit:verify, format stainless-typescript (an SDK Stainless generate
     expect(kind(['task', 'epic'])).toBe('kind allows "epic", not in the spec\'s enum');
     const body = spec.kind === 'rest' ? spec.operation('projects.tasks.create')?.body : undefined;
     expect(body?.schema.required).toEqual(['title']);
+  });
+});
+
+describe('toolkit:verify, format orval-fetch (a client Orval generated, bundled, as supabase-management-js)', () => {
+  const spec = loadOrvalFetch(join(generatedSources('orval-fetch'), 'index.js'));
+  const check = (edit?: (tools: Record<string, any>) => void) => checkTasks(spec, 'listTasks', 'createTask', edit);
+
+  it('reads method, the path the URL function returns, query params and the JSON body with their declared types: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const archive = spec.kind === 'rest' ? spec.operation('archiveTask') : undefined;
+    expect(archive).toMatchObject({ methods: ['POST'], path: '/v2/projects/{projectId}/tasks/{taskId}/archive', body: undefined });
+    expect(spec.kind === 'rest' && spec.operation('getListTasksUrl')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.due_date = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
   });
 });
