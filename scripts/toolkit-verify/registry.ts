@@ -19,6 +19,7 @@ export const SPEC_FORMATS = [
   'speakeasy-typescript', // the TypeScript source of an SDK Speakeasy generated (`@vercel/sdk`'s `src`: `funcs/*.ts` and their models)
   'stainless-typescript', // the TypeScript resources of an SDK Stainless generated (the `cloudflare` package's `src/resources`)
   'orval-fetch', // a client Orval's fetch generator wrote, bundled (`supabase-management-js`'s `dist/index.js`, its `index.d.ts` beside it)
+  'fern-typescript', // an SDK Fern generated, compiled (`webflow-api`'s `api/resources`: `client/Client.js` with `Client.d.ts`)
   'graphql', // a GraphQL schema (SDL)
 ] as const;
 export type SpecFormat = (typeof SPEC_FORMATS)[number];

@@ -4,6 +4,7 @@ import { checkGraphqlTool } from './check-graphql.ts';
 import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
 import { loadDiscovery } from './formats/discovery.ts';
+import { loadFernTypescript } from './formats/fern-typescript.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
@@ -31,6 +32,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'speakeasy-typescript': { load: loadSpeakeasyTypescript, wholePackage: true },
   'stainless-typescript': { load: loadStainlessTypescript, wholePackage: true },
   'orval-fetch': { load: loadOrvalFetch, wholePackage: true },
+  'fern-typescript': { load: loadFernTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
 };
 

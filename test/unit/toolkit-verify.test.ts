@@ -1,5 +1,6 @@
 import { loadOpenApiTypescript } from '../../scripts/toolkit-verify/formats/openapi-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
+import { loadFernTypescript } from '../../scripts/toolkit-verify/formats/fern-typescript.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -431,6 +432,38 @@ describe('toolkit:verify, format orval-fetch (a client Orval generated, bundled,
     expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
     expect(create).toBe(
       'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+});
+
+describe('toolkit:verify, format fern-typescript (an SDK Fern generated, compiled, as webflow-api)', () => {
+  const spec = loadFernTypescript(join(generatedSources('fern-typescript'), 'api', 'resources'));
+  const check = (edit?: (tools: Record<string, any>) => void) => checkTasks(spec, 'tasks.listTasks', 'tasks.createTask', edit);
+
+  it('reads method, path, the query names set from request and the body the serializer is given: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const create = spec.kind === 'rest' ? spec.operation('tasks.createTask') : undefined;
+    expect(create?.params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
+    // the query parameter taken out of request is not in the body; the serializer renames dueDate
+    expect(Object.keys(create?.body?.schema.properties ?? {}).sort()).toEqual(['assignee', 'due', 'due_date', 'labels', 'title']);
+    expect(spec.kind === 'rest' && spec.operation('tasks.archiveTask')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+      t.TASKS_CREATE_TASK.request.query = [];
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.due.type = 'integer';
+      props.dueDate = props.title;
+      delete props.title;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument notify is sent in the body, the spec takes it in the query; argument dueDate is not in the spec; the spec requires body property title, which the tool does not always send',
     );
   });
 });
