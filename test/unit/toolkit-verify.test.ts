@@ -313,6 +313,37 @@ function generatedSources(name: string): string {
   return dir;
 }
 
+/**
+ * What every generated-client format must catch, done to the two REST tools: a changed method and path,
+ * an argument moved from the query into the body, an enum value and a type the spec does not accept, a
+ * body property renamed (to `renamed`) and the spec's required one no longer sent.
+ */
+function breakTasks(t: Record<string, any>, renamed: string) {
+  t.TASKS_CREATE_TASK.request.method = 'PUT';
+  t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+  t.TASKS_CREATE_TASK.request.query = [];
+  t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+  t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
+  const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+  props.due.type = 'integer';
+  props[renamed] = props.title;
+  delete props.title;
+  t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+}
+
+/** breakTasks done to the tools and checked by a format's `check`: each break is reported, in the checker's words. */
+function expectBreaksCaught(
+  check: (edit: (tools: Record<string, any>) => void) => { list: string; create: string },
+  renamed: string,
+  pathParam: string,
+) {
+  const { list, create } = check((t) => breakTasks(t, renamed));
+  expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
+  expect(create).toBe(
+    `method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{${pathParam}}/tasks; due is integer here, string in the spec; argument notify is sent in the body, the spec takes it in the query; argument ${renamed} is not in the spec; the spec requires body property title, which the tool does not always send`,
+  );
+}
+
 /** The fixture toolkit's two REST tools, changed by `edit`, checked against a spec's list and create operations. */
 function checkTasks(spec: LoadedSpec, list: string, create: string, edit?: (tools: Record<string, any>) => void) {
   const [toolkit] = toolkitCopy(edit);
@@ -337,21 +368,7 @@ describe('toolkit:verify, format speakeasy-typescript (an SDK Speakeasy generate
   });
 
   it('fails a changed method or path, a renamed argument, a type or an enum value the generated types do not accept', () => {
-    const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.dueDate = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-    });
-    expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
-    expect(create).toBe(
-      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument dueDate is not in the spec; the spec requires body property title, which the tool does not always send',
-    );
+    expectBreaksCaught(check, 'dueDate', 'projectId');
   });
 
   it("takes a body property under the name the model's remap$ sends it by, and the object variant of a body that also takes an array", () => {
@@ -377,21 +394,7 @@ describe('toolkit:verify, format stainless-typescript (an SDK Stainless generate
   });
 
   it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the params do not accept', () => {
-    const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-      t.TASKS_CREATE_TASK.request.query = [];
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.due_date = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-    });
-    expect(list).toBe('status allows "archived", not in the spec\'s enum');
-    expect(create).toBe(
-      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks; due is integer here, string in the spec; argument notify is sent in the body, the spec takes it in the query; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
-    );
+    expectBreaksCaught(check, 'due_date', 'project_id');
   });
 
   it('takes what any variant of a union of params admits, and as required what every variant requires', () => {
@@ -418,21 +421,7 @@ describe('toolkit:verify, format orval-fetch (a client Orval generated, bundled,
   });
 
   it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
-    const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.due_date = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-    });
-    expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
-    expect(create).toBe(
-      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
-    );
+    expectBreaksCaught(check, 'due_date', 'projectId');
   });
 });
 
@@ -450,20 +439,6 @@ describe('toolkit:verify, format fern-typescript (an SDK Fern generated, compile
   });
 
   it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
-    const { list, create } = check((t) => {
-      t.TASKS_CREATE_TASK.request.method = 'PUT';
-      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
-      t.TASKS_CREATE_TASK.request.query = [];
-      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
-      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
-      props.due.type = 'integer';
-      props.dueDate = props.title;
-      delete props.title;
-      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
-    });
-    expect(list).toBe('status allows "archived", not in the spec\'s enum');
-    expect(create).toBe(
-      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; due is integer here, string in the spec; argument notify is sent in the body, the spec takes it in the query; argument dueDate is not in the spec; the spec requires body property title, which the tool does not always send',
-    );
+    expectBreaksCaught(check, 'dueDate', 'projectId');
   });
 });
