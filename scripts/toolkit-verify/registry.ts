@@ -20,6 +20,10 @@ export const SPEC_FORMATS = [
   'zoom-rivet', // a module folder of Zoom Rivet (`@zoom/rivet`'s `meetings`, `users`): its endpoint builders (`.mjs`) and argument types (`.d.ts`)
   'discord-api-spec', // Discord's OpenAPI document as the `discord-api-spec` package generates it into TypeScript (`build/discord-api-spec.ts`)
   'hey-api-typescript', // a client of `@hey-api/openapi-ts`, bundled (`@sentry/api`'s `dist`: index.js, sdk.gen.d.ts, types.gen.d.ts)
+  'speakeasy-typescript', // the TypeScript source of an SDK Speakeasy generated (`@vercel/sdk`'s `src`: `funcs/*.ts` and their models)
+  'stainless-typescript', // the TypeScript resources of an SDK Stainless generated (the `cloudflare` package's `src/resources`)
+  'orval-fetch', // a client Orval's fetch generator wrote, bundled (`supabase-management-js`'s `dist/index.js`, its `index.d.ts` beside it)
+  'fern-typescript', // an SDK Fern generated, compiled (`webflow-api`'s `api/resources`: `client/Client.js` with `Client.d.ts`)
   'graphql', // a GraphQL schema (SDL)
   'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;

@@ -5,6 +5,7 @@ import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
 import { loadBoxSdkGen } from './formats/box-sdk-gen.ts';
 import { loadDiscovery } from './formats/discovery.ts';
+import { loadFernTypescript } from './formats/fern-typescript.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
@@ -14,7 +15,10 @@ import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi, readOpenApiFile } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
+import { loadOrvalFetch } from './formats/orval-fetch.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
+import { loadSpeakeasyTypescript } from './formats/speakeasy-typescript.ts';
+import { loadStainlessTypescript } from './formats/stainless-typescript.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import { loadZoomRivet } from './formats/zoom-rivet.ts';
 import type { LoadedSpec } from './model.ts';
@@ -34,6 +38,10 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'zoom-rivet': { load: loadZoomRivet, wholePackage: true },
   'discord-api-spec': { load: loadDiscordApiSpec, wholePackage: false },
   'hey-api-typescript': { load: loadHeyApiTypescript, wholePackage: true },
+  'speakeasy-typescript': { load: loadSpeakeasyTypescript, wholePackage: true },
+  'stainless-typescript': { load: loadStainlessTypescript, wholePackage: true },
+  'orval-fetch': { load: loadOrvalFetch, wholePackage: true },
+  'fern-typescript': { load: loadFernTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

@@ -3,11 +3,12 @@ import { buildSchema, printSchema } from 'graphql';
 import { checkGraphqlTool } from '../../scripts/toolkit-verify/check-graphql.ts';
 import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scripts/toolkit-verify/formats/graphql-codegen-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
+import { loadFernTypescript } from '../../scripts/toolkit-verify/formats/fern-typescript.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { loadDiscordApiSpec } from '../../scripts/toolkit-verify/formats/discord-api-spec.ts';
 import { loadHeyApiTypescript } from '../../scripts/toolkit-verify/formats/hey-api-typescript.ts';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
@@ -15,6 +16,9 @@ import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/for
 import { loadBoxSdkGen } from '../../scripts/toolkit-verify/formats/box-sdk-gen.ts';
 import { loadZoomRivet } from '../../scripts/toolkit-verify/formats/zoom-rivet.ts';
 import type { LoadedSpec } from '../../scripts/toolkit-verify/model.ts';
+import { loadSpeakeasyTypescript } from '../../scripts/toolkit-verify/formats/speakeasy-typescript.ts';
+import { loadOrvalFetch } from '../../scripts/toolkit-verify/formats/orval-fetch.ts';
+import { loadStainlessTypescript } from '../../scripts/toolkit-verify/formats/stainless-typescript.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -464,6 +468,7 @@ describe('toolkit:verify, what only one generated client does', () => {
     expect(upload?.body).toBeUndefined();
   });
 });
+
 describe('toolkit:verify, format hey-api-typescript (a bundled @hey-api/openapi-ts client, as @sentry/api)', () => {
   // the bundle's file names, kept as .txt in the fixtures so that neither tsc nor biome reads them as code of ours
   const dist = join(temp.path, 'hey-api-dist');
@@ -533,5 +538,139 @@ describe("toolkit:verify, format discord-api-spec (Discord's OpenAPI as the disc
     expect(create).toBe(
       'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks; due is integer here, string in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
     );
+  });
+});
+
+/** A fixture folder of generated code, its TypeScript kept as .ts.txt (it is not this project's code), copied with the names the generator gives. */
+function generatedSources(name: string): string {
+  const dir = join(temp.path, name);
+  for (const file of readdirSync(join(FIXTURES, name), { recursive: true, encoding: 'utf8' })) {
+    if (!/\.(txt|js)$/.test(file)) continue;
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file.replace(/\.txt$/, '')), fixture(join(name, file)));
+  }
+  return dir;
+}
+
+/**
+ * What every generated-client format must catch, done to the two REST tools: a changed method and path,
+ * an argument moved from the query into the body, an enum value and a type the spec does not accept, a
+ * body property renamed (to `renamed`) and the spec's required one no longer sent.
+ */
+function breakTasks(t: Record<string, any>, renamed: string) {
+  t.TASKS_CREATE_TASK.request.method = 'PUT';
+  t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+  t.TASKS_CREATE_TASK.request.query = [];
+  t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+  t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
+  const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+  props.due.type = 'integer';
+  props[renamed] = props.title;
+  delete props.title;
+  t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+}
+
+/** breakTasks done to the tools and checked by a format's `check`: each break is reported, in the checker's words. */
+function expectBreaksCaught(
+  check: (edit: (tools: Record<string, any>) => void) => { list: string; create: string },
+  renamed: string,
+  pathParam: string,
+) {
+  const { list, create } = check((t) => breakTasks(t, renamed));
+  expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
+  expect(create).toBe(
+    `method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{${pathParam}}/tasks; due is integer here, string in the spec; argument notify is sent in the body, the spec takes it in the query; argument ${renamed} is not in the spec; the spec requires body property title, which the tool does not always send`,
+  );
+}
+
+describe('toolkit:verify, format speakeasy-typescript (an SDK Speakeasy generated, as @vercel/sdk)', () => {
+  const spec = loadSpeakeasyTypescript(generatedSources('speakeasy-typescript'));
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'listTasks', create: 'createTask' }, edit);
+
+  it('reads operationID, method, path, query and header names and the JSON body from the generated function: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const create = spec.kind === 'rest' ? spec.operation('createTask') : undefined;
+    expect(create?.params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
+    expect(create?.params.map((p) => `${p.in}:${p.name}`)).toContain('header:X-Request-Id');
+    expect(spec.kind === 'rest' && spec.operation('deleteTask')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the generated types do not accept', () => {
+    expectBreaksCaught(check, 'dueDate', 'projectId');
+  });
+
+  it("takes a body property under the name the model's remap$ sends it by, and the object variant of a body that also takes an array", () => {
+    const { create } = check((t) => {
+      t.TASKS_CREATE_TASK.input_parameters.properties.due_date = { type: 'string' };
+    });
+    expect(create).toBe('');
+    const body = spec.kind === 'rest' ? spec.operation('createTask')?.body : undefined;
+    expect(Object.keys(body?.schema.properties ?? {}).sort()).toEqual(['assignee', 'due', 'due_date', 'labels', 'title']);
+    expect(body?.schema.required).toEqual(['title']);
+  });
+});
+
+describe('toolkit:verify, format stainless-typescript (an SDK Stainless generated, as the cloudflare package)', () => {
+  const spec = loadStainlessTypescript(generatedSources('stainless-typescript'));
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'projects.tasks.list', create: 'projects.tasks.create' }, edit);
+
+  it('reads the resource key, method, path and where the destructured params go from the generated method: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const remove = spec.kind === 'rest' ? spec.operation('projects.tasks.delete') : undefined;
+    expect(remove).toMatchObject({ methods: ['DELETE'], path: '/v2/projects/{project_id}/tasks/{taskID}' });
+    expect(spec.kind === 'rest' && spec.operation('projects.tasks.archive')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the params do not accept', () => {
+    expectBreaksCaught(check, 'due_date', 'project_id');
+  });
+
+  it('takes what any variant of a union of params admits, and as required what every variant requires', () => {
+    const kind = (values: string[]) =>
+      check((t) => {
+        t.TASKS_CREATE_TASK.input_parameters.properties.kind = { type: 'string', enum: values };
+      }).create;
+    expect(kind(['task', 'milestone'])).toBe('');
+    expect(kind(['task', 'epic'])).toBe('kind allows "epic", not in the spec\'s enum');
+    const body = spec.kind === 'rest' ? spec.operation('projects.tasks.create')?.body : undefined;
+    expect(body?.schema.required).toEqual(['title']);
+  });
+});
+
+describe('toolkit:verify, format orval-fetch (a client Orval generated, bundled, as supabase-management-js)', () => {
+  const spec = loadOrvalFetch(join(generatedSources('orval-fetch'), 'index.js'));
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'listTasks', create: 'createTask' }, edit);
+
+  it('reads method, the path the URL function returns, query params and the JSON body with their declared types: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const archive = spec.kind === 'rest' ? spec.operation('archiveTask') : undefined;
+    expect(archive).toMatchObject({ methods: ['POST'], path: '/v2/projects/{projectId}/tasks/{taskId}/archive', body: undefined });
+    expect(spec.kind === 'rest' && spec.operation('getListTasksUrl')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
+    expectBreaksCaught(check, 'due_date', 'projectId');
+  });
+});
+
+describe('toolkit:verify, format fern-typescript (an SDK Fern generated, compiled, as webflow-api)', () => {
+  const spec = loadFernTypescript(join(generatedSources('fern-typescript'), 'api', 'resources'));
+  const check = (edit?: (tools: Record<string, any>) => void) =>
+    checkListAndCreate(spec, { list: 'tasks.listTasks', create: 'tasks.createTask' }, edit);
+
+  it('reads method, path, the query names set from request and the body the serializer is given: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    const create = spec.kind === 'rest' ? spec.operation('tasks.createTask') : undefined;
+    expect(create?.params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
+    // the query parameter taken out of request is not in the body; the serializer renames dueDate
+    expect(Object.keys(create?.body?.schema.properties ?? {}).sort()).toEqual(['assignee', 'due', 'due_date', 'labels', 'title']);
+    expect(spec.kind === 'rest' && spec.operation('tasks.archiveTask')).toBeFalsy();
+  });
+
+  it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
+    expectBreaksCaught(check, 'dueDate', 'projectId');
   });
 });
