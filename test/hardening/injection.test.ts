@@ -64,8 +64,8 @@ describe('dot segments in path parameters', () => {
         const entry = catalogue.tool(tool.slug)!;
         for (const param of pathParameters(tool.request.path)) {
           const args = sampleObject(tool.input_parameters);
-          // the path the tool must reach, with this parameter's segment marked
-          const marked = `${new URL(toolkit.base_url.replace(TEMPLATE, (_, n: string) => filled[n]!)).pathname.replace(/\/$/, '')}${tool.request.path
+          // the path the tool must reach (under its own base URL where it names one), with this parameter's segment marked
+          const marked = `${new URL((tool.request.base_url ?? toolkit.base_url).replace(TEMPLATE, (_, n: string) => filled[n]!)).pathname.replace(/\/$/, '')}${tool.request.path
             .replace(TEMPLATE, (_, n: string) => filled[n]!)
             .replace(/\{(\+?)(\w+)\}/g, (_, _plus: string, n: string) =>
               n === param ? '\u0000' : String(args[n]).split('/').map(encodeURIComponent).join('/'),
