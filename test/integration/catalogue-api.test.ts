@@ -32,6 +32,26 @@ describe('toolkits and tools over REST', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('lists every toolkit and tool of the catalogue, page after page: at least 50 toolkits and 600 tools (issue 20)', async () => {
+    const all = async (path: string) => {
+      const slugs = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const page = await json(`${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(page.status).toBe(200);
+        for (const item of page.body.items) slugs.add(item.slug);
+        cursor = page.body.next_cursor ?? undefined;
+      } while (cursor);
+      return slugs;
+    };
+    const toolkits = await all('/api/v3.1/toolkits');
+    const tools = await all('/api/v3.1/tools');
+    expect(toolkits.size).toBe(t.deps.catalogue.toolkits.length);
+    expect(tools.size).toBe(t.deps.catalogue.toolCount);
+    expect(toolkits.size).toBeGreaterThanOrEqual(50);
+    expect(tools.size).toBeGreaterThanOrEqual(600);
+  });
+
   it('describes a toolkit with the fields each scheme asks for, and what the operator manages', async () => {
     const github = await json('/api/v3.1/toolkits/GITHUB');
     expect(github.status).toBe(200);
