@@ -16,6 +16,7 @@ export const SPEC_FORMATS = [
   'slack-web-api', // `@slack/web-api`'s typed method table (`dist/methods.d.ts`)
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
+  'openapi-generator-typescript-axios', // a version folder of OpenAPI Generator's `typescript-axios` client, compiled with its .d.ts (`pipedrive`'s `dist/versions/v2`)
   'graphql', // a GraphQL schema (SDL)
   'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;

@@ -11,6 +11,7 @@ import { loadNotionEndpoints } from './formats/notion-endpoints.ts';
 import { loadOpenApi } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
+import { loadOpenApiGeneratorTypescriptAxios } from './formats/openapi-generator-typescript-axios.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import type { LoadedSpec } from './model.ts';
@@ -26,6 +27,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'slack-web-api': { load: loadSlackWebApi, wholePackage: true },
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
+  'openapi-generator-typescript-axios': { load: loadOpenApiGeneratorTypescriptAxios, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRestTool } from '../../scripts/toolkit-verify/check-rest.ts';
 import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript.ts';
+import { loadOpenApiGeneratorTypescriptAxios } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript-axios.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -351,5 +352,57 @@ describe('toolkit:verify, format openapi-generator-typescript (a generated clien
     const required = spec.kind === 'rest' ? spec.operation('tasks/TasksApi.createTask')?.params : [];
     expect(required).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: {} });
     expect(required).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'] } });
+  });
+});
+
+describe('toolkit:verify, format openapi-generator-typescript-axios (a typescript-axios client, as in the pipedrive package)', () => {
+  const spec = loadOpenApiGeneratorTypescriptAxios(join(FIXTURES, 'openapi-generator-typescript-axios'));
+  const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
+  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the generated client's operations. */
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, id: string) => {
+      const op = operation(`TasksApi.${id}`);
+      if (!op) throw new Error(`no operation ${id}`);
+      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+    };
+    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+  }
+
+  it('reads the server path, method, path and query parameters and the body model (an allOf intersection) from the param creator and its typings: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('TasksApi.createTask')).toMatchObject({ path: '/v2/projects/{projectId}/tasks', body: { media: ['json'] } });
+    expect(operation('TasksApi.listTasks')?.params).toContainEqual({
+      name: 'since',
+      in: 'query',
+      required: false,
+      schema: { type: ['string'], open: true },
+    });
+    expect(operation('TasksApi.deleteTask')).toBeUndefined();
+    expect(operation('ProjectsApi.listTasks')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the typings do not accept, and a required body property left optional', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.labels.type = 'string';
+      props.due_date = props.due;
+      delete props.due;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; labels is string here, array in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+
+  it('takes a parameter as required where the generated code asserts it, and as optional elsewhere', () => {
+    const params = operation('TasksApi.createTask')?.params;
+    expect(params).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: { type: ['string'], open: true } });
+    expect(params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
   });
 });
