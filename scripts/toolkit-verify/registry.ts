@@ -17,6 +17,7 @@ export const SPEC_FORMATS = [
   'stripe-node', // the `stripe` package's generated resources folder (`esm/resources`): request paths and typed params
   'openapi-generator-typescript', // a client of OpenAPI Generator's `typescript` generator compiled to CommonJS (`@hubspot/api-client`'s `lib/codegen`)
   'openapi-generator-typescript-axios', // a version folder of OpenAPI Generator's `typescript-axios` client, compiled with its .d.ts (`pipedrive`'s `dist/versions/v2`)
+  'dropbox-stone', // the `dropbox` package as Stone generates it from Dropbox's API spec: `lib/routes.js` and the typings (`types/index.d.ts`)
   'graphql', // a GraphQL schema (SDL)
   'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;

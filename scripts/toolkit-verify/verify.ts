@@ -4,6 +4,7 @@ import { checkGraphqlTool } from './check-graphql.ts';
 import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
 import { loadDiscovery } from './formats/discovery.ts';
+import { loadDropboxStone } from './formats/dropbox-stone.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
@@ -28,6 +29,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'stripe-node': { load: loadStripeNode, wholePackage: true },
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   'openapi-generator-typescript-axios': { load: loadOpenApiGeneratorTypescriptAxios, wholePackage: true },
+  'dropbox-stone': { load: loadDropboxStone, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

@@ -4,6 +4,7 @@ import { checkGraphqlTool } from '../../scripts/toolkit-verify/check-graphql.ts'
 import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scripts/toolkit-verify/formats/graphql-codegen-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
+import { loadDropboxStone } from '../../scripts/toolkit-verify/formats/dropbox-stone.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -404,5 +405,59 @@ describe('toolkit:verify, format openapi-generator-typescript-axios (a typescrip
     const params = operation('TasksApi.createTask')?.params;
     expect(params).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: { type: ['string'], open: true } });
     expect(params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
+  });
+});
+
+describe('the dropbox-stone format (the dropbox package as Stone generates it)', () => {
+  const spec = loadDropboxStone(join(FIXTURES, 'dropbox-stone/types/index.d.ts'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (route: string, props: Record<string, unknown>, required: string[] = [], path = `/2/${route}`) => {
+    const kit = oneToolKit(
+      { input_parameters: { type: 'object', properties: props, required }, request: { method: 'POST', path } },
+      { base_url: 'https://api.example.com' },
+    );
+    return checkRestTool(kit, kit.tools[0]!, spec.operation(route)!);
+  };
+  const listArgs = {
+    project: { type: 'string' },
+    limit: { type: 'integer' },
+    status: { type: 'string', enum: ['open', 'done'] },
+    owner: { type: 'object', properties: { '.tag': { const: 'email' }, email: { type: 'string' } } },
+    labels: { type: 'array', items: { type: 'string' } },
+  };
+
+  it("reads each route's name, style and argument struct: required fields, a union member without a value sent as its tag, one with a value as an object", () => {
+    expect(check('tasks/list', listArgs, ['project'])).toEqual([]);
+    expect(check('users/get_current', {})).toEqual([]);
+    expect(spec.operation('tasks/download')).toMatchObject({
+      path: '/2/tasks/download',
+      params: [{ name: 'Dropbox-API-Arg', in: 'header', required: true }],
+      body: undefined,
+    });
+    expect(spec.operation('tasks/delete')).toBeUndefined();
+  });
+
+  it('fails a changed path, a renamed argument, a type, a union tag the spec lacks, a required field left optional and a body where the route takes none', () => {
+    const { limit, ...rest } = listArgs;
+    expect(
+      check(
+        'tasks/list',
+        { ...rest, limits: limit, status: { type: 'string', enum: ['open', 'later'] }, labels: { type: 'string' } },
+        [],
+        '/2/tasks/lists',
+      ),
+    ).toEqual([
+      'path /2/tasks/lists, the spec says /2/tasks/list',
+      'status allows "later", not in the spec\'s enum',
+      'labels is string here, array in the spec',
+      'argument limits is not in the spec',
+      'the spec requires body property project, which the tool does not always send',
+    ]);
+    expect(check('users/get_current', { id: { type: 'string' } })).toEqual(['argument id is not in the spec']);
+    expect(check('tasks/download', { id: { type: 'string' } }, ['id'])).toEqual([
+      'sends a json body, the spec takes none',
+      'argument id is not in the spec',
+      'the spec requires header parameter Dropbox-API-Arg, which the tool does not always send',
+    ]);
   });
 });
