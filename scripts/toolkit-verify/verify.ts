@@ -5,6 +5,7 @@ import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
 import { loadDiscovery } from './formats/discovery.ts';
 import { loadDropboxStone } from './formats/dropbox-stone.ts';
+import { loadFernTypescript } from './formats/fern-typescript.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
@@ -30,6 +31,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'openapi-generator-typescript': { load: loadOpenApiGeneratorTypescript, wholePackage: true },
   'openapi-generator-typescript-axios': { load: loadOpenApiGeneratorTypescriptAxios, wholePackage: true },
   'dropbox-stone': { load: loadDropboxStone, wholePackage: true },
+  'fern-typescript': { load: loadFernTypescript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

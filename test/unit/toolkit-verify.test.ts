@@ -5,6 +5,7 @@ import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scri
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { loadDropboxStone } from '../../scripts/toolkit-verify/formats/dropbox-stone.ts';
+import { loadFernTypescript } from '../../scripts/toolkit-verify/formats/fern-typescript.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -458,6 +459,72 @@ describe('the dropbox-stone format (the dropbox package as Stone generates it)',
       'sends a json body, the spec takes none',
       'argument id is not in the spec',
       'the spec requires header parameter Dropbox-API-Arg, which the tool does not always send',
+    ]);
+  });
+});
+
+describe('the fern-typescript format (an SDK Fern generates from an OpenAPI, as intercom-client)', () => {
+  const spec = loadFernTypescript(join(FIXTURES, 'fern-typescript'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) => {
+    const kit = oneToolKit(
+      { input_parameters: { type: 'object', properties: props, required }, request: { method, path } },
+      { base_url: 'https://api.example.com' },
+    );
+    return checkRestTool(kit, kit.tools[0]!, spec.operation(operation)!);
+  };
+  const comment = (props: Record<string, unknown>, required: string[]) =>
+    check('tasks.comment', 'POST', '/tasks/{id}/comments', props, required);
+
+  it('reads method, path, query parameters under their wire names and the body (the rest of the request, one member of it, or all of it): the tools pass', () => {
+    expect(
+      check(
+        'tasks.list',
+        'GET',
+        '/projects/{project}/tasks',
+        { project: { type: 'string' }, status: { enum: ['done'] }, per_page: { type: 'integer' } },
+        ['project'],
+      ),
+    ).toEqual([]);
+    expect(
+      check(
+        'tasks.create',
+        'POST',
+        '/projects/{project_id}/tasks',
+        { project_id: { type: 'string' }, title: { type: 'string' }, labels: { type: 'array' } },
+        ['project_id', 'title'],
+      ),
+    ).toEqual([]);
+    const admin = {
+      id: { type: 'string' },
+      message_type: { enum: ['note'] },
+      type: { const: 'admin' },
+      body: { type: 'string' },
+      admin_id: { type: 'string' },
+    };
+    expect(comment(admin, ['id', 'message_type', 'type', 'body', 'admin_id'])).toEqual([]);
+    expect(check('tasks.search', 'POST', '/tasks/search', { query: { type: 'string' } }, ['query'])).toEqual([]);
+    expect(spec.operation('tasks.delete')).toBeUndefined();
+  });
+
+  it('fails a changed path or method, an argument in the wrong place or renamed, an enum value no variant takes and a required property left optional', () => {
+    expect(
+      check('tasks.list', 'POST', '/projects/{project}/task', { project: { type: 'string' }, status: { enum: ['later'] } }, ['project']),
+    ).toEqual([
+      'method POST, the spec says GET',
+      'path /projects/{project}/task, the spec says /projects/{project_id}/tasks',
+      'sends a json body, the spec takes none',
+      'argument status is sent in the body, the spec takes it in the query',
+    ]);
+    expect(
+      check('tasks.list', 'GET', '/projects/{project}/tasks', { project: { type: 'string' }, status: { enum: ['later'] } }, ['project']),
+    ).toEqual(['status allows "later", not in the spec\'s enum']);
+    expect(comment({ id: { type: 'string' }, message_type: { enum: ['close'] }, text: { type: 'string' } }, ['id'])).toEqual([
+      'message_type allows "close", not in the spec\'s enum',
+      'argument text is not in the spec',
+      'the spec requires body property message_type, which the tool does not always send',
+      'the spec requires body property type, which the tool does not always send',
+      'the spec requires body property body, which the tool does not always send',
     ]);
   });
 });
