@@ -16,6 +16,7 @@ import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-type
 import { loadOpenApiGeneratorTypescriptAxios } from './formats/openapi-generator-typescript-axios.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
+import { loadSwaggerCodegenJavascript } from './formats/swagger-codegen-javascript.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
@@ -32,6 +33,7 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'openapi-generator-typescript-axios': { load: loadOpenApiGeneratorTypescriptAxios, wholePackage: true },
   'dropbox-stone': { load: loadDropboxStone, wholePackage: true },
   'fern-typescript': { load: loadFernTypescript, wholePackage: true },
+  'swagger-codegen-javascript': { load: loadSwaggerCodegenJavascript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

@@ -4,6 +4,7 @@ import { checkGraphqlTool } from '../../scripts/toolkit-verify/check-graphql.ts'
 import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scripts/toolkit-verify/formats/graphql-codegen-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
+import { loadSwaggerCodegenJavascript } from '../../scripts/toolkit-verify/formats/swagger-codegen-javascript.ts';
 import { loadDropboxStone } from '../../scripts/toolkit-verify/formats/dropbox-stone.ts';
 import { loadFernTypescript } from '../../scripts/toolkit-verify/formats/fern-typescript.ts';
 import { createHash } from 'node:crypto';
@@ -525,6 +526,44 @@ describe('the fern-typescript format (an SDK Fern generates from an OpenAPI, as 
       'the spec requires body property message_type, which the tool does not always send',
       'the spec requires body property type, which the tool does not always send',
       'the spec requires body property body, which the tool does not always send',
+    ]);
+  });
+});
+
+describe('the swagger-codegen-javascript format (a client swagger-codegen generates, as @mailchimp/mailchimp_marketing)', () => {
+  const spec = loadSwaggerCodegenJavascript(join(FIXTURES, 'swagger-codegen-javascript'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) => {
+    const kit = oneToolKit(
+      { input_parameters: { type: 'object', properties: props, required }, request: { method, path } },
+      { base_url: 'https://us1.api.tasks.example/v2' },
+    );
+    return checkRestTool(kit, kit.tools[0]!, spec.operation(operation)!);
+  };
+  const list = { project_id: { type: 'string' }, query: { type: 'string' }, fields: { type: 'string' }, count: { type: 'integer' } };
+
+  it('reads the server path, method, path and query parameters with their JSDoc types (a csv collection also as a string) and a body without its model', () => {
+    expect(check('TasksApi.listTasks', 'GET', '/projects/{project_id}/tasks', list, ['project_id', 'query'])).toEqual([]);
+    expect(
+      check('TasksApi.createTask', 'POST', '/projects/{id}/tasks', { id: { type: 'string' }, title: { type: 'string' } }, ['id']),
+    ).toEqual([]);
+    expect(spec.operation('TasksApi.deleteTask')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed query argument, a type the JSDoc does not give and a required query parameter left optional', () => {
+    const { count, ...rest } = list;
+    expect(
+      check('TasksApi.listTasks', 'GET', '/projects/{project_id}/task', { ...rest, limit: count, fields: { type: 'integer' } }, [
+        'project_id',
+      ]),
+    ).toEqual([
+      'path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks',
+      'fields is integer here, array or string in the spec',
+      'argument limit is not in the spec',
+      'the spec requires query parameter query, which the tool does not always send',
+    ]);
+    expect(check('TasksApi.createTask', 'PUT', '/projects/{id}/tasks', { id: { type: 'string' } }, ['id'])).toEqual([
+      'method PUT, the spec says POST',
     ]);
   });
 });
