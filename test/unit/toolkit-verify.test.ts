@@ -566,4 +566,17 @@ describe('the swagger-codegen-javascript format (a client swagger-codegen genera
       'method PUT, the spec says POST',
     ]);
   });
+
+  it("reads Asana's variant: class methods, the optional arguments passed through as the query (their names from the JSDoc), an optional body", () => {
+    const projects = { limit: { type: 'integer' }, archived: { type: 'boolean' }, opt_fields: { type: 'string' } };
+    expect(check('ProjectsApi.getProjects', 'GET', '/projects', projects)).toEqual([]);
+    expect(
+      check('ProjectsApi.getProjects', 'GET', '/projects', { ...projects, archived: { type: 'string' }, team: { type: 'string' } }),
+    ).toEqual(['archived is string here, boolean in the spec', 'argument team is not in the spec']);
+    const addTask = { project_gid: { type: 'string' }, data: { type: 'object' } };
+    expect(check('ProjectsApi.addTaskForProject', 'POST', '/projects/{project_gid}/addTask', addTask, ['project_gid'])).toEqual([]);
+    expect(check('ProjectsApi.addTaskForProject', 'POST', '/projects/{project_gid}/addTasks', addTask, ['project_gid'])).toEqual([
+      'path /v2/projects/{project_gid}/addTasks, the spec says /v2/projects/{project_gid}/addTask',
+    ]);
+  });
 });
