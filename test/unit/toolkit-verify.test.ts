@@ -16,6 +16,7 @@ import { loadOpenApiGeneratorTypescript } from '../../scripts/toolkit-verify/for
 import { loadOpenApiGeneratorTypescriptAxios } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript-axios.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
+import type { LoadedSpec } from '../../scripts/toolkit-verify/model.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
@@ -74,6 +75,20 @@ function toolkitCopy(edit: (tools: Record<string, any>) => void = () => {}) {
 async function verify(edit?: (tools: Record<string, any>) => void, cache = join(temp.path, 'cache')) {
   const report = await verifyToolkits(toolkitCopy(edit), loadSpecRegistry(registryFile), cache);
   return { report, problems: (slug: string) => report.results.find((r) => r.tool === slug)!.problems.join('; ') };
+}
+
+/** A toolkit of one tool (these arguments, this request) under `base_url`, checked against operation `id` of a REST spec. */
+function checkOneTool(
+  spec: LoadedSpec,
+  id: string,
+  request: { method: string; path: string },
+  props: Record<string, unknown>,
+  required: string[] = [],
+  base_url = 'https://api.example.com',
+) {
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const kit = oneToolKit({ input_parameters: { type: 'object', properties: props, required }, request }, { base_url });
+  return checkRestTool(kit, kit.tools[0]!, spec.operation(id)!);
 }
 
 describe('toolkit:verify', () => {
@@ -413,13 +428,8 @@ describe('toolkit:verify, format openapi-generator-typescript-axios (a typescrip
 describe('the dropbox-stone format (the dropbox package as Stone generates it)', () => {
   const spec = loadDropboxStone(join(FIXTURES, 'dropbox-stone/types/index.d.ts'));
   if (spec.kind !== 'rest') throw new Error('expected a REST spec');
-  const check = (route: string, props: Record<string, unknown>, required: string[] = [], path = `/2/${route}`) => {
-    const kit = oneToolKit(
-      { input_parameters: { type: 'object', properties: props, required }, request: { method: 'POST', path } },
-      { base_url: 'https://api.example.com' },
-    );
-    return checkRestTool(kit, kit.tools[0]!, spec.operation(route)!);
-  };
+  const check = (route: string, props: Record<string, unknown>, required: string[] = [], path = `/2/${route}`) =>
+    checkOneTool(spec, route, { method: 'POST', path }, props, required);
   const listArgs = {
     project: { type: 'string' },
     limit: { type: 'integer' },
@@ -467,13 +477,8 @@ describe('the dropbox-stone format (the dropbox package as Stone generates it)',
 describe('the fern-typescript format (an SDK Fern generates from an OpenAPI, as intercom-client)', () => {
   const spec = loadFernTypescript(join(FIXTURES, 'fern-typescript'));
   if (spec.kind !== 'rest') throw new Error('expected a REST spec');
-  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) => {
-    const kit = oneToolKit(
-      { input_parameters: { type: 'object', properties: props, required }, request: { method, path } },
-      { base_url: 'https://api.example.com' },
-    );
-    return checkRestTool(kit, kit.tools[0]!, spec.operation(operation)!);
-  };
+  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) =>
+    checkOneTool(spec, operation, { method, path }, props, required);
   const comment = (props: Record<string, unknown>, required: string[]) =>
     check('tasks.comment', 'POST', '/tasks/{id}/comments', props, required);
 
@@ -533,13 +538,8 @@ describe('the fern-typescript format (an SDK Fern generates from an OpenAPI, as 
 describe('the swagger-codegen-javascript format (a client swagger-codegen generates, as @mailchimp/mailchimp_marketing)', () => {
   const spec = loadSwaggerCodegenJavascript(join(FIXTURES, 'swagger-codegen-javascript'));
   if (spec.kind !== 'rest') throw new Error('expected a REST spec');
-  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) => {
-    const kit = oneToolKit(
-      { input_parameters: { type: 'object', properties: props, required }, request: { method, path } },
-      { base_url: 'https://us1.api.tasks.example/v2' },
-    );
-    return checkRestTool(kit, kit.tools[0]!, spec.operation(operation)!);
-  };
+  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) =>
+    checkOneTool(spec, operation, { method, path }, props, required, 'https://us1.api.tasks.example/v2');
   const list = { project_id: { type: 'string' }, query: { type: 'string' }, fields: { type: 'string' }, count: { type: 'integer' } };
 
   it('reads the server path, method, path and query parameters with their JSDoc types (a csv collection also as a string) and a body without its model', () => {
