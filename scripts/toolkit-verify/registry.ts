@@ -24,6 +24,10 @@ export const SPEC_FORMATS = [
   'stainless-typescript', // the TypeScript resources of an SDK Stainless generated (the `cloudflare` package's `src/resources`)
   'orval-fetch', // a client Orval's fetch generator wrote, bundled (`supabase-management-js`'s `dist/index.js`, its `index.d.ts` beside it)
   'fern-typescript', // an SDK Fern generated, compiled (`webflow-api`'s `api/resources`: `client/Client.js` with `Client.d.ts`)
+  'openapi-generator-typescript-axios', // a version folder of OpenAPI Generator's `typescript-axios` client, compiled with its .d.ts (`pipedrive`'s `dist/versions/v2`)
+  'dropbox-stone', // the `dropbox` package as Stone generates it from Dropbox's API spec: `lib/routes.js` and the typings (`types/index.d.ts`)
+  'fern-typescript-no-serde', // a TypeScript SDK Fern generated without its serialization layer (request types under the wire names), compiled with its .d.ts (`intercom-client` 6's `api/resources`)
+  'swagger-codegen-javascript', // a client of swagger-codegen's `javascript` generator (`@mailchimp/mailchimp_marketing`'s `src`): no models, so bodies are not checked by name
   'graphql', // a GraphQL schema (SDL)
   'graphql-codegen-typescript', // a GraphQL schema as GraphQL Code Generator's `typescript` plugin writes it (@linear/sdk's bundled .d.ts)
 ] as const;

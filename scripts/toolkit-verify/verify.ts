@@ -5,7 +5,9 @@ import { checkRestTool } from './check-rest.ts';
 import { fetchSpec } from './fetch-spec.ts';
 import { loadBoxSdkGen } from './formats/box-sdk-gen.ts';
 import { loadDiscovery } from './formats/discovery.ts';
+import { loadDropboxStone } from './formats/dropbox-stone.ts';
 import { loadFernTypescript } from './formats/fern-typescript.ts';
+import { loadFernTypescriptNoSerde } from './formats/fern-typescript-no-serde.ts';
 import { loadGoogleapisTypescript } from './formats/googleapis-typescript.ts';
 import { loadGraphql } from './formats/graphql.ts';
 import { loadGraphqlCodegenTypescript } from './formats/graphql-codegen-typescript.ts';
@@ -16,11 +18,13 @@ import { loadOpenApi, readOpenApiFile } from './formats/openapi.ts';
 import { loadOpenApiTypescript } from './formats/openapi-typescript.ts';
 import { loadOpenApiGeneratorTypescript } from './formats/openapi-generator-typescript.ts';
 import { loadOrvalFetch } from './formats/orval-fetch.ts';
+import { loadOpenApiGeneratorTypescriptAxios } from './formats/openapi-generator-typescript-axios.ts';
 import { loadSlackWebApi } from './formats/slack-web-api.ts';
 import { loadSpeakeasyTypescript } from './formats/speakeasy-typescript.ts';
 import { loadStainlessTypescript } from './formats/stainless-typescript.ts';
 import { loadStripeNode } from './formats/stripe-node.ts';
 import { loadZoomRivet } from './formats/zoom-rivet.ts';
+import { loadSwaggerCodegenJavascript } from './formats/swagger-codegen-javascript.ts';
 import type { LoadedSpec } from './model.ts';
 import type { SpecEntry, SpecFormat, SpecRegistry } from './registry.ts';
 
@@ -42,6 +46,10 @@ const LOADERS: Record<SpecFormat, { load: (file: string) => LoadedSpec; wholePac
   'stainless-typescript': { load: loadStainlessTypescript, wholePackage: true },
   'orval-fetch': { load: loadOrvalFetch, wholePackage: true },
   'fern-typescript': { load: loadFernTypescript, wholePackage: true },
+  'openapi-generator-typescript-axios': { load: loadOpenApiGeneratorTypescriptAxios, wholePackage: true },
+  'dropbox-stone': { load: loadDropboxStone, wholePackage: true },
+  'fern-typescript-no-serde': { load: loadFernTypescriptNoSerde, wholePackage: true },
+  'swagger-codegen-javascript': { load: loadSwaggerCodegenJavascript, wholePackage: true },
   graphql: { load: loadGraphql, wholePackage: false },
   'graphql-codegen-typescript': { load: loadGraphqlCodegenTypescript, wholePackage: false },
 };

@@ -4,9 +4,12 @@ import { checkGraphqlTool } from '../../scripts/toolkit-verify/check-graphql.ts'
 import { codegenTypescriptToSdl, loadGraphqlCodegenTypescript } from '../../scripts/toolkit-verify/formats/graphql-codegen-typescript.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 import { loadFernTypescript } from '../../scripts/toolkit-verify/formats/fern-typescript.ts';
+import { loadFernTypescriptNoSerde } from '../../scripts/toolkit-verify/formats/fern-typescript-no-serde.ts';
 import { loadGoogleapisTypescript } from '../../scripts/toolkit-verify/formats/googleapis-typescript.ts';
 import { loadDiscordApiSpec } from '../../scripts/toolkit-verify/formats/discord-api-spec.ts';
 import { loadHeyApiTypescript } from '../../scripts/toolkit-verify/formats/hey-api-typescript.ts';
+import { loadSwaggerCodegenJavascript } from '../../scripts/toolkit-verify/formats/swagger-codegen-javascript.ts';
+import { loadDropboxStone } from '../../scripts/toolkit-verify/formats/dropbox-stone.ts';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +22,7 @@ import type { LoadedSpec } from '../../scripts/toolkit-verify/model.ts';
 import { loadSpeakeasyTypescript } from '../../scripts/toolkit-verify/formats/speakeasy-typescript.ts';
 import { loadOrvalFetch } from '../../scripts/toolkit-verify/formats/orval-fetch.ts';
 import { loadStainlessTypescript } from '../../scripts/toolkit-verify/formats/stainless-typescript.ts';
+import { loadOpenApiGeneratorTypescriptAxios } from '../../scripts/toolkit-verify/formats/openapi-generator-typescript-axios.ts';
 import { loadSpecRegistry } from '../../scripts/toolkit-verify/registry.ts';
 import { verifyToolkits } from '../../scripts/toolkit-verify/verify.ts';
 import { loadCatalogue } from '../../src/catalogue/load.ts';
@@ -102,6 +106,20 @@ function breakListAndCreate(t: Record<string, any>) {
   delete props.title;
   t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
   t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+}
+
+/** A toolkit of one tool (these arguments, this request) under `base_url`, checked against operation `id` of a REST spec. */
+function checkOneTool(
+  spec: LoadedSpec,
+  id: string,
+  request: { method: string; path: string },
+  props: Record<string, unknown>,
+  required: string[] = [],
+  base_url = 'https://api.example.com',
+) {
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const kit = oneToolKit({ input_parameters: { type: 'object', properties: props, required }, request }, { base_url });
+  return checkRestTool(kit, kit.tools[0]!, spec.operation(id)!);
 }
 
 describe('toolkit:verify', () => {
@@ -672,5 +690,213 @@ describe('toolkit:verify, format fern-typescript (an SDK Fern generated, compile
 
   it('fails a changed method or path, an argument sent elsewhere or renamed, a type or an enum value the declarations do not accept', () => {
     expectBreaksCaught(check, 'dueDate', 'projectId');
+  });
+});
+
+describe('toolkit:verify, format openapi-generator-typescript-axios (a typescript-axios client, as in the pipedrive package)', () => {
+  const spec = loadOpenApiGeneratorTypescriptAxios(join(FIXTURES, 'openapi-generator-typescript-axios'));
+  const operation = (id: string) => (spec.kind === 'rest' ? spec.operation(id) : undefined);
+  /** The fixture toolkit's two REST tools, changed by `edit`, checked against the generated client's operations. */
+  function check(edit?: (tools: Record<string, any>) => void) {
+    const [toolkit] = toolkitCopy(edit);
+    const problems = (slug: string, id: string) => {
+      const op = operation(`TasksApi.${id}`);
+      if (!op) throw new Error(`no operation ${id}`);
+      return checkRestTool(toolkit!, toolkit!.tools.find((t) => t.slug === slug)!, op).join('; ');
+    };
+    return { list: problems('TASKS_LIST_TASKS', 'listTasks'), create: problems('TASKS_CREATE_TASK', 'createTask') };
+  }
+
+  it('reads the server path, method, path and query parameters and the body model (an allOf intersection) from the param creator and its typings: the tools as written pass', () => {
+    expect(check()).toEqual({ list: '', create: '' });
+    expect(operation('TasksApi.createTask')).toMatchObject({ path: '/v2/projects/{projectId}/tasks', body: { media: ['json'] } });
+    expect(operation('TasksApi.listTasks')?.params).toContainEqual({
+      name: 'since',
+      in: 'query',
+      required: false,
+      schema: { type: ['string'], open: true },
+    });
+    expect(operation('TasksApi.deleteTask')).toBeUndefined();
+    expect(operation('ProjectsApi.listTasks')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed argument, a type or an enum value the typings do not accept, and a required body property left optional', () => {
+    const { list, create } = check((t) => {
+      t.TASKS_CREATE_TASK.request.method = 'PUT';
+      t.TASKS_LIST_TASKS.input_parameters.properties.status.enum = ['open', 'archived'];
+      t.TASKS_LIST_TASKS.input_parameters.properties.limit.type = 'string';
+      const props = t.TASKS_CREATE_TASK.input_parameters.properties;
+      props.labels.type = 'string';
+      props.due_date = props.due;
+      delete props.due;
+      t.TASKS_CREATE_TASK.input_parameters.required = ['project_id'];
+      t.TASKS_CREATE_TASK.request.path = '/projects/{project_id}/task';
+    });
+    expect(list).toBe('status allows "archived", not in the spec\'s enum; limit is string here, number in the spec');
+    expect(create).toBe(
+      'method PUT, the spec says POST; path /v2/projects/{project_id}/task, the spec says /v2/projects/{projectId}/tasks; labels is string here, array in the spec; argument due_date is not in the spec; the spec requires body property title, which the tool does not always send',
+    );
+  });
+
+  it('takes a parameter as required where the generated code asserts it, and as optional elsewhere', () => {
+    const params = operation('TasksApi.createTask')?.params;
+    expect(params).toContainEqual({ name: 'projectId', in: 'path', required: true, schema: { type: ['string'], open: true } });
+    expect(params).toContainEqual({ name: 'notify', in: 'query', required: false, schema: { type: ['boolean'], open: true } });
+  });
+});
+
+describe('the dropbox-stone format (the dropbox package as Stone generates it)', () => {
+  const spec = loadDropboxStone(join(FIXTURES, 'dropbox-stone/types/index.d.ts'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (route: string, props: Record<string, unknown>, required: string[] = [], path = `/2/${route}`) =>
+    checkOneTool(spec, route, { method: 'POST', path }, props, required);
+  const listArgs = {
+    project: { type: 'string' },
+    limit: { type: 'integer' },
+    status: { type: 'string', enum: ['open', 'done'] },
+    owner: { type: 'object', properties: { '.tag': { const: 'email' }, email: { type: 'string' } } },
+    labels: { type: 'array', items: { type: 'string' } },
+  };
+
+  it("reads each route's name, style and argument struct: required fields, a union member without a value sent as its tag, one with a value as an object", () => {
+    expect(check('tasks/list', listArgs, ['project'])).toEqual([]);
+    expect(check('users/get_current', {})).toEqual([]);
+    expect(spec.operation('tasks/download')).toMatchObject({
+      path: '/2/tasks/download',
+      params: [{ name: 'Dropbox-API-Arg', in: 'header', required: true }],
+      body: undefined,
+    });
+    expect(spec.operation('tasks/delete')).toBeUndefined();
+  });
+
+  it('fails a changed path, a renamed argument, a type, a union tag the spec lacks, a required field left optional and a body where the route takes none', () => {
+    const { limit, ...rest } = listArgs;
+    expect(
+      check(
+        'tasks/list',
+        { ...rest, limits: limit, status: { type: 'string', enum: ['open', 'later'] }, labels: { type: 'string' } },
+        [],
+        '/2/tasks/lists',
+      ),
+    ).toEqual([
+      'path /2/tasks/lists, the spec says /2/tasks/list',
+      'status allows "later", not in the spec\'s enum',
+      'labels is string here, array in the spec',
+      'argument limits is not in the spec',
+      'the spec requires body property project, which the tool does not always send',
+    ]);
+    expect(check('users/get_current', { id: { type: 'string' } })).toEqual(['argument id is not in the spec']);
+    expect(check('tasks/download', { id: { type: 'string' } }, ['id'])).toEqual([
+      'sends a json body, the spec takes none',
+      'argument id is not in the spec',
+      'the spec requires header parameter Dropbox-API-Arg, which the tool does not always send',
+    ]);
+  });
+});
+
+describe('the fern-typescript-no-serde format (an SDK Fern generates without its serialization layer, as intercom-client 6)', () => {
+  const spec = loadFernTypescriptNoSerde(join(FIXTURES, 'fern-typescript-no-serde'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) =>
+    checkOneTool(spec, operation, { method, path }, props, required);
+  const comment = (props: Record<string, unknown>, required: string[]) =>
+    check('tasks.comment', 'POST', '/tasks/{id}/comments', props, required);
+
+  it('reads method, path, query parameters under their wire names and the body (the rest of the request, one member of it, or all of it): the tools pass', () => {
+    expect(
+      check(
+        'tasks.list',
+        'GET',
+        '/projects/{project}/tasks',
+        { project: { type: 'string' }, status: { enum: ['done'] }, per_page: { type: 'integer' } },
+        ['project'],
+      ),
+    ).toEqual([]);
+    expect(
+      check(
+        'tasks.create',
+        'POST',
+        '/projects/{project_id}/tasks',
+        { project_id: { type: 'string' }, title: { type: 'string' }, labels: { type: 'array' } },
+        ['project_id', 'title'],
+      ),
+    ).toEqual([]);
+    const admin = {
+      id: { type: 'string' },
+      message_type: { enum: ['note'] },
+      type: { const: 'admin' },
+      body: { type: 'string' },
+      admin_id: { type: 'string' },
+    };
+    expect(comment(admin, ['id', 'message_type', 'type', 'body', 'admin_id'])).toEqual([]);
+    expect(check('tasks.search', 'POST', '/tasks/search', { query: { type: 'string' } }, ['query'])).toEqual([]);
+    expect(spec.operation('tasks.delete')).toBeUndefined();
+  });
+
+  it('fails a changed path or method, an argument in the wrong place or renamed, an enum value no variant takes and a required property left optional', () => {
+    expect(
+      check('tasks.list', 'POST', '/projects/{project}/task', { project: { type: 'string' }, status: { enum: ['later'] } }, ['project']),
+    ).toEqual([
+      'method POST, the spec says GET',
+      'path /projects/{project}/task, the spec says /projects/{project_id}/tasks',
+      'sends a json body, the spec takes none',
+      'argument status is sent in the body, the spec takes it in the query',
+    ]);
+    expect(
+      check('tasks.list', 'GET', '/projects/{project}/tasks', { project: { type: 'string' }, status: { enum: ['later'] } }, ['project']),
+    ).toEqual(['status allows "later", not in the spec\'s enum']);
+    expect(comment({ id: { type: 'string' }, message_type: { enum: ['close'] }, text: { type: 'string' } }, ['id'])).toEqual([
+      'message_type allows "close", not in the spec\'s enum',
+      'argument text is not in the spec',
+      'the spec requires body property message_type, which the tool does not always send',
+      'the spec requires body property type, which the tool does not always send',
+      'the spec requires body property body, which the tool does not always send',
+    ]);
+  });
+});
+
+describe('the swagger-codegen-javascript format (a client swagger-codegen generates, as @mailchimp/mailchimp_marketing)', () => {
+  const spec = loadSwaggerCodegenJavascript(join(FIXTURES, 'swagger-codegen-javascript'));
+  if (spec.kind !== 'rest') throw new Error('expected a REST spec');
+  const check = (operation: string, method: string, path: string, props: Record<string, unknown>, required: string[] = []) =>
+    checkOneTool(spec, operation, { method, path }, props, required, 'https://us1.api.tasks.example/v2');
+  const list = { project_id: { type: 'string' }, query: { type: 'string' }, fields: { type: 'string' }, count: { type: 'integer' } };
+
+  it('reads the server path, method, path and query parameters with their JSDoc types (a csv collection also as a string) and a body without its model', () => {
+    expect(check('TasksApi.listTasks', 'GET', '/projects/{project_id}/tasks', list, ['project_id', 'query'])).toEqual([]);
+    expect(
+      check('TasksApi.createTask', 'POST', '/projects/{id}/tasks', { id: { type: 'string' }, title: { type: 'string' } }, ['id']),
+    ).toEqual([]);
+    expect(spec.operation('TasksApi.deleteTask')).toBeUndefined();
+  });
+
+  it('fails a changed method or path, a renamed query argument, a type the JSDoc does not give and a required query parameter left optional', () => {
+    const { count, ...rest } = list;
+    expect(
+      check('TasksApi.listTasks', 'GET', '/projects/{project_id}/task', { ...rest, limit: count, fields: { type: 'integer' } }, [
+        'project_id',
+      ]),
+    ).toEqual([
+      'path /v2/projects/{project_id}/task, the spec says /v2/projects/{project_id}/tasks',
+      'fields is integer here, array or string in the spec',
+      'argument limit is not in the spec',
+      'the spec requires query parameter query, which the tool does not always send',
+    ]);
+    expect(check('TasksApi.createTask', 'PUT', '/projects/{id}/tasks', { id: { type: 'string' } }, ['id'])).toEqual([
+      'method PUT, the spec says POST',
+    ]);
+  });
+
+  it("reads Asana's variant: class methods, the optional arguments passed through as the query (their names from the JSDoc), an optional body", () => {
+    const projects = { limit: { type: 'integer' }, archived: { type: 'boolean' }, opt_fields: { type: 'string' } };
+    expect(check('ProjectsApi.getProjects', 'GET', '/projects', projects)).toEqual([]);
+    expect(
+      check('ProjectsApi.getProjects', 'GET', '/projects', { ...projects, archived: { type: 'string' }, team: { type: 'string' } }),
+    ).toEqual(['archived is string here, boolean in the spec', 'argument team is not in the spec']);
+    const addTask = { project_gid: { type: 'string' }, data: { type: 'object' } };
+    expect(check('ProjectsApi.addTaskForProject', 'POST', '/projects/{project_gid}/addTask', addTask, ['project_gid'])).toEqual([]);
+    expect(check('ProjectsApi.addTaskForProject', 'POST', '/projects/{project_gid}/addTasks', addTask, ['project_gid'])).toEqual([
+      'path /v2/projects/{project_gid}/addTasks, the spec says /v2/projects/{project_gid}/addTask',
+    ]);
   });
 });
