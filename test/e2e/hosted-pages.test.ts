@@ -183,9 +183,9 @@ describe('the hosted pages, over HTTP', () => {
       const res = await fetch(await connectLink(stage, await authConfig(stage, slug), 'maria@example.com'));
       return { csp: res.headers.get('content-security-policy') ?? '', html: await res.text() };
     };
-    const figma = await page('figma');
-    expect(figma.html).toContain('<img class="logo" src="https://cdn.example.com/logos/figma.svg?v=2"');
-    expect(figma.csp).toContain('img-src https://cdn.example.com/logos/figma.svg;');
+    const penpot = await page('penpot');
+    expect(penpot.html).toContain('<img class="logo" src="https://cdn.example.com/logos/penpot.svg?v=2"');
+    expect(penpot.csp).toContain('img-src https://cdn.example.com/logos/penpot.svg;');
     const ticktick = await page('ticktick');
     expect(ticktick.html).toMatch(/<svg class="logo"[^>]*aria-hidden="true"[^>]*><path fill="#4772FA" d="M/);
     expect(ticktick.csp).not.toContain('img-src');

@@ -47,7 +47,7 @@ export async function startHostedPagesStage(): Promise<HostedPagesStage> {
       renamed(apiKeyToolkit(api), 'ticktick', 'TickTick'),
       renamed(notesToolkit(api), 'basecamp', 'Basecamp'),
       // a logo of the operator's choosing in the catalogue file (not on the tour: it would not load offline)
-      { ...renamed(apiKeyToolkit(api), 'figma', 'Figma'), logo: 'https://cdn.example.com/logos/figma.svg?v=2' },
+      { ...renamed(apiKeyToolkit(api), 'penpot', 'Penpot'), logo: 'https://cdn.example.com/logos/penpot.svg?v=2' },
     ],
     env: {
       LATCHKEY_APP_TITLE: 'Acme Assistant',
