@@ -152,7 +152,11 @@ describe('approvals over MCP 2026-07-28 (SDK v2 client, form elicitation)', () =
     // the approval of call "a" does not approve call "b"
     const transplanted = await rawCall(session, 'NOTES_CREATE', { text: 'b' }, { ...yes, requestState: state });
     expect(transplanted.error).toMatchObject({ code: -32602, message: expect.stringMatching(/not issued by this server/) });
-    const tampered = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { ...yes, requestState: `${state.slice(0, -2)}xx` });
+    // one character in the middle changed: every bit of it counts (the last base64url character may
+    // carry unused bits, so an edit there can decode to the same bytes)
+    const middle = Math.floor(state.length / 2);
+    const edited = `${state.slice(0, middle)}${state[middle] === 'A' ? 'B' : 'A'}${state.slice(middle + 1)}`;
+    const tampered = await rawCall(session, 'NOTES_CREATE', { text: 'a' }, { ...yes, requestState: edited });
     expect(tampered.error).toMatchObject({ code: -32602 });
 
     // no answer with the state: asked again, nothing ran; the state is spent all the same
