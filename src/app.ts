@@ -27,7 +27,14 @@ export function createApp(deps: Deps) {
   if (deps.config.metricsToken) app.use('*', requestMetrics(deps));
   app.use('*', accessLog(unredacted(deps.log)));
   // a surface that sets one of these itself keeps its own (the console: X-Frame-Options DENY, a same-origin referrer)
-  app.use('*', secureHeaders({ overwrite: false }));
+  const documentHeaders = secureHeaders({ overwrite: false });
+  app.use('*', async (c, next) => {
+    // MCP answers are JSON-RPC for programs, never rendered or framed: of the dozen headers that guard a
+    // page only `nosniff` means anything there, and the rest cost every tool call (profiled, `npm run bench`)
+    if (!c.req.path.startsWith('/tool_router/')) return documentHeaders(c, next);
+    await next();
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  });
   // One limit in front of every route, so no handler (hosted form, MCP, REST, any later one) parses a
   // body over it; chunked bodies are counted as they arrive. The answer takes the shape of the surface.
   app.use(

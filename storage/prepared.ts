@@ -1,6 +1,7 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type pg from 'pg';
 import { poolOf } from './postgres.ts';
+import { sqliteOf } from './sqlite.ts';
 import type { Database } from './schema.ts';
 
 type Values = readonly unknown[];
@@ -53,8 +54,17 @@ export function prepared<A extends Values, R>(
       return (await pool.query<R & pg.QueryResultRow>({ ...statement, values })).rows;
     };
   }
+  const handle = sqliteOf(db);
   return async (...args) => {
     const parameters = sources.map((source, i) => (source === -1 ? query.parameters[i] : args[source]));
+    // SQLite: straight to the cached statement, without Kysely's driver round (a connection mutex and
+    // a result object per query: more than the indexed read itself, profiled by `npm run bench`). The
+    // one connection may be inside a transaction another caller holds across awaits (writeTransaction);
+    // a read now would see its uncommitted rows, so then the query waits its turn through Kysely.
+    if (handle && !handle.sqlite.inTransaction) {
+      const statement = handle.prepare(query.sql);
+      if (statement.reader) return statement.all(parameters) as R[];
+    }
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;
   };

@@ -13,8 +13,20 @@ export function openSqlite(path: string): { db: Kysely<Database>; sqlite: Better
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return { db: new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: withStatementCache(sqlite) }) }), sqlite };
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: statements }) });
+  handles.set(db, { sqlite, prepare: statements.prepare });
+  return { db, sqlite };
 }
+
+/** The SQLite handle behind a Kysely instance and its statement cache, for the hot path's prepared queries (prepared.ts). */
+export interface SqliteHandle {
+  sqlite: BetterSqlite3.Database;
+  prepare(sql: string): BetterSqlite3.Statement;
+}
+
+const handles = new WeakMap<Kysely<Database>, SqliteHandle>();
+export const sqliteOf = (db: Kysely<Database>): SqliteHandle | undefined => handles.get(db);
 
 /** A whole number bound as a parameter, which this compiler writes into the SQL instead. */
 function literalInteger(node: OperationNode): number | undefined {

@@ -92,8 +92,31 @@ function embeddedIpv4(address: string): string | 'teredo' | null {
   return null;
 }
 
+/**
+ * Verdicts already reached, per policy: BlockList.check builds a SocketAddress from the string on
+ * every call, which cost more than the rest of a tool call's URL checks (profiled, `npm run bench`),
+ * and an upstream is called at the same few addresses again and again. Bounded: emptied when full.
+ */
+const VERDICTS = new WeakMap<AddressPolicy, Map<string, string | null>>();
+const MAX_VERDICTS = 1024;
+
+function remembered<T>(memo: Map<string, T>, key: string, decide: () => T): T {
+  const known = memo.get(key);
+  if (known !== undefined || memo.has(key)) return known as T;
+  if (memo.size >= MAX_VERDICTS) memo.clear();
+  const verdict = decide();
+  memo.set(key, verdict);
+  return verdict;
+}
+
 /** Why an IP address may not be connected to under the policy, or null when it may. */
 export function addressRefusal(address: string, policy: AddressPolicy): string | null {
+  let memo = VERDICTS.get(policy);
+  if (!memo) VERDICTS.set(policy, (memo = new Map()));
+  return remembered(memo, address, () => decideRefusal(address, policy));
+}
+
+function decideRefusal(address: string, policy: AddressPolicy): string | null {
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
   if (LOOPBACK.check(address, family)) return policy.allowLoopback ? null : 'a loopback address';
   if (NOT_PUBLIC.check(address, family)) return policy.allowPrivate ? null : 'a private, link-local or reserved address';
@@ -124,6 +147,12 @@ const isLoopbackName = (hostname: string) => {
  * literal (127.0.0.0/8, ::1, and IPv4-mapped forms of them). The one loopback test of the code base.
  */
 export function isLoopbackHost(hostname: string): boolean {
+  return remembered(LOOPBACK_HOSTS, hostname, () => decideLoopbackHost(hostname));
+}
+
+const LOOPBACK_HOSTS = new Map<string, boolean>();
+
+function decideLoopbackHost(hostname: string): boolean {
   if (isLoopbackName(hostname)) return true;
   const address = hostname.replace(/^\[|\]$/g, '');
   const family = isIP(address);

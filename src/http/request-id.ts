@@ -12,5 +12,7 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     c.set('requestId', id);
     c.header('x-request-id', id);
     await next();
+    // a handler that answers with a Response of its own (the MCP SDK's) bypasses the header set above
+    if (!c.res.headers.has('x-request-id')) c.res.headers.set('x-request-id', id);
   };
 }

@@ -55,6 +55,34 @@ describe('REST authentication and the error envelope', () => {
     expect(minted.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
+  it('echoes the request id on MCP answers too, which carry nosniff and none of the page headers', async () => {
+    const made = await t.call('/api/v3.1/tool_router/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 'headers-user' }),
+    });
+    const { mcp } = (await made.json()) as { mcp: { url: string; headers: Record<string, string> } };
+    const res = await t.app.request(new URL(mcp.url).pathname, {
+      method: 'POST',
+      headers: {
+        ...mcp.headers,
+        'x-request-id': 'trace-mcp',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).result.tools.length).toBeGreaterThan(0);
+    expect(res.headers.get('x-request-id')).toBe('trace-mcp');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    // a page still gets the document headers
+    const page = await t.app.request('/console/login');
+    expect(page.headers.get('x-frame-options')).not.toBeNull();
+    expect(page.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
   it('refuses an oversized body with 413, before reading it', async () => {
     const big = JSON.stringify({ arguments: { blob: 'x'.repeat(2 * 1024 * 1024) } });
     const res = await t.call('/api/v3/tools/execute/HACKERNEWS_GET_ITEM', {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { poolOf } from '../../storage/postgres.ts';
+import { sqliteOf } from '../../storage/sqlite.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -81,21 +82,26 @@ async function callTool(): Promise<{ isError?: boolean; content: Array<{ text: s
 describe("a session's tool call", () => {
   it('reads the session, then the account together with its auth config: two statements', async () => {
     await callTool();
-    // every statement goes through Kysely's executeQuery, except on PostgreSQL the hot path's named
-    // statements, which go to the pool directly (storage/prepared.ts): both are counted
+    // every statement goes through Kysely's executeQuery, except the hot path's prepared ones
+    // (storage/prepared.ts): on PostgreSQL named statements sent to the pool, on SQLite cached
+    // statements run on the handle. All are counted.
     const statements = vi.spyOn(t.deps.db, 'executeQuery');
     const pool = poolOf(t.deps.db);
     const named = pool ? vi.spyOn(pool, 'query') : undefined;
+    const handle = sqliteOf(t.deps.db);
+    const cached = handle ? vi.spyOn(handle, 'prepare') : undefined;
     try {
       const result = await callTool();
       expect(result.isError).toBe(false);
       expect(JSON.parse(result.content[0]!.text).data).toEqual({ title: 'the item' });
       expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer item-token');
-      expect(statements.mock.calls.length + (named?.mock.calls.length ?? 0)).toBe(2);
-      if (pool) expect(named!.mock.calls.length).toBe(2);
+      const prepared = named?.mock.calls.length ?? cached?.mock.calls.length ?? 0;
+      expect(statements.mock.calls.length + prepared).toBe(2);
+      expect(prepared).toBe(2);
     } finally {
       statements.mockRestore();
       named?.mockRestore();
+      cached?.mockRestore();
     }
   });
 

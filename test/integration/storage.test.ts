@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStorage, migrateToLatest } from '../../storage/db.ts';
+import { openStorage, migrateToLatest, writeTransaction } from '../../storage/db.ts';
 import { prepared } from '../../storage/prepared.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
@@ -60,6 +60,28 @@ describe('prepared queries', () => {
     expect((await newerThan(storage.db)(0, 'b')).map((r) => r.id)).toEqual(['a', 'c']);
     // a hostile value is a value, not SQL
     expect(await newerThan(storage.db)(0, "a' or '1'='1")).toHaveLength(3);
+    await storage.close();
+  });
+
+  it("never read another caller's uncommitted rows: during an open transaction they wait for its end", async () => {
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/e.db` });
+    await migrateToLatest(storage.db);
+    const byId = (id: string) =>
+      prepared(storage.db, 'test.installationById', (wanted: string) =>
+        storage.db.selectFrom('installation').select('id').where('id', '=', wanted),
+      )(id);
+    let read: Promise<Array<{ id: string }>> | undefined;
+    // the insert is rolled back: a read made while it was open must not have seen it
+    await writeTransaction(storage.db, async (trx) => {
+      await trx.insertInto('installation').values({ id: 'uncommitted', created_at: 1 }).execute();
+      read = byId('uncommitted');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('roll back');
+    }).catch((error: Error) => expect(error.message).toBe('roll back'));
+    expect(await read).toEqual([]);
+    // and outside any transaction the same read sees what is committed
+    await storage.db.insertInto('installation').values({ id: 'committed', created_at: 2 }).execute();
+    expect(await byId('committed')).toEqual([{ id: 'committed' }]);
     await storage.close();
   });
 

@@ -232,6 +232,10 @@ describe('address policy', () => {
     expect(addressRefusal('127.0.0.1', loopback)).toBeNull();
     expect(addressRefusal('10.0.0.1', loopback)).not.toBeNull();
     for (const address of inward) expect(addressRefusal(address, { allowPrivate: true, allowLoopback: true }), address).toBeNull();
+    // verdicts are remembered per policy: one policy's answer never leaks into another's, and a full memory starts over
+    for (let i = 0; i < 1100; i++) expect(addressRefusal(`8.8.${i >> 8}.${i & 255}`, loopback)).toBeNull();
+    for (const address of inward) expect(addressRefusal(address, STRICT_POLICY), address).not.toBeNull();
+    expect(addressRefusal('127.0.0.1', loopback)).toBeNull();
   });
 
   it('judges an IPv6 address that a gateway turns into IPv4 (NAT64, 6to4, IPv4-compatible) by the IPv4 address, and refuses Teredo', () => {
