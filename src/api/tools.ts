@@ -1,4 +1,3 @@
-import { newId } from '../ids.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
@@ -72,7 +71,7 @@ export function toolRoutes(deps: Deps) {
           connectedAccountId: body.connected_account_id,
           arguments: body.arguments ?? {},
         });
-        return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: newId('log') });
+        return c.json({ data: result.data, error: result.error, successful: result.successful, log_id: result.logId });
       })
       // Composio's answer is a bare array of every tool slug (its CLI's list); before /tools/:slug
       .get('/tools/enum', (c) => c.json(deps.catalogue.toolkits.flatMap((t) => t.tools.map((tool) => tool.slug))))

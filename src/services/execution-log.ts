@@ -23,6 +23,8 @@ const PAYLOAD_COLUMN = sealed('tool_executions', 'payload_sealed');
 
 /** What is known of a call as it starts; the run fills in the account once it is resolved. */
 export interface LoggedCall {
+  /** the row's id when the caller hands it out first (an execute answer's `log_id`); minted on recording otherwise */
+  logId?: string;
   sessionId?: string | null;
   userId?: string | null;
   toolkitSlug: string;
@@ -117,7 +119,7 @@ function record(deps: Deps, call: LoggedCall, end: CallEnd, createdAt: number, s
   buffer.held += 1;
   buffer.rows.push({
     row: {
-      id: newId('log'),
+      id: call.logId ?? newId('log'),
       createdAt,
       sessionId: storable(call.sessionId),
       userId: storable(call.userId),

@@ -1,3 +1,4 @@
+import { newId } from '../ids.ts';
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -154,8 +155,16 @@ export function noteAccount(call: LoggedCall, resolved: ResolvedConnection): voi
   call.secrets = secretValues(resolved.connection);
 }
 
-export async function executeToolRequest(deps: Deps, request: ExecuteRequest): Promise<ToolResult> {
-  const call: LoggedCall = { userId: request.userId, toolkitSlug: 'unknown', toolSlug: request.toolSlug, arguments: request.arguments };
+/** Runs one tool call for a user; the answer names its execution log row (`logId`). */
+export async function executeToolRequest(deps: Deps, request: ExecuteRequest): Promise<ToolResult & { logId: string }> {
+  const logId = newId('log');
+  const call: LoggedCall = {
+    logId,
+    userId: request.userId,
+    toolkitSlug: 'unknown',
+    toolSlug: request.toolSlug,
+    arguments: request.arguments,
+  };
   let entry: CatalogueTool;
   try {
     entry = findTool(deps, request.toolSlug);
@@ -164,7 +173,7 @@ export async function executeToolRequest(deps: Deps, request: ExecuteRequest): P
     throw error;
   }
   call.toolkitSlug = entry.toolkit.slug;
-  return logExecution(
+  const result = await logExecution(
     deps,
     call,
     async () => {
@@ -181,6 +190,7 @@ export async function executeToolRequest(deps: Deps, request: ExecuteRequest): P
     },
     resultEnd,
   );
+  return { ...result, logId };
 }
 
 /** `POST /tools/execute/proxy`: a raw call to the account's toolkit API with its credential. */

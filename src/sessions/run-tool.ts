@@ -1,3 +1,4 @@
+import { newId } from '../ids.ts';
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -13,7 +14,7 @@ import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
 import type { ToolCallContext } from './call-context.ts';
 import { blockingHook } from './hooks.ts';
 
-export type SessionToolOutcome =
+export type SessionToolOutcome = (
   | { kind: 'result'; result: ToolResult }
   | { kind: 'not_connected'; toolkit: ToolkitFile; redirectUrl: string | null; connectedAccountId: string | null; message: string }
   | {
@@ -27,7 +28,11 @@ export type SessionToolOutcome =
   /** the session's policy, or the user, said no */
   | { kind: 'refused'; message: string }
   /** waiting for the user's yes */
-  | { kind: 'approval_required'; ask: ApprovalAsk; message: string };
+  | { kind: 'approval_required'; ask: ApprovalAsk; message: string }
+) & {
+  /** the execution log row of the call, which the answer names (`log_id`); absent for a call not logged */
+  logId?: string;
+};
 
 /** A call checked and ready to start, or already answered without running. */
 export type PreparedCall = { kind: 'ready'; start(): Promise<SessionToolOutcome> } | { kind: 'settled'; outcome: SessionToolOutcome };
@@ -96,6 +101,7 @@ export async function prepareGoverned(
 ): Promise<PreparedCall> {
   // every call of a session is logged once: as it settles here without running, or when it runs
   const call: LoggedCall = {
+    logId: newId('log'),
     sessionId: session.id,
     userId: session.config.userId,
     toolkitSlug: request.toolkit.slug,
@@ -110,12 +116,12 @@ export async function prepareGoverned(
     throw error;
   }
   if (prepared.kind === 'settled') {
-    const { outcome } = prepared;
+    const outcome = { ...prepared.outcome, logId: call.logId };
     await logExecution(deps, call, async () => outcome, outcomeEnd);
-    return prepared;
+    return settled(outcome);
   }
   const { start } = prepared;
-  return { kind: 'ready', start: () => logExecution(deps, call, start, outcomeEnd) };
+  return { kind: 'ready', start: async () => ({ ...(await logExecution(deps, call, start, outcomeEnd)), logId: call.logId }) };
 }
 
 /** A session call's outcome as the log records it: a result by its envelope, anything else by its kind. */

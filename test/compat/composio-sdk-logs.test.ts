@@ -67,6 +67,8 @@ describe('logs', () => {
       const second = await composio.logs.search({ limit: 1, cursor: first.nextCursor });
       expect(second.logs[0]!.id).not.toBe(first.logs[0]!.id);
 
+      // the execute answer's log id is that execution's entry
+      expect(ok.logId).toBe(logs[0]!.id);
       const detail = await composio.logs.get(logs[0]!.id);
       expect(detail).toMatchObject({ id: logs[0]!.id, status: 'success', timings: { startTime: expect.any(Number) } });
       expect(detail.data).toMatchObject({ arguments: {}, result: { account: { region: 'eu' } } });

@@ -193,6 +193,10 @@ describe('sessions over REST', () => {
     expect(notConnected.body.error).toMatch(/not connected/);
     expect(notConnected.body.data.redirect_url).toMatch(/\/link\/ln_/);
     expect(typeof notConnected.body.log_id).toBe('string');
+    // the log id names this call's entry in the execution log, with its outcome
+    const entry = await app.api(`/api/v3.1/logs/tool_execution/${notConnected.body.log_id}`, { method: 'GET' });
+    expect(entry.status).toBe(200);
+    expect(JSON.stringify(entry.body)).toContain('not_connected');
 
     const badArgs = await app.api(`/api/v3.1/tool_router/session/${id}/execute`, {
       body: { tool_slug: 'HACKERNEWS_GET_ITEM', arguments: { id: 'x' } },

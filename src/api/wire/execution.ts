@@ -44,7 +44,8 @@ function resultTypeOf(result: ToolResult, outcome?: SessionToolOutcome): ResultT
 
 /** The execute answer for a call that ran, or stopped, or waits for its user. */
 export function executeWire(deps: Deps, binding: StateBinding, context: ToolCallContext, result: ToolResult, outcome?: SessionToolOutcome) {
-  const log_id = newId('log');
+  // the log row of a call that was logged (GET /logs/tool_execution/{log_id} finds it); else an id of its own
+  const log_id = outcome?.logId ?? newId('log');
   if (context.asks.length > 0) {
     const keyed = approvalKeys(context.asks);
     return {

@@ -35,8 +35,9 @@ async function multiExecute(deps: Deps, session: Session, args: Record<string, u
         const message = 'Not run: other calls of this request wait for the user’s approval.';
         return { index, tool_slug, response: { data: {}, error: message, successful: false, log_id: newId('log') }, error: message };
       }
-      const response = outcomeEnvelope(call.kind === 'ready' ? await call.start() : call.outcome);
-      return { index, tool_slug, response: { ...response, log_id: newId('log') }, error: response.error };
+      const outcome = call.kind === 'ready' ? await call.start() : call.outcome;
+      const response = outcomeEnvelope(outcome);
+      return { index, tool_slug, response: { ...response, log_id: outcome.logId ?? newId('log') }, error: response.error };
     }),
   );
   const failed = results.filter((r) => r.error !== null).length;
