@@ -28,6 +28,30 @@ export interface SqliteHandle {
 const handles = new WeakMap<Kysely<Database>, SqliteHandle>();
 export const sqliteOf = (db: Kysely<Database>): SqliteHandle | undefined => handles.get(db);
 
+/**
+ * Rows inserted on the SQLite connection directly: one single-row statement (compiled by Kysely from
+ * the first row, prepared once and kept in the statement cache) run for each row inside one
+ * transaction. A multi-row INSERT has a new SQL text for every batch size: each was prepared anew
+ * (hundreds of parameters) and pushed the hot path's statements out of the cache. False, and nothing
+ * written, when there is no SQLite handle or the connection is inside a transaction another caller
+ * holds across awaits (writeTransaction): rows written now would commit or roll back with it, so the
+ * caller goes through Kysely, which waits its turn.
+ */
+export function insertRowsDirect<T extends keyof Database & string>(db: Kysely<Database>, table: T, rows: readonly object[]): boolean {
+  const handle = handles.get(db);
+  if (!handle || handle.sqlite.inTransaction || rows.length === 0) return false;
+  const columns = Object.keys(rows[0]!);
+  const { sql } = db
+    .insertInto(table)
+    .values(rows[0] as never)
+    .compile();
+  const statement = handle.prepare(sql);
+  handle.sqlite.transaction(() => {
+    for (const row of rows) statement.run(columns.map((column) => (row as Record<string, unknown>)[column] ?? null));
+  })();
+  return true;
+}
+
 /** A whole number bound as a parameter, which this compiler writes into the SQL instead. */
 function literalInteger(node: OperationNode): number | undefined {
   const value = (node as { kind: string; value?: unknown }).kind === 'ValueNode' ? (node as { value?: unknown }).value : undefined;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.ts';
-import { newId } from '../ids.ts';
+import { newLogId } from '../ids.ts';
 import { activityLogRepo } from '../../storage/repos/activity-log.ts';
 import type { ConnectedAccount } from '../../storage/domain.ts';
 import type { Database } from '../../storage/schema.ts';
@@ -25,7 +25,7 @@ export async function recordConnectionEvent(
 ): Promise<void> {
   const actor = options.actor ?? SYSTEM_ACTOR;
   await activityLogRepo(options.db ?? deps.db).insertEvent({
-    id: newId('log'),
+    id: newLogId(),
     createdAt: deps.clock.now(),
     kind: 'connection',
     action: `connected_account.${action}`,
@@ -57,7 +57,7 @@ export async function recordAdminEvent(
   db: Kysely<Database> = deps.db,
 ): Promise<void> {
   await activityLogRepo(db).insertEvent({
-    id: newId('log'),
+    id: newLogId(),
     createdAt: deps.clock.now(),
     kind: 'admin',
     action: change.action,

@@ -1,7 +1,7 @@
 import { CacheSlot, type Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { maskList, scrub } from '../execution/masking.ts';
-import { newId } from '../ids.ts';
+import { newLogId } from '../ids.ts';
 import { activityLogRepo } from '../../storage/repos/activity-log.ts';
 import type { ToolExecution } from '../../storage/domain.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
@@ -119,7 +119,7 @@ function record(deps: Deps, call: LoggedCall, end: CallEnd, createdAt: number, s
   buffer.held += 1;
   buffer.rows.push({
     row: {
-      id: call.logId ?? newId('log'),
+      id: call.logId ?? newLogId(),
       createdAt,
       sessionId: storable(call.sessionId),
       userId: storable(call.userId),

@@ -1,4 +1,4 @@
-import { newId } from '../ids.ts';
+import { newLogId } from '../ids.ts';
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -157,7 +157,7 @@ export function noteAccount(call: LoggedCall, resolved: ResolvedConnection): voi
 
 /** Runs one tool call for a user; the answer names its execution log row (`logId`). */
 export async function executeToolRequest(deps: Deps, request: ExecuteRequest): Promise<ToolResult & { logId: string }> {
-  const logId = newId('log');
+  const logId = newLogId();
   const call: LoggedCall = {
     logId,
     userId: request.userId,

@@ -1,4 +1,4 @@
-import { newId } from '../ids.ts';
+import { newLogId } from '../ids.ts';
 import type { CatalogueTool } from '../catalogue/catalogue.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -101,7 +101,7 @@ export async function prepareGoverned(
 ): Promise<PreparedCall> {
   // every call of a session is logged once: as it settles here without running, or when it runs
   const call: LoggedCall = {
-    logId: newId('log'),
+    logId: newLogId(),
     sessionId: session.id,
     userId: session.config.userId,
     toolkitSlug: request.toolkit.slug,

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AuditEvent, ToolExecution } from '../domain.ts';
 import { epoch, integer, integerOrNull, mapper, plain, type Field } from '../mapping.ts';
 import type { AuditEventsTable, Database, ToolExecutionsTable } from '../schema.ts';
+import { insertRowsDirect } from '../sqlite.ts';
 
 const executions = mapper<ToolExecution, ToolExecutionsTable>({
   id: plain('id'),
@@ -99,7 +100,9 @@ export function activityLogRepo(db: Kysely<Database>) {
     /** One multi-row insert: the execution log is written in batches, off the request path. */
     async insertExecutions(list: readonly ToolExecution[]): Promise<void> {
       if (list.length === 0) return;
-      await db.insertInto('tool_executions').values(list.map(executions.toRow)).execute();
+      const rows = list.map(executions.toRow);
+      if (insertRowsDirect(db, 'tool_executions', rows)) return;
+      await db.insertInto('tool_executions').values(rows).execute();
     },
     async findExecution(id: string): Promise<ToolExecution | undefined> {
       return executions.maybe(await db.selectFrom('tool_executions').selectAll().where('id', '=', id).executeTakeFirst());

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStorage, migrateToLatest, writeTransaction } from '../../storage/db.ts';
 import { prepared } from '../../storage/prepared.ts';
+import { activityLogRepo } from '../../storage/repos/activity-log.ts';
+import type { ToolExecution } from '../../storage/domain.ts';
+import { newLogId } from '../../src/ids.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const dir = makeTempDir();
@@ -92,5 +95,67 @@ describe('prepared queries', () => {
       /argument 0 is not a parameter/,
     );
     await storage.close();
+  });
+});
+
+describe('execution log rows', () => {
+  const execution = (id: string, createdAt = 1_000): ToolExecution => ({
+    id,
+    createdAt,
+    sessionId: null,
+    userId: 'u1',
+    toolkitSlug: 'github',
+    toolSlug: 'GITHUB_GET_A_REPOSITORY',
+    connectedAccountId: null,
+    authConfigId: null,
+    outcome: 'success',
+    upstreamStatus: 200,
+    durationMs: 3,
+    errorMessage: null,
+    requestId: null,
+    payloadSealed: null,
+  });
+
+  it('are written as one batch: all of it or, when one row is refused, none of it', async () => {
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/f.db` });
+    await migrateToLatest(storage.db);
+    const repo = activityLogRepo(storage.db);
+    const first = [execution(newLogId()), execution(newLogId(), 2_000)];
+    await repo.insertExecutions(first);
+    for (const row of first) expect(await repo.findExecution(row.id)).toEqual(row);
+    // a batch holding an id already stored fails whole: the log's flush then retries row by row
+    const fresh = execution(newLogId());
+    await expect(repo.insertExecutions([fresh, execution(first[0]!.id)])).rejects.toThrow(/UNIQUE/);
+    expect(await repo.findExecution(fresh.id)).toBeUndefined();
+    await storage.close();
+  });
+
+  it("never land inside another caller's open transaction: they wait for its end and outlive its rollback", async () => {
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/g.db` });
+    await migrateToLatest(storage.db);
+    const repo = activityLogRepo(storage.db);
+    const row = execution(newLogId());
+    let written: Promise<void> | undefined;
+    await writeTransaction(storage.db, async (trx) => {
+      await trx.insertInto('installation').values({ id: 'rolled-back', created_at: 1 }).execute();
+      written = repo.insertExecutions([row]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('roll back');
+    }).catch((error: Error) => expect(error.message).toBe('roll back'));
+    await written;
+    expect(await repo.findExecution(row.id)).toEqual(row);
+    expect(await storage.db.selectFrom('installation').select('id').where('id', '=', 'rolled-back').execute()).toEqual([]);
+    await storage.close();
+  });
+});
+
+describe('log ids', () => {
+  it('sort in the order they were made, across milliseconds, and stay unique within one', () => {
+    const times = [0, 1, 9, 10, 35, 36, 61, 62, 3_843, 1_764_000_000_000, 1_764_000_000_001, 99_999_999_999_999];
+    const ids = times.map((time) => newLogId(time));
+    expect([...ids].sort()).toEqual(ids);
+    for (const id of ids) expect(id).toMatch(/^log_[0-9A-Za-z]{20}$/);
+    const sameMillisecond = new Set(Array.from({ length: 1000 }, () => newLogId(5)));
+    expect(sameMillisecond.size).toBe(1000);
   });
 });

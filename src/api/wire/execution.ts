@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { ToolResult } from '../../execution/execute.ts';
-import { newId } from '../../ids.ts';
+import { newLogId } from '../../ids.ts';
 import { callContext, type ToolCallContext } from '../../sessions/call-context.ts';
 import { approvalKeys, approvalSchema, askedApprovals, givenAnswers } from '../../sessions/input-required.ts';
 import { openRequestState, RequestStateError, sealRequestState, type StateBinding } from '../../sessions/request-state.ts';
@@ -45,7 +45,7 @@ function resultTypeOf(result: ToolResult, outcome?: SessionToolOutcome): ResultT
 /** The execute answer for a call that ran, or stopped, or waits for its user. */
 export function executeWire(deps: Deps, binding: StateBinding, context: ToolCallContext, result: ToolResult, outcome?: SessionToolOutcome) {
   // the log row of a call that was logged (GET /logs/tool_execution/{log_id} finds it); else an id of its own
-  const log_id = outcome?.logId ?? newId('log');
+  const log_id = outcome?.logId ?? newLogId();
   if (context.asks.length > 0) {
     const keyed = approvalKeys(context.asks);
     return {

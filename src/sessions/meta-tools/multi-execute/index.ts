@@ -1,7 +1,7 @@
 import type { Deps } from '../../../deps.ts';
 import { AppError } from '../../../errors.ts';
 import { ToolInputError, type ToolResult } from '../../../execution/execute.ts';
-import { newId } from '../../../ids.ts';
+import { newLogId } from '../../../ids.ts';
 import type { ToolCallContext } from '../../call-context.ts';
 import { outcomeEnvelope, type PreparedCall, prepareSessionTool } from '../../run-tool.ts';
 import type { Session } from '../../session.ts';
@@ -33,11 +33,11 @@ async function multiExecute(deps: Deps, session: Session, args: Record<string, u
       if (call.kind === 'invalid') return { index, tool_slug, response: null, error: call.message };
       if (call.kind === 'ready' && holdAll) {
         const message = 'Not run: other calls of this request wait for the user’s approval.';
-        return { index, tool_slug, response: { data: {}, error: message, successful: false, log_id: newId('log') }, error: message };
+        return { index, tool_slug, response: { data: {}, error: message, successful: false, log_id: newLogId() }, error: message };
       }
       const outcome = call.kind === 'ready' ? await call.start() : call.outcome;
       const response = outcomeEnvelope(outcome);
-      return { index, tool_slug, response: { ...response, log_id: outcome.logId ?? newId('log') }, error: response.error };
+      return { index, tool_slug, response: { ...response, log_id: outcome.logId ?? newLogId() }, error: response.error };
     }),
   );
   const failed = results.filter((r) => r.error !== null).length;
