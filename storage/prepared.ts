@@ -10,7 +10,12 @@ interface Template<R> {
   query: CompiledQuery<R>;
   /** for each parameter of the compiled SQL: the argument it comes from, or -1 for a constant */
   sources: number[];
+  /** SQLite: the rows read, by parameters, while nothing has been written since (see `remembered`) */
+  remembered: { generation: string; rows: Map<string, readonly R[]> };
 }
+
+/** Most parameter sets a query remembers between two writes (a flood of unknown tokens cannot grow it further). */
+const MAX_REMEMBERED = 1000;
 
 // Distinct strings no caller passes as a value: where each lands in the compiled parameters tells which
 // parameter carries which argument.
@@ -40,10 +45,10 @@ export function prepared<A extends Values, R>(
     );
     for (let i = 0; i < build.length; i++)
       if (!sources.includes(i)) throw new Error(`prepared query ${name}: argument ${i} is not a parameter`);
-    template = { query, sources };
+    template = { query, sources, remembered: { generation: '', rows: new Map() } };
     byName.set(name, template as Template<unknown>);
   }
-  const { query, sources } = template;
+  const { query, sources, remembered } = template;
   const pool = poolOf(db);
   if (pool) {
     // PostgreSQL: a named statement (extended protocol), parsed and planned once per connection
@@ -62,8 +67,24 @@ export function prepared<A extends Values, R>(
     // one connection may be inside a transaction another caller holds across awaits (writeTransaction);
     // a read now would see its uncommitted rows, so then the query waits its turn through Kysely.
     if (handle && !handle.sqlite.inTransaction) {
+      // Between two writes the same read answers the same rows: they are kept until the database's
+      // generation moves (any insert, update or delete on this connection, any commit by another
+      // process on the file), so a revoked token or a disabled account is never served from memory.
+      // The rows are frozen: every caller shares them.
+      const generation = handle.generation();
+      if (remembered.generation !== generation || remembered.rows.size >= MAX_REMEMBERED) {
+        remembered.generation = generation;
+        remembered.rows.clear();
+      }
+      const key = JSON.stringify(parameters);
+      const known = remembered.rows.get(key);
+      if (known) return known as R[];
       const statement = handle.prepare(query.sql);
-      if (statement.reader) return statement.all(parameters) as R[];
+      if (statement.reader) {
+        const rows = Object.freeze((statement.all(parameters) as R[]).map((row) => Object.freeze(row)));
+        remembered.rows.set(key, rows);
+        return rows as R[];
+      }
     }
     const result = await db.executeQuery<R>({ ...query, parameters });
     return result.rows;

@@ -15,7 +15,10 @@ export function openSqlite(path: string): { db: Kysely<Database>; sqlite: Better
   sqlite.pragma('synchronous = NORMAL');
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: statements }) });
-  handles.set(db, { sqlite, prepare: statements.prepare });
+  // total_changes(): rows this connection has written since it opened; data_version: moves when another
+  // connection (a CLI, a second process on the file) commits. Any write moves one of them.
+  const generation = sqlite.prepare("select total_changes() || '/' || data_version from pragma_data_version").pluck();
+  handles.set(db, { sqlite, prepare: statements.prepare, generation: () => generation.get() as string });
   return { db, sqlite };
 }
 
@@ -23,6 +26,8 @@ export function openSqlite(path: string): { db: Kysely<Database>; sqlite: Better
 export interface SqliteHandle {
   sqlite: BetterSqlite3.Database;
   prepare(sql: string): BetterSqlite3.Statement;
+  /** changes when anything is written to the database, by this connection or another: what was read before may be stale */
+  generation(): string;
 }
 
 const handles = new WeakMap<Kysely<Database>, SqliteHandle>();

@@ -2,12 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { poolOf } from '../../storage/postgres.ts';
 import { sqliteOf } from '../../storage/sqlite.ts';
+import { flushExecutionLog } from '../../src/services/execution-log.ts';
+import { sessionByToken } from '../../src/sessions/session.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-// What a session's tool call reads from the database: every authorization fact is read on every call
-// (nothing is cached across requests), in as few statements as that takes.
+// What a session's tool call reads from the database: every authorization fact in as few statements as
+// that takes, read again after anything at all was written (on SQLite, the same read between two writes
+// is answered from memory once the call has checked that nothing was written: storage/prepared.ts).
 
 function tokenToolkit(baseUrl: string) {
   return {
@@ -82,6 +85,8 @@ async function callTool(): Promise<{ isError?: boolean; content: Array<{ text: s
 describe("a session's tool call", () => {
   it('reads the session, then the account together with its auth config: two statements', async () => {
     await callTool();
+    // the last call's log row is written now: a write, after which nothing read before is trusted
+    await flushExecutionLog(t.deps);
     // every statement goes through Kysely's executeQuery, except the hot path's prepared ones
     // (storage/prepared.ts): on PostgreSQL named statements sent to the pool, on SQLite cached
     // statements run on the handle. All are counted.
@@ -102,6 +107,42 @@ describe("a session's tool call", () => {
       statements.mockRestore();
       named?.mockRestore();
       cached?.mockRestore();
+    }
+  });
+
+  it('between two writes, reads the same session again from memory on SQLite, after checking that nothing was written', async () => {
+    await flushExecutionLog(t.deps);
+    const token = mcp.headers['x-session-token']!;
+    const pool = poolOf(t.deps.db);
+    const named = pool ? vi.spyOn(pool, 'query') : undefined;
+    const handle = sqliteOf(t.deps.db);
+    const cached = handle ? vi.spyOn(handle, 'prepare') : undefined;
+    const checked = handle ? vi.spyOn(handle, 'generation') : undefined;
+    try {
+      const first = await sessionByToken(t.deps, token);
+      const again = await sessionByToken(t.deps, token);
+      expect(again).toEqual(first);
+      if (named) {
+        // PostgreSQL: other processes write too, and nothing tells this one: every read is a statement
+        expect(named).toHaveBeenCalledTimes(2);
+      } else {
+        expect(cached).toHaveBeenCalledTimes(1);
+        expect(checked).toHaveBeenCalledTimes(2);
+      }
+      // any write, here a session of another user, and the same read is a statement again
+      const res = await t.call('/api/v3.1/tool_router/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: 'u2', toolkits: ['itemapi'] }),
+      });
+      expect(res.status).toBe(201);
+      const reads = (named ?? cached)!.mock.calls.length;
+      expect(await sessionByToken(t.deps, token)).toEqual(first);
+      expect((named ?? cached)!.mock.calls.length).toBe(reads + 1);
+    } finally {
+      named?.mockRestore();
+      cached?.mockRestore();
+      checked?.mockRestore();
     }
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
 import { openStorage, migrateToLatest, writeTransaction } from '../../storage/db.ts';
 import { prepared } from '../../storage/prepared.ts';
 import { activityLogRepo } from '../../storage/repos/activity-log.ts';
@@ -85,6 +86,37 @@ describe('prepared queries', () => {
     // and outside any transaction the same read sees what is committed
     await storage.db.insertInto('installation').values({ id: 'committed', created_at: 2 }).execute();
     expect(await byId('committed')).toEqual([{ id: 'committed' }]);
+    await storage.close();
+  });
+
+  it('answer from memory only until the next write, by this connection or by another process on the file', async () => {
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/h.db` });
+    await migrateToLatest(storage.db);
+    const at = (id: string) =>
+      prepared(storage.db, 'test.installationAt', (wanted: string) =>
+        storage.db.selectFrom('installation').select(['id', 'created_at']).where('id', '=', wanted),
+      )(id);
+    await storage.db.insertInto('installation').values({ id: 'one', created_at: 1 }).execute();
+    const first = await at('one');
+    expect(first).toEqual([{ id: 'one', created_at: 1 }]);
+    // shared between callers, so nobody may change them
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+    expect(await at('one')).toBe(first);
+    // a write through this process's own connection
+    await storage.db.updateTable('installation').set({ created_at: 2 }).where('id', '=', 'one').execute();
+    expect(await at('one')).toEqual([{ id: 'one', created_at: 2 }]);
+    // a write by another connection (a CLI, a second process): SQLite's data_version moves
+    const other = new BetterSqlite3(`${dir.path}/h.db`);
+    other.prepare('update installation set created_at = 3 where id = ?').run('one');
+    other.close();
+    expect(await at('one')).toEqual([{ id: 'one', created_at: 3 }]);
+    // a row that was absent (a read remembered as empty) appears with the write that adds it
+    expect(await at('two')).toEqual([]);
+    await storage.db.insertInto('installation').values({ id: 'two', created_at: 4 }).execute();
+    expect(await at('two')).toEqual([{ id: 'two', created_at: 4 }]);
+    // and a delete is seen at once
+    await storage.db.deleteFrom('installation').where('id', '=', 'one').execute();
+    expect(await at('one')).toEqual([]);
     await storage.close();
   });
 
