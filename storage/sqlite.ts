@@ -15,7 +15,7 @@ export function openSqlite(path: string): { db: Kysely<Database>; sqlite: Better
   sqlite.pragma('synchronous = NORMAL');
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: statements }) });
-  handles.set(db, { sqlite, prepare: statements.prepare, generation: generationOf(sqlite, statements) });
+  handles.set(db, { sqlite, prepare: statements.prepare, generation: generationOf(sqlite) });
   return { db, sqlite };
 }
 
@@ -55,27 +55,26 @@ export function insertRowsDirect<T extends keyof Database & string>(db: Kysely<D
 }
 
 /**
- * What tells a remembered read (prepared.ts) that it may be stale. Writes of this process are counted
- * as they are prepared (every statement Kysely runs, and the direct ones, is prepared through the
- * cache just before it runs), so a read after one never uses rows from before it. Writes of another
- * process (a CLI, a second server on the file) show in SQLite's `data_version`, with this connection's
- * `total_changes()` beside it for a write made on the raw handle; reading them is a statement that
- * takes the WAL read lock (tens of microseconds under load), so it is read at most once per turn of
- * the event loop (until the next check phase): another process's commit is seen by the reads of the
- * next turn at the latest, which is as soon as a request that arrived after the commit can read.
+ * What tells a remembered read (prepared.ts) that it may be stale. This connection's writes show in
+ * `total_changes()` (rows inserted, updated or deleted; reading it touches no table, so it is asked on
+ * every read). Another process's commits (a CLI, a second server on the file) show in SQLite's
+ * `data_version`, which takes the WAL read lock to answer (tens of microseconds under load), so it is
+ * asked at most once per turn of the event loop (until the next check phase): a commit elsewhere is
+ * seen by the reads of the next turn at the latest.
  */
-function generationOf(sqlite: BetterSqlite3.Database, statements: { writes(): number }): () => string {
-  const committed = sqlite.prepare("select total_changes() || '/' || data_version from pragma_data_version").pluck();
-  let seen: string | undefined;
+function generationOf(sqlite: BetterSqlite3.Database): () => string {
+  const changes = sqlite.prepare('select total_changes()').pluck();
+  const version = sqlite.prepare('pragma data_version').pluck();
+  let seen: number | undefined;
   const forget = () => {
     seen = undefined;
   };
   return () => {
     if (seen === undefined) {
-      seen = committed.get() as string;
+      seen = version.get() as number;
       setImmediate(forget);
     }
-    return `${seen}/${statements.writes()}`;
+    return `${changes.get() as number}/${seen}`;
   };
 }
 
@@ -120,7 +119,6 @@ const STATEMENT_CACHE_SIZE = 200;
  */
 function withStatementCache(sqlite: BetterSqlite3.Database) {
   const cache = new Map<string, BetterSqlite3.Statement>();
-  let writes = 0;
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
@@ -130,11 +128,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(sql, statement);
       }
-      // anything that is not a plain read may write (BEGIN and COMMIT included: harmless extra counts)
-      if (!statement.reader) writes += 1;
       return statement;
     },
-    /** statements prepared so far that may write: see generationOf */
-    writes: () => writes,
   };
 }
