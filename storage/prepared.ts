@@ -10,7 +10,7 @@ interface Template<R> {
   query: CompiledQuery<R>;
   /** for each parameter of the compiled SQL: the argument it comes from, or -1 for a constant */
   sources: number[];
-  /** SQLite: the rows read, by parameters, while nothing has been written since (see `remembered`) */
+  /** SQLite: the rows read, by parameters, while nothing has been written since (the SQLite branch of `prepared`) */
   remembered: { generation: string; rows: Map<string, readonly R[]> };
 }
 

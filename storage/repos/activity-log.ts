@@ -97,7 +97,7 @@ function applySearch<Q extends { where: (...args: any[]) => Q }>(query: Q, searc
 
 export function activityLogRepo(db: Kysely<Database>) {
   return {
-    /** One multi-row insert: the execution log is written in batches, off the request path. */
+    /** One batch, all or nothing (the execution log is written in batches, off the request path): on SQLite one statement per row in one transaction (sqlite.ts), else one multi-row insert. */
     async insertExecutions(list: readonly ToolExecution[]): Promise<void> {
       if (list.length === 0) return;
       const rows = list.map(executions.toRow);
