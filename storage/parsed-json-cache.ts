@@ -23,7 +23,8 @@ export class ParsedJsonCache {
   }
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes an object and everything it holds (a value many readers share). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);

@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type pg from 'pg';
+import { deepFreeze } from './parsed-json-cache.ts';
 import { poolOf } from './postgres.ts';
 import { sqliteOf } from './sqlite.ts';
 import type { Database } from './schema.ts';
@@ -21,6 +22,26 @@ const MAX_REMEMBERED = 1000;
 // parameter carries which argument.
 const SENTINEL = '\u0000latchkey-argument-';
 const sentinel = (i: number) => `${SENTINEL}${i}\u0000`;
+
+const mapped = new WeakMap<(row: never) => unknown, WeakMap<object, unknown>>();
+
+/**
+ * `map` of each row, made once per remembered row: a row `prepared` answers from memory (SQLite,
+ * between two writes) is the same frozen object on every call, so what a repo makes of it (parsed
+ * JSON columns, the domain object) is too, deep-frozen since every caller shares it. Rows read
+ * afresh (PostgreSQL, a row read through Kysely) are mapped on every call, as before.
+ */
+export function mapRemembered<R extends object, T>(rows: readonly R[], map: (row: R) => T): T[] {
+  let byRow = mapped.get(map) as WeakMap<R, T> | undefined;
+  if (!byRow) mapped.set(map, (byRow = new WeakMap()) as WeakMap<object, unknown>);
+  const kept = byRow;
+  return rows.map((row) => {
+    if (!Object.isFrozen(row)) return map(row);
+    let value = kept.get(row);
+    if (value === undefined) kept.set(row, (value = deepFreeze(map(row))));
+    return value;
+  });
+}
 
 const templates = new WeakMap<Kysely<Database>, Map<string, Template<unknown>>>();
 

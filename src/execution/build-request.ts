@@ -78,8 +78,27 @@ function parsePreservingPath(base: URL, path: string): URL {
   return url;
 }
 
+export interface ArgumentRoutes {
+  inPath: ReadonlySet<string>;
+  inHeaders: ReadonlySet<string>;
+  query: readonly string[];
+  body: readonly string[];
+  bodyMode: NonNullable<ToolDefinition['request']['body']> | 'none';
+}
+
+// Per tool and per connection, what does not change from one call to the next is worked out once
+// (a tool definition and a connection are never changed once made): measured by `npm run bench`.
+const ROUTES = new WeakMap<ToolDefinition, ArgumentRoutes>();
+const BASE_URLS = new WeakMap<ToolConnection, Map<string, URL>>();
+
 /** Which arguments go where: the path, declared headers, the query string, the body. */
-export function routeArguments(tool: ToolDefinition) {
+export function routeArguments(tool: ToolDefinition): ArgumentRoutes {
+  let routes = ROUTES.get(tool);
+  if (!routes) ROUTES.set(tool, (routes = Object.freeze(argumentRoutes(tool))));
+  return routes;
+}
+
+function argumentRoutes(tool: ToolDefinition): ArgumentRoutes {
   const { request } = tool;
   const inPath = new Set(pathParameters(request.path));
   const inHeaders = new Set(Object.values(request.headers ?? {}).flatMap((v) => [...v.matchAll(ARG_IN_HEADER)].map((m) => m[1]!)));
@@ -89,6 +108,19 @@ export function routeArguments(tool: ToolDefinition) {
   const query = request.query ?? (bodyMode === 'none' ? rest : []);
   const body = bodyMode === 'none' ? [] : (request.body_params ?? rest.filter((n) => !query.includes(n)));
   return { inPath, inHeaders, query, body, bodyMode };
+}
+
+/**
+ * A connection's base URL for a template, filled and checked once (fillBaseUrl throws the same way on
+ * every call for a connection it refuses, and such a refusal is not kept). Shared: only read, never changed.
+ */
+function baseUrlOf(connection: ToolConnection, template: string, allowHttpLoopback: boolean): URL {
+  let byTemplate = BASE_URLS.get(connection);
+  if (!byTemplate) BASE_URLS.set(connection, (byTemplate = new Map()));
+  const key = `${allowHttpLoopback ? 'loopback' : 'https'} ${template}`;
+  let url = byTemplate.get(key);
+  if (!url) byTemplate.set(key, (url = fillBaseUrl(template, templateValues(connection), allowHttpLoopback)));
+  return url;
 }
 
 /** The name an argument goes out under in the query or body: its own unless the tool maps it (`wire_names`). */
@@ -110,7 +142,7 @@ export function buildToolRequest(
 ): PreparedRequest {
   const args = wireArguments(tool.request.compose, toolArgs);
   const values = templateValues(connection);
-  const base = fillBaseUrl(tool.request.base_url ?? toolkit.base_url, values, options.allowHttpLoopback);
+  const base = baseUrlOf(connection, tool.request.base_url ?? toolkit.base_url, options.allowHttpLoopback);
   const routes = routeArguments(tool);
   const url = parsePreservingPath(base, fillPath(tool.request.path, args, values));
   for (const name of routes.query) appendParams(url.searchParams, wireName(tool, name), args[name]);

@@ -23,9 +23,15 @@ export interface ToolConnection {
   inject: CredentialInjector;
 }
 
+// A connection is never changed once made (a refresh or a reconnect makes a new one), so what is
+// derived from it is derived once: every call of the same account reuses it (profiled, `npm run bench`).
+const TEMPLATE_VALUES = new WeakMap<object, Readonly<Record<string, string>>>();
+
 /** The values `{{placeholders}}` may take: connection fields first, credentials over them. */
-export function templateValues(connection: Pick<ToolConnection, 'credentials' | 'connectionData'>): Record<string, string> {
-  return { ...connection.connectionData, ...connection.credentials };
+export function templateValues(connection: Pick<ToolConnection, 'credentials' | 'connectionData'>): Readonly<Record<string, string>> {
+  let values = TEMPLATE_VALUES.get(connection);
+  if (!values) TEMPLATE_VALUES.set(connection, (values = Object.freeze({ ...connection.connectionData, ...connection.credentials })));
+  return values;
 }
 
 /** The values secrets could show up as in an upstream answer, to scrub them before they reach a client. */

@@ -6,7 +6,7 @@ import { buildToolRequest, PathArgumentError, type PreparedRequest } from './bui
 import { ComposeArgumentError } from './composers/argument-error.ts';
 import { buildProxyRequest, ProxyParameterError, type ProxyInput } from './proxy.ts';
 import { secretValues, type ToolConnection } from './connection.ts';
-import { maskList, scrub } from './masking.ts';
+import { maskListOf, scrub } from './masking.ts';
 import type { Exchange } from './exchange.ts';
 import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
 import { TemplateError } from './templates.ts';
@@ -153,7 +153,7 @@ async function send(
   try {
     const response = await sendUpstream(options.exchange, request, options);
     // what was injected is known now; its encodings are derived once per call, and only when answered
-    return toResult(toolkit, response, maskList([...secretValues(connection), ...(request.injected ?? [])]));
+    return toResult(toolkit, response, maskListOf(connection, [...secretValues(connection), ...(request.injected ?? [])]));
   } catch (error) {
     if (error instanceof UpstreamFailure)
       return { data: { failure: error.kind }, error: `${toolkit.name}: ${error.message}`, successful: false };

@@ -1,6 +1,6 @@
 import { isCallbackUrl } from '../callback-url.ts';
 import type { ToolkitFile } from '../catalogue/schema.ts';
-import type { Deps } from '../deps.ts';
+import { CacheSlot, type Deps } from '../deps.ts';
 import { recordAdminEvent, recordConnectionEvent } from './audit-log.ts';
 import type { Actor } from './actor.ts';
 import { AppError } from '../errors.ts';
@@ -215,8 +215,25 @@ export function validateCredentialFields(toolkit: ToolkitFile, mode: string, giv
   return out;
 }
 
+// An account read from memory is the same frozen object call after call (storage/prepared.ts
+// mapRemembered), and so is its auth config: its connection, and what the engine derives from that (the
+// base URL, the mask list), is made once for them. A changed account (refreshed, reconnected) is a new object.
+const CONNECTIONS = new CacheSlot(
+  'connections of accounts',
+  () => new WeakMap<ConnectedAccount, { config: AuthConfig; toolkit: ToolkitFile; connection: ToolConnection }>(),
+);
+
 /** The engine's view of an account: its opened secrets and connection fields (and OAuth1 consumer). */
 export function toolConnection(deps: Deps, account: ConnectedAccount, config: AuthConfig, toolkit: ToolkitFile): ToolConnection {
+  const made = deps.caches.get(CONNECTIONS);
+  const kept = Object.isFrozen(account) ? made.get(account) : undefined;
+  if (kept && kept.config === config && kept.toolkit === toolkit) return kept.connection;
+  const connection = newToolConnection(deps, account, config, toolkit);
+  if (Object.isFrozen(account)) made.set(account, { config, toolkit, connection });
+  return connection;
+}
+
+function newToolConnection(deps: Deps, account: ConnectedAccount, config: AuthConfig, toolkit: ToolkitFile): ToolConnection {
   const connection: Omit<ToolConnection, 'inject'> = {
     mode: account.authScheme as ToolConnection['mode'],
     credentials: credentialsOf(deps, account),

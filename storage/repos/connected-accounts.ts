@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AuthConfig, ConnectedAccount } from '../domain.ts';
 import { epoch, epochOrNull, flag, integer, json, mapper, plain } from '../mapping.ts';
-import { prepared } from '../prepared.ts';
+import { mapRemembered, prepared } from '../prepared.ts';
 import type { AuthConfigsTable, ConnectedAccountsTable, Database } from '../schema.ts';
 import { authConfigRows } from './auth-configs.ts';
 
@@ -74,6 +74,8 @@ const JOINED = 'auth_config__';
 const ALIASED = AUTH_CONFIG_COLUMNS.map((column) => [column, `${JOINED}${column}`] as const);
 
 type JoinedRow = ConnectedAccountsTable & Record<string, unknown>;
+
+const usableAccount = (row: JoinedRow): UsableAccount => ({ account: accountRows.fromRow(row), authConfig: joinedAuthConfig(row) });
 
 function joinedAuthConfig(row: JoinedRow): AuthConfig | undefined {
   if (row[`${JOINED}id`] == null) return undefined;
@@ -150,8 +152,7 @@ export function connectedAccountsRepo(db: Kysely<Database>) {
      * one statement instead of two.
      */
     async listUsableWithAuthConfig(userId: string, toolkitSlug: string, options: UsableFilter = {}): Promise<UsableAccount[]> {
-      const rows = await usableRows(db, userId, toolkitSlug, options, true);
-      return rows.map((row) => ({ account: accountRows.fromRow(row), authConfig: joinedAuthConfig(row) }));
+      return mapRemembered(await usableRows(db, userId, toolkitSlug, options, true), usableAccount);
     },
 
     /** The toolkits a user has at least one ACTIVE, enabled account of (search prefers them on a near tie). */

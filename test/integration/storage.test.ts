@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStorage, migrateToLatest, writeTransaction } from '../../storage/db.ts';
-import { prepared } from '../../storage/prepared.ts';
+import { mapRemembered, prepared } from '../../storage/prepared.ts';
 import { activityLogRepo } from '../../storage/repos/activity-log.ts';
 import type { ToolExecution } from '../../storage/domain.ts';
 import { newLogId } from '../../src/ids.ts';
@@ -117,6 +117,33 @@ describe('prepared queries', () => {
     // and a delete is seen at once
     await storage.db.deleteFrom('installation').where('id', '=', 'one').execute();
     expect(await at('one')).toEqual([]);
+    await storage.close();
+  });
+
+  it('map a remembered row once, into a value frozen like the row; a row read afresh is mapped again', async () => {
+    const storage = openStorage({ dialect: 'sqlite', path: `${dir.path}/m.db` });
+    await migrateToLatest(storage.db);
+    const at = prepared(storage.db, 'test.installationMapped', (wanted: string) =>
+      storage.db.selectFrom('installation').select(['id', 'created_at']).where('id', '=', wanted),
+    );
+    let made = 0;
+    const toDomain = (row: { id: string; created_at: number }) => ((made += 1), { id: row.id, created: { at: row.created_at } });
+    await storage.db.insertInto('installation').values({ id: 'one', created_at: 1 }).execute();
+    const [first] = mapRemembered(await at('one'), toDomain);
+    const [again] = mapRemembered(await at('one'), toDomain);
+    expect(again).toBe(first);
+    expect(made).toBe(1);
+    // every caller shares it, so nobody may change it, however deep
+    expect(Object.isFrozen(first) && Object.isFrozen(first!.created)).toBe(true);
+    // the write makes a new remembered row, and a new value from it
+    await storage.db.updateTable('installation').set({ created_at: 2 }).where('id', '=', 'one').execute();
+    expect(mapRemembered(await at('one'), toDomain)).toEqual([{ id: 'one', created: { at: 2 } }]);
+    expect(made).toBe(2);
+    // rows not remembered (PostgreSQL's, a read through Kysely) are mapped on every call and left as they are
+    const fresh = await storage.db.selectFrom('installation').select(['id', 'created_at']).execute();
+    const [mapped] = mapRemembered(fresh, toDomain);
+    expect(mapRemembered(fresh, toDomain)[0]).not.toBe(mapped);
+    expect(Object.isFrozen(mapped)).toBe(false);
     await storage.close();
   });
 
