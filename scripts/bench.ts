@@ -23,7 +23,7 @@ import { startAuthServer } from '../test/fixtures/oauth-server.ts';
 import { oauthToolkit, serveTestApis } from '../test/fixtures/toolkits.ts';
 import { fmt, latencies, latency, ratio, throughput, type Latency } from './bench/measure.ts';
 import { postgresSection } from './bench/postgres.ts';
-import { startProcess, type BenchProcess } from './bench/processes.ts';
+import { SERVER_NODE_ARGS, startProcess, type BenchProcess } from './bench/processes.ts';
 import { seedAccounts, seedSessions } from './bench/seed.ts';
 import { evaluateSearch, qualityTable, summaryTable, type SearchQuery } from './bench/search-quality.ts';
 
@@ -96,6 +96,7 @@ const env = serverEnv(dir.path, port, apiKey, {
   LATCHKEY_WEBHOOK_INTERVAL_MS: '0',
 });
 const latchkey = await startProcess('src/main.ts', env, {
+  nodeArgs: SERVER_NODE_ARGS,
   logFile: `${dir.path}/latchkey.log`,
   probeUrl: `http://127.0.0.1:${port}/health`,
   url: `http://127.0.0.1:${port}`,

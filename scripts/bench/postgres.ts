@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.ts';
 import { freePort } from '../../test/helpers/free-port.ts';
 import { POSTGRES_BIN, startCluster } from '../../test/helpers/postgres.ts';
 import { fmt, latencies, latency, ratio, throughput, type Latency } from './measure.ts';
-import { startProcess, type BenchProcess } from './processes.ts';
+import { SERVER_NODE_ARGS, startProcess, type BenchProcess } from './processes.ts';
 import { seedAccounts } from './seed.ts';
 
 export interface PostgresBench {
@@ -44,6 +44,7 @@ export async function postgresSection(bench: PostgresBench): Promise<void> {
     const port = await freePort();
     const env = { ...bench.env, PORT: String(port), LATCHKEY_PUBLIC_URL: `http://127.0.0.1:${port}`, LATCHKEY_DATABASE_URL: url };
     const server = await startProcess('src/main.ts', env, {
+      nodeArgs: SERVER_NODE_ARGS,
       logFile: `${bench.logDir}/${name}.log`,
       probeUrl: `http://127.0.0.1:${port}/health`,
       url: `http://127.0.0.1:${port}`,

@@ -5,6 +5,12 @@ import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../../test/helpers/spawn-server.ts';
 
+/**
+ * The Node flags `npm start` runs the server with (package.json "start"; test/unit/server-flags.test.ts
+ * keeps the two the same), so the bench measures latchkey as it is started.
+ */
+export const SERVER_NODE_ARGS = ['--max-semi-space-size=16'];
+
 const TSX_LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 

@@ -152,7 +152,8 @@ async function send(
 ): Promise<ToolResult> {
   try {
     const response = await sendUpstream(options.exchange, request, options);
-    // what was injected is known now; its encodings are derived once per call, and only when answered
+    // what was injected is known now; its encodings are derived only when answered, and once for a
+    // connection while it injects the same values (maskListOf)
     return toResult(toolkit, response, maskListOf(connection, [...secretValues(connection), ...(request.injected ?? [])]));
   } catch (error) {
     if (error instanceof UpstreamFailure)
