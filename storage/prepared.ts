@@ -12,7 +12,7 @@ interface Template<R> {
   /** for each parameter of the compiled SQL: the argument it comes from, or -1 for a constant */
   sources: number[];
   /** SQLite: the rows read, by parameters, while nothing has been written since (the SQLite branch of `prepared`) */
-  remembered: { generation: string; rows: Map<string, readonly R[]> };
+  remembered: { generation: number; rows: Map<string, readonly R[]> };
 }
 
 /** Most parameter sets a query remembers between two writes (a flood of unknown tokens cannot grow it further). */
@@ -66,7 +66,7 @@ export function prepared<A extends Values, R>(
     );
     for (let i = 0; i < build.length; i++)
       if (!sources.includes(i)) throw new Error(`prepared query ${name}: argument ${i} is not a parameter`);
-    template = { query, sources, remembered: { generation: '', rows: new Map() } };
+    template = { query, sources, remembered: { generation: -1, rows: new Map() } };
     byName.set(name, template as Template<unknown>);
   }
   const { query, sources, remembered } = template;

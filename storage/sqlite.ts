@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, SqliteQueryCompiler, type LimitNode, type OffsetNode, type OperationNode } from 'kysely';
 import type { Database } from './schema.ts';
@@ -13,9 +14,10 @@ export function openSqlite(path: string): { db: Kysely<Database>; sqlite: Better
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const statements = withStatementCache(sqlite);
+  const generation = generationOf(sqlite);
+  const statements = withStatementCache(sqlite, generation.close);
   const db = new Kysely<Database>({ dialect: new CachingSqliteDialect({ database: statements }) });
-  handles.set(db, { sqlite, prepare: statements.prepare, generation: generationOf(sqlite) });
+  handles.set(db, { sqlite, prepare: statements.prepare, generation: generation.current, generationSource: generation.source });
   return { db, sqlite };
 }
 
@@ -24,7 +26,9 @@ export interface SqliteHandle {
   sqlite: BetterSqlite3.Database;
   prepare(sql: string): BetterSqlite3.Statement;
   /** changes when anything is written to the database, by this connection or another: what was read before may be stale */
-  generation(): string;
+  generation(): number;
+  /** where `generation` looks: the WAL's shared header (no statement run), or SQLite's own counters */
+  generationSource: 'wal-index' | 'statements';
 }
 
 const handles = new WeakMap<Kysely<Database>, SqliteHandle>();
@@ -54,17 +58,76 @@ export function insertRowsDirect<T extends keyof Database & string>(db: Kysely<D
   return true;
 }
 
+/** A database's generation (below), and the file it keeps open to read it. */
+interface Generation {
+  current(): number;
+  close(): void;
+  source: SqliteHandle['generationSource'];
+}
+
 /**
- * What tells a remembered read (prepared.ts) that it may be stale: this connection's writes show in
- * `total_changes()` (rows inserted, updated or deleted; it touches no table), another process's
- * commits (a CLI, a second server on the file) in SQLite's `data_version`. Both are asked on every
- * read, so a read started after any commit anywhere sees it: a revoked key stops at once. Asking
- * `data_version` takes the WAL read lock (a few microseconds), still a fraction of the read it saves.
+ * What tells a remembered read (prepared.ts) that it may be stale: a number that moves with every
+ * commit to the file, by this connection or by another process (a CLI, a second server).
+ *
+ * In WAL mode every commit rewrites the wal-index header at the start of the `-shm` file, the memory
+ * all connections to the database share (its change counter, last frame and salts: "The WAL-Index
+ * Header", https://www.sqlite.org/walformat.html). Reading its two copies is one `pread` of 96 bytes,
+ * with no lock taken and no statement run, so a tool call whose reads are all remembered does not
+ * enter SQLite at all; asking SQLite instead (`total_changes()` and `pragma data_version`, each a
+ * statement, the second under the WAL read lock) was four statements per call. A read started after
+ * any commit anywhere still sees it, so a revoked key stops at once; a header caught mid-update only
+ * looks like one more change. Without a `-shm` file to read (an in-memory database, a journal mode
+ * other than WAL) SQLite is asked.
  */
-function generationOf(sqlite: BetterSqlite3.Database): () => string {
+function generationOf(sqlite: BetterSqlite3.Database): Generation {
+  const shared = walIndexHeader(sqlite);
+  let generation = 0;
+  if (shared !== undefined) {
+    const seen = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+    const now = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+    return {
+      source: 'wal-index',
+      current() {
+        readSync(shared, now, 0, WAL_INDEX_HEADER_BYTES, 0);
+        if (!now.equals(seen)) {
+          now.copy(seen);
+          generation += 1;
+        }
+        return generation;
+      },
+      close: () => closeSync(shared),
+    };
+  }
   const changes = sqlite.prepare('select total_changes()').pluck();
   const version = sqlite.prepare('pragma data_version').pluck();
-  return () => `${changes.get() as number}/${version.get() as number}`;
+  let seen = '';
+  return {
+    source: 'statements',
+    current() {
+      const now = `${changes.get() as number}/${version.get() as number}`;
+      if (now !== seen) {
+        seen = now;
+        generation += 1;
+      }
+      return generation;
+    },
+    close: () => undefined,
+  };
+}
+
+/** Both copies of the wal-index header (48 bytes each) that a writer updates on commit. */
+const WAL_INDEX_HEADER_BYTES = 96;
+
+/** The `-shm` file opened for reading, when this connection is in WAL mode on a file. */
+function walIndexHeader(sqlite: BetterSqlite3.Database): number | undefined {
+  if (sqlite.memory || String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return undefined;
+  // a read makes SQLite create and initialise the -shm file if this is the first connection
+  sqlite.pragma('data_version', { simple: true });
+  try {
+    return openSync(`${sqlite.name}-shm`, 'r');
+  } catch {
+    return undefined;
+  }
 }
 
 /** A whole number bound as a parameter, which this compiler writes into the SQL instead. */
@@ -106,10 +169,13 @@ const STATEMENT_CACHE_SIZE = 200;
  * re-prepares a cached statement by itself if the schema changes). Bounded, oldest out first, because
  * multi-row inserts make SQL texts that may not repeat.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database) {
+function withStatementCache(sqlite: BetterSqlite3.Database, onClose: () => void) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.close();
+      onClose();
+    },
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (!statement) {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStorage, migrateToLatest, writeTransaction } from '../../storage/db.ts';
 import { mapRemembered, prepared } from '../../storage/prepared.ts';
+import { sqliteOf } from '../../storage/sqlite.ts';
 import { activityLogRepo } from '../../storage/repos/activity-log.ts';
 import type { ToolExecution } from '../../storage/domain.ts';
 import { newLogId } from '../../src/ids.ts';
@@ -118,6 +119,45 @@ describe('prepared queries', () => {
     await storage.db.deleteFrom('installation').where('id', '=', 'one').execute();
     expect(await at('one')).toEqual([]);
     await storage.close();
+  });
+
+  it("tell a write from a read without running a statement: the WAL's shared header moves with every commit, from any process", async () => {
+    const path = `${dir.path}/g.db`;
+    const storage = openStorage({ dialect: 'sqlite', path });
+    await migrateToLatest(storage.db);
+    const handle = sqliteOf(storage.db)!;
+    expect(handle.generationSource).toBe('wal-index');
+    const start = handle.generation();
+    // reads leave it where it is
+    await storage.db.selectFrom('installation').selectAll().execute();
+    expect(handle.generation()).toBe(start);
+    // a commit on this connection, then one by another connection (a CLI, a second process), each move it
+    await storage.db.insertInto('installation').values({ id: 'one', created_at: 1 }).execute();
+    const afterOwn = handle.generation();
+    expect(afterOwn).not.toBe(start);
+    const other = new BetterSqlite3(path);
+    other.prepare('update installation set created_at = 2').run();
+    other.close();
+    const afterOther = handle.generation();
+    expect(afterOther).not.toBe(afterOwn);
+    expect(handle.generation()).toBe(afterOther);
+    // a write inside a transaction moves it when the transaction commits, not before
+    handle.sqlite.exec('begin immediate');
+    handle.sqlite.prepare('update installation set created_at = 3').run();
+    expect(handle.generation()).toBe(afterOther);
+    handle.sqlite.exec('commit');
+    expect(handle.generation()).not.toBe(afterOther);
+    await storage.close();
+    // an in-memory database has no shared header to read: SQLite is asked instead, with the same answers
+    const memory = openStorage({ dialect: 'sqlite', path: ':memory:' });
+    await migrateToLatest(memory.db);
+    const inMemory = sqliteOf(memory.db)!;
+    expect(inMemory.generationSource).toBe('statements');
+    const first = inMemory.generation();
+    expect(inMemory.generation()).toBe(first);
+    await memory.db.insertInto('installation').values({ id: 'one', created_at: 1 }).execute();
+    expect(inMemory.generation()).not.toBe(first);
+    await memory.close();
   });
 
   it('map a remembered row once, into a value frozen like the row; a row read afresh is mapped again', async () => {
