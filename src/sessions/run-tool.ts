@@ -7,7 +7,7 @@ import { prepareArguments, type PreparedArguments, type ToolResult } from '../ex
 import { authorizeToolkit, resolveSessionConnection, type SessionConnection } from './accounts.ts';
 import type { CreatedLink } from '../services/connected-accounts.ts';
 import type { Session } from './session.ts';
-import { sessionTools } from './tool-lists.ts';
+import { sessionToolSet } from './tool-lists.ts';
 import { executeWithRefresh, noteAccount, type ResolvedConnection } from '../services/tool-execution.ts';
 import { type CallEnd, type LoggedCall, logExecution, logRefusal, resultEnd } from '../services/execution-log.ts';
 import { type ApprovalAsk, approvalVerdict } from './approvals.ts';
@@ -41,7 +41,7 @@ const settled = (outcome: SessionToolOutcome): PreparedCall => ({ kind: 'settled
 
 export function sessionTool(deps: Deps, session: Session, slug: string): CatalogueTool {
   const entry = deps.catalogue.tool(slug);
-  if (!entry || !sessionTools(deps, session.config).some(({ tool }) => tool === entry.tool)) {
+  if (!entry || !sessionToolSet(deps, session.config).has(entry.tool)) {
     throw new AppError('TOOL_NOT_FOUND', { message: `${slug} is not a tool of this session.` });
   }
   return entry;
