@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { secureHeaders } from 'hono/secure-headers';
 import { healthRoutes } from './api/health.ts';
 import { apiRouter } from './api/router.ts';
@@ -19,8 +20,13 @@ import { metricsRoutes, requestMetrics } from './http/metrics.ts';
 
 export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
 
-/** The whole HTTP surface of one process: health, the REST API under both generations, later MCP and Connect pages. */
-export function createApp(deps: Deps) {
+/**
+ * What stands in front of every route, in the order it runs: the request id, metrics, the access log,
+ * the response headers, the one body limit, and the end-of-request work (keep-alive while draining,
+ * an unread body read away). Both apps below are made from it, so a request meets the same edge
+ * whichever app serves it.
+ */
+function withEdge(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
   // counted only where someone can read them: without a metrics token `/metrics` does not exist
@@ -57,11 +63,33 @@ export function createApp(deps: Deps) {
     const length = Number(raw.headers.get('content-length') ?? 'NaN');
     if (length > 0 && length <= deps.config.maxBodyBytes && raw.body) await raw.arrayBuffer().catch(() => undefined);
   });
+  app.notFound(notFoundHandler);
+  app.onError(errorHandler(deps.log));
+  return app;
+}
+
+/** `/tool_router/{id}/mcp`: the one route of the MCP app, told apart by its path alone. */
+const MCP_PATH = /^\/tool_router\/[^/]+\/mcp$/;
+
+/**
+ * The whole HTTP surface of one process: health, the REST API under both generations, MCP, the
+ * Connect and approval pages, the console. MCP requests, a tool call each, go to an app of their own
+ * with the same edge: the main app's router is a trie over some two hundred routes (the REST API's
+ * `/tools/:slug` beside `/tools/execute/:slug` rules out Hono's precompiled RegExpRouter), and
+ * searching it was the largest single step of a tool call that latchkey adds (profiled under
+ * `npm run bench`); telling the MCP path apart is one regular expression.
+ */
+export function createApp(deps: Deps) {
+  const mcp = withEdge(deps);
+  mcp.route('/', mcpRoutes(deps));
+  const app = withEdge(deps);
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoutes(deps));
   // before the REST API: the OAuth callback lives under /api/v3 but is authorised by state, not an API key
   app.route('/', connectRouter(deps));
   app.route('/', approvalRoutes(deps));
+  // listed here too, so this app's routes are the whole surface (what the hardening tests walk); the
+  // requests themselves never get this far
   app.route('/', mcpRoutes(deps));
   app.route('/', authServerRouter(deps));
   app.route('/console', consoleRouter(deps));
@@ -69,7 +97,8 @@ export function createApp(deps: Deps) {
   app.get('/', (c) => c.redirect('/console', 303));
   const api = apiRouter(deps);
   for (const prefix of API_PREFIXES) app.route(prefix, api);
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler(deps.log));
+  const everythingElse = app.fetch;
+  app.fetch = (request, env, executionCtx) =>
+    MCP_PATH.test(getPath(request)) ? mcp.fetch(request, env, executionCtx) : everythingElse(request, env, executionCtx);
   return app;
 }

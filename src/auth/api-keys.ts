@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Clock, Deps } from '../deps.ts';
-import { hashSecret, newId, newSecret } from '../ids.ts';
+import { hashSecret, newId, newSecret, presentedSecretHash } from '../ids.ts';
 import { recordAdminEvent } from '../services/audit-log.ts';
 import { type Actor, SYSTEM_ACTOR } from '../services/actor.ts';
 import { apiKeysRepo } from '../../storage/repos/api-keys.ts';
@@ -63,5 +63,5 @@ export async function createFirstApiKey(store: KeyStore, config: Config): Promis
 
 export async function authenticateApiKey(deps: Pick<Deps, 'db'>, presented: string): Promise<ApiKey | undefined> {
   if (!presented.startsWith('ak_') || presented.length > 200) return undefined;
-  return apiKeysRepo(deps.db).findActiveByHash(hashSecret(presented));
+  return apiKeysRepo(deps.db).findActiveByHash(presentedSecretHash(presented));
 }

@@ -1,6 +1,6 @@
 import { CacheSlot, type Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { hashSecret, newId, newSecret } from '../ids.ts';
+import { hashSecret, newId, newSecret, presentedSecretHash } from '../ids.ts';
 import { defaultSessionConfig, parseSessionConfig, type SessionConfig, type SessionConfigWire } from './config.ts';
 import { TOOL_TAGS } from '../catalogue/schema.ts';
 import { PROXY_TOOL } from './approval-policy.ts';
@@ -151,13 +151,13 @@ export function sessionToken(deps: Deps, session: Session): string {
 
 export async function sessionByToken(deps: Deps, token: string): Promise<Session | undefined> {
   if (!/^lks_[A-Za-z0-9]{20,64}$/.test(token)) return undefined;
-  return (await sessions(deps).findByTokenHash(hashSecret(token))) as Session | undefined;
+  return (await sessions(deps).findByTokenHash(presentedSecretHash(token))) as Session | undefined;
 }
 
 /** The session an OAuth access token (latchkey as authorization server) opens, while it is live; one read. */
 export async function sessionByAccessToken(deps: Deps, token: string): Promise<Session | undefined> {
   if (!ACCESS_TOKEN_SHAPE.test(token)) return undefined;
-  return (await sessions(deps).findByAccessTokenHash(hashSecret(token), deps.clock.now())) as Session | undefined;
+  return (await sessions(deps).findByAccessTokenHash(presentedSecretHash(token), deps.clock.now())) as Session | undefined;
 }
 
 /** Access tokens latchkey issues to MCP clients: `lka_` and 32 base62 characters (`newSecret`). */

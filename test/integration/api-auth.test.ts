@@ -83,6 +83,40 @@ describe('REST authentication and the error envelope', () => {
     expect(page.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
+  it('serves the MCP path alike however it is spelled, and nothing beside it (MCP requests have an app of their own)', async () => {
+    const made = await t.call('/api/v3.1/tool_router/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 'paths-user' }),
+    });
+    const { mcp } = (await made.json()) as { mcp: { url: string; headers: Record<string, string> } };
+    const path = new URL(mcp.url).pathname;
+    const list = (at: string, method = 'POST') =>
+      t.app.request(at, {
+        method,
+        headers: { ...mcp.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: method === 'POST' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) : undefined,
+      });
+    // a query string, a percent-encoded id: the same route as before
+    for (const at of [`${path}?from=test`, path.replace('trs_', 'trs%5F')]) {
+      const res = await list(at);
+      expect(res.status, at).toBe(200);
+      expect(((await res.json()) as any).result.tools.length, at).toBeGreaterThan(0);
+      expect(res.headers.get('x-request-id'), at).toMatch(/^req_/);
+    }
+    // a GET is the route's own 405, a method it has no handler for and a path one segment longer are 404s
+    expect((await list(path, 'GET')).status).toBe(405);
+    for (const [at, method] of [
+      [path, 'PUT'],
+      [`${path}/`, 'POST'],
+      [`${path}/extra`, 'POST'],
+    ] as const) {
+      const res = await list(at, method);
+      expect(res.status, `${method} ${at}`).toBe(404);
+      expectEnvelope(await res.json(), 404, 'HTTP_NotFound');
+    }
+  });
+
   it('refuses an oversized body with 413, before reading it', async () => {
     const big = JSON.stringify({ arguments: { blob: 'x'.repeat(2 * 1024 * 1024) } });
     const res = await t.call('/api/v3/tools/execute/HACKERNEWS_GET_ITEM', {
