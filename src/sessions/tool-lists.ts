@@ -48,14 +48,14 @@ function computeSessionTools(deps: Deps, config: SessionConfig): SessionToolList
   return out;
 }
 
+/** The session's tool definitions as a set: whether a tool is the session's, asked on every call, in constant time. */
+export const sessionToolSet = derivedFromConfig((deps, config) => new Set(sessionTools(deps, config).map(({ tool }) => tool)));
+
 /**
  * The toolkit tools a session lists directly (tools/list, session.tools()): only those preloaded. The
  * rest stay reachable through the meta tools (COMPOSIO_SEARCH_TOOLS finds them,
  * COMPOSIO_MULTI_EXECUTE_TOOL runs them), so an agent does not pay for the whole catalogue up front.
  */
-/** The session's tool definitions as a set: whether a tool is the session's, asked on every call, in constant time. */
-export const sessionToolSet = derivedFromConfig((deps, config) => new Set(sessionTools(deps, config).map(({ tool }) => tool)));
-
 export const preloadedTools = derivedFromConfig((deps, config): SessionToolList => {
   const preload = config.preload ?? [];
   const all = sessionTools(deps, config);
