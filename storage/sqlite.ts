@@ -88,7 +88,9 @@ function generationOf(sqlite: BetterSqlite3.Database): Generation {
     return {
       source: 'wal-index',
       current() {
-        readSync(shared, now, 0, WAL_INDEX_HEADER_BYTES, 0);
+        // a short read (never expected while this connection holds the file open) counts as a change:
+        // a stale answer must never come from a header that was not read
+        if (readSync(shared, now, 0, WAL_INDEX_HEADER_BYTES, 0) < WAL_INDEX_HEADER_BYTES) return (generation += 1);
         if (!now.equals(seen)) {
           now.copy(seen);
           generation += 1;
