@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, sameSecret } from '../ids.ts';
+import { recordEndedCalls } from '../services/execution-log.ts';
 import { metricsOf } from '../services/metrics.ts';
 import type { AppEnv } from './env.ts';
 
@@ -34,6 +35,7 @@ export function metricsRoutes(deps: Deps) {
       c.header('WWW-Authenticate', 'Bearer realm="metrics"');
       throw new AppError('METRICS_TOKEN_INVALID');
     }
+    recordEndedCalls(deps);
     const registry = metricsOf(deps).registry;
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
   });

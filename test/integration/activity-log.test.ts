@@ -8,6 +8,7 @@ import type { AuditEvent, ToolExecution } from '../../storage/domain.ts';
 import { startKeyedSessions, TEST_API_KEY, type KeyedSessions } from '../helpers/keyed-sessions.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import { parseConfig } from '../../src/config.ts';
+import { createApp } from '../../src/app.ts';
 
 /**
  * The execution and audit log on a real server: every way a tool runs leaves one row, connection
@@ -94,6 +95,30 @@ describe('the execution log', () => {
     );
     await flushExecutionLog(s.app.deps);
     expect((await executions({ userId: 'burst' })).length).toBe(before + 30);
+  });
+});
+
+describe('a call that has just answered', () => {
+  it('is counted and logged for a reader in the same turn of the event loop: a scrape and a flush record what has ended first', async () => {
+    await s.sessionWithAccount('dee');
+    // in-process, so no turn of the event loop passes between a call's answer and the next request
+    const app = createApp(s.app.deps);
+    const execute = () =>
+      app.request('/api/v3.1/tools/execute/TESTKEY_WHOAMI', {
+        method: 'POST',
+        headers: { 'x-api-key': s.app.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: 'dee', arguments: {} }),
+      });
+    const counted = async () => {
+      const res = await app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      return sample(await res.text(), 'latchkey_tool_calls_total', { toolkit: 'testkey', outcome: 'success' });
+    };
+    const before = await counted();
+    expect((await execute()).status).toBe(200);
+    expect(await counted()).toBe(before + 1);
+    expect((await execute()).status).toBe(200);
+    const rows = await executions({ userId: 'dee' });
+    expect(rows.map((row) => row.outcome)).toEqual(['success', 'success']);
   });
 });
 

@@ -20,6 +20,8 @@ import { bindConnection, NO_AUTH_CONNECTION } from '../../src/schemes/registry.t
 import { fetchExchange } from '../../src/execution/exchange.ts';
 import { maskList, scrub } from '../../src/execution/masking.ts';
 import { fillBaseUrl, TemplateError } from '../../src/execution/templates.ts';
+import type { PreparedRequest } from '../../src/execution/prepared-request.ts';
+import { injectTemplates } from '../../src/schemes/inject.ts';
 import { oneToolKit } from '../helpers/one-tool-kit.ts';
 
 const toolkit = (path: string, extra: Partial<ToolkitFile> = {}) =>
@@ -298,5 +300,55 @@ describe('connection values that fill a host label', () => {
       expect(isLoopbackHost(host), host).toBe(true);
     for (const host of ['example.com', '10.0.0.1', '[::2]', 'localhost.example.com', '128.0.0.1'])
       expect(isLoopbackHost(host), host).toBe(false);
+  });
+});
+
+describe('credential injection', () => {
+  const rule = {
+    headers: { 'X-Token': 'Token {{token}}', 'X-Space': '{{space}}' },
+    query: { key: '{{token}}' },
+    basic: { username: '{{user}}', password: '{{token}}' },
+  };
+  const connection = (token: string) =>
+    bindConnection({ mode: 'API_KEY', credentials: { token, user: 'someone' }, connectionData: { space: 'acme' } });
+  const request = (): PreparedRequest => ({
+    method: 'GET',
+    url: new URL('https://api.example.com/x?a=1'),
+    headers: { Accept: 'application/json' },
+  });
+
+  it('puts the same filled values on every request of a connection, each request its own, and lists every form to mask', () => {
+    const account = connection('tok-one-123');
+    const [first, second] = [request(), request()];
+    injectTemplates(rule, account, first);
+    injectTemplates(rule, account, second);
+    for (const sent of [first, second]) {
+      expect(sent.headers).toEqual({
+        Accept: 'application/json',
+        'X-Token': 'Token tok-one-123',
+        'X-Space': 'acme',
+        Authorization: `Basic ${Buffer.from('someone:tok-one-123').toString('base64')}`,
+      });
+      expect(sent.url.search).toBe('?a=1&key=tok-one-123');
+      expect(sent.injected).toEqual([
+        'tok-one-123',
+        'tok-one-123',
+        'someone',
+        'tok-one-123',
+        'someone:tok-one-123',
+        Buffer.from('someone:tok-one-123').toString('base64'),
+      ]);
+    }
+    expect(first.injected).not.toBe(second.injected);
+    // a refreshed credential is a new connection: its own values, never the old ones
+    const refreshed = request();
+    injectTemplates(rule, connection('tok-two-456'), refreshed);
+    expect(refreshed.headers['X-Token']).toBe('Token tok-two-456');
+    expect(refreshed.url.searchParams.get('key')).toBe('tok-two-456');
+  });
+
+  it('refuses on every call a connection that lacks a value the rule needs', () => {
+    const lacking = bindConnection({ mode: 'API_KEY', credentials: { token: 'tok-one-123' }, connectionData: {} });
+    for (let i = 0; i < 2; i++) expect(() => injectTemplates(rule, lacking, request())).toThrow(TemplateError);
   });
 });
