@@ -4,6 +4,8 @@ export interface Latency {
   median: number;
   p99: number;
   n: number;
+  /** a path served by several processes: each one's own figures (their times are pooled above) */
+  byProcess?: Latency[];
 }
 
 function summarise(times: number[]): Latency {
@@ -23,27 +25,40 @@ export async function latency(n: number, call: () => Promise<unknown>): Promise<
   return summarise(times);
 }
 
+/** A path's calls: one function, or one per process serving the path (taken in turn, their times pooled). */
+export type Path = (() => Promise<unknown>) | ReadonlyArray<() => Promise<unknown>>;
+
 /**
  * Sequential latency of several paths measured in alternating rounds, so a slow spell of a shared
- * machine (a noisy neighbour, a GC in the client) falls on all of them alike rather than on one.
+ * machine (a noisy neighbour, a GC in the client) falls on all of them alike rather than on one. A
+ * path served by several processes has each of them take its turn within every round.
  */
-export async function latencies<K extends string>(
-  n: number,
-  rounds: number,
-  calls: Record<K, () => Promise<unknown>>,
-): Promise<Record<K, Latency>> {
-  const times = Object.fromEntries(Object.keys(calls).map((k) => [k, [] as number[]])) as Record<K, number[]>;
+export async function latencies<K extends string>(n: number, rounds: number, calls: Record<K, Path>): Promise<Record<K, Latency>> {
+  const keys = Object.keys(calls) as K[];
+  const membersOf = (key: K) => {
+    const path: Path = calls[key];
+    return typeof path === 'function' ? [path] : path;
+  };
+  // times[key][member]: each process's own, pooled when summarised
+  const times = Object.fromEntries(keys.map((k) => [k, membersOf(k).map(() => [] as number[])])) as Record<K, number[][]>;
   for (let round = 0; round < rounds; round++) {
-    for (const key of Object.keys(calls) as K[]) {
-      const call = calls[key];
-      for (let i = 0; i < Math.ceil(n / rounds); i++) {
-        const start = performance.now();
-        await call();
-        times[key].push(performance.now() - start);
+    for (const key of keys) {
+      const members = membersOf(key);
+      for (const [m, call] of members.entries()) {
+        for (let i = 0; i < Math.ceil(n / rounds / members.length); i++) {
+          const start = performance.now();
+          await call();
+          times[key][m]!.push(performance.now() - start);
+        }
       }
     }
   }
-  return Object.fromEntries(Object.entries(times).map(([k, t]) => [k, summarise(t as number[])])) as Record<K, Latency>;
+  return Object.fromEntries(
+    keys.map((k) => {
+      const pooled = summarise(times[k].flat());
+      return [k, times[k].length > 1 ? { ...pooled, byProcess: times[k].map(summarise) } : pooled];
+    }),
+  ) as Record<K, Latency>;
 }
 
 /** Calls per second with `concurrency` callers looping for `ms`. */
