@@ -7,7 +7,7 @@ import { createFirstApiKey, registerConfiguredApiKey } from './auth/api-keys.ts'
 import { loadCatalogue } from './catalogue/load.ts';
 import type { Config } from './config.ts';
 import { fetchExchange } from './execution/exchange.ts';
-import { nodeExchange } from './execution/node-exchange.ts';
+import { undiciExchange } from './execution/undici-exchange.ts';
 import { addressPolicy, publicOnlyPolicy } from './execution/address-policy.ts';
 import { Caches, systemClock, type Clock, type Deps } from './deps.ts';
 import { newId } from './ids.ts';
@@ -114,8 +114,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: { clock?
       clock,
       fetch: overrides.fetch ?? globalThis.fetch,
       // a test's fetch (routing provider hosts to a stand-in) applies to tool calls too
-      exchange: overrides.fetch ? fetchExchange(overrides.fetch) : nodeExchange(addressPolicy(config)),
-      publicExchange: overrides.fetch ? fetchExchange(overrides.fetch) : nodeExchange(publicOnlyPolicy(config)),
+      exchange: overrides.fetch ? fetchExchange(overrides.fetch) : undiciExchange(addressPolicy(config)),
+      publicExchange: overrides.fetch ? fetchExchange(overrides.fetch) : undiciExchange(publicOnlyPolicy(config)),
       catalogue,
       log,
       installationId,

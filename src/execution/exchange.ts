@@ -35,8 +35,8 @@ export class UpstreamFailure extends Error {
 }
 
 /**
- * How latchkey talks to third-party APIs. Production uses `nodeExchange` (node:http with keep-alive
- * agents); `fetchExchange` adapts any fetch, so tests can route provider hosts to a local stand-in.
+ * How latchkey talks to third-party APIs. Production uses `undiciExchange` (undici's request API with a keep-alive
+ * agent); `fetchExchange` adapts any fetch, so tests can route provider hosts to a local stand-in.
  * Both throw only `UpstreamFailure`.
  */
 export type Exchange = (request: PreparedRequest, limits: ExchangeLimits) => Promise<ExchangeResponse>;

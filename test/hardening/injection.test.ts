@@ -7,7 +7,7 @@ import { fetchExchange } from '../../src/execution/exchange.ts';
 import { ADDRESS_REFUSED, guardedLookup, STRICT_POLICY } from '../../src/execution/address-policy.ts';
 import { executeTool, ToolInputError } from '../../src/execution/execute.ts';
 import { UpstreamFailure } from '../../src/execution/exchange.ts';
-import { nodeExchange } from '../../src/execution/node-exchange.ts';
+import { undiciExchange } from '../../src/execution/undici-exchange.ts';
 import { deliverDue } from '../../src/delivery/deliver.ts';
 import { outboxRepo, webhookSubscriptionsRepo } from '../../storage/repos/webhooks.ts';
 import { sealed, sealedAad } from '../../storage/schema.ts';
@@ -464,7 +464,7 @@ describe('names that resolve to a private address, at connect time', () => {
   });
 
   it('tool calls: refused as a closed port is, with nothing sent', async () => {
-    const exchange = nodeExchange(STRICT_POLICY);
+    const exchange = undiciExchange(STRICT_POLICY);
     const request = (host: string) => ({ method: 'GET', url: new URL(`http://${host}/x`), headers: {} });
     const before = receiver.requests.length;
     const viaName = await exchange(request(`localhost:${port}`), limits()).then(
@@ -475,7 +475,7 @@ describe('names that resolve to a private address, at connect time', () => {
       () => null,
       (e: UpstreamFailure) => e,
     );
-    const closed = await nodeExchange({ allowPrivate: false, allowLoopback: true })(request('127.0.0.1:9'), limits()).then(
+    const closed = await undiciExchange({ allowPrivate: false, allowLoopback: true })(request('127.0.0.1:9'), limits()).then(
       () => null,
       (e: UpstreamFailure) => e,
     );
@@ -485,7 +485,7 @@ describe('names that resolve to a private address, at connect time', () => {
     expect(viaName!.message.replace(`localhost:${port}`, 'H')).toBe(closed!.message.replace('127.0.0.1:9', 'H'));
     expect(viaLiteral!.message.replace(`127.0.0.1:${port}`, 'H')).toBe(closed!.message.replace('127.0.0.1:9', 'H'));
     // allowed, the same name resolves and connects as usual
-    const allowed = await nodeExchange({ allowPrivate: false, allowLoopback: true })(request(`localhost:${port}`), limits());
+    const allowed = await undiciExchange({ allowPrivate: false, allowLoopback: true })(request(`localhost:${port}`), limits());
     expect(allowed.status).toBe(200);
     expect(receiver.requests.length).toBe(before + 1);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeProxy, executeTool, ToolInputError } from '../../src/execution/execute.ts';
-import { nodeExchange } from '../../src/execution/node-exchange.ts';
+import { undiciExchange } from '../../src/execution/undici-exchange.ts';
 import { bindConnection, NO_AUTH_CONNECTION } from '../../src/schemes/registry.ts';
 
 // the fixtures listen on loopback
@@ -205,7 +205,7 @@ describe('running tools over REST', () => {
   it('flags an upstream 401 so the caller can refresh and retry', async () => {
     const entry = t.deps.catalogue.tool('LOCALAPI_DENIED')!;
     const result = await executeTool(entry, {}, NO_AUTH_CONNECTION, {
-      exchange: nodeExchange(LOOPBACK_ALLOWED),
+      exchange: undiciExchange(LOOPBACK_ALLOWED),
       timeoutMs: 1000,
       maxResponseBytes: 4096,
       allowHttpLoopback: true,
@@ -243,7 +243,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
     });
     const entry = { ...t.deps.catalogue.tool('GITHUB_GET_THE_AUTHENTICATED_USER')!, toolkit: { ...toolkit(), base_url: echo.url } };
     const result = await executeTool(entry, {}, connection, {
-      exchange: nodeExchange(LOOPBACK_ALLOWED),
+      exchange: undiciExchange(LOOPBACK_ALLOWED),
       timeoutMs: 1000,
       maxResponseBytes: 4096,
       allowHttpLoopback: true,
@@ -257,7 +257,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
   it('proxies a raw call with the credential injected, only to the toolkit origin', async () => {
     const api = await startFakeUpstream();
     const kit = { ...toolkit(), base_url: api.url };
-    const options = { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
+    const options = { exchange: undiciExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
     const ok = await executeProxy(
       kit,
       { endpoint: '/repos/o/r/issues', method: 'POST', body: { title: 'x' }, parameters: [{ name: 'per_page', type: 'query', value: 5 }] },
@@ -279,7 +279,7 @@ describe('secrets in upstream answers and raw proxy calls', () => {
   it("refuses a proxied header that is latchkey's to set (the credential, Host, framing), in any case, before sending", async () => {
     const api = await startFakeUpstream();
     const kit = { ...toolkit(), base_url: api.url };
-    const options = { exchange: nodeExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
+    const options = { exchange: undiciExchange(LOOPBACK_ALLOWED), timeoutMs: 1000, maxResponseBytes: 4096, allowHttpLoopback: true };
     for (const name of ['authorization', 'AUTHORIZATION', 'Proxy-Authorization', 'Host', 'content-length', 'Transfer-Encoding']) {
       const parameters = [
         { name: 'x-trace', type: 'header' as const, value: '1' },

@@ -4,7 +4,7 @@ import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PreparedRequest } from '../../src/execution/build-request.ts';
 import { UpstreamFailure } from '../../src/execution/exchange.ts';
-import { nodeExchange } from '../../src/execution/node-exchange.ts';
+import { undiciExchange } from '../../src/execution/undici-exchange.ts';
 
 // the fixtures listen on loopback
 const LOOPBACK_ALLOWED = { allowPrivate: false, allowLoopback: true };
@@ -30,8 +30,8 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamFailure> {
   return error as UpstreamFailure;
 }
 
-describe('node exchange (the production HTTP client for tool calls)', () => {
-  const exchange = nodeExchange(LOOPBACK_ALLOWED);
+describe('undici exchange (the production HTTP client for tool calls)', () => {
+  const exchange = undiciExchange(LOOPBACK_ALLOWED);
 
   it('asks for compressed answers and decompresses gzip and brotli', async () => {
     const seen: string[] = [];
@@ -94,7 +94,7 @@ describe('node exchange (the production HTTP client for tool calls)', () => {
         });
       }),
     );
-    const own = nodeExchange(LOOPBACK_ALLOWED);
+    const own = undiciExchange(LOOPBACK_ALLOWED);
     expect((await own(get(url), limits())).text).toBe('{"ok":true}');
     expect((await own(get(url), limits())).text).toBe('{"ok":true}');
     expect(connections).toBe(2);
@@ -107,6 +107,26 @@ describe('node exchange (the production HTTP client for tool calls)', () => {
     const error = await failure(exchange(get(url, { 'x-bad': 'line\r\nbreak' }), limits()));
     expect(error.kind).toBe('network');
     expect(error.message).not.toContain('break');
+  });
+
+  it('hands back a redirect unfollowed, drops the body when only the status matters, and refuses a declared length over the limit unread', async () => {
+    const url = await listen(
+      createHttpServer((req, res) => {
+        if (req.url === '/moved') return res.writeHead(302, { location: '/there' }).end('see /there');
+        if (req.url === '/endless') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          const more = () => res.write('x'.repeat(64 * 1024), () => setImmediate(more));
+          return more();
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1 << 21) });
+        res.write('{"big":');
+      }),
+    );
+    expect(await exchange(get(`${url}/moved`), limits())).toEqual({ status: 302, location: '/there', contentType: '', text: '' });
+    expect(await exchange(get(`${url}/endless`), { ...limits(), statusOnly: true })).toMatchObject({ status: 200, text: '' });
+    const error = await failure(exchange(get(`${url}/big`), limits(1 << 20)));
+    expect(error.kind).toBe('too_large');
+    expect(error.message).toMatch(/2097152 bytes/);
   });
 
   it('reports an unreachable host without the request in the message', async () => {
