@@ -109,12 +109,23 @@ function recordSoon(deps: Deps, recording: () => void): void {
   if (buffer.ended.length === 1) setImmediate(() => recordEndedCalls(deps));
 }
 
-/** Counts and buffers every call that has ended; before a flush, and before the metrics are read. */
+/**
+ * Counts and buffers every call that has ended; before a flush, and before the metrics are read. A
+ * recording that throws loses its own row (logged and counted as dropped), never the others', and
+ * never the process: it runs outside any request.
+ */
 export function recordEndedCalls(deps: Deps): void {
   const buffer = deps.caches.get(BUFFER);
   const ended = buffer.ended;
   buffer.ended = [];
-  for (const recording of ended) recording();
+  for (const recording of ended) {
+    try {
+      recording();
+    } catch (error) {
+      metricsOf(deps).logRowsDropped.inc();
+      deps.log.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'execution log row lost');
+    }
+  }
 }
 
 /** A call refused before it could start (an unknown tool, bad arguments): logged as an error, at once. */

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flushExecutionLog } from '../../src/services/execution-log.ts';
+import { flushExecutionLog, logExecution, recordEndedCalls } from '../../src/services/execution-log.ts';
 import { queryLog } from '../../src/services/log-query.ts';
 import { purgeExpiredLog } from '../../src/services/log-retention.ts';
 import type { AuditEvent, ToolExecution } from '../../storage/domain.ts';
@@ -119,6 +119,32 @@ describe('a call that has just answered', () => {
     expect((await execute()).status).toBe(200);
     const rows = await executions({ userId: 'dee' });
     expect(rows.map((row) => row.outcome)).toEqual(['success', 'success']);
+  });
+});
+
+describe('recording ended calls', () => {
+  it('loses only the row whose recording throws, counted as dropped, and records the others', async () => {
+    const dropped = async () => Number((await scrape()).text.match(/^latchkey_log_rows_dropped_total (\d+)$/m)?.[1] ?? 'NaN');
+    const before = await dropped();
+    const call = (userId: string) => ({ userId, toolkitSlug: 'testkey', toolSlug: 'TESTKEY_WHOAMI', arguments: {} });
+    await logExecution(
+      s.app.deps,
+      call('eve'),
+      async () => 'ran',
+      () => {
+        throw new Error('a broken outcome reader');
+      },
+    );
+    await logExecution(
+      s.app.deps,
+      call('eve'),
+      async () => 'ran',
+      () => ({ outcome: 'success' }),
+    );
+    // recorded here, outside any request: a throw must not escape
+    expect(() => recordEndedCalls(s.app.deps)).not.toThrow();
+    expect((await executions({ userId: 'eve' })).map((row) => row.outcome)).toEqual(['success']);
+    expect(await dropped()).toBe(before + 1);
   });
 });
 

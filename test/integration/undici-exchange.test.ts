@@ -112,14 +112,16 @@ describe('undici exchange (the production HTTP client for tool calls)', () => {
   it('hands back a redirect unfollowed, drops the body when only the status matters, and refuses a declared length over the limit unread', async () => {
     const url = await listen(
       createHttpServer((req, res) => {
-        if (req.url === '/moved') return res.writeHead(302, { location: '/there' }).end('see /there');
-        if (req.url === '/endless') {
+        if (req.url === '/moved') {
+          res.writeHead(302, { location: '/there' }).end('see /there');
+        } else if (req.url === '/endless') {
           res.writeHead(200, { 'content-type': 'text/plain' });
           const more = () => res.write('x'.repeat(64 * 1024), () => setImmediate(more));
-          return more();
+          more();
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1 << 21) });
+          res.write('{"big":');
         }
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1 << 21) });
-        res.write('{"big":');
       }),
     );
     expect(await exchange(get(`${url}/moved`), limits())).toEqual({ status: 302, location: '/there', contentType: '', text: '' });
