@@ -32,7 +32,6 @@ const N = QUICK ? 60 : 1000;
 const WINDOW_MS = QUICK ? 300 : 3000;
 // servers JIT-compile their hot paths over the first thousands of calls; figures are of a warm server
 const WARM_MS = QUICK ? 500 : 8000;
-const ROUNDS = QUICK ? 2 : 10;
 /** windows of half WINDOW_MS each path gets, alternating, for the protocol eras' rates */
 const RATE_WINDOWS = QUICK ? 2 : 6;
 const out = (line: string) => console.log(line);
@@ -215,7 +214,7 @@ out('## Tool call: MCP tools/call through latchkey to a local upstream');
 const latchkeyRaw = callTool(mcpUrl, mcpHeaders, 'BENCHAPI_GET_ITEM');
 const thinRaw = callTool(thin.url, {}, 'FORWARD');
 for (const warm of [direct, thinRaw, latchkeyRaw]) await throughput(16, WARM_MS, warm);
-const raw = await latencies(N, ROUNDS, { direct, thin: thinRaw, latchkey: latchkeyRaw });
+const raw = await latencies(N, { direct, thin: thinRaw, latchkey: latchkeyRaw });
 const [dLat, tLat, lLat] = [raw.direct, raw.thin, raw.latchkey];
 out(`| path | median ms | p99 ms | median vs direct | median vs thin proxy |`);
 out(`|---|---|---|---|---|`);
@@ -228,7 +227,7 @@ out(
 );
 const thinSdk = await sdkClient(thin.url, {});
 const lkSdk = await sdkClient(mcpUrl, mcpHeaders);
-const sdk = await latencies(N, ROUNDS, {
+const sdk = await latencies(N, {
   thin: () => thinSdk.callTool({ name: 'FORWARD', arguments: {} }),
   latchkey: () => lkSdk.callTool({ name: 'BENCHAPI_GET_ITEM', arguments: {} }),
 });
@@ -314,7 +313,7 @@ out(`|---|---|---|---|---|---|---|`);
 const eachProcess: string[] = [];
 for (const era of ['2025-11-25', '2026-07-28'] as const) {
   const pick = era === '2025-11-25' ? 'legacy' : 'modern';
-  const lat = await latencies(N, ROUNDS, { thin: thinEras.map((p) => p[pick]), latchkey: latchkeyEras.map((p) => p[pick]) });
+  const lat = await latencies(N, { thin: thinEras.map((p) => p[pick]), latchkey: latchkeyEras.map((p) => p[pick]) });
   // the rates in alternating windows, like the latencies (one window each, back to back, let a slow
   // spell of the machine fall on one side only: it once moved latchkey's rate by a third), each
   // window on the next process of its server
@@ -346,7 +345,6 @@ await postgresSection({
   callTool: (url, headers) => callTool(url, headers, 'BENCHAPI_GET_ITEM'),
   sizes: {
     n: N,
-    rounds: ROUNDS,
     windowMs: WINDOW_MS,
     warmMs: WARM_MS,
     accountLevels: QUICK ? [1_000, 10_000] : [10_000, 100_000, 1_000_000],

@@ -1,6 +1,34 @@
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLogger, unredacted } from '../../src/log.ts';
 import { captureLogs } from '../helpers/logs.ts';
+import { ROOT } from '../helpers/spawn-server.ts';
+
+const LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
+
+/**
+ * Runs test/fixtures/log-child.ts; `onChunk` sees each read of its stdout (and may answer on stdin).
+ * Resolves with its exit code, its stdout's reads and its lines.
+ */
+function runLogChild(args: string[], onChunk: (chunk: string, stdin: NodeJS.WritableStream) => void = () => {}) {
+  const child = spawn(process.execPath, ['--import', LOADER, `${ROOT}test/fixtures/log-child.ts`, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout.on('data', (data) => {
+    chunks.push(String(data));
+    onChunk(String(data), child.stdin);
+  });
+  const linesOf = (text: string) =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return new Promise<{ code: number | null; chunks: string[]; lines: Array<Record<string, unknown>> }>((resolve) =>
+    child.on('close', (code) => resolve({ code, chunks, lines: linesOf(chunks.join('')) })),
+  );
+}
 
 describe('the logger', () => {
   it('writes the access line through the unredacted logger, and still redacts every other line', async () => {
@@ -14,5 +42,33 @@ describe('the logger', () => {
     expect(line).toMatchObject({ service: 'latchkey', msg: 'request', request_id: 'req_1', path: '/tool_router/trs_1/mcp', status: 200 });
     expect(other.body).toEqual({ token: '[redacted]', password: '[redacted]' });
     expect(lines.join('\n')).not.toContain('tok_secret_value');
+  });
+});
+
+describe("the server's log on stdout", () => {
+  it('reaches a reader while the process lives on, and what is logged just before an exit is not lost', async () => {
+    // the child waits for our answer, which we give only once its first line has arrived
+    let answered = false;
+    const { code, lines } = await runLogChild(['wait'], (chunk, stdin) => {
+      if (answered || !chunk.includes('"msg":"first"')) return;
+      answered = true;
+      stdin.write('go\n');
+    });
+    expect(code).toBe(0);
+    expect(answered).toBe(true);
+    expect(lines.map((l) => l.msg)).toEqual(['first', 'last']);
+  });
+
+  it('writes the last line before an uncaught error ends the process', async () => {
+    const { code, lines } = await runLogChild(['throw']);
+    expect(code).not.toBe(0);
+    expect(lines).toEqual([expect.objectContaining({ msg: 'before the crash', level: 50 })]);
+  });
+
+  it('hands a pipe whole lines in every read, every line once and in order', async () => {
+    const { code, chunks, lines } = await runLogChild(['many', '2000']);
+    expect(code).toBe(0);
+    for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+    expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   });
 });
