@@ -32,6 +32,7 @@ const N = QUICK ? 60 : 1000;
 const WINDOW_MS = QUICK ? 300 : 3000;
 // servers JIT-compile their hot paths over the first thousands of calls; figures are of a warm server
 const WARM_MS = QUICK ? 500 : 8000;
+const ROUNDS = QUICK ? 2 : 10;
 /** windows of half WINDOW_MS each path gets, alternating, for the protocol eras' rates */
 const RATE_WINDOWS = QUICK ? 2 : 6;
 const out = (line: string) => console.log(line);
@@ -214,7 +215,7 @@ out('## Tool call: MCP tools/call through latchkey to a local upstream');
 const latchkeyRaw = callTool(mcpUrl, mcpHeaders, 'BENCHAPI_GET_ITEM');
 const thinRaw = callTool(thin.url, {}, 'FORWARD');
 for (const warm of [direct, thinRaw, latchkeyRaw]) await throughput(16, WARM_MS, warm);
-const raw = await latencies(N, { direct, thin: thinRaw, latchkey: latchkeyRaw });
+const raw = await latencies(N, ROUNDS, { direct, thin: thinRaw, latchkey: latchkeyRaw });
 const [dLat, tLat, lLat] = [raw.direct, raw.thin, raw.latchkey];
 out(`| path | median ms | p99 ms | median vs direct | median vs thin proxy |`);
 out(`|---|---|---|---|---|`);
@@ -227,7 +228,7 @@ out(
 );
 const thinSdk = await sdkClient(thin.url, {});
 const lkSdk = await sdkClient(mcpUrl, mcpHeaders);
-const sdk = await latencies(N, {
+const sdk = await latencies(N, ROUNDS, {
   thin: () => thinSdk.callTool({ name: 'FORWARD', arguments: {} }),
   latchkey: () => lkSdk.callTool({ name: 'BENCHAPI_GET_ITEM', arguments: {} }),
 });
@@ -310,28 +311,49 @@ out(
   `| era | thin median ms | latchkey median ms | median latchkey / thin (1 client) | thin calls/s (16) | latchkey calls/s (16) | latchkey / thin rate (16) |`,
 );
 out(`|---|---|---|---|---|---|---|`);
-const eachProcess: string[] = [];
-for (const era of ['2025-11-25', '2026-07-28'] as const) {
-  const pick = era === '2025-11-25' ? 'legacy' : 'modern';
-  const lat = await latencies(N, { thin: thinEras.map((p) => p[pick]), latchkey: latchkeyEras.map((p) => p[pick]) });
-  // the rates in alternating windows, like the latencies (one window each, back to back, let a slow
-  // spell of the machine fall on one side only: it once moved latchkey's rate by a third), each
-  // window on the next process of its server
-  const windows = { thin: [] as number[], latchkey: [] as number[] };
-  for (let round = 0; round < RATE_WINDOWS; round++) {
+const ERAS = { '2025-11-25': 'legacy', '2026-07-28': 'modern' } as const;
+type Era = keyof typeof ERAS;
+const eras = Object.keys(ERAS) as Era[];
+// Both eras in the same alternating rounds and windows. Measured one era after the other, the second
+// section always came out worse for latchkey against the thin proxy, whichever era it was (2026-07-28
+// second: 0.81x then 1.17x; 2025-11-25 second: 0.73x then 0.99x, 2026-12-01): the machine and the
+// processes change over a section, so each era must meet all of it.
+const eraCalls = {
+  'thin 2025-11-25': thinEras.map((p) => p.legacy),
+  'latchkey 2025-11-25': latchkeyEras.map((p) => p.legacy),
+  'thin 2026-07-28': thinEras.map((p) => p.modern),
+  'latchkey 2026-07-28': latchkeyEras.map((p) => p.modern),
+};
+// one pass measured and thrown away: the thin proxy's processes answered one client slower for a
+// minute or two after their warm-up (2.5-3.0 ms, then 1.5-1.9 in the same run), latchkey's less so
+await latencies(N, ROUNDS, eraCalls);
+const lat = await latencies(N, ROUNDS, eraCalls);
+// the rates in alternating windows, like the latencies (one window each, back to back, let a slow
+// spell of the machine fall on one side only: it once moved latchkey's rate by a third), each window
+// on the next process of its server
+const windows = Object.fromEntries(eras.map((era) => [era, { thin: [] as number[], latchkey: [] as number[] }])) as Record<
+  Era,
+  { thin: number[]; latchkey: number[] }
+>;
+for (let round = 0; round < RATE_WINDOWS; round++) {
+  for (const era of eras) {
     const [t, l] = [thinEras[round % thinEras.length]!, latchkeyEras[round % latchkeyEras.length]!];
-    windows.thin.push((await load(16, t[pick], t.server, WINDOW_MS / 2)).rate);
-    windows.latchkey.push((await load(16, l[pick], l.server, WINDOW_MS / 2)).rate);
+    windows[era].thin.push((await load(16, t[ERAS[era]], t.server, WINDOW_MS / 2)).rate);
+    windows[era].latchkey.push((await load(16, l[ERAS[era]], l.server, WINDOW_MS / 2)).rate);
   }
-  // windows of equal length: the mean of their rates is all calls over all the time
-  const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
-  const [t, l] = [mean(windows.thin), mean(windows.latchkey)];
+}
+// windows of equal length: the mean of their rates is all calls over all the time
+const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+const eachProcess: string[] = [];
+for (const era of eras) {
+  const [thinLatency, latchkeyLatency] = [lat[`thin ${era}`], lat[`latchkey ${era}`]];
+  const [t, l] = [mean(windows[era].thin), mean(windows[era].latchkey)];
   out(
-    `| ${era} | ${fmt(lat.thin.median)} | ${fmt(lat.latchkey.median)} | ${ratio(lat.latchkey.median, lat.thin.median)} | ${fmt(t, 0)} | ${fmt(l, 0)} | ${fmt(l / t)} |`,
+    `| ${era} | ${fmt(thinLatency.median)} | ${fmt(latchkeyLatency.median)} | ${ratio(latchkeyLatency.median, thinLatency.median)} | ${fmt(t, 0)} | ${fmt(l, 0)} | ${fmt(l / t)} |`,
   );
   const each = (latency: Latency, rates: number[]) =>
     `medians ${(latency.byProcess ?? [latency]).map((p) => fmt(p.median)).join(' / ')} ms, rates ${rates.map((r) => fmt(r, 0)).join(' / ')}`;
-  eachProcess.push(`${era}: thin ${each(lat.thin, windows.thin)}; latchkey ${each(lat.latchkey, windows.latchkey)}`);
+  eachProcess.push(`${era}: thin ${each(thinLatency, windows[era].thin)}; latchkey ${each(latchkeyLatency, windows[era].latchkey)}`);
 }
 out('');
 out(`Each process on its own (medians by process; rates by window, in turn over the processes): ${eachProcess.join('. ')}.`);
@@ -345,6 +367,7 @@ await postgresSection({
   callTool: (url, headers) => callTool(url, headers, 'BENCHAPI_GET_ITEM'),
   sizes: {
     n: N,
+    rounds: ROUNDS,
     windowMs: WINDOW_MS,
     warmMs: WARM_MS,
     accountLevels: QUICK ? [1_000, 10_000] : [10_000, 100_000, 1_000_000],

@@ -29,27 +29,28 @@ export async function latency(n: number, call: () => Promise<unknown>): Promise<
 export type Path = (() => Promise<unknown>) | ReadonlyArray<() => Promise<unknown>>;
 
 /**
- * Sequential latency of several paths, alternated call by call (in turn order one step, reversed the
- * next, so neither always follows the other): a slow spell of a shared machine (a noisy neighbour, a
- * GC in the client) falls on all of them alike. Alternating in rounds of a hundred calls a side still
- * let a spell of a few hundred milliseconds fall on one side: the same code measured 0.90x in one run
- * and 1.12x in the next. A path served by several processes takes them in turn, one call each.
+ * Sequential latency of several paths measured in alternating rounds, so a slow spell of a shared
+ * machine (a noisy neighbour, a GC in the client) falls on all of them alike rather than on one. A
+ * path served by several processes has each of them take its turn within every round.
  */
-export async function latencies<K extends string>(n: number, calls: Record<K, Path>): Promise<Record<K, Latency>> {
+export async function latencies<K extends string>(n: number, rounds: number, calls: Record<K, Path>): Promise<Record<K, Latency>> {
   const keys = Object.keys(calls) as K[];
-  const members = Object.fromEntries(keys.map((k) => [k, typeof calls[k] === 'function' ? [calls[k]] : calls[k]])) as Record<
-    K,
-    ReadonlyArray<() => Promise<unknown>>
-  >;
+  const membersOf = (key: K) => {
+    const path: Path = calls[key];
+    return typeof path === 'function' ? [path] : path;
+  };
   // times[key][member]: each process's own, pooled when summarised
-  const times = Object.fromEntries(keys.map((k) => [k, members[k].map(() => [] as number[])])) as Record<K, number[][]>;
-  const reversed = [...keys].reverse();
-  for (let step = 0; step < n; step++) {
-    for (const key of step % 2 === 0 ? keys : reversed) {
-      const m = step % members[key].length;
-      const start = performance.now();
-      await members[key][m]!();
-      times[key][m]!.push(performance.now() - start);
+  const times = Object.fromEntries(keys.map((k) => [k, membersOf(k).map(() => [] as number[])])) as Record<K, number[][]>;
+  for (let round = 0; round < rounds; round++) {
+    for (const key of keys) {
+      const members = membersOf(key);
+      for (const [m, call] of members.entries()) {
+        for (let i = 0; i < Math.ceil(n / rounds / members.length); i++) {
+          const start = performance.now();
+          await call();
+          times[key][m]!.push(performance.now() - start);
+        }
+      }
     }
   }
   return Object.fromEntries(

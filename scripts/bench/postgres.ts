@@ -22,7 +22,7 @@ export interface PostgresBench {
   sqliteCall: () => Promise<void>;
   /** a tool call on an MCP URL with its headers */
   callTool: (url: string, headers: Record<string, string>) => () => Promise<void>;
-  sizes: { n: number; windowMs: number; warmMs: number; accountLevels: number[] };
+  sizes: { n: number; rounds: number; windowMs: number; warmMs: number; accountLevels: number[] };
   out: (line: string) => void;
 }
 
@@ -78,7 +78,7 @@ export async function postgresSection(bench: PostgresBench): Promise<void> {
     let turn = 0;
     const onBoth = () => (turn++ % 2 === 0 ? onFirst() : onSecond());
     for (const warm of [bench.sqliteCall, onFirst, onSecond]) await throughput(16, sizes.warmMs, warm);
-    const lat = await latencies(sizes.n, { sqlite: bench.sqliteCall, postgres: onFirst });
+    const lat = await latencies(sizes.n, sizes.rounds, { sqlite: bench.sqliteCall, postgres: onFirst });
     const sqliteRate = await throughput(16, sizes.windowMs, bench.sqliteCall);
     const postgresRate = await throughput(16, sizes.windowMs, onFirst);
     const twoRate = await throughput(16, sizes.windowMs, onBoth);
