@@ -33,8 +33,8 @@ const WINDOW_MS = QUICK ? 300 : 3000;
 // servers JIT-compile their hot paths over the first thousands of calls; figures are of a warm server
 const WARM_MS = QUICK ? 500 : 8000;
 const ROUNDS = QUICK ? 2 : 10;
-/** windows of half WINDOW_MS each path gets, alternating, for the protocol eras' rates */
-const RATE_WINDOWS = QUICK ? 2 : 6;
+/** windows of half WINDOW_MS each path gets, alternating, for the protocol eras' rates (a multiple of 6: see there) */
+const RATE_WINDOWS = QUICK ? 2 : 12;
 const out = (line: string) => console.log(line);
 
 const dir = makeTempDir('latchkey-bench-');
@@ -335,11 +335,17 @@ const windows = Object.fromEntries(eras.map((era) => [era, { thin: [] as number[
   Era,
   { thin: number[]; latchkey: number[] }
 >;
+// Every other round goes in the other order (latchkey's window first, the eras reversed): a window
+// that follows another (its garbage, its sockets) follows each server as often, and with three
+// processes a side, every process meets each order equally over six rounds.
 for (let round = 0; round < RATE_WINDOWS; round++) {
-  for (const era of eras) {
-    const [t, l] = [thinEras[round % thinEras.length]!, latchkeyEras[round % latchkeyEras.length]!];
-    windows[era].thin.push((await load(16, t[ERAS[era]], t.server, WINDOW_MS / 2)).rate);
-    windows[era].latchkey.push((await load(16, l[ERAS[era]], l.server, WINDOW_MS / 2)).rate);
+  const flipped = round % 2 === 1;
+  for (const era of flipped ? [...eras].reverse() : eras) {
+    const servers = { thin: thinEras[round % thinEras.length]!, latchkey: latchkeyEras[round % latchkeyEras.length]! };
+    for (const side of flipped ? (['latchkey', 'thin'] as const) : (['thin', 'latchkey'] as const)) {
+      const paths = servers[side];
+      windows[era][side].push((await load(16, paths[ERAS[era]], paths.server, WINDOW_MS / 2)).rate);
+    }
   }
 }
 // windows of equal length: the mean of their rates is all calls over all the time

@@ -19,16 +19,18 @@ const header = (headers: Dispatcher.ResponseData['headers'], name: string): stri
   return Array.isArray(value) ? value.join(', ') : value;
 };
 
+// a decompressing pipeline's errors reach the reader of its output, which handles them
+const ignore = () => {};
+
 function decoded(body: Readable, encoding: string | undefined): Readable {
-  const done = () => {};
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return pipeline(body, createGunzip(), done);
+      return pipeline(body, createGunzip(), ignore);
     case 'deflate':
-      return pipeline(body, createInflate(), done);
+      return pipeline(body, createInflate(), ignore);
     case 'br':
-      return pipeline(body, createBrotliDecompress(), done);
+      return pipeline(body, createBrotliDecompress(), ignore);
     default:
       return body;
   }

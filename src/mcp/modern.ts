@@ -18,7 +18,7 @@ import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/valida
 import { CacheSlot, type Deps } from '../deps.ts';
 import { callContext } from '../sessions/call-context.ts';
 import { approvalKeys, approvalSchema, askedApprovals, type ElicitAnswer, givenAnswers } from '../sessions/input-required.ts';
-import { type InputState, openRequestState, RequestStateError, sealRequestState } from '../sessions/request-state.ts';
+import { type InputState, openRequestState, RequestStateError, sealRequestState, type StateBinding } from '../sessions/request-state.ts';
 import type { Session } from '../sessions/session.ts';
 import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
 import { VALIDATOR } from './validator.ts';
@@ -85,31 +85,41 @@ async function callModern(
     answers: state ? givenAnswers(state, answerFor(ctx)) : undefined,
     canAsk: modes.form || modes.url,
   });
-  const ask = async (question: UserQuestion): Promise<InputRequiredResult | undefined> => {
-    if (question.kind === 'approve') {
-      const keyed = approvalKeys(question.asks);
-      // a form where the client shows one (the answer comes back with the retry), else the approval page
-      const request = modes.form
-        ? (ask: (typeof keyed)[number][1]) => inputRequired.elicit({ message: ask.message, requestedSchema: approvalSchema(ask) })
-        : (ask: (typeof keyed)[number][1]) => inputRequired.elicitUrl({ message: ask.message, url: ask.pageUrl });
-      return inputRequired({
-        inputRequests: Object.fromEntries(keyed.map(([key, ask]) => [key, request(ask)])),
-        requestState: sealRequestState(deps, binding, askedApprovals(keyed, !modes.form)),
-      });
-    }
-    const { connect } = question;
-    // declined or cancelled: the link goes to the model as words, so the user can still take it later
-    const answer = inputResponse(ctx.mcpReq.inputResponses, CONNECT);
-    if (answer.kind === 'elicit' && answer.action !== 'accept') return undefined;
-    if (!modes.url) return undefined;
+  return (await callSessionTool(deps, session, params.name, args, context, (question) => askUser(deps, binding, modes, ctx, question))) as
+    | CallToolResult
+    | InputRequiredResult;
+}
+
+/** A question for the user as an input-required result (spec basic/patterns/mrtr), or none when the client cannot be asked. */
+async function askUser(
+  deps: Deps,
+  binding: StateBinding,
+  modes: { form: boolean; url: boolean },
+  ctx: ServerContext,
+  question: UserQuestion,
+): Promise<InputRequiredResult | undefined> {
+  if (question.kind === 'approve') {
+    const keyed = approvalKeys(question.asks);
+    // a form where the client shows one (the answer comes back with the retry), else the approval page
+    const request = modes.form
+      ? (ask: (typeof keyed)[number][1]) => inputRequired.elicit({ message: ask.message, requestedSchema: approvalSchema(ask) })
+      : (ask: (typeof keyed)[number][1]) => inputRequired.elicitUrl({ message: ask.message, url: ask.pageUrl });
     return inputRequired({
-      inputRequests: {
-        [CONNECT]: inputRequired.elicitUrl({ message: `Connect your ${connect.toolkit.name} account to continue.`, url: connect.url }),
-      },
-      requestState: sealRequestState(deps, binding, { connect: { toolkit: connect.toolkit.slug, account: connect.connectedAccountId } }),
+      inputRequests: Object.fromEntries(keyed.map(([key, ask]) => [key, request(ask)])),
+      requestState: sealRequestState(deps, binding, askedApprovals(keyed, !modes.form)),
     });
-  };
-  return (await callSessionTool(deps, session, params.name, args, context, ask)) as CallToolResult | InputRequiredResult;
+  }
+  const { connect } = question;
+  // declined or cancelled: the link goes to the model as words, so the user can still take it later
+  const answer = inputResponse(ctx.mcpReq.inputResponses, CONNECT);
+  if (answer.kind === 'elicit' && answer.action !== 'accept') return undefined;
+  if (!modes.url) return undefined;
+  return inputRequired({
+    inputRequests: {
+      [CONNECT]: inputRequired.elicitUrl({ message: `Connect your ${connect.toolkit.name} account to continue.`, url: connect.url }),
+    },
+    requestState: sealRequestState(deps, binding, { connect: { toolkit: connect.toolkit.slug, account: connect.connectedAccountId } }),
+  });
 }
 
 function createModernHandler(deps: Deps): McpHttpHandler {

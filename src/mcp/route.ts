@@ -1,4 +1,3 @@
-import { isLegacyRequest } from '@modelcontextprotocol/server';
 import { Hono, type Context } from 'hono';
 import { authenticateApiKey } from '../auth/api-keys.ts';
 import type { Deps } from '../deps.ts';
@@ -6,6 +5,7 @@ import type { AppEnv } from '../http/env.ts';
 import { forgetClient } from '../sessions/mcp-clients.ts';
 import { getSession, sessionByAccessToken, sessionByToken, type Session } from '../sessions/session.ts';
 import { isSessionId, resourceMetadataUrl } from '../grants/metadata.ts';
+import { isLegacyEra } from './era.ts';
 import { serveLegacy } from './legacy.ts';
 import { serveModern } from './modern.ts';
 import { AppError } from '../errors.ts';
@@ -15,6 +15,16 @@ const jsonRpcError = (c: Context, status: number, code: number, message: string,
 
 /** A body over the limit (checked in front of every route, see app.ts), as a JSON-RPC error. */
 export const mcpTooLarge = (c: Context) => jsonRpcError(c, 413, -32600, 'Request body too large');
+
+/**
+ * A 401 that names the URL's protected-resource metadata (RFC 9728 §5.1); RFC 6750 §3:
+ * error="invalid_token" when a token was sent and is not good here.
+ */
+function unauthorized(deps: Deps, c: Context, id: string, message: string, tokenSent: boolean) {
+  const metadata = resourceMetadataUrl(deps, isSessionId(id) ? id : 'trs_unknown', new URL(c.req.url).origin);
+  const challenge = `Bearer ${tokenSent ? 'error="invalid_token", ' : ''}resource_metadata="${metadata}"`;
+  return jsonRpcError(c, 401, -32001, message, { 'WWW-Authenticate': challenge });
+}
 
 /**
  * `/tool_router/{session_id}/mcp`, streamable HTTP, stateless. Accepted credentials: the project's
@@ -27,17 +37,11 @@ export const mcpTooLarge = (c: Context) => jsonRpcError(c, 413, -32600, 'Request
 export function mcpRoutes(deps: Deps) {
   async function authorize(c: Context<AppEnv>): Promise<Session | Response> {
     const id = c.req.param('id') ?? '';
-    const unauthorized = (message: string, tokenSent: boolean) => {
-      const metadata = resourceMetadataUrl(deps, isSessionId(id) ? id : 'trs_unknown', new URL(c.req.url).origin);
-      // RFC 6750 §3: error="invalid_token" when a token was sent and is not good here
-      const challenge = `Bearer ${tokenSent ? 'error="invalid_token", ' : ''}resource_metadata="${metadata}"`;
-      return jsonRpcError(c, 401, -32001, message, { 'WWW-Authenticate': challenge });
-    };
     const apiKey = c.req.header('x-api-key');
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const token = c.req.header('x-session-token') ?? (bearer?.startsWith('lks_') ? bearer : undefined);
     if (apiKey) {
-      if (!(await authenticateApiKey(deps, apiKey))) return unauthorized('Invalid API key', false);
+      if (!(await authenticateApiKey(deps, apiKey))) return unauthorized(deps, c, id, 'Invalid API key', false);
       try {
         return await getSession(deps, id);
       } catch (error) {
@@ -48,7 +52,7 @@ export function mcpRoutes(deps: Deps) {
     if (token) {
       const session = await sessionByToken(deps, token);
       // a valid token for another session opens nothing here
-      if (!session) return unauthorized('Invalid session token', true);
+      if (!session) return unauthorized(deps, c, id, 'Invalid session token', true);
       if (session.id !== id) return jsonRpcError(c, 403, -32001, 'This token belongs to another session');
       return session;
     }
@@ -56,10 +60,11 @@ export function mcpRoutes(deps: Deps) {
       // an access token's audience is its one session's URL (RFC 8707, MCP basic/authorization "Token
       // Audience Binding"): on any other URL it is invalid, as an expired or revoked one is
       const session = await sessionByAccessToken(deps, bearer);
-      if (!session || session.id !== id) return unauthorized('The access token is invalid, expired, revoked or for another session', true);
+      if (!session || session.id !== id)
+        return unauthorized(deps, c, id, 'The access token is invalid, expired, revoked or for another session', true);
       return session;
     }
-    return unauthorized('Send x-api-key, the session token (x-session-token), or an OAuth access token', false);
+    return unauthorized(deps, c, id, 'Send x-api-key, the session token (x-session-token), or an OAuth access token', false);
   }
 
   return new Hono<AppEnv>()
@@ -89,8 +94,8 @@ export function mcpRoutes(deps: Deps) {
       }
       // the era is the request's own claim (spec 2026-07-28, basic/lifecycle): a body carrying the
       // per-request `_meta` envelope is 2026-07-28; anything else (an `initialize`, or a request of a
-      // client that made one) is the 2025 era. The SDK's classifier decides, so both agree.
-      if (await isLegacyRequest(c.req.raw, body)) return serveLegacy(deps, session, c.req.raw, body);
+      // client that made one) is the 2025 era, as the SDK's classifier decides (era.ts)
+      if (await isLegacyEra(c.req.raw, body)) return serveLegacy(deps, session, c.req.raw, body);
       return serveModern(deps, session, c.req.raw, body);
     });
 }

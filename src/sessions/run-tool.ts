@@ -121,7 +121,12 @@ export async function prepareGoverned(
     return settled(outcome);
   }
   const { start } = prepared;
-  return { kind: 'ready', start: async () => ({ ...(await logExecution(deps, call, start, outcomeEnd)), logId: call.logId }) };
+  return {
+    kind: 'ready',
+    async start() {
+      return { ...(await logExecution(deps, call, start, outcomeEnd)), logId: call.logId };
+    },
+  };
 }
 
 /** A session call's outcome as the log records it: a result by its envelope, anything else by its kind. */
@@ -210,7 +215,9 @@ export async function prepareSessionTool(
       arguments: args,
       account,
       grantable: true,
-      send: async (resolved) => ({ kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) }),
+      async send(resolved) {
+        return { kind: 'result', result: await executeWithRefresh(deps, entry, args, resolved) };
+      },
     },
     context,
   );
