@@ -13,8 +13,8 @@ import { derivedFromConfig, preloadedSlugs, preloadedTools } from '../sessions/t
 
 /**
  * What both protocol eras serve alike: a session's tools/list and its tools/call. The shapes are the
- * MCP wire's, the same in 2025-11-25 and 2026-07-28; each era's server (legacy.ts on SDK v1,
- * modern.ts on SDK v2) only adapts them, and decides how a Connect Link reaches its client.
+ * MCP wire's, the same in 2025-11-25 and 2026-07-28; each era's server (legacy.ts, modern.ts, both
+ * on SDK v2) only adapts them, and decides how a Connect Link reaches its client.
  */
 
 export type McpTool = {
