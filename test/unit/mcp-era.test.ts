@@ -37,6 +37,17 @@ const bodies: Record<string, unknown> = {
     params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
   },
   'legacy tools/call': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'X', arguments: {} } },
+  'legacy tools/list, string id, no params': { jsonrpc: '2.0', id: 'x', method: 'tools/list' },
+  'legacy request with _meta': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'X', _meta: { progressToken: 1 } } },
+  'legacy request with an extra member': { jsonrpc: '2.0', id: 1, method: 'tools/list', extra: true },
+  'id that is a fraction': { jsonrpc: '2.0', id: 1.5, method: 'tools/list' },
+  'id past 2^53': { jsonrpc: '2.0', id: 2 ** 60, method: 'tools/list' },
+  'id that is negative zero': { jsonrpc: '2.0', id: -0, method: 'tools/list' },
+  'id that is null': { jsonrpc: '2.0', id: null, method: 'tools/list' },
+  'id that is a boolean': { jsonrpc: '2.0', id: true, method: 'tools/list' },
+  'jsonrpc 1.0': { jsonrpc: '1.0', id: 1, method: 'tools/list' },
+  'params that is null': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: null },
+  'params that is a string': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: 'x' },
   'legacy notification': { jsonrpc: '2.0', method: 'notifications/initialized' },
   'response carrying a claim': { jsonrpc: '2.0', id: 1, result: {}, method: 'tools/list', params: { _meta: envelope() } },
   'error carrying a claim': {
@@ -71,6 +82,10 @@ const headerSets: Record<string, Record<string, string>> = {
   modern: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
   'modern, other method': { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'Y' },
   '2025 version': { 'mcp-protocol-version': '2025-11-25' },
+  '2024 version': { 'mcp-protocol-version': '2024-11-05' },
+  'unknown old version': { 'mcp-protocol-version': '2023-01-01' },
+  'a version that is not a date': { 'mcp-protocol-version': 'banana' },
+  'a later version': { 'mcp-protocol-version': '2027-01-01' },
 };
 
 const post = (headers: Record<string, string>, body: unknown) =>
