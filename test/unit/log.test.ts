@@ -1,4 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLogger, unredacted } from '../../src/log.ts';
@@ -6,28 +11,61 @@ import { captureLogs } from '../helpers/logs.ts';
 import { ROOT } from '../helpers/spawn-server.ts';
 
 const LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
+const CHILD = [process.execPath, '--import', LOADER, `${ROOT}test/fixtures/log-child.ts`] as const;
 
 /**
  * Runs test/fixtures/log-child.ts; `onChunk` sees each read of its stdout (and may answer on stdin).
  * Resolves with its exit code, its stdout's reads and its lines.
  */
 function runLogChild(args: string[], onChunk: (chunk: string, stdin: NodeJS.WritableStream) => void = () => {}) {
-  const child = spawn(process.execPath, ['--import', LOADER, `${ROOT}test/fixtures/log-child.ts`, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(CHILD[0], [...CHILD.slice(1), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   child.stdout.on('data', (data) => {
     chunks.push(String(data));
     onChunk(String(data), child.stdin);
   });
-  const linesOf = (text: string) =>
-    text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
   return new Promise<{ code: number | null; chunks: string[]; lines: Array<Record<string, unknown>> }>((resolve) =>
     child.on('close', (code) => resolve({ code, chunks, lines: linesOf(chunks.join('')) })),
   );
+}
+
+function linesOf(text: string) {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * Runs the child with its stdout on a real pipe (a FIFO), read 64 KiB at a time with read(2) by a
+ * slow reader, so the pipe fills and the child's writes wait for room, as behind a stalled log shipper. Node's own `stdio: 'pipe'` is a UNIX socket pair, where a write has no PIPE_BUF
+ * atomicity (POSIX write(2), "Pipes and FIFOs") and may land in two reads.
+ */
+async function runLogChildOnFifo(args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-log-'));
+  const fifo = join(dir, 'stdout');
+  execFileSync('mkfifo', [fifo]);
+  try {
+    // opening either end of a FIFO waits for the other: the reader's open runs on the thread pool
+    const opening = open(fifo, 'r');
+    const writeEnd = openSync(fifo, 'w');
+    const reader = await opening;
+    const child = spawn(CHILD[0], [...CHILD.slice(1), ...args], { stdio: ['ignore', writeEnd, 'pipe'] });
+    closeSync(writeEnd);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const chunks: string[] = [];
+    const buffer = Buffer.alloc(65536);
+    for (;;) {
+      const { bytesRead } = await reader.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.toString('utf8', 0, bytesRead));
+      await sleep(5);
+    }
+    await reader.close();
+    return { code: await exited, chunks, lines: linesOf(chunks.join('')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('the logger', () => {
@@ -66,7 +104,7 @@ describe("the server's log on stdout", () => {
   });
 
   it('hands a pipe whole lines in every read, every line once and in order', async () => {
-    const { code, chunks, lines } = await runLogChild(['many', '2000']);
+    const { code, chunks, lines } = await runLogChildOnFifo(['many', '2000']);
     expect(code).toBe(0);
     for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
     expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
