@@ -29,9 +29,10 @@ const REDACT = [
  * client 75, 0 and 60 µs lower in three runs). A batch is whole lines, a little over
  * LOG_BATCH_BYTES: under PIPE_BUF (4096 bytes) for lines of ordinary length, so a reader of a pipe
  * still gets whole lines in each read (a UNIX socket, as Node's spawn and journald hand a child,
- * makes no such promise: a reader there joins its reads). What is left is written as the process exits (normally,
- * on SIGTERM, or on an uncaught error); a SIGKILL loses at most the last LOG_FLUSH_MS of lines. A
- * stalled log reader still slows the server rather than growing its memory without bound.
+ * makes no such promise: a reader there joins its reads). What is left is written as the process
+ * exits (normally, on SIGTERM, or on an uncaught error); a SIGKILL loses at most the last
+ * LOG_FLUSH_MS of lines. A stalled log reader still slows the server rather than growing its memory
+ * without bound.
  */
 export function createLogger(level: string, destination: DestinationStream = batchedStdout()): Logger {
   return pino({ level, base: { service: 'latchkey' }, redact: { paths: REDACT, censor: '[redacted]' } }, destination);

@@ -1,7 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, unredacted } from '../../src/log.ts';
 import { captureLogs } from '../helpers/logs.ts';
 import { ROOT } from '../helpers/spawn-server.ts';
+import { makeTempDir } from '../helpers/temp-dir.ts';
 
 const LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 const CHILD = [process.execPath, '--import', LOADER, `${ROOT}test/fixtures/log-child.ts`] as const;
@@ -38,12 +38,13 @@ function linesOf(text: string) {
 
 /**
  * Runs the child with its stdout on a real pipe (a FIFO), read 64 KiB at a time with read(2) by a
- * slow reader, so the pipe fills and the child's writes wait for room, as behind a stalled log shipper. Node's own `stdio: 'pipe'` is a UNIX socket pair, where a write has no PIPE_BUF
- * atomicity (POSIX write(2), "Pipes and FIFOs") and may land in two reads.
+ * slow reader, so the pipe fills and the child's writes wait for room, as behind a stalled log
+ * shipper. Node's own `stdio: 'pipe'` is a UNIX socket pair, where a write has no PIPE_BUF atomicity
+ * (POSIX write(2), "Pipes and FIFOs") and may land in two reads.
  */
 async function runLogChildOnFifo(args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-log-'));
-  const fifo = join(dir, 'stdout');
+  const dir = makeTempDir('latchkey-log-');
+  const fifo = join(dir.path, 'stdout');
   execFileSync('mkfifo', [fifo]);
   try {
     // opening either end of a FIFO waits for the other: the reader's open runs on the thread pool
@@ -64,7 +65,7 @@ async function runLogChildOnFifo(args: string[]) {
     await reader.close();
     return { code: await exited, chunks, lines: linesOf(chunks.join('')) };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.cleanup();
   }
 }
 
