@@ -1,7 +1,5 @@
 import { isLegacyRequest, PROTOCOL_VERSION_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isPlainObject } from '../json-object.ts';
 
 /**
  * Whether a POST whose body was parsed goes to the 2025 era (legacy.ts) rather than 2026-07-28

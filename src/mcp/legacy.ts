@@ -11,6 +11,7 @@ import { mayAskApproval } from '../sessions/approval-policy.ts';
 import { callContext } from '../sessions/call-context.ts';
 import type { Session } from '../sessions/session.ts';
 import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
+import { answerPlainToolCall, plainToolCall } from './plain-tool-call.ts';
 import { VALIDATOR } from './validator.ts';
 
 /**
@@ -27,65 +28,84 @@ interface ClientInfo {
   urlElicitation(): Promise<boolean>;
 }
 
+/** One tools/call of the 2025 era, through the SDK's Server or answered directly (plain-tool-call.ts). */
+async function legacyToolCall(
+  deps: Deps,
+  session: Session,
+  name: string,
+  args: Record<string, unknown>,
+  client: ClientInfo,
+): Promise<CallToolResult> {
+  // approvals reach a 2025-era client only as links to the approval page, which it opens for the
+  // user (URL elicitation): a form would need this request held open for the answer, and the answer
+  // can arrive at another process; the client is looked up only if this session can ask at all
+  const canAsk = mayAskApproval(session.config) && (await client.urlElicitation());
+  const context = callContext({ canAsk });
+  const ask = async (question: UserQuestion): Promise<never | undefined> => {
+    if (question.kind === 'approve') {
+      throw new UrlElicitationRequiredError(
+        question.asks.map((ask) => ({ mode: 'url', message: ask.message, url: ask.pageUrl, elicitationId: ask.callHash })),
+      );
+    }
+    if (!(await client.urlElicitation())) return undefined;
+    const { connect } = question;
+    // 2025-11-25: a URL elicitation the client opens for the user (error -32042)
+    throw new UrlElicitationRequiredError([
+      {
+        mode: 'url',
+        message: `Connect your ${connect.toolkit.name} account to continue.`,
+        url: connect.url,
+        elicitationId: connect.connectedAccountId ?? connect.toolkit.slug,
+      },
+    ]);
+  };
+  return callSessionTool<never>(deps, session, name, args, context, ask);
+}
+
 function buildLegacyServer(deps: Deps, session: Session, client: ClientInfo): Server {
   const server = new Server(
     { name: 'latchkey', version: '0.1.0' },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) },
   );
   server.setRequestHandler('tools/list', async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
-  server.setRequestHandler('tools/call', async (request): Promise<CallToolResult> => {
-    // approvals reach a 2025-era client only as links to the approval page, which it opens for the
-    // user (URL elicitation): a form would need this request held open for the answer, and the answer
-    // can arrive at another process; the client is looked up only if this session can ask at all
-    const canAsk = mayAskApproval(session.config) && (await client.urlElicitation());
-    const context = callContext({ canAsk });
-    const ask = async (question: UserQuestion): Promise<never | undefined> => {
-      if (question.kind === 'approve') {
-        throw new UrlElicitationRequiredError(
-          question.asks.map((ask) => ({ mode: 'url', message: ask.message, url: ask.pageUrl, elicitationId: ask.callHash })),
-        );
-      }
-      if (!(await client.urlElicitation())) return undefined;
-      const { connect } = question;
-      // 2025-11-25: a URL elicitation the client opens for the user (error -32042)
-      throw new UrlElicitationRequiredError([
-        {
-          mode: 'url',
-          message: `Connect your ${connect.toolkit.name} account to continue.`,
-          url: connect.url,
-          elicitationId: connect.connectedAccountId ?? connect.toolkit.slug,
-        },
-      ]);
-    };
-    return callSessionTool<never>(deps, session, request.params.name, request.params.arguments ?? {}, context, ask);
-  });
+  server.setRequestHandler('tools/call', async (request) =>
+    legacyToolCall(deps, session, request.params.name, request.params.arguments ?? {}, client),
+  );
   return server;
 }
 
 type InitializeParams = { capabilities?: { elicitation?: { url?: unknown } }; clientInfo?: { name?: string } };
 
+/** What a client that made its `initialize` earlier declared, looked up at most once per request. */
+function knownClient(deps: Deps, session: Session, clientId: string | undefined): ClientInfo {
+  let declared: Promise<boolean> | undefined;
+  if (!clientId) return { urlElicitation: async () => false };
+  return { urlElicitation: () => (declared ??= clientTakesUrlElicitation(deps, clientId, session.id)) };
+}
+
 /** Serves one 2025-era POST whose body was already read and parsed. */
 export async function serveLegacy(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
+  const call = plainToolCall(request, body);
+  if (!call) return serveLegacyThroughSdk(deps, session, request, body);
+  const client = knownClient(deps, session, request.headers.get('mcp-session-id') ?? undefined);
+  return answerPlainToolCall(call, () => legacyToolCall(deps, session, call.name, call.args, client));
+}
+
+/** Serves one 2025-era POST through the SDK's stateless transport and a Server of its own. */
+export async function serveLegacyThroughSdk(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
   const message = body as { method?: string; params?: InitializeParams };
   let clientId = request.headers.get('mcp-session-id') ?? undefined;
-  let urlElicitation: () => Promise<boolean> = async () => false;
+  let client = knownClient(deps, session, clientId);
   if (message?.method === 'initialize') {
     const declared = message.params?.capabilities?.elicitation?.url !== undefined;
-    urlElicitation = async () => declared;
+    client = { urlElicitation: async () => declared };
     clientId = await rememberClient(deps, session.id, {
       urlElicitation: declared,
       name: String(message.params?.clientInfo?.name ?? '').slice(0, 100) || null,
     });
-  } else if (clientId) {
-    const known = clientId;
-    urlElicitation = () => clientTakesUrlElicitation(deps, known, session.id);
   }
-  // asked at most once per request: for approvals and for a Connect Link alike
-  const lookUp = urlElicitation;
-  let known: Promise<boolean> | undefined;
-  urlElicitation = () => (known ??= lookUp());
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  await buildLegacyServer(deps, session, { urlElicitation }).connect(transport);
+  await buildLegacyServer(deps, session, client).connect(transport);
   const response = await transport.handleRequest(request, { parsedBody: body });
   if (message?.method !== 'initialize' || !clientId) return response;
   // remember this client across stateless requests: the SDK client echoes mcp-session-id

@@ -4,6 +4,7 @@ import { poolOf } from '../../storage/postgres.ts';
 import { sqliteOf } from '../../storage/sqlite.ts';
 import { flushExecutionLog } from '../../src/services/execution-log.ts';
 import { sessionByToken } from '../../src/sessions/session.ts';
+import { bearerToolkit } from '../helpers/bearer-toolkit.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { makeTempDir } from '../helpers/temp-dir.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -13,30 +14,17 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 // is answered from memory once the call has checked that nothing was written: storage/prepared.ts).
 
 function tokenToolkit(baseUrl: string) {
-  return {
-    slug: 'itemapi',
-    name: 'Item API',
-    description: 'An API on loopback that takes a bearer token',
-    base_url: baseUrl,
-    auth_schemes: [
-      {
-        mode: 'BEARER_TOKEN',
-        fields: [{ name: 'token', display_name: 'Token', secret: true }],
-        inject: { headers: { Authorization: 'Bearer {{token}}' } },
-      },
-    ],
-    tools: [
-      {
-        slug: 'ITEMAPI_GET_ITEM',
-        name: 'get item',
-        description: 'Get the item from the local API, for the statement count tests.',
-        tags: ['readOnlyHint'],
-        input_parameters: { type: 'object', properties: {} },
-        request: { method: 'GET', path: '/item' },
-        source: { docs: 'https://docs.example.com/api' },
-      },
-    ],
-  };
+  return bearerToolkit('itemapi', baseUrl, [
+    {
+      slug: 'ITEMAPI_GET_ITEM',
+      name: 'get item',
+      description: 'Get the item from the local API, for the statement count tests.',
+      tags: ['readOnlyHint'],
+      input_parameters: { type: 'object', properties: {} },
+      request: { method: 'GET', path: '/item' },
+      source: { docs: 'https://docs.example.com/api' },
+    },
+  ]);
 }
 
 let upstream: FakeUpstream;
