@@ -10,8 +10,8 @@ import { clientTakesUrlElicitation, rememberClient } from '../sessions/mcp-clien
 import { mayAskApproval } from '../sessions/approval-policy.ts';
 import { callContext } from '../sessions/call-context.ts';
 import type { Session } from '../sessions/session.ts';
-import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
-import { answerPlainToolCall, plainToolCall } from './plain-tool-call.ts';
+import { callSessionTool, INSTRUCTIONS, listSessionTools, SERVER_INFO, type UserQuestion } from './session-tools.ts';
+import { answerLegacyToolCall, plainLegacyToolCall } from './plain-tool-call.ts';
 import { VALIDATOR } from './validator.ts';
 
 /**
@@ -63,10 +63,11 @@ async function legacyToolCall(
 }
 
 function buildLegacyServer(deps: Deps, session: Session, client: ClientInfo): Server {
-  const server = new Server(
-    { name: 'latchkey', version: '0.1.0' },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: deps.caches.get(VALIDATOR) },
-  );
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: {} },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: deps.caches.get(VALIDATOR),
+  });
   server.setRequestHandler('tools/list', async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
   server.setRequestHandler('tools/call', async (request) =>
     legacyToolCall(deps, session, request.params.name, request.params.arguments ?? {}, client),
@@ -85,10 +86,10 @@ function knownClient(deps: Deps, session: Session, clientId: string | undefined)
 
 /** Serves one 2025-era POST whose body was already read and parsed. */
 export async function serveLegacy(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
-  const call = plainToolCall(request, body);
+  const call = plainLegacyToolCall(request, body);
   if (!call) return serveLegacyThroughSdk(deps, session, request, body);
   const client = knownClient(deps, session, request.headers.get('mcp-session-id') ?? undefined);
-  return answerPlainToolCall(call, () => legacyToolCall(deps, session, call.name, call.args, client));
+  return answerLegacyToolCall(call, () => legacyToolCall(deps, session, call.name, call.args, client));
 }
 
 /** Serves one 2025-era POST through the SDK's stateless transport and a Server of its own. */

@@ -6,7 +6,6 @@ import {
   ProtocolError,
   ProtocolErrorCode,
   Server,
-  type CallToolRequestParams,
   type CallToolResult,
   type ClientCapabilities,
   type InputRequiredResult,
@@ -20,7 +19,8 @@ import { callContext } from '../sessions/call-context.ts';
 import { approvalKeys, approvalSchema, askedApprovals, type ElicitAnswer, givenAnswers } from '../sessions/input-required.ts';
 import { type InputState, openRequestState, RequestStateError, sealRequestState, type StateBinding } from '../sessions/request-state.ts';
 import type { Session } from '../sessions/session.ts';
-import { callSessionTool, INSTRUCTIONS, listSessionTools, type UserQuestion } from './session-tools.ts';
+import { callSessionTool, INSTRUCTIONS, listSessionTools, SERVER_INFO, type UserQuestion } from './session-tools.ts';
+import { answerModernToolCall, plainModernToolCall } from './plain-tool-call.ts';
 import { VALIDATOR } from './validator.ts';
 
 /**
@@ -35,67 +35,86 @@ import { VALIDATOR } from './validator.ts';
 const CONNECT = 'connect';
 
 function buildModernServer(deps: Deps, session: Session, validator: AjvJsonSchemaValidator): Server {
-  const server = new Server(
-    { name: 'latchkey', version: '0.1.0' },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: validator },
-  );
+  const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: validator });
   server.setRequestHandler('tools/list', async () => ({ tools: listSessionTools(deps, session) as Tool[] }));
-  server.setRequestHandler('tools/call', async (request, ctx) => callModern(deps, session, request.params, ctx));
+  server.setRequestHandler('tools/call', async (request, ctx) =>
+    modernToolCall(deps, session, request.params.name, request.params.arguments ?? {}, inputOf(ctx)),
+  );
   return server;
 }
 
-/** Which elicitation modes this request's client declared (2026-07-28 basic/lifecycle: per request, in `_meta`). */
-function elicitationModes(ctx: ServerContext): { form: boolean; url: boolean } {
-  // the SDK types the envelope's keys as wire-only
-  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  const elicitation = (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined)?.elicitation;
+/** What a 2026-07-28 tools/call brings besides its tool and arguments (spec basic/lifecycle, basic/patterns/mrtr). */
+export interface ModernCallInput {
+  /** the elicitation modes the client declared in this request's `_meta` */
+  modes: ElicitationModes;
+  /** the `requestState` the client echoed, on a retry */
+  echoedState: unknown;
+  /** the user's answers to the previous leg's input requests, on a retry */
+  inputResponses: Record<string, unknown> | undefined;
+}
+
+type ElicitationModes = { form: boolean; url: boolean };
+
+/** Which elicitation modes a client declared (2026-07-28 basic/lifecycle: per request, in `_meta`). */
+export function elicitationModes(capabilities: ClientCapabilities | undefined): ElicitationModes {
+  const elicitation = capabilities?.elicitation;
   if (!elicitation) return { form: false, url: false };
   // client/elicitation: an empty elicitation capability means form mode only
   const declared = elicitation as { form?: unknown; url?: unknown };
   return { form: declared.form !== undefined || declared.url === undefined, url: declared.url !== undefined };
 }
 
-function answerFor(ctx: ServerContext) {
+function inputOf(ctx: ServerContext): ModernCallInput {
+  // the SDK types the envelope's keys as wire-only
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  return {
+    modes: elicitationModes(envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined),
+    echoedState: ctx.mcpReq.requestState(),
+    inputResponses: ctx.mcpReq.inputResponses,
+  };
+}
+
+function answerFor(responses: Record<string, unknown> | undefined) {
   return (key: string): ElicitAnswer | undefined => {
-    const view = inputResponse(ctx.mcpReq.inputResponses, key);
+    const view = inputResponse(responses, key);
     return view.kind === 'elicit' ? { action: view.action, content: view.content } : undefined;
   };
 }
 
-async function callModern(
+/** One tools/call of the 2026-07-28 era, through the SDK's Server or answered directly (plain-tool-call.ts). */
+export async function modernToolCall(
   deps: Deps,
   session: Session,
-  params: CallToolRequestParams,
-  ctx: ServerContext,
+  name: string,
+  args: Record<string, unknown>,
+  input: ModernCallInput,
 ): Promise<CallToolResult | InputRequiredResult> {
-  const args = params.arguments ?? {};
-  const binding = { sessionId: session.id, tool: params.name, args };
-  const echoed = ctx.mcpReq.requestState();
+  const binding = { sessionId: session.id, tool: name, args };
   let state: InputState | undefined;
-  if (echoed !== undefined) {
+  if (input.echoedState !== undefined) {
     try {
-      state = await openRequestState(deps, binding, echoed);
+      state = await openRequestState(deps, binding, input.echoedState);
     } catch (error) {
       if (!(error instanceof RequestStateError)) throw error;
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { reason: 'invalid_request_state' });
     }
   }
-  const modes = elicitationModes(ctx);
+  const { modes, inputResponses } = input;
   const context = callContext({
-    answers: state ? givenAnswers(state, answerFor(ctx)) : undefined,
+    answers: state ? givenAnswers(state, answerFor(inputResponses)) : undefined,
     canAsk: modes.form || modes.url,
   });
-  return (await callSessionTool(deps, session, params.name, args, context, (question) => askUser(deps, binding, modes, ctx, question))) as
-    | CallToolResult
-    | InputRequiredResult;
+  return (await callSessionTool(deps, session, name, args, context, (question) =>
+    askUser(deps, binding, modes, inputResponses, question),
+  )) as CallToolResult | InputRequiredResult;
 }
 
 /** A question for the user as an input-required result (spec basic/patterns/mrtr), or none when the client cannot be asked. */
 async function askUser(
   deps: Deps,
   binding: StateBinding,
-  modes: { form: boolean; url: boolean },
-  ctx: ServerContext,
+  modes: ElicitationModes,
+  inputResponses: Record<string, unknown> | undefined,
   question: UserQuestion,
 ): Promise<InputRequiredResult | undefined> {
   if (question.kind === 'approve') {
@@ -111,7 +130,7 @@ async function askUser(
   }
   const { connect } = question;
   // declined or cancelled: the link goes to the model as words, so the user can still take it later
-  const answer = inputResponse(ctx.mcpReq.inputResponses, CONNECT);
+  const answer = inputResponse(inputResponses, CONNECT);
   if (answer.kind === 'elicit' && answer.action !== 'accept') return undefined;
   if (!modes.url) return undefined;
   return inputRequired({
@@ -154,6 +173,14 @@ function refusesListen(body: unknown): Response | undefined {
 
 /** Serves one 2026-07-28 POST whose body was already read and parsed. */
 export async function serveModern(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
+  const call = plainModernToolCall(request, body);
+  if (!call) return serveModernThroughSdk(deps, session, request, body);
+  const input = { modes: elicitationModes(call.capabilities), echoedState: undefined, inputResponses: undefined };
+  return answerModernToolCall(call, SERVER_INFO, () => modernToolCall(deps, session, call.name, call.args, input));
+}
+
+/** Serves one 2026-07-28 POST through the SDK's `createMcpHandler` and a Server of its own. */
+export async function serveModernThroughSdk(deps: Deps, session: Session, request: Request, body: unknown): Promise<Response> {
   const refused = refusesListen(body);
   if (refused) return refused;
   const slot = deps.caches.get(HANDLER);

@@ -41,6 +41,9 @@ export type ConnectRequest = {
 /** What a call may put to the user mid-call: a Connect Link to open, or approvals to give. */
 export type UserQuestion = { kind: 'connect'; connect: ConnectRequest } | { kind: 'approve'; asks: ApprovalAsk[] };
 
+/** The server's identity in both eras (initialize's serverInfo; 2026-07-28 `_meta` serverInfo on every result). */
+export const SERVER_INFO = { name: 'latchkey', version: '0.1.0' };
+
 export const INSTRUCTIONS =
   'Tools here act for one user with their own connected accounts. When a tool answers that a toolkit is not connected, show the user the link it gives, wait for them to connect, then call the tool again.';
 

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveLegacy, serveLegacyThroughSdk } from '../../src/mcp/legacy.ts';
-import { plainToolCall } from '../../src/mcp/plain-tool-call.ts';
+import { serveModern, serveModernThroughSdk } from '../../src/mcp/modern.ts';
+import { plainLegacyToolCall, plainModernToolCall } from '../../src/mcp/plain-tool-call.ts';
 import { getSession, type Session } from '../../src/sessions/session.ts';
 import { bearerToolkit } from '../helpers/bearer-toolkit.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
@@ -139,7 +140,7 @@ const answerOf = async (response: Response): Promise<Answer> => ({
 
 /** The same request through both paths, in turn; the plain path must be the one serveLegacy took. */
 async function bothPaths(session: Session, headers: Record<string, string>, body: unknown) {
-  expect(plainToolCall(post(headers, body), body), 'taken by the plain path').toBeDefined();
+  expect(plainLegacyToolCall(post(headers, body), body), 'taken by the plain path').toBeDefined();
   const direct = await answerOf(await serveLegacy(t.deps, session, post(headers, body), body));
   const sdk = await answerOf(await serveLegacyThroughSdk(t.deps, session, post(headers, body), body));
   return { direct, sdk };
@@ -305,10 +306,140 @@ describe('a request the SDK answers otherwise is not taken by the plain path', (
   ];
   for (const [name, headers, body] of declined) {
     it(name, async () => {
-      expect(plainToolCall(post(headers, body), body)).toBeUndefined();
+      expect(plainLegacyToolCall(post(headers, body), body)).toBeUndefined();
       // served through the SDK, as before: the same answer either way in
       const direct = await answerOf(await serveLegacy(t.deps, plain, post(headers, body), body));
       const sdk = await answerOf(await serveLegacyThroughSdk(t.deps, plain, post(headers, body), body));
+      expect(direct).toEqual(sdk);
+    });
+  }
+});
+
+// The same for a first 2026-07-28 call: the envelope in `_meta`, the standard headers beside it.
+const VERSION = 'io.modelcontextprotocol/protocolVersion';
+const CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+const CLIENT = 'io.modelcontextprotocol/clientInfo';
+const modernCall = (name: string, args: unknown, meta: Record<string, unknown> = {}, id: unknown = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: args, _meta: { [VERSION]: '2026-07-28', [CAPABILITIES]: {}, ...meta } },
+});
+const modernHeaders = (name: string) => ({
+  ...HEADERS,
+  'mcp-protocol-version': '2026-07-28',
+  'mcp-method': 'tools/call',
+  'mcp-name': name,
+});
+const URL_CLIENT = { [CAPABILITIES]: { elicitation: { url: {} } } };
+const FORM_CLIENT = { [CAPABILITIES]: { elicitation: { form: {}, url: {} } }, [CLIENT]: { name: 'plain-test', version: '1.0.0' } };
+
+/** A sealed requestState differs on every seal (a fresh nonce): the two paths' states are compared by form. */
+const withoutState = (answer: Answer) => ({ ...answer, text: answer.text.replace(/"requestState":"[^"]+"/g, '"requestState":"<sealed>"') });
+
+describe('a plain 2026-07-28 tools/call answers as the SDK does', () => {
+  const cases: Array<[string, () => Session, unknown, (body: any) => void]> = [
+    [
+      'a result',
+      () => plain,
+      modernCall('ITEMAPI_GET_ITEM', { item_id: 'a1' }, {}, 9),
+      (body) =>
+        expect(body.result).toMatchObject({ resultType: 'complete', isError: false, _meta: { 'io.modelcontextprotocol/serverInfo': {} } }),
+    ],
+    [
+      'a result, string id, client info',
+      () => plain,
+      modernCall('ITEMAPI_GET_ITEM', { item_id: 'a1' }, FORM_CLIENT, 'r-2'),
+      (body) => expect(body.id).toBe('r-2'),
+    ],
+    ['a tool error', () => plain, modernCall('ITEMAPI_GET_ITEM', { item_id: 'gone' }), (body) => expect(body.result.isError).toBe(true)],
+    ['a bad argument', () => plain, modernCall('ITEMAPI_GET_ITEM', { item_id: 5 }), (body) => expect(body.result.isError).toBe(true)],
+    ['an unknown tool', () => plain, modernCall('NO_SUCH_TOOL', {}), (body) => expect(body.result.isError).toBe(true)],
+    [
+      'a meta tool',
+      () => plain,
+      modernCall('COMPOSIO_SEARCH_TOOLS', { queries: [{ use_case: 'create an item' }] }),
+      (body) => expect(body.result.resultType).toBe('complete'),
+    ],
+    [
+      'not connected, no URL elicitation: the link as words',
+      () => plain,
+      modernCall('OTHERAPI_GET_ITEM', { item_id: 'a1' }),
+      (body) => expect(body.result.content[0].text).toContain('http'),
+    ],
+    [
+      'not connected, URL elicitation: an input-required URL request',
+      () => plain,
+      modernCall('OTHERAPI_GET_ITEM', { item_id: 'a1' }, URL_CLIENT),
+      (body) =>
+        expect(body.result).toMatchObject({
+          resultType: 'input_required',
+          inputRequests: { connect: { method: 'elicitation/create', params: { mode: 'url' } } },
+          requestState: '<sealed>',
+        }),
+    ],
+    [
+      'an approval, form elicitation: an input-required form',
+      () => approving,
+      modernCall('ITEMAPI_CREATE_ITEM', { title: 'new' }, FORM_CLIENT),
+      (body) => expect(body.result).toMatchObject({ resultType: 'input_required', requestState: '<sealed>' }),
+    ],
+    [
+      'an approval, URL elicitation only: the approval page',
+      () => approving,
+      modernCall('ITEMAPI_CREATE_ITEM', { title: 'new' }, URL_CLIENT),
+      (body) => expect(JSON.stringify(body.result.inputRequests)).toContain('"mode":"url"'),
+    ],
+  ];
+  for (const [name, session, body, check] of cases) {
+    it(name, async () => {
+      const headers = modernHeaders((body as any).params.name);
+      expect(plainModernToolCall(post(headers, body), body), 'taken by the plain path').toBeDefined();
+      const direct = withoutState(await answerOf(await serveModern(t.deps, session(), post(headers, body), body)));
+      const sdk = withoutState(await answerOf(await serveModernThroughSdk(t.deps, session(), post(headers, body), body)));
+      expect(direct).toEqual(sdk);
+      expect(direct.status).toBe(200);
+      check(JSON.parse(direct.text));
+    });
+  }
+});
+
+describe('a 2026-07-28 request the SDK answers otherwise is not taken by the plain path', () => {
+  const call = modernCall('ITEMAPI_GET_ITEM', { item_id: 'a1' });
+  const headers = modernHeaders('ITEMAPI_GET_ITEM');
+  const withParams = (params: Record<string, unknown>) => ({ ...call, params: { ...call.params, ...params } });
+  const withMeta = (meta: Record<string, unknown>) => modernCall('ITEMAPI_GET_ITEM', { item_id: 'a1' }, meta);
+  const declined: Array<[string, Record<string, string>, unknown]> = [
+    ['no Mcp-Name header (-32020)', { ...headers, 'mcp-name': '' }, call],
+    ['an Mcp-Name that is another tool', { ...headers, 'mcp-name': 'OTHERAPI_GET_ITEM' }, call],
+    ['an Mcp-Method that is another method', { ...headers, 'mcp-method': 'tools/list' }, call],
+    ['a 2025 version header', { ...headers, 'mcp-protocol-version': '2025-11-25' }, call],
+    ['no version header', { ...HEADERS, 'mcp-method': 'tools/call', 'mcp-name': 'ITEMAPI_GET_ITEM' }, call],
+    ['a text/plain body (415)', { ...headers, 'content-type': 'text/plain' }, call],
+    ['an envelope of another revision', headers, withMeta({ [VERSION]: '2026-07-29' })],
+    ['an envelope without capabilities', headers, withMeta({ [CAPABILITIES]: undefined })],
+    ['capabilities that are not an object', headers, withMeta({ [CAPABILITIES]: 'all' })],
+    ['sampling declared', headers, withMeta({ [CAPABILITIES]: { sampling: {} } })],
+    ['a form mode with options', headers, withMeta({ [CAPABILITIES]: { elicitation: { form: { applyDefaults: true } } } })],
+    ['an unknown elicitation mode', headers, withMeta({ [CAPABILITIES]: { elicitation: { voice: {} } } })],
+    ['client info with a title', headers, withMeta({ [CLIENT]: { name: 'c', version: '1', title: 'C' } })],
+    ['client info without a version', headers, withMeta({ [CLIENT]: { name: 'c' } })],
+    ['a progress token', headers, withMeta({ progressToken: 1 })],
+    ['a log level', headers, withMeta({ 'io.modelcontextprotocol/logLevel': 'debug' })],
+    ['a retry with requestState', headers, withParams({ requestState: 'x' })],
+    ['a retry with input responses', headers, withParams({ inputResponses: { connect: { action: 'accept' } } })],
+    ['arguments that are an array', headers, withParams({ arguments: ['a1'] })],
+    ['a name with a space', { ...headers, 'mcp-name': 'ITEMAPI GET' }, withParams({ name: 'ITEMAPI GET' })],
+    ['an id that is null', headers, { ...call, id: null }],
+    ['server/discover', { ...headers, 'mcp-method': 'server/discover' }, { ...call, method: 'server/discover' }],
+  ];
+  for (const [name, requestHeaders, body] of declined) {
+    it(name, async () => {
+      const cleaned = JSON.parse(JSON.stringify(body));
+      const sent = Object.fromEntries(Object.entries(requestHeaders).filter(([, value]) => value !== ''));
+      expect(plainModernToolCall(post(sent, cleaned), cleaned)).toBeUndefined();
+      const direct = withoutState(await answerOf(await serveModern(t.deps, plain, post(sent, cleaned), cleaned)));
+      const sdk = withoutState(await answerOf(await serveModernThroughSdk(t.deps, plain, post(sent, cleaned), cleaned)));
       expect(direct).toEqual(sdk);
     });
   }
