@@ -44,7 +44,7 @@ function buildModernServer(deps: Deps, session: Session, validator: AjvJsonSchem
 }
 
 /** What a 2026-07-28 tools/call brings besides its tool and arguments (spec basic/lifecycle, basic/patterns/mrtr). */
-export interface ModernCallInput {
+interface ModernCallInput {
   /** the elicitation modes the client declared in this request's `_meta` */
   modes: ElicitationModes;
   /** the `requestState` the client echoed, on a retry */
@@ -56,7 +56,7 @@ export interface ModernCallInput {
 type ElicitationModes = { form: boolean; url: boolean };
 
 /** Which elicitation modes a client declared (2026-07-28 basic/lifecycle: per request, in `_meta`). */
-export function elicitationModes(capabilities: ClientCapabilities | undefined): ElicitationModes {
+function elicitationModes(capabilities: ClientCapabilities | undefined): ElicitationModes {
   const elicitation = capabilities?.elicitation;
   if (!elicitation) return { form: false, url: false };
   // client/elicitation: an empty elicitation capability means form mode only
@@ -82,7 +82,7 @@ function answerFor(responses: Record<string, unknown> | undefined) {
 }
 
 /** One tools/call of the 2026-07-28 era, through the SDK's Server or answered directly (plain-tool-call.ts). */
-export async function modernToolCall(
+async function modernToolCall(
   deps: Deps,
   session: Session,
   name: string,

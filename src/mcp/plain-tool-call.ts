@@ -40,6 +40,9 @@ const CALL_MEMBERS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const LEGACY_PARAMS = new Set(['name', 'arguments']);
 const MODERN_PARAMS = new Set(['name', 'arguments', '_meta']);
 const ENVELOPE_MEMBERS = new Set([PROTOCOL_VERSION_META_KEY, CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY]);
+const READ_CAPABILITIES = new Set(['elicitation']);
+const ELICITATION_MODES = new Set(['form', 'url']);
+const CLIENT_INFO_MEMBERS = new Set(['name', 'version']);
 const MODERN_REVISION = '2026-07-28';
 /** the tool names of MCP's naming rule (spec 2025-11-25 server/tools "Tool names"): nothing an Mcp-Name header must encode */
 const PLAIN_TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -95,12 +98,12 @@ export function plainModernToolCall(request: Request, body: unknown): PlainModer
   if (!isPlainObject(envelope) || !onlyMembers(envelope, ENVELOPE_MEMBERS)) return undefined;
   if (envelope[PROTOCOL_VERSION_META_KEY] !== MODERN_REVISION) return undefined;
   const capabilities = envelope[CLIENT_CAPABILITIES_META_KEY];
-  if (!isPlainObject(capabilities) || !onlyMembers(capabilities, new Set(['elicitation']))) return undefined;
+  if (!isPlainObject(capabilities) || !onlyMembers(capabilities, READ_CAPABILITIES)) return undefined;
   const { elicitation } = capabilities;
   if (elicitation !== undefined && !(isPlainObject(elicitation) && Object.values(elicitation).every(isEmptyObject))) return undefined;
-  if (elicitation !== undefined && !onlyMembers(elicitation as Record<string, unknown>, new Set(['form', 'url']))) return undefined;
+  if (elicitation !== undefined && !onlyMembers(elicitation as Record<string, unknown>, ELICITATION_MODES)) return undefined;
   const client = envelope[CLIENT_INFO_META_KEY];
-  if (client !== undefined && !(isPlainObject(client) && onlyMembers(client, new Set(['name', 'version'])))) return undefined;
+  if (client !== undefined && !(isPlainObject(client) && onlyMembers(client, CLIENT_INFO_MEMBERS))) return undefined;
   if (client !== undefined && (typeof client.name !== 'string' || typeof client.version !== 'string')) return undefined;
   const headers = request.headers;
   if (headers.get('mcp-protocol-version') !== MODERN_REVISION || headers.get('mcp-method') !== 'tools/call') return undefined;
