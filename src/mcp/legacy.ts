@@ -18,9 +18,10 @@ import { VALIDATOR } from './validator.ts';
  * The 2025 era (2025-11-25, 2025-06-18 and older: an `initialize` handshake, then requests without
  * the per-request `_meta` envelope), served on SDK v2 as it was on v1: one low-level Server and a
  * stateless transport with JSON answers per request (v2's own stateless 2025 fallback answers over
- * SSE, and has no hook for the capability memory below). What a client can do (URL elicitation) is learned at `initialize` and kept
- * in `mcp_clients`, keyed by the `mcp-session-id` this server hands out and the client echoes; a
- * 2026-07-28 client declares it on every request instead and needs no row.
+ * SSE, and has no hook for the capability memory below); a tools/call in the plain shape goes
+ * without them (plain-tool-call.ts). What a client can do (URL elicitation) is learned at
+ * `initialize` and kept in `mcp_clients`, keyed by the `mcp-session-id` this server hands out and
+ * the client echoes; a 2026-07-28 client declares it on every request instead and needs no row.
  */
 
 interface ClientInfo {
@@ -79,8 +80,8 @@ type InitializeParams = { capabilities?: { elicitation?: { url?: unknown } }; cl
 
 /** What a client that made its `initialize` earlier declared, looked up at most once per request. */
 function knownClient(deps: Deps, session: Session, clientId: string | undefined): ClientInfo {
-  let declared: Promise<boolean> | undefined;
   if (!clientId) return { urlElicitation: async () => false };
+  let declared: Promise<boolean> | undefined;
   return { urlElicitation: () => (declared ??= clientTakesUrlElicitation(deps, clientId, session.id)) };
 }
 

@@ -28,7 +28,8 @@ import { VALIDATOR } from './validator.ts';
  * client's capabilities in `_meta`, `server/discover` is answered, and a Connect Link reaches a
  * client that declared URL elicitation as an input-required result (spec basic/patterns/mrtr)
  * whose retry runs the call once the account is ACTIVE. One handler per app; a fresh low-level
- * Server per request, for the session the route authenticated (handed over in `authInfo.extra`).
+ * Server per request, for the session the route authenticated (handed over in `authInfo.extra`);
+ * a first tools/call in the plain shape goes without them (plain-tool-call.ts).
  */
 
 /** The key of the Connect Link's input request (approvals are keyed by input-required.ts). */
