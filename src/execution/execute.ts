@@ -11,6 +11,7 @@ import type { Exchange } from './exchange.ts';
 import { sendUpstream, UpstreamFailure, type SendLimits, type UpstreamResponse } from './send.ts';
 import { TemplateError } from './templates.ts';
 import { nestsDeeperThan } from '../json-depth.ts';
+import { isPlainObject } from '../json-object.ts';
 
 /** Composio's execution envelope, plus what the refresh logic needs to know about the upstream's answer. */
 export interface ToolResult {
@@ -82,7 +83,7 @@ function parseBody(response: UpstreamResponse): unknown {
 
 function asData(parsed: unknown, text: string): Record<string, unknown> {
   if (parsed === undefined) return { text };
-  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  if (isPlainObject(parsed)) return parsed;
   return { result: parsed };
 }
 
